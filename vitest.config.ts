@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'test-vectors/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'devnet/**/*.test.ts',
+    ],
+    testTimeout: 20_000,
+  },
+});
