@@ -1,0 +1,24 @@
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+
+/** SHA-256 over the concatenation of `parts` (ENC-9): the only hash function of protocol v0. */
+export function sha256(...parts: Uint8Array[]): Uint8Array {
+  const h = nobleSha256.create();
+  for (const p of parts) h.update(p);
+  return h.digest();
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return bytesToHex(bytes);
+}
+
+/** Lower- or upper-case hex without a 0x prefix. Throws TypeError on anything else. */
+export function fromHex(hex: string): Uint8Array {
+  return hexToBytes(hex);
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,22 @@
+// The public surface of @babychain/codec (README.md). Everything else in src/ is internal.
+export type { DecodeOptions, JsonValue, MessageInit, MessageName } from './codec.ts';
+export { create, decode, encode, fromJson, toJson } from './codec.ts';
+export type { CodecErrorCodeValue, CodeOf } from './errors.ts';
+export { BabyError, CodecErrorCode, isBabyError } from './errors.ts';
+export type {
+  Block,
+  Commit,
+  CommitSig,
+  Header,
+  MessageTypes,
+  MultisigKey,
+  Signature,
+  SignDoc,
+  Signer,
+  Transfer,
+  Tx,
+  TxBody,
+} from './generated/types.ts';
+export { bytesEqual, fromHex, sha256, toHex } from './hash.ts';
+export { merkleRoot } from './merkle.ts';
+export { blockHash, decodeTx, MAX_TX_BYTES, TX_SIGN_DOMAIN, txId, txSignBytes } from './tx.ts';
