@@ -1,0 +1,329 @@
+/**
+ * Ed25519 keys, signing, and verification under Babychain's pinned policy (specs/signatures.md, SIG-1 to SIG-8).
+ *
+ * Two verification paths that must give the same outcome, failure code included, on every input:
+ *
+ * - `verifyReferenceDetailed`: the policy written out literally with @noble/curves point arithmetic and bigints.
+ *   It does not use noble's `verify()` (whose options pick a different policy); the equation is ours.
+ * - `verifyFastDetailed`: byte-level prechecks for SIG-3 to SIG-6, then OpenSSL through `node:crypto` for SIG-7.
+ *
+ * What OpenSSL does by itself (Node 24.21.0, OpenSSL 3.5.8), measured by `src/bench/measure-policy.ts` on inputs
+ * that satisfy a lax reading of the equation (reduced y, point comparison) but break one rule of ours:
+ *
+ * | rule broken                                      | OpenSSL alone | noble verify zip215 | noble verify strict |
+ * | ------------------------------------------------ | ------------- | ------------------- | ------------------- |
+ * | SIG-4 S + L (same point)                         | rejects       | rejects             | rejects             |
+ * | SIG-5 non-canonical R (identity as y=p+1, x=0+sign) | rejects    | accepts             | rejects             |
+ * | SIG-5 non-canonical A (identity as y=p+1, x=0+sign) | rejects    | accepts             | rejects             |
+ * | SIG-5 A not on the curve                         | rejects       | rejects             | rejects             |
+ * | SIG-6 small-order A (R mixed)                    | rejects       | accepts             | rejects             |
+ * | SIG-6 small-order R (identity, or order 8)       | rejects       | accepts             | accepts             |
+ * | SIG-7 cofactored-only equation (mixed A)         | rejects       | accepts             | accepts             |
+ * | mixed-order A, cofactorless equation holds       | accepts       | accepts             | accepts             |
+ *
+ * So OpenSSL 3.5 already applies every check of the policy; non-canonical R fails there by construction (it
+ * compares the canonical encoding of [S]B - [k]A with the R bytes). A non-canonical A we can build is always also
+ * small-order, so we cannot tell which of its checks rejects it. The prechecks stay anyway: they make the outcome the
+ * policy's whatever OpenSSL Node links against (OpenSSL 3.0 accepted small-order A and R and the non-canonical A of
+ * Taming case 11, per the ed25519-speccheck results table), and they produce the failure code, since OpenSSL only
+ * says false. When OpenSSL rejects an input that passed the prechecks, the code is SIG_NON_CANONICAL_KEY if A does
+ * not decode to a curve point (SIG-5, checked with noble only on that failure path), else SIG_MISMATCH.
+ */
+import {
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+  sign as nodeSign,
+  verify as nodeVerify,
+  randomBytes,
+} from 'node:crypto';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToNumberLE } from '@noble/curves/utils.js';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { cryptoError, type SignatureFailure } from './errors.ts';
+
+export const PUBLIC_KEY_LENGTH = 32;
+export const SIGNATURE_LENGTH = 64;
+export const SEED_LENGTH = 32;
+
+/** The order of the prime subgroup: 2^252 + 27742317777372353535851937790883648493. */
+export const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+/** The field prime 2^255 - 19. */
+export const P = 2n ** 255n - 19n;
+
+export type VerifyResult = { readonly ok: true } | { readonly ok: false; readonly reason: SignatureFailure };
+
+export interface Ed25519KeyPair {
+  /** The 32-byte secret seed (RFC 8032 §5.1.5 "private key"). */
+  readonly seed: Uint8Array;
+  readonly publicKey: Uint8Array;
+}
+
+const OK: VerifyResult = Object.freeze({ ok: true });
+const failures = new Map<SignatureFailure, VerifyResult>();
+function fail(reason: SignatureFailure): VerifyResult {
+  let result = failures.get(reason);
+  if (result === undefined) {
+    result = Object.freeze({ ok: false, reason });
+    failures.set(reason, result);
+  }
+  return result;
+}
+
+type Point = ReturnType<typeof ed25519.Point.fromBytes>;
+const Point = ed25519.Point;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reference path: the rules as arithmetic.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The `y` coordinate of a point encoding as an integer (top bit cleared), and the sign bit of `x`. */
+function splitEncoding(bytes: Uint8Array): { y: bigint; sign: boolean } {
+  const last = bytes[31] ?? 0;
+  const copy = Uint8Array.from(bytes);
+  copy[31] = last & 0x7f;
+  return { y: bytesToNumberLE(copy), sign: (last & 0x80) !== 0 };
+}
+
+/** SIG-5 by arithmetic: y < p, and not (x = 0 with the sign bit set). x = 0 exactly when y^2 = 1 mod p. */
+function isCanonicalEncodingRef(bytes: Uint8Array): boolean {
+  const { y, sign } = splitEncoding(bytes);
+  if (y >= P) return false;
+  const xIsZero = (y * y) % P === 1n;
+  return !(xIsZero && sign);
+}
+
+/** Decodes a canonical encoding; undefined when it is not on the curve. */
+function decodePoint(bytes: Uint8Array): Point | undefined {
+  try {
+    return Point.fromBytes(bytes, false);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * SIG-3 to SIG-8 evaluated literally: lengths, S < L, canonical A (decoding to a curve point) then canonical R,
+ * small-order A then R (by multiplying by the cofactor), and the cofactorless equation by encoding.
+ */
+export function verifyReferenceDetailed(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): VerifyResult {
+  // SIG-3
+  if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return fail('SIG_BAD_LENGTH');
+  const rBytes = signature.subarray(0, 32);
+  const s = bytesToNumberLE(signature.subarray(32, 64));
+  // SIG-4
+  if (s >= L) return fail('SIG_NON_CANONICAL_S');
+  // SIG-5: A canonical and on the curve, then R canonical.
+  if (!isCanonicalEncodingRef(publicKey)) return fail('SIG_NON_CANONICAL_KEY');
+  const A = decodePoint(publicKey);
+  if (A === undefined) return fail('SIG_NON_CANONICAL_KEY');
+  if (!isCanonicalEncodingRef(rBytes)) return fail('SIG_NON_CANONICAL_R');
+  // SIG-6: order divides 8 exactly when [8]X is the identity.
+  if (A.isSmallOrder()) return fail('SIG_SMALL_ORDER_KEY');
+  const R = decodePoint(rBytes); // an R off the curve is not small-order; SIG-7 then fails on the bytes.
+  if (R?.isSmallOrder()) return fail('SIG_SMALL_ORDER_R');
+  // SIG-7: k = SHA-512(R || A || M) mod L; valid iff encode([S]B - [k]A) == R bytes (cofactorless).
+  const k = bytesToNumberLE(sha512.create().update(rBytes).update(publicKey).update(message).digest()) % L;
+  const check = Point.BASE.multiplyUnsafe(s).subtract(A.multiplyUnsafe(k)).toBytes();
+  return bytesEqualConstantLength(check, rBytes) ? OK : fail('SIG_MISMATCH');
+}
+
+export function verifyReference(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  return verifyReferenceDetailed(publicKey, message, signature).ok;
+}
+
+function bytesEqualConstantLength(a: Uint8Array, b: Uint8Array): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < a.length && i < b.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fast path: byte comparisons, then OpenSSL.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** L as 32 little-endian bytes. */
+const L_BYTES = Uint8Array.from(Buffer.from('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010', 'hex'));
+
+/** SIG-4 on bytes: the 32 bytes at `offset`, read little-endian, are < L. */
+function isScalarCanonical(bytes: Uint8Array, offset: number): boolean {
+  for (let i = 31; i >= 0; i--) {
+    const a = bytes[offset + i] ?? 0;
+    const b = L_BYTES[i] ?? 0;
+    if (a < b) return true;
+    if (a > b) return false;
+  }
+  return false; // equal to L
+}
+
+/**
+ * SIG-5 on bytes. With the sign bit masked off, y >= p means bytes 1..30 are 0xff, byte 31 is 0x7f and byte 0 is
+ * >= 0xed. x = 0 happens for y = 1 (01 00 .. 00) and y = p - 1 (ec ff .. ff 7f); with the sign bit set these are
+ * the two non-canonical spellings 01 00 .. 00 80 and ec ff .. ff ff.
+ */
+function isEncodingCanonical(bytes: Uint8Array, offset: number): boolean {
+  const last = bytes[offset + 31] ?? 0;
+  const first = bytes[offset] ?? 0;
+  let middleAllFf = true;
+  let middleAllZero = true;
+  for (let i = 1; i < 31; i++) {
+    const b = bytes[offset + i] ?? 0;
+    if (b !== 0xff) middleAllFf = false;
+    if (b !== 0) middleAllZero = false;
+  }
+  const top = last & 0x7f;
+  const sign = (last & 0x80) !== 0;
+  if (middleAllFf && top === 0x7f && first >= 0xed) return false; // y >= p
+  if (sign && middleAllZero && top === 0 && first === 0x01) return false; // y = 1, x = 0, sign set
+  if (sign && middleAllFf && top === 0x7f && first === 0xec) return false; // y = p - 1, x = 0, sign set
+  return true;
+}
+
+/**
+ * The canonical encodings of the 8 points of order dividing 8 (SIG-6). The other spellings of these points are
+ * non-canonical and were already rejected by SIG-5, so comparing against these 8 is complete.
+ */
+export const SMALL_ORDER_ENCODINGS: readonly string[] = Object.freeze([
+  '0100000000000000000000000000000000000000000000000000000000000000', // identity (order 1)
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // (0, -1), order 2
+  '0000000000000000000000000000000000000000000000000000000000000000', // order 4
+  '0000000000000000000000000000000000000000000000000000000000000080', // order 4
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a', // order 8
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa', // order 8
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', // order 8
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85', // order 8
+]);
+const SMALL_ORDER_BYTES = SMALL_ORDER_ENCODINGS.map((h) => Uint8Array.from(Buffer.from(h, 'hex')));
+
+function isSmallOrderEncoding(bytes: Uint8Array, offset: number): boolean {
+  outer: for (const candidate of SMALL_ORDER_BYTES) {
+    for (let i = 0; i < 32; i++) if (bytes[offset + i] !== candidate[i]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/** A small LRU of OpenSSL public key objects: creating one costs about as much as a verify. */
+class KeyObjectCache {
+  readonly #max: number;
+  readonly #map = new Map<string, KeyObject>();
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  get(publicKey: Uint8Array): KeyObject {
+    const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1');
+    const hit = this.#map.get(id);
+    if (hit !== undefined) {
+      this.#map.delete(id);
+      this.#map.set(id, hit);
+      return hit;
+    }
+    const key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+    this.#map.set(id, key);
+    if (this.#map.size > this.#max) {
+      const oldest = this.#map.keys().next();
+      if (oldest.done !== true) this.#map.delete(oldest.value);
+    }
+    return key;
+  }
+
+  get size(): number {
+    return this.#map.size;
+  }
+}
+
+const keyCache = new KeyObjectCache(4096);
+
+/** SIG-5 "A decodes to a curve point", needed only to name a failure: OpenSSL just says false. */
+function keyIsOffCurve(publicKey: Uint8Array): boolean {
+  return decodePoint(publicKey) === undefined;
+}
+
+/** A failure found after SIG-5's key checks reports SIG_NON_CANONICAL_KEY first if A is off the curve (SIG-8). */
+function failAfterKeyCheck(publicKey: Uint8Array, reason: SignatureFailure): VerifyResult {
+  return keyIsOffCurve(publicKey) ? fail('SIG_NON_CANONICAL_KEY') : fail(reason);
+}
+
+/** SIG-3 to SIG-6 as byte comparisons, then OpenSSL for SIG-7. Same outcome and code as the reference path. */
+export function verifyFastDetailed(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): VerifyResult {
+  if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return fail('SIG_BAD_LENGTH');
+  if (!isScalarCanonical(signature, 32)) return fail('SIG_NON_CANONICAL_S');
+  if (!isEncodingCanonical(publicKey, 0)) return fail('SIG_NON_CANONICAL_KEY');
+  if (!isEncodingCanonical(signature, 0)) return failAfterKeyCheck(publicKey, 'SIG_NON_CANONICAL_R');
+  if (isSmallOrderEncoding(publicKey, 0)) return fail('SIG_SMALL_ORDER_KEY'); // these 8 are on the curve
+  if (isSmallOrderEncoding(signature, 0)) return failAfterKeyCheck(publicKey, 'SIG_SMALL_ORDER_R');
+  let ok: boolean;
+  try {
+    ok = nodeVerify(null, message, keyCache.get(publicKey), signature);
+  } catch {
+    ok = false;
+  }
+  return ok ? OK : failAfterKeyCheck(publicKey, 'SIG_MISMATCH');
+}
+
+export function verifyFast(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  return verifyFastDetailed(publicKey, message, signature).ok;
+}
+
+/** Verifies under the policy (fast path). */
+export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  return verifyFastDetailed(publicKey, message, signature).ok;
+}
+
+/** Verifies under the policy (fast path) and reports the first failed rule. */
+export function verifyDetailed(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): VerifyResult {
+  return verifyFastDetailed(publicKey, message, signature);
+}
+
+/** Throws a BabyError whose code is the SIG-8 failure code when the signature is not valid. */
+export function assertValidSignature(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): void {
+  const result = verifyFastDetailed(publicKey, message, signature);
+  if (!result.ok) {
+    throw cryptoError(result.reason, `invalid signature: ${result.reason}`, {
+      publicKey: Buffer.from(publicKey).toString('hex'),
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Keys and signing (SIG-1, SIG-2).
+// ---------------------------------------------------------------------------------------------------------------
+
+function checkSeed(seed: Uint8Array): void {
+  if (!(seed instanceof Uint8Array) || seed.length !== SEED_LENGTH) {
+    throw cryptoError('CRYPTO_BAD_SEED', `an ed25519 seed is ${SEED_LENGTH} bytes`, {
+      length: seed instanceof Uint8Array ? seed.length : null,
+    });
+  }
+}
+
+function privateKeyObject(seed: Uint8Array): KeyObject {
+  checkSeed(seed);
+  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+}
+
+/** The public key of a 32-byte seed (RFC 8032 §5.1.5). */
+export function publicKeyFromSeed(seed: Uint8Array): Uint8Array {
+  const spki = createPublicKey(privateKeyObject(seed)).export({ format: 'der', type: 'spki' });
+  return Uint8Array.from(spki.subarray(SPKI_PREFIX.length));
+}
+
+/** A deterministic RFC 8032 §5.1.6 signature (64 bytes) over `message`. */
+export function sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
+  return Uint8Array.from(nodeSign(null, message, privateKeyObject(seed)));
+}
+
+/** A fresh key pair from the operating system's CSPRNG. */
+export function generateKeyPair(): Ed25519KeyPair {
+  const seed = Uint8Array.from(randomBytes(SEED_LENGTH));
+  return { seed, publicKey: publicKeyFromSeed(seed) };
+}

@@ -1,0 +1,47 @@
+import { BabyError } from '@babychain/codec';
+
+/**
+ * Every code this package throws or returns. `SIG_*` codes are the signature verification outcomes (specs/signatures.md,
+ * SIG-8); `CRYPTO_*` codes cover addresses, multisig keys, mnemonics, derivation and key storage
+ * (specs/addresses.md). Codes are protocol: they reach RPC clients and test vectors and are never renamed.
+ */
+export const CryptoErrorCode = Object.freeze({
+  SIG_BAD_LENGTH: 'SIG_BAD_LENGTH',
+  SIG_NON_CANONICAL_S: 'SIG_NON_CANONICAL_S',
+  SIG_NON_CANONICAL_KEY: 'SIG_NON_CANONICAL_KEY',
+  SIG_NON_CANONICAL_R: 'SIG_NON_CANONICAL_R',
+  SIG_SMALL_ORDER_KEY: 'SIG_SMALL_ORDER_KEY',
+  SIG_SMALL_ORDER_R: 'SIG_SMALL_ORDER_R',
+  SIG_MISMATCH: 'SIG_MISMATCH',
+  CRYPTO_BAD_SEED: 'CRYPTO_BAD_SEED',
+  CRYPTO_BAD_ADDRESS: 'CRYPTO_BAD_ADDRESS',
+  CRYPTO_WRONG_ADDRESS_PREFIX: 'CRYPTO_WRONG_ADDRESS_PREFIX',
+  CRYPTO_MULTISIG_TOO_MANY_KEYS: 'CRYPTO_MULTISIG_TOO_MANY_KEYS',
+  CRYPTO_MULTISIG_BAD_THRESHOLD: 'CRYPTO_MULTISIG_BAD_THRESHOLD',
+  CRYPTO_MULTISIG_DUPLICATE_KEY: 'CRYPTO_MULTISIG_DUPLICATE_KEY',
+  CRYPTO_MULTISIG_UNSORTED: 'CRYPTO_MULTISIG_UNSORTED',
+  CRYPTO_BAD_MNEMONIC: 'CRYPTO_BAD_MNEMONIC',
+  CRYPTO_BAD_DERIVATION_PATH: 'CRYPTO_BAD_DERIVATION_PATH',
+  CRYPTO_WRONG_PASSPHRASE: 'CRYPTO_WRONG_PASSPHRASE',
+  CRYPTO_BAD_KEYSTORE: 'CRYPTO_BAD_KEYSTORE',
+  CRYPTO_BAD_KEY_NAME: 'CRYPTO_BAD_KEY_NAME',
+  CRYPTO_KEY_EXISTS: 'CRYPTO_KEY_EXISTS',
+  CRYPTO_KEY_NOT_FOUND: 'CRYPTO_KEY_NOT_FOUND',
+  CRYPTO_NOT_A_SIGNING_KEY: 'CRYPTO_NOT_A_SIGNING_KEY',
+} as const);
+
+export type CryptoErrorCode = (typeof CryptoErrorCode)[keyof typeof CryptoErrorCode];
+
+/** The failure codes of signature verification, in SIG-8 check order. */
+export type SignatureFailure = Extract<CryptoErrorCode, `SIG_${string}`>;
+
+export type CryptoError = BabyError<CryptoErrorCode>;
+
+export function cryptoError(
+  code: CryptoErrorCode,
+  message: string,
+  meta: Record<string, unknown> = {},
+  cause?: unknown,
+): CryptoError {
+  return new BabyError(code, message, meta, cause === undefined ? undefined : { cause });
+}
