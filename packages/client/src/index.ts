@@ -1,0 +1,1 @@
+export { assembleTx, signBody, signedTransfer, type TransferRequest, transferBody } from './transfer.ts';

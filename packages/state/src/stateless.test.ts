@@ -1,0 +1,80 @@
+import type { Signature, TxBody } from '@babychain/codec';
+import { BabyError, decode, encode, sha256, txSignBytes } from '@babychain/codec';
+import { addressFromPublicKey, generateKeyPair, sign, sortMultisigKeys } from '@babychain/crypto';
+import { describe, expect, it } from 'vitest';
+import { checkTxBytes } from './stateless.ts';
+
+const CHAIN = 'babychain-test-1';
+const alice = generateKeyPair();
+const bob = generateKeyPair();
+const carol = generateKeyPair();
+
+function transfer(over: { amount?: bigint } = {}): TxBody {
+  return {
+    chainId: CHAIN,
+    signer: { key: { case: 'ed25519', value: alice.publicKey } },
+    nonce: 0n,
+    fee: 1n,
+    memo: '',
+    action: { case: 'transfer', value: { to: addressFromPublicKey(bob.publicKey), amount: over.amount ?? 10n } },
+  };
+}
+
+const signBody = (body: TxBody, seed: Uint8Array, keyIndex = 0): Signature => ({
+  keyIndex,
+  signature: sign(seed, txSignBytes(body)),
+});
+const assembleTx = (body: TxBody, signatures: Signature[]) => encode('babychain.v0.Tx', { body, signatures });
+
+function rejection(bytes: Uint8Array, chainId = CHAIN): BabyError {
+  try {
+    checkTxBytes(bytes, chainId);
+  } catch (err) {
+    if (err instanceof BabyError) return err;
+    throw err;
+  }
+  throw new Error('transaction was accepted');
+}
+
+describe('checkTxBytes', () => {
+  it('accepts a signed transfer and returns its id and sender', () => {
+    const body = transfer();
+    const bytes = assembleTx(body, [signBody(body, alice.seed)]);
+    const checked = checkTxBytes(bytes, CHAIN);
+    expect(checked.id).toEqual(sha256(bytes));
+    expect(checked.sender).toEqual(addressFromPublicKey(alice.publicKey));
+  });
+
+  it('names the rule and the expected chain when the chain id is wrong', () => {
+    const body = transfer();
+    const err = rejection(assembleTx(body, [signBody(body, alice.seed)]), 'babychain-other');
+    expect(err.code).toBe('TX_WRONG_CHAIN_ID');
+    expect(err.meta).toMatchObject({ rule: 'TX-5', expected: 'babychain-other', got: CHAIN });
+  });
+
+  it("reports which multisig member's signature failed, and why", () => {
+    const publicKeys = sortMultisigKeys([alice.publicKey, bob.publicKey, carol.publicKey]);
+    const seedOf = (pk: Uint8Array) => [alice, bob, carol].find((k) => k.publicKey === pk)?.seed as Uint8Array;
+    const body = { ...transfer(), signer: { key: { case: 'multisig' as const, value: { threshold: 2, publicKeys } } } };
+    const other = { ...body, nonce: 9n };
+    const sigs = [
+      signBody(body, seedOf(publicKeys[0] as Uint8Array), 0),
+      signBody(other, seedOf(publicKeys[2] as Uint8Array), 2),
+    ];
+    const err = rejection(assembleTx(body, sigs));
+    expect(err.code).toBe('TX_BAD_SIGNATURE');
+    expect(err.meta).toMatchObject({ keyIndex: 2, reason: 'SIG_MISMATCH' });
+  });
+
+  it('checks signatures last, so a malformed transfer is reported as such even when unsigned', () => {
+    const body = transfer({ amount: 0n });
+    expect(rejection(encode('babychain.v0.Tx', { body, signatures: [] })).code).toBe('TX_ZERO_AMOUNT');
+  });
+
+  it('rejects a transaction whose signed body was altered after signing', () => {
+    const body = transfer();
+    const tx = decode('babychain.v0.Tx', assembleTx(body, [signBody(body, alice.seed)]));
+    const tampered = { ...tx, body: { ...body, fee: 0n } };
+    expect(rejection(encode('babychain.v0.Tx', tampered)).code).toBe('TX_BAD_SIGNATURE');
+  });
+});

@@ -1,0 +1,136 @@
+import type { Signer, Tx, TxBody } from '@babychain/codec';
+import { BabyError, bytesEqual, decodeTx, txId, txSignBytes } from '@babychain/codec';
+import { addressFromPublicKey, multisigAddress, validateMultisigKey, verifyDetailed } from '@babychain/crypto';
+import { TxErrorCode } from './errors.ts';
+
+export const MAX_MEMO_BYTES = 256;
+const ADDRESS_BYTES = 20;
+const PUBLIC_KEY_BYTES = 32;
+const U64_MAX = (1n << 64n) - 1n;
+
+/** A transaction that passed every stateless rule (TX-1 to TX-12). */
+export interface CheckedTx {
+  readonly tx: Tx;
+  readonly bytes: Uint8Array;
+  /** TX-4 */
+  readonly id: Uint8Array;
+  /** ADDR-2 */
+  readonly sender: Uint8Array;
+}
+
+/** TX-1, TX-2, then TX-5 to TX-12 in the spec's order. Throws BabyError with the first failing rule's code. */
+export function checkTxBytes(bytes: Uint8Array, chainId: string): CheckedTx {
+  const tx = decodeTx(bytes);
+  const sender = checkTx(tx, chainId);
+  return { tx, bytes, id: txId(bytes), sender };
+}
+
+/** TX-5 to TX-12 on a decoded transaction; returns the sender address. */
+export function checkTx(tx: Tx, chainId: string): Uint8Array {
+  const body = tx.body;
+  if (body === undefined) throw fail(TxErrorCode.MISSING_BODY, 'transaction has no body', 'TX-5');
+  if (body.chainId !== chainId) {
+    throw fail(TxErrorCode.WRONG_CHAIN_ID, `transaction is for chain "${body.chainId}", this is "${chainId}"`, 'TX-5', {
+      expected: chainId,
+      got: body.chainId,
+    });
+  }
+  const signer = body.signer?.key;
+  if (signer === undefined) throw fail(TxErrorCode.MISSING_SIGNER, 'transaction has no signer key', 'TX-6');
+  const sender = senderAddress(signer);
+
+  const action = body.action;
+  if (action === undefined) throw fail(TxErrorCode.MISSING_ACTION, 'transaction has no action', 'TX-7');
+  const memoBytes = new TextEncoder().encode(body.memo).length;
+  if (memoBytes > MAX_MEMO_BYTES) {
+    throw fail(TxErrorCode.MEMO_TOO_LONG, `memo is ${memoBytes} bytes, at most ${MAX_MEMO_BYTES} allowed`, 'TX-8');
+  }
+  checkTransfer(action.value.to, action.value.amount, sender);
+  if (action.value.amount + body.fee > U64_MAX) {
+    throw fail(TxErrorCode.FEE_OVERFLOW, 'amount + fee exceeds 2^64-1', 'TX-10');
+  }
+  checkSignatures(tx, body, signer);
+  return sender;
+}
+
+function senderAddress(signer: NonNullable<Signer['key']>): Uint8Array {
+  if (signer.case === 'ed25519') {
+    if (signer.value.length !== PUBLIC_KEY_BYTES) {
+      throw fail(TxErrorCode.BAD_PUBLIC_KEY, `signer key is ${signer.value.length} bytes, not 32`, 'TX-6');
+    }
+    return addressFromPublicKey(signer.value);
+  }
+  const badKey = signer.value.publicKeys.findIndex((k) => k.length !== PUBLIC_KEY_BYTES);
+  if (badKey !== -1) {
+    throw fail(TxErrorCode.BAD_PUBLIC_KEY, `multisig key ${badKey} is not 32 bytes`, 'TX-6', { keyIndex: badKey });
+  }
+  validateMultisigKey(signer.value.threshold, signer.value.publicKeys);
+  return multisigAddress(signer.value.threshold, signer.value.publicKeys);
+}
+
+function checkTransfer(to: Uint8Array, amount: bigint, sender: Uint8Array): void {
+  if (to.length !== ADDRESS_BYTES) {
+    throw fail(TxErrorCode.BAD_RECIPIENT, `recipient is ${to.length} bytes, an address is 20`, 'TX-9');
+  }
+  if (amount === 0n) throw fail(TxErrorCode.ZERO_AMOUNT, 'transfer amount is zero', 'TX-9');
+  if (bytesEqual(to, sender)) throw fail(TxErrorCode.SELF_TRANSFER, 'transfer to the sender itself', 'TX-9');
+}
+
+function checkSignatures(tx: Tx, body: TxBody, signer: NonNullable<Signer['key']>): void {
+  const keys = signer.case === 'ed25519' ? [signer.value] : signer.value.publicKeys;
+  if (signer.case === 'ed25519') {
+    if (tx.signatures.length !== 1 || tx.signatures[0]?.keyIndex !== 0) {
+      throw fail(TxErrorCode.SIGNATURE_COUNT, 'a single-key transaction carries exactly one signature', 'TX-11', {
+        count: tx.signatures.length,
+      });
+    }
+  } else {
+    let previous = -1;
+    for (const { keyIndex } of tx.signatures) {
+      if (keyIndex >= keys.length) {
+        throw fail(TxErrorCode.UNKNOWN_SIGNER, `signature names key ${keyIndex} of ${keys.length}`, 'TX-11', {
+          keyIndex,
+        });
+      }
+      if (keyIndex === previous) {
+        throw fail(TxErrorCode.DUPLICATE_SIGNER, `key ${keyIndex} signed twice`, 'TX-11', { keyIndex });
+      }
+      if (keyIndex < previous) {
+        throw fail(TxErrorCode.SIGNATURES_UNSORTED, 'signatures are not in ascending key order', 'TX-11', { keyIndex });
+      }
+      previous = keyIndex;
+    }
+    const { threshold } = signer.value;
+    if (tx.signatures.length < threshold) {
+      throw fail(
+        TxErrorCode.BELOW_THRESHOLD,
+        `${tx.signatures.length} of the ${threshold} required signatures`,
+        'TX-11',
+        {
+          count: tx.signatures.length,
+          threshold,
+        },
+      );
+    }
+  }
+  const signBytes = txSignBytes(body);
+  for (const { keyIndex, signature } of tx.signatures) {
+    const key = keys[keyIndex] as Uint8Array;
+    const result = verifyDetailed(key, signBytes, signature);
+    if (!result.ok) {
+      throw fail(
+        TxErrorCode.BAD_SIGNATURE,
+        `signature of key ${keyIndex} does not verify (${result.reason})`,
+        'TX-12',
+        {
+          keyIndex,
+          reason: result.reason,
+        },
+      );
+    }
+  }
+}
+
+function fail(code: string, message: string, rule: string, meta: Record<string, unknown> = {}): BabyError {
+  return new BabyError(code, message, { rule, ...meta });
+}

@@ -1,0 +1,90 @@
+// Maps each runner (and crypto op) of test-vectors/README.md to this implementation's public functions.
+import type { JsonValue, MessageName } from '@babychain/codec';
+import { BabyError, decode, encode, fromHex, toHex, toJson, txSignBytes } from '@babychain/codec';
+import {
+  addressFromPublicKey,
+  decodeAddress,
+  deriveAccountKey,
+  encodeAddress,
+  multisigAddress,
+  publicKeyFromSeed,
+  sign,
+  slip10Derive,
+  validateMultisigKey,
+  verifyDetailed,
+} from '@babychain/crypto';
+import { checkTxBytes } from '@babychain/state';
+
+export type Handler = (input: Record<string, unknown>) => Record<string, unknown>;
+
+export const handlers: Record<string, Handler> = {
+  codec(input) {
+    const type = str(input, 'type') as MessageName;
+    const bytes = bytesOf(input, 'hex');
+    const maxBytes = input['maxBytes'];
+    const value = decode(type, bytes, typeof maxBytes === 'number' ? { maxBytes } : {});
+    const reencoded = toHex(encode(type, value));
+    if (reencoded !== toHex(bytes)) throw new Error(`re-encoding differs: ${reencoded}`);
+    return { json: toJson(type, value) as JsonValue };
+  },
+
+  tx(input) {
+    const checked = checkTxBytes(bytesOf(input, 'hex'), str(input, 'chainId'));
+    const body = checked.tx.body;
+    return {
+      id: toHex(checked.id),
+      sender: toHex(checked.sender),
+      signBytes: body === undefined ? null : toHex(txSignBytes(body)),
+    };
+  },
+
+  crypto(input) {
+    const op = cryptoOps[str(input, 'op')];
+    if (op === undefined) throw new Error(`unknown crypto op ${String(input['op'])}`);
+    return op(input);
+  },
+};
+
+const cryptoOps: Record<string, Handler> = {
+  verify(input) {
+    const result = verifyDetailed(bytesOf(input, 'publicKey'), bytesOf(input, 'message'), bytesOf(input, 'signature'));
+    if (!result.ok) throw new BabyError(result.reason, `signature rejected: ${result.reason}`);
+    return { valid: true };
+  },
+  sign: (input) => ({ signature: toHex(sign(bytesOf(input, 'seed'), bytesOf(input, 'message'))) }),
+  publicKeyFromSeed: (input) => ({ publicKey: toHex(publicKeyFromSeed(bytesOf(input, 'seed'))) }),
+  address(input) {
+    const bytes = addressFromPublicKey(bytesOf(input, 'publicKey'));
+    return { address: encodeAddress(bytes, str(input, 'prefix')), bytes: toHex(bytes) };
+  },
+  multisigAddress(input) {
+    const keys = (input['publicKeys'] as string[]).map((k) => fromHex(k));
+    const threshold = input['threshold'] as number;
+    validateMultisigKey(threshold, keys);
+    const bytes = multisigAddress(threshold, keys);
+    return { address: encodeAddress(bytes, str(input, 'prefix')), bytes: toHex(bytes) };
+  },
+  decodeAddress: (input) => ({ bytes: toHex(decodeAddress(str(input, 'address'), str(input, 'prefix'))) }),
+  mnemonicToKey(input) {
+    const key = deriveAccountKey(str(input, 'mnemonic'), input['account'] as number, str(input, 'passphrase'));
+    return { publicKey: toHex(key.publicKey), address: encodeAddress(addressFromPublicKey(key.publicKey), 'baby') };
+  },
+  slip10(input) {
+    const node = slip10Derive(bytesOf(input, 'seed'), str(input, 'path'));
+    return {
+      privateKey: toHex(node.privateKey),
+      chainCode: toHex(node.chainCode),
+      publicKey: toHex(publicKeyFromSeed(node.privateKey)),
+    };
+  },
+};
+
+function str(input: Record<string, unknown>, key: string): string {
+  const value = input[key];
+  if (typeof value !== 'string') throw new Error(`vector input "${key}" must be a string`);
+  return value;
+}
+
+function bytesOf(input: Record<string, unknown>, key: string): Uint8Array {
+  return fromHex(str(input, key));
+}
