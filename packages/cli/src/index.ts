@@ -1,0 +1,2 @@
+export type { CliIo } from './io.ts';
+export { buildProgram, runCli } from './program.ts';
