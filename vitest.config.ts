@@ -9,5 +9,6 @@ export default defineConfig({
       'devnet/**/*.test.ts',
     ],
     testTimeout: 20_000,
+    reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });
