@@ -3,7 +3,7 @@
 import { join, relative } from 'node:path';
 import { signedTransfer } from '@babychain/client';
 import { isBabyError, toHex } from '@babychain/codec';
-import { decodeAddress, Keyring } from '@babychain/crypto';
+import { DEFAULT_ADDRESS_PREFIX, decodeAddress, Keyring } from '@babychain/crypto';
 import { checkTxBytes } from '@babychain/state';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -13,7 +13,7 @@ const ACCOUNTS = 4;
 /** Publicly known: development keys only ever hold development coins. */
 const DEV_PASSPHRASE = 'devnet-insecure-passphrase';
 
-const keyring = new Keyring(join(HOME, 'keyring'), { addressPrefix: 'baby' });
+const keyring = new Keyring(join(HOME, 'keyring'), { addressPrefix: DEFAULT_ADDRESS_PREFIX });
 const existing = new Set(keyring.list().map((k) => k.name));
 for (let i = 0; i < ACCOUNTS; i++) {
   const name = `validator-${i}`;
@@ -34,7 +34,7 @@ const txBytes = signedTransfer({
   chainId: CHAIN_ID,
   seed: secret.seed,
   publicKey: secret.publicKey,
-  to: decodeAddress(to.address, 'baby'),
+  to: decodeAddress(to.address, DEFAULT_ADDRESS_PREFIX),
   amount: 1_000_000n,
   fee: 500n,
   nonce: 0n,

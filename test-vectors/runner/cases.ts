@@ -9,7 +9,7 @@ export interface VectorCase {
   readonly input: Record<string, unknown>;
   readonly expected:
     | { readonly ok: true; readonly [k: string]: unknown }
-    | { readonly ok: false; readonly error: string };
+    | { readonly ok: false; readonly error: string; readonly meta?: Readonly<Record<string, unknown>> };
 }
 
 export interface VectorFile {

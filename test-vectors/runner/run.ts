@@ -20,7 +20,18 @@ export function runCase(runner: string, vector: VectorCase): CaseResult {
     output = handler(vector.input);
   } catch (err) {
     if (!vector.expected.ok) {
-      if (isBabyError(err) && err.code === vector.expected.error) return { id: vector.id, passed: true };
+      if (isBabyError(err) && err.code === vector.expected.error) {
+        for (const [key, want] of Object.entries(vector.expected.meta ?? {})) {
+          if (!isDeepStrictEqual(err.meta[key], want)) {
+            return {
+              id: vector.id,
+              passed: false,
+              reason: `meta.${key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(err.meta[key])}`,
+            };
+          }
+        }
+        return { id: vector.id, passed: true };
+      }
       const got = isBabyError(err) ? err.code : String(err);
       return { id: vector.id, passed: false, reason: `expected error ${vector.expected.error}, got ${got}` };
     }

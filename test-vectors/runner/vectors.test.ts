@@ -16,6 +16,14 @@ describe('test vectors', () => {
     }
   });
 
+  it('fails a must-reject case whose error detail differs from the expected one', () => {
+    const vector = files.flatMap((f) => f.cases).find((c) => !c.expected.ok && c.expected.meta !== undefined);
+    if (vector === undefined || vector.expected.ok) throw new Error('no case with expected meta');
+    expect(runCase('tx', vector).passed).toBe(true);
+    const altered = { ...vector, expected: { ...vector.expected, meta: { ...vector.expected.meta, keyIndex: 7 } } };
+    expect(runCase('tx', altered)).toMatchObject({ passed: false, reason: expect.stringContaining('meta.keyIndex') });
+  });
+
   it('gives every case a unique id', () => {
     const ids = files.flatMap((f) => f.cases.map((c) => c.id));
     expect(new Set(ids).size).toBe(ids.length);

@@ -481,6 +481,92 @@ reject(
   );
 }
 
+// --- rejected: two defects at once; the spec's check order (TX-5..TX-12) decides the code --------------------------
+reject(
+  'order-chain-before-signer',
+  'wrong chain id and no signer: TX-5 comes before TX-6',
+  'TX-5',
+  signed(body({ chainId: 'babychain-other', signer: undefined })),
+  'TX_WRONG_CHAIN_ID',
+);
+reject(
+  'order-signer-before-action',
+  'no signer and no action: TX-6 before TX-7',
+  'TX-6',
+  signed(body({ signer: undefined, action: undefined })),
+  'TX_MISSING_SIGNER',
+);
+reject(
+  'order-action-before-memo',
+  'no action and a 257-byte memo: TX-7 before TX-8',
+  'TX-7',
+  signed(body({ action: undefined, memo: 'x'.repeat(257) })),
+  'TX_MISSING_ACTION',
+);
+reject(
+  'order-memo-before-transfer',
+  'a 257-byte memo and a zero amount: TX-8 before TX-9',
+  'TX-8',
+  signed(body({ memo: 'x'.repeat(257) }, { amount: 0n })),
+  'TX_MEMO_TOO_LONG',
+);
+reject(
+  'order-recipient-before-overflow',
+  'a 19-byte recipient and amount + fee overflowing: TX-9 before TX-10',
+  'TX-9',
+  signed(body({ fee: 1n }, { to: bobAddress.slice(0, 19), amount: U64_MAX })),
+  'TX_BAD_RECIPIENT',
+);
+{
+  const [k0, k1] = ms23.key.publicKeys as [Uint8Array, Uint8Array];
+  const bad = body({
+    signer: { key: { case: 'multisig', value: { threshold: 2, publicKeys: [k1, k0, new Uint8Array(33)] } } },
+  });
+  reject(
+    'order-key-length-before-sorting',
+    'a multisig key both unsorted and holding a 33-byte key: lengths are checked first (TX-6)',
+    'TX-6',
+    signed(bad),
+    'TX_BAD_PUBLIC_KEY',
+  );
+  const b = msBody(ms23);
+  const [s0, s1] = msSign(ms23, b, [0, 1]) as [Signature, Signature];
+  const broken = Uint8Array.from(s1.signature);
+  broken[0] = (broken[0] as number) ^ 1;
+  reject(
+    'order-shape-before-verification',
+    'signatures for keys 1 then 0, and the first is also invalid: TX-11 shape before TX-12 verification',
+    'TX-11',
+    encode('babychain.v0.Tx', { body: b, signatures: [{ ...s1, signature: broken }, s0] }),
+    'TX_SIGNATURES_UNSORTED',
+  );
+  reject(
+    'order-first-bad-signature-reported',
+    'keys 0 and 1 both sign another body: the first failing signature (key 0) is reported',
+    'TX-12',
+    encode('babychain.v0.Tx', { body: b, signatures: msSign(ms23, msBody(ms23, { nonce: 9n }), [0, 1]) }),
+    'TX_BAD_SIGNATURE',
+  );
+}
+
+// TX-12: which signature failed and why, for every TX_BAD_SIGNATURE case.
+const badSignatureMeta: Record<string, { keyIndex: number; reason: string }> = {
+  'signature-bit-flip': { keyIndex: 0, reason: 'SIG_MISMATCH' },
+  'signed-by-other-key': { keyIndex: 0, reason: 'SIG_MISMATCH' },
+  'signed-body-not-signdoc': { keyIndex: 0, reason: 'SIG_MISMATCH' },
+  'signature-s-plus-l': { keyIndex: 0, reason: 'SIG_NON_CANONICAL_S' },
+  'signature-63-bytes': { keyIndex: 0, reason: 'SIG_BAD_LENGTH' },
+  'multisig-signature-under-wrong-index': { keyIndex: 1, reason: 'SIG_MISMATCH' },
+  'multisig-extra-bad-signature': { keyIndex: 2, reason: 'SIG_MISMATCH' },
+  'order-first-bad-signature-reported': { keyIndex: 0, reason: 'SIG_MISMATCH' },
+};
+for (const c of cases) {
+  if (c.expected['error'] !== 'TX_BAD_SIGNATURE') continue;
+  const meta = badSignatureMeta[c.id.replace('tx-reject-', '')];
+  if (meta === undefined) throw new Error(`${c.id}: say which signature fails and why`);
+  c.expected['meta'] = meta;
+}
+
 const file = {
   runner: 'tx',
   description: `Transaction decoding and stateless validation (specs/transactions.md TX-1 to TX-12) on chain "${CHAIN}". Keys: seed n = SHA-256("babychain test vector key n").`,

@@ -1,8 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const DEFAULT_ADDRESS_PREFIX = 'baby';
-
 /** The node/wallet home: `--home`, else $BABY_HOME, else ~/.babychain (the Cosmos `~/.<app>d` habit). */
 export function resolveHome(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   return resolve(flag ?? env['BABY_HOME'] ?? join(homedir(), '.babychain'));

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 
 /**
- * Where the CLI reads secrets and writes results. Secrets come from, in order: the environment variable the
+ * Where the CLI reads input and writes results. Secrets come from, in order: the environment variable the
  * caller names (for scripts), a hidden prompt on a terminal, or the next line of piped standard input.
  */
 export interface CliIo {
@@ -13,40 +13,62 @@ export interface CliIo {
   readonly interactive: boolean;
   /** Reads one line of secret input (`prompt` is shown only on a terminal). Null when input is exhausted. */
   readSecret(prompt: string): Promise<string | null>;
+  /** Everything left on standard input (a file piped in with `-`). */
+  readAll(): Promise<string>;
 }
 
 export function processIo(): CliIo {
   const stdin = process.stdin;
+  // Created on first use: attaching a reader to stdin at start-up would consume input meant for another reader.
+  let piped: LineSource | undefined;
+  const source = () => {
+    piped ??= new LineSource(stdin);
+    return piped;
+  };
   return {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     interactive: stdin.isTTY === true,
-    readSecret: stdin.isTTY ? (prompt) => readHidden(prompt) : lineReader(stdin),
+    readSecret: (prompt) => (stdin.isTTY ? readHidden(prompt) : source().line()),
+    readAll: () => source().rest(),
   };
 }
 
-/** Reads successive lines from a non-terminal stream, one per call; buffered because a pipe delivers them at once. */
-export function lineReader(input: Readable): (prompt: string) => Promise<string | null> {
-  const lines: string[] = [];
-  const waiting: ((line: string | null) => void)[] = [];
-  let ended = false;
-  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
-  rl.on('line', (line) => {
-    const next = waiting.shift();
-    if (next) next(line);
-    else lines.push(line);
-  });
-  rl.on('close', () => {
-    ended = true;
-    for (const w of waiting.splice(0)) w(null);
-  });
-  return () => {
-    const line = lines.shift();
+/** Successive lines of a non-terminal stream, buffered because a pipe delivers them at once. */
+export class LineSource {
+  readonly #lines: string[] = [];
+  readonly #waiting: ((line: string | null) => void)[] = [];
+  #ended = false;
+  readonly #closed: Promise<void>;
+
+  constructor(input: Readable) {
+    const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
+    rl.on('line', (line) => {
+      const next = this.#waiting.shift();
+      if (next) next(line);
+      else this.#lines.push(line);
+    });
+    this.#closed = new Promise((resolve) =>
+      rl.on('close', () => {
+        this.#ended = true;
+        for (const w of this.#waiting.splice(0)) w(null);
+        resolve();
+      }),
+    );
+  }
+
+  line(): Promise<string | null> {
+    const line = this.#lines.shift();
     if (line !== undefined) return Promise.resolve(line);
-    if (ended) return Promise.resolve(null);
-    return new Promise((resolve) => waiting.push(resolve));
-  };
+    if (this.#ended) return Promise.resolve(null);
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  async rest(): Promise<string> {
+    await this.#closed;
+    return this.#lines.splice(0).join('\n');
+  }
 }
 
 /** A prompt on the terminal whose typed characters are not echoed. */

@@ -1,4 +1,5 @@
 import { isBabyError } from '@babychain/codec';
+import { DEFAULT_ADDRESS_PREFIX } from '@babychain/crypto';
 import { Command, CommanderError } from 'commander';
 import { keysCommand } from './commands/keys.ts';
 import type { CliIo } from './io.ts';
@@ -7,7 +8,7 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('baby')
     .description('Babychain node and wallet')
     .option('--home <dir>', 'home directory (default $BABY_HOME or ~/.babychain)')
-    .option('--prefix <hrp>', 'address prefix of the chain', 'baby')
+    .option('--prefix <hrp>', 'address prefix of the chain', DEFAULT_ADDRESS_PREFIX)
     .option('--json', 'print machine-readable JSON');
   program.addCommand(keysCommand(io));
   forEachCommand(program, (cmd) =>

@@ -1,5 +1,5 @@
 import { decode, txSignBytes } from '@babychain/codec';
-import { addressFromPublicKey, generateKeyPair, verify } from '@babychain/crypto';
+import { addressFromPublicKey, generateKeyPair, sortMultisigKeys, verify } from '@babychain/crypto';
 import { describe, expect, it } from 'vitest';
 import { assembleTx, signBody, signedTransfer, transferBody } from './transfer.ts';
 
@@ -28,8 +28,22 @@ describe('signedTransfer', () => {
 
 describe('assembleTx', () => {
   it('orders multisig signatures by key index whatever order they were collected in', () => {
-    const body = transferBody({ chainId: 'c-1', signer: alice.publicKey, to, amount: 1n, fee: 0n, nonce: 0n });
-    const bytes = assembleTx(body, [signBody(body, alice.seed, 2), signBody(body, alice.seed, 0)]);
-    expect(decode('babychain.v0.Tx', bytes).signatures.map((s) => s.keyIndex)).toEqual([0, 2]);
+    const members = [alice, generateKeyPair(), generateKeyPair()];
+    const publicKeys = sortMultisigKeys(members.map((m) => m.publicKey));
+    const seedAt = (i: number) => members.find((m) => m.publicKey === publicKeys[i])?.seed as Uint8Array;
+    const body = transferBody({
+      chainId: 'c-1',
+      signer: { threshold: 2, publicKeys },
+      to,
+      amount: 1n,
+      fee: 0n,
+      nonce: 0n,
+    });
+    const bytes = assembleTx(body, [signBody(body, seedAt(2), 2), signBody(body, seedAt(0), 0)]);
+    const tx = decode('babychain.v0.Tx', bytes);
+    expect(tx.signatures.map((s) => s.keyIndex)).toEqual([0, 2]);
+    expect(
+      tx.signatures.map((s) => verify(publicKeys[s.keyIndex] as Uint8Array, txSignBytes(body), s.signature)),
+    ).toEqual([true, true]);
   });
 });

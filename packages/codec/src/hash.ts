@@ -1,7 +1,7 @@
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 
-/** SHA-256 over the concatenation of `parts` (ENC-9): the only hash function of protocol v0. */
+/** SHA-256 over the concatenation of `parts` (ENC-13): the only hash function of protocol v0. */
 export function sha256(...parts: Uint8Array[]): Uint8Array {
   const h = nobleSha256.create();
   for (const p of parts) h.update(p);
@@ -12,7 +12,7 @@ export function toHex(bytes: Uint8Array): string {
   return bytesToHex(bytes);
 }
 
-/** Lower- or upper-case hex without a 0x prefix. Throws TypeError on anything else. */
+/** Lower- or upper-case hex without a 0x prefix. Throws (a plain Error from @noble/hashes, not a BabyError) on anything else: callers validate input first. */
 export function fromHex(hex: string): Uint8Array {
   return hexToBytes(hex);
 }

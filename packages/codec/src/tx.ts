@@ -1,5 +1,5 @@
 import { decode, encode } from './codec.ts';
-import { BabyError, TX_TOO_LARGE } from './errors.ts';
+import { BabyError, CodecErrorCode, TX_TOO_LARGE } from './errors.ts';
 import type { Header, Tx, TxBody } from './generated/types.ts';
 import { sha256 } from './hash.ts';
 
@@ -25,6 +25,12 @@ export function blockHash(header: Header): Uint8Array {
 
 /** TX-2 then TX-1: the size check runs before any parsing, so an oversized input costs nothing to refuse. */
 export function decodeTx(bytes: Uint8Array): Tx {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new BabyError(CodecErrorCode.INVALID_VALUE, 'a transaction is a byte array', {
+      type: 'babychain.v0.Tx',
+      rule: 'TX-1',
+    });
+  }
   if (bytes.length > MAX_TX_BYTES) {
     throw new BabyError(TX_TOO_LARGE, `transaction is ${bytes.length} bytes, at most ${MAX_TX_BYTES} allowed`, {
       type: 'babychain.v0.Tx',

@@ -70,6 +70,11 @@ function fail(reason: SignatureFailure): VerifyResult {
   return result;
 }
 
+/** Untyped callers (JSON, RPC) may pass anything: they get SIG_BAD_LENGTH, not a TypeError. */
+function isBytes(v: unknown): v is Uint8Array {
+  return v instanceof Uint8Array;
+}
+
 type Point = ReturnType<typeof ed25519.Point.fromBytes>;
 const Point = ed25519.Point;
 
@@ -111,6 +116,7 @@ export function verifyReferenceDetailed(
   message: Uint8Array,
   signature: Uint8Array,
 ): VerifyResult {
+  if (!isBytes(publicKey) || !isBytes(signature) || !isBytes(message)) return fail('SIG_BAD_LENGTH');
   // SIG-3
   if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return fail('SIG_BAD_LENGTH');
   const rBytes = signature.subarray(0, 32);
@@ -255,6 +261,7 @@ function failAfterKeyCheck(publicKey: Uint8Array, reason: SignatureFailure): Ver
 
 /** SIG-3 to SIG-6 as byte comparisons, then OpenSSL for SIG-7. Same outcome and code as the reference path. */
 export function verifyFastDetailed(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): VerifyResult {
+  if (!isBytes(publicKey) || !isBytes(signature) || !isBytes(message)) return fail('SIG_BAD_LENGTH');
   if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return fail('SIG_BAD_LENGTH');
   if (!isScalarCanonical(signature, 32)) return fail('SIG_NON_CANONICAL_S');
   if (!isEncodingCanonical(publicKey, 0)) return fail('SIG_NON_CANONICAL_KEY');

@@ -30,6 +30,8 @@ export function generateMnemonic(words: 12 | 24 = 24): string {
   return bip39.generateMnemonic(english, words === 24 ? 256 : 128);
 }
 
+const ENGLISH_WORDS: ReadonlySet<string> = new Set(english);
+
 /**
  * KEY-1: checks that `mnemonic` is 12, 15, 18, 21 or 24 English BIP-39 words with a valid checksum and returns it
  * normalized (lower case, single spaces). Otherwise CRYPTO_BAD_MNEMONIC, saying which part is wrong.
@@ -42,8 +44,7 @@ export function validateMnemonic(mnemonic: string): string {
       words: words.length,
     });
   }
-  const known = new Set(english);
-  const unknown = words.findIndex((w) => !known.has(w));
+  const unknown = words.findIndex((w) => !ENGLISH_WORDS.has(w));
   if (unknown !== -1) {
     throw cryptoError('CRYPTO_BAD_MNEMONIC', `word ${unknown + 1} is not in the BIP-39 English word list`, {
       position: unknown + 1,

@@ -17,15 +17,10 @@ export {
   publicKeyFromSeed,
   SEED_LENGTH,
   SIGNATURE_LENGTH,
-  SMALL_ORDER_ENCODINGS,
   sign,
   type VerifyResult,
   verify,
   verifyDetailed,
-  verifyFast,
-  verifyFastDetailed,
-  verifyReference,
-  verifyReferenceDetailed,
 } from './ed25519.ts';
 export { type CryptoError, CryptoErrorCode, type SignatureFailure } from './errors.ts';
 export {

@@ -39,6 +39,7 @@ import {
   DEFAULT_SCRYPT_PARAMS,
   decryptKeystore,
   encryptKeystore,
+  KEY_NAME_PATTERN,
   type KeystoreSecret,
   type KeystoreV1,
   parseKeystore,
@@ -46,7 +47,6 @@ import {
   serializeKeystore,
 } from './keystore.ts';
 
-const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/i;
 const FILE_SUFFIX = '.key.json';
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
@@ -102,7 +102,7 @@ export type AddedKey = KeyInfo & { readonly mnemonic: string };
 
 /** Checks a key name and returns its stored (lower-case) form. */
 export function normalizeKeyName(name: string): string {
-  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+  if (typeof name !== 'string' || !KEY_NAME_PATTERN.test(name.toLowerCase())) {
     throw cryptoError(
       'CRYPTO_BAD_KEY_NAME',
       `invalid key name ${JSON.stringify(name)}: 1 to 40 letters, digits, "_" or "-", starting with a letter or digit`,
@@ -300,7 +300,7 @@ export class Keyring {
     return files
       .filter((f) => f.endsWith(FILE_SUFFIX))
       .map((f) => f.slice(0, -FILE_SUFFIX.length))
-      .filter((n) => NAME_PATTERN.test(n) && n === n.toLowerCase())
+      .filter((n) => KEY_NAME_PATTERN.test(n))
       .sort()
       .map((n) => this.#info(this.#readEntry(n)));
   }

@@ -160,3 +160,24 @@ describe('canonicalJson', () => {
     );
   });
 });
+
+describe('keystore resource limits', () => {
+  it('refuses a file that asks scrypt for 4 GiB before doing any work', async () => {
+    const { seed } = generateKeyPair();
+    const file = JSON.parse(
+      JSON.stringify(await encryptKeystore(seed, 'correct horse', { name: 'alice', kdfParams: FAST })),
+    );
+    file.crypto.kdfParams = { ...file.crypto.kdfParams, n: 2 ** 20, r: 32 };
+    await expect(decryptKeystore(file, 'correct horse')).rejects.toThrow(code('CRYPTO_BAD_KEYSTORE'));
+  });
+
+  it('refuses to write a file its own reader would reject', async () => {
+    const { seed } = generateKeyPair();
+    await expect(encryptKeystore(seed, 'pw', { name: 'alice', kdfParams: FAST, account: 1.5 })).rejects.toThrow(
+      code('CRYPTO_BAD_DERIVATION_PATH'),
+    );
+    await expect(encryptKeystore(seed, 'pw', { name: 'Alice Smith', kdfParams: FAST })).rejects.toThrow(
+      code('CRYPTO_BAD_KEY_NAME'),
+    );
+  });
+});

@@ -40,6 +40,12 @@ const NONCE_LENGTH = 12;
 const TAG_LENGTH = 16;
 const KEY_LENGTH = 32;
 const CHECK_LABEL = 'babychain keystore v1 passphrase check';
+/** KEY-3: stored key names, lower case ASCII. */
+export const KEY_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+/** KEY-2: an account index is a SLIP-10 hardened index without its hardened bit. */
+const MAX_ACCOUNT = 2 ** 31 - 1;
+/** KEY-3: createdAt as Date.prototype.toISOString writes it. */
+const CREATED_AT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export interface ScryptParams {
   /** CPU/memory cost, a power of two. */
@@ -51,10 +57,16 @@ export interface ScryptParams {
 /** N = 2^17, r = 8, p = 1: about 128 MiB and a few hundred milliseconds per unlock. */
 export const DEFAULT_SCRYPT_PARAMS: ScryptParams = Object.freeze({ n: 2 ** 17, r: 8, p: 1 });
 
-/** Upper bounds accepted when reading a file, so a crafted file cannot make us allocate gigabytes. */
+/**
+ * Bounds on what a file may ask scrypt for, checked before any work, so a crafted file can neither exhaust memory
+ * (scrypt needs 128 * n * r bytes) nor CPU. The defaults use half the memory and an eighth of the work allowed.
+ */
 const MAX_N = 2 ** 20;
 const MAX_R = 32;
 const MAX_P = 16;
+const MAX_MEMORY_BYTES = 256 * 1024 * 1024;
+const MAX_WORK = 2 ** 23; // n * r * p
+const SCRYPT_MAXMEM = MAX_MEMORY_BYTES + 16 * 1024 * 1024;
 
 export interface KeystoreCryptoV1 {
   readonly kdf: 'scrypt';
@@ -117,12 +129,13 @@ function checkScryptParams(params: ScryptParams, onError: (why: string) => never
   }
   if (!Number.isSafeInteger(r) || r < 1 || r > MAX_R) onError(`scrypt r must be 1 to ${MAX_R}, got ${r}`);
   if (!Number.isSafeInteger(p) || p < 1 || p > MAX_P) onError(`scrypt p must be 1 to ${MAX_P}, got ${p}`);
+  if (128 * n * r > MAX_MEMORY_BYTES) onError(`scrypt n * r needs ${128 * n * r} bytes, at most ${MAX_MEMORY_BYTES}`);
+  if (n * r * p > MAX_WORK) onError(`scrypt n * r * p is ${n * r * p}, at most ${MAX_WORK}`);
 }
 
 async function deriveKey(passphrase: string, salt: Uint8Array, params: ScryptParams): Promise<Buffer> {
   const password = new TextEncoder().encode(passphrase.normalize('NFKC'));
-  const maxmem = 256 * params.n * params.r + 64 * 1024 * 1024;
-  return scryptAsync(password, salt, KEY_LENGTH, { N: params.n, r: params.r, p: params.p, maxmem });
+  return scryptAsync(password, salt, KEY_LENGTH, { N: params.n, r: params.r, p: params.p, maxmem: SCRYPT_MAXMEM });
 }
 
 function passphraseCheck(key: Uint8Array): Buffer {
@@ -148,8 +161,17 @@ export async function encryptKeystore(
   checkScryptParams(params, (why) => {
     throw cryptoError('CRYPTO_BAD_KEYSTORE', why, { kdfParams: params });
   });
-  const mnemonic = options.mnemonic === undefined ? null : validateMnemonic(options.mnemonic);
+  // What the reader would refuse is refused here too, so no file is written that cannot be read back.
+  if (!KEY_NAME_PATTERN.test(options.name)) {
+    throw cryptoError('CRYPTO_BAD_KEY_NAME', `invalid key name ${JSON.stringify(options.name)}`, {
+      name: options.name,
+    });
+  }
   const account = options.account ?? null;
+  if (account !== null && !isAccountIndex(account)) {
+    throw cryptoError('CRYPTO_BAD_DERIVATION_PATH', `account must be an integer from 0 to ${MAX_ACCOUNT}`, { account });
+  }
+  const mnemonic = options.mnemonic === undefined ? null : validateMnemonic(options.mnemonic);
   const salt = randomBytes(SALT_LENGTH);
   const nonce = randomBytes(NONCE_LENGTH);
   const key = await deriveKey(passphrase, salt, params);
@@ -200,6 +222,10 @@ function hexField(obj: Record<string, unknown>, key: string, length: number | 'a
   return v;
 }
 
+function isAccountIndex(v: number): boolean {
+  return Number.isSafeInteger(v) && v >= 0 && v <= MAX_ACCOUNT;
+}
+
 function intField(obj: Record<string, unknown>, key: string): number {
   const v = obj[key];
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(`${key} must be an integer`);
@@ -221,10 +247,12 @@ export function parseKeystore(json: string | unknown): KeystoreV1 {
   if (value['kind'] !== 'ed25519') bad(`kind must be "ed25519", got ${JSON.stringify(value['kind'])}`);
   exactKeys(value, ['version', 'name', 'kind', 'publicKey', 'createdAt', 'crypto'], 'the file');
   const name = value['name'];
-  if (typeof name !== 'string' || name.length === 0) bad('name must be a non-empty string');
+  if (typeof name !== 'string' || !KEY_NAME_PATTERN.test(name)) bad('name must match the key name pattern (KEY-3)');
   const publicKey = hexField(value, 'publicKey', 32);
   const createdAt = value['createdAt'];
-  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) bad('createdAt must be an ISO-8601 time');
+  if (typeof createdAt !== 'string' || !CREATED_AT_PATTERN.test(createdAt) || Number.isNaN(Date.parse(createdAt))) {
+    bad('createdAt must be a UTC time as YYYY-MM-DDTHH:mm:ss.sssZ');
+  }
   const crypto = value['crypto'];
   if (!isRecord(crypto)) bad('crypto must be an object');
   exactKeys(crypto, ['kdf', 'kdfParams', 'cipher', 'nonce', 'check', 'ciphertext'], 'crypto');
@@ -271,6 +299,7 @@ function parsePlaintext(plaintext: Buffer): { seed: Uint8Array; mnemonic: string
   const mnemonic = value['mnemonic'];
   if (mnemonic !== null && typeof mnemonic !== 'string') bad('mnemonic must be a string or null');
   const account = value['account'] === null ? null : intField(value, 'account');
+  if (account !== null && !isAccountIndex(account)) bad(`account must be an integer from 0 to ${MAX_ACCOUNT}`);
   return { seed, mnemonic, account };
 }
 

@@ -1,6 +1,6 @@
 import type { Signer, Tx, TxBody } from '@babychain/codec';
 import { BabyError, bytesEqual, decodeTx, txId, txSignBytes } from '@babychain/codec';
-import { addressFromPublicKey, multisigAddress, validateMultisigKey, verifyDetailed } from '@babychain/crypto';
+import { addressFromPublicKey, multisigAddress, verifyDetailed } from '@babychain/crypto';
 import { TxErrorCode } from './errors.ts';
 
 export const MAX_MEMO_BYTES = 256;
@@ -64,7 +64,7 @@ function senderAddress(signer: NonNullable<Signer['key']>): Uint8Array {
   if (badKey !== -1) {
     throw fail(TxErrorCode.BAD_PUBLIC_KEY, `multisig key ${badKey} is not 32 bytes`, 'TX-6', { keyIndex: badKey });
   }
-  validateMultisigKey(signer.value.threshold, signer.value.publicKeys);
+  // multisigAddress checks ADDR-3 itself.
   return multisigAddress(signer.value.threshold, signer.value.publicKeys);
 }
 

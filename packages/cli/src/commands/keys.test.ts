@@ -16,10 +16,10 @@ interface Run {
 }
 
 /** Runs the real `baby` process with `input` piped to standard input. */
-function baby(home: string, args: string[], input = ''): Promise<Run> {
+function baby(home: string, args: string[], input = '', passphraseEnv?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, '--home', home, ...args], {
-      env: { ...process.env, BABY_KEYRING_PASSPHRASE: undefined },
+      env: { ...process.env, BABY_KEYRING_PASSPHRASE: passphraseEnv },
     });
     let stdout = '';
     let stderr = '';
@@ -115,6 +115,16 @@ describe('baby keys', () => {
     const wrong = await baby(other, ['keys', 'import', 'alice2', file], 'nope nope nope\n');
     expect(wrong.stderr).toMatch(/^error CRYPTO_WRONG_PASSPHRASE: /);
     const imported = await baby(other, ['keys', 'import', 'alice2', file, '--json'], `${PASS}\n`);
+    expect(json(imported)['address']).toBe(alice['address']);
+  });
+
+  it('imports a keystore piped on standard input, with the passphrase from the environment', async () => {
+    const exported = await baby(home, ['keys', 'export', 'alice']);
+    const other = mkdtempSync(join(tmpdir(), 'baby-keys-pipe-'));
+    const withoutPass = await baby(other, ['keys', 'import', 'piped', '-'], exported.stdout);
+    expect(withoutPass.stderr).toMatch(/^error CLI_NO_INPUT: .*BABY_KEYRING_PASSPHRASE/);
+    const imported = await baby(other, ['keys', 'import', 'piped', '-', '--json'], exported.stdout, PASS);
+    expect(imported.stderr).toBe('');
     expect(json(imported)['address']).toBe(alice['address']);
   });
 

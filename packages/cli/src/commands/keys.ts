@@ -1,11 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import { BabyError } from '@babychain/codec';
-import { Keyring } from '@babychain/crypto';
+import { DEFAULT_ADDRESS_PREFIX, Keyring } from '@babychain/crypto';
 import { Command } from 'commander';
 import { CliErrorCode } from '../errors.ts';
-import { DEFAULT_ADDRESS_PREFIX, keyringDir, resolveHome } from '../home.ts';
+import { keyringDir, resolveHome } from '../home.ts';
 import type { CliIo } from '../io.ts';
 import { printResult } from '../output.ts';
-import { readMnemonic, readPassphrase } from '../secrets.ts';
+import { PASSPHRASE_ENV, readMnemonic, readPassphrase } from '../secrets.ts';
 
 interface GlobalOptions {
   home?: string;
@@ -100,8 +101,13 @@ export function keysCommand(io: CliIo): Command {
     .argument('<file>', 'keystore file, or - for standard input')
     .action(async (name: string, file: string, _opts: unknown, cmd: Command) => {
       const { keyring, json } = context(cmd);
-      const { readFile } = await import('node:fs/promises');
-      const text = await readFile(file === '-' ? '/dev/stdin' : file, 'utf8');
+      if (file === '-' && !io.interactive && io.env[PASSPHRASE_ENV] === undefined) {
+        throw new BabyError(
+          CliErrorCode.NO_INPUT,
+          `the keystore comes on standard input, so give its passphrase in ${PASSPHRASE_ENV}`,
+        );
+      }
+      const text = file === '-' ? await io.readAll() : await readFile(file, 'utf8');
       const imported = await keyring.importKeystore(name, text, await readPassphrase(io, 'unlock'));
       printResult(io.stdout, json, imported);
     });
