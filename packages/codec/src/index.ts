@@ -4,15 +4,21 @@ export { create, decode, encode, fromJson, toJson } from './codec.ts';
 export type { CodecErrorCodeValue, CodeOf } from './errors.ts';
 export { BabyError, CodecErrorCode, isBabyError } from './errors.ts';
 export type {
+  Account,
   Block,
   Commit,
   CommitSig,
+  Genesis,
+  GenesisAccount,
+  GenesisValidator,
   Header,
   MessageTypes,
   MultisigKey,
+  Params,
   Signature,
   SignDoc,
   Signer,
+  StateProof,
   Transfer,
   Tx,
   TxBody,

@@ -155,6 +155,132 @@ export const schemaJson = {
                 }
               }
             },
+            "Account": {
+              "fields": {
+                "balance": {
+                  "type": "uint64",
+                  "id": 1
+                },
+                "nonce": {
+                  "type": "uint64",
+                  "id": 2
+                }
+              }
+            },
+            "StateProof": {
+              "fields": {
+                "key": {
+                  "type": "bytes",
+                  "id": 1
+                },
+                "siblings": {
+                  "rule": "repeated",
+                  "type": "bytes",
+                  "id": 2
+                },
+                "otherKey": {
+                  "type": "bytes",
+                  "id": 3,
+                  "protoName": "other_key"
+                },
+                "otherValueHash": {
+                  "type": "bytes",
+                  "id": 4,
+                  "protoName": "other_value_hash"
+                }
+              }
+            },
+            "Maturity": {
+              "values": {
+                "MATURITY_BABY": 0,
+                "MATURITY_GROWN_UP": 1
+              }
+            },
+            "Params": {
+              "fields": {
+                "minFee": {
+                  "type": "uint64",
+                  "id": 1,
+                  "protoName": "min_fee"
+                },
+                "maxBlockBytes": {
+                  "type": "uint64",
+                  "id": 2,
+                  "protoName": "max_block_bytes"
+                },
+                "maxBlockTxs": {
+                  "type": "uint32",
+                  "id": 3,
+                  "protoName": "max_block_txs"
+                }
+              }
+            },
+            "GenesisAccount": {
+              "fields": {
+                "address": {
+                  "type": "bytes",
+                  "id": 1
+                },
+                "balance": {
+                  "type": "uint64",
+                  "id": 2
+                }
+              }
+            },
+            "GenesisValidator": {
+              "fields": {
+                "name": {
+                  "type": "string",
+                  "id": 1
+                },
+                "publicKey": {
+                  "type": "bytes",
+                  "id": 2,
+                  "protoName": "public_key"
+                },
+                "power": {
+                  "type": "uint64",
+                  "id": 3
+                }
+              }
+            },
+            "Genesis": {
+              "fields": {
+                "chainId": {
+                  "type": "string",
+                  "id": 1,
+                  "protoName": "chain_id"
+                },
+                "genesisTimeMs": {
+                  "type": "uint64",
+                  "id": 2,
+                  "protoName": "genesis_time_ms"
+                },
+                "maturity": {
+                  "type": "Maturity",
+                  "id": 3
+                },
+                "addressPrefix": {
+                  "type": "string",
+                  "id": 4,
+                  "protoName": "address_prefix"
+                },
+                "params": {
+                  "type": "Params",
+                  "id": 5
+                },
+                "accounts": {
+                  "rule": "repeated",
+                  "type": "GenesisAccount",
+                  "id": 6
+                },
+                "validators": {
+                  "rule": "repeated",
+                  "type": "GenesisValidator",
+                  "id": 7
+                }
+              }
+            },
             "Transfer": {
               "fields": {
                 "to": {

@@ -82,7 +82,72 @@ export interface Signer {
 }
 
 /**
- * Move `amount` base units from the signer's account to `to` (TX-9, STATE-4).
+ * The value stored for an address (STATE-1, STATE-8). A leaf commits to SHA-256 of its canonical encoding.
+ *
+ * `babychain.v0.Account`
+ */
+export interface Account {
+  balance: bigint;
+  nonce: bigint;
+}
+
+/**
+ * Proof that an account is, or is not, in the state with a given root (STATE-11).
+ *
+ * `babychain.v0.StateProof`
+ */
+export interface StateProof {
+  /** SHA-256(address) */
+  key: Uint8Array;
+  /** sibling hashes from the root downward; an EMPTY sibling is empty bytes */
+  siblings: Uint8Array[];
+  /** exclusion: the key of the one account that occupies the path */
+  otherKey: Uint8Array;
+  /** exclusion: SHA-256 of that account's encoding */
+  otherValueHash: Uint8Array;
+}
+
+/** `babychain.v0.Params` */
+export interface Params {
+  /** STATE-4 */
+  minFee: bigint;
+  /** BLK-10: sum of the block's transaction encodings */
+  maxBlockBytes: bigint;
+  /** BLK-10 */
+  maxBlockTxs: number;
+}
+
+/** `babychain.v0.GenesisAccount` */
+export interface GenesisAccount {
+  address: Uint8Array;
+  balance: bigint;
+}
+
+/** `babychain.v0.GenesisValidator` */
+export interface GenesisValidator {
+  name: string;
+  publicKey: Uint8Array;
+  power: bigint;
+}
+
+/**
+ * The genesis state (GEN-1..GEN-7). The genesis hash is SHA-256 of its canonical encoding.
+ *
+ * `babychain.v0.Genesis`
+ */
+export interface Genesis {
+  chainId: string;
+  genesisTimeMs: bigint;
+  /** enum babychain.v0.Maturity */
+  maturity: number;
+  addressPrefix: string;
+  params?: Params | undefined;
+  accounts: GenesisAccount[];
+  validators: GenesisValidator[];
+}
+
+/**
+ * Move `amount` base units from the signer's account to `to` (TX-9, STATE-6).
  *
  * `babychain.v0.Transfer`
  */
@@ -106,7 +171,7 @@ export interface TxBody {
   signer?: Signer | undefined;
   /** the sender account's nonce before this tx (STATE-3) */
   nonce: bigint;
-  /** base units paid to the block proposer (STATE-6) */
+  /** base units paid to the block proposer (STATE-4, STATE-7) */
   fee: bigint;
   /** free text, at most 256 bytes of UTF-8 (TX-8) */
   memo: string;
@@ -153,6 +218,12 @@ export interface MessageTypes {
   'babychain.v0.Block': Block;
   'babychain.v0.MultisigKey': MultisigKey;
   'babychain.v0.Signer': Signer;
+  'babychain.v0.Account': Account;
+  'babychain.v0.StateProof': StateProof;
+  'babychain.v0.Params': Params;
+  'babychain.v0.GenesisAccount': GenesisAccount;
+  'babychain.v0.GenesisValidator': GenesisValidator;
+  'babychain.v0.Genesis': Genesis;
   'babychain.v0.Transfer': Transfer;
   'babychain.v0.TxBody': TxBody;
   'babychain.v0.Signature': Signature;
