@@ -24,3 +24,46 @@ export const TxErrorCode = {
 } as const;
 
 export type TxErrorCodeValue = (typeof TxErrorCode)[keyof typeof TxErrorCode];
+
+/** Block rule violations (specs/blocks.md BLK-*). */
+export const BlockErrorCode = {
+  WRONG_CHAIN_ID: 'BLOCK_WRONG_CHAIN_ID',
+  BAD_HEIGHT: 'BLOCK_BAD_HEIGHT',
+  BAD_TIME: 'BLOCK_BAD_TIME',
+  BAD_TX_ROOT: 'BLOCK_BAD_TX_ROOT',
+  DUPLICATE_TX: 'BLOCK_DUPLICATE_TX',
+  BAD_APP_HASH: 'BLOCK_BAD_APP_HASH',
+  BAD_LINK: 'BLOCK_BAD_LINK',
+  TOO_MANY_TXS: 'BLOCK_TOO_MANY_TXS',
+  TOO_LARGE: 'BLOCK_TOO_LARGE',
+} as const;
+
+export type BlockErrorCodeValue = (typeof BlockErrorCode)[keyof typeof BlockErrorCode];
+
+/** Genesis file violations (specs/state.md GEN-*). */
+export const GenesisErrorCode = {
+  MALFORMED: 'GENESIS_MALFORMED',
+  BAD_CHAIN_ID: 'GENESIS_BAD_CHAIN_ID',
+  BAD_PREFIX: 'GENESIS_BAD_PREFIX',
+  DUPLICATE_ACCOUNT: 'GENESIS_DUPLICATE_ACCOUNT',
+  ZERO_BALANCE: 'GENESIS_ZERO_BALANCE',
+  SUPPLY_OVERFLOW: 'GENESIS_SUPPLY_OVERFLOW',
+  NO_VALIDATORS: 'GENESIS_NO_VALIDATORS',
+  BAD_VALIDATOR_KEY: 'GENESIS_BAD_VALIDATOR_KEY',
+  DUPLICATE_VALIDATOR: 'GENESIS_DUPLICATE_VALIDATOR',
+  ZERO_POWER: 'GENESIS_ZERO_POWER',
+  POWER_OVERFLOW: 'GENESIS_POWER_OVERFLOW',
+  BAD_PARAMS: 'GENESIS_BAD_PARAMS',
+  BAD_MATURITY: 'GENESIS_BAD_MATURITY',
+} as const;
+
+export type GenesisErrorCodeValue = (typeof GenesisErrorCode)[keyof typeof GenesisErrorCode];
+
+/** State commitment and storage errors (specs/state.md STATE-11, APP-5). */
+export const StateErrorCode = {
+  BAD_PROOF: 'STATE_BAD_PROOF',
+  /** a store record or tree node is missing, does not decode, or does not hash to what it should */
+  CORRUPT: 'STATE_CORRUPT',
+  /** the store was initialised from another genesis */
+  GENESIS_MISMATCH: 'STATE_GENESIS_MISMATCH',
+} as const;

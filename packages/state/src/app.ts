@@ -1,0 +1,697 @@
+/**
+ * The application consensus drives (specs/state.md APP-1..APP-5): check tx, prepare/process proposal, finalize
+ * block, commit, info; plus the queries RPC needs. Execution is the pure core of execute.ts over accounts
+ * prefetched with one `getMany`; storage is store.ts (one batch per block); the state root is tree/.
+ */
+import type { Account, Block, Genesis, Header, Params, StateProof, Tx } from '@babychain/codec';
+import {
+  BabyError,
+  blockHash,
+  bytesEqual,
+  create,
+  decodeTx,
+  encode,
+  fromHex,
+  merkleRoot,
+  sha256,
+  toHex,
+} from '@babychain/codec';
+import { BlockErrorCode, StateErrorCode } from './errors.ts';
+import type { Execution, PrecheckedTx, TxResult } from './execute.ts';
+import {
+  checkBlockLimits,
+  checkDuplicateTxs,
+  checkTxAgainst,
+  executeBlock,
+  executeCandidates,
+  touchedAddresses,
+} from './execute.ts';
+import { genesisHash, genesisParams, validateGenesis } from './genesis.ts';
+import type { CheckedTx } from './stateless.ts';
+import { checkTx as checkTxStateless } from './stateless.ts';
+import type { HistoryEntry, HistoryQuery, KvDb } from './store.ts';
+import { StateStore } from './store.ts';
+import type { StateTreeStats, TreeUpdate } from './tree/index.ts';
+import { accountKey, EMPTY_HASH, StateTree, valueHash } from './tree/index.ts';
+
+const ADDRESS_BYTES = 20;
+const NO_BYTES = new Uint8Array(0);
+
+export interface AppOptions {
+  /** a LevelDB directory (created if missing), or a database opened with `view` key and value encodings */
+  readonly db: string | KvDb;
+  /** required to initialise an empty store; when given for an initialised one, its hash must match the stored one */
+  readonly genesis?: Genesis;
+  /** fsync each block's batch (default true) */
+  readonly sync?: boolean;
+  /** tree nodes kept in memory (StateTree default when absent) */
+  readonly treeCacheSize?: number;
+  /**
+   * Statelessly checked transactions remembered by id (TX-4), so that a block holding transactions this node
+   * already checked (checkTx, a proposal) does not verify their signatures again. Default 20 000.
+   */
+  readonly checkedCacheSize?: number;
+}
+
+export interface AppInfo {
+  /** the last committed height (0: the genesis state) */
+  readonly height: bigint;
+  /** the state root at that height */
+  readonly appHash: Uint8Array;
+  /** the hash of the block at that height (empty at height 0) */
+  readonly lastBlockHash: Uint8Array;
+  readonly genesisHash: Uint8Array;
+}
+
+/** APP-1: what a mempool needs to know about an admitted transaction. */
+export interface CheckTxResult {
+  readonly tx: Tx;
+  /** TX-4 */
+  readonly id: Uint8Array;
+  readonly sender: Uint8Array;
+  readonly recipient: Uint8Array;
+  readonly nonce: bigint;
+  readonly fee: bigint;
+  readonly amount: bigint;
+  /** the sender's committed nonce: `nonce > accountNonce` is a gap the mempool may hold */
+  readonly accountNonce: bigint;
+  /** encoded size in bytes */
+  readonly size: number;
+}
+
+export interface PrepareProposalRequest {
+  readonly height: bigint;
+  readonly timeMs: bigint;
+  readonly proposerAddress: Uint8Array;
+  /** candidate transaction encodings in mempool order */
+  readonly candidates: readonly Uint8Array[];
+}
+
+export interface SkippedCandidate {
+  /** position in `candidates` */
+  readonly index: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface PrepareProposalResult {
+  /** the chosen transactions, in block order */
+  readonly txs: Uint8Array[];
+  /** BLK-6 */
+  readonly txRoot: Uint8Array;
+  /** BLK-7: the state root after these transactions and the fees */
+  readonly appHash: Uint8Array;
+  /** candidates left out because they failed (those after the block limits are neither chosen nor listed) */
+  readonly skipped: readonly SkippedCandidate[];
+}
+
+/** APP-3 and APP-4: the state root a block produces and what each of its transactions did. */
+export interface BlockResult {
+  readonly appHash: Uint8Array;
+  readonly fees: bigint;
+  /** one per transaction, `index` = position in the block */
+  readonly txResults: readonly TxResult[];
+}
+
+export interface AccountQuery {
+  /** also return a StateProof (STATE-11) against `appHash` */
+  readonly prove?: boolean;
+}
+
+export interface AccountQueryResult {
+  readonly address: Uint8Array;
+  /** null when the address has never been credited (STATE-1: balance 0, nonce 0, not stored) */
+  readonly account: Account | null;
+  /** the committed height the answer is from, and its state root */
+  readonly height: bigint;
+  readonly appHash: Uint8Array;
+  readonly proof?: StateProof;
+}
+
+export interface TxQueryResult {
+  readonly tx: Tx;
+  readonly bytes: Uint8Array;
+  readonly height: bigint;
+  readonly index: number;
+}
+
+/** Cumulative counters; `*Ms` are wall-clock milliseconds spent in each phase of execution and commit. */
+export interface AppMetrics {
+  /** executions of a block or proposal (prepareProposal, processProposal, finalizeBlock without a cached result) */
+  blocksExecuted: number;
+  txsExecuted: number;
+  blocksCommitted: number;
+  /** transactions whose stateless check (signatures included) was skipped because this node had done it */
+  checkedCacheHits: number;
+  /** TX-1..TX-12: decoding and signature verification */
+  precheckMs: number;
+  /** reading the touched accounts (one getMany per block) */
+  accountsMs: number;
+  /** STATE-3..STATE-7 on the in-memory view */
+  executeMs: number;
+  /** the state root update (StateTree.computeUpdate) */
+  rootMs: number;
+  /** the block's one batch write, then the tree commit */
+  commitMs: number;
+}
+
+type TimedPhase = 'precheckMs' | 'accountsMs' | 'executeMs' | 'rootMs' | 'commitMs';
+
+function lap(metrics: AppMetrics, phase: TimedPhase, since: number): number {
+  const now = performance.now();
+  metrics[phase] += now - since;
+  return now;
+}
+
+/** An executed block's transactions, outcome and tree update, valid until the next commit. */
+interface Executed {
+  readonly txs: readonly CheckedTx[];
+  readonly execution: Execution;
+  readonly results: readonly TxResult[];
+  readonly update: TreeUpdate;
+}
+
+interface Pending {
+  readonly block: Block;
+  readonly header: Header;
+  readonly hash: Uint8Array;
+  readonly executed: Executed;
+}
+
+/** The Babychain v0 application: consensus calls it, RPC queries it. Call `init()` first and `close()` last. */
+export class App {
+  readonly #options: AppOptions;
+  #store: StateStore | undefined;
+  #tree: StateTree | undefined;
+  #genesis: Genesis | undefined;
+  #genesisHash: Uint8Array = NO_BYTES;
+  #params: Params | undefined;
+  #height = 0n;
+  #appHash: Uint8Array = EMPTY_HASH;
+  #lastBlockHash: Uint8Array = NO_BYTES;
+  #lastTimeMs = 0n;
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #checked: Map<string, CheckedTx> = new Map();
+  readonly #checkedMax: number;
+  /** executions of this height by `txRoot:proposer` (prepareProposal, processProposal) */
+  readonly #executions = new Map<string, Executed>();
+  /** blocks of this height that passed processProposal, by block hash */
+  readonly #validated = new Map<string, Executed>();
+  #pending: Pending | undefined;
+  readonly #metrics: AppMetrics = {
+    blocksExecuted: 0,
+    txsExecuted: 0,
+    blocksCommitted: 0,
+    checkedCacheHits: 0,
+    precheckMs: 0,
+    accountsMs: 0,
+    executeMs: 0,
+    rootMs: 0,
+    commitMs: 0,
+  };
+
+  constructor(options: AppOptions) {
+    this.#options = options;
+    this.#checkedMax = options.checkedCacheSize ?? 20_000;
+  }
+
+  /** Opens an App and runs `init()`. */
+  static async open(options: AppOptions): Promise<App> {
+    const app = new App(options);
+    await app.init();
+    return app;
+  }
+
+  /** Opens the store; an empty one is initialised from the genesis (GEN-7) in one batch. */
+  init(): Promise<void> {
+    return this.#locked(async () => {
+      if (this.#store !== undefined) return;
+      const store = await StateStore.open(this.#options.db, { sync: this.#options.sync ?? true });
+      try {
+        await this.#load(store);
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
+      this.#store = store;
+    });
+  }
+
+  async #load(store: StateStore): Promise<void> {
+    const treeOptions = this.#options.treeCacheSize === undefined ? {} : { cacheSize: this.#options.treeCacheSize };
+    const head = await store.head();
+    const given = this.#options.genesis;
+    if (head === undefined) {
+      if (given === undefined) {
+        throw new BabyError(StateErrorCode.CORRUPT, 'the store is empty and no genesis was given', { rule: 'GEN-7' });
+      }
+      validateGenesis(given);
+      const accounts = new Map<string, Account>();
+      for (const a of given.accounts) accounts.set(toHex(a.address), { balance: a.balance, nonce: 0n });
+      const tree = await StateTree.open(store.treeReader, EMPTY_HASH, treeOptions);
+      const update = await tree.computeUpdate(treeChanges(accounts));
+      await store.writeGenesis(given, accounts, update.writes, update.root);
+      tree.commit(update);
+      this.#setGenesis(given);
+      this.#tree = tree;
+      this.#height = 0n;
+      this.#appHash = update.root;
+      this.#lastBlockHash = NO_BYTES;
+      this.#lastTimeMs = given.genesisTimeMs;
+      return;
+    }
+    const stored = await store.genesis();
+    if (stored === undefined) throw new BabyError(StateErrorCode.CORRUPT, 'the store has a head but no genesis');
+    if (given !== undefined && !bytesEqual(genesisHash(given), genesisHash(stored))) {
+      throw new BabyError(
+        StateErrorCode.GENESIS_MISMATCH,
+        `the store holds chain "${stored.chainId}" (genesis ${toHex(genesisHash(stored))}), not genesis ${toHex(genesisHash(given))}`,
+        { stored: toHex(genesisHash(stored)), given: toHex(genesisHash(given)) },
+      );
+    }
+    this.#setGenesis(stored);
+    this.#tree = await StateTree.open(store.treeReader, head.appHash, treeOptions);
+    this.#height = head.height;
+    this.#appHash = head.appHash;
+    this.#lastBlockHash = head.blockHash;
+    if (head.height === 0n) {
+      this.#lastTimeMs = stored.genesisTimeMs;
+    } else {
+      const last = await store.block(head.height);
+      if (last?.header === undefined) {
+        throw new BabyError(StateErrorCode.CORRUPT, `the block at the head height ${head.height} is missing`);
+      }
+      this.#lastTimeMs = last.header.timeMs;
+    }
+  }
+
+  #setGenesis(genesis: Genesis): void {
+    this.#genesis = genesis;
+    this.#genesisHash = genesisHash(genesis);
+    this.#params = genesisParams(genesis);
+  }
+
+  close(): Promise<void> {
+    return this.#locked(async () => {
+      const store = this.#store;
+      this.#store = undefined;
+      this.#tree = undefined;
+      this.#pending = undefined;
+      this.#executions.clear();
+      this.#validated.clear();
+      if (store !== undefined) await store.close();
+    });
+  }
+
+  get genesis(): Genesis {
+    return this.#need(this.#genesis);
+  }
+
+  get chainId(): string {
+    return this.genesis.chainId;
+  }
+
+  get params(): Params {
+    return this.#need(this.#params);
+  }
+
+  /** Cumulative counters and timings since the app was created (metrics, benchmarks). */
+  get metrics(): Readonly<AppMetrics & { tree: Readonly<StateTreeStats> | undefined }> {
+    return { ...this.#metrics, tree: this.#tree?.stats };
+  }
+
+  /** APP-5: the last committed height and state root, for consensus to replay what the state machine lacks. */
+  info(): AppInfo {
+    this.#need(this.#store);
+    return {
+      height: this.#height,
+      appHash: this.#appHash.slice(),
+      lastBlockHash: this.#lastBlockHash.slice(),
+      genesisHash: this.#genesisHash.slice(),
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // APP-1
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * APP-1: TX-1..TX-12, then STATE-3 (lower nonce: replay; higher: accepted, a gap), STATE-4 and STATE-5 against
+   * the last committed state. Throws the first failing rule's BabyError.
+   */
+  async checkTx(bytes: Uint8Array): Promise<CheckTxResult> {
+    const store = this.#need(this.#store);
+    const checked = this.#precheck(bytes, sha256(bytes));
+    if (!checked.ok) throw checked.error;
+    const tx = checked.tx;
+    const account = await store.account(tx.sender);
+    checkTxAgainst(tx, account, this.params.minFee);
+    const body = tx.tx.body as NonNullable<Tx['body']>;
+    const transfer = (body.action as NonNullable<NonNullable<Tx['body']>['action']>).value;
+    return {
+      tx: tx.tx,
+      id: tx.id,
+      sender: tx.sender,
+      recipient: transfer.to,
+      nonce: body.nonce,
+      fee: body.fee,
+      amount: transfer.amount,
+      accountNonce: account?.nonce ?? 0n,
+      size: bytes.length,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // APP-2
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * APP-2: executes the candidates in order on a scratch copy of the committed state, leaves out those that fail,
+   * stops at the block limits, and returns the chosen transactions with the tx root and app hash for the header.
+   */
+  prepareProposal(req: PrepareProposalRequest): Promise<PrepareProposalResult> {
+    return this.#locked(async () => {
+      this.#checkHeight(req.height);
+      this.#checkTime(req.timeMs);
+      checkProposer(req.proposerAddress);
+      const params = this.params;
+      const m = this.#metrics;
+      let t = performance.now();
+      const prechecked = req.candidates.map((bytes) => this.#precheck(bytes, sha256(bytes)));
+      t = lap(m, 'precheckMs', t);
+      const base = await this.#loadAccounts(touchedAddresses(prechecked, req.proposerAddress));
+      t = lap(m, 'accountsMs', t);
+      const execution = executeCandidates(
+        prechecked,
+        base,
+        { minFee: params.minFee, proposer: req.proposerAddress },
+        { maxTxs: params.maxBlockTxs, maxBytes: Number(params.maxBlockBytes) },
+      );
+      lap(m, 'executeMs', t);
+      const chosen = execution.results.map((r) => (prechecked[r.index] as { tx: CheckedTx }).tx);
+      const txRoot = merkleRoot(chosen.map((t) => t.id));
+      const executed = await this.#finishExecution(chosen, execution);
+      this.#executions.set(executionKey(txRoot, req.proposerAddress), executed);
+      return {
+        txs: chosen.map((t) => t.bytes),
+        txRoot,
+        appHash: executed.update.root,
+        skipped: execution.skipped.map((s) => ({ index: s.index, ...describeError(s.error) })),
+      };
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // APP-3, APP-4, APP-5
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * APP-3: accepts a proposed block only if it passes BLK-4..BLK-8, BLK-10 and STATE-2; throws the first failure's
+   * BabyError (BLOCK_* or the failing transaction's code with `meta.txIndex`). The result is kept for
+   * `finalizeBlock` of the same block.
+   */
+  processProposal(block: Block): Promise<BlockResult> {
+    return this.#locked(async () => {
+      const { executed } = await this.#process(block);
+      return blockResult(executed);
+    });
+  }
+
+  /** APP-4: executes a decided block (reusing processProposal's result) and holds it for `commit`. */
+  finalizeBlock(block: Block): Promise<BlockResult> {
+    return this.#locked(async () => {
+      const header = block.header ?? create('babychain.v0.Header');
+      const hash = blockHash(header);
+      let executed = this.#validated.get(toHex(hash));
+      if (executed === undefined) executed = (await this.#process(block)).executed;
+      this.#pending = { block, header, hash, executed };
+      return blockResult(executed);
+    });
+  }
+
+  /** APP-5: persists the finalized block, its transactions and the new state in one batch. */
+  commit(): Promise<{ height: bigint; appHash: Uint8Array }> {
+    return this.#locked(async () => {
+      const store = this.#need(this.#store);
+      const tree = this.#need(this.#tree);
+      const pending = this.#pending;
+      if (pending === undefined) throw new Error('App.commit: no finalized block to commit');
+      const { header, executed } = pending;
+      const t = performance.now();
+      await store.writeBlock({
+        block: pending.block,
+        blockHash: pending.hash,
+        height: header.height,
+        txs: executed.results.map((r) => ({ id: r.id, sender: r.sender, recipient: r.recipient })),
+        accounts: executed.execution.changes,
+        treeWrites: executed.update.writes,
+        appHash: executed.update.root,
+      });
+      tree.commit(executed.update); // same continuation as the batch: no tree read sees new nodes with the old root
+      lap(this.#metrics, 'commitMs', t);
+      this.#metrics.blocksCommitted++;
+      this.#height = header.height;
+      this.#appHash = executed.update.root;
+      this.#lastBlockHash = pending.hash;
+      this.#lastTimeMs = header.timeMs;
+      this.#pending = undefined;
+      this.#executions.clear();
+      this.#validated.clear();
+      return { height: this.#height, appHash: this.#appHash.slice() };
+    });
+  }
+
+  async #process(block: Block): Promise<{ hash: Uint8Array; executed: Executed }> {
+    const header = block.header ?? create('babychain.v0.Header');
+    const params = this.params;
+    if (header.chainId !== this.chainId) {
+      throw new BabyError(
+        BlockErrorCode.WRONG_CHAIN_ID,
+        `block is for chain "${header.chainId}", this is "${this.chainId}"`,
+        {
+          rule: 'BLK-4',
+          expected: this.chainId,
+          got: header.chainId,
+        },
+      );
+    }
+    this.#checkHeight(header.height);
+    this.#checkTime(header.timeMs);
+    this.#checkLinks(header, block);
+    checkProposer(header.proposerAddress);
+    checkBlockLimits(block.txs, params);
+    const ids = block.txs.map((t) => sha256(t));
+    const txRoot = merkleRoot(ids);
+    if (!bytesEqual(txRoot, header.txRoot)) {
+      throw new BabyError(BlockErrorCode.BAD_TX_ROOT, 'tx_root is not the Merkle root of the transaction ids', {
+        rule: 'BLK-6',
+        expected: toHex(txRoot),
+        got: toHex(header.txRoot),
+      });
+    }
+    checkDuplicateTxs(ids);
+    const key = executionKey(txRoot, header.proposerAddress);
+    let executed = this.#executions.get(key);
+    if (executed === undefined) {
+      const m = this.#metrics;
+      let t = performance.now();
+      const prechecked = block.txs.map((bytes, i) => this.#precheck(bytes, ids[i] as Uint8Array));
+      t = lap(m, 'precheckMs', t);
+      const base = await this.#loadAccounts(touchedAddresses(prechecked, header.proposerAddress));
+      t = lap(m, 'accountsMs', t);
+      const execution = executeBlock(prechecked, base, { minFee: params.minFee, proposer: header.proposerAddress });
+      lap(m, 'executeMs', t);
+      const txs = prechecked.map((p) => (p as { tx: CheckedTx }).tx);
+      executed = await this.#finishExecution(txs, execution);
+      this.#executions.set(key, executed);
+    }
+    if (!bytesEqual(executed.update.root, header.appHash)) {
+      throw new BabyError(BlockErrorCode.BAD_APP_HASH, 'app_hash is not the state root after the block', {
+        rule: 'BLK-7',
+        expected: toHex(executed.update.root),
+        got: toHex(header.appHash),
+      });
+    }
+    const hash = blockHash(header);
+    this.#validated.set(toHex(hash), executed);
+    return { hash, executed };
+  }
+
+  async #finishExecution(txs: readonly CheckedTx[], execution: Execution): Promise<Executed> {
+    const tree = this.#need(this.#tree);
+    const t = performance.now();
+    const update = await tree.computeUpdate(treeChanges(execution.changes));
+    lap(this.#metrics, 'rootMs', t);
+    this.#metrics.blocksExecuted++;
+    this.#metrics.txsExecuted += execution.results.length;
+    const results = execution.results.map((r, index) => (r.index === index ? r : { ...r, index }));
+    return { txs, execution, results, update };
+  }
+
+  /** BLK-4 (height) */
+  #checkHeight(height: bigint): void {
+    const expected = this.#height + 1n;
+    if (height !== expected) {
+      throw new BabyError(BlockErrorCode.BAD_HEIGHT, `block height is ${height}, the next height is ${expected}`, {
+        rule: 'BLK-4',
+        expected,
+        got: height,
+      });
+    }
+  }
+
+  /** BLK-5; the genesis time stands for the parent's at height 1. */
+  #checkTime(timeMs: bigint): void {
+    if (timeMs <= this.#lastTimeMs) {
+      throw new BabyError(
+        BlockErrorCode.BAD_TIME,
+        `block time ${timeMs} is not after the parent's ${this.#lastTimeMs}`,
+        {
+          rule: 'BLK-5',
+          parentTimeMs: this.#lastTimeMs,
+          got: timeMs,
+        },
+      );
+    }
+  }
+
+  /** BLK-8 against the stored parent; what the last commit certifies is consensus's to check. */
+  #checkLinks(header: Header, block: Block): void {
+    const bad = (message: string) => new BabyError(BlockErrorCode.BAD_LINK, message, { rule: 'BLK-8' });
+    if (header.height === 1n) {
+      if (header.lastBlockHash.length !== 0) throw bad('the first block has a last_block_hash');
+      if (header.lastCommitHash.length !== 0) throw bad('the first block has a last_commit_hash');
+      if (block.lastCommit !== undefined) throw bad('the first block has a last_commit');
+      return;
+    }
+    if (!bytesEqual(header.lastBlockHash, this.#lastBlockHash)) {
+      throw bad(`last_block_hash is not the hash of block ${this.#height}`);
+    }
+    if (block.lastCommit === undefined) throw bad('the block has no last_commit');
+    if (!bytesEqual(header.lastCommitHash, sha256(encode('babychain.v0.Commit', block.lastCommit)))) {
+      throw bad('last_commit_hash is not the hash of last_commit');
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Queries
+  // ------------------------------------------------------------------------------------------------------------
+
+  /** The committed account of an address (null: never credited), optionally with its StateProof. */
+  account(address: Uint8Array, query: AccountQuery = {}): Promise<AccountQueryResult> {
+    return this.#locked(async () => {
+      const store = this.#need(this.#store);
+      const account = (await store.account(address)) ?? null;
+      const base = { address, account, height: this.#height, appHash: this.#appHash.slice() };
+      if (query.prove !== true) return base;
+      const proof = await this.#need(this.#tree).prove(accountKey(address));
+      return { ...base, proof };
+    });
+  }
+
+  async blockByHeight(height: bigint): Promise<Block | undefined> {
+    return this.#need(this.#store).block(height);
+  }
+
+  async blockByHash(hash: Uint8Array): Promise<Block | undefined> {
+    const store = this.#need(this.#store);
+    const height = await store.heightOfBlock(hash);
+    return height === undefined ? undefined : store.block(height);
+  }
+
+  /** A committed transaction by id (TX-4), with where it is. */
+  async tx(id: Uint8Array): Promise<TxQueryResult | undefined> {
+    const store = this.#need(this.#store);
+    const at = await store.txLocation(id);
+    if (at === undefined) return undefined;
+    const bytes = (await store.block(at.height))?.txs[at.index];
+    if (bytes === undefined) throw new BabyError(StateErrorCode.CORRUPT, `tx index points at a missing transaction`);
+    return { tx: decodeTx(bytes), bytes, height: at.height, index: at.index };
+  }
+
+  /** Transfers an address sent or received, newest first. */
+  async accountHistory(address: Uint8Array, query: HistoryQuery = {}): Promise<HistoryEntry[]> {
+    return this.#need(this.#store).history(address, query);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Internals
+  // ------------------------------------------------------------------------------------------------------------
+
+  /** TX-1..TX-12 for one encoding, remembered by id when it passes. */
+  #precheck(bytes: Uint8Array, id: Uint8Array): PrecheckedTx {
+    const idHex = toHex(id);
+    const hit = this.#checked.get(idHex);
+    if (hit !== undefined) {
+      this.#metrics.checkedCacheHits++;
+      this.#checked.delete(idHex);
+      this.#checked.set(idHex, hit);
+      return { ok: true, tx: hit };
+    }
+    let checked: CheckedTx;
+    try {
+      const tx = decodeTx(bytes);
+      checked = { tx, bytes, id, sender: checkTxStateless(tx, this.chainId) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+    if (this.#checkedMax > 0) {
+      this.#checked.set(idHex, checked);
+      if (this.#checked.size > this.#checkedMax) {
+        const oldest = this.#checked.keys().next();
+        if (oldest.done !== true) this.#checked.delete(oldest.value);
+      }
+    }
+    return { ok: true, tx: checked };
+  }
+
+  async #loadAccounts(addresses: ReadonlyMap<string, Uint8Array>): Promise<Map<string, Account>> {
+    const hexes = [...addresses.keys()];
+    const values = await this.#need(this.#store).accounts([...addresses.values()]);
+    const out = new Map<string, Account>();
+    values.forEach((v, i) => {
+      if (v !== undefined) out.set(hexes[i] as string, v);
+    });
+    return out;
+  }
+
+  #locked<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #need<T>(value: T | undefined): T {
+    if (value === undefined) throw new Error('App: call init() first (or the app is closed)');
+    return value;
+  }
+}
+
+/** The tree's change set (hex accountKey -> valueHash) for accounts by hex address. */
+export function treeChanges(accounts: ReadonlyMap<string, Account>): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  for (const [hex, account] of accounts) out.set(toHex(accountKey(fromHex(hex))), valueHash(account));
+  return out;
+}
+
+function executionKey(txRoot: Uint8Array, proposer: Uint8Array): string {
+  return `${toHex(txRoot)}:${toHex(proposer)}`;
+}
+
+function blockResult(executed: Executed): BlockResult {
+  return { appHash: executed.update.root, fees: executed.execution.fees, txResults: executed.results };
+}
+
+/** BLK-9 as far as the state machine needs it: the fees go to a 20-byte address (ADDR-1). */
+function checkProposer(address: Uint8Array): void {
+  if (address.length !== ADDRESS_BYTES) {
+    throw new BabyError('BLOCK_BAD_PROPOSER', `proposer_address is ${address.length} bytes, an address is 20`, {
+      rule: 'BLK-9',
+    });
+  }
+}
+
+function describeError(error: unknown): { code: string; message: string } {
+  if (error instanceof BabyError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,66 @@
+// The crash test's child process (crash.test.ts): opens the App on a directory and commits blocks of random
+// transfers as fast as it can, printing each committed height on its own line once commit() has returned.
+// Usage: node crash-child.testutil.ts <dir> <seed>
+
+import { assembleBlock, crashGenesis, crashKeys, signedTransfer, TEST_CHAIN } from './app.testutil.ts';
+import { App } from './app.ts';
+
+const [dir, seedArg] = process.argv.slice(2);
+if (dir === undefined) throw new Error('usage: crash-child.testutil.ts <dir> <seed>');
+let seed = Number(seedArg ?? 1) >>> 0;
+const random = (): number => {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = (n: number): number => Math.floor(random() * n);
+
+const keys = crashKeys();
+const app = await App.open({ db: dir, genesis: crashGenesis() });
+const nonces = await Promise.all(keys.map(async (k) => (await app.account(k.address)).account?.nonce ?? 0n));
+const minFee = app.params.minFee;
+
+for (;;) {
+  const info = app.info();
+  const txs: Uint8Array[] = [];
+  const count = 1 + pick(40);
+  for (let i = 0; i < count; i++) {
+    const from = pick(keys.length);
+    let to = pick(keys.length - 1);
+    if (to >= from) to++;
+    const sender = keys[from] as (typeof keys)[0];
+    txs.push(
+      signedTransfer({
+        from: sender,
+        to: (keys[to] as (typeof keys)[0]).address,
+        amount: BigInt(1 + pick(1_000_000)),
+        fee: minFee + BigInt(pick(100)),
+        nonce: nonces[from] as bigint,
+        chainId: TEST_CHAIN,
+      }),
+    );
+    nonces[from] = (nonces[from] as bigint) + 1n;
+  }
+  // A proposer outside the funded set now and then, so fee credits create accounts too.
+  const proposer =
+    pick(4) === 0 ? new Uint8Array(20).fill(pick(256)) : (keys[pick(keys.length)] as (typeof keys)[0]).address;
+  const prepared = await app.prepareProposal({
+    height: info.height + 1n,
+    timeMs: 1_000n + (info.height + 1n) * 1_000n,
+    proposerAddress: proposer,
+    candidates: txs,
+  });
+  if (prepared.txs.length !== txs.length)
+    throw new Error(`crash child: ${txs.length - prepared.txs.length} txs failed`);
+  const block = assembleBlock(
+    app,
+    { txs, proposer, timeMs: 1_000n + (info.height + 1n) * 1_000n },
+    prepared.txRoot,
+    prepared.appHash,
+  );
+  await app.finalizeBlock(block);
+  const { height } = await app.commit();
+  process.stdout.write(`${height}\n`);
+}

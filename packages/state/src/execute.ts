@@ -1,0 +1,339 @@
+/**
+ * Block execution (specs/state.md STATE-2..STATE-7, specs/blocks.md BLK-6 and BLK-10): a pure, synchronous core
+ * over an in-memory view of the accounts a block touches. The async layer (app.ts) prefetches those accounts
+ * and calls it; nothing here does I/O.
+ */
+import type { Account, Params } from '@babychain/codec';
+import { BabyError, isBabyError, sha256, toHex } from '@babychain/codec';
+import { BlockErrorCode, TxErrorCode } from './errors.ts';
+import type { CheckedTx } from './stateless.ts';
+import { checkTxBytes } from './stateless.ts';
+
+const U64_MAX = (1n << 64n) - 1n;
+const ZERO: Account = Object.freeze({ balance: 0n, nonce: 0n });
+
+/** A transaction after the stateless rules: the checked transaction, or the error it failed with. */
+export type PrecheckedTx =
+  | { readonly ok: true; readonly tx: CheckedTx }
+  | { readonly ok: false; readonly error: unknown };
+
+/** Accounts by lowercase hex address; an address that is absent has never been seen (STATE-1). */
+export type AccountMap = ReadonlyMap<string, Account>;
+
+/** What one applied transfer did. */
+export interface TxResult {
+  /** position in the list given to the executor (the block's tx index in block mode) */
+  readonly index: number;
+  /** TX-4 */
+  readonly id: Uint8Array;
+  readonly sender: Uint8Array;
+  readonly recipient: Uint8Array;
+  readonly amount: bigint;
+  readonly fee: bigint;
+  /** the nonce the transaction used (the sender's nonce before it) */
+  readonly nonce: bigint;
+  /** encoded size in bytes */
+  readonly size: number;
+}
+
+export interface SkippedTx {
+  readonly index: number;
+  readonly error: unknown;
+}
+
+export interface Execution {
+  /** every account the block changed, by hex address, with its value after the block */
+  readonly changes: ReadonlyMap<string, Account>;
+  /** STATE-7: the sum of the applied transactions' fees, credited to the proposer when non-zero */
+  readonly fees: bigint;
+  readonly results: readonly TxResult[];
+  /** APP-2 only: candidates left out, with why */
+  readonly skipped: readonly SkippedTx[];
+  /** the sum of the applied transactions' sizes */
+  readonly bytes: number;
+}
+
+export interface ExecContext {
+  /** STATE-4 */
+  readonly minFee: bigint;
+  /** STATE-7: the block's proposer_address */
+  readonly proposer: Uint8Array;
+}
+
+export interface ProposalLimits {
+  /** BLK-10 */
+  readonly maxTxs: number;
+  /** BLK-10: the sum of the transactions' encodings */
+  readonly maxBytes: number;
+}
+
+/** TX-1..TX-12 on each transaction, keeping the error instead of throwing so that order can decide later. */
+export function precheckTxs(txs: readonly Uint8Array[], chainId: string): PrecheckedTx[] {
+  return txs.map((bytes) => {
+    try {
+      return { ok: true, tx: checkTxBytes(bytes, chainId) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  });
+}
+
+/** Every distinct address (hex) the prechecked transactions and the proposer can touch: what to prefetch. */
+export function touchedAddresses(txs: readonly PrecheckedTx[], proposer: Uint8Array): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  out.set(toHex(proposer), proposer);
+  for (const p of txs) {
+    if (!p.ok) continue;
+    out.set(toHex(p.tx.sender), p.tx.sender);
+    const to = transferOf(p.tx).to;
+    out.set(toHex(to), to);
+  }
+  return out;
+}
+
+/** BLK-10: at most `maxBlockTxs` transactions whose encodings sum to at most `maxBlockBytes`. */
+export function checkBlockLimits(txs: readonly Uint8Array[], params: Params): void {
+  if (txs.length > params.maxBlockTxs) {
+    throw new BabyError(
+      BlockErrorCode.TOO_MANY_TXS,
+      `block holds ${txs.length} transactions, at most ${params.maxBlockTxs} allowed`,
+      { rule: 'BLK-10', count: txs.length, max: params.maxBlockTxs },
+    );
+  }
+  let size = 0;
+  for (const t of txs) size += t.length;
+  if (BigInt(size) > params.maxBlockBytes) {
+    throw new BabyError(
+      BlockErrorCode.TOO_LARGE,
+      `block transactions are ${size} bytes, at most ${params.maxBlockBytes} allowed`,
+      { rule: 'BLK-10', size, max: params.maxBlockBytes },
+    );
+  }
+}
+
+/** BLK-6: no transaction id (TX-4) twice in a block. `ids` are computed from the bytes, so every tx has one. */
+export function checkDuplicateTxs(ids: readonly Uint8Array[]): void {
+  const seen = new Map<string, number>();
+  ids.forEach((id, txIndex) => {
+    const hex = toHex(id);
+    const first = seen.get(hex);
+    if (first !== undefined) {
+      throw new BabyError(BlockErrorCode.DUPLICATE_TX, `transaction ${hex} appears at ${first} and ${txIndex}`, {
+        rule: 'BLK-6',
+        txIndex,
+        firstIndex: first,
+        id: hex,
+      });
+    }
+    seen.set(hex, txIndex);
+  });
+}
+
+/**
+ * STATE-2: applies every transaction in order and fails the whole block on the first one that does not pass, with
+ * that transaction's code (stateless or stateful) and `meta.txIndex`. `base` must hold every touched account that
+ * exists (see touchedAddresses); absent means never seen.
+ */
+export function executeBlock(txs: readonly PrecheckedTx[], base: AccountMap, ctx: ExecContext): Execution {
+  const run = new Run(base, ctx.minFee);
+  txs.forEach((p, txIndex) => {
+    if (!p.ok) throw withTxIndex(p.error, txIndex);
+    const problem = run.check(p.tx, txIndex);
+    if (problem !== undefined) throw problem;
+    run.apply(p.tx, txIndex);
+  });
+  return run.finish(ctx.proposer, []);
+}
+
+export interface BlockContext extends ExecContext {
+  readonly chainId: string;
+  readonly params: Params;
+}
+
+/**
+ * A block's transactions without its header: BLK-10, the duplicate rule of BLK-6, then STATE-2 (TX-1..TX-12 and
+ * STATE-3..STATE-7 per transaction, in order). `state` must hold every touched account that exists. What the
+ * test-vector runner calls; the App adds the header rules (BLK-4, BLK-5, BLK-6 root, BLK-7, BLK-8).
+ */
+export function executeBlockTxs(txs: readonly Uint8Array[], state: AccountMap, ctx: BlockContext): Execution {
+  checkBlockLimits(txs, ctx.params);
+  checkDuplicateTxs(txs.map((t) => sha256(t)));
+  return executeBlock(precheckTxs(txs, ctx.chainId), state, ctx);
+}
+
+/**
+ * APP-2: applies candidates in order on a scratch copy, leaving out any that fail (stateless or stateful) and
+ * stopping at the first one that would pass but no longer fits the block limits.
+ */
+export function executeCandidates(
+  txs: readonly PrecheckedTx[],
+  base: AccountMap,
+  ctx: ExecContext,
+  limits: ProposalLimits,
+): Execution {
+  const run = new Run(base, ctx.minFee);
+  const skipped: SkippedTx[] = [];
+  for (let index = 0; index < txs.length && run.results.length < limits.maxTxs; index++) {
+    const p = txs[index] as PrecheckedTx;
+    if (!p.ok) {
+      skipped.push({ index, error: p.error });
+      continue;
+    }
+    const problem = run.check(p.tx, index);
+    if (problem !== undefined) {
+      skipped.push({ index, error: problem });
+      continue;
+    }
+    if (run.bytes + p.tx.bytes.length > limits.maxBytes) break;
+    run.apply(p.tx, index);
+  }
+  return run.finish(ctx.proposer, skipped);
+}
+
+/**
+ * APP-1's stateful part against committed state: STATE-3 (a lower nonce is a replay; a higher one is accepted for
+ * the mempool to hold), STATE-4, STATE-5. Throws the rule's BabyError.
+ */
+export function checkTxAgainst(tx: CheckedTx, account: Account | undefined, minFee: bigint): void {
+  const body = bodyOf(tx);
+  const acct = account ?? ZERO;
+  if (body.nonce < acct.nonce) throw badNonce(acct.nonce, body.nonce, undefined);
+  if (body.fee < minFee) throw feeTooLow(body.fee, minFee, undefined);
+  const need = transferOf(tx).amount + body.fee;
+  if (acct.balance < need) throw insufficient(acct.balance, need, undefined);
+}
+
+/** The scratch state of one execution: copy-on-write over `base`. */
+class Run {
+  readonly #base: AccountMap;
+  readonly #minFee: bigint;
+  readonly #changes = new Map<string, Account>();
+  readonly results: TxResult[] = [];
+  bytes = 0;
+  #fees = 0n;
+
+  constructor(base: AccountMap, minFee: bigint) {
+    this.#base = base;
+    this.#minFee = minFee;
+  }
+
+  #get(hex: string): Account {
+    return this.#changes.get(hex) ?? this.#base.get(hex) ?? ZERO;
+  }
+
+  /** STATE-3 to STATE-6 without changing anything; the error, or undefined when the transaction applies. */
+  check(tx: CheckedTx, txIndex: number): BabyError | undefined {
+    const body = bodyOf(tx);
+    const { to, amount } = transferOf(tx);
+    const sender = this.#get(toHex(tx.sender));
+    if (body.nonce !== sender.nonce) return badNonce(sender.nonce, body.nonce, txIndex);
+    if (body.fee < this.#minFee) return feeTooLow(body.fee, this.#minFee, txIndex);
+    const need = amount + body.fee;
+    if (sender.balance < need) return insufficient(sender.balance, need, txIndex);
+    // The recipient differs from the sender (TX-9), so its balance is not affected by the debit.
+    if (this.#get(toHex(to)).balance + amount > U64_MAX) {
+      return new BabyError(TxErrorCode.AMOUNT_OVERFLOW, 'the recipient balance would exceed 2^64-1', {
+        rule: 'STATE-6',
+        txIndex,
+      });
+    }
+    return undefined;
+  }
+
+  /** STATE-6, after check() passed. */
+  apply(tx: CheckedTx, index: number): void {
+    const body = bodyOf(tx);
+    const { to, amount } = transferOf(tx);
+    const senderHex = toHex(tx.sender);
+    const toHexAddr = toHex(to);
+    const sender = this.#get(senderHex);
+    this.#changes.set(senderHex, { balance: sender.balance - amount - body.fee, nonce: sender.nonce + 1n });
+    const recipient = this.#get(toHexAddr);
+    this.#changes.set(toHexAddr, { balance: recipient.balance + amount, nonce: recipient.nonce });
+    this.#fees += body.fee;
+    this.bytes += tx.bytes.length;
+    this.results.push({
+      index,
+      id: tx.id,
+      sender: tx.sender,
+      recipient: to,
+      amount,
+      fee: body.fee,
+      nonce: body.nonce,
+      size: tx.bytes.length,
+    });
+  }
+
+  /** STATE-7: the fees go to the proposer after the last transaction; a zero sum credits nothing. */
+  finish(proposer: Uint8Array, skipped: SkippedTx[]): Execution {
+    if (this.#fees > 0n) {
+      const hex = toHex(proposer);
+      const acct = this.#get(hex);
+      if (acct.balance + this.#fees > U64_MAX) {
+        // Unreachable while the supply fits in 64 bits (GEN-3), checked all the same.
+        throw new BabyError(TxErrorCode.AMOUNT_OVERFLOW, 'the proposer balance would exceed 2^64-1', {
+          rule: 'STATE-7',
+        });
+      }
+      this.#changes.set(hex, { balance: acct.balance + this.#fees, nonce: acct.nonce });
+    }
+    return { changes: this.#changes, fees: this.#fees, results: this.results, skipped, bytes: this.bytes };
+  }
+}
+
+function bodyOf(tx: CheckedTx) {
+  const body = tx.tx.body;
+  if (body === undefined) throw new Error('execute: transaction was not statelessly checked (no body)');
+  return body;
+}
+
+function transferOf(tx: CheckedTx) {
+  const action = bodyOf(tx).action;
+  if (action?.case !== 'transfer') throw new Error('execute: transaction was not statelessly checked (no action)');
+  return action.value;
+}
+
+function txMeta(txIndex: number | undefined): Record<string, unknown> {
+  return txIndex === undefined ? {} : { txIndex };
+}
+
+function badNonce(expected: bigint, got: bigint, txIndex: number | undefined): BabyError {
+  const kind = got < expected ? 'a replay' : 'a gap';
+  return new BabyError(TxErrorCode.BAD_NONCE, `nonce ${got} is ${kind}: the account's nonce is ${expected}`, {
+    rule: 'STATE-3',
+    ...txMeta(txIndex),
+    expected,
+    got,
+  });
+}
+
+function feeTooLow(fee: bigint, minFee: bigint, txIndex: number | undefined): BabyError {
+  return new BabyError(TxErrorCode.FEE_TOO_LOW, `fee ${fee} is below the minimum fee ${minFee}`, {
+    rule: 'STATE-4',
+    ...txMeta(txIndex),
+    fee,
+    minFee,
+  });
+}
+
+function insufficient(balance: bigint, need: bigint, txIndex: number | undefined): BabyError {
+  return new BabyError(TxErrorCode.INSUFFICIENT_FUNDS, `balance ${balance} does not cover amount + fee = ${need}`, {
+    rule: 'STATE-5',
+    ...txMeta(txIndex),
+    balance,
+    needed: need,
+  });
+}
+
+/** The same error with `meta.txIndex` added (STATE-2); a non-BabyError is returned unchanged. */
+export function withTxIndex(error: unknown, txIndex: number): unknown {
+  if (!isBabyError(error)) return error;
+  return new BabyError(
+    error.code,
+    `transaction ${txIndex}: ${error.message}`,
+    { ...error.meta, txIndex },
+    {
+      cause: error,
+    },
+  );
+}

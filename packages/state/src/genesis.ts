@@ -1,0 +1,433 @@
+/**
+ * The genesis file (specs/state.md GEN-1..GEN-7): its JSON form, its checks in GEN-6 order, its hash.
+ */
+import type { Genesis, GenesisAccount, GenesisValidator, Params } from '@babychain/codec';
+import { BabyError, encode, fromHex, sha256, toHex } from '@babychain/codec';
+import { decodeAddress, encodeAddress, verifyDetailed } from '@babychain/crypto';
+import { GenesisErrorCode } from './errors.ts';
+
+const U64_MAX = (1n << 64n) - 1n;
+const U32_MAX = 0xffff_ffff;
+/** GEN-4: the total voting power is at most 2^60. */
+export const MAX_TOTAL_POWER = 1n << 60n;
+/** GEN-5, BLK-2: the bounds of `maxBlockBytes`. */
+export const MIN_MAX_BLOCK_BYTES = 1024n;
+export const MAX_MAX_BLOCK_BYTES = 4_194_304n;
+const ADDRESS_BYTES = 20;
+
+/** GEN-5: the `Maturity` enum values and their JSON names. */
+export const Maturity = { BABY: 0, GROWN_UP: 1 } as const;
+const MATURITY_NAMES: ReadonlyMap<string, number> = new Map([
+  ['baby', Maturity.BABY],
+  ['grown-up', Maturity.GROWN_UP],
+]);
+
+/** The genesis file as JSON (specs/state.md): uint64 as decimal strings, bech32m addresses, hex keys. */
+export interface GenesisJson {
+  chainId: string;
+  genesisTimeMs: string;
+  maturity: string;
+  addressPrefix: string;
+  params: { minFee: string; maxBlockBytes: string; maxBlockTxs: number };
+  accounts: { address: string; balance: string }[];
+  validators: { name: string; publicKey: string; power: string }[];
+}
+
+/** The default chain parameters of a development genesis (the values of the spec's example). */
+export const DEFAULT_PARAMS: Readonly<Params> = Object.freeze({
+  minFee: 500n,
+  maxBlockBytes: 1_048_576n,
+  maxBlockTxs: 5000,
+});
+
+/** SHA-256 of the canonical `Genesis` encoding: nodes compare it before talking to each other. */
+export function genesisHash(genesis: Genesis): Uint8Array {
+  return sha256(encode('babychain.v0.Genesis', genesis));
+}
+
+/** The total of the genesis balances (the constant supply, STATE-7). */
+export function genesisSupply(genesis: Genesis): bigint {
+  return genesis.accounts.reduce((sum, a) => sum + a.balance, 0n);
+}
+
+/** The parameters of a validated genesis (GEN-5 guarantees they are present). */
+export function genesisParams(genesis: Genesis): Params {
+  const params = genesis.params;
+  if (params === undefined) throw genesisError(GenesisErrorCode.BAD_PARAMS, 'genesis has no params', 'GEN-5');
+  return params;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parsing
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Parses genesis file text and validates it (GEN-1..GEN-6). Throws BabyError with the first failing rule's code. */
+export function parseGenesis(text: string): Genesis {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new BabyError(GenesisErrorCode.MALFORMED, `genesis is not JSON: ${(err as Error).message}`, {
+      rule: 'GEN-6',
+    });
+  }
+  return genesisFromJson(json);
+}
+
+/** Validates an already parsed JSON value (GEN-1..GEN-6) and returns the `Genesis` message. */
+export function genesisFromJson(json: unknown): Genesis {
+  const raw = readShape(json);
+  checkChainId(raw.chainId);
+  checkPrefix(raw.addressPrefix);
+  checkParams(raw.params);
+  const maturity = MATURITY_NAMES.get(raw.maturity);
+  if (maturity === undefined) {
+    throw genesisError(
+      GenesisErrorCode.BAD_MATURITY,
+      `maturity is "${raw.maturity}", not "baby" or "grown-up"`,
+      'GEN-5',
+      {
+        maturity: raw.maturity,
+      },
+    );
+  }
+  const accounts = checkAccounts(raw.accounts, raw.addressPrefix);
+  const validators = checkValidators(raw.validators);
+  return {
+    chainId: raw.chainId,
+    genesisTimeMs: raw.genesisTimeMs,
+    maturity,
+    addressPrefix: raw.addressPrefix,
+    params: raw.params,
+    accounts,
+    validators,
+  };
+}
+
+/**
+ * Checks a `Genesis` message built in code (or read back from a store) by the same rules and in the same order as
+ * the file form. Addresses must be 20 bytes (CRYPTO_BAD_ADDRESS, as ADDR-5 reports a wrong payload length).
+ */
+export function validateGenesis(genesis: Genesis): void {
+  checkChainId(genesis.chainId);
+  checkPrefix(genesis.addressPrefix);
+  if (genesis.params === undefined) throw genesisError(GenesisErrorCode.BAD_PARAMS, 'genesis has no params', 'GEN-5');
+  checkParams(genesis.params);
+  if (genesis.maturity !== Maturity.BABY && genesis.maturity !== Maturity.GROWN_UP) {
+    throw genesisError(GenesisErrorCode.BAD_MATURITY, `maturity ${genesis.maturity} is unknown`, 'GEN-5');
+  }
+  checkAccounts(genesis.accounts, genesis.addressPrefix);
+  checkValidators(genesis.validators);
+}
+
+/** The JSON file form of a genesis (write it with `JSON.stringify(json, null, 2)`). */
+export function genesisToJson(genesis: Genesis): GenesisJson {
+  const params = genesisParams(genesis);
+  const maturity = [...MATURITY_NAMES].find(([, v]) => v === genesis.maturity)?.[0];
+  if (maturity === undefined) {
+    throw genesisError(GenesisErrorCode.BAD_MATURITY, `maturity ${genesis.maturity} is unknown`, 'GEN-5');
+  }
+  return {
+    chainId: genesis.chainId,
+    genesisTimeMs: genesis.genesisTimeMs.toString(),
+    maturity,
+    addressPrefix: genesis.addressPrefix,
+    params: {
+      minFee: params.minFee.toString(),
+      maxBlockBytes: params.maxBlockBytes.toString(),
+      maxBlockTxs: params.maxBlockTxs,
+    },
+    accounts: genesis.accounts.map((a) => ({
+      address: encodeAddress(a.address, genesis.addressPrefix),
+      balance: a.balance.toString(),
+    })),
+    validators: genesis.validators.map((v) => ({
+      name: v.name,
+      publicKey: toHex(v.publicKey),
+      power: v.power.toString(),
+    })),
+  };
+}
+
+export interface DevGenesisOptions {
+  chainId: string;
+  /** addresses as 20 bytes or as bech32m text with `addressPrefix` */
+  accounts: readonly { address: Uint8Array | string; balance: bigint }[];
+  validators: readonly { name: string; publicKey: Uint8Array; power: bigint }[];
+  params?: Partial<Params>;
+  /** default: 0 */
+  genesisTimeMs?: bigint;
+  /** default: "baby" */
+  addressPrefix?: string;
+  /** default: Maturity.BABY */
+  maturity?: number;
+}
+
+/** A validated genesis for devnets and tests; missing params take DEFAULT_PARAMS. */
+export function createDevGenesis(opts: DevGenesisOptions): Genesis {
+  const addressPrefix = opts.addressPrefix ?? 'baby';
+  checkPrefix(addressPrefix);
+  const genesis: Genesis = {
+    chainId: opts.chainId,
+    genesisTimeMs: opts.genesisTimeMs ?? 0n,
+    maturity: opts.maturity ?? Maturity.BABY,
+    addressPrefix,
+    params: { ...DEFAULT_PARAMS, ...opts.params },
+    accounts: opts.accounts.map((a) => ({
+      address: typeof a.address === 'string' ? decodeAddress(a.address, addressPrefix) : a.address,
+      balance: a.balance,
+    })),
+    validators: opts.validators.map((v) => ({ name: v.name, publicKey: v.publicKey, power: v.power })),
+  };
+  validateGenesis(genesis);
+  return genesis;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The rules
+// ---------------------------------------------------------------------------------------------------------------
+
+const CHAIN_ID = /^[a-z][a-z0-9-]{0,47}$/;
+const PREFIX = /^[a-z]{1,16}$/;
+
+/** GEN-1 */
+function checkChainId(chainId: string): void {
+  if (!CHAIN_ID.test(chainId)) {
+    throw genesisError(
+      GenesisErrorCode.BAD_CHAIN_ID,
+      `chain id ${JSON.stringify(chainId)} is not 1 to 48 of a-z, 0-9 and "-" starting with a letter`,
+      'GEN-1',
+      { chainId },
+    );
+  }
+}
+
+/** GEN-2 (the prefix itself; the accounts' use of it is checked with each account, in file order). */
+function checkPrefix(prefix: string): void {
+  if (!PREFIX.test(prefix)) {
+    throw genesisError(
+      GenesisErrorCode.BAD_PREFIX,
+      `address prefix ${JSON.stringify(prefix)} is not 1 to 16 of a-z`,
+      'GEN-2',
+      {
+        prefix,
+      },
+    );
+  }
+}
+
+/** GEN-5 (parameters) */
+function checkParams(params: Params): void {
+  if (params.maxBlockBytes < MIN_MAX_BLOCK_BYTES || params.maxBlockBytes > MAX_MAX_BLOCK_BYTES) {
+    throw genesisError(
+      GenesisErrorCode.BAD_PARAMS,
+      `maxBlockBytes ${params.maxBlockBytes} is outside ${MIN_MAX_BLOCK_BYTES}..${MAX_MAX_BLOCK_BYTES}`,
+      'GEN-5',
+      { param: 'maxBlockBytes' },
+    );
+  }
+  if (params.maxBlockTxs < 1) {
+    throw genesisError(GenesisErrorCode.BAD_PARAMS, 'maxBlockTxs is 0, at least 1 is needed', 'GEN-5', {
+      param: 'maxBlockTxs',
+    });
+  }
+}
+
+/** GEN-2 (each address uses the prefix: ADDR-5 codes) and GEN-3, account by account in file order. */
+function checkAccounts(
+  accounts: readonly { address: Uint8Array | string; balance: bigint }[],
+  prefix: string,
+): GenesisAccount[] {
+  const seen = new Set<string>();
+  const out: GenesisAccount[] = [];
+  let supply = 0n;
+  accounts.forEach((a, index) => {
+    const address = typeof a.address === 'string' ? decodeAddress(a.address, prefix) : a.address;
+    if (address.length !== ADDRESS_BYTES) {
+      // What decodeAddress reports for a payload that is not 20 bytes (ADDR-5).
+      throw new BabyError('CRYPTO_BAD_ADDRESS', `account ${index}: an address is ${ADDRESS_BYTES} bytes`, {
+        rule: 'GEN-2',
+        index,
+      });
+    }
+    const hex = toHex(address);
+    if (seen.has(hex)) {
+      throw genesisError(
+        GenesisErrorCode.DUPLICATE_ACCOUNT,
+        `account ${index} (${encodeAddress(address, prefix)}) is listed twice`,
+        'GEN-3',
+        { index, address: encodeAddress(address, prefix) },
+      );
+    }
+    seen.add(hex);
+    if (a.balance === 0n) {
+      throw genesisError(GenesisErrorCode.ZERO_BALANCE, `account ${index} has balance 0`, 'GEN-3', { index });
+    }
+    supply += a.balance;
+    if (supply > U64_MAX) {
+      throw genesisError(GenesisErrorCode.SUPPLY_OVERFLOW, 'the sum of the balances exceeds 2^64-1', 'GEN-3', {
+        index,
+      });
+    }
+    out.push({ address, balance: a.balance });
+  });
+  return out;
+}
+
+/** GEN-4, validator by validator in file order. */
+function checkValidators(validators: readonly GenesisValidator[]): GenesisValidator[] {
+  if (validators.length === 0) {
+    throw genesisError(GenesisErrorCode.NO_VALIDATORS, 'genesis has no validators', 'GEN-4');
+  }
+  const seen = new Set<string>();
+  let total = 0n;
+  validators.forEach((v, index) => {
+    const reason = publicKeyProblem(v.publicKey);
+    if (reason !== undefined) {
+      throw genesisError(
+        GenesisErrorCode.BAD_VALIDATOR_KEY,
+        `validator ${index} (${v.name}) has an invalid key: ${reason}`,
+        'GEN-4',
+        { index, reason },
+      );
+    }
+    const hex = toHex(v.publicKey);
+    if (seen.has(hex)) {
+      throw genesisError(
+        GenesisErrorCode.DUPLICATE_VALIDATOR,
+        `validator ${index} (${v.name}) repeats an earlier key`,
+        'GEN-4',
+        {
+          index,
+        },
+      );
+    }
+    seen.add(hex);
+    if (v.power === 0n) {
+      throw genesisError(GenesisErrorCode.ZERO_POWER, `validator ${index} (${v.name}) has power 0`, 'GEN-4', {
+        index,
+      });
+    }
+    total += v.power;
+    if (total > MAX_TOTAL_POWER) {
+      throw genesisError(GenesisErrorCode.POWER_OVERFLOW, 'the total voting power exceeds 2^60', 'GEN-4', { index });
+    }
+  });
+  return validators.map((v) => ({ name: v.name, publicKey: v.publicKey, power: v.power }));
+}
+
+// The Ed25519 base point: canonical, on the curve, of prime order.
+const BASE_POINT = fromHex('5866666666666666666666666666666666666666666666666666666666666666');
+const PROBE_SIGNATURE = new Uint8Array(64);
+PROBE_SIGNATURE.set(BASE_POINT, 0); // R = B, S = 0: passes SIG-3, SIG-4 and the R halves of SIG-5 and SIG-6
+const KEY_FAILURES: ReadonlySet<string> = new Set(['SIG_BAD_LENGTH', 'SIG_NON_CANONICAL_KEY', 'SIG_SMALL_ORDER_KEY']);
+
+/**
+ * SIG-5 and SIG-6 for a public key alone. The signature checks of SIG-8 report key failures before any equation, so
+ * a probe signature whose R and S pass every rule makes the verifier name exactly the key's problem, if any.
+ */
+function publicKeyProblem(publicKey: Uint8Array): string | undefined {
+  if (publicKey.length !== 32) return 'SIG_BAD_LENGTH';
+  const result = verifyDetailed(publicKey, new Uint8Array(0), PROBE_SIGNATURE);
+  return !result.ok && KEY_FAILURES.has(result.reason) ? result.reason : undefined;
+}
+
+function genesisError(code: string, message: string, rule: string, meta: Record<string, unknown> = {}): BabyError {
+  return new BabyError(code, message, { rule, ...meta });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The JSON shape (anything else: GENESIS_MALFORMED)
+// ---------------------------------------------------------------------------------------------------------------
+
+interface RawGenesis {
+  chainId: string;
+  genesisTimeMs: bigint;
+  maturity: string;
+  addressPrefix: string;
+  params: Params;
+  accounts: { address: string; balance: bigint }[];
+  validators: GenesisValidator[];
+}
+
+const DECIMAL = /^(0|[1-9][0-9]*)$/;
+const HEX = /^(?:[0-9a-fA-F]{2})*$/;
+
+function malformed(path: string, message: string): BabyError {
+  return new BabyError(GenesisErrorCode.MALFORMED, `genesis ${path}: ${message}`, { rule: 'GEN-6', field: path });
+}
+
+function object(value: unknown, path: string, keys: readonly string[]): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(path, 'expected an object');
+  const rec = value as Record<string, unknown>;
+  for (const k of Object.keys(rec)) if (!keys.includes(k)) throw malformed(`${path}.${k}`, 'unknown key');
+  for (const k of keys) if (!(k in rec)) throw malformed(`${path}.${k}`, 'missing');
+  return rec;
+}
+
+function str(rec: Record<string, unknown>, key: string, path: string): string {
+  const v = rec[key];
+  if (typeof v !== 'string') throw malformed(`${path}.${key}`, 'expected a string');
+  return v;
+}
+
+function u64(rec: Record<string, unknown>, key: string, path: string): bigint {
+  const v = rec[key];
+  if (typeof v !== 'string' || !DECIMAL.test(v)) throw malformed(`${path}.${key}`, 'a uint64 is a decimal string');
+  const n = BigInt(v);
+  if (n > U64_MAX) throw malformed(`${path}.${key}`, `${v} exceeds 2^64-1`);
+  return n;
+}
+
+function u32(rec: Record<string, unknown>, key: string, path: string): number {
+  const v = rec[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > U32_MAX) {
+    throw malformed(`${path}.${key}`, 'expected an integer from 0 to 2^32-1');
+  }
+  return v;
+}
+
+function list(rec: Record<string, unknown>, key: string, path: string): unknown[] {
+  const v = rec[key];
+  if (!Array.isArray(v)) throw malformed(`${path}.${key}`, 'expected an array');
+  return v;
+}
+
+function readShape(json: unknown): RawGenesis {
+  const top = object(json, '$', [
+    'chainId',
+    'genesisTimeMs',
+    'maturity',
+    'addressPrefix',
+    'params',
+    'accounts',
+    'validators',
+  ]);
+  const p = object(top['params'], '$.params', ['minFee', 'maxBlockBytes', 'maxBlockTxs']);
+  const params: Params = {
+    minFee: u64(p, 'minFee', '$.params'),
+    maxBlockBytes: u64(p, 'maxBlockBytes', '$.params'),
+    maxBlockTxs: u32(p, 'maxBlockTxs', '$.params'),
+  };
+  const accounts = list(top, 'accounts', '$').map((el, i) => {
+    const path = `$.accounts[${i}]`;
+    const a = object(el, path, ['address', 'balance']);
+    return { address: str(a, 'address', path), balance: u64(a, 'balance', path) };
+  });
+  const validators = list(top, 'validators', '$').map((el, i) => {
+    const path = `$.validators[${i}]`;
+    const v = object(el, path, ['name', 'publicKey', 'power']);
+    const hex = str(v, 'publicKey', path);
+    if (!HEX.test(hex)) throw malformed(`${path}.publicKey`, 'expected hex');
+    return { name: str(v, 'name', path), publicKey: fromHex(hex), power: u64(v, 'power', path) };
+  });
+  return {
+    chainId: str(top, 'chainId', '$'),
+    genesisTimeMs: u64(top, 'genesisTimeMs', '$'),
+    maturity: str(top, 'maturity', '$'),
+    addressPrefix: str(top, 'addressPrefix', '$'),
+    params,
+    accounts,
+    validators,
+  };
+}
