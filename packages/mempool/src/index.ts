@@ -1,2 +1,18 @@
-// @babychain/mempool: public surface. Nothing is exported until issue 3 implements this package (see README.md).
-export {};
+// @babychain/mempool: public surface (README.md). Everything else in src/ is internal.
+export { type BatchTimer, GOSSIP_BATCH_DEFAULTS, GossipBatcher, type GossipBatcherOptions } from './batcher.ts';
+export { MempoolErrorCode, type MempoolErrorCodeValue } from './errors.ts';
+export { MEMPOOL_DEFAULTS, Mempool, type MempoolOptions } from './pool.ts';
+export type {
+  Account,
+  AccountView,
+  AddResult,
+  AdmittedTx,
+  BatchEntryResult,
+  MempoolStats,
+  ReapLimits,
+  RemovalReason,
+  RemovedTx,
+  TxOrigin,
+  TxStatus,
+  UpdateResult,
+} from './types.ts';

@@ -1,0 +1,17 @@
+import type { CodeOf } from '@babychain/codec';
+
+/**
+ * Mempool policy rejections. These are node policy, not protocol rules: a transaction refused here may still be valid
+ * in a block. Values reach RPC clients unchanged: never rename one.
+ */
+export const MempoolErrorCode = Object.freeze({
+  FULL: 'MEMPOOL_FULL',
+  DUPLICATE: 'MEMPOOL_DUPLICATE',
+  NONCE_TOO_FAR: 'MEMPOOL_NONCE_TOO_FAR',
+  REPLACEMENT_UNDERPRICED: 'MEMPOOL_REPLACEMENT_UNDERPRICED',
+  SENDER_LIMIT: 'MEMPOOL_SENDER_LIMIT',
+  PEER_LIMIT: 'MEMPOOL_PEER_LIMIT',
+  INVALID_OPTION: 'MEMPOOL_INVALID_OPTION',
+} as const);
+
+export type MempoolErrorCodeValue = CodeOf<typeof MempoolErrorCode>;

@@ -1,0 +1,696 @@
+import { BabyError, isBabyError, MAX_TX_BYTES } from '@babychain/codec';
+import { type CheckedTx, checkTxBytes, TxErrorCode } from '@babychain/state';
+import { BoundedMap } from './cache.ts';
+import { MempoolErrorCode } from './errors.ts';
+import { compareRated, isEnoughBump, minReplacementFee, type Rated, smallFeeOf, txCost } from './fee.ts';
+import { Heap } from './heap.ts';
+import { hex, sha256Hex } from './hex.ts';
+import { type PoolTx, SenderQueue } from './sender.ts';
+import type {
+  Account,
+  AccountView,
+  AddResult,
+  AdmittedTx,
+  BatchEntryResult,
+  MempoolStats,
+  ReapLimits,
+  RemovalReason,
+  RemovedTx,
+  TxOrigin,
+  TxStatus,
+  UpdateResult,
+} from './types.ts';
+
+export interface MempoolOptions {
+  /** transactions for any other chain fail TX-5 */
+  readonly chainId: string;
+  /** the committed state at construction; `update` brings each next one */
+  readonly view: AccountView;
+  /** most transactions held (pending + queued) */
+  readonly maxTxs?: number;
+  /** most bytes held: the sum of the transactions' encodings */
+  readonly maxBytes?: number;
+  /** most transactions held per sender */
+  readonly maxPerSender?: number;
+  /** most transactions held that a given peer sent first */
+  readonly maxPerPeer?: number;
+  /** highest nonce accepted: committed nonce + this */
+  readonly maxNonceGap?: number;
+  /** a replacement's fee must be at least this many percent above the fee it replaces */
+  readonly rbfBumpPercent?: number;
+  /** a transaction queued behind a nonce gap for this many blocks is dropped */
+  readonly queuedTtlBlocks?: number;
+  /** how many committed and statelessly-invalid ids are remembered, to refuse them again without verifying */
+  readonly cacheSize?: number;
+  /** milliseconds clock for ages in `stats()`; Date.now by default */
+  readonly now?: () => number;
+  /** the stateless checks TX-1..TX-12; `checkTxBytes` from @babychain/state by default */
+  readonly checkTx?: (bytes: Uint8Array, chainId: string) => CheckedTx;
+  /** told about each admitted transaction, after the pool is consistent again (wire a GossipBatcher here) */
+  readonly onAdmitted?: (tx: AdmittedTx) => void;
+  /** told each time a peer sends a transaction that fails a stateless rule (TX_, CODEC_, CRYPTO_ codes) */
+  readonly onInvalidFromPeer?: (peer: string, code: string) => void;
+}
+
+type Limits = Required<
+  Pick<
+    MempoolOptions,
+    | 'maxTxs'
+    | 'maxBytes'
+    | 'maxPerSender'
+    | 'maxPerPeer'
+    | 'maxNonceGap'
+    | 'rbfBumpPercent'
+    | 'queuedTtlBlocks'
+    | 'cacheSize'
+  >
+>;
+
+export const MEMPOOL_DEFAULTS: Readonly<Limits> = Object.freeze({
+  maxTxs: 20_000,
+  maxBytes: 64 * 1024 * 1024,
+  maxPerSender: 16,
+  maxPerPeer: 10_000,
+  maxNonceGap: 16,
+  rbfBumpPercent: 10,
+  queuedTtlBlocks: 20,
+  cacheSize: 20_000,
+});
+
+const MINIMUM: Readonly<Limits> = Object.freeze({
+  maxTxs: 1,
+  maxBytes: 1,
+  maxPerSender: 1,
+  maxPerPeer: 1,
+  maxNonceGap: 0,
+  rbfBumpPercent: 0,
+  queuedTtlBlocks: 1,
+  cacheSize: 0,
+});
+
+interface RejectedTx {
+  readonly code: string;
+  readonly message: string;
+  readonly meta: Readonly<Record<string, unknown>>;
+}
+
+/** The newcomer as the eviction search sees it. */
+interface Newcomer extends Rated {
+  readonly senderKey: string;
+  readonly nonce: bigint;
+  readonly pending: boolean;
+  readonly replaces: PoolTx | undefined;
+}
+
+interface ReapCursor {
+  readonly sq: SenderQueue;
+  index: number;
+  tx: PoolTx;
+}
+
+const REASONS: readonly RemovalReason[] = [
+  'included',
+  'stale_nonce',
+  'fee_too_low',
+  'insufficient_funds',
+  'expired',
+  'evicted',
+  'replaced',
+];
+
+/** True when `a` is a worse keep than `b`: lower fee rate, or the same rate and newer. */
+function evictsBefore(a: PoolTx, b: PoolTx): boolean {
+  const c = compareRated(a, b);
+  return c < 0 || (c === 0 && a.seq > b.seq);
+}
+
+/** True when `a` goes into a block before `b`: higher fee rate, or the same rate and older. */
+function reapsBefore(a: PoolTx, b: PoolTx): boolean {
+  const c = compareRated(a, b);
+  return c > 0 || (c === 0 && a.seq < b.seq);
+}
+
+function setIndex(tx: PoolTx, index: number): void {
+  tx.heapIndex = index;
+}
+
+function removal(tx: PoolTx, reason: RemovalReason): RemovedTx {
+  return { id: tx.idHex, sender: tx.sender.key, nonce: tx.nonce, reason };
+}
+
+/**
+ * The transaction pool: admission (stateless + stateful checks), per-sender nonce order with gaps held as queued,
+ * fee-rate priority for block building, replace-by-fee, count/byte/sender/peer limits with eviction, and recheck
+ * against each newly committed state. Synchronous and single-threaded: every method leaves the pool consistent.
+ */
+export class Mempool {
+  readonly #chainId: string;
+  readonly #limits: Limits;
+  readonly #maxNonceGap: bigint;
+  readonly #rbfBump: bigint;
+  readonly #now: () => number;
+  readonly #checkTx: (bytes: Uint8Array, chainId: string) => CheckedTx;
+  readonly #onAdmitted: ((tx: AdmittedTx) => void) | undefined;
+  readonly #onInvalidFromPeer: ((peer: string, code: string) => void) | undefined;
+  #view: AccountView;
+  /** the view's minimum fee at the last update, to notice a change even when the view object is reused */
+  #minFee: bigint;
+
+  readonly #byId = new Map<string, PoolTx>();
+  readonly #senders = new Map<string, SenderQueue>();
+  /** worst first; a transaction sits in the heap of its status */
+  readonly #pendingHeap = new Heap<PoolTx>(evictsBefore, setIndex);
+  readonly #queuedHeap = new Heap<PoolTx>(evictsBefore, setIndex);
+  readonly #peerHeld = new Map<string, number>();
+  readonly #invalidByPeer = new Map<string, number>();
+  readonly #committed: BoundedMap<true>;
+  readonly #rejected: BoundedMap<RejectedTx>;
+  #seq = 0;
+  #blocks = 0;
+  #pendingTxs = 0;
+  #pendingBytes = 0;
+  #queuedTxs = 0;
+  #queuedBytes = 0;
+
+  constructor(options: MempoolOptions) {
+    this.#chainId = options.chainId;
+    this.#view = options.view;
+    this.#minFee = options.view.minFee;
+    this.#limits = resolveLimits(options);
+    this.#maxNonceGap = BigInt(this.#limits.maxNonceGap);
+    this.#rbfBump = BigInt(this.#limits.rbfBumpPercent);
+    this.#now = options.now ?? Date.now;
+    this.#checkTx = options.checkTx ?? checkTxBytes;
+    this.#onAdmitted = options.onAdmitted;
+    this.#onInvalidFromPeer = options.onInvalidFromPeer;
+    this.#committed = new BoundedMap(this.#limits.cacheSize);
+    this.#rejected = new BoundedMap(this.#limits.cacheSize);
+  }
+
+  /** Transactions held, pending and queued. */
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  /** Bytes held: the sum of the held transactions' encodings. */
+  get bytes(): number {
+    return this.#pendingBytes + this.#queuedBytes;
+  }
+
+  /**
+   * Admits one encoded transaction or throws a BabyError saying why not: the stateless rule's code (TX_, CODEC_,
+   * CRYPTO_), a stateful one (TX_FEE_TOO_LOW, TX_BAD_NONCE, TX_INSUFFICIENT_FUNDS), or a MEMPOOL_ policy code.
+   */
+  add(bytes: Uint8Array, origin: TxOrigin = {}): AddResult {
+    const peer = origin.peer;
+    // Cheap refusals first: a hash costs about 1 µs, a signature check about 85 µs.
+    const idHex = bytes.length <= MAX_TX_BYTES ? sha256Hex(bytes) : undefined;
+    if (idHex !== undefined) {
+      if (this.#byId.has(idHex)) throw duplicate(idHex);
+      if (this.#committed.has(idHex)) {
+        throw new BabyError(TxErrorCode.BAD_NONCE, `transaction ${idHex} is already committed`, {
+          rule: 'STATE-3',
+          id: idHex,
+          committed: true,
+        });
+      }
+      const known = this.#rejected.get(idHex);
+      if (known !== undefined) {
+        this.#reportInvalid(peer, known.code);
+        throw new BabyError(known.code, known.message, { ...known.meta, cached: true });
+      }
+    }
+    if (peer !== undefined) {
+      const held = this.#peerHeld.get(peer) ?? 0;
+      if (held >= this.#limits.maxPerPeer) {
+        throw new BabyError(MempoolErrorCode.PEER_LIMIT, `peer ${peer} already has ${held} transactions held`, {
+          peer,
+          held,
+          maxPerPeer: this.#limits.maxPerPeer,
+        });
+      }
+    }
+    let checked: CheckedTx;
+    try {
+      checked = this.#checkTx(bytes, this.#chainId);
+    } catch (err) {
+      if (isBabyError(err)) {
+        // Stateless rules depend only on the bytes and the chain id: the same bytes always fail the same way.
+        if (idHex !== undefined) this.#rejected.set(idHex, { code: err.code, message: err.message, meta: err.meta });
+        this.#reportInvalid(peer, err.code);
+      }
+      throw err;
+    }
+    return this.#admit(checked, origin);
+  }
+
+  /**
+   * The receive side of batched gossip: admits each transaction of a batch as sent by `peer` and says, per
+   * transaction and in order, what happened. Never throws for a rejected transaction.
+   */
+  addBatch(batch: readonly Uint8Array[], peer?: string): BatchEntryResult[] {
+    const origin: TxOrigin = peer === undefined ? {} : { peer };
+    return batch.map((bytes): BatchEntryResult => {
+      try {
+        return { ok: true, ...this.add(bytes, origin) };
+      } catch (err) {
+        if (isBabyError(err)) return { ok: false, code: err.code, message: err.message };
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * Pending transactions for a block, best fee rate first, each sender's in nonce order, ties by arrival. Stops at
+   * `maxTxs`; a sender whose next transaction does not fit `maxBytes` contributes nothing further. Removes nothing:
+   * `update` does, once a block is committed.
+   */
+  reap(limits: ReapLimits = {}): Uint8Array[] {
+    const maxTxs = limits.maxTxs ?? Number.POSITIVE_INFINITY;
+    const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
+    const heads: ReapCursor[] = [];
+    for (const sq of this.#senders.values()) {
+      const tx = sq.txs[0];
+      if (tx?.status === 'pending') heads.push({ sq, index: 0, tx });
+    }
+    const heap = new Heap<ReapCursor>((a, b) => reapsBefore(a.tx, b.tx), undefined, heads);
+    const out: Uint8Array[] = [];
+    let bytes = 0;
+    while (out.length < maxTxs) {
+      const head = heap.peek();
+      if (head === undefined) break;
+      if (bytes + head.tx.size > maxBytes) {
+        heap.pop();
+        continue;
+      }
+      out.push(head.tx.bytes);
+      bytes += head.tx.size;
+      const next = head.sq.txs[head.index + 1];
+      if (next?.status === 'pending') {
+        head.index++;
+        head.tx = next;
+        heap.updateAt(0);
+      } else {
+        heap.pop();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * After each committed block: removes its transactions, rechecks the rest against the new committed state
+   * (nonce passed, balance short, fee under a new minimum), promotes queued transactions whose gap closed, and
+   * expires those queued for `queuedTtlBlocks` blocks. With `touched` (the addresses whose account the block
+   * changed) only those senders are rechecked, unless the minimum fee changed.
+   */
+  update(
+    committedTxIds: readonly Uint8Array[],
+    view: AccountView,
+    options: { readonly touched?: Iterable<Uint8Array> } = {},
+  ): UpdateResult {
+    const minFeeChanged = view.minFee !== this.#minFee;
+    this.#view = view;
+    this.#minFee = view.minFee;
+    this.#blocks++;
+    const removed: RemovedTx[] = [];
+    const affected = new Set<SenderQueue>();
+    for (const id of committedTxIds) {
+      const idHex = hex(id);
+      this.#committed.set(idHex, true);
+      const tx = this.#byId.get(idHex);
+      if (tx === undefined) continue;
+      affected.add(tx.sender);
+      this.#detach(tx);
+      removed.push(removal(tx, 'included'));
+    }
+    let recheck: Iterable<SenderQueue> = affected;
+    if (options.touched === undefined || minFeeChanged) {
+      recheck = [...this.#senders.values()];
+    } else {
+      for (const address of options.touched) {
+        const sq = this.#senders.get(hex(address));
+        if (sq !== undefined) affected.add(sq);
+      }
+    }
+    let promoted = 0;
+    let demoted = 0;
+    for (const sq of recheck) {
+      if (sq.size === 0) continue;
+      const moved = this.#reconcile(sq, view.account(sq.address), view.minFee, removed);
+      promoted += moved.promoted;
+      demoted += moved.demoted;
+    }
+    const ttl = this.#limits.queuedTtlBlocks;
+    const expired = [...this.#queuedHeap.values()].filter((tx) => this.#blocks - tx.queuedSince >= ttl);
+    expired.sort((a, b) => a.seq - b.seq);
+    for (const tx of expired) {
+      this.#detach(tx);
+      removed.push(removal(tx, 'expired'));
+    }
+    const counts = Object.fromEntries(REASONS.map((r) => [r, 0])) as Record<RemovalReason, number>;
+    for (const r of removed) counts[r.reason]++;
+    return { removed, counts, promoted, demoted };
+  }
+
+  stats(): MempoolStats {
+    let oldestBlock = this.#blocks;
+    let oldestMs = Number.POSITIVE_INFINITY;
+    for (const tx of this.#queuedHeap.values()) {
+      if (tx.queuedSince < oldestBlock) oldestBlock = tx.queuedSince;
+      if (tx.queuedSinceMs < oldestMs) oldestMs = tx.queuedSinceMs;
+    }
+    return {
+      pendingTxs: this.#pendingTxs,
+      pendingBytes: this.#pendingBytes,
+      queuedTxs: this.#queuedTxs,
+      queuedBytes: this.#queuedBytes,
+      senders: this.#senders.size,
+      oldestQueuedBlocks: this.#blocks - oldestBlock,
+      oldestQueuedMs: this.#queuedTxs === 0 ? 0 : Math.max(0, this.#now() - oldestMs),
+      peers: this.#peerHeld.size,
+    };
+  }
+
+  has(id: Uint8Array | string): boolean {
+    return this.#byId.has(typeof id === 'string' ? id : hex(id));
+  }
+
+  /** The encoded transaction, if held. */
+  get(id: Uint8Array | string): Uint8Array | undefined {
+    return this.#byId.get(typeof id === 'string' ? id : hex(id))?.bytes;
+  }
+
+  /** The nonce a wallet should use next: the committed nonce plus the sender's pending run. */
+  nextNonce(address: Uint8Array): bigint {
+    const committed = this.#view.account(address).nonce;
+    const sq = this.#senders.get(hex(address));
+    if (sq === undefined) return committed;
+    let next = committed;
+    for (const tx of sq.txs) {
+      if (tx.nonce < next) continue;
+      if (tx.nonce !== next) break;
+      next++;
+    }
+    return next;
+  }
+
+  /** How many statelessly-invalid transactions `peer` has sent since it was last forgotten. */
+  invalidCount(peer: string): number {
+    return this.#invalidByPeer.get(peer) ?? 0;
+  }
+
+  /** Drops the invalid counter of a disconnected peer (its held transactions stay attributed to it). */
+  forgetPeer(peer: string): void {
+    this.#invalidByPeer.delete(peer);
+  }
+
+  #admit(checked: CheckedTx, origin: TxOrigin): AddResult {
+    const body = checked.tx.body;
+    if (body === undefined) throw new BabyError(TxErrorCode.MISSING_BODY, 'transaction has no body', { rule: 'TX-5' });
+    const idHex = hex(checked.id);
+    if (this.#byId.has(idHex)) throw duplicate(idHex);
+    const limits = this.#limits;
+    const senderKey = hex(checked.sender);
+    const account = this.#view.account(checked.sender);
+    const minFee = this.#view.minFee;
+    const { nonce, fee } = body;
+
+    if (fee < minFee) {
+      throw new BabyError(TxErrorCode.FEE_TOO_LOW, `fee ${fee} is under the minimum fee ${minFee}`, {
+        rule: 'STATE-4',
+        fee,
+        minFee,
+      });
+    }
+    if (nonce < account.nonce) {
+      throw new BabyError(TxErrorCode.BAD_NONCE, `nonce ${nonce} is already used; the account is at ${account.nonce}`, {
+        rule: 'STATE-3',
+        expected: account.nonce,
+        got: nonce,
+      });
+    }
+    if (nonce - account.nonce > this.#maxNonceGap) {
+      throw new BabyError(
+        MempoolErrorCode.NONCE_TOO_FAR,
+        `nonce ${nonce} is more than ${limits.maxNonceGap} ahead of the account's ${account.nonce}`,
+        { expected: account.nonce, got: nonce, maxNonceGap: limits.maxNonceGap },
+      );
+    }
+
+    const existing = this.#senders.get(senderKey);
+    const replaces = existing?.find(nonce);
+    if (replaces !== undefined) {
+      if (!isEnoughBump(replaces.fee, fee, this.#rbfBump)) {
+        const needed = minReplacementFee(replaces.fee, this.#rbfBump);
+        throw new BabyError(
+          MempoolErrorCode.REPLACEMENT_UNDERPRICED,
+          `replacing ${replaces.idHex} (fee ${replaces.fee}) takes a fee of at least ${needed}, got ${fee}`,
+          { replaces: replaces.idHex, fee, minFee: needed, rbfBumpPercent: limits.rbfBumpPercent },
+        );
+      }
+    } else if (existing !== undefined && existing.size >= limits.maxPerSender) {
+      throw new BabyError(
+        MempoolErrorCode.SENDER_LIMIT,
+        `sender ${senderKey} already has ${existing.size} transactions held`,
+        { sender: senderKey, held: existing.size, maxPerSender: limits.maxPerSender },
+      );
+    }
+
+    const cost = txCost(body);
+    let before = 0n;
+    let executableEnd = account.nonce;
+    if (existing !== undefined) {
+      for (const tx of existing.txs) {
+        if (tx.nonce < account.nonce) continue;
+        if (tx.nonce === executableEnd) executableEnd++;
+        if (tx.nonce < nonce) before += tx.cost;
+      }
+    }
+    if (before + cost > account.balance) {
+      throw new BabyError(
+        TxErrorCode.INSUFFICIENT_FUNDS,
+        `balance ${account.balance} does not cover ${cost} after ${before} for lower nonces`,
+        { rule: 'STATE-5', balance: account.balance, required: before + cost },
+      );
+    }
+    const pending = replaces !== undefined ? nonce < executableEnd : nonce === executableEnd;
+
+    const size = checked.bytes.length;
+    const sizeBig = BigInt(size);
+    const smallFee = smallFeeOf(fee, size);
+    const overTxs = this.#byId.size + (replaces === undefined ? 1 : 0) - limits.maxTxs;
+    const overBytes = this.bytes + size - (replaces?.size ?? 0) - limits.maxBytes;
+    const victims =
+      overTxs > 0 || overBytes > 0
+        ? this.#chooseVictims({ senderKey, nonce, fee, smallFee, size, sizeBig, pending, replaces }, overTxs, overBytes)
+        : [];
+
+    // Committed from here on: nothing below throws.
+    const removed: RemovedTx[] = [];
+    for (const victim of victims) {
+      this.#detach(victim);
+      removed.push(removal(victim, 'evicted'));
+    }
+    if (replaces !== undefined) this.#detach(replaces);
+    let sq = this.#senders.get(senderKey);
+    if (sq === undefined) {
+      sq = new SenderQueue(checked.sender, senderKey);
+      this.#senders.set(senderKey, sq);
+    }
+    const tx: PoolTx = {
+      id: checked.id,
+      idHex,
+      bytes: checked.bytes,
+      size,
+      sizeBig,
+      sender: sq,
+      nonce,
+      fee,
+      smallFee,
+      cost,
+      seq: this.#seq++,
+      peer: origin.peer,
+      status: pending ? 'pending' : 'queued',
+      queuedSince: this.#blocks,
+      queuedSinceMs: pending ? 0 : this.#now(),
+      heapIndex: -1,
+    };
+    this.#attach(tx);
+    this.#reconcile(sq, account, minFee, removed);
+
+    const status = tx.status;
+    this.#onAdmitted?.({ id: tx.id, bytes: tx.bytes, origin, status });
+    return {
+      id: tx.id,
+      idHex,
+      status,
+      ...(replaces !== undefined ? { replaced: replaces.idHex } : {}),
+      ...(removed.length > 0 ? { removed } : {}),
+    };
+  }
+
+  /**
+   * The transactions to evict so the newcomer fits: repeatedly the worst held one (lowest fee rate, newest on
+   * ties, queued before pending on ties) with all of its sender's higher nonces, which could no longer execute.
+   * A queued newcomer only displaces queued transactions. Throws MEMPOOL_FULL, changing nothing, when the next
+   * one to evict pays at least the newcomer's fee rate or nothing evictable is left.
+   */
+  #chooseVictims(newcomer: Newcomer, overTxs: number, overBytes: number): PoolTx[] {
+    const popped: PoolTx[] = [];
+    const victims = new Set<PoolTx>();
+    let txs = overTxs;
+    let bytes = overBytes;
+    try {
+      while (txs > 0 || bytes > 0) {
+        const queued = this.#queuedHeap.peek();
+        const pending = newcomer.pending ? this.#pendingHeap.peek() : undefined;
+        let candidate: PoolTx | undefined;
+        // Between the two worst, the queued one goes unless the pending one pays a strictly lower rate.
+        if (queued !== undefined && (pending === undefined || compareRated(pending, queued) >= 0)) {
+          candidate = this.#queuedHeap.pop();
+        } else if (pending !== undefined) {
+          candidate = this.#pendingHeap.pop();
+        }
+        if (candidate === undefined) throw this.#full(newcomer);
+        popped.push(candidate);
+        if (victims.has(candidate) || candidate === newcomer.replaces) continue;
+        // Its own lower nonces are the newcomer's foundation: evicting one would strand it.
+        if (candidate.sender.key === newcomer.senderKey && candidate.nonce < newcomer.nonce) continue;
+        if (compareRated(candidate, newcomer) >= 0) {
+          throw this.#full(newcomer);
+        }
+        for (const tx of candidate.sender.from(candidate.nonce)) {
+          if (victims.has(tx) || tx === newcomer.replaces) continue;
+          victims.add(tx);
+          txs--;
+          bytes -= tx.size;
+        }
+      }
+    } catch (err) {
+      for (const tx of popped) this.#heapOf(tx.status).push(tx);
+      throw err;
+    }
+    for (const tx of popped) if (!victims.has(tx)) this.#heapOf(tx.status).push(tx);
+    return [...victims];
+  }
+
+  #full(newcomer: Newcomer): BabyError {
+    return new BabyError(
+      MempoolErrorCode.FULL,
+      `mempool is full (${this.#byId.size} transactions, ${this.bytes} bytes) and holds nothing ` +
+        `${newcomer.pending ? '' : 'queued '}paying a lower fee rate`,
+      { held: this.#byId.size, bytes: this.bytes, maxTxs: this.#limits.maxTxs, maxBytes: this.#limits.maxBytes },
+    );
+  }
+
+  /**
+   * Rechecks one sender against its committed account: drops what can no longer execute, then marks the run of
+   * nonces contiguous from the committed one pending and the rest queued.
+   */
+  #reconcile(
+    sq: SenderQueue,
+    account: Account,
+    minFee: bigint,
+    removed: RemovedTx[],
+  ): { promoted: number; demoted: number } {
+    let spent = 0n;
+    for (const tx of [...sq.txs]) {
+      let reason: RemovalReason | undefined;
+      if (tx.nonce < account.nonce) reason = 'stale_nonce';
+      else if (tx.fee < minFee) reason = 'fee_too_low';
+      else if (spent + tx.cost > account.balance) reason = 'insufficient_funds';
+      if (reason === undefined) {
+        spent += tx.cost;
+      } else {
+        this.#detach(tx);
+        removed.push(removal(tx, reason));
+      }
+    }
+    let next = account.nonce;
+    let promoted = 0;
+    let demoted = 0;
+    for (const tx of sq.txs) {
+      const status: TxStatus = tx.nonce === next ? 'pending' : 'queued';
+      if (status === 'pending') next++;
+      if (status === tx.status) continue;
+      this.#setStatus(tx, status);
+      if (status === 'pending') promoted++;
+      else demoted++;
+    }
+    return { promoted, demoted };
+  }
+
+  #heapOf(status: TxStatus): Heap<PoolTx> {
+    return status === 'pending' ? this.#pendingHeap : this.#queuedHeap;
+  }
+
+  #count(tx: PoolTx, sign: 1 | -1): void {
+    if (tx.status === 'pending') {
+      this.#pendingTxs += sign;
+      this.#pendingBytes += sign * tx.size;
+    } else {
+      this.#queuedTxs += sign;
+      this.#queuedBytes += sign * tx.size;
+    }
+  }
+
+  #setStatus(tx: PoolTx, status: TxStatus): void {
+    if (tx.heapIndex >= 0) this.#heapOf(tx.status).removeAt(tx.heapIndex);
+    this.#count(tx, -1);
+    tx.status = status;
+    if (status === 'queued') {
+      tx.queuedSince = this.#blocks;
+      tx.queuedSinceMs = this.#now();
+    }
+    this.#count(tx, 1);
+    this.#heapOf(status).push(tx);
+  }
+
+  #attach(tx: PoolTx): void {
+    this.#byId.set(tx.idHex, tx);
+    tx.sender.insert(tx);
+    this.#heapOf(tx.status).push(tx);
+    this.#count(tx, 1);
+    if (tx.peer !== undefined) this.#peerHeld.set(tx.peer, (this.#peerHeld.get(tx.peer) ?? 0) + 1);
+  }
+
+  #detach(tx: PoolTx): void {
+    if (!this.#byId.delete(tx.idHex)) return;
+    tx.sender.delete(tx);
+    if (tx.sender.size === 0 && this.#senders.get(tx.sender.key) === tx.sender) this.#senders.delete(tx.sender.key);
+    if (tx.heapIndex >= 0) this.#heapOf(tx.status).removeAt(tx.heapIndex);
+    this.#count(tx, -1);
+    if (tx.peer !== undefined) {
+      const held = (this.#peerHeld.get(tx.peer) ?? 1) - 1;
+      if (held === 0) this.#peerHeld.delete(tx.peer);
+      else this.#peerHeld.set(tx.peer, held);
+    }
+  }
+
+  #reportInvalid(peer: string | undefined, code: string): void {
+    if (peer === undefined) return;
+    this.#invalidByPeer.set(peer, (this.#invalidByPeer.get(peer) ?? 0) + 1);
+    this.#onInvalidFromPeer?.(peer, code);
+  }
+}
+
+function duplicate(idHex: string): BabyError {
+  return new BabyError(MempoolErrorCode.DUPLICATE, `transaction ${idHex} is already in the mempool`, { id: idHex });
+}
+
+function resolveLimits(options: MempoolOptions): Limits {
+  const limits = { ...MEMPOOL_DEFAULTS };
+  for (const key of Object.keys(MEMPOOL_DEFAULTS) as (keyof Limits)[]) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value < MINIMUM[key]) {
+      throw new BabyError(
+        MempoolErrorCode.INVALID_OPTION,
+        `mempool option ${key} must be an integer >= ${MINIMUM[key]}, got ${value}`,
+        { option: key, value },
+      );
+    }
+    limits[key] = value;
+  }
+  return limits;
+}
