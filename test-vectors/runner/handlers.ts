@@ -14,10 +14,15 @@ import {
   verifyDetailed,
 } from '@babychain/crypto';
 import { checkTxBytes } from '@babychain/state';
+import { state, stateProof, stateRoot } from './state-handlers.ts';
 
-export type Handler = (input: Record<string, unknown>) => Record<string, unknown>;
+export type Handler = (input: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 export const handlers: Record<string, Handler> = {
+  state,
+  'state-root': stateRoot,
+  'state-proof': stateProof,
+
   codec(input) {
     const type = str(input, 'type') as MessageName;
     const bytes = bytesOf(input, 'hex');

@@ -2,7 +2,7 @@
 import { loadVectorFiles } from './cases.ts';
 import { runAll } from './run.ts';
 
-const { tallies, failures } = runAll(loadVectorFiles());
+const { tallies, failures } = await runAll(loadVectorFiles());
 let passed = 0;
 let failed = 0;
 console.log('category   cases  must-reject  passed  failed');

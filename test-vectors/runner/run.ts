@@ -12,12 +12,12 @@ export type CaseResult =
  * throws a BabyError with exactly the expected code; an accepted case passes when the handler returns and every
  * expected field other than `ok` equals the handler's output field.
  */
-export function runCase(runner: string, vector: VectorCase): CaseResult {
+export async function runCase(runner: string, vector: VectorCase): Promise<CaseResult> {
   const handler = handlers[runner];
   if (handler === undefined) return { id: vector.id, passed: false, reason: `no handler for runner "${runner}"` };
   let output: Record<string, unknown>;
   try {
-    output = handler(vector.input);
+    output = await handler(vector.input);
   } catch (err) {
     if (!vector.expected.ok) {
       if (isBabyError(err) && err.code === vector.expected.error) {
@@ -65,14 +65,16 @@ export interface CategoryTally {
 }
 
 /** Runs every case of every file; returns per-category tallies and the failures. */
-export function runAll(files: readonly VectorFile[]): { tallies: Map<string, CategoryTally>; failures: CaseResult[] } {
+export async function runAll(
+  files: readonly VectorFile[],
+): Promise<{ tallies: Map<string, CategoryTally>; failures: CaseResult[] }> {
   const tallies = new Map<string, CategoryTally>();
   const failures: CaseResult[] = [];
   for (const file of files) {
     const tally = tallies.get(file.runner) ?? { passed: 0, failed: 0, rejectCases: 0 };
     tallies.set(file.runner, tally);
     for (const vector of file.cases) {
-      const result = runCase(file.runner, vector);
+      const result = await runCase(file.runner, vector);
       if (!vector.expected.ok) tally.rejectCases++;
       if (result.passed) tally.passed++;
       else {
