@@ -685,7 +685,7 @@ function blockResult(executed: Executed): BlockResult {
 /** BLK-9 as far as the state machine needs it: the fees go to a 20-byte address (ADDR-1). */
 function checkProposer(address: Uint8Array): void {
   if (address.length !== ADDRESS_BYTES) {
-    throw new BabyError('BLOCK_BAD_PROPOSER', `proposer_address is ${address.length} bytes, an address is 20`, {
+    throw new BabyError(BlockErrorCode.BAD_PROPOSER, `proposer_address is ${address.length} bytes, an address is 20`, {
       rule: 'BLK-9',
     });
   }

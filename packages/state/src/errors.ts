@@ -36,6 +36,7 @@ export const BlockErrorCode = {
   BAD_LINK: 'BLOCK_BAD_LINK',
   TOO_MANY_TXS: 'BLOCK_TOO_MANY_TXS',
   TOO_LARGE: 'BLOCK_TOO_LARGE',
+  BAD_PROPOSER: 'BLOCK_BAD_PROPOSER',
 } as const;
 
 export type BlockErrorCodeValue = (typeof BlockErrorCode)[keyof typeof BlockErrorCode];
