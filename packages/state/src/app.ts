@@ -28,7 +28,7 @@ import {
 } from './execute.ts';
 import { genesisHash, genesisParams, validateGenesis } from './genesis.ts';
 import type { CheckedTx } from './stateless.ts';
-import { checkTx as checkTxStateless } from './stateless.ts';
+import { checkTxBytes } from './stateless.ts';
 import type { HistoryEntry, HistoryQuery, KvDb } from './store.ts';
 import { StateStore } from './store.ts';
 import type { StateTreeStats, TreeUpdate } from './tree/index.ts';
@@ -630,8 +630,7 @@ export class App {
     }
     let checked: CheckedTx;
     try {
-      const tx = decodeTx(bytes);
-      checked = { tx, bytes, id, sender: checkTxStateless(tx, this.chainId) };
+      checked = checkTxBytes(bytes, this.chainId, id);
     } catch (error) {
       return { ok: false, error };
     }

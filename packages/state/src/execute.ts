@@ -4,7 +4,7 @@
  * and calls it; nothing here does I/O.
  */
 import type { Account, Params } from '@babychain/codec';
-import { BabyError, isBabyError, sha256, toHex } from '@babychain/codec';
+import { BabyError, isBabyError, toHex, txId } from '@babychain/codec';
 import { BlockErrorCode, TxErrorCode } from './errors.ts';
 import type { CheckedTx } from './stateless.ts';
 import { checkTxBytes } from './stateless.ts';
@@ -68,10 +68,14 @@ export interface ProposalLimits {
 }
 
 /** TX-1..TX-12 on each transaction, keeping the error instead of throwing so that order can decide later. */
-export function precheckTxs(txs: readonly Uint8Array[], chainId: string): PrecheckedTx[] {
-  return txs.map((bytes) => {
+export function precheckTxs(
+  txs: readonly Uint8Array[],
+  chainId: string,
+  ids: readonly Uint8Array[] = txs.map((t) => txId(t)),
+): PrecheckedTx[] {
+  return txs.map((bytes, i) => {
     try {
-      return { ok: true, tx: checkTxBytes(bytes, chainId) };
+      return { ok: true, tx: checkTxBytes(bytes, chainId, ids[i]) };
     } catch (error) {
       return { ok: false, error };
     }
@@ -157,8 +161,9 @@ export interface BlockContext extends ExecContext {
  */
 export function executeBlockTxs(txs: readonly Uint8Array[], state: AccountMap, ctx: BlockContext): Execution {
   checkBlockLimits(txs, ctx.params);
-  checkDuplicateTxs(txs.map((t) => sha256(t)));
-  return executeBlock(precheckTxs(txs, ctx.chainId), state, ctx);
+  const ids = txs.map((t) => txId(t));
+  checkDuplicateTxs(ids);
+  return executeBlock(precheckTxs(txs, ctx.chainId, ids), state, ctx);
 }
 
 /**

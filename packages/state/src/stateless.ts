@@ -18,11 +18,14 @@ export interface CheckedTx {
   readonly sender: Uint8Array;
 }
 
-/** TX-1, TX-2, then TX-5 to TX-12 in the spec's order. Throws BabyError with the first failing rule's code. */
-export function checkTxBytes(bytes: Uint8Array, chainId: string): CheckedTx {
+/**
+ * TX-1, TX-2, then TX-5 to TX-12 in the spec's order. Throws BabyError with the first failing rule's code. A caller
+ * that has already hashed the bytes (a block's duplicate check, a cache lookup) passes the id so it is not recomputed.
+ */
+export function checkTxBytes(bytes: Uint8Array, chainId: string, id: Uint8Array = txId(bytes)): CheckedTx {
   const tx = decodeTx(bytes);
   const sender = checkTx(tx, chainId);
-  return { tx, bytes, id: txId(bytes), sender };
+  return { tx, bytes, id, sender };
 }
 
 /** TX-5 to TX-12 on a decoded transaction; returns the sender address. */
