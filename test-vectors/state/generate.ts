@@ -8,6 +8,7 @@ import { assembleTx, signBody, transferBody } from '@babychain/client';
 import type { MultisigKey, TxBody } from '@babychain/codec';
 import { encode, sha256, toHex } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed, sortMultisigKeys } from '@babychain/crypto';
+import type { GenesisJson } from '@babychain/state';
 
 const CHAIN = 'babychain-vectors-1';
 const PREFIX = 'baby';
@@ -105,16 +106,6 @@ function applyModel(accounts: Accounts, blocks: { proposer: Key; txs: ModelTx[] 
 }
 
 // --- genesis ---------------------------------------------------------------------------------------------------------
-interface GenesisJson {
-  chainId: string;
-  genesisTimeMs: string;
-  maturity: string;
-  addressPrefix: string;
-  params: { minFee: string; maxBlockBytes: string; maxBlockTxs: number };
-  accounts: { address: string; balance: string }[];
-  validators: { name: string; publicKey: string; power: string }[];
-}
-
 const baseBalances: [Uint8Array, bigint][] = [
   [alice.address, 10_000_000n],
   [bob.address, 5_000_000n],
