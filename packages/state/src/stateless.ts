@@ -7,6 +7,7 @@ export const MAX_MEMO_BYTES = 256;
 const ADDRESS_BYTES = 20;
 const PUBLIC_KEY_BYTES = 32;
 const U64_MAX = (1n << 64n) - 1n;
+const utf8 = new TextEncoder();
 
 /** A transaction that passed every stateless rule (TX-1 to TX-12). */
 export interface CheckedTx {
@@ -44,7 +45,7 @@ export function checkTx(tx: Tx, chainId: string): Uint8Array {
 
   const action = body.action;
   if (action === undefined) throw fail(TxErrorCode.MISSING_ACTION, 'transaction has no action', 'TX-7');
-  const memoBytes = new TextEncoder().encode(body.memo).length;
+  const memoBytes = utf8.encode(body.memo).length;
   if (memoBytes > MAX_MEMO_BYTES) {
     throw fail(TxErrorCode.MEMO_TOO_LONG, `memo is ${memoBytes} bytes, at most ${MAX_MEMO_BYTES} allowed`, 'TX-8');
   }
