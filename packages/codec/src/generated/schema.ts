@@ -121,6 +121,404 @@ export const schemaJson = {
                 }
               }
             },
+            "VoteType": {
+              "values": {
+                "VOTE_TYPE_UNSPECIFIED": 0,
+                "VOTE_TYPE_PREVOTE": 1,
+                "VOTE_TYPE_PRECOMMIT": 2
+              }
+            },
+            "VoteSignDoc": {
+              "fields": {
+                "domain": {
+                  "type": "string",
+                  "id": 1
+                },
+                "chainId": {
+                  "type": "string",
+                  "id": 2,
+                  "protoName": "chain_id"
+                },
+                "type": {
+                  "type": "VoteType",
+                  "id": 3
+                },
+                "height": {
+                  "type": "uint64",
+                  "id": 4
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 5
+                },
+                "blockHash": {
+                  "type": "bytes",
+                  "id": 6,
+                  "protoName": "block_hash"
+                },
+                "timeMs": {
+                  "type": "uint64",
+                  "id": 7,
+                  "protoName": "time_ms"
+                }
+              }
+            },
+            "Vote": {
+              "fields": {
+                "type": {
+                  "type": "VoteType",
+                  "id": 1
+                },
+                "height": {
+                  "type": "uint64",
+                  "id": 2
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 3
+                },
+                "blockHash": {
+                  "type": "bytes",
+                  "id": 4,
+                  "protoName": "block_hash"
+                },
+                "timeMs": {
+                  "type": "uint64",
+                  "id": 5,
+                  "protoName": "time_ms"
+                },
+                "validatorIndex": {
+                  "type": "uint32",
+                  "id": 6,
+                  "protoName": "validator_index"
+                },
+                "signature": {
+                  "type": "bytes",
+                  "id": 7
+                }
+              }
+            },
+            "ProposalSignDoc": {
+              "fields": {
+                "domain": {
+                  "type": "string",
+                  "id": 1
+                },
+                "chainId": {
+                  "type": "string",
+                  "id": 2,
+                  "protoName": "chain_id"
+                },
+                "height": {
+                  "type": "uint64",
+                  "id": 3
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 4
+                },
+                "polRound": {
+                  "type": "uint32",
+                  "id": 5,
+                  "protoName": "pol_round"
+                },
+                "blockHash": {
+                  "type": "bytes",
+                  "id": 6,
+                  "protoName": "block_hash"
+                },
+                "timeMs": {
+                  "type": "uint64",
+                  "id": 7,
+                  "protoName": "time_ms"
+                }
+              }
+            },
+            "Proposal": {
+              "fields": {
+                "height": {
+                  "type": "uint64",
+                  "id": 1
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "polRound": {
+                  "type": "uint32",
+                  "id": 3,
+                  "protoName": "pol_round"
+                },
+                "blockHash": {
+                  "type": "bytes",
+                  "id": 4,
+                  "protoName": "block_hash"
+                },
+                "timeMs": {
+                  "type": "uint64",
+                  "id": 5,
+                  "protoName": "time_ms"
+                },
+                "signature": {
+                  "type": "bytes",
+                  "id": 6
+                }
+              }
+            },
+            "SignedProposal": {
+              "fields": {
+                "proposal": {
+                  "type": "Proposal",
+                  "id": 1
+                },
+                "block": {
+                  "type": "Block",
+                  "id": 2
+                }
+              }
+            },
+            "ValidatorLeaf": {
+              "fields": {
+                "publicKey": {
+                  "type": "bytes",
+                  "id": 1,
+                  "protoName": "public_key"
+                },
+                "power": {
+                  "type": "uint64",
+                  "id": 2
+                }
+              }
+            },
+            "DuplicateVoteEvidence": {
+              "fields": {
+                "voteA": {
+                  "type": "Vote",
+                  "id": 1,
+                  "protoName": "vote_a"
+                },
+                "voteB": {
+                  "type": "Vote",
+                  "id": 2,
+                  "protoName": "vote_b"
+                }
+              }
+            },
+            "ConsensusStep": {
+              "values": {
+                "CONSENSUS_STEP_UNSPECIFIED": 0,
+                "CONSENSUS_STEP_PROPOSE": 1,
+                "CONSENSUS_STEP_PREVOTE": 2,
+                "CONSENSUS_STEP_PRECOMMIT": 3,
+                "CONSENSUS_STEP_COMMIT": 4
+              }
+            },
+            "RoundStep": {
+              "fields": {
+                "height": {
+                  "type": "uint64",
+                  "id": 1
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "step": {
+                  "type": "ConsensusStep",
+                  "id": 3
+                },
+                "timeMs": {
+                  "type": "uint64",
+                  "id": 4,
+                  "protoName": "time_ms"
+                }
+              }
+            },
+            "ConsensusMessage": {
+              "oneofs": {
+                "message": {
+                  "oneof": [
+                    "proposal",
+                    "vote",
+                    "roundStep"
+                  ]
+                }
+              },
+              "fields": {
+                "proposal": {
+                  "type": "SignedProposal",
+                  "id": 1
+                },
+                "vote": {
+                  "type": "Vote",
+                  "id": 2
+                },
+                "roundStep": {
+                  "type": "RoundStep",
+                  "id": 3,
+                  "protoName": "round_step"
+                }
+              }
+            },
+            "TxBatch": {
+              "fields": {
+                "txs": {
+                  "rule": "repeated",
+                  "type": "bytes",
+                  "id": 1
+                }
+              }
+            },
+            "BlocksRequest": {
+              "fields": {
+                "fromHeight": {
+                  "type": "uint64",
+                  "id": 1,
+                  "protoName": "from_height"
+                },
+                "maxBlocks": {
+                  "type": "uint32",
+                  "id": 2,
+                  "protoName": "max_blocks"
+                }
+              }
+            },
+            "CertifiedBlock": {
+              "fields": {
+                "block": {
+                  "type": "Block",
+                  "id": 1
+                },
+                "commit": {
+                  "type": "Commit",
+                  "id": 2
+                }
+              }
+            },
+            "BlocksResponse": {
+              "fields": {
+                "blocks": {
+                  "rule": "repeated",
+                  "type": "CertifiedBlock",
+                  "id": 1
+                },
+                "tipHeight": {
+                  "type": "uint64",
+                  "id": 2,
+                  "protoName": "tip_height"
+                }
+              }
+            },
+            "CatchUpRequest": {
+              "fields": {
+                "height": {
+                  "type": "uint64",
+                  "id": 1
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 2
+                }
+              }
+            },
+            "CatchUpResponse": {
+              "fields": {
+                "proposals": {
+                  "rule": "repeated",
+                  "type": "SignedProposal",
+                  "id": 1
+                },
+                "votes": {
+                  "rule": "repeated",
+                  "type": "Vote",
+                  "id": 2
+                }
+              }
+            },
+            "TimeoutStep": {
+              "values": {
+                "TIMEOUT_STEP_UNSPECIFIED": 0,
+                "TIMEOUT_STEP_PROPOSE": 1,
+                "TIMEOUT_STEP_PREVOTE": 2,
+                "TIMEOUT_STEP_PRECOMMIT": 3
+              }
+            },
+            "TimeoutFired": {
+              "fields": {
+                "height": {
+                  "type": "uint64",
+                  "id": 1
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "step": {
+                  "type": "TimeoutStep",
+                  "id": 3
+                }
+              }
+            },
+            "WalRecord": {
+              "oneofs": {
+                "record": {
+                  "oneof": [
+                    "proposal",
+                    "vote",
+                    "timeout"
+                  ]
+                }
+              },
+              "fields": {
+                "proposal": {
+                  "type": "SignedProposal",
+                  "id": 1
+                },
+                "vote": {
+                  "type": "Vote",
+                  "id": 2
+                },
+                "timeout": {
+                  "type": "TimeoutFired",
+                  "id": 3
+                }
+              }
+            },
+            "LastSigned": {
+              "fields": {
+                "height": {
+                  "type": "uint64",
+                  "id": 1
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "step": {
+                  "type": "ConsensusStep",
+                  "id": 3
+                },
+                "blockHash": {
+                  "type": "bytes",
+                  "id": 4,
+                  "protoName": "block_hash"
+                },
+                "timeMs": {
+                  "type": "uint64",
+                  "id": 5,
+                  "protoName": "time_ms"
+                },
+                "signature": {
+                  "type": "bytes",
+                  "id": 6
+                },
+                "polRound": {
+                  "type": "uint32",
+                  "id": 7,
+                  "protoName": "pol_round"
+                }
+              }
+            },
             "MultisigKey": {
               "fields": {
                 "threshold": {

@@ -58,6 +58,217 @@ export interface Block {
 }
 
 /**
+ * The document a vote signature signs (CONS-4). Its canonical encoding is the vote's sign bytes.
+ *
+ * `babychain.v0.VoteSignDoc`
+ */
+export interface VoteSignDoc {
+  /** always "babychain/vote/v0" */
+  domain: string;
+  chainId: string;
+  /** enum babychain.v0.VoteType */
+  type: number;
+  height: bigint;
+  round: number;
+  /** empty: a vote for nil */
+  blockHash: Uint8Array;
+  /** the voter's clock, Unix milliseconds */
+  timeMs: bigint;
+}
+
+/** `babychain.v0.Vote` */
+export interface Vote {
+  /** enum babychain.v0.VoteType */
+  type: number;
+  height: bigint;
+  round: number;
+  /** empty: nil */
+  blockHash: Uint8Array;
+  timeMs: bigint;
+  /** position in the validator set (CONS-2) */
+  validatorIndex: number;
+  /** 64 bytes over the VoteSignDoc */
+  signature: Uint8Array;
+}
+
+/**
+ * The document a proposal signature signs (CONS-5).
+ *
+ * `babychain.v0.ProposalSignDoc`
+ */
+export interface ProposalSignDoc {
+  /** always "babychain/proposal/v0" */
+  domain: string;
+  chainId: string;
+  height: bigint;
+  round: number;
+  /** 0: no proof of lock; otherwise 1 + the round of the polka the block carries */
+  polRound: number;
+  blockHash: Uint8Array;
+  timeMs: bigint;
+}
+
+/** `babychain.v0.Proposal` */
+export interface Proposal {
+  height: bigint;
+  round: number;
+  /** as in ProposalSignDoc */
+  polRound: number;
+  blockHash: Uint8Array;
+  timeMs: bigint;
+  /** by proposer(height, round) (CONS-3) */
+  signature: Uint8Array;
+}
+
+/**
+ * A proposal travels with its block.
+ *
+ * `babychain.v0.SignedProposal`
+ */
+export interface SignedProposal {
+  proposal?: Proposal | undefined;
+  block?: Block | undefined;
+}
+
+/**
+ * Leaf of validators_hash (CONS-2).
+ *
+ * `babychain.v0.ValidatorLeaf`
+ */
+export interface ValidatorLeaf {
+  publicKey: Uint8Array;
+  power: bigint;
+}
+
+/**
+ * Two votes by one validator for the same height, round and type but different blocks (CONS-9).
+ *
+ * `babychain.v0.DuplicateVoteEvidence`
+ */
+export interface DuplicateVoteEvidence {
+  /** the one whose block hash sorts first (empty first) */
+  voteA?: Vote | undefined;
+  voteB?: Vote | undefined;
+}
+
+/**
+ * Where a node is (P2P-4): sent on every step change and once a second, so peers know whom to help.
+ *
+ * `babychain.v0.RoundStep`
+ */
+export interface RoundStep {
+  /** the height being decided (last committed + 1) */
+  height: bigint;
+  round: number;
+  /** enum babychain.v0.ConsensusStep */
+  step: number;
+  /** sender's clock; makes each announcement distinct for gossip deduplication */
+  timeMs: bigint;
+}
+
+/**
+ * The one message type of the consensus gossip topic (P2P-4).
+ *
+ * `babychain.v0.ConsensusMessage`
+ */
+export interface ConsensusMessage {
+  message?:
+    | { case: 'proposal'; value: SignedProposal }
+    | { case: 'vote'; value: Vote }
+    | { case: 'roundStep'; value: RoundStep }
+    | undefined;
+}
+
+/**
+ * The transaction gossip topic carries batches (P2P-3).
+ *
+ * `babychain.v0.TxBatch`
+ */
+export interface TxBatch {
+  txs: Uint8Array[];
+}
+
+/**
+ * Block sync (P2P-5): blocks from `from_height`, each with the commit that certifies it.
+ *
+ * `babychain.v0.BlocksRequest`
+ */
+export interface BlocksRequest {
+  fromHeight: bigint;
+  maxBlocks: number;
+}
+
+/** `babychain.v0.CertifiedBlock` */
+export interface CertifiedBlock {
+  block?: Block | undefined;
+  commit?: Commit | undefined;
+}
+
+/** `babychain.v0.BlocksResponse` */
+export interface BlocksResponse {
+  blocks: CertifiedBlock[];
+  /** the responder's last committed height */
+  tipHeight: bigint;
+}
+
+/**
+ * Round catch-up (P2P-6): what the responder holds for one height from `round` on.
+ *
+ * `babychain.v0.CatchUpRequest`
+ */
+export interface CatchUpRequest {
+  height: bigint;
+  round: number;
+}
+
+/** `babychain.v0.CatchUpResponse` */
+export interface CatchUpResponse {
+  proposals: SignedProposal[];
+  votes: Vote[];
+}
+
+/** `babychain.v0.TimeoutFired` */
+export interface TimeoutFired {
+  height: bigint;
+  round: number;
+  /** enum babychain.v0.TimeoutStep */
+  step: number;
+}
+
+/**
+ * One record of the consensus write-ahead log (CONS-10): everything the engine consumed, in order.
+ *
+ * `babychain.v0.WalRecord`
+ */
+export interface WalRecord {
+  record?:
+    | { case: 'proposal'; value: SignedProposal }
+    | { case: 'vote'; value: Vote }
+    | { case: 'timeout'; value: TimeoutFired }
+    | undefined;
+}
+
+/**
+ * The double-sign guard's persisted state (CONS-11): the last thing this validator signed.
+ *
+ * `babychain.v0.LastSigned`
+ */
+export interface LastSigned {
+  height: bigint;
+  round: number;
+  /**
+   * PROPOSE for a proposal, PREVOTE or PRECOMMIT for a vote
+   * enum babychain.v0.ConsensusStep
+   */
+  step: number;
+  blockHash: Uint8Array;
+  timeMs: bigint;
+  signature: Uint8Array;
+  /** for a proposal */
+  polRound: number;
+}
+
+/**
  * A k-of-n multisig account key (ADDR-4). The account is controlled by any `threshold`
  * of `public_keys`. Keys are 32-byte ed25519 public keys in strictly ascending byte order,
  * so one key set has exactly one encoding and one address.
@@ -216,6 +427,24 @@ export interface MessageTypes {
   'babychain.v0.CommitSig': CommitSig;
   'babychain.v0.Commit': Commit;
   'babychain.v0.Block': Block;
+  'babychain.v0.VoteSignDoc': VoteSignDoc;
+  'babychain.v0.Vote': Vote;
+  'babychain.v0.ProposalSignDoc': ProposalSignDoc;
+  'babychain.v0.Proposal': Proposal;
+  'babychain.v0.SignedProposal': SignedProposal;
+  'babychain.v0.ValidatorLeaf': ValidatorLeaf;
+  'babychain.v0.DuplicateVoteEvidence': DuplicateVoteEvidence;
+  'babychain.v0.RoundStep': RoundStep;
+  'babychain.v0.ConsensusMessage': ConsensusMessage;
+  'babychain.v0.TxBatch': TxBatch;
+  'babychain.v0.BlocksRequest': BlocksRequest;
+  'babychain.v0.CertifiedBlock': CertifiedBlock;
+  'babychain.v0.BlocksResponse': BlocksResponse;
+  'babychain.v0.CatchUpRequest': CatchUpRequest;
+  'babychain.v0.CatchUpResponse': CatchUpResponse;
+  'babychain.v0.TimeoutFired': TimeoutFired;
+  'babychain.v0.WalRecord': WalRecord;
+  'babychain.v0.LastSigned': LastSigned;
   'babychain.v0.MultisigKey': MultisigKey;
   'babychain.v0.Signer': Signer;
   'babychain.v0.Account': Account;
