@@ -14,11 +14,13 @@ import {
   verifyDetailed,
 } from '@babychain/crypto';
 import { checkTxBytes } from '@babychain/state';
+import { consensus } from './consensus-handlers.ts';
 import { state, stateProof, stateRoot } from './state-handlers.ts';
 
 export type Handler = (input: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 export const handlers: Record<string, Handler> = {
+  consensus,
   state,
   'state-root': stateRoot,
   'state-proof': stateProof,

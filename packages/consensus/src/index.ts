@@ -1,2 +1,30 @@
-// @babychain/consensus: public surface. Nothing is exported until issue 4 implements this package (see README.md).
-export {};
+// @babychain/consensus: public surface (README.md). Everything else in src/ is internal.
+export { ConsensusEngine, type EngineOptions, type EngineState } from './engine.ts';
+export { ConsensusErrorCode, type ConsensusErrorCodeValue } from './errors.ts';
+export { DoubleSignGuard, type SignRequest } from './guard.ts';
+export {
+  proposalSignBytes,
+  signProposal,
+  signVote,
+  verifyCommit,
+  verifyEvidence,
+  verifyProposal,
+  verifyVote,
+  voteSignBytes,
+} from './signing.ts';
+export {
+  DEFAULT_TIMEOUTS,
+  type EngineInput,
+  type EngineOutput,
+  NO_ROUND,
+  Step,
+  type StepValue,
+  type TimeoutParams,
+  TimeoutStep,
+  type TimeoutStepValue,
+  type ValidatorSetView,
+  VoteType,
+  type VoteTypeValue,
+} from './types.ts';
+export { type Validator, ValidatorSet } from './validators.ts';
+export { Wal, type WalOpenResult } from './wal.ts';
