@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Block } from '@babychain/codec';
-import { BabyError, blockHash, merkleRoot, sha256, toHex } from '@babychain/codec';
+import { BabyError, blockHash, fromHex, merkleRoot, sha256, toHex } from '@babychain/codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestKey } from './app.testutil.ts';
 import {
@@ -203,7 +203,11 @@ describe('App', () => {
     const final = await app.finalizeBlock(block);
     expect(final.txResults.map((r) => r.index)).toEqual([0, 1]);
     expect(final.fees).toBe(2n * FEE);
-    expect(await app.commit()).toEqual({ height: 1n, appHash: prepared.appHash });
+    const committed = await app.commit();
+    expect({ height: committed.height, appHash: committed.appHash }).toEqual({ height: 1n, appHash: prepared.appHash });
+    const touched = [...committed.changes.keys()];
+    expect(touched.length).toBeGreaterThan(1);
+    for (const hex of touched) expect((await app.account(fromHex(hex))).account).toEqual(committed.changes.get(hex));
     expect(app.info().lastBlockHash).toEqual(blockHash(block.header as NonNullable<Block['header']>));
   });
 

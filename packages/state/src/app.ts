@@ -113,6 +113,14 @@ export interface BlockResult {
   readonly txResults: readonly TxResult[];
 }
 
+/** APP-5's answer: the new head, and every account the block changed (for in-memory views such as a mempool's). */
+export interface CommitResult {
+  readonly height: bigint;
+  readonly appHash: Uint8Array;
+  /** hex address -> the account after the block */
+  readonly changes: ReadonlyMap<string, Account>;
+}
+
 export interface AccountQuery {
   /** also return a StateProof (STATE-11) against `appHash` */
   readonly prove?: boolean;
@@ -430,7 +438,7 @@ export class App {
   }
 
   /** APP-5: persists the finalized block, its transactions and the new state in one batch. */
-  commit(): Promise<{ height: bigint; appHash: Uint8Array }> {
+  commit(): Promise<CommitResult> {
     return this.#locked(async () => {
       const store = this.#need(this.#store);
       const tree = this.#need(this.#tree);
@@ -457,7 +465,7 @@ export class App {
       this.#pending = undefined;
       this.#executions.clear();
       this.#validated.clear();
-      return { height: this.#height, appHash: this.#appHash.slice() };
+      return { height: this.#height, appHash: this.#appHash.slice(), changes: executed.execution.changes };
     });
   }
 
@@ -587,6 +595,11 @@ export class App {
       const proof = await this.#need(this.#tree).prove(accountKey(address));
       return { ...base, proof };
     });
+  }
+
+  /** Every committed account, in address order (to build an in-memory view at startup). */
+  allAccounts(): AsyncGenerator<[Uint8Array, Account]> {
+    return this.#need(this.#store).allAccounts();
   }
 
   async blockByHeight(height: bigint): Promise<Block | undefined> {

@@ -1,4 +1,14 @@
-export { App, type AppInfo, type AppOptions, type BlockResult, type CheckTxResult, treeChanges } from './app.ts';
+export {
+  App,
+  type AppInfo,
+  type AppMetrics,
+  type AppOptions,
+  type BlockResult,
+  type CheckTxResult,
+  type CommitResult,
+  type PrepareProposalResult,
+  treeChanges,
+} from './app.ts';
 export {
   BlockErrorCode,
   type BlockErrorCodeValue,
