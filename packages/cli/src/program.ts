@@ -2,6 +2,7 @@ import { isBabyError } from '@babychain/codec';
 import { DEFAULT_ADDRESS_PREFIX } from '@babychain/crypto';
 import { Command, CommanderError } from 'commander';
 import { keysCommand } from './commands/keys.ts';
+import { initCommand, startCommand } from './commands/node.ts';
 import type { CliIo } from './io.ts';
 
 export function buildProgram(io: CliIo): Command {
@@ -11,6 +12,8 @@ export function buildProgram(io: CliIo): Command {
     .option('--prefix <hrp>', 'address prefix of the chain', DEFAULT_ADDRESS_PREFIX)
     .option('--json', 'print machine-readable JSON');
   program.addCommand(keysCommand(io));
+  program.addCommand(initCommand(io));
+  program.addCommand(startCommand(io));
   forEachCommand(program, (cmd) =>
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }),
   );

@@ -1,2 +1,9 @@
-// @babychain/node: public surface. Nothing is exported until issue 4 implements this package (see README.md).
-export {};
+// @babychain/node: public surface (README.md). Everything else in src/ is internal.
+
+export { peerIdFromSeed } from '@babychain/p2p';
+export { type NodeConfig, readConfig } from './config.ts';
+export { NodeErrorCode, type NodeErrorCodeValue } from './errors.ts';
+export { type InitHomeOptions, type InitHomeResult, initHome } from './init.ts';
+export { createLogger, type Logger, type LogLevel } from './logger.ts';
+export { BabyNode, type NodeOpenOptions } from './node.ts';
+export { NODE_VERSION } from './version.ts';

@@ -1,2 +1,4 @@
-// @babychain/rpc: public surface. Nothing is exported until issue 5 implements this package (see README.md).
-export {};
+// @babychain/rpc: public surface (README.md). Everything else in src/ is internal.
+export type { JsonObject, RpcBackend, RpcLogger } from './backend.ts';
+export { RpcErrorCode, type RpcErrorCodeValue } from './errors.ts';
+export { type RpcServer, type RpcServerOptions, startRpcServer } from './server.ts';

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { BabyError } from '@babychain/codec';
+import { publicKeyFromSeed } from '@babychain/crypto';
+import { BabyNode, initHome } from '@babychain/node';
+import type { GenesisJson } from '@babychain/state';
+import { createDevGenesis, genesisToJson } from '@babychain/state';
+import { Command } from 'commander';
+import { CliErrorCode } from '../errors.ts';
+import { resolveHome } from '../home.ts';
+import type { CliIo } from '../io.ts';
+import { printResult } from '../output.ts';
+
+interface GlobalOptions {
+  home?: string;
+  json?: boolean;
+}
+
+interface InitOptions {
+  moniker: string;
+  genesis?: string;
+  chainId?: string;
+  validator: boolean;
+  p2pPort: number;
+  rpcPort: number;
+  bootstrap: string[];
+}
+
+const port = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new BabyError(CliErrorCode.BAD_ARGUMENT, `${value} is not a port number`);
+  }
+  return n;
+};
+
+/** `baby init`: a home directory for a node joining a chain (`--genesis`) or starting a new one-validator chain. */
+export function initCommand(io: CliIo): Command {
+  return new Command('init')
+    .description('create a node home: config, node key, validator key and genesis')
+    .requiredOption('--moniker <name>', 'a human-readable name for this node')
+    .option('--genesis <file>', 'the genesis file of the chain to join')
+    .option('--chain-id <id>', 'start a new chain whose only validator is this node')
+    .option('--validator', 'create a validator key (implied by --chain-id)', false)
+    .option('--p2p-port <port>', 'libp2p TCP port on 127.0.0.1', port, 26656)
+    .option('--rpc-port <port>', 'HTTP RPC port on 127.0.0.1', port, 26657)
+    .option('--bootstrap <multiaddr...>', 'peers to connect to (/ip4/…/tcp/…/p2p/…)', [])
+    .action(async (opts: InitOptions, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const home = resolveHome(globals.home, io.env);
+      if ((opts.genesis === undefined) === (opts.chainId === undefined)) {
+        throw new BabyError(CliErrorCode.BAD_ARGUMENT, 'give exactly one of --genesis <file> and --chain-id <id>');
+      }
+      const validatorSeed = opts.validator || opts.chainId !== undefined ? new Uint8Array(randomBytes(32)) : undefined;
+      let genesis: GenesisJson;
+      if (opts.genesis !== undefined) {
+        genesis = JSON.parse(await readFile(opts.genesis, 'utf8')) as GenesisJson;
+      } else {
+        const publicKey = publicKeyFromSeed(validatorSeed as Uint8Array);
+        genesis = genesisToJson(
+          createDevGenesis({
+            chainId: opts.chainId as string,
+            accounts: [],
+            validators: [{ name: opts.moniker, publicKey, power: 10n }],
+            genesisTimeMs: BigInt(Date.now()),
+          }),
+        );
+      }
+      const result = await initHome({
+        home,
+        moniker: opts.moniker,
+        genesis,
+        p2pPort: opts.p2pPort,
+        rpcPort: opts.rpcPort,
+        bootstrap: opts.bootstrap,
+        ...(validatorSeed === undefined ? {} : { validatorSeed }),
+      });
+      printResult(io.stdout, globals.json === true, { home, ...result });
+    });
+}
+
+/** `baby start`: runs the node in the foreground until SIGINT or SIGTERM. */
+export function startCommand(_io: CliIo): Command {
+  return new Command('start')
+    .description('run the node from its home directory until interrupted')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const home = resolveHome(cmd.optsWithGlobals<GlobalOptions>().home, _io.env);
+      const node = await BabyNode.open({ home });
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void node.close().then(resolve, resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}

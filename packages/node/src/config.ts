@@ -1,0 +1,130 @@
+/**
+ * A node's home directory: what `baby init` writes and `baby start` reads.
+ *
+ *   config.json                 NodeConfig
+ *   genesis.json                the chain's genesis (GenesisJson)
+ *   node_key.json               { seed }: the libp2p identity
+ *   priv_validator_key.json     { seed, publicKey, address }: only on a validator
+ *   data/state/                 the state machine's LevelDB (blocks, accounts, tree)
+ *   data/chain/                 the node's LevelDB (commits, decided block, evidence)
+ *   data/consensus/wal/         the consensus WAL (CONS-10)
+ *   data/consensus/last_signed  the double-sign guard (CONS-11)
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BabyError, fromHex, toHex } from '@babychain/codec';
+import type { TimeoutParams } from '@babychain/consensus';
+import { DEFAULT_TIMEOUTS } from '@babychain/consensus';
+import { NodeErrorCode } from './errors.ts';
+
+export interface NodeConfig {
+  readonly moniker: string;
+  readonly p2p: {
+    /** multiaddrs to listen on, e.g. /ip4/127.0.0.1/tcp/26656 */
+    readonly listen: readonly string[];
+    /** full multiaddrs (with /p2p/<peer id>) of the peers to keep connected to */
+    readonly bootstrap: readonly string[];
+  };
+  readonly rpc: {
+    readonly host: string;
+    readonly port: number;
+  };
+  readonly consensus: {
+    readonly timeouts: TimeoutParams;
+    /** pause after a commit before the next height starts: the block time is this plus one round */
+    readonly commitWaitMs: number;
+  };
+  /** devnet-only controls (POST /admin/denylist) */
+  readonly devnetAdmin: boolean;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export const DEFAULT_COMMIT_WAIT_MS = 700;
+
+export const homePaths = (home: string) => ({
+  config: join(home, 'config.json'),
+  genesis: join(home, 'genesis.json'),
+  nodeKey: join(home, 'node_key.json'),
+  validatorKey: join(home, 'priv_validator_key.json'),
+  state: join(home, 'data', 'state'),
+  chain: join(home, 'data', 'chain'),
+  wal: join(home, 'data', 'consensus', 'wal'),
+  lastSigned: join(home, 'data', 'consensus', 'last_signed'),
+});
+
+export function defaultConfig(moniker: string, p2pPort: number, rpcPort: number): NodeConfig {
+  return {
+    moniker,
+    p2p: { listen: [`/ip4/127.0.0.1/tcp/${p2pPort}`], bootstrap: [] },
+    rpc: { host: '127.0.0.1', port: rpcPort },
+    consensus: { timeouts: { ...DEFAULT_TIMEOUTS }, commitWaitMs: DEFAULT_COMMIT_WAIT_MS },
+    devnetAdmin: false,
+    logLevel: 'info',
+  };
+}
+
+export function readConfig(home: string): NodeConfig {
+  const path = homePaths(home).config;
+  if (!existsSync(path)) {
+    throw new BabyError(NodeErrorCode.NOT_INITIALISED, `${path} does not exist: run "baby init --home ${home}" first`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new BabyError(NodeErrorCode.BAD_CONFIG, `${path} is not valid JSON`, {}, { cause: err });
+  }
+  const defaults = defaultConfig('node', 26656, 26657);
+  const c = parsed as Partial<NodeConfig>;
+  const config: NodeConfig = {
+    ...defaults,
+    ...c,
+    p2p: { ...defaults.p2p, ...c.p2p },
+    rpc: { ...defaults.rpc, ...c.rpc },
+    consensus: {
+      ...defaults.consensus,
+      ...c.consensus,
+      timeouts: { ...defaults.consensus.timeouts, ...c.consensus?.timeouts },
+    },
+  };
+  if (typeof config.moniker !== 'string' || config.moniker.length === 0) badConfig(path, 'moniker');
+  if (!Number.isInteger(config.rpc.port) || config.rpc.port < 0 || config.rpc.port > 65535) badConfig(path, 'rpc.port');
+  if (!Number.isInteger(config.consensus.commitWaitMs) || config.consensus.commitWaitMs < 0)
+    badConfig(path, 'consensus.commitWaitMs');
+  for (const [k, v] of Object.entries(config.consensus.timeouts)) {
+    if (!Number.isInteger(v) || v < 0) badConfig(path, `consensus.timeouts.${k}`);
+  }
+  return config;
+}
+
+function badConfig(path: string, field: string): never {
+  throw new BabyError(NodeErrorCode.BAD_CONFIG, `${path}: ${field} is missing or invalid`, { field });
+}
+
+/** Writes a file so that a crash leaves either the old or the new content (temp file, then rename). */
+export function writeFileAtomic(path: string, content: string, mode = 0o644): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, content, { mode });
+  renameSync(tmp, path);
+}
+
+export function writeSeedFile(path: string, seed: Uint8Array, extra: Record<string, string> = {}): void {
+  writeFileAtomic(path, `${JSON.stringify({ seed: toHex(seed), ...extra }, null, 2)}\n`, 0o600);
+}
+
+export function readSeedFile(path: string): Uint8Array {
+  let seed: unknown;
+  try {
+    seed = (JSON.parse(readFileSync(path, 'utf8')) as { seed?: unknown }).seed;
+  } catch (err) {
+    throw new BabyError(NodeErrorCode.BAD_KEY_FILE, `${path} cannot be read as a key file`, {}, { cause: err });
+  }
+  if (typeof seed !== 'string' || !/^[0-9a-f]{64}$/.test(seed)) {
+    throw new BabyError(NodeErrorCode.BAD_KEY_FILE, `${path} has no 32-byte hex "seed"`);
+  }
+  return fromHex(seed);
+}
+
+export function ensureDir(path: string): void {
+  mkdirSync(path, { recursive: true });
+}

@@ -1,0 +1,10 @@
+/** Codes of the node's own failures: configuration, home directory, startup. */
+export const NodeErrorCode = {
+  BAD_CONFIG: 'NODE_BAD_CONFIG',
+  HOME_EXISTS: 'NODE_HOME_EXISTS',
+  NOT_INITIALISED: 'NODE_NOT_INITIALISED',
+  BAD_KEY_FILE: 'NODE_BAD_KEY_FILE',
+  MISSING_COMMIT: 'NODE_MISSING_COMMIT',
+  BAD_BLOCK: 'NODE_BAD_BLOCK',
+} as const;
+export type NodeErrorCodeValue = (typeof NodeErrorCode)[keyof typeof NodeErrorCode];

@@ -1,0 +1,78 @@
+/** `baby init`: writes a home directory (config.ts) for a validator or a full node. */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { BabyError, toHex } from '@babychain/codec';
+import type { TimeoutParams } from '@babychain/consensus';
+import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
+import { peerIdFromSeed } from '@babychain/p2p';
+import type { GenesisJson } from '@babychain/state';
+import { genesisFromJson } from '@babychain/state';
+import type { NodeConfig } from './config.ts';
+import { defaultConfig, ensureDir, homePaths, writeFileAtomic, writeSeedFile } from './config.ts';
+import { NodeErrorCode } from './errors.ts';
+
+export interface InitHomeOptions {
+  readonly home: string;
+  readonly moniker: string;
+  readonly genesis: GenesisJson;
+  readonly p2pPort: number;
+  readonly rpcPort: number;
+  /** 32 bytes; random when absent */
+  readonly nodeKeySeed?: Uint8Array;
+  /** 32 bytes: this node validates with it (it must be in the genesis to sign); absent: a full node */
+  readonly validatorSeed?: Uint8Array;
+  readonly bootstrap?: readonly string[];
+  readonly devnetAdmin?: boolean;
+  readonly commitWaitMs?: number;
+  readonly timeouts?: Partial<TimeoutParams>;
+  readonly logLevel?: NodeConfig['logLevel'];
+}
+
+export interface InitHomeResult {
+  readonly peerId: string;
+  /** the multiaddr peers bootstrap to, with /p2p/<peer id> */
+  readonly p2pAddress: string;
+  readonly rpcUrl: string;
+  /** bech32 address of the validator key, when there is one */
+  readonly validatorAddress?: string;
+}
+
+export async function initHome(options: InitHomeOptions): Promise<InitHomeResult> {
+  const paths = homePaths(options.home);
+  if (existsSync(paths.config)) {
+    throw new BabyError(NodeErrorCode.HOME_EXISTS, `${options.home} is already initialised`, { home: options.home });
+  }
+  const genesis = genesisFromJson(options.genesis);
+  ensureDir(options.home);
+  const base = defaultConfig(options.moniker, options.p2pPort, options.rpcPort);
+  const config: NodeConfig = {
+    ...base,
+    p2p: { ...base.p2p, bootstrap: [...(options.bootstrap ?? [])] },
+    consensus: {
+      timeouts: { ...base.consensus.timeouts, ...options.timeouts },
+      commitWaitMs: options.commitWaitMs ?? base.consensus.commitWaitMs,
+    },
+    devnetAdmin: options.devnetAdmin ?? false,
+    logLevel: options.logLevel ?? base.logLevel,
+  };
+  const nodeKeySeed = options.nodeKeySeed ?? new Uint8Array(randomBytes(32));
+  writeSeedFile(paths.nodeKey, nodeKeySeed);
+  let validatorAddress: string | undefined;
+  if (options.validatorSeed !== undefined) {
+    const publicKey = publicKeyFromSeed(options.validatorSeed);
+    validatorAddress = encodeAddress(addressFromPublicKey(publicKey), genesis.addressPrefix);
+    writeSeedFile(paths.validatorKey, options.validatorSeed, {
+      publicKey: toHex(publicKey),
+      address: validatorAddress,
+    });
+  }
+  writeFileAtomic(paths.genesis, `${JSON.stringify(options.genesis, null, 2)}\n`);
+  writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
+  const peerId = await peerIdFromSeed(nodeKeySeed);
+  return {
+    peerId,
+    p2pAddress: `/ip4/127.0.0.1/tcp/${options.p2pPort}/p2p/${peerId}`,
+    rpcUrl: `http://127.0.0.1:${options.rpcPort}`,
+    ...(validatorAddress === undefined ? {} : { validatorAddress }),
+  };
+}

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encode, isBabyError, sha256, toHex, txSignBytes } from '@babychain/codec';
+import { addressFromPublicKey, encodeAddress, publicKeyFromSeed, sign } from '@babychain/crypto';
+import { createDevGenesis, genesisToJson } from '@babychain/state';
+import { afterAll, describe, expect, it } from 'vitest';
+import { initHome } from './init.ts';
+import { silentLogger } from './logger.ts';
+import { BabyNode } from './node.ts';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const json = async (url: string, init?: RequestInit) =>
+  (await fetch(url, init)).json() as Promise<Record<string, unknown>>;
+
+function soloChain() {
+  const home = mkdtempSync(join(tmpdir(), 'babynode-'));
+  dirs.push(home);
+  const validatorSeed = new Uint8Array(randomBytes(32));
+  const walletSeed = new Uint8Array(randomBytes(32));
+  const walletKey = publicKeyFromSeed(walletSeed);
+  const genesis = createDevGenesis({
+    chainId: 'node-test-1',
+    accounts: [{ address: addressFromPublicKey(walletKey), balance: 1_000_000n }],
+    validators: [{ name: 'solo', publicKey: publicKeyFromSeed(validatorSeed), power: 10n }],
+    genesisTimeMs: BigInt(Date.now()),
+  });
+  return { home, validatorSeed, walletSeed, walletKey, genesis: genesisToJson(genesis) };
+}
+
+describe('BabyNode', () => {
+  it('commits a transfer on a one-validator chain and continues from the same head after a restart', async () => {
+    const chain = soloChain();
+    await initHome({
+      home: chain.home,
+      moniker: 'solo',
+      genesis: chain.genesis,
+      p2pPort: 0,
+      rpcPort: 0,
+      validatorSeed: chain.validatorSeed,
+      commitWaitMs: 50,
+    });
+    let node = await BabyNode.open({ home: chain.home, logger: silentLogger });
+    try {
+      const to = addressFromPublicKey(publicKeyFromSeed(new Uint8Array(32).fill(7)));
+      const body = {
+        chainId: 'node-test-1',
+        signer: { key: { case: 'ed25519' as const, value: chain.walletKey } },
+        nonce: 0n,
+        fee: 500n,
+        memo: '',
+        action: { case: 'transfer' as const, value: { to, amount: 1234n } },
+      };
+      const signature = sign(chain.walletSeed, txSignBytes(body));
+      const tx = encode('babychain.v0.Tx', { body, signatures: [{ keyIndex: 0, signature }] });
+      const submitted = await json(`${node.rpcUrl}/txs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tx: toHex(tx) }),
+      });
+      expect(submitted['id']).toBe(toHex(sha256(tx)));
+      const included = await waitFor(
+        async () => {
+          const r = await fetch(`${node.rpcUrl}/txs/${toHex(sha256(tx))}`);
+          return r.status === 200 ? ((await r.json()) as Record<string, unknown>) : undefined;
+        },
+        10_000,
+        'the transfer to be committed',
+      );
+      const account = await json(`${node.rpcUrl}/accounts/${encodeAddress(to, 'baby')}`);
+      expect(account['balance']).toBe('1234');
+      const before = BigInt((await json(`${node.rpcUrl}/status`))['height'] as string);
+      expect(before).toBeGreaterThanOrEqual(BigInt(included['height'] as string));
+      await node.close();
+
+      node = await BabyNode.open({ home: chain.home, logger: silentLogger });
+      const restarted = await json(`${node.rpcUrl}/status`);
+      expect(BigInt(restarted['height'] as string)).toBeGreaterThanOrEqual(before);
+      await waitFor(
+        async () => {
+          const h = BigInt((await json(`${node.rpcUrl}/status`))['height'] as string);
+          return h >= before + 3n ? h : undefined;
+        },
+        10_000,
+        'three more blocks after the restart',
+      );
+      expect((await json(`${node.rpcUrl}/txs/${toHex(sha256(tx))}`))['height']).toBe(included['height']);
+    } finally {
+      await node.close();
+    }
+  }, 30_000);
+
+  it('refuses to start from a home that was never initialised', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'babynode-'));
+    dirs.push(home);
+    const err = await BabyNode.open({ home, logger: silentLogger }).catch((e: unknown) => e);
+    expect(isBabyError(err, 'NODE_NOT_INITIALISED')).toBe(true);
+  });
+
+  it('refuses to initialise a home twice', async () => {
+    const chain = soloChain();
+    const options = { home: chain.home, moniker: 'a', genesis: chain.genesis, p2pPort: 0, rpcPort: 0 };
+    await initHome(options);
+    const err = await initHome(options).catch((e: unknown) => e);
+    expect(isBabyError(err, 'NODE_HOME_EXISTS')).toBe(true);
+  });
+});

@@ -1,0 +1,407 @@
+/**
+ * A validator or full node assembled from a home directory (config.ts): state machine, chain store, WAL and
+ * double-sign guard, mempool, libp2p host, consensus driver, RPC server and metrics. `open` constructs and starts
+ * everything; `close` stops it in reverse order.
+ */
+import { readFileSync } from 'node:fs';
+import type { Account, Block, ConsensusMessage, Genesis } from '@babychain/codec';
+import { BabyError, decode, encode, fromHex, isBabyError, sha256, toHex } from '@babychain/codec';
+import { DoubleSignGuard, ValidatorSet, Wal } from '@babychain/consensus';
+import { addressFromPublicKey, decodeAddress, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
+import type { AccountView } from '@babychain/mempool';
+import { GossipBatcher, Mempool } from '@babychain/mempool';
+import { P2pHost } from '@babychain/p2p';
+import type { RpcBackend, RpcServer } from '@babychain/rpc';
+import { startRpcServer } from '@babychain/rpc';
+import { App, genesisFromJson, Maturity } from '@babychain/state';
+import { ChainStore } from './chain-store.ts';
+import type { NodeConfig } from './config.ts';
+import { ensureDir, homePaths, readConfig, readSeedFile } from './config.ts';
+import type { CommittedBlock, SelfValidator } from './driver.ts';
+import { ConsensusDriver } from './driver.ts';
+import { NodeErrorCode } from './errors.ts';
+import type { Logger } from './logger.ts';
+import { createLogger } from './logger.ts';
+import { NodeMetrics } from './metrics.ts';
+import { protocols, topics } from './protocols.ts';
+import { NODE_VERSION } from './version.ts';
+
+/** Largest block-sync or catch-up response (P2P-5, P2P-6): a 4 MiB block plus its commit and votes. */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+const MAX_SYNC_REQUEST_BYTES = 64;
+const SYNC_TIMEOUT_MS = 10_000;
+
+export interface NodeOpenOptions {
+  readonly home: string;
+  readonly logger?: Logger;
+}
+
+/** The committed accounts in memory: the mempool's synchronous view (AccountView). */
+class CommittedAccounts implements AccountView {
+  readonly #accounts = new Map<string, Account>();
+  readonly minFee: bigint;
+
+  constructor(minFee: bigint) {
+    this.minFee = minFee;
+  }
+
+  account(address: Uint8Array): Account {
+    return this.#accounts.get(toHex(address)) ?? { balance: 0n, nonce: 0n };
+  }
+
+  set(hex: string, account: Account): void {
+    this.#accounts.set(hex, account);
+  }
+}
+
+export class BabyNode {
+  readonly config: NodeConfig;
+  readonly genesis: Genesis;
+  readonly validators: ValidatorSet;
+  readonly #home: string;
+  readonly #log: Logger;
+  readonly #closers: (() => Promise<void> | void)[] = [];
+  #app: App | undefined;
+  #chain: ChainStore | undefined;
+  #mempool: Mempool | undefined;
+  #accounts: CommittedAccounts | undefined;
+  #p2p: P2pHost | undefined;
+  #driver: ConsensusDriver | undefined;
+  #rpc: RpcServer | undefined;
+  #self: SelfValidator | undefined;
+  readonly #metrics = new NodeMetrics();
+
+  private constructor(home: string, config: NodeConfig, genesis: Genesis, logger: Logger) {
+    this.#home = home;
+    this.config = config;
+    this.genesis = genesis;
+    this.validators = ValidatorSet.fromGenesis(genesis.validators);
+    this.#log = logger;
+  }
+
+  static async open(options: NodeOpenOptions): Promise<BabyNode> {
+    const config = readConfig(options.home);
+    const paths = homePaths(options.home);
+    const genesis = genesisFromJson(JSON.parse(readFileSync(paths.genesis, 'utf8')));
+    const logger = options.logger ?? createLogger({ level: config.logLevel, name: config.moniker });
+    const node = new BabyNode(options.home, config, genesis, logger);
+    try {
+      await node.#start();
+    } catch (err) {
+      await node.close();
+      throw err;
+    }
+    return node;
+  }
+
+  get rpcUrl(): string {
+    const rpc = this.#rpc;
+    return rpc === undefined ? '' : rpc.url;
+  }
+
+  get peerId(): string {
+    return this.#p2p?.peerId ?? '';
+  }
+
+  async #start(): Promise<void> {
+    const paths = homePaths(this.#home);
+    const chainId = this.genesis.chainId;
+    ensureDir(paths.state);
+    ensureDir(paths.chain);
+    const app = await App.open({ db: paths.state, genesis: this.genesis });
+    this.#app = app;
+    this.#closers.push(() => app.close());
+    const chain = await ChainStore.open(paths.chain);
+    this.#chain = chain;
+    this.#closers.push(() => chain.close());
+    const { wal, repaired } = await Wal.open(paths.wal);
+    this.#closers.push(() => wal.close());
+    for (const r of repaired) this.#log.warn('repaired a torn WAL tail', { ...r });
+
+    const validatorSeed = this.#validatorSeed();
+    if (validatorSeed !== undefined) {
+      const publicKey = publicKeyFromSeed(validatorSeed);
+      const index = this.validators.indexOfPublicKey(publicKey);
+      if (index < 0) {
+        this.#log.warn('the validator key is not in the genesis validator set: running as a full node');
+      } else {
+        const guard = await DoubleSignGuard.open(paths.lastSigned, validatorSeed, chainId);
+        this.#self = { index, address: addressFromPublicKey(publicKey), guard };
+      }
+    }
+
+    const accounts = new CommittedAccounts(app.params.minFee);
+    for await (const [address, account] of app.allAccounts()) accounts.set(toHex(address), account);
+    this.#accounts = accounts;
+
+    const p2p = await P2pHost.create({
+      nodeKeySeed: readSeedFile(paths.nodeKey),
+      listen: this.config.p2p.listen,
+      bootstrap: this.config.p2p.bootstrap,
+      logger: (level, msg, ctx) => this.#log[level](msg, ctx),
+    });
+    this.#p2p = p2p;
+    this.#closers.push(() => p2p.close());
+
+    const txTopic = topics.txs(chainId);
+    const batcher = new GossipBatcher((txs) => {
+      void p2p.publish(txTopic, encode('babychain.v0.TxBatch', { txs })).catch((err: unknown) => {
+        this.#log.debug('tx batch not published', { code: isBabyError(err) ? err.code : String(err) });
+      });
+    });
+    this.#closers.push(() => batcher.close());
+    const mempool = new Mempool({
+      chainId,
+      view: accounts,
+      onAdmitted: (tx) => batcher.add(tx.bytes, tx.origin),
+      onInvalidFromPeer: (peer, code) => p2p.penalize(peer, 5, `invalid transaction ${code}`),
+    });
+    this.#mempool = mempool;
+
+    const driver = new ConsensusDriver({
+      chainId,
+      validators: this.validators,
+      ...(this.#self === undefined ? {} : { self: this.#self }),
+      app,
+      chain,
+      wal,
+      timeouts: this.config.consensus.timeouts,
+      commitWaitMs: this.config.consensus.commitWaitMs,
+      logger: this.#log,
+      reap: (limits) => mempool.reap(limits),
+      onCommitted: (c) => this.#onCommitted(c),
+      network: {
+        broadcast: (message) => {
+          void p2p.publish(topics.consensus(chainId), encode('babychain.v0.ConsensusMessage', message)).catch(() => {});
+        },
+        requestBlocks: async (peer, fromHeight, maxBlocks) => {
+          const request = encode('babychain.v0.BlocksRequest', { fromHeight, maxBlocks });
+          const bytes = await p2p.request(peer, protocols.blocks(chainId), request, {
+            timeoutMs: SYNC_TIMEOUT_MS,
+            maxResponseBytes: MAX_RESPONSE_BYTES,
+          });
+          return decode('babychain.v0.BlocksResponse', bytes, { maxBytes: MAX_RESPONSE_BYTES });
+        },
+        requestCatchUp: async (peer, height, round) => {
+          const request = encode('babychain.v0.CatchUpRequest', { height, round });
+          const bytes = await p2p.request(peer, protocols.catchUp(chainId), request, {
+            maxResponseBytes: MAX_RESPONSE_BYTES,
+          });
+          return decode('babychain.v0.CatchUpResponse', bytes, { maxBytes: MAX_RESPONSE_BYTES });
+        },
+        penalize: (peer, points, reason) => p2p.penalize(peer, points, reason),
+      },
+    });
+    this.#driver = driver;
+
+    p2p.subscribe(topics.consensus(chainId), (data, from) => {
+      let message: ConsensusMessage;
+      try {
+        message = decode('babychain.v0.ConsensusMessage', data, { maxBytes: MAX_RESPONSE_BYTES });
+      } catch {
+        return 'reject';
+      }
+      return driver.receive(message, from);
+    });
+    p2p.subscribe(txTopic, (data, from) => {
+      let txs: Uint8Array[];
+      try {
+        txs = decode('babychain.v0.TxBatch', data).txs;
+      } catch {
+        return 'reject';
+      }
+      const results = mempool.addBatch(txs, from);
+      return results.some((r) => r.ok) ? 'accept' : 'ignore';
+    });
+    const limits = { maxRequestBytes: MAX_SYNC_REQUEST_BYTES, maxResponseBytes: MAX_RESPONSE_BYTES };
+    p2p.handle(
+      protocols.blocks(chainId),
+      async (request) => {
+        const req = decode('babychain.v0.BlocksRequest', request, { maxBytes: MAX_SYNC_REQUEST_BYTES });
+        const response = await driver.serveBlocks(req.fromHeight, req.maxBlocks, MAX_RESPONSE_BYTES - 1024);
+        return encode('babychain.v0.BlocksResponse', response);
+      },
+      limits,
+    );
+    p2p.handle(
+      protocols.catchUp(chainId),
+      async (request) => {
+        const req = decode('babychain.v0.CatchUpRequest', request, { maxBytes: MAX_SYNC_REQUEST_BYTES });
+        return encode('babychain.v0.CatchUpResponse', driver.serveCatchUp(req.height, req.round));
+      },
+      limits,
+    );
+
+    await driver.start();
+    this.#closers.push(() => driver.close());
+
+    const rpc = await startRpcServer({
+      host: this.config.rpc.host,
+      port: this.config.rpc.port,
+      backend: this.#rpcBackend(),
+      logger: this.#log,
+    });
+    this.#rpc = rpc;
+    this.#closers.push(() => rpc.close());
+    this.#log.info('node started', {
+      chainId,
+      version: NODE_VERSION,
+      peerId: p2p.peerId,
+      rpc: rpc.url,
+      p2p: p2p.multiaddrs(),
+      validator: this.#self?.index ?? null,
+      height: String(app.info().height),
+    });
+  }
+
+  #validatorSeed(): Uint8Array | undefined {
+    const path = homePaths(this.#home).validatorKey;
+    try {
+      readFileSync(path);
+    } catch {
+      return undefined;
+    }
+    return readSeedFile(path);
+  }
+
+  #onCommitted(c: CommittedBlock): void {
+    const accounts = this.#accounts;
+    const mempool = this.#mempool;
+    if (accounts === undefined || mempool === undefined) return;
+    for (const [hex, account] of c.result.changes) accounts.set(hex, account);
+    mempool.update(
+      c.block.txs.map((tx) => sha256(tx)),
+      accounts,
+      { touched: [...c.result.changes.keys()].map((h) => fromHex(h)) },
+    );
+    this.#metrics.committed(c.header.height, c.block.txs.length);
+  }
+
+  #rpcBackend(): RpcBackend {
+    const app = this.#need(this.#app);
+    const chain = this.#need(this.#chain);
+    const mempool = this.#need(this.#mempool);
+    const p2p = this.#need(this.#p2p);
+    const driver = this.#need(this.#driver);
+    const prefix = this.genesis.addressPrefix;
+    return {
+      status: () => {
+        const d = driver.status();
+        const info = app.info();
+        const self = this.#self;
+        return {
+          chainId: this.genesis.chainId,
+          moniker: this.config.moniker,
+          version: NODE_VERSION,
+          nodeId: p2p.peerId,
+          maturity: this.genesis.maturity === Maturity.GROWN_UP ? 'grown-up' : 'baby',
+          height: String(info.height),
+          lastBlockHash: toHex(info.lastBlockHash),
+          appHash: toHex(info.appHash),
+          round: d.round,
+          step: d.step,
+          syncing: d.syncing,
+          peers: p2p.peers().length,
+          peerIds: p2p.peers(),
+          validator:
+            self === undefined
+              ? null
+              : {
+                  index: self.index,
+                  address: encodeAddress(self.address, prefix),
+                  power: String(this.validators.power(self.index)),
+                },
+          blockTimeMs: d.blockTimeMs,
+          finalityMs: d.finalityMs,
+          evidence: d.evidence,
+          mempool: { txs: mempool.size, bytes: mempool.bytes },
+        };
+      },
+      blocks: async (from, to) => {
+        const out = [];
+        for (let h = from; h <= to && h <= app.info().height; h++) {
+          const block = await app.blockByHeight(h);
+          if (block?.header !== undefined) out.push(blockSummary(block, prefix));
+        }
+        return out;
+      },
+      block: async (height) => {
+        const block = await app.blockByHeight(height);
+        if (block?.header === undefined) return undefined;
+        const commit = await chain.commit(height);
+        return {
+          ...blockSummary(block, prefix),
+          lastBlockHash: toHex(block.header.lastBlockHash),
+          txIds: block.txs.map((tx) => toHex(sha256(tx))),
+          commitRound: commit?.round ?? null,
+          signers: commit?.signatures.map((s) => s.validatorIndex) ?? [],
+        };
+      },
+      tx: async (idHex) => {
+        const found = await app.tx(fromHex(idHex));
+        if (found !== undefined) return { id: idHex, height: String(found.height), index: found.index };
+        return mempool.has(idHex) ? { id: idHex, pending: true } : undefined;
+      },
+      submitTx: (bytes) => {
+        const result = mempool.add(bytes);
+        return { id: result.idHex, status: result.status };
+      },
+      account: async (text) => {
+        const address = decodeAddress(text, prefix);
+        const result = await app.account(address);
+        return {
+          address: text,
+          balance: String(result.account?.balance ?? 0n),
+          nonce: String(result.account?.nonce ?? 0n),
+          height: String(result.height),
+        };
+      },
+      metrics: () => {
+        const d = driver.status();
+        const p = p2p.metrics();
+        return this.#metrics.render({
+          height: d.height,
+          round: d.round,
+          peers: p.peers,
+          mempoolTxs: mempool.size,
+          evidence: d.evidence,
+          gossipIn: p.gossipIn,
+          gossipRejected: p.gossipRejected,
+          bans: p.bans,
+          app: app.metrics,
+        });
+      },
+      ...(this.config.devnetAdmin ? { setDenylist: (peerIds: readonly string[]) => p2p.setDenylist(peerIds) } : {}),
+    };
+  }
+
+  #need<T>(value: T | undefined): T {
+    if (value === undefined) throw new BabyError(NodeErrorCode.NOT_INITIALISED, 'the node is not started');
+    return value;
+  }
+
+  /** Stops everything in reverse order of construction; safe to call twice. */
+  async close(): Promise<void> {
+    const closers = this.#closers.splice(0).reverse();
+    // The driver must stop before the app closes under it: it was pushed after the stores, so it runs first.
+    for (const close of closers) {
+      try {
+        await close();
+      } catch (err) {
+        this.#log.error('error while closing', {}, err);
+      }
+    }
+  }
+}
+
+function blockSummary(block: Block, prefix: string) {
+  const header = block.header as NonNullable<Block['header']>;
+  return {
+    height: String(header.height),
+    hash: toHex(sha256(encode('babychain.v0.Header', header))),
+    appHash: toHex(header.appHash),
+    timeMs: String(header.timeMs),
+    txs: block.txs.length,
+    proposer: header.proposerAddress.length === 20 ? encodeAddress(header.proposerAddress, prefix) : '',
+  };
+}
