@@ -59,13 +59,17 @@ export class ChainStore {
     return bytes === undefined ? undefined : decode('babychain.v0.Commit', bytes);
   }
 
+  /** Stores evidence once per (height, round, type, validator); returns how many are stored in all. */
   async addEvidence(height: bigint, evidence: DuplicateVoteEvidence): Promise<number> {
-    const existing = await this.evidence();
-    const encoded = encode('babychain.v0.DuplicateVoteEvidence', evidence);
-    const k = new Uint8Array([...key(EVIDENCE, height), ...new Uint8Array(4)]);
-    new DataView(k.buffer).setUint32(9, existing.length);
-    await this.#db.put(k, encoded, { sync: true });
-    return existing.length + 1;
+    const vote = evidence.voteA;
+    const k = new Uint8Array(9 + 4 + 1 + 4);
+    k.set(key(EVIDENCE, height));
+    const view = new DataView(k.buffer);
+    view.setUint32(9, vote?.round ?? 0);
+    view.setUint8(13, vote?.type ?? 0);
+    view.setUint32(14, vote?.validatorIndex ?? 0);
+    await this.#db.put(k, encode('babychain.v0.DuplicateVoteEvidence', evidence), { sync: true });
+    return (await this.evidence()).length;
   }
 
   async evidence(): Promise<DuplicateVoteEvidence[]> {

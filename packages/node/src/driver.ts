@@ -228,7 +228,7 @@ export class ConsensusDriver {
   #receiveProposal(signed: SignedProposal, from: string): Verdict {
     const { proposal, block } = signed;
     if (proposal === undefined || block?.header === undefined) return 'reject';
-    if (proposal.height < this.#height || this.#tooFarAhead(proposal.height, proposal.round)) return 'ignore';
+    if (!this.#inWindow(proposal.height, proposal.round)) return 'ignore';
     try {
       verifyProposal(this.#o.chainId, proposal, this.#o.validators);
     } catch (err) {
@@ -247,7 +247,7 @@ export class ConsensusDriver {
   }
 
   #receiveVote(vote: Vote): Verdict {
-    if (vote.height < this.#height || this.#tooFarAhead(vote.height, vote.round)) return 'ignore';
+    if (!this.#inWindow(vote.height, vote.round)) return 'ignore';
     try {
       verifyVote(this.#o.chainId, vote, this.#o.validators);
     } catch {
@@ -261,8 +261,11 @@ export class ConsensusDriver {
     return 'accept';
   }
 
-  #tooFarAhead(height: bigint, round: number): boolean {
-    return height === this.#height && round > (this.#engine?.state.round ?? 0) + MAX_ROUNDS_AHEAD;
+  /** Only this height and the next are relayed, and not rounds far beyond the engine's (it keeps what it is given). */
+  #inWindow(height: bigint, round: number): boolean {
+    if (height < this.#height || height > this.#height + 1n) return false;
+    const engine = this.#engine?.state;
+    return engine?.height !== height || round <= engine.round + MAX_ROUNDS_AHEAD;
   }
 
   /** Runs `run` now (queued) when the engine is at `height`; holds it while that height is still to come. */
@@ -315,7 +318,11 @@ export class ConsensusDriver {
     const engine = this.#engine;
     if (engine === undefined || engine.state.height !== height) return { proposals: [], votes: [] };
     return {
-      proposals: engine.proposals(round).map(({ proposal, block }) => ({ proposal, block })),
+      // The latest two rounds' proposals are what a peer can still use; more could pass the response limit.
+      proposals: engine
+        .proposals(round)
+        .slice(-2)
+        .map(({ proposal, block }) => ({ proposal, block })),
       votes: engine.votes(round),
     };
   }
@@ -379,7 +386,7 @@ export class ConsensusDriver {
       if (header === undefined || commit === undefined || header.height !== this.#height) return -1;
       try {
         verifyCommit(this.#o.chainId, this.#o.validators, header.height, blockHash(header), commit);
-        this.#checkLastCommit(certified.block as Block);
+        this.#checkHeader(certified.block as Block, { clock: false });
       } catch (err) {
         this.#log.warn('sync block refused', { height: String(header.height), code: codeOf(err) });
         return -1;
@@ -674,22 +681,31 @@ export class ConsensusDriver {
     verifyCommit(this.#o.chainId, this.#o.validators, header.height - 1n, header.lastBlockHash, last);
   }
 
+  /**
+   * CONS-6's consensus-level header checks (the application checks the rest): the validator set hash, a validator
+   * as proposer, the parent's commit (CONS-8) and, for a proposal, the block time against this node's clock.
+   */
+  #checkHeader(block: Block, options: { clock: boolean }): void {
+    const header = block.header as Header;
+    const set = this.#o.validators;
+    if (!bytesEqual(header.validatorsHash, set.hash) || !bytesEqual(header.nextValidatorsHash, set.hash)) {
+      throw new BabyError(NodeErrorCode.BAD_BLOCK, 'validators_hash is not the validator set hash');
+    }
+    if (set.indexOfAddress(header.proposerAddress) < 0) {
+      throw new BabyError(NodeErrorCode.BAD_BLOCK, 'the proposer is not a validator');
+    }
+    if (options.clock && header.timeMs > BigInt(this.#clock.now()) + MAX_CLOCK_DRIFT_MS) {
+      throw new BabyError(NodeErrorCode.BAD_BLOCK, 'the block time is too far ahead of this node');
+    }
+    this.#checkLastCommit(block);
+  }
+
   /** CONS-6: the application's verdict on a proposed block plus the consensus-level header checks. */
   async #validate(block: Block): Promise<boolean> {
     const header = block.header;
     if (header === undefined) return false;
     try {
-      const set = this.#o.validators;
-      if (!bytesEqual(header.validatorsHash, set.hash) || !bytesEqual(header.nextValidatorsHash, set.hash)) {
-        throw new BabyError(NodeErrorCode.BAD_BLOCK, 'validators_hash is not the validator set hash');
-      }
-      if (set.indexOfAddress(header.proposerAddress) < 0) {
-        throw new BabyError(NodeErrorCode.BAD_BLOCK, 'the proposer is not a validator');
-      }
-      if (header.timeMs > BigInt(this.#clock.now()) + MAX_CLOCK_DRIFT_MS) {
-        throw new BabyError(NodeErrorCode.BAD_BLOCK, 'the block time is too far ahead of this node');
-      }
-      this.#checkLastCommit(block);
+      this.#checkHeader(block, { clock: true });
       await this.#o.app.processProposal(block);
       return true;
     } catch (err) {
@@ -721,7 +737,7 @@ export class ConsensusDriver {
   #announce(step?: StepValue): void {
     const s = this.#engine?.state;
     const roundStep: RoundStep = {
-      height: this.#height,
+      height: s?.height ?? this.#height,
       round: s?.round ?? 0,
       step: step ?? s?.step ?? Step.PROPOSE,
       timeMs: BigInt(this.#clock.now()),
