@@ -39,7 +39,7 @@ export interface NodeConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
-export const DEFAULT_COMMIT_WAIT_MS = 700;
+export const DEFAULT_COMMIT_WAIT_MS = 900;
 
 export const homePaths = (home: string) => ({
   config: join(home, 'config.json'),
