@@ -41,6 +41,6 @@ export type {
   VoteSignDoc,
   WalRecord,
 } from './generated/types.ts';
-export { bytesEqual, fromHex, sha256, toHex } from './hash.ts';
+export { bytesEqual, compareBytes, fromHex, sha256, toHex } from './hash.ts';
 export { merkleRoot } from './merkle.ts';
 export { blockHash, decodeTx, MAX_TX_BYTES, TX_SIGN_DOMAIN, txId, txSignBytes } from './tx.ts';

@@ -2,8 +2,8 @@
 // "The latest gossip on BFT consensus" (arXiv 1807.04938), as a pure, deterministic state machine. No I/O, no clock,
 // no signatures: the driver verifies inputs, signs and broadcasts outputs, and runs the timers the engine asks for.
 import type { Commit, CommitSig, Proposal, Vote } from '@babychain/codec';
-import { bytesEqual, encode } from '@babychain/codec';
-import { compareBytes, VoteTally } from './round-votes.ts';
+import { bytesEqual, compareBytes, encode } from '@babychain/codec';
+import { VoteTally } from './round-votes.ts';
 import type {
   EngineInput,
   EngineOutput,

@@ -54,13 +54,3 @@ export class VoteTally {
     return [...this.#votes.values()].sort((a, b) => a.validatorIndex - b.validatorIndex);
   }
 }
-
-/** Bytewise order of block hashes, a proper prefix (the empty nil hash included) first. */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
-}

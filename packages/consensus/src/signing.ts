@@ -3,7 +3,7 @@
  * evidence (CONS-9).
  */
 import type { Commit, DuplicateVoteEvidence, Proposal, Vote } from '@babychain/codec';
-import { bytesEqual, encode, isBabyError } from '@babychain/codec';
+import { bytesEqual, compareBytes, encode, isBabyError } from '@babychain/codec';
 import { sign, verify } from '@babychain/crypto';
 import { ConsensusErrorCode, consensusError } from './errors.ts';
 import { VoteType } from './types.ts';
@@ -190,15 +190,6 @@ export function verifyCommit(
       });
     }
   }
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
 }
 
 function badEvidence(reason: string, message: string, meta: Record<string, unknown> = {}): never {

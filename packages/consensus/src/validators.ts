@@ -1,7 +1,7 @@
 /**
  * The validator set of a height (CONS-2) and its proposer schedule (CONS-3).
  */
-import { encode, merkleRoot, toHex } from '@babychain/codec';
+import { compareBytes, encode, merkleRoot, toHex } from '@babychain/codec';
 import { addressFromPublicKey, PUBLIC_KEY_LENGTH } from '@babychain/crypto';
 import { ConsensusErrorCode, consensusError } from './errors.ts';
 import type { ValidatorSetView } from './types.ts';
@@ -28,15 +28,6 @@ const TABLE_LIMIT = 1 << 16;
 /** Simulation checkpoints: one every CHECKPOINT_EVERY steps, the latest CHECKPOINTS_KEPT kept. */
 const CHECKPOINT_EVERY = 1024n;
 const CHECKPOINTS_KEPT = 64;
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
-}
 
 function gcd(a: bigint, b: bigint): bigint {
   while (b !== 0n) [a, b] = [b, a % b];

@@ -73,13 +73,3 @@ export function isEmptyHash(h: Uint8Array): boolean {
   for (let i = 0; i < HASH_BYTES; i++) if (h[i] !== 0) return false;
   return true;
 }
-
-/** Byte-wise comparison, as for sorting keys. */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
-}
