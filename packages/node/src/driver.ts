@@ -13,6 +13,7 @@ import type {
   Commit,
   ConsensusMessage,
   Header,
+  Proposal,
   RoundStep,
   SignedProposal,
   Vote,
@@ -148,6 +149,8 @@ export class ConsensusDriver {
   #syncing = false;
   #stepChangedAt = 0;
   readonly #catchUpAsked = new Map<string, number>();
+  /** proposals and votes the current height's engine has been given (proposalKey, voteKey) */
+  readonly #seen = new Set<string>();
   #evidence = 0;
   readonly #blockTimes = new DurationWindow();
   readonly #finality = new DurationWindow();
@@ -238,7 +241,9 @@ export class ConsensusDriver {
     if (!bytesEqual(blockHash(block.header), proposal.blockHash)) return 'reject';
     this.#forHeight(proposal.height, async () => {
       const engine = this.#engine;
-      if (engine === undefined || engine.state.height !== proposal.height) return;
+      if (engine === undefined || engine.state.height !== proposal.height || this.#seenBefore(proposalKey(proposal))) {
+        return;
+      }
       const valid = await this.#validate(block);
       await this.#o.wal.append(proposal.height, walRecord({ case: 'proposal', value: signed }));
       await this.#input({ kind: 'proposal', proposal, block, valid });
@@ -254,11 +259,21 @@ export class ConsensusDriver {
       return 'reject';
     }
     this.#forHeight(vote.height, async () => {
-      if (this.#engine?.state.height !== vote.height) return;
+      if (this.#engine?.state.height !== vote.height || this.#seenBefore(voteKey(vote))) return;
       await this.#o.wal.append(vote.height, walRecord({ case: 'vote', value: vote }));
       await this.#input({ kind: 'vote', vote });
     });
     return 'accept';
+  }
+
+  /**
+   * True when this height's engine was already given this proposal or vote: re-gossip and catch-up deliver the same
+   * messages again, and each would otherwise be logged (and a block judged) once more.
+   */
+  #seenBefore(key: string): boolean {
+    if (this.#seen.has(key)) return true;
+    this.#seen.add(key);
+    return false;
   }
 
   /** Only this height and the next are relayed, and not rounds far beyond the engine's (it keeps what it is given). */
@@ -357,13 +372,14 @@ export class ConsensusDriver {
         const from = this.#height;
         const response = await this.#o.network.requestBlocks(peer, from, SYNC_BATCH);
         if (response.blocks.length === 0) break;
-        const ok = await this.#enqueueResult(() => this.#applySynced(response.blocks, from));
-        if (ok < 0) {
-          this.#o.network.penalize(peer, 50, 'invalid block in sync response');
+        if (this.#closed) break;
+        const result = await this.#enqueueResult(() => this.#applySynced(response.blocks, from));
+        applied += result?.applied ?? 0;
+        if (result === undefined || result.failed) {
+          if (result?.failed) this.#o.network.penalize(peer, 50, 'invalid block in sync response');
           break;
         }
-        applied += ok;
-        if (this.#height - 1n >= response.tipHeight) break;
+        if (result.applied === 0 || this.#height - 1n >= response.tipHeight) break;
       }
     } catch (err) {
       this.#log.debug('block sync stopped', { peer, code: codeOf(err) }, err);
@@ -376,20 +392,21 @@ export class ConsensusDriver {
     }
   }
 
-  /** Applies certified blocks starting at `from`; returns how many, or -1 when one did not verify. */
-  async #applySynced(blocks: readonly CertifiedBlock[], from: bigint): Promise<number> {
-    if (from !== this.#height) return 0; // consensus moved on meanwhile
+  /** Applies certified blocks starting at `from` until one does not verify; says how many and whether one failed. */
+  async #applySynced(blocks: readonly CertifiedBlock[], from: bigint): Promise<{ applied: number; failed: boolean }> {
     let applied = 0;
+    if (from !== this.#height) return { applied, failed: false }; // consensus moved on meanwhile
     for (const certified of blocks) {
       const header = certified.block?.header;
       const commit = certified.commit;
-      if (header === undefined || commit === undefined || header.height !== this.#height) return -1;
+      if (header === undefined || commit === undefined || header.height !== this.#height)
+        return { applied, failed: true };
       try {
         verifyCommit(this.#o.chainId, this.#o.validators, header.height, blockHash(header), commit);
         this.#checkHeader(certified.block as Block, { clock: false });
       } catch (err) {
         this.#log.warn('sync block refused', { height: String(header.height), code: codeOf(err) });
-        return -1;
+        return { applied, failed: true };
       }
       this.#stopHeight();
       try {
@@ -397,11 +414,11 @@ export class ConsensusDriver {
         await this.#apply(certified, 'sync');
       } catch (err) {
         this.#log.error('a certified block failed to apply', { height: String(header.height), code: codeOf(err) }, err);
-        return -1;
+        return { applied, failed: true };
       }
       applied++;
     }
-    return applied;
+    return { applied, failed: false };
   }
 
   // ----------------------------------------------------------------------------------------------------------
@@ -413,6 +430,7 @@ export class ConsensusDriver {
     if (this.#closed) return;
     this.#stopHeight();
     this.#height = height;
+    this.#seen.clear();
     const engine: Engine = new ConsensusEngine<Block>({
       height,
       validators: this.#o.validators,
@@ -446,11 +464,11 @@ export class ConsensusDriver {
     switch (r.case) {
       case 'proposal': {
         const { proposal, block } = r.value;
-        if (proposal === undefined || block === undefined) return undefined;
+        if (proposal === undefined || block === undefined || this.#seenBefore(proposalKey(proposal))) return undefined;
         return { kind: 'proposal', proposal, block, valid: await this.#validate(block) };
       }
       case 'vote':
-        return { kind: 'vote', vote: r.value };
+        return this.#seenBefore(voteKey(r.value)) ? undefined : { kind: 'vote', vote: r.value };
       case 'timeout':
         return { kind: 'timeout', step: r.value.step as 1 | 2 | 3, height: r.value.height, round: r.value.round };
     }
@@ -565,8 +583,9 @@ export class ConsensusDriver {
     });
     const message: SignedProposal = { proposal, block };
     await this.#o.wal.append(height, walRecord({ case: 'proposal', value: message }), { sync: true });
-    await this.#input({ kind: 'proposal', proposal, block, valid: true });
+    this.#seenBefore(proposalKey(proposal));
     this.#broadcast({ case: 'proposal', value: message });
+    await this.#input({ kind: 'proposal', proposal, block, valid: true });
     this.#log.debug('proposed', { height: String(height), round, txs: block.txs.length });
   }
 
@@ -624,8 +643,11 @@ export class ConsensusDriver {
       signature: signed.signature,
     });
     await this.#o.wal.append(height, walRecord({ case: 'vote', value: vote }), { sync: true });
-    await this.#input({ kind: 'vote', vote });
+    this.#seenBefore(voteKey(vote));
+    // Broadcast before feeding it back: a precommit that completes a quorum here would otherwise leave only after
+    // this node has stored and applied the block.
     this.#broadcast({ case: 'vote', value: vote });
+    await this.#input({ kind: 'vote', vote });
   }
 
   async #decide(block: Block, commit: Commit): Promise<void> {
@@ -777,12 +799,21 @@ export class ConsensusDriver {
     return run;
   }
 
-  #enqueueResult<T>(fn: () => Promise<T>): Promise<T> {
+  /** Queues `fn` and gives its result; undefined when the driver closed before it ran. */
+  #enqueueResult<T>(fn: () => Promise<T>): Promise<T | undefined> {
     let result: T | undefined;
     return this.#enqueueOrThrow(async () => {
       result = await fn();
-    }).then(() => result as T);
+    }).then(() => result);
   }
+}
+
+function proposalKey(p: Proposal): string {
+  return `p:${p.round}:${p.polRound}:${toHex(p.blockHash)}`;
+}
+
+function voteKey(v: Vote): string {
+  return `v:${v.type}:${v.round}:${v.validatorIndex}:${toHex(v.blockHash)}`;
 }
 
 function walRecord(record: NonNullable<WalRecord['record']>): WalRecord {
