@@ -4,16 +4,16 @@
  * everything; `close` stops it in reverse order.
  */
 import { readFileSync } from 'node:fs';
-import type { Account, Block, ConsensusMessage, Genesis } from '@babychain/codec';
+import type { Account, ConsensusMessage, Genesis } from '@babychain/codec';
 import { BabyError, decode, encode, fromHex, isBabyError, sha256, toHex } from '@babychain/codec';
 import { DoubleSignGuard, ValidatorSet, Wal } from '@babychain/consensus';
-import { addressFromPublicKey, decodeAddress, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
+import { addressFromPublicKey, publicKeyFromSeed } from '@babychain/crypto';
 import type { AccountView } from '@babychain/mempool';
 import { GossipBatcher, Mempool } from '@babychain/mempool';
 import { P2pHost } from '@babychain/p2p';
 import type { RpcBackend, RpcServer } from '@babychain/rpc';
 import { startRpcServer } from '@babychain/rpc';
-import { App, genesisFromJson, Maturity } from '@babychain/state';
+import { App, genesisFromJson } from '@babychain/state';
 import { ChainStore } from './chain-store.ts';
 import type { NodeConfig } from './config.ts';
 import { ensureDir, homePaths, readConfig, readSeedFile } from './config.ts';
@@ -24,6 +24,7 @@ import type { Logger } from './logger.ts';
 import { createLogger } from './logger.ts';
 import { NodeMetrics } from './metrics.ts';
 import { protocols, topics } from './protocols.ts';
+import { CommitEvents, createRpcBackend } from './rpc-backend.ts';
 import { NODE_VERSION } from './version.ts';
 
 /** Largest block-sync or catch-up response (P2P-5, P2P-6): a 4 MiB block plus its commit and votes. */
@@ -70,6 +71,7 @@ export class BabyNode {
   #rpc: RpcServer | undefined;
   #self: SelfValidator | undefined;
   readonly #metrics = new NodeMetrics();
+  readonly #commits = new CommitEvents();
 
   private constructor(home: string, config: NodeConfig, genesis: Genesis, logger: Logger) {
     this.#home = home;
@@ -265,6 +267,7 @@ export class BabyNode {
   }
 
   #onCommitted(c: CommittedBlock): void {
+    this.#commits.emit(c);
     const accounts = this.#accounts;
     const mempool = this.#mempool;
     if (accounts === undefined || mempool === undefined) return;
@@ -278,101 +281,19 @@ export class BabyNode {
   }
 
   #rpcBackend(): RpcBackend {
-    const app = this.#need(this.#app);
-    const chain = this.#need(this.#chain);
-    const mempool = this.#need(this.#mempool);
-    const p2p = this.#need(this.#p2p);
-    const driver = this.#need(this.#driver);
-    const prefix = this.genesis.addressPrefix;
-    return {
-      status: () => {
-        const d = driver.status();
-        const info = app.info();
-        const self = this.#self;
-        return {
-          chainId: this.genesis.chainId,
-          moniker: this.config.moniker,
-          version: NODE_VERSION,
-          nodeId: p2p.peerId,
-          maturity: this.genesis.maturity === Maturity.GROWN_UP ? 'grown-up' : 'baby',
-          height: String(info.height),
-          lastBlockHash: toHex(info.lastBlockHash),
-          appHash: toHex(info.appHash),
-          round: d.round,
-          step: d.step,
-          syncing: d.syncing,
-          peers: p2p.peers().length,
-          peerIds: p2p.peers(),
-          validator:
-            self === undefined
-              ? null
-              : {
-                  index: self.index,
-                  address: encodeAddress(self.address, prefix),
-                  power: String(this.validators.power(self.index)),
-                },
-          blockTimeMs: d.blockTimeMs,
-          finalityMs: d.finalityMs,
-          evidence: d.evidence,
-          mempool: { txs: mempool.size, bytes: mempool.bytes },
-        };
-      },
-      blocks: async (from, to) => {
-        const out = [];
-        for (let h = from; h <= to && h <= app.info().height; h++) {
-          const block = await app.blockByHeight(h);
-          if (block?.header !== undefined) out.push(blockSummary(block, prefix));
-        }
-        return out;
-      },
-      block: async (height) => {
-        const block = await app.blockByHeight(height);
-        if (block?.header === undefined) return undefined;
-        const commit = await chain.commit(height);
-        return {
-          ...blockSummary(block, prefix),
-          lastBlockHash: toHex(block.header.lastBlockHash),
-          txIds: block.txs.map((tx) => toHex(sha256(tx))),
-          commitRound: commit?.round ?? null,
-          signers: commit?.signatures.map((s) => s.validatorIndex) ?? [],
-        };
-      },
-      tx: async (idHex) => {
-        const found = await app.tx(fromHex(idHex));
-        if (found !== undefined) return { id: idHex, height: String(found.height), index: found.index };
-        return mempool.has(idHex) ? { id: idHex, pending: true } : undefined;
-      },
-      submitTx: (bytes) => {
-        const result = mempool.add(bytes);
-        return { id: result.idHex, status: result.status };
-      },
-      account: async (text) => {
-        const address = decodeAddress(text, prefix);
-        const result = await app.account(address);
-        return {
-          address: text,
-          balance: String(result.account?.balance ?? 0n),
-          nonce: String(result.account?.nonce ?? 0n),
-          height: String(result.height),
-        };
-      },
-      metrics: () => {
-        const d = driver.status();
-        const p = p2p.metrics();
-        return this.#metrics.render({
-          height: d.height,
-          round: d.round,
-          peers: p.peers,
-          mempoolTxs: mempool.size,
-          evidence: d.evidence,
-          gossipIn: p.gossipIn,
-          gossipRejected: p.gossipRejected,
-          bans: p.bans,
-          app: app.metrics,
-        });
-      },
-      ...(this.config.devnetAdmin ? { setDenylist: (peerIds: readonly string[]) => p2p.setDenylist(peerIds) } : {}),
-    };
+    return createRpcBackend({
+      app: this.#need(this.#app),
+      chain: this.#need(this.#chain),
+      mempool: this.#need(this.#mempool),
+      p2p: this.#need(this.#p2p),
+      driver: this.#need(this.#driver),
+      genesis: this.genesis,
+      config: this.config,
+      validators: this.validators,
+      self: this.#self,
+      metrics: this.#metrics,
+      commits: this.#commits,
+    });
   }
 
   #need<T>(value: T | undefined): T {
@@ -392,16 +313,4 @@ export class BabyNode {
       }
     }
   }
-}
-
-function blockSummary(block: Block, prefix: string) {
-  const header = block.header as NonNullable<Block['header']>;
-  return {
-    height: String(header.height),
-    hash: toHex(sha256(encode('babychain.v0.Header', header))),
-    appHash: toHex(header.appHash),
-    timeMs: String(header.timeMs),
-    txs: block.txs.length,
-    proposer: header.proposerAddress.length === 20 ? encodeAddress(header.proposerAddress, prefix) : '',
-  };
 }
