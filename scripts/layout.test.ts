@@ -23,7 +23,13 @@ describe('repository layout', () => {
 
       it('exposes src/index.ts as its only entry point', () => {
         const pkg = readJson(join(dir, 'package.json'));
-        expect(pkg['exports']).toBe('./src/index.ts');
+        // One entry point ('.'); crypto adds a `browser` condition (its node-free entry) but defaults to src/index.ts.
+        const exportsField = pkg['exports'] as string | Record<string, Record<string, string>>;
+        if (typeof exportsField === 'string') expect(exportsField).toBe('./src/index.ts');
+        else {
+          expect(Object.keys(exportsField)).toEqual(['.']);
+          expect(exportsField['.']?.['default']).toBe('./src/index.ts');
+        }
         expect(existsSync(join(dir, 'src', 'index.ts'))).toBe(true);
       });
 

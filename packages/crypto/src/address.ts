@@ -2,9 +2,9 @@
  * Addresses (specs/addresses.md, ADDR-1 to ADDR-5): 20 bytes derived from a key, shown as bech32m text.
  */
 
-import { sha256 } from '@babychain/codec';
+import { sha256, toHex } from '@babychain/codec';
 import { bech32, bech32m } from '@scure/base';
-import { PUBLIC_KEY_LENGTH } from './ed25519.ts';
+import { PUBLIC_KEY_LENGTH } from './ed25519-portable.ts';
 import { cryptoError } from './errors.ts';
 
 export const ADDRESS_LENGTH = 20;
@@ -15,7 +15,7 @@ const SINGLE_KEY_TAG = Uint8Array.of(0x00);
 const MULTISIG_TAG = Uint8Array.of(0x01);
 
 function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
+  return toHex(bytes);
 }
 
 function checkPublicKey(publicKey: Uint8Array, index?: number): void {

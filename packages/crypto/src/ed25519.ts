@@ -28,6 +28,9 @@
  * Taming case 11, per the ed25519-speccheck results table), and they produce the failure code, since OpenSSL only
  * says false. When OpenSSL rejects an input that passed the prechecks, the code is SIG_NON_CANONICAL_KEY if A does
  * not decode to a curve point (SIG-5, checked with noble only on that failure path), else SIG_MISMATCH.
+ *
+ * The constants, the reference path and noble signing live in `ed25519-portable.ts` (no `node:` imports, for the
+ * browser entry); this module re-exports them, so its public names are unchanged.
  */
 import {
   createPrivateKey,
@@ -37,116 +40,32 @@ import {
   verify as nodeVerify,
   randomBytes,
 } from 'node:crypto';
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { bytesToNumberLE } from '@noble/curves/utils.js';
-import { sha512 } from '@noble/hashes/sha2.js';
+import {
+  checkSeed,
+  decodePoint,
+  type Ed25519KeyPair,
+  fail,
+  isBytes,
+  OK,
+  PUBLIC_KEY_LENGTH,
+  SEED_LENGTH,
+  SIGNATURE_LENGTH,
+  type VerifyResult,
+} from './ed25519-portable.ts';
 import { cryptoError, type SignatureFailure } from './errors.ts';
 
-export const PUBLIC_KEY_LENGTH = 32;
-export const SIGNATURE_LENGTH = 64;
-export const SEED_LENGTH = 32;
-
-/** The order of the prime subgroup: 2^252 + 27742317777372353535851937790883648493. */
-export const L = 2n ** 252n + 27742317777372353535851937790883648493n;
-/** The field prime 2^255 - 19. */
-export const P = 2n ** 255n - 19n;
-
-export type VerifyResult = { readonly ok: true } | { readonly ok: false; readonly reason: SignatureFailure };
-
-export interface Ed25519KeyPair {
-  /** The 32-byte secret seed (RFC 8032 §5.1.5 "private key"). */
-  readonly seed: Uint8Array;
-  readonly publicKey: Uint8Array;
-}
-
-const OK: VerifyResult = Object.freeze({ ok: true });
-const failures = new Map<SignatureFailure, VerifyResult>();
-function fail(reason: SignatureFailure): VerifyResult {
-  let result = failures.get(reason);
-  if (result === undefined) {
-    result = Object.freeze({ ok: false, reason });
-    failures.set(reason, result);
-  }
-  return result;
-}
-
-/** Untyped callers (JSON, RPC) may pass anything: they get SIG_BAD_LENGTH, not a TypeError. */
-function isBytes(v: unknown): v is Uint8Array {
-  return v instanceof Uint8Array;
-}
-
-type Point = ReturnType<typeof ed25519.Point.fromBytes>;
-const Point = ed25519.Point;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Reference path: the rules as arithmetic.
-// ---------------------------------------------------------------------------------------------------------------
-
-/** The `y` coordinate of a point encoding as an integer (top bit cleared), and the sign bit of `x`. */
-function splitEncoding(bytes: Uint8Array): { y: bigint; sign: boolean } {
-  const last = bytes[31] ?? 0;
-  const copy = Uint8Array.from(bytes);
-  copy[31] = last & 0x7f;
-  return { y: bytesToNumberLE(copy), sign: (last & 0x80) !== 0 };
-}
-
-/** SIG-5 by arithmetic: y < p, and not (x = 0 with the sign bit set). x = 0 exactly when y^2 = 1 mod p. */
-function isCanonicalEncodingRef(bytes: Uint8Array): boolean {
-  const { y, sign } = splitEncoding(bytes);
-  if (y >= P) return false;
-  const xIsZero = (y * y) % P === 1n;
-  return !(xIsZero && sign);
-}
-
-/** Decodes a canonical encoding; undefined when it is not on the curve. */
-function decodePoint(bytes: Uint8Array): Point | undefined {
-  try {
-    return Point.fromBytes(bytes, false);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * SIG-3 to SIG-8 evaluated literally: lengths, S < L, canonical A (decoding to a curve point) then canonical R,
- * small-order A then R (by multiplying by the cofactor), and the cofactorless equation by encoding.
- */
-export function verifyReferenceDetailed(
-  publicKey: Uint8Array,
-  message: Uint8Array,
-  signature: Uint8Array,
-): VerifyResult {
-  if (!isBytes(publicKey) || !isBytes(signature) || !isBytes(message)) return fail('SIG_BAD_LENGTH');
-  // SIG-3
-  if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return fail('SIG_BAD_LENGTH');
-  const rBytes = signature.subarray(0, 32);
-  const s = bytesToNumberLE(signature.subarray(32, 64));
-  // SIG-4
-  if (s >= L) return fail('SIG_NON_CANONICAL_S');
-  // SIG-5: A canonical and on the curve, then R canonical.
-  if (!isCanonicalEncodingRef(publicKey)) return fail('SIG_NON_CANONICAL_KEY');
-  const A = decodePoint(publicKey);
-  if (A === undefined) return fail('SIG_NON_CANONICAL_KEY');
-  if (!isCanonicalEncodingRef(rBytes)) return fail('SIG_NON_CANONICAL_R');
-  // SIG-6: order divides 8 exactly when [8]X is the identity.
-  if (A.isSmallOrder()) return fail('SIG_SMALL_ORDER_KEY');
-  const R = decodePoint(rBytes); // an R off the curve is not small-order; SIG-7 then fails on the bytes.
-  if (R?.isSmallOrder()) return fail('SIG_SMALL_ORDER_R');
-  // SIG-7: k = SHA-512(R || A || M) mod L; valid iff encode([S]B - [k]A) == R bytes (cofactorless).
-  const k = bytesToNumberLE(sha512.create().update(rBytes).update(publicKey).update(message).digest()) % L;
-  const check = Point.BASE.multiplyUnsafe(s).subtract(A.multiplyUnsafe(k)).toBytes();
-  return bytesEqualConstantLength(check, rBytes) ? OK : fail('SIG_MISMATCH');
-}
-
-export function verifyReference(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  return verifyReferenceDetailed(publicKey, message, signature).ok;
-}
-
-function bytesEqualConstantLength(a: Uint8Array, b: Uint8Array): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < a.length && i < b.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return diff === 0;
-}
+// The node-free part of this module: the reference path, constants and types (ed25519-portable.ts).
+export {
+  type Ed25519KeyPair,
+  L,
+  P,
+  PUBLIC_KEY_LENGTH,
+  SEED_LENGTH,
+  SIGNATURE_LENGTH,
+  type VerifyResult,
+  verifyReference,
+  verifyReferenceDetailed,
+} from './ed25519-portable.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fast path: byte comparisons, then OpenSSL.
@@ -304,14 +223,6 @@ export function assertValidSignature(publicKey: Uint8Array, message: Uint8Array,
 // ---------------------------------------------------------------------------------------------------------------
 // Keys and signing (SIG-1, SIG-2).
 // ---------------------------------------------------------------------------------------------------------------
-
-function checkSeed(seed: Uint8Array): void {
-  if (!(seed instanceof Uint8Array) || seed.length !== SEED_LENGTH) {
-    throw cryptoError('CRYPTO_BAD_SEED', `an ed25519 seed is ${SEED_LENGTH} bytes`, {
-      length: seed instanceof Uint8Array ? seed.length : null,
-    });
-  }
-}
 
 function privateKeyObject(seed: Uint8Array): KeyObject {
   checkSeed(seed);

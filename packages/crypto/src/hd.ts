@@ -6,7 +6,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import * as bip39 from '@scure/bip39';
 import { wordlist as english } from '@scure/bip39/wordlists/english.js';
-import { publicKeyFromSeed } from './ed25519.ts';
+import { publicKeyFromSeedPortable as publicKeyFromSeed } from './ed25519-portable.ts';
 import { cryptoError } from './errors.ts';
 
 /** SLIP-0044 coin type used by Babychain until a registration. */
