@@ -1,5 +1,5 @@
-import type { MultisigKey, Signature, Signer, Tx, TxBody } from '@babychain/codec';
-import { encode, txSignBytes } from '@babychain/codec';
+import type { JsonValue, MultisigKey, Signature, Signer, Tx, TxBody } from '@babychain/codec';
+import { encode, fromJson, toJson, txSignBytes } from '@babychain/codec';
 import { sign } from '@babychain/crypto';
 
 export interface TransferRequest {
@@ -46,4 +46,17 @@ export function signedTransfer(
 ): Uint8Array {
   const body = transferBody({ ...req, signer: req.publicKey });
   return assembleTx(body, [signBody(body, req.seed)]);
+}
+
+/**
+ * The canonical JSON of a body (codec `toJson`, uint64 as decimal strings, bytes as hex): the file a multisig
+ * member reads, checks and signs offline.
+ */
+export function bodyToJson(body: TxBody): JsonValue {
+  return toJson('babychain.v0.TxBody', body);
+}
+
+/** The body of its canonical JSON; CODEC_INVALID_VALUE on anything else. */
+export function bodyFromJson(json: unknown): TxBody {
+  return fromJson('babychain.v0.TxBody', json);
 }

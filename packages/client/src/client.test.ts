@@ -1,0 +1,323 @@
+import { BabyError, blockHash, create, isBabyError, toHex, toJson, txId } from '@babychain/codec';
+import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BabyClient } from './client.ts';
+import { type FakeNode, rpcError, startFakeNode } from './fakenode.testutil.ts';
+import { signedTransfer } from './transfer.ts';
+
+const seed = new Uint8Array(32).fill(7);
+const publicKey = publicKeyFromSeed(seed);
+const sender = encodeAddress(addressFromPublicKey(publicKey));
+const recipient = addressFromPublicKey(publicKeyFromSeed(new Uint8Array(32).fill(9)));
+const txBytes = signedTransfer({ chainId: 'c-1', seed, publicKey, to: recipient, amount: 5n, fee: 500n, nonce: 3n });
+const txIdHex = toHex(txId(txBytes));
+
+const statusJson = {
+  chainId: 'c-1',
+  moniker: 'v0',
+  version: '0.1.0',
+  nodeId: '12D3KooWabc',
+  maturity: 'baby',
+  height: '18446744073709551615',
+  lastBlockHash: 'ab'.repeat(32),
+  appHash: 'cd'.repeat(32),
+  lastBlockTimeMs: '1700000000000',
+  round: 0,
+  step: 'propose',
+  syncing: false,
+  peers: 3,
+  peerIds: ['p1', 'p2', 'p3'],
+  validator: { index: 1, address: sender, power: '10' },
+  blockTimeMs: { p50: 1000, p99: 1200, samples: 40 },
+  finalityMs: { p50: null, p99: null, samples: 0 },
+  evidence: 0,
+  mempool: { txs: 2, bytes: 400 },
+};
+
+const header = create('babychain.v0.Header', {
+  version: 1,
+  chainId: 'c-1',
+  height: 7n,
+  timeMs: 1_700_000_000_000n,
+  lastBlockHash: new Uint8Array(32).fill(1),
+  txRoot: new Uint8Array(32).fill(2),
+  proposerAddress: recipient,
+});
+const commit = create('babychain.v0.Commit', {
+  height: 7n,
+  round: 1,
+  blockHash: blockHash(header),
+  signatures: [{ validatorIndex: 0, timeMs: 5n, signature: new Uint8Array(64).fill(3) }],
+});
+const blockJson = {
+  height: '7',
+  hash: toHex(blockHash(header)),
+  header: toJson('babychain.v0.Header', header),
+  txIds: [txIdHex],
+  txs: [toHex(txBytes)],
+  commit: toJson('babychain.v0.Commit', commit),
+};
+
+const txJson = {
+  id: txIdHex,
+  height: '7',
+  index: 0,
+  sender,
+  tx: {},
+  bytes: toHex(txBytes),
+};
+
+async function rejection(p: Promise<unknown>): Promise<BabyError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof BabyError) return err;
+    throw err;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('BabyClient', () => {
+  let node: FakeNode;
+  let client: BabyClient;
+
+  beforeEach(async () => {
+    node = await startFakeNode(() => rpcError(404, 'RPC_NOT_FOUND', 'no route'));
+    client = new BabyClient({ url: `${node.url}/`, timeoutMs: 2000 });
+  });
+  afterEach(() => node.close());
+
+  describe('queries', () => {
+    it('reads the status with uint64 fields as bigint', async () => {
+      node.handler = (r) => (r.path === '/status' ? { json: statusJson } : rpcError(404, 'RPC_NOT_FOUND', 'x'));
+      const status = await client.status();
+      expect(status.height).toBe(2n ** 64n - 1n);
+      expect(status.lastBlockTimeMs).toBe(1_700_000_000_000n);
+      expect(status.validator).toEqual({ index: 1, address: sender, power: 10n });
+      expect(status.finalityMs).toEqual({ p50: null, p99: null, samples: 0 });
+      expect(status.mempool).toEqual({ txs: 2, bytes: 400 });
+      expect(node.requests).toEqual([{ method: 'GET', path: '/status', body: undefined }]);
+    });
+
+    it('reads an account, with its multisig key when it has one', async () => {
+      const keys = ['11'.repeat(32), '22'.repeat(32)];
+      node.handler = () => ({
+        json: {
+          address: sender,
+          balance: '1000',
+          nonce: '4',
+          height: '9',
+          multisig: { threshold: 2, publicKeys: keys },
+        },
+      });
+      const account = await client.account(sender);
+      expect(node.requests[0]?.path).toBe(`/accounts/${sender}`);
+      expect(account).toEqual({
+        address: sender,
+        balance: 1000n,
+        nonce: 4n,
+        height: 9n,
+        multisig: { threshold: 2, publicKeys: [new Uint8Array(32).fill(0x11), new Uint8Array(32).fill(0x22)] },
+      });
+      node.handler = () => ({ json: { address: sender, balance: '0', nonce: '0', height: '9', multisig: null } });
+      expect((await client.account(sender)).multisig).toBeNull();
+    });
+
+    it('reads a block by height, latest and hash, decoding the header, txs and commit', async () => {
+      node.handler = () => ({ json: blockJson });
+      const block = await client.block(7n);
+      expect(block.height).toBe(7n);
+      expect(block.header).toEqual(header);
+      expect(block.txs).toEqual([txBytes]);
+      expect(block.commit).toEqual(commit);
+      await client.block('latest');
+      await client.blockByHash(blockJson.hash.toUpperCase());
+      expect(node.requests.map((r) => r.path)).toEqual([
+        '/blocks/7',
+        '/blocks/latest',
+        `/blocks/hash/${blockJson.hash}`,
+      ]);
+      node.handler = () => ({ json: { ...blockJson, commit: null } });
+      expect((await client.block(7n)).commit).toBeNull();
+    });
+
+    it('refuses a block whose hash or tx ids do not match its content', async () => {
+      node.handler = () => ({ json: { ...blockJson, hash: '00'.repeat(32) } });
+      expect((await rejection(client.block(7n))).meta['path']).toBe('block.hash');
+      node.handler = () => ({ json: { ...blockJson, txIds: ['00'.repeat(32)] } });
+      expect((await rejection(client.block(7n))).code).toBe('CLIENT_BAD_RESPONSE');
+      node.handler = () => ({ json: { ...blockJson, header: { height: 'seven' } } });
+      const err = await rejection(client.block(7n));
+      expect(err.code).toBe('CLIENT_BAD_RESPONSE');
+      expect(err.meta['reason']).toBe('CODEC_INVALID_VALUE');
+    });
+
+    it('reads block summaries over a range', async () => {
+      node.handler = () => ({
+        json: { blocks: [{ height: '1', hash: 'aa', appHash: 'bb', timeMs: '5', txs: 2, proposer: sender }] },
+      });
+      expect(await client.blocks(1n, 3n)).toEqual([
+        { height: 1n, hash: 'aa', appHash: 'bb', timeMs: 5n, txs: 2, proposer: sender },
+      ]);
+      expect(node.requests[0]?.path).toBe('/blocks?from=1&to=3');
+    });
+
+    it('reads a committed transaction and returns null for an unknown or pending one', async () => {
+      node.handler = () => ({ json: txJson });
+      const info = await client.tx(txIdHex);
+      expect(info?.height).toBe(7n);
+      expect(info?.tx.body?.nonce).toBe(3n);
+      expect(info?.bytes).toEqual(txBytes);
+      node.handler = () => rpcError(404, 'RPC_NOT_FOUND', 'not committed yet', { pending: true });
+      expect(await client.tx(txIdHex)).toBeNull();
+      node.handler = () => ({ json: { ...txJson, id: '00'.repeat(32) } });
+      expect((await rejection(client.tx(txIdHex))).meta['path']).toBe('tx.bytes');
+    });
+
+    it('reads validators and mempool stats', async () => {
+      node.handler = (r) =>
+        r.path === '/validators'
+          ? {
+              json: {
+                height: '3',
+                totalPower: '40',
+                validators: [{ index: 0, name: 'v0', address: sender, publicKey: toHex(publicKey), power: '10' }],
+              },
+            }
+          : { json: { pendingTxs: 1, pendingBytes: 200, queuedTxs: 0, queuedBytes: 0, senders: 1 } };
+      const v = await client.validators();
+      expect(v.totalPower).toBe(40n);
+      expect(v.validators[0]?.publicKey).toEqual(publicKey);
+      expect(await client.mempool()).toEqual({
+        pendingTxs: 1,
+        pendingBytes: 200,
+        queuedTxs: 0,
+        queuedBytes: 0,
+        senders: 1,
+      });
+    });
+  });
+
+  describe('submit and check', () => {
+    it('posts the hex bytes with the mode and reads each mode answer', async () => {
+      node.handler = (r) => {
+        const mode = (r.body as { mode: string }).mode;
+        if (mode === 'async') return { json: { id: txIdHex } };
+        if (mode === 'sync') return { json: { id: txIdHex, status: 'queued' } };
+        return { json: { id: txIdHex, height: '12', index: 3 } };
+      };
+      expect(await client.submit(txBytes, 'async')).toEqual({ id: txIdHex });
+      expect(await client.submit(txBytes)).toEqual({ id: txIdHex, status: 'queued' });
+      expect(await client.submit(txBytes, 'commit')).toEqual({ id: txIdHex, height: 12n, index: 3 });
+      expect(node.requests[1]).toEqual({ method: 'POST', path: '/txs', body: { tx: toHex(txBytes), mode: 'sync' } });
+    });
+
+    it('refuses an answer whose id is not the hash of the submitted bytes', async () => {
+      node.handler = () => ({ json: { id: '00'.repeat(32), status: 'pending' } });
+      const err = await rejection(client.submit(txBytes));
+      expect(err.code).toBe('CLIENT_BAD_RESPONSE');
+      expect(err.meta['path']).toBe('submit.id');
+    });
+
+    it('simulates with POST /txs/check', async () => {
+      node.handler = () => ({ json: { id: txIdHex, sender, fee: '500', nonce: '3', accountNonce: '3' } });
+      expect(await client.check(txBytes)).toEqual({ id: txIdHex, sender, fee: 500n, nonce: 3n, accountNonce: 3n });
+      expect(node.requests[0]).toEqual({ method: 'POST', path: '/txs/check', body: { tx: toHex(txBytes) } });
+    });
+  });
+
+  describe('errors', () => {
+    it("turns the node's error answer into a BabyError with the node's code, message and meta", async () => {
+      node.handler = () => rpcError(400, 'TX_BAD_NONCE', 'nonce 3, expected 4', { expected: '4', got: '3' });
+      const err = await rejection(client.submit(txBytes));
+      expect(isBabyError(err, 'TX_BAD_NONCE')).toBe(true);
+      expect(err.message).toBe('nonce 3, expected 4');
+      expect(err.meta).toEqual({ expected: '4', got: '3' });
+      node.handler = () => rpcError(404, 'RPC_NOT_FOUND', 'no committed block at height 99');
+      expect((await rejection(client.block(99n))).code).toBe('RPC_NOT_FOUND');
+      node.handler = () => rpcError(429, 'RPC_RATE_LIMITED', 'slow down');
+      expect((await rejection(client.status())).code).toBe('RPC_RATE_LIMITED');
+    });
+
+    it('reports CLIENT_BAD_RESPONSE for non-JSON, an error without an error object, or a wrong shape', async () => {
+      node.handler = () => ({ status: 502, raw: '<html>bad gateway</html>', type: 'text/html' });
+      const html = await rejection(client.status());
+      expect(html.code).toBe('CLIENT_BAD_RESPONSE');
+      expect(html.meta['status']).toBe(502);
+      node.handler = () => ({ status: 500, json: { oops: true } });
+      expect((await rejection(client.status())).code).toBe('CLIENT_BAD_RESPONSE');
+      node.handler = () => ({ json: { ...statusJson, height: 12.5 } });
+      const shape = await rejection(client.status());
+      expect(shape.code).toBe('CLIENT_BAD_RESPONSE');
+      expect(shape.meta['path']).toBe('status.height');
+      node.handler = () => ({ json: { ...statusJson, height: '18446744073709551616' } });
+      expect((await rejection(client.status())).code).toBe('CLIENT_BAD_RESPONSE');
+      node.handler = () => ({ json: [] });
+      expect((await rejection(client.mempool())).code).toBe('CLIENT_BAD_RESPONSE');
+    });
+
+    it('reports CLIENT_UNREACHABLE when nothing listens or the connection drops', async () => {
+      const gone = await startFakeNode(() => 'hang');
+      await gone.close();
+      const err = await rejection(new BabyClient({ url: gone.url }).status());
+      expect(err.code).toBe('CLIENT_UNREACHABLE');
+      expect(err.message).toMatch(/ECONNREFUSED/);
+      node.handler = () => 'destroy';
+      expect((await rejection(client.status())).code).toBe('CLIENT_UNREACHABLE');
+    });
+
+    it('reports CLIENT_TIMEOUT when the node does not answer in time', async () => {
+      node.handler = () => 'hang';
+      const slow = new BabyClient({ url: node.url, timeoutMs: 100 });
+      const err = await rejection(slow.status());
+      expect(err.code).toBe('CLIENT_TIMEOUT');
+      expect(err.meta['timeoutMs']).toBe(100);
+    });
+
+    it('uses the fetch it is given', async () => {
+      const seen: string[] = [];
+      const custom: typeof fetch = (input, init) => {
+        seen.push(String(input));
+        return fetch(input, init);
+      };
+      node.handler = () => ({ json: statusJson });
+      await new BabyClient({ url: node.url, fetch: custom }).status();
+      expect(seen).toEqual([`${node.url}/status`]);
+    });
+  });
+
+  describe('waitForTx', () => {
+    it('polls until the transaction is committed, reporting progress', async () => {
+      let polls = 0;
+      node.handler = () =>
+        ++polls < 3 ? rpcError(404, 'RPC_NOT_FOUND', 'pending', { pending: true }) : { json: txJson };
+      const progress: number[] = [];
+      const info = await client.waitForTx(txIdHex, { pollMs: 10, onProgress: (ms) => progress.push(ms) });
+      expect(info.index).toBe(0);
+      expect(polls).toBe(3);
+      expect(progress).toHaveLength(2);
+    });
+
+    it('waits through a dropped connection', async () => {
+      let polls = 0;
+      node.handler = () => (++polls === 1 ? 'destroy' : { json: txJson });
+      expect((await client.waitForTx(txIdHex, { pollMs: 10 })).id).toBe(txIdHex);
+    });
+
+    it('gives up with CLIENT_TIMEOUT after its deadline', async () => {
+      node.handler = () => rpcError(404, 'RPC_NOT_FOUND', 'unknown transaction');
+      const started = Date.now();
+      const err = await rejection(client.waitForTx(txIdHex, { timeoutMs: 150, pollMs: 20 }));
+      expect(err.code).toBe('CLIENT_TIMEOUT');
+      expect(err.meta['id']).toBe(txIdHex);
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(node.requests.length).toBeGreaterThan(2);
+    });
+
+    it('stops at once on an error that is not about reaching the node', async () => {
+      node.handler = () => rpcError(400, 'RPC_BAD_REQUEST', 'a tx id is 64 hex digits');
+      expect((await rejection(client.waitForTx('zz', { pollMs: 10 }))).code).toBe('RPC_BAD_REQUEST');
+      expect(node.requests).toHaveLength(1);
+    });
+  });
+});
