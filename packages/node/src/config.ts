@@ -26,8 +26,13 @@ export interface NodeConfig {
     readonly bootstrap: readonly string[];
   };
   readonly rpc: {
+    /** 127.0.0.1 by default: a public bind is an explicit choice (specs/rpc.md RPC-15) */
     readonly host: string;
     readonly port: number;
+    /** browser origins allowed by CORS; none (CORS off) by default */
+    readonly cors: { readonly origins: readonly string[] };
+    /** at most `max` requests per `windowMs` and client IP (RPC-10) */
+    readonly rateLimit: { readonly max: number; readonly windowMs: number };
   };
   readonly consensus: {
     readonly timeouts: TimeoutParams;
@@ -40,6 +45,8 @@ export interface NodeConfig {
 }
 
 export const DEFAULT_COMMIT_WAIT_MS = 900;
+/** RPC-10: 600 requests per 10 s and client IP */
+export const DEFAULT_RPC_RATE_LIMIT = Object.freeze({ max: 600, windowMs: 10_000 });
 
 export const homePaths = (home: string) => ({
   config: join(home, 'config.json'),
@@ -56,7 +63,12 @@ export function defaultConfig(moniker: string, p2pPort: number, rpcPort: number)
   return {
     moniker,
     p2p: { listen: [`/ip4/127.0.0.1/tcp/${p2pPort}`], bootstrap: [] },
-    rpc: { host: '127.0.0.1', port: rpcPort },
+    rpc: {
+      host: '127.0.0.1',
+      port: rpcPort,
+      cors: { origins: [] },
+      rateLimit: { max: DEFAULT_RPC_RATE_LIMIT.max, windowMs: DEFAULT_RPC_RATE_LIMIT.windowMs },
+    },
     consensus: { timeouts: { ...DEFAULT_TIMEOUTS }, commitWaitMs: DEFAULT_COMMIT_WAIT_MS },
     devnetAdmin: false,
     logLevel: 'info',
@@ -80,7 +92,12 @@ export function readConfig(home: string): NodeConfig {
     ...defaults,
     ...c,
     p2p: { ...defaults.p2p, ...c.p2p },
-    rpc: { ...defaults.rpc, ...c.rpc },
+    rpc: {
+      ...defaults.rpc,
+      ...c.rpc,
+      cors: { ...defaults.rpc.cors, ...c.rpc?.cors },
+      rateLimit: { ...defaults.rpc.rateLimit, ...c.rpc?.rateLimit },
+    },
     consensus: {
       ...defaults.consensus,
       ...c.consensus,
@@ -89,6 +106,14 @@ export function readConfig(home: string): NodeConfig {
   };
   if (typeof config.moniker !== 'string' || config.moniker.length === 0) badConfig(path, 'moniker');
   if (!Number.isInteger(config.rpc.port) || config.rpc.port < 0 || config.rpc.port > 65535) badConfig(path, 'rpc.port');
+  if (typeof config.rpc.host !== 'string' || config.rpc.host.length === 0) badConfig(path, 'rpc.host');
+  const origins: unknown = config.rpc.cors.origins;
+  if (!Array.isArray(origins) || !origins.every((o) => typeof o === 'string' && o.length > 0))
+    badConfig(path, 'rpc.cors.origins');
+  for (const k of ['max', 'windowMs'] as const) {
+    const v = config.rpc.rateLimit[k];
+    if (!Number.isInteger(v) || v < 1) badConfig(path, `rpc.rateLimit.${k}`);
+  }
   if (!Number.isInteger(config.consensus.commitWaitMs) || config.consensus.commitWaitMs < 0)
     badConfig(path, 'consensus.commitWaitMs');
   for (const [k, v] of Object.entries(config.consensus.timeouts)) {

@@ -242,6 +242,8 @@ export class BabyNode {
       port: this.config.rpc.port,
       backend: this.#rpcBackend(),
       logger: this.#log,
+      cors: this.config.rpc.cors,
+      rateLimit: this.config.rpc.rateLimit,
     });
     this.#rpc = rpc;
     this.#closers.push(() => rpc.close());

@@ -2,13 +2,13 @@
  * What the RPC server serves, read from the node's services: status, blocks, transactions, accounts, metrics and
  * the devnet-only denylist. Answers are JSON-ready (heights and amounts as decimal strings, bytes as hex).
  */
-import type { Block, Genesis } from '@babychain/codec';
-import { encode, fromHex, sha256, toHex } from '@babychain/codec';
+import type { Block, Genesis, MultisigKey, Tx } from '@babychain/codec';
+import { blockHash, fromHex, toHex, toJson, txId } from '@babychain/codec';
 import type { ValidatorSet } from '@babychain/consensus';
-import { decodeAddress, encodeAddress } from '@babychain/crypto';
+import { addressFromPublicKey, decodeAddress, encodeAddress, multisigAddress } from '@babychain/crypto';
 import type { Mempool } from '@babychain/mempool';
 import type { P2pHost } from '@babychain/p2p';
-import type { RpcBackend } from '@babychain/rpc';
+import type { BlockEvent, RpcBackend } from '@babychain/rpc';
 import type { App } from '@babychain/state';
 import { Maturity } from '@babychain/state';
 import type { ChainStore } from './chain-store.ts';
@@ -45,13 +45,86 @@ export interface RpcBackendDeps {
   readonly commits: CommitEvents;
 }
 
+/**
+ * Signer kinds by hex address (the multisig key, or null for a single key): an address is the hash of its key
+ * (ADDR-1, ADDR-3), so an entry never goes stale.
+ */
+const SIGNER_CACHE_MAX = 10_000;
+/** History entries read at most to find an account's latest sent transaction. */
+const HISTORY_PAGE = 200;
+const HISTORY_PAGES = 5;
+
 export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
-  const { app, chain, mempool, p2p, driver, genesis, config, validators, self, metrics } = deps;
+  const { app, chain, mempool, p2p, driver, genesis, config, validators, self, metrics, commits } = deps;
   const prefix = genesis.addressPrefix;
+  const signerKeys = new Map<string, MultisigKey | null>();
+  let lastBlockTimeMs: { height: bigint; timeMs: bigint } | undefined;
+  // One summary per committed block, fanned out to the subscribers; a failing subscriber never reaches consensus.
+  const blockListeners = new Set<(e: BlockEvent) => void>();
+  commits.on((c) => {
+    lastBlockTimeMs = { height: c.header.height, timeMs: c.header.timeMs };
+    if (blockListeners.size === 0) return;
+    const event: BlockEvent = {
+      summary: blockSummary(c.block, prefix),
+      txIds: c.block.txs.map((tx) => toHex(txId(tx))),
+    };
+    for (const listener of [...blockListeners]) {
+      try {
+        listener(event);
+      } catch {
+        blockListeners.delete(listener);
+      }
+    }
+  });
+
+  const fullBlock = async (block: Block | undefined) => {
+    if (block?.header === undefined) return undefined;
+    const commit = await chain.commit(block.header.height);
+    return {
+      height: String(block.header.height),
+      hash: toHex(blockHash(block.header)),
+      header: toJson('babychain.v0.Header', block.header),
+      txIds: block.txs.map((tx) => toHex(txId(tx))),
+      txs: block.txs.map((tx) => toHex(tx)),
+      commit: commit === undefined ? null : toJson('babychain.v0.Commit', commit),
+    };
+  };
+
+  /** ADDR-3: the multisig key of the account's latest sent transaction, when it is one. */
+  const multisigOf = async (address: Uint8Array): Promise<MultisigKey | null> => {
+    const hex = toHex(address);
+    const cached = signerKeys.get(hex);
+    if (cached !== undefined) return cached;
+    let beforeHeight: bigint | undefined;
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      const entries = await app.accountHistory(address, {
+        limit: HISTORY_PAGE,
+        ...(beforeHeight === undefined ? {} : { beforeHeight }),
+      });
+      const sent = entries.find((e) => e.direction === 'sent');
+      if (sent !== undefined) {
+        const key = (await app.tx(sent.id))?.tx.body?.signer?.key;
+        if (key === undefined) return null;
+        const multisig = key.case === 'multisig' ? key.value : null;
+        if (signerKeys.size >= SIGNER_CACHE_MAX) signerKeys.clear();
+        signerKeys.set(hex, multisig);
+        return multisig;
+      }
+      const last = entries.at(-1);
+      if (entries.length < HISTORY_PAGE || last === undefined) return null;
+      beforeHeight = last.height;
+    }
+    return null;
+  };
+
   return {
-    status: () => {
+    status: async () => {
       const d = driver.status();
       const info = app.info();
+      if (info.height > 0n && lastBlockTimeMs?.height !== info.height) {
+        const header = (await app.blockByHeight(info.height))?.header;
+        if (header !== undefined) lastBlockTimeMs = { height: header.height, timeMs: header.timeMs };
+      }
       return {
         chainId: genesis.chainId,
         moniker: config.moniker,
@@ -61,6 +134,9 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
         height: String(info.height),
         lastBlockHash: toHex(info.lastBlockHash),
         appHash: toHex(info.appHash),
+        lastBlockTimeMs: String(
+          info.height > 0n && lastBlockTimeMs?.height === info.height ? lastBlockTimeMs.timeMs : genesis.genesisTimeMs,
+        ),
         round: d.round,
         step: d.step,
         syncing: d.syncing,
@@ -88,35 +164,68 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
       }
       return out;
     },
-    block: async (height) => {
-      const block = await app.blockByHeight(height);
-      if (block?.header === undefined) return undefined;
-      const commit = await chain.commit(height);
-      return {
-        ...blockSummary(block, prefix),
-        lastBlockHash: toHex(block.header.lastBlockHash),
-        txIds: block.txs.map((tx) => toHex(sha256(tx))),
-        commitRound: commit?.round ?? null,
-        signers: commit?.signatures.map((s) => s.validatorIndex) ?? [],
-      };
-    },
+    block: async (height) => fullBlock(await app.blockByHeight(height === 'latest' ? app.info().height : height)),
+    blockByHash: async (hashHex) => fullBlock(await app.blockByHash(fromHex(hashHex))),
     tx: async (idHex) => {
       const found = await app.tx(fromHex(idHex));
-      if (found !== undefined) return { id: idHex, height: String(found.height), index: found.index };
+      if (found !== undefined) {
+        return {
+          id: idHex,
+          height: String(found.height),
+          index: found.index,
+          sender: encodeAddress(senderOf(found.tx), prefix),
+          tx: toJson('babychain.v0.Tx', found.tx),
+          bytes: toHex(found.bytes),
+        };
+      }
       return mempool.has(idHex) ? { id: idHex, pending: true } : undefined;
     },
     submitTx: (bytes) => {
       const result = mempool.add(bytes);
       return { id: result.idHex, status: result.status };
     },
+    checkTx: async (bytes) => {
+      const r = await app.checkTx(bytes);
+      return {
+        id: toHex(r.id),
+        sender: encodeAddress(r.sender, prefix),
+        recipient: encodeAddress(r.recipient, prefix),
+        amount: String(r.amount),
+        fee: String(r.fee),
+        nonce: String(r.nonce),
+        accountNonce: String(r.accountNonce),
+        size: r.size,
+      };
+    },
     account: async (text) => {
       const address = decodeAddress(text, prefix);
       const result = await app.account(address);
+      const multisig = result.account === null ? null : await multisigOf(address);
       return {
         address: text,
         balance: String(result.account?.balance ?? 0n),
         nonce: String(result.account?.nonce ?? 0n),
         height: String(result.height),
+        multisig:
+          multisig === null ? null : { threshold: multisig.threshold, publicKeys: multisig.publicKeys.map(toHex) },
+      };
+    },
+    validators: async () => ({
+      height: String(app.info().height),
+      totalPower: String(validators.totalPower),
+      validators: validators.validators.map((v) => ({
+        index: v.index,
+        name: v.name,
+        address: encodeAddress(v.address, prefix),
+        publicKey: toHex(v.publicKey),
+        power: String(v.power),
+      })),
+    }),
+    mempool: () => ({ ...mempool.stats() }),
+    subscribeBlocks: (listener) => {
+      blockListeners.add(listener);
+      return () => {
+        blockListeners.delete(listener);
       };
     },
     metrics: () => {
@@ -138,11 +247,20 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
   };
 }
 
+/** The sender of a committed transaction: the address of its signer key (ADDR-1, ADDR-3). */
+function senderOf(tx: Tx): Uint8Array {
+  const key = tx.body?.signer?.key;
+  if (key === undefined) return new Uint8Array(20);
+  return key.case === 'ed25519'
+    ? addressFromPublicKey(key.value)
+    : multisigAddress(key.value.threshold, key.value.publicKeys);
+}
+
 function blockSummary(block: Block, prefix: string) {
   const header = block.header as NonNullable<Block['header']>;
   return {
     height: String(header.height),
-    hash: toHex(sha256(encode('babychain.v0.Header', header))),
+    hash: toHex(blockHash(header)),
     appHash: toHex(header.appHash),
     timeMs: String(header.timeMs),
     txs: block.txs.length,

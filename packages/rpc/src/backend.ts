@@ -1,17 +1,37 @@
-/** What the RPC server needs from a node: plain JSON-ready answers (heights and amounts as decimal strings). */
+/**
+ * What the RPC server needs from a node: plain JSON-ready answers (uint64 values as decimal strings, bytes as hex),
+ * shaped as the result schemas of schemas.ts say (specs/rpc.md). Refusals are thrown as BabyErrors with the code of
+ * the rule that failed; the server maps them (RPC-13, RPC-14).
+ */
 export type JsonObject = { readonly [key: string]: unknown };
 
+/** One committed block as the websocket and the commit waiter see it: its summary plus its transaction ids. */
+export interface BlockEvent {
+  /** the `blocks` summary: height, hash, appHash, timeMs, txs, proposer */
+  readonly summary: JsonObject;
+  /** TX-4 ids (hex), in block order */
+  readonly txIds: readonly string[];
+}
+
 export interface RpcBackend {
-  status(): JsonObject;
-  /** summaries of the committed blocks in [from, to] */
+  status(): Promise<JsonObject>;
+  /** summaries of the committed blocks in [from, to] (those above the tip are left out) */
   blocks(from: bigint, to: bigint): Promise<readonly JsonObject[]>;
-  block(height: bigint): Promise<JsonObject | undefined>;
-  /** a committed transaction's place, a pending one's `{ pending: true }`, or undefined */
+  /** a committed block in full, or undefined */
+  block(height: bigint | 'latest'): Promise<JsonObject | undefined>;
+  blockByHash(hashHex: string): Promise<JsonObject | undefined>;
+  /** a committed transaction, `{ id, pending: true }` for one only in the mempool, or undefined */
   tx(idHex: string): Promise<JsonObject | undefined>;
-  /** mempool admission; throws the rule's BabyError */
+  /** mempool admission (`{ id, status }`); throws the rule's BabyError */
   submitTx(bytes: Uint8Array): JsonObject;
+  /** APP-1 against the committed state without admitting; throws the rule's BabyError */
+  checkTx(bytes: Uint8Array): Promise<JsonObject>;
   /** throws CRYPTO_/ADDR_ errors for a malformed address */
   account(address: string): Promise<JsonObject>;
+  validators(): Promise<JsonObject>;
+  mempool(): JsonObject;
+  /** calls `listener` once per committed block, in height order, until the returned function is called */
+  subscribeBlocks(listener: (block: BlockEvent) => void): () => void;
   /** Prometheus exposition text */
   metrics(): Promise<string>;
   /** devnet partitions; absent unless the node allows it */

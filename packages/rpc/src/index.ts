@@ -1,4 +1,15 @@
 // @babychain/rpc: public surface (README.md). Everything else in src/ is internal.
-export type { JsonObject, RpcBackend, RpcLogger } from './backend.ts';
+export type { BlockEvent, JsonObject, RpcBackend, RpcLogger } from './backend.ts';
 export { RpcErrorCode, type RpcErrorCodeValue } from './errors.ts';
-export { type RpcServer, type RpcServerOptions, startRpcServer } from './server.ts';
+export { MAX_BATCH } from './jsonrpc.ts';
+export { DEFAULT_COMMIT_TIMEOUT_MS, MAX_BLOCK_RANGE } from './methods.ts';
+export {
+  buildRpcApp,
+  DEFAULT_RATE_LIMIT,
+  MAX_BODY_BYTES,
+  type RpcAppOptions,
+  type RpcServer,
+  type RpcServerOptions,
+  rpcOpenApiDocument,
+  startRpcServer,
+} from './server.ts';

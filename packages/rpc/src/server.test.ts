@@ -1,99 +1,517 @@
-import { BabyError } from '@babychain/codec';
+import { sha256, toHex } from '@babychain/codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RpcBackend } from './backend.ts';
+import { ADDRESS_A, ADDRESS_MULTI, FakeBackend, fakeTx } from './fake-backend.testutil.ts';
+import { MAX_BATCH } from './jsonrpc.ts';
 import type { RpcServer } from './server.ts';
 import { startRpcServer } from './server.ts';
 
-const submitted: Uint8Array[] = [];
-let denied: readonly string[] | undefined;
-const backend: RpcBackend = {
-  status: () => ({ height: '7' }),
-  blocks: async (from, to) => [{ height: String(from) }, { height: String(to) }],
-  block: async (h) => (h === 1n ? { height: '1' } : undefined),
-  tx: async (id) =>
-    id.startsWith('aa') ? { id, height: '3', index: 0 } : id.startsWith('bb') ? { pending: true } : undefined,
-  submitTx: (bytes) => {
-    if (bytes[0] === 0xff) throw new BabyError('TX_BAD_NONCE', 'nonce reused');
-    submitted.push(bytes);
-    return { id: 'x', status: 'pending' };
-  },
-  account: async (address) => {
-    if (!address.startsWith('baby1')) throw new BabyError('ADDR_BAD_PREFIX', 'not a baby address');
-    return { address, balance: '5', nonce: '0', height: '7' };
-  },
-  metrics: async () => 'babychain_height 7\n',
-  setDenylist: (ids) => {
-    denied = ids;
-  },
+type Body = Record<string, unknown> & {
+  error?: { code: string; message: string; meta?: Record<string, unknown> };
+};
+type RpcAnswer = {
+  jsonrpc: string;
+  id: unknown;
+  result?: Record<string, unknown>;
+  error?: { code: number; message: string; data: { code: string; meta?: Record<string, unknown> } };
 };
 
+/** `METHOD /openapi/{path}` of every route a test called: the last test checks the OpenAPI document against it. */
+const exercised = new Set<string>();
+const warnings: unknown[] = [];
+let fake: FakeBackend;
 let server: RpcServer;
+
 beforeAll(async () => {
-  server = await startRpcServer({ host: '127.0.0.1', port: 0, backend });
+  fake = new FakeBackend();
+  server = await startRpcServer({
+    host: '127.0.0.1',
+    port: 0,
+    backend: fake,
+    checkResponses: true,
+    commitTimeoutMs: 300,
+    logger: { debug: () => {}, warn: (msg, ctx, err) => warnings.push({ msg, ctx, err }) },
+  });
 });
 afterAll(() => server.close());
 
-const get = async (path: string) => {
-  const r = await fetch(`${server.url}${path}`);
-  return { status: r.status, body: (await r.json()) as Record<string, unknown> & { error?: { code: string } } };
+async function call(method: 'GET' | 'POST', route: string, path: string, body?: string, headers = {}) {
+  exercised.add(`${method} ${route}`);
+  const init: RequestInit =
+    body === undefined ? { method } : { method, body, headers: { 'content-type': 'application/json', ...headers } };
+  const r = await fetch(`${server.url}${path}`, init);
+  const text = await r.text();
+  return { status: r.status, headers: r.headers, text, body: (text === '' ? {} : JSON.parse(text)) as Body };
+}
+const get = (route: string, path = route) => call('GET', route, path);
+const post = (route: string, body: unknown, path = route) =>
+  call('POST', route, path, typeof body === 'string' ? body : JSON.stringify(body));
+const rpc = async (body: unknown) => {
+  const r = await post('/', body);
+  return { status: r.status, answer: r.body as unknown as RpcAnswer, text: r.text };
 };
-const post = async (path: string, body: string) => {
-  const r = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  });
-  return { status: r.status, body: (await r.json()) as Record<string, unknown> & { error?: { code: string } } };
-};
+const request = (method: string, params?: unknown, id: unknown = 1) => ({
+  jsonrpc: '2.0',
+  id,
+  method,
+  ...(params === undefined ? {} : { params }),
+});
 
-describe('startRpcServer', () => {
-  it('serves status and committed blocks by height and range', async () => {
-    expect((await get('/status')).body).toEqual({ height: '7' });
-    expect((await get('/blocks/1')).body).toEqual({ height: '1' });
-    expect((await get('/blocks?from=2&to=4')).body).toEqual({ blocks: [{ height: '2' }, { height: '4' }] });
+const codeOf = (r: { status: number; body: Body }) => [r.status, r.body.error?.code];
+
+describe('REST routes', () => {
+  it('serves status, validators and mempool statistics', async () => {
+    const status = await get('/status');
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ chainId: 'fake-1', maturity: 'baby', height: '2', validator: { index: 0 } });
+    expect((await get('/validators')).body).toMatchObject({ totalPower: '10', validators: [{ name: 'node0' }] });
+    expect((await get('/mempool')).body).toMatchObject({ pendingTxs: 0, queuedTxs: 0 });
   });
 
-  it('answers RPC_NOT_FOUND for a missing block, an unknown or uncommitted tx and an unknown route', async () => {
-    for (const path of ['/blocks/2', `/txs/${'cc'.repeat(32)}`, `/txs/${'bb'.repeat(32)}`, '/nope']) {
-      const r = await get(path);
-      expect([r.status, r.body.error?.code]).toEqual([404, 'RPC_NOT_FOUND']);
+  it('serves committed blocks by height, "latest", hash and range', async () => {
+    const one = await get('/blocks/{height}', '/blocks/1');
+    expect(one.body).toMatchObject({ height: '1', header: { height: '1' }, txIds: [], commit: null });
+    const latest = await get('/blocks/{height}', '/blocks/latest');
+    expect(latest.body['height']).toBe(String(fake.height));
+    const byHash = await get('/blocks/hash/{hash}', `/blocks/hash/${String(one.body['hash'])}`);
+    expect(byHash.body).toEqual(one.body);
+    const range = await get('/blocks', '/blocks?from=1&to=2');
+    expect((range.body['blocks'] as { height: string }[]).map((b) => b.height)).toEqual(['1', '2']);
+  });
+
+  it('answers RPC_NOT_FOUND for a missing block, an unknown or pending transaction and an unknown route', async () => {
+    expect(codeOf(await get('/blocks/{height}', '/blocks/999'))).toEqual([404, 'RPC_NOT_FOUND']);
+    expect(codeOf(await get('/blocks/hash/{hash}', `/blocks/hash/${'cd'.repeat(32)}`))).toEqual([404, 'RPC_NOT_FOUND']);
+    expect(codeOf(await get('/txs/{id}', `/txs/${'cc'.repeat(32)}`))).toEqual([404, 'RPC_NOT_FOUND']);
+    const bytes = fakeTx(1n);
+    fake.pool.set(toHex(sha256(bytes)), bytes);
+    const pending = await get('/txs/{id}', `/txs/${toHex(sha256(bytes))}`);
+    expect(codeOf(pending)).toEqual([404, 'RPC_NOT_FOUND']);
+    expect(pending.body.error?.meta).toEqual({ id: toHex(sha256(bytes)), pending: true });
+    fake.pool.clear();
+    for (const path of ['/nope', '/blocks/1/extra', '/txs/check/x']) {
+      const r = await fetch(`${server.url}${path}`);
+      expect([path, r.status, ((await r.json()) as Body).error?.code]).toEqual([path, 404, 'RPC_NOT_FOUND']);
     }
-    expect((await get(`/txs/${'aa'.repeat(32)}`)).body['height']).toBe('3');
   });
 
-  it('answers RPC_BAD_REQUEST for malformed heights, ranges and ids', async () => {
-    for (const path of ['/blocks/-1', '/blocks/01', '/blocks?from=5&to=1', '/blocks?from=1&to=5000', '/txs/zz']) {
-      const r = await get(path);
+  it('answers RPC_BAD_REQUEST for malformed heights, ranges, hashes, ids and query strings', async () => {
+    const cases: [string, string][] = [
+      ['/blocks/{height}', '/blocks/-1'],
+      ['/blocks/{height}', '/blocks/01'],
+      ['/blocks/{height}', '/blocks/abc'],
+      ['/blocks/{height}', '/blocks/99999999999999999999'],
+      ['/blocks', '/blocks?from=5&to=1'],
+      ['/blocks', '/blocks?from=1&to=5000'],
+      ['/blocks', '/blocks?from=1'],
+      ['/blocks', '/blocks?from=1&to=2&extra=1'],
+      ['/blocks/hash/{hash}', '/blocks/hash/abcd'],
+      ['/txs/{id}', '/txs/zz'],
+      ['/txs/{id}', `/txs/${'AB'.repeat(32)}`],
+      ['/txs/{id}', `/txs/${'a'.repeat(63)}`],
+    ];
+    for (const [route, path] of cases) {
+      const r = await get(route, path);
       expect([path, r.status, r.body.error?.code]).toEqual([path, 400, 'RPC_BAD_REQUEST']);
+      expect(r.body.error?.message.length).toBeGreaterThan(0);
     }
   });
 
-  it('submits a transaction and passes the rule code of a refused one through', async () => {
-    expect((await post('/txs', JSON.stringify({ tx: '0a00' }))).body).toEqual({ id: 'x', status: 'pending' });
-    expect(submitted.at(-1)).toEqual(Uint8Array.of(0x0a, 0x00));
-    const refused = await post('/txs', JSON.stringify({ tx: 'ff' }));
-    expect([refused.status, refused.body.error?.code]).toEqual([400, 'TX_BAD_NONCE']);
+  it('submits in sync mode by default and passes a refused rule code through with JSON-safe meta', async () => {
+    const bytes = fakeTx(3n);
+    const r = await post('/txs', { tx: toHex(bytes) });
+    expect(r.body).toEqual({ id: toHex(sha256(bytes)), status: 'pending' });
+    expect(fake.submitted.at(-1)).toEqual(bytes);
+    const queued = await post('/txs', { tx: toHex(fakeTx(7n)), mode: 'sync' });
+    expect(queued.body['status']).toBe('queued');
+    const refused = await post('/txs', { tx: toHex(fakeTx(99n)) });
+    expect(codeOf(refused)).toEqual([400, 'TX_BAD_NONCE']);
+    expect(refused.body.error?.meta).toEqual({ expected: '5', got: '99', key: toHex(fakeTx(99n).slice(0, 2)) });
   });
 
-  it('refuses a malformed submission body and one over the size limit', async () => {
-    for (const body of ['{"tx": 5}', '{"tx": "abc"}', '{}', 'not json']) {
-      expect((await post('/txs', body)).status).toBe(400);
+  it('submits in async mode once the bytes decode, and refuses undecodable bytes with the codec code', async () => {
+    const bytes = fakeTx(4n);
+    const before = fake.submitted.length;
+    const r = await post('/txs', { tx: toHex(bytes), mode: 'async' });
+    expect(r.body).toEqual({ id: toHex(sha256(bytes)) });
+    await expect.poll(() => fake.submitted.length).toBe(before + 1);
+    const bad = await post('/txs', { tx: 'ff', mode: 'async' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.code).toMatch(/^CODEC_/);
+    expect(fake.submitted.length).toBe(before + 1);
+  });
+
+  it('waits in commit mode for the block that includes the transaction, and times out with RPC_TIMEOUT', async () => {
+    const bytes = fakeTx(5n);
+    const r = await post('/txs', { tx: toHex(bytes), mode: 'commit' });
+    expect(r.body).toEqual({ id: toHex(sha256(bytes)), height: String(fake.height), index: 0 });
+    const committed = await get('/txs/{id}', `/txs/${toHex(sha256(bytes))}`);
+    expect(committed.body).toMatchObject({ height: String(fake.height), index: 0, sender: ADDRESS_A });
+    fake.autoCommit = false;
+    try {
+      const late = await post('/txs', { tx: toHex(fakeTx(6n)), mode: 'commit' });
+      expect(codeOf(late)).toEqual([504, 'RPC_TIMEOUT']);
+      expect(late.body.error?.meta).toEqual({ id: toHex(sha256(fakeTx(6n))), timeoutMs: 300 });
+    } finally {
+      fake.autoCommit = true;
+      fake.pool.clear();
     }
-    const huge = await post('/txs', JSON.stringify({ tx: '00'.repeat(40_000) }));
-    expect(huge.status).toBe(413);
+    expect(fake.listenerCount).toBe(0);
   });
 
-  it('passes an address error code through', async () => {
-    const r = await get('/accounts/cosmos1xyz');
-    expect([r.status, r.body.error?.code]).toEqual([400, 'ADDR_BAD_PREFIX']);
-    expect((await get('/accounts/baby1abc')).body['balance']).toBe('5');
+  it('checks a transaction without admitting it, and answers the rule code of a failing one', async () => {
+    const before = fake.submitted.length;
+    const ok = await post('/txs/check', { tx: toHex(fakeTx(8n)) });
+    expect(ok.body).toMatchObject({ id: toHex(sha256(fakeTx(8n))), fee: '500', nonce: '8', accountNonce: '0' });
+    const low = await post('/txs/check', { tx: toHex(fakeTx(8n, 1n)) });
+    expect(codeOf(low)).toEqual([400, 'TX_FEE_TOO_LOW']);
+    expect(low.body.error?.meta).toEqual({ minFee: '10' });
+    expect(codeOf(await post('/txs/check', { tx: 'abc' }))).toEqual([400, 'RPC_BAD_REQUEST']);
+    expect(fake.submitted.length).toBe(before);
+  });
+
+  it('refuses malformed submission bodies with RPC_PARSE_ERROR or RPC_BAD_REQUEST and admits nothing', async () => {
+    const before = fake.submitted.length;
+    const cases: [string, string][] = [
+      ['not json', 'RPC_PARSE_ERROR'],
+      ['{"tx": "00"', 'RPC_PARSE_ERROR'],
+      ['', 'RPC_BAD_REQUEST'],
+      ['null', 'RPC_BAD_REQUEST'],
+      ['[]', 'RPC_BAD_REQUEST'],
+      ['{}', 'RPC_BAD_REQUEST'],
+      ['{"tx": 5}', 'RPC_BAD_REQUEST'],
+      ['{"tx": "abc"}', 'RPC_BAD_REQUEST'],
+      ['{"tx": "zz"}', 'RPC_BAD_REQUEST'],
+      ['{"tx": "ABCD"}', 'RPC_BAD_REQUEST'],
+      ['{"tx": ""}', 'RPC_BAD_REQUEST'],
+      ['{"tx": "00", "mode": "later"}', 'RPC_BAD_REQUEST'],
+      ['{"tx": "00", "extra": 1}', 'RPC_BAD_REQUEST'],
+    ];
+    for (const [body, code] of cases) {
+      const r = await post('/txs', body);
+      expect([body, r.status, r.body.error?.code]).toEqual([body, 400, code]);
+    }
+    expect(fake.submitted.length).toBe(before);
+  });
+
+  it('reads a REST body as JSON whatever its content type', async () => {
+    const bytes = fakeTx(9n);
+    const r = await call('POST', '/txs', '/txs', JSON.stringify({ tx: toHex(bytes) }), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(r.body['id']).toBe(toHex(sha256(bytes)));
+  });
+
+  it('refuses a body over 64 KiB with RPC_TOO_LARGE (413)', async () => {
+    const r = await post('/txs', { tx: '00'.repeat(40_000) });
+    expect(codeOf(r)).toEqual([413, 'RPC_TOO_LARGE']);
+  });
+
+  it('serves an account with its multisig key and passes an address error code through', async () => {
+    const plain = await get('/accounts/{address}', `/accounts/${ADDRESS_A}`);
+    expect(plain.body).toMatchObject({ address: ADDRESS_A, balance: '5', nonce: '0', multisig: null });
+    const multi = await get('/accounts/{address}', `/accounts/${ADDRESS_MULTI}`);
+    expect(multi.body['multisig']).toMatchObject({ threshold: 2 });
+    const bad = await get('/accounts/{address}', '/accounts/cosmos1xyz');
+    expect(codeOf(bad)).toEqual([400, 'ADDR_BAD_PREFIX']);
+    expect(bad.body.error?.meta).toEqual({ address: 'cosmos1xyz' });
+  });
+
+  it('answers RPC_INTERNAL (500) for an unexpected failure, logs it and does not leak it', async () => {
+    const r = await get('/accounts/{address}', '/accounts/baby1crash');
+    expect(codeOf(r)).toEqual([500, 'RPC_INTERNAL']);
+    expect(r.text).not.toContain('disk on fire');
+    expect(JSON.stringify(warnings.at(-1), (_k, v) => (v instanceof Error ? v.message : v))).toContain('disk on fire');
   });
 
   it('serves Prometheus text and the devnet denylist', async () => {
+    exercised.add('GET /metrics');
     const r = await fetch(`${server.url}/metrics`);
-    expect(await r.text()).toContain('babychain_height 7');
-    expect((await post('/admin/denylist', JSON.stringify({ peerIds: ['p1'] }))).body).toEqual({ ok: true });
-    expect(denied).toEqual(['p1']);
-    expect((await post('/admin/denylist', JSON.stringify({ peerIds: 'p1' }))).status).toBe(400);
+    expect(r.headers.get('content-type')).toContain('text/plain');
+    expect(await r.text()).toContain('babychain_height');
+    expect((await post('/admin/denylist', { peerIds: ['p1'] })).body).toEqual({ ok: true });
+    expect(fake.denied).toEqual(['p1']);
+    expect(codeOf(await post('/admin/denylist', { peerIds: 'p1' }))).toEqual([400, 'RPC_BAD_REQUEST']);
+  });
+
+  it('serves the OpenAPI document at /docs/json and a UI at /docs that loads nothing from elsewhere', async () => {
+    const doc = (await (await fetch(`${server.url}/docs/json`)).json()) as { openapi: string };
+    expect(doc.openapi).toBe('3.1.0');
+    const page = await fetch(`${server.url}/docs`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(refs.length).toBeGreaterThan(2);
+    for (const ref of refs) expect(ref).toMatch(/^\/docs\/static\//);
+    const init = await (await fetch(`${server.url}/docs/static/swagger-initializer.js`)).text();
+    expect(init).toContain('"validatorUrl":null');
+  });
+});
+
+describe('JSON-RPC 2.0 at POST /', () => {
+  it('answers every method with the result of its REST route', async () => {
+    const block = await get('/blocks/{height}', '/blocks/1');
+    const pairs: [string, unknown, string][] = [
+      ['validators', undefined, '/validators'],
+      ['mempool', {}, '/mempool'],
+      ['block', { height: '1' }, '/blocks/1'],
+      ['block', { height: 'latest' }, '/blocks/latest'],
+      ['block_by_hash', { hash: block.body['hash'] }, `/blocks/hash/${String(block.body['hash'])}`],
+      ['blocks', { from: '1', to: '2' }, '/blocks?from=1&to=2'],
+      ['account', { address: ADDRESS_MULTI }, `/accounts/${ADDRESS_MULTI}`],
+      ['tx', { id: toHex(sha256(fakeTx(5n))) }, `/txs/${toHex(sha256(fakeTx(5n)))}`],
+    ];
+    for (const [method, params, path] of pairs) {
+      const { answer } = await rpc(request(method, params, method));
+      expect([method, answer]).toEqual([method, { jsonrpc: '2.0', id: method, result: (await get(path)).body }]);
+    }
+    const status = await rpc(request('status'));
+    expect(status.answer.result).toMatchObject({ chainId: 'fake-1', height: String(fake.height) });
+    const check = await rpc(request('check_tx', { tx: toHex(fakeTx(8n)) }));
+    expect(check.answer.result).toEqual((await post('/txs/check', { tx: toHex(fakeTx(8n)) })).body);
+  });
+
+  it('submits in each mode', async () => {
+    const sync = await rpc(request('submit_tx', { tx: toHex(fakeTx(10n)) }));
+    expect(sync.answer.result).toEqual({ id: toHex(sha256(fakeTx(10n))), status: 'pending' });
+    const async_ = await rpc(request('submit_tx', { tx: toHex(fakeTx(11n)), mode: 'async' }));
+    expect(async_.answer.result).toEqual({ id: toHex(sha256(fakeTx(11n))) });
+    const commit = await rpc(request('submit_tx', { tx: toHex(fakeTx(12n)), mode: 'commit' }));
+    expect(commit.answer.result).toMatchObject({ id: toHex(sha256(fakeTx(12n))), index: 0 });
+  });
+
+  it('answers a parse error with -32700 and id null', async () => {
+    for (const body of ['not json', '{"jsonrpc": "2.0", "method": "status"', '']) {
+      const { status, answer } = await rpc(body);
+      expect([body, status, answer]).toEqual([
+        body,
+        200,
+        {
+          jsonrpc: '2.0',
+          id: null,
+          error: { code: -32700, message: 'the body is not valid JSON', data: { code: 'RPC_PARSE_ERROR' } },
+        },
+      ]);
+    }
+  });
+
+  it('answers an invalid request with -32600 and RPC_INVALID_REQUEST', async () => {
+    const cases: [unknown, unknown][] = [
+      [5, null],
+      ['"status"', null],
+      [{ id: 1, method: 'status' }, 1],
+      [{ jsonrpc: '1.0', id: 2, method: 'status' }, 2],
+      [{ jsonrpc: '2.0', id: 3, method: 7 }, 3],
+      [{ jsonrpc: '2.0', id: 4, method: 'status', params: 'x' }, 4],
+      [{ jsonrpc: '2.0', id: { a: 1 }, method: 'status' }, null],
+      [[], null],
+    ];
+    for (const [body, id] of cases) {
+      const { answer } = await rpc(typeof body === 'string' ? body : JSON.stringify(body));
+      expect([body, answer.id, answer.error?.code, answer.error?.data.code]).toEqual([
+        body,
+        id,
+        -32600,
+        'RPC_INVALID_REQUEST',
+      ]);
+    }
+  });
+
+  it('answers an unknown method with -32601 and RPC_UNKNOWN_METHOD', async () => {
+    for (const method of ['nope', 'subscribe', '__proto__', 'toString']) {
+      const { answer } = await rpc(request(method, {}, 9));
+      expect(answer.id).toBe(9);
+      expect(answer.error).toMatchObject({ code: -32601, data: { code: 'RPC_UNKNOWN_METHOD', meta: { method } } });
+    }
+  });
+
+  it('answers invalid params with -32602 and RPC_BAD_REQUEST', async () => {
+    const cases: [string, unknown][] = [
+      ['block', { height: 'abc' }],
+      ['block', {}],
+      ['block', ['1']],
+      ['tx', undefined],
+      ['tx', { id: 'zz' }],
+      ['status', { verbose: true }],
+      ['blocks', { from: '5', to: '1' }],
+      ['blocks', { from: 1, to: 2 }],
+      ['submit_tx', { tx: 'abc' }],
+      ['submit_tx', { tx: '00', mode: 'now' }],
+      ['account', { address: 5 }],
+    ];
+    for (const [method, params] of cases) {
+      const { answer } = await rpc(request(method, params));
+      expect([method, params, answer.error?.code, answer.error?.data.code]).toEqual([
+        method,
+        params,
+        -32602,
+        'RPC_BAD_REQUEST',
+      ]);
+    }
+  });
+
+  it("answers a rule's refusal with -32000 and the rule code in data.code", async () => {
+    const refused = await rpc(request('submit_tx', { tx: toHex(fakeTx(99n)) }, 'x'));
+    expect(refused.answer).toEqual({
+      jsonrpc: '2.0',
+      id: 'x',
+      error: {
+        code: -32000,
+        message: 'nonce 99 is a replay',
+        data: { code: 'TX_BAD_NONCE', meta: { expected: '5', got: '99', key: toHex(fakeTx(99n).slice(0, 2)) } },
+      },
+    });
+    const notFound = await rpc(request('block', { height: '999' }));
+    expect(notFound.answer.error).toMatchObject({ code: -32000, data: { code: 'RPC_NOT_FOUND' } });
+    const address = await rpc(request('account', { address: 'cosmos1x' }));
+    expect(address.answer.error).toMatchObject({ code: -32000, data: { code: 'ADDR_BAD_PREFIX' } });
+    const internal = await rpc(request('account', { address: 'baby1crash' }));
+    expect(internal.answer.error).toMatchObject({ code: -32603, data: { code: 'RPC_INTERNAL' } });
+  });
+
+  it('answers nothing to notifications (204) and answers a batch in order', async () => {
+    const before = fake.submitted.length;
+    const note = await rpc({ jsonrpc: '2.0', method: 'submit_tx', params: { tx: toHex(fakeTx(13n)) } });
+    expect([note.status, note.text]).toEqual([204, '']);
+    expect(fake.submitted.length).toBe(before + 1);
+    const batch = await rpc([
+      request('validators', undefined, 1),
+      { jsonrpc: '2.0', method: 'status' },
+      request('nope', undefined, 2),
+      5,
+    ]);
+    const answers = batch.answer as unknown as RpcAnswer[];
+    expect(answers.map((a) => [a.id, a.error?.code ?? 'ok'])).toEqual([
+      [1, 'ok'],
+      [2, -32601],
+      [null, -32600],
+    ]);
+    const notes = await rpc([{ jsonrpc: '2.0', method: 'status' }]);
+    expect(notes.status).toBe(204);
+  });
+
+  it(`refuses a batch of more than ${MAX_BATCH} requests`, async () => {
+    const ok = await rpc(Array.from({ length: MAX_BATCH }, (_, i) => request('mempool', undefined, i)));
+    expect((ok.answer as unknown as RpcAnswer[]).length).toBe(MAX_BATCH);
+    const big = await rpc(Array.from({ length: MAX_BATCH + 1 }, (_, i) => request('mempool', undefined, i)));
+    expect(big.answer.error).toMatchObject({ code: -32600, data: { code: 'RPC_INVALID_REQUEST', meta: { max: 20 } } });
+  });
+
+  it('refuses a body over 64 KiB with HTTP 413 and a JSON-RPC error', async () => {
+    const { status, answer } = await rpc(request('submit_tx', { tx: '00'.repeat(40_000) }));
+    expect(status).toBe(413);
+    expect(answer.error).toMatchObject({ code: -32600, data: { code: 'RPC_TOO_LARGE' } });
+  });
+});
+
+describe('websocket at GET /ws', () => {
+  class Client {
+    readonly messages: RpcAnswer[] = [];
+    readonly socket: WebSocket;
+    #id = 0;
+    constructor() {
+      exercised.add('GET /ws');
+      this.socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws`);
+      this.socket.addEventListener('message', (e) => this.messages.push(JSON.parse(String(e.data)) as RpcAnswer));
+    }
+    async open(): Promise<this> {
+      await new Promise((resolve, reject) => {
+        this.socket.addEventListener('open', resolve);
+        this.socket.addEventListener('error', reject);
+      });
+      return this;
+    }
+    async call(method: string, params?: unknown): Promise<RpcAnswer> {
+      const id = ++this.#id;
+      this.socket.send(JSON.stringify(request(method, params, id)));
+      await expect.poll(() => this.messages.some((m) => m.id === id)).toBe(true);
+      return this.messages.find((m) => m.id === id) as RpcAnswer;
+    }
+    notifications(method: string): Record<string, unknown>[] {
+      return this.messages.flatMap((m) =>
+        (m as { method?: string }).method === method
+          ? [(m as unknown as { params: Record<string, unknown> }).params]
+          : [],
+      );
+    }
+  }
+
+  it('notifies every committed block to a blocks subscription until unsubscribed', async () => {
+    const client = await new Client().open();
+    const { result } = await client.call('subscribe', { event: 'blocks' });
+    const subscription = result?.['subscription'];
+    expect(typeof subscription).toBe('string');
+    const bytes = fakeTx(20n);
+    const block = fake.commitBlock([bytes]);
+    fake.commitBlock([]);
+    await expect.poll(() => client.notifications('block').length).toBe(2);
+    expect(client.notifications('block')[0]).toEqual({
+      ...block.summary,
+      txIds: [toHex(sha256(bytes))],
+      subscription,
+    });
+    expect((await client.call('unsubscribe', { subscription })).result).toEqual({ ok: true });
+    fake.commitBlock([]);
+    expect((await client.call('status')).result?.['height']).toBe(String(fake.height));
+    expect(client.notifications('block').length).toBe(2);
+    client.socket.close();
+    await expect.poll(() => fake.listenerCount).toBe(0);
+  });
+
+  it("notifies a transaction's inclusion once, at once when it is already committed", async () => {
+    const client = await new Client().open();
+    const bytes = fakeTx(21n);
+    const id = toHex(sha256(bytes));
+    const { result } = await client.call('subscribe', { event: 'tx', id });
+    fake.commitBlock([fakeTx(22n), bytes]);
+    await expect.poll(() => client.notifications('tx').length).toBe(1);
+    expect(client.notifications('tx')[0]).toEqual({
+      id,
+      height: String(fake.height),
+      index: 1,
+      subscription: result?.['subscription'],
+    });
+    const again = await client.call('subscribe', { event: 'tx', id });
+    await expect.poll(() => client.notifications('tx').length).toBe(2);
+    expect(client.notifications('tx')[1]).toMatchObject({ id, index: 1, subscription: again.result?.['subscription'] });
+    fake.commitBlock([bytes]);
+    expect((await client.call('mempool')).result).toBeDefined();
+    expect(client.notifications('tx').length).toBe(2);
+    client.socket.close();
+    await expect.poll(() => fake.listenerCount).toBe(0);
+  });
+
+  it('answers bad subscriptions, unknown subscriptions and parse errors with their codes', async () => {
+    const client = await new Client().open();
+    expect((await client.call('subscribe', { event: 'votes' })).error).toMatchObject({
+      code: -32602,
+      data: { code: 'RPC_BAD_REQUEST' },
+    });
+    expect((await client.call('subscribe', { event: 'tx', id: 'zz' })).error?.data.code).toBe('RPC_BAD_REQUEST');
+    expect((await client.call('unsubscribe', { subscription: '42' })).error).toMatchObject({
+      code: -32000,
+      data: { code: 'RPC_NOT_FOUND' },
+    });
+    expect((await client.call('nope')).error?.code).toBe(-32601);
+    client.socket.send('not json');
+    await expect.poll(() => client.messages.some((m) => m.error?.code === -32700)).toBe(true);
+    client.socket.close();
+  });
+
+  it('answers a plain GET without an upgrade with 426', async () => {
+    const r = await get('/ws');
+    expect(codeOf(r)).toEqual([426, 'RPC_BAD_REQUEST']);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('lists only routes that a test above exercised', async () => {
+    const doc = (await (await fetch(`${server.url}/docs/json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(routes.length).toBeGreaterThanOrEqual(14);
+    expect(routes.filter((r) => !exercised.has(r))).toEqual([]);
   });
 });

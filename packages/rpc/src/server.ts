@@ -1,22 +1,53 @@
 /**
- * The node's HTTP API on fastify (specs/rpc.md): status, blocks, transactions, accounts, metrics and the devnet
- * admin route. Listens on 127.0.0.1 unless told otherwise; bodies are capped; errors are `{ error: { code, message } }`.
+ * The node's HTTP API on fastify (specs/rpc.md): every method as a REST route and as JSON-RPC 2.0 (`POST /`), the
+ * websocket at `GET /ws`, the OpenAPI document at `GET /docs/json` with its UI at `GET /docs`, Prometheus metrics
+ * and the devnet admin route. Listens on 127.0.0.1 unless told otherwise; CORS is off unless origins are configured;
+ * bodies are capped and requests rate limited per IP (RPC-10, RPC-15).
  */
-import { fromHex, isBabyError } from '@babychain/codec';
-import type { FastifyReply } from 'fastify';
+import type { BabyError } from '@babychain/codec';
+import { isBabyError } from '@babychain/codec';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import websocket from '@fastify/websocket';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import Fastify from 'fastify';
-import type { RpcBackend, RpcLogger } from './backend.ts';
-import { RpcErrorCode } from './errors.ts';
+import type { TSchema } from 'typebox';
+import { Type } from 'typebox';
+import type { JsonObject, RpcBackend, RpcLogger } from './backend.ts';
+import { errorInfo, httpStatusOf, RpcErrorCode, rpcError } from './errors.ts';
+import type { DispatchOptions } from './jsonrpc.ts';
+import { dispatch, errorResponse, schemaErrors, validatorOf } from './jsonrpc.ts';
+import type { MethodContext, MethodSpec } from './methods.ts';
+import { DEFAULT_COMMIT_TIMEOUT_MS, METHODS } from './methods.ts';
+import { DenylistParams, JsonRpcRequest, JsonRpcResponse, OkResult, RestError } from './schemas.ts';
+import { MAX_WS_MESSAGE_BYTES, serveSocket } from './ws.ts';
 
-/** A transaction is at most 16 KiB (TX-2): hex doubles it, JSON adds a little. */
-const MAX_BODY_BYTES = 64 * 1024;
-const MAX_BLOCK_RANGE = 1000n;
+/** RPC-10: a transaction is at most 16 KiB (TX-2): hex doubles it, JSON adds a little. */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** RPC-10: requests per window and IP unless configured otherwise. */
+export const DEFAULT_RATE_LIMIT = Object.freeze({ max: 600, windowMs: 10_000 });
 
 export interface RpcServerOptions {
+  /** the address to bind; 127.0.0.1 unless the operator chose a public bind (RPC-15) */
   readonly host: string;
   readonly port: number;
   readonly backend: RpcBackend;
   readonly logger?: RpcLogger;
+  /** CORS: browser origins allowed to call the API; none (CORS off) by default */
+  readonly cors?: { readonly origins: readonly string[] };
+  /** at most `max` requests per `windowMs` and client IP; DEFAULT_RATE_LIMIT by default */
+  readonly rateLimit?: { readonly max: number; readonly windowMs: number };
+  /** RPC-7: how long a commit-mode submission waits (default 30 s) */
+  readonly commitTimeoutMs?: number;
+  /**
+   * Checks every successful answer against its result schema and answers RPC_INTERNAL (logged) when it does not
+   * fit: for tests. Default: the environment variable BABYCHAIN_RPC_CHECK_RESPONSES is "1".
+   */
+  readonly checkResponses?: boolean;
 }
 
 export interface RpcServer {
@@ -24,87 +55,319 @@ export interface RpcServer {
   close(): Promise<void>;
 }
 
-const HEX = /^(?:[0-9a-f]{2})*$/;
-const DECIMAL = /^(0|[1-9][0-9]{0,19})$/;
+export type RpcAppOptions = Omit<RpcServerOptions, 'host' | 'port'>;
 
-function fail(reply: FastifyReply, status: number, code: string, message: string) {
-  return reply.code(status).send({ error: { code, message } });
+const TAG_METHODS = 'methods';
+const TAG_TRANSPORTS = 'transports';
+const TAG_OPERATIONS = 'operations';
+
+const JSONRPC_URL = '/';
+
+function isJsonRpcRoute(req: FastifyRequest): boolean {
+  return req.method === 'POST' && req.routeOptions.url === JSONRPC_URL;
 }
 
-function height(text: string | undefined): bigint | undefined {
-  return text !== undefined && DECIMAL.test(text) ? BigInt(text) : undefined;
+/** A fastify or plugin error as the BabyError the client sees. */
+function classify(err: FastifyError | BabyError | Error): BabyError {
+  if (isBabyError(err)) return err;
+  const e = err as Partial<FastifyError> & { validation?: unknown };
+  const status = e.statusCode ?? 500;
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
+    return rpcError(RpcErrorCode.TOO_LARGE, `the request body exceeds the limit`);
+  }
+  if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err instanceof SyntaxError && status === 400)) {
+    return rpcError(RpcErrorCode.PARSE_ERROR, 'the body is not valid JSON');
+  }
+  if (Array.isArray(e.validation)) {
+    const errors = (e.validation as { instancePath?: string; message?: string }[])
+      .slice(0, 5)
+      .map((v) => `${v.instancePath === undefined || v.instancePath === '' ? '/' : v.instancePath}: ${v.message}`);
+    return rpcError(RpcErrorCode.BAD_REQUEST, `invalid ${e.validationContext ?? 'request'}: ${errors.join('; ')}`, {
+      errors,
+    });
+  }
+  if (status < 500) return rpcError(RpcErrorCode.BAD_REQUEST, err.message, { status });
+  return rpcError(RpcErrorCode.INTERNAL, 'internal error');
 }
 
+function sendRestError(reply: FastifyReply, err: BabyError, status = httpStatusOf(err.code)) {
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send({ error: errorInfo(err) });
+}
+
+function restResponses(result: TSchema, name: string) {
+  return {
+    200: { ...result, description: `the result of ${name}` },
+    '4xx': { ...RestError, description: 'a refusal: the rule or RPC code that failed (RPC-13)' },
+    '5xx': { ...RestError, description: 'RPC_INTERNAL, RPC_TIMEOUT or a node-side STATE_/NODE_ code (RPC-13)' },
+  };
+}
+
+/** Builds the server without listening (tests, the OpenAPI generator). Call `ready()` before `swagger()`. */
+export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstance> {
+  const { backend, logger } = options;
+  const checkResponses = options.checkResponses ?? process.env['BABYCHAIN_RPC_CHECK_RESPONSES'] === '1';
+  const limit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const ctx: MethodContext = {
+    backend,
+    logger,
+    commitTimeoutMs: options.commitTimeoutMs ?? DEFAULT_COMMIT_TIMEOUT_MS,
+    waiters: new Set(),
+  };
+
+  const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: false }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // Answers are plain JSON; the response schemas document and (checkResponses) check them, never filter them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  const internal = (err: unknown, what: Record<string, unknown>) => logger?.warn('rpc handler failed', what, err);
+
+  app.setErrorHandler((err: FastifyError | BabyError, req, reply) => {
+    const baby = classify(err);
+    if (baby.code === RpcErrorCode.INTERNAL) internal(err, { method: req.method, url: req.url });
+    const status = isBabyError(err) ? httpStatusOf(baby.code) : ((err as FastifyError).statusCode ?? 500);
+    const httpStatus = baby.code === RpcErrorCode.BAD_REQUEST && status >= 400 && status < 500 ? status : undefined;
+    if (isJsonRpcRoute(req)) {
+      // Transport refusals (size, rate) keep their HTTP status; everything else is a JSON-RPC answer (RPC-14).
+      const code = httpStatusOf(baby.code);
+      return reply.code(code === 413 || code === 429 ? code : 200).send(errorResponse(null, baby));
+    }
+    return sendRestError(reply, baby, httpStatus ?? httpStatusOf(baby.code));
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Babychain node RPC',
+        version: '0',
+        description:
+          'Every method is a REST route and a JSON-RPC 2.0 method of the same name (POST /); specs/rpc.md is the contract.',
+      },
+      tags: [
+        { name: TAG_METHODS, description: 'the methods of specs/rpc.md (RPC-2..RPC-8), also JSON-RPC methods' },
+        { name: TAG_TRANSPORTS, description: 'JSON-RPC 2.0 over HTTP and over a websocket (RPC-9, RPC-11)' },
+        { name: TAG_OPERATIONS, description: 'metrics and devnet controls' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null }, staticCSP: true });
+  await app.register(rateLimit, {
+    global: true,
+    max: limit.max,
+    timeWindow: limit.windowMs,
+    errorResponseBuilder: (_req, context) =>
+      Object.assign(
+        rpcError(RpcErrorCode.RATE_LIMITED, `at most ${context.max} requests per ${context.after}`, {
+          max: context.max,
+          retryAfterMs: context.ttl,
+        }),
+        { statusCode: 429 },
+      ),
+  });
+  if (options.cors !== undefined && options.cors.origins.length > 0) {
+    await app.register(cors, { origin: [...options.cors.origins] });
+  }
+  await app.register(websocket, { options: { maxPayload: MAX_WS_MESSAGE_BYTES } });
+
+  // REST bodies are JSON whatever the content type says (curl -d sends a form type); empty is no body at all.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(rpcError(RpcErrorCode.PARSE_ERROR, 'the body is not valid JSON'), undefined);
+    }
+  });
+
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (req, reply) =>
+    sendRestError(reply, rpcError(RpcErrorCode.NOT_FOUND, `no route ${req.method} ${req.url.split('?')[0]}`)),
+  );
+
+  if (checkResponses) {
+    app.addHook('preSerialization', async (req, reply, payload) => {
+      const schema = (req.routeOptions.schema?.response as Record<string, TSchema> | undefined)?.[200];
+      if (reply.statusCode !== 200 || schema === undefined || isJsonRpcRoute(req)) return payload;
+      if (!validatorOf(schema).Check(payload)) {
+        throw new Error(
+          `${req.method} ${req.url}: the answer does not fit its schema: ${schemaErrors(schema, payload)}`,
+        );
+      }
+      return payload;
+    });
+  }
+  app.addHook('preClose', async () => {
+    const closing = rpcError(RpcErrorCode.TIMEOUT, 'the node is shutting down', { closing: true });
+    for (const abort of ctx.waiters) abort(closing);
+  });
+
+  // --- the methods as REST routes (RPC-2..RPC-8) ---
+  for (const spec of METHODS) registerRest(app, spec, ctx);
+
+  // --- JSON-RPC 2.0 over HTTP (RPC-11) ---
+  const dispatchOptions: Omit<DispatchOptions, 'ctx'> = {
+    ...(checkResponses
+      ? {
+          checkResult: (spec: MethodSpec, result: unknown) => {
+            if (!validatorOf(spec.result).Check(result)) {
+              throw new Error(`${spec.name}: the result does not fit its schema: ${schemaErrors(spec.result, result)}`);
+            }
+          },
+        }
+      : {}),
+    onInternalError: (err, method) => internal(err, { method }),
+  };
+  await app.register(async (scope) => {
+    // The body is parsed by the dispatcher, so that bad JSON is a JSON-RPC parse error whatever the content type.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    scope.post(
+      JSONRPC_URL,
+      {
+        schema: {
+          operationId: 'jsonrpc',
+          tags: [TAG_TRANSPORTS],
+          summary: 'JSON-RPC 2.0: every method of this API by name, with the same params and results',
+          body: Type.Union([JsonRpcRequest, Type.Array(JsonRpcRequest, { minItems: 1, maxItems: 20 })]),
+          response: {
+            200: Type.Union([JsonRpcResponse, Type.Array(JsonRpcResponse)], {
+              description: 'the response (an array for a batch); JSON-RPC errors are answered with HTTP 200',
+            }),
+            204: Type.Null({ description: 'only notifications were sent' }),
+            413: { ...JsonRpcResponse, description: 'RPC_TOO_LARGE: the body exceeds 64 KiB' },
+            429: { ...JsonRpcResponse, description: 'RPC_RATE_LIMITED' },
+          },
+        },
+        // documented above, validated by the dispatcher
+        validatorCompiler: () => (value: unknown) => ({ value }),
+      },
+      async (req, reply) => {
+        const response = await dispatch(typeof req.body === 'string' ? req.body : '', { ...dispatchOptions, ctx });
+        if (response === undefined) return reply.code(204).send();
+        return response;
+      },
+    );
+  });
+
+  // --- websocket (RPC-9) ---
+  app.route({
+    method: 'GET',
+    url: '/ws',
+    schema: {
+      operationId: 'websocket',
+      tags: [TAG_TRANSPORTS],
+      summary: 'Websocket upgrade: JSON-RPC 2.0 with subscribe / unsubscribe (blocks, a transaction inclusion)',
+      response: {
+        101: Type.Null({ description: 'Switching Protocols' }),
+        '4xx': { ...RestError, description: 'RPC_BAD_REQUEST (426) for a request without an upgrade' },
+      },
+    },
+    // a plain GET (no upgrade) is told what to do
+    handler: async (_req, reply) =>
+      sendRestError(reply, rpcError(RpcErrorCode.BAD_REQUEST, 'GET /ws upgrades to a websocket'), 426),
+    wsHandler: (socket) => serveSocket(socket, ctx, dispatchOptions, logger),
+  });
+
+  // --- operations ---
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        operationId: 'metrics',
+        tags: [TAG_OPERATIONS],
+        summary: 'Prometheus text exposition',
+        response: { 200: { description: 'Prometheus text', content: { 'text/plain': { schema: Type.String() } } } },
+      },
+    },
+    async (_req, reply) => {
+      reply.header('content-type', 'text/plain; version=0.0.4');
+      return backend.metrics();
+    },
+  );
+
+  app.post(
+    '/admin/denylist',
+    {
+      schema: {
+        operationId: 'denylist',
+        tags: [TAG_OPERATIONS],
+        summary: 'Devnet only: the peers this node refuses (partitions); 404 unless the node enables devnet controls',
+        body: DenylistParams,
+        response: restResponses(OkResult, 'denylist'),
+      },
+    },
+    async (req) => {
+      const setDenylist = backend.setDenylist;
+      if (setDenylist === undefined) throw rpcError(RpcErrorCode.NOT_FOUND, 'admin routes are disabled');
+      setDenylist(req.body.peerIds);
+      return { ok: true as const };
+    },
+  );
+
+  return app;
+}
+
+function registerRest(app: FastifyInstance, spec: MethodSpec, ctx: MethodContext): void {
+  const schema: FastifySchema & Record<string, unknown> = {
+    operationId: spec.name,
+    tags: [TAG_METHODS],
+    summary: spec.summary,
+    description: `JSON-RPC: \`${spec.name}\``,
+    response: restResponses(spec.result, spec.name),
+  };
+  const from = spec.rest.from;
+  if (from === 'params') schema.params = spec.params;
+  if (from === 'query') schema.querystring = spec.params;
+  if (from === 'body') schema.body = spec.params;
+  app.route({
+    method: spec.rest.method,
+    url: spec.rest.url,
+    schema,
+    handler: async (req) => {
+      const params = from === 'params' ? req.params : from === 'query' ? req.query : from === 'body' ? req.body : {};
+      return (await spec.handler(ctx, params as never)) as JsonObject;
+    },
+  });
+}
+
+/** Builds the server and listens on `host:port` (port 0: any free port). */
 export async function startRpcServer(options: RpcServerOptions): Promise<RpcServer> {
-  const { backend } = options;
-  const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: false });
-
-  app.setErrorHandler((err, _req, reply) => {
-    if (isBabyError(err)) return fail(reply, 400, err.code, err.message);
-    const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status < 500) return fail(reply, status, RpcErrorCode.BAD_REQUEST, err instanceof Error ? err.message : '');
-    options.logger?.warn('rpc handler failed', {}, err);
-    return fail(reply, 500, RpcErrorCode.INTERNAL, 'internal error');
-  });
-  app.setNotFoundHandler((req, reply) => fail(reply, 404, RpcErrorCode.NOT_FOUND, `no route ${req.method} ${req.url}`));
-
-  app.get('/status', async () => backend.status());
-
-  app.get<{ Querystring: { from?: string; to?: string } }>('/blocks', async (req, reply) => {
-    const from = height(req.query.from);
-    const to = height(req.query.to);
-    if (from === undefined || to === undefined || to < from || to - from >= MAX_BLOCK_RANGE) {
-      return fail(reply, 400, RpcErrorCode.BAD_REQUEST, `from and to are heights with to - from < ${MAX_BLOCK_RANGE}`);
-    }
-    return { blocks: await backend.blocks(from, to) };
-  });
-
-  app.get<{ Params: { height: string } }>('/blocks/:height', async (req, reply) => {
-    const h = height(req.params.height);
-    if (h === undefined) return fail(reply, 400, RpcErrorCode.BAD_REQUEST, 'the height is a decimal number');
-    const block = await backend.block(h);
-    return block ?? fail(reply, 404, RpcErrorCode.NOT_FOUND, `no committed block at height ${h}`);
-  });
-
-  app.get<{ Params: { id: string } }>('/txs/:id', async (req, reply) => {
-    const id = req.params.id.toLowerCase();
-    if (id.length !== 64 || !HEX.test(id))
-      return fail(reply, 400, RpcErrorCode.BAD_REQUEST, 'a tx id is 64 hex digits');
-    const tx = await backend.tx(id);
-    if (tx === undefined || tx['pending'] === true) {
-      return fail(reply, 404, RpcErrorCode.NOT_FOUND, tx === undefined ? 'unknown transaction' : 'not committed yet');
-    }
-    return tx;
-  });
-
-  app.post<{ Body: { tx?: unknown } }>('/txs', async (req, reply) => {
-    const tx = req.body?.tx;
-    if (typeof tx !== 'string' || tx.length === 0 || !HEX.test(tx)) {
-      return fail(reply, 400, RpcErrorCode.BAD_REQUEST, 'the body is {"tx": "<hex of the Tx encoding>"}');
-    }
-    return backend.submitTx(fromHex(tx));
-  });
-
-  app.get<{ Params: { address: string } }>('/accounts/:address', async (req) => backend.account(req.params.address));
-
-  app.get('/metrics', async (_req, reply) => {
-    reply.header('content-type', 'text/plain; version=0.0.4');
-    return backend.metrics();
-  });
-
-  app.post<{ Body: { peerIds?: unknown } }>('/admin/denylist', async (req, reply) => {
-    const setDenylist = backend.setDenylist;
-    if (setDenylist === undefined) return fail(reply, 404, RpcErrorCode.NOT_FOUND, 'admin routes are disabled');
-    const ids = req.body?.peerIds;
-    if (!Array.isArray(ids) || !ids.every((p) => typeof p === 'string')) {
-      return fail(reply, 400, RpcErrorCode.BAD_REQUEST, 'the body is {"peerIds": [...]}');
-    }
-    setDenylist(ids as string[]);
-    return { ok: true };
-  });
-
+  const app = await buildRpcApp(options);
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  return { url: `http://${options.host}:${port}`, close: () => app.close() };
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return { url: `http://${host}:${port}`, close: () => app.close() };
+}
+
+/** The OpenAPI 3.1 document of the API (what `GET /docs/json` serves), built without a node. */
+export async function rpcOpenApiDocument(): Promise<Record<string, unknown>> {
+  const none = async () => {
+    throw new Error('no backend');
+  };
+  const backend: RpcBackend = {
+    status: none,
+    blocks: none,
+    block: none,
+    blockByHash: none,
+    tx: none,
+    submitTx: () => {
+      throw new Error('no backend');
+    },
+    checkTx: none,
+    account: none,
+    validators: none,
+    mempool: () => ({}),
+    subscribeBlocks: () => () => {},
+    metrics: none,
+  };
+  const app = await buildRpcApp({ backend });
+  await app.ready();
+  const document = app.swagger() as unknown as Record<string, unknown>;
+  await app.close();
+  return document;
 }

@@ -1,0 +1,183 @@
+// The node's RPC answers on a one-validator chain, checked against the RPC's result schemas (checkResponses: any
+// answer that does not fit its schema would come back as RPC_INTERNAL).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TxBody } from '@babychain/codec';
+import { encode, sha256, toHex, txSignBytes } from '@babychain/codec';
+import {
+  addressFromPublicKey,
+  encodeAddress,
+  multisigAddress,
+  publicKeyFromSeed,
+  sign,
+  sortMultisigKeys,
+} from '@babychain/crypto';
+import { createDevGenesis, genesisToJson } from '@babychain/state';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initHome } from './init.ts';
+import { silentLogger } from './logger.ts';
+import { BabyNode } from './node.ts';
+
+const CHAIN_ID = 'rpc-test-1';
+const seeds = [1, 2, 3].map((n) => new Uint8Array(32).fill(n));
+const keys = sortMultisigKeys(seeds.map((s) => publicKeyFromSeed(s)));
+const seedOf = (key: Uint8Array) => seeds.find((s) => toHex(publicKeyFromSeed(s)) === toHex(key)) as Uint8Array;
+const multisig = multisigAddress(2, keys);
+const walletSeed = new Uint8Array(32).fill(9);
+const wallet = addressFromPublicKey(publicKeyFromSeed(walletSeed));
+const recipient = addressFromPublicKey(publicKeyFromSeed(new Uint8Array(32).fill(7)));
+
+let home: string;
+let node: BabyNode;
+let previous: string | undefined;
+
+beforeAll(async () => {
+  previous = process.env['BABYCHAIN_RPC_CHECK_RESPONSES'];
+  process.env['BABYCHAIN_RPC_CHECK_RESPONSES'] = '1';
+  home = mkdtempSync(join(tmpdir(), 'babynode-rpc-'));
+  const validatorSeed = new Uint8Array(randomBytes(32));
+  const genesis = createDevGenesis({
+    chainId: CHAIN_ID,
+    accounts: [
+      { address: multisig, balance: 1_000_000n },
+      { address: wallet, balance: 1_000_000n },
+    ],
+    validators: [{ name: 'solo', publicKey: publicKeyFromSeed(validatorSeed), power: 10n }],
+    genesisTimeMs: BigInt(Date.now()),
+  });
+  await initHome({
+    home,
+    moniker: 'solo',
+    genesis: genesisToJson(genesis),
+    p2pPort: 0,
+    rpcPort: 0,
+    validatorSeed,
+    commitWaitMs: 50,
+  });
+  node = await BabyNode.open({ home, logger: silentLogger });
+}, 30_000);
+
+afterAll(async () => {
+  await node?.close();
+  if (previous === undefined) delete process.env['BABYCHAIN_RPC_CHECK_RESPONSES'];
+  else process.env['BABYCHAIN_RPC_CHECK_RESPONSES'] = previous;
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function get(path: string): Promise<Record<string, unknown>> {
+  const r = await fetch(`${node.rpcUrl}${path}`);
+  const body = (await r.json()) as Record<string, unknown>;
+  expect([path, r.status, body['error']]).toEqual([path, 200, undefined]);
+  return body;
+}
+
+async function post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const r = await fetch(`${node.rpcUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+}
+
+function multisigTransfer(nonce: bigint): Uint8Array {
+  const body: TxBody = {
+    chainId: CHAIN_ID,
+    signer: { key: { case: 'multisig', value: { threshold: 2, publicKeys: keys } } },
+    nonce,
+    fee: 500n,
+    memo: 'two of three',
+    action: { case: 'transfer', value: { to: recipient, amount: 1234n } },
+  };
+  const signatures = [0, 2].map((keyIndex) => ({
+    keyIndex,
+    signature: sign(seedOf(keys[keyIndex] as Uint8Array), txSignBytes(body)),
+  }));
+  return encode('babychain.v0.Tx', { body, signatures });
+}
+
+function walletTransfer(nonce: bigint, fee = 500n): Uint8Array {
+  const body: TxBody = {
+    chainId: CHAIN_ID,
+    signer: { key: { case: 'ed25519', value: publicKeyFromSeed(walletSeed) } },
+    nonce,
+    fee,
+    memo: '',
+    action: { case: 'transfer', value: { to: recipient, amount: 1n } },
+  };
+  return encode('babychain.v0.Tx', {
+    body,
+    signatures: [{ keyIndex: 0, signature: sign(walletSeed, txSignBytes(body)) }],
+  });
+}
+
+describe('createRpcBackend', () => {
+  it('answers every method with what the schemas promise, multisig info included', async () => {
+    const tx = multisigTransfer(0n);
+    const id = toHex(sha256(tx));
+    const committed = await post('/txs', { tx: toHex(tx), mode: 'commit' });
+    expect(committed.status).toBe(200);
+    expect(committed.body).toMatchObject({ id, index: 0 });
+    const height = String(committed.body['height']);
+
+    const status = await get('/status');
+    expect(status).toMatchObject({ chainId: CHAIN_ID, maturity: 'baby', validator: { index: 0 } });
+    expect(status['lastBlockTimeMs']).toMatch(/^[1-9][0-9]*$/);
+
+    const found = await get(`/txs/${id}`);
+    expect(found).toMatchObject({ id, height, index: 0, sender: encodeAddress(multisig, 'baby'), bytes: toHex(tx) });
+    expect(found['tx']).toMatchObject({ body: { memo: 'two of three', signer: { key: { case: 'multisig' } } } });
+
+    const block = await get(`/blocks/${height}`);
+    expect(block).toMatchObject({ height, txIds: [id], txs: [toHex(tx)] });
+    expect(await get(`/blocks/hash/${String(block['hash'])}`)).toEqual(block);
+    expect((await get('/blocks/latest'))['height']).toMatch(/^[1-9][0-9]*$/);
+    expect((await get(`/blocks?from=1&to=${height}`))['blocks']).toHaveLength(Number(height));
+
+    const account = await get(`/accounts/${encodeAddress(multisig, 'baby')}`);
+    expect(account).toMatchObject({
+      balance: String(1_000_000n - 1234n - 500n),
+      nonce: '1',
+      multisig: { threshold: 2, publicKeys: keys.map(toHex) },
+    });
+    expect((await get(`/accounts/${encodeAddress(wallet, 'baby')}`))['multisig']).toBeNull();
+    expect((await get(`/accounts/${encodeAddress(recipient, 'baby')}`))['multisig']).toBeNull();
+
+    expect(await get('/validators')).toMatchObject({ totalPower: '10', validators: [{ name: 'solo', power: '10' }] });
+    expect(await get('/mempool')).toMatchObject({ pendingTxs: 0 });
+  }, 20_000);
+
+  it('checks a transaction against the committed state without admitting it', async () => {
+    const tx = walletTransfer(0n);
+    const checked = await post('/txs/check', { tx: toHex(tx) });
+    expect(checked).toEqual({
+      status: 200,
+      body: {
+        id: toHex(sha256(tx)),
+        sender: encodeAddress(wallet, 'baby'),
+        recipient: encodeAddress(recipient, 'baby'),
+        amount: '1',
+        fee: '500',
+        nonce: '0',
+        accountNonce: '0',
+        size: tx.length,
+      },
+    });
+    expect((await get('/mempool'))['pendingTxs']).toBe(0);
+    const low = await post('/txs/check', { tx: toHex(walletTransfer(0n, 1n)) });
+    expect([low.status, (low.body['error'] as { code: string }).code]).toEqual([400, 'TX_FEE_TOO_LOW']);
+  });
+
+  it('streams committed blocks to a websocket subscriber', async () => {
+    const socket = new WebSocket(`${node.rpcUrl.replace('http', 'ws')}/ws`);
+    const messages: { method?: string; params?: Record<string, unknown> }[] = [];
+    socket.addEventListener('message', (e) => messages.push(JSON.parse(String(e.data))));
+    await new Promise((resolve) => socket.addEventListener('open', resolve));
+    socket.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'subscribe', params: { event: 'blocks' } }));
+    await expect.poll(() => messages.filter((m) => m.method === 'block').length, { timeout: 10_000 }).toBe(2);
+    expect(messages.find((m) => m.method === 'block')?.params).toMatchObject({ txIds: [], subscription: '1' });
+    socket.close();
+  }, 15_000);
+});

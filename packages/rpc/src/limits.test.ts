@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeBackend } from './fake-backend.testutil.ts';
+import type { RpcServer, RpcServerOptions } from './server.ts';
+import { DEFAULT_RATE_LIMIT, startRpcServer } from './server.ts';
+
+const servers: RpcServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(options: Partial<RpcServerOptions> = {}): Promise<RpcServer> {
+  const server = await startRpcServer({ host: '127.0.0.1', port: 0, backend: new FakeBackend(), ...options });
+  servers.push(server);
+  return server;
+}
+
+describe('rate limit', () => {
+  it('defaults to 600 requests per 10 s and client', () => {
+    expect(DEFAULT_RATE_LIMIT).toEqual({ max: 600, windowMs: 10_000 });
+  });
+
+  it('answers the request past the limit with 429 RPC_RATE_LIMITED, on REST, JSON-RPC and unknown routes', async () => {
+    const server = await serve({ rateLimit: { max: 5, windowMs: 60_000 } });
+    for (let i = 0; i < 5; i++) expect((await fetch(`${server.url}/status`)).status).toBe(200);
+    const sixth = await fetch(`${server.url}/status`);
+    expect(sixth.status).toBe(429);
+    expect(sixth.headers.get('retry-after')).not.toBeNull();
+    const body = (await sixth.json()) as { error: { code: string; meta: Record<string, unknown> } };
+    expect(body.error.code).toBe('RPC_RATE_LIMITED');
+    expect(body.error.meta['max']).toBe(5);
+
+    const rpc = await fetch(`${server.url}/`, {
+      method: 'POST',
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'status' }),
+    });
+    expect(rpc.status).toBe(429);
+    expect(await rpc.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { data: { code: 'RPC_RATE_LIMITED' } } });
+    const unknown = await fetch(`${server.url}/nope`);
+    expect(unknown.status).toBe(429);
+  });
+
+  it('counts each client window on its own: a new window admits requests again', async () => {
+    const server = await serve({ rateLimit: { max: 2, windowMs: 300 } });
+    expect((await fetch(`${server.url}/mempool`)).status).toBe(200);
+    expect((await fetch(`${server.url}/mempool`)).status).toBe(200);
+    expect((await fetch(`${server.url}/mempool`)).status).toBe(429);
+    await expect
+      .poll(async () => (await fetch(`${server.url}/mempool`)).status, { timeout: 3000, interval: 100 })
+      .toBe(200);
+  });
+});
+
+describe('CORS', () => {
+  const origin = 'https://wallet.example';
+
+  it('is off by default: no CORS headers and no preflight route', async () => {
+    const server = await serve();
+    const r = await fetch(`${server.url}/status`, { headers: { origin } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(`${server.url}/txs`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('allows exactly the configured origins', async () => {
+    const server = await serve({ cors: { origins: [origin] } });
+    const r = await fetch(`${server.url}/status`, { headers: { origin } });
+    expect(r.headers.get('access-control-allow-origin')).toBe(origin);
+    const preflight = await fetch(`${server.url}/txs`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    const other = await fetch(`${server.url}/status`, { headers: { origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('stays off for an empty origin list', async () => {
+    const server = await serve({ cors: { origins: [] } });
+    const r = await fetch(`${server.url}/status`, { headers: { origin } });
+    expect(r.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('bind', () => {
+  it('listens on the host it is given and reports it in its url', async () => {
+    const server = await serve();
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+});

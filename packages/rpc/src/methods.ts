@@ -1,0 +1,230 @@
+/**
+ * The methods of specs/rpc.md (RPC-2..RPC-8) as one table: each has a params schema, a result schema and one
+ * handler, reached both through its REST route and as a JSON-RPC method of the same name.
+ */
+import { decodeTx, fromHex, isBabyError, toHex, txId } from '@babychain/codec';
+import type { Static, TSchema } from 'typebox';
+import type { BlockEvent, JsonObject, RpcBackend, RpcLogger } from './backend.ts';
+import { RpcErrorCode, rpcError } from './errors.ts';
+import {
+  AccountParams,
+  AccountResult,
+  BlockByHashParams,
+  BlockParams,
+  BlockResult,
+  BlocksParams,
+  BlocksResult,
+  CheckTxParams,
+  CheckTxResult,
+  MempoolResult,
+  NoParams,
+  StatusResult,
+  SubmitTxParams,
+  SubmitTxResult,
+  TxParams,
+  TxResult,
+  UINT64_MAX,
+  ValidatorsResult,
+} from './schemas.ts';
+
+/** RPC-4: at most this many blocks per `blocks` call. */
+export const MAX_BLOCK_RANGE = 1000n;
+/** RPC-7: how long `submit_tx` in mode commit waits for the inclusion. */
+export const DEFAULT_COMMIT_TIMEOUT_MS = 30_000;
+
+export interface MethodContext {
+  readonly backend: RpcBackend;
+  readonly logger: RpcLogger | undefined;
+  readonly commitTimeoutMs: number;
+  /** commit waits in progress, ended when the server closes */
+  readonly waiters: Set<(err: Error) => void>;
+}
+
+/** Where the REST form of a method takes its params from. */
+export type ParamSource = 'none' | 'params' | 'query' | 'body';
+
+export interface MethodSpec<P extends TSchema = TSchema, R extends TSchema = TSchema> {
+  readonly name: string;
+  readonly summary: string;
+  readonly params: P;
+  readonly result: R;
+  readonly rest: { readonly method: 'GET' | 'POST'; readonly url: string; readonly from: ParamSource };
+  readonly handler: (ctx: MethodContext, params: Static<P>) => Promise<unknown>;
+}
+
+function method<P extends TSchema, R extends TSchema>(spec: MethodSpec<P, R>): MethodSpec {
+  return spec as unknown as MethodSpec;
+}
+
+function u64(text: string, what: string): bigint {
+  const value = BigInt(text);
+  if (value > UINT64_MAX) throw rpcError(RpcErrorCode.BAD_REQUEST, `${what} exceeds 2^64-1`, { [what]: text });
+  return value;
+}
+
+function found<T>(value: T | undefined, message: string, meta: Record<string, unknown>): T {
+  if (value === undefined) throw rpcError(RpcErrorCode.NOT_FOUND, message, meta);
+  return value;
+}
+
+/** RPC-7 mode commit: admits the transaction, then waits for the block that includes it. */
+async function submitAndWait(ctx: MethodContext, bytes: Uint8Array): Promise<JsonObject> {
+  const { backend } = ctx;
+  let unsubscribe = (): void => {};
+  let settle: ((err: Error | undefined, value?: JsonObject) => void) | undefined;
+  let idHex = '';
+  const included = new Promise<JsonObject>((resolve, reject) => {
+    settle = (err, value) => (err === undefined ? resolve(value as JsonObject) : reject(err));
+  });
+  // Subscribe before admitting, so that no block can commit it unseen.
+  unsubscribe = backend.subscribeBlocks((event: BlockEvent) => {
+    const index = event.txIds.indexOf(idHex);
+    if (index >= 0) settle?.(undefined, { id: idHex, height: event.summary['height'], index });
+  });
+  const abort = (err: Error) => settle?.(err);
+  const timer = setTimeout(
+    () =>
+      settle?.(
+        rpcError(RpcErrorCode.TIMEOUT, `transaction ${idHex} not committed within ${ctx.commitTimeoutMs} ms`, {
+          id: idHex,
+          timeoutMs: ctx.commitTimeoutMs,
+        }),
+      ),
+    ctx.commitTimeoutMs,
+  );
+  ctx.waiters.add(abort);
+  try {
+    idHex = String(backend.submitTx(bytes)['id']);
+    return await included;
+  } finally {
+    clearTimeout(timer);
+    unsubscribe();
+    ctx.waiters.delete(abort);
+  }
+}
+
+export const METHODS: readonly MethodSpec[] = [
+  method({
+    name: 'status',
+    summary: 'Chain id, maturity, height, version, sync state, peers, validator info, block time and finality',
+    params: NoParams,
+    result: StatusResult,
+    rest: { method: 'GET', url: '/status', from: 'none' },
+    handler: (ctx) => ctx.backend.status(),
+  }),
+  method({
+    name: 'block',
+    summary: 'A committed block by height ("latest": the last committed one), with its commit',
+    params: BlockParams,
+    result: BlockResult,
+    rest: { method: 'GET', url: '/blocks/:height', from: 'params' },
+    handler: async (ctx, { height }) => {
+      const h = height === 'latest' ? 'latest' : u64(height, 'height');
+      return found(await ctx.backend.block(h), `no committed block at height ${height}`, { height });
+    },
+  }),
+  method({
+    name: 'block_by_hash',
+    summary: 'A committed block by its hash (ENC-13)',
+    params: BlockByHashParams,
+    result: BlockResult,
+    rest: { method: 'GET', url: '/blocks/hash/:hash', from: 'params' },
+    handler: async (ctx, { hash }) =>
+      found(await ctx.backend.blockByHash(hash), `no committed block with hash ${hash}`, { hash }),
+  }),
+  method({
+    name: 'blocks',
+    summary: `Summaries of the committed blocks in [from, to] (at most ${MAX_BLOCK_RANGE})`,
+    params: BlocksParams,
+    result: BlocksResult,
+    rest: { method: 'GET', url: '/blocks', from: 'query' },
+    handler: async (ctx, params) => {
+      const from = u64(params.from, 'from');
+      const to = u64(params.to, 'to');
+      if (to < from || to - from >= MAX_BLOCK_RANGE) {
+        throw rpcError(RpcErrorCode.BAD_REQUEST, `from <= to and to - from < ${MAX_BLOCK_RANGE}`, params);
+      }
+      return { blocks: await ctx.backend.blocks(from, to) };
+    },
+  }),
+  method({
+    name: 'tx',
+    summary: 'A committed transaction by id (TX-4)',
+    params: TxParams,
+    result: TxResult,
+    rest: { method: 'GET', url: '/txs/:id', from: 'params' },
+    handler: async (ctx, { id }) => {
+      const tx = found(await ctx.backend.tx(id), `unknown transaction ${id}`, { id });
+      if (tx['pending'] === true) {
+        throw rpcError(RpcErrorCode.NOT_FOUND, `transaction ${id} is in the mempool, not committed yet`, {
+          id,
+          pending: true,
+        });
+      }
+      return tx;
+    },
+  }),
+  method({
+    name: 'account',
+    summary: 'Balance, nonce and multisig key of an account at the last committed height',
+    params: AccountParams,
+    result: AccountResult,
+    rest: { method: 'GET', url: '/accounts/:address', from: 'params' },
+    handler: (ctx, { address }) => ctx.backend.account(address),
+  }),
+  method({
+    name: 'validators',
+    summary: 'The validator set (CONS-2 order) and its total power',
+    params: NoParams,
+    result: ValidatorsResult,
+    rest: { method: 'GET', url: '/validators', from: 'none' },
+    handler: (ctx) => ctx.backend.validators(),
+  }),
+  method({
+    name: 'submit_tx',
+    summary: 'Submits a transaction: mode async (decoded), sync (admitted to the mempool) or commit (included)',
+    params: SubmitTxParams,
+    result: SubmitTxResult,
+    rest: { method: 'POST', url: '/txs', from: 'body' },
+    handler: async (ctx, { tx, mode }) => {
+      const bytes = fromHex(tx);
+      switch (mode ?? 'sync') {
+        case 'async': {
+          decodeTx(bytes);
+          const id = toHex(txId(bytes));
+          setImmediate(() => {
+            try {
+              ctx.backend.submitTx(bytes);
+            } catch (err) {
+              if (!isBabyError(err)) ctx.logger?.warn('async submission failed', { id }, err);
+              else ctx.logger?.debug('async submission refused', { id, code: err.code });
+            }
+          });
+          return { id };
+        }
+        case 'commit':
+          return submitAndWait(ctx, bytes);
+        default:
+          return ctx.backend.submitTx(bytes);
+      }
+    },
+  }),
+  method({
+    name: 'check_tx',
+    summary: 'APP-1 against the committed state, without admitting the transaction',
+    params: CheckTxParams,
+    result: CheckTxResult,
+    rest: { method: 'POST', url: '/txs/check', from: 'body' },
+    handler: (ctx, { tx }) => ctx.backend.checkTx(fromHex(tx)),
+  }),
+  method({
+    name: 'mempool',
+    summary: 'Mempool statistics',
+    params: NoParams,
+    result: MempoolResult,
+    rest: { method: 'GET', url: '/mempool', from: 'none' },
+    handler: async (ctx) => ctx.backend.mempool(),
+  }),
+];
+
+export const METHODS_BY_NAME: ReadonlyMap<string, MethodSpec> = new Map(METHODS.map((m) => [m.name, m]));

@@ -1,0 +1,328 @@
+/**
+ * TypeBox schemas of every method's params and result (specs/rpc.md RPC-2..RPC-10): fastify validates REST input
+ * with them, the JSON-RPC dispatcher validates params with them, and the OpenAPI document is generated from them.
+ */
+import type { TSchema } from 'typebox';
+import { Type } from 'typebox';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scalars (RPC-1)
+// ---------------------------------------------------------------------------------------------------------------
+
+const U64_PATTERN = '^(0|[1-9][0-9]{0,19})$';
+export const UINT64_MAX = (1n << 64n) - 1n;
+
+export const U64 = Type.String({ pattern: U64_PATTERN, description: 'a uint64 as a decimal string' });
+export const Hex = Type.String({ pattern: '^(?:[0-9a-f]{2})*$', description: 'bytes as lowercase hex' });
+export const NonEmptyHex = Type.String({
+  pattern: '^(?:[0-9a-f]{2})+$',
+  description: 'bytes as lowercase hex (at least one byte)',
+});
+export const Hash = Type.String({ pattern: '^[0-9a-f]{64}$', description: '32 bytes as lowercase hex' });
+export const Address = Type.String({ minLength: 1, maxLength: 200, description: 'a bech32m address (ADDR-1)' });
+const Integer = Type.Integer({ minimum: 0 });
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const closed = { additionalProperties: false } as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Canonical JSON of embedded messages (ENC canonical JSON: uint64 as decimal strings, bytes as hex)
+// ---------------------------------------------------------------------------------------------------------------
+
+const HeaderJson = Type.Object(
+  {
+    version: Integer,
+    chainId: Type.String(),
+    height: U64,
+    timeMs: U64,
+    lastBlockHash: Hex,
+    lastCommitHash: Hex,
+    txRoot: Hex,
+    validatorsHash: Hex,
+    nextValidatorsHash: Hex,
+    appHash: Hex,
+    proposerAddress: Hex,
+  },
+  { ...closed, description: 'the canonical JSON of the block header (ENC-13)' },
+);
+
+const CommitJson = Type.Object(
+  {
+    height: U64,
+    round: Integer,
+    blockHash: Hex,
+    signatures: Type.Array(Type.Object({ validatorIndex: Integer, timeMs: U64, signature: Hex }, closed)),
+  },
+  { ...closed, description: 'the canonical JSON of the commit certifying the block (CONS-8)' },
+);
+
+const MultisigKeyJson = Type.Object({ threshold: Integer, publicKeys: Type.Array(Hex) }, closed);
+
+const TxJson = Type.Object(
+  {
+    body: Nullable(
+      Type.Object(
+        {
+          chainId: Type.String(),
+          signer: Nullable(
+            Type.Object(
+              {
+                key: Nullable(
+                  Type.Union([
+                    Type.Object({ case: Type.Literal('ed25519'), value: Hex }, closed),
+                    Type.Object({ case: Type.Literal('multisig'), value: MultisigKeyJson }, closed),
+                  ]),
+                ),
+              },
+              closed,
+            ),
+          ),
+          nonce: U64,
+          fee: U64,
+          memo: Type.String(),
+          action: Nullable(
+            Type.Object(
+              { case: Type.Literal('transfer'), value: Type.Object({ to: Hex, amount: U64 }, closed) },
+              closed,
+            ),
+          ),
+        },
+        closed,
+      ),
+    ),
+    signatures: Type.Array(Type.Object({ keyIndex: Integer, signature: Hex }, closed)),
+  },
+  { ...closed, description: 'the canonical JSON of the transaction (TX-1)' },
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Methods
+// ---------------------------------------------------------------------------------------------------------------
+
+export const NoParams = Type.Object({}, closed);
+
+const Percentiles = Type.Object(
+  { p50: Nullable(Type.Number()), p99: Nullable(Type.Number()), samples: Integer },
+  closed,
+);
+
+export const StatusResult = Type.Object(
+  {
+    chainId: Type.String(),
+    moniker: Type.String(),
+    version: Type.String(),
+    nodeId: Type.String({ description: 'the libp2p peer id' }),
+    maturity: Type.Union([Type.Literal('baby'), Type.Literal('grown-up')]),
+    height: U64,
+    lastBlockHash: Hex,
+    appHash: Hex,
+    lastBlockTimeMs: Type.String({
+      pattern: U64_PATTERN,
+      description: 'the last block header time (ms), the genesis time at height 0',
+    }),
+    round: Integer,
+    step: Type.String(),
+    syncing: Type.Boolean(),
+    peers: Integer,
+    peerIds: Type.Array(Type.String()),
+    validator: Nullable(Type.Object({ index: Integer, address: Address, power: U64 }, closed)),
+    blockTimeMs: Percentiles,
+    finalityMs: Percentiles,
+    evidence: Integer,
+    mempool: Type.Object({ txs: Integer, bytes: Integer }, closed),
+  },
+  closed,
+);
+
+export const BlockParams = Type.Object(
+  {
+    height: Type.String({
+      pattern: `^(latest|0|[1-9][0-9]{0,19})$`,
+      description: 'a height (decimal) or "latest"',
+    }),
+  },
+  closed,
+);
+
+export const BlockResult = Type.Object(
+  {
+    height: U64,
+    hash: Hash,
+    header: HeaderJson,
+    txIds: Type.Array(Hash),
+    txs: Type.Array(Hex, { description: 'the canonical transaction encodings, in block order' }),
+    commit: Nullable(CommitJson),
+  },
+  closed,
+);
+
+export const BlockByHashParams = Type.Object({ hash: Hash }, closed);
+
+export const BlocksParams = Type.Object({ from: U64, to: U64 }, closed);
+
+export const BlockSummary = Type.Object(
+  {
+    height: U64,
+    hash: Hash,
+    appHash: Hex,
+    timeMs: U64,
+    txs: Integer,
+    proposer: Type.String({ description: 'the proposer address, empty when the header does not hold 20 bytes' }),
+  },
+  closed,
+);
+
+export const BlocksResult = Type.Object({ blocks: Type.Array(BlockSummary) }, closed);
+
+export const TxParams = Type.Object({ id: Hash }, closed);
+
+export const TxResult = Type.Object(
+  { id: Hash, height: U64, index: Integer, sender: Address, tx: TxJson, bytes: Hex },
+  closed,
+);
+
+export const AccountParams = Type.Object({ address: Address }, closed);
+
+export const AccountResult = Type.Object(
+  {
+    address: Address,
+    balance: U64,
+    nonce: U64,
+    height: U64,
+    multisig: Nullable(MultisigKeyJson),
+  },
+  closed,
+);
+
+export const ValidatorsResult = Type.Object(
+  {
+    height: U64,
+    totalPower: U64,
+    validators: Type.Array(
+      Type.Object({ index: Integer, name: Type.String(), address: Address, publicKey: Hash, power: U64 }, closed),
+    ),
+  },
+  closed,
+);
+
+export const SubmitMode = Type.Union([Type.Literal('async'), Type.Literal('sync'), Type.Literal('commit')], {
+  description: 'async: after decoding; sync (default): after mempool admission; commit: after inclusion',
+});
+
+export const SubmitTxParams = Type.Object(
+  { tx: NonEmptyHex, mode: Type.Optional(SubmitMode) },
+  { ...closed, description: 'tx: the canonical Tx encoding as hex' },
+);
+
+export const SubmitTxResult = Type.Union([
+  Type.Object({ id: Hash }, { ...closed, title: 'async' }),
+  Type.Object(
+    { id: Hash, status: Type.Union([Type.Literal('pending'), Type.Literal('queued')]) },
+    {
+      ...closed,
+      title: 'sync',
+    },
+  ),
+  Type.Object({ id: Hash, height: U64, index: Integer }, { ...closed, title: 'commit' }),
+]);
+
+export const CheckTxParams = Type.Object({ tx: NonEmptyHex }, closed);
+
+export const CheckTxResult = Type.Object(
+  {
+    id: Hash,
+    sender: Address,
+    recipient: Address,
+    amount: U64,
+    fee: U64,
+    nonce: U64,
+    accountNonce: U64,
+    size: Integer,
+  },
+  closed,
+);
+
+export const MempoolResult = Type.Object(
+  {
+    pendingTxs: Integer,
+    pendingBytes: Integer,
+    queuedTxs: Integer,
+    queuedBytes: Integer,
+    senders: Integer,
+    oldestQueuedBlocks: Integer,
+    oldestQueuedMs: Integer,
+    peers: Integer,
+  },
+  closed,
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Envelopes
+// ---------------------------------------------------------------------------------------------------------------
+
+export const RestError = Type.Object(
+  {
+    error: Type.Object(
+      {
+        code: Type.String({ description: 'the stable code of the spec (RPC-12)' }),
+        message: Type.String(),
+        meta: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      },
+      closed,
+    ),
+  },
+  closed,
+);
+
+const JsonRpcId = Type.Union([Type.String(), Type.Number(), Type.Null()]);
+
+export const JsonRpcRequest = Type.Object(
+  {
+    jsonrpc: Type.Literal('2.0'),
+    id: Type.Optional(JsonRpcId),
+    method: Type.String(),
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { description: 'a JSON-RPC 2.0 request (or an array of at most 20 of them)' },
+);
+
+export const JsonRpcResponse = Type.Union([
+  Type.Object({ jsonrpc: Type.Literal('2.0'), id: JsonRpcId, result: Type.Unknown() }, { title: 'success' }),
+  Type.Object(
+    {
+      jsonrpc: Type.Literal('2.0'),
+      id: JsonRpcId,
+      error: Type.Object({
+        code: Type.Integer(),
+        message: Type.String(),
+        data: Type.Object({
+          code: Type.String(),
+          meta: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+        }),
+      }),
+    },
+    { title: 'error' },
+  ),
+]);
+
+export const DenylistParams = Type.Object({ peerIds: Type.Array(Type.String(), { maxItems: 1000 }) }, closed);
+export const OkResult = Type.Object({ ok: Type.Literal(true) }, closed);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Websocket (RPC-9)
+// ---------------------------------------------------------------------------------------------------------------
+
+export const SubscribeParams = Type.Union([
+  Type.Object({ event: Type.Literal('blocks') }, closed),
+  Type.Object({ event: Type.Literal('tx'), id: Hash }, closed),
+]);
+export const SubscribeResult = Type.Object({ subscription: Type.String() }, closed);
+export const UnsubscribeParams = Type.Object({ subscription: Type.String() }, closed);
+
+export const BlockNotification = Type.Object(
+  { ...BlockSummary.properties, txIds: Type.Array(Hash), subscription: Type.String() },
+  closed,
+);
+export const TxNotification = Type.Object(
+  { id: Hash, height: U64, index: Integer, subscription: Type.String() },
+  closed,
+);
