@@ -3,6 +3,9 @@ import { DEFAULT_ADDRESS_PREFIX } from '@babychain/crypto';
 import { Command, CommanderError } from 'commander';
 import { keysCommand } from './commands/keys.ts';
 import { initCommand, startCommand } from './commands/node.ts';
+import { queryCommand } from './commands/query.ts';
+import { statusCommand } from './commands/status.ts';
+import { txCommand } from './commands/tx.ts';
 import type { CliIo } from './io.ts';
 
 export function buildProgram(io: CliIo): Command {
@@ -14,6 +17,9 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(keysCommand(io));
   program.addCommand(initCommand(io));
   program.addCommand(startCommand(io));
+  program.addCommand(txCommand(io));
+  program.addCommand(queryCommand(io));
+  program.addCommand(statusCommand(io));
   forEachCommand(program, (cmd) =>
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }),
   );
