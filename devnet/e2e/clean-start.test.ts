@@ -15,8 +15,8 @@ describe('clean start', () => {
     await reach(devnet, 25, all(devnet), 40_000);
     log('clean start', `25 blocks on all 4 after ${secs(Date.now() - t0)}`);
 
-    const blocks = await devnet.rpc(0).blocks(5, 25);
-    const gaps = blocks.slice(1).map((b, k) => Number(b.timeMs) - Number((blocks[k] as { timeMs: string }).timeMs));
+    const blocks = await devnet.rpc(0).blocks(5n, 25n);
+    const gaps = blocks.slice(1).map((b, k) => Number(b.timeMs - (blocks[k] as { timeMs: bigint }).timeMs));
     const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)] as number;
     const status = await devnet.rpc(0).status();
     log('clean start', `block time: median ${median} ms (block times), status p50 ${status.blockTimeMs.p50} ms`);

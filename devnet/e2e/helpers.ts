@@ -3,13 +3,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signedTransfer } from '@babychain/client';
-import { sha256, toHex } from '@babychain/codec';
+import { type BabyClient, signedTransfer, txIdHex } from '@babychain/client';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
 import { DEFAULT_PARAMS } from '@babychain/state';
 import { expect, onTestFailed } from 'vitest';
 import { Devnet, type DevnetCreateOptions } from '../src/devnet.ts';
-import { RpcClient } from '../src/rpc.ts';
 import { sleep, waitFor } from '../src/wait.ts';
 
 export { sleep, waitFor };
@@ -214,18 +212,18 @@ export class TransferLoop {
     await Promise.all(this.#loops);
   }
 
-  #client(): RpcClient | null {
+  #client(): BabyClient | null {
     const running = this.#devnet.nodes.flatMap((_, i) => (this.#devnet.isRunning(i) ? [i] : []));
     if (running.length === 0) return null;
     const i = running[Math.floor(Math.random() * running.length)] as number;
-    return new RpcClient(this.#devnet.node(i).rpcUrl, 2000);
+    return this.#devnet.rpc(i, 2000);
   }
 
   async #nonceOf(address: string): Promise<bigint | null> {
     const client = this.#client();
     if (client === null) return null;
     try {
-      return BigInt((await client.account(address)).nonce);
+      return (await client.account(address)).nonce;
     } catch {
       return null;
     }
@@ -250,11 +248,11 @@ export class TransferLoop {
         nonce,
         memo: `e2e ${nonce}`,
       });
-      const id = toHex(sha256(tx));
+      const id = txIdHex(tx);
       const client = this.#client();
       try {
         if (client === null) throw new Error('no node runs');
-        await client.submitTx(toHex(tx));
+        await client.submit(tx);
         this.submitted.push({ id, from: from.address, nonce });
       } catch {
         this.errors++;

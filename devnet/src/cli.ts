@@ -196,7 +196,12 @@ async function status(devnet: Devnet, json: boolean): Promise<number> {
   }
   if (json) {
     console.log(
-      JSON.stringify({ dir: devnet.dir, partition: devnet.state.partition, nodes: reports, safety }, null, 2),
+      JSON.stringify(
+        { dir: devnet.dir, partition: devnet.state.partition, nodes: reports, safety },
+        // heights, times and power as the node sends them: decimal strings
+        (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
+        2,
+      ),
     );
   } else {
     console.log(`devnet ${show(devnet.dir)}  chain ${devnet.state.chainId}`);

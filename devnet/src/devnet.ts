@@ -20,15 +20,16 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { BabyClient, type NodeStatus } from '@babychain/client';
 import { fromHex } from '@babychain/codec';
 import { type TimeoutParams, ValidatorSet } from '@babychain/consensus';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
 import { initHome, peerIdFromSeed } from '@babychain/node';
 import type { GenesisJson } from '@babychain/state';
 import { createDevGenesis, genesisToJson } from '@babychain/state';
+import { setDenylist } from './admin.ts';
 import { devnetError } from './errors.ts';
 import { freePorts } from './ports.ts';
-import { heightOf, type NodeStatus, RpcClient } from './rpc.ts';
 import { compareChains, type SafetyReport } from './safety.ts';
 import { waitFor } from './wait.ts';
 
@@ -39,6 +40,8 @@ export const NODE_MAIN = join(REPO_ROOT, 'packages', 'cli', 'src', 'main.ts');
 export const STATE_FILE = 'devnet.json';
 export const DEFAULT_CHAIN_ID = 'babychain-dev-1';
 export const VALIDATOR_POWER = 10n;
+/** How long `rpc(i)` waits for a node's answer unless told otherwise. */
+export const RPC_TIMEOUT_MS = 3000;
 
 export interface DevnetNode {
   readonly moniker: string;
@@ -255,8 +258,9 @@ export class Devnet {
     return node;
   }
 
-  rpc(i: number, timeoutMs?: number): RpcClient {
-    return new RpcClient(this.node(i).rpcUrl, timeoutMs);
+  /** A @babychain/client BabyClient for node i's RPC. */
+  rpc(i: number, timeoutMs = RPC_TIMEOUT_MS): BabyClient {
+    return new BabyClient({ url: this.node(i).rpcUrl, timeoutMs });
   }
 
   /** Adds a full node (no validator key) bootstrapping to every validator. Not started. Returns its index. */
@@ -437,7 +441,7 @@ export class Devnet {
             return;
           }
           const outside = this.state.nodes.filter((_, j) => !group.includes(j)).map((n) => n.peerId);
-          await this.rpc(i).denylist(outside);
+          await setDenylist(this.node(i).rpcUrl, outside);
         }),
       ),
     );
@@ -455,7 +459,7 @@ export class Devnet {
           skipped.push(i);
           return;
         }
-        await this.rpc(i).denylist([]);
+        await setDenylist(this.node(i).rpcUrl, []);
       }),
     );
     this.state.partition = null;
@@ -496,7 +500,7 @@ export class Devnet {
     return Promise.all(
       nodes.map(async (i) => {
         try {
-          return heightOf((await this.rpc(i, timeoutMs).status()).height);
+          return Number((await this.rpc(i, timeoutMs).status()).height);
         } catch {
           return null;
         }
@@ -533,16 +537,17 @@ export class Devnet {
     const views = await Promise.all(
       this.state.nodes.map(async (node, i) => {
         const rpc = this.rpc(i, 10_000);
-        let top: number;
+        let top: bigint;
         try {
-          top = heightOf((await rpc.status()).height);
+          top = (await rpc.status()).height;
         } catch {
           return null;
         }
         reachable.push(i);
         const blocks = [];
-        for (let from = 1; from <= top; from += 1000) {
-          blocks.push(...(await rpc.blocks(from, Math.min(top, from + 999))));
+        for (let from = 1n; from <= top; from += 1000n) {
+          const to = from + 999n;
+          blocks.push(...(await rpc.blocks(from, to < top ? to : top)));
         }
         return { node: node.moniker, blocks };
       }),

@@ -1,7 +1,7 @@
+import type { NodeStatus } from '@babychain/client';
 import { describe, expect, it } from 'vitest';
 import type { NodeReport } from './devnet.ts';
 import { formatMs, formatStatusTable, shortHash } from './format.ts';
-import type { NodeStatus } from './rpc.ts';
 
 const status: NodeStatus = {
   chainId: 'c',
@@ -9,18 +9,20 @@ const status: NodeStatus = {
   version: '0.1.0',
   nodeId: 'peer',
   maturity: 'baby',
-  height: '42',
+  height: 42n,
   lastBlockHash: 'abcdef0123456789abcdef',
   appHash: '00',
+  lastBlockTimeMs: 1_700_000_000_000n,
   round: 0,
   step: 'propose',
   syncing: false,
   peers: 3,
   peerIds: [],
-  validator: { index: 0, address: 'baby1x', power: '10' },
+  validator: { index: 0, address: 'baby1x', power: 10n },
   blockTimeMs: { p50: 1012.4, p99: 1300, samples: 40 },
   finalityMs: { p50: 420, p99: 800.6, samples: 40 },
   evidence: 0,
+  mempool: { txs: 0, bytes: 0 },
 };
 const base = { validator: true, rpcUrl: 'http://127.0.0.1:1', pid: 10, running: true };
 

@@ -1,13 +1,13 @@
 // Text output of `pnpm devnet status`.
+import type { DurationSummary } from '@babychain/client';
 import type { NodeReport } from './devnet.ts';
-import type { Percentiles } from './rpc.ts';
 
 export function shortHash(hash: string | undefined, length = 12): string {
   if (hash === undefined || hash.length === 0) return '-';
   return hash.length <= length ? hash : `${hash.slice(0, length)}…`;
 }
 
-export function formatMs(p: Percentiles | undefined): string {
+export function formatMs(p: DurationSummary | undefined): string {
   if (p === undefined || p.samples === 0 || p.p50 === null || p.p99 === null) return '-';
   return `${Math.round(p.p50)}/${Math.round(p.p99)}`;
 }
@@ -46,7 +46,7 @@ export function formatStatusTable(reports: readonly NodeReport[]): string {
       r.moniker,
       kind,
       pid,
-      s.height,
+      String(s.height),
       shortHash(s.lastBlockHash),
       String(s.peers),
       s.version,

@@ -1,12 +1,12 @@
+import type { BlockSummary } from '@babychain/client';
 import { describe, expect, it } from 'vitest';
-import type { BlockSummary } from './rpc.ts';
 import { compareChains } from './safety.ts';
 
 const block = (height: number, hash = `h${height}`, appHash = `a${height}`): BlockSummary => ({
-  height: String(height),
+  height: BigInt(height),
   hash,
   appHash,
-  timeMs: '0',
+  timeMs: 0n,
   txs: 0,
   proposer: '',
 });

@@ -1,6 +1,5 @@
+import type { BlockSummary } from '@babychain/client';
 import { devnetError } from './errors.ts';
-import type { BlockSummary } from './rpc.ts';
-import { heightOf } from './rpc.ts';
 
 export interface ChainView {
   /** who holds these blocks, for the error message */
@@ -25,7 +24,7 @@ export function compareChains(views: readonly ChainView[]): SafetyReport {
   let comparisons = 0;
   for (const view of views) {
     for (const block of view.blocks) {
-      const h = heightOf(block.height);
+      const h = Number(block.height);
       const seen = first.get(h);
       if (seen === undefined) {
         first.set(h, { node: view.node, block });
