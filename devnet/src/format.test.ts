@@ -23,6 +23,7 @@ const status: NodeStatus = {
   finalityMs: { p50: 420, p99: 800.6, samples: 40 },
   evidence: 0,
   mempool: { txs: 0, bytes: 0 },
+  params: { minFee: 500n, maxBlockBytes: 1_048_576n, maxBlockTxs: 5000 },
 };
 const base = { validator: true, rpcUrl: 'http://127.0.0.1:1', pid: 10, running: true };
 

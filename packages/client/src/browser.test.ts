@@ -162,5 +162,6 @@ function status(chainId: string) {
     finalityMs: { p50: null, p99: null, samples: 0 },
     evidence: 0,
     mempool: { txs: 0, bytes: 0 },
+    params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
   };
 }

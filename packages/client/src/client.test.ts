@@ -32,6 +32,7 @@ const statusJson = {
   finalityMs: { p50: null, p99: null, samples: 0 },
   evidence: 0,
   mempool: { txs: 2, bytes: 400 },
+  params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
 };
 
 const header = create('babychain.v0.Header', {

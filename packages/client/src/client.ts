@@ -62,6 +62,8 @@ export interface NodeStatus {
   readonly finalityMs: DurationSummary;
   readonly evidence: number;
   readonly mempool: { readonly txs: number; readonly bytes: number };
+  /** the chain parameters (GEN-5): the minimum fee and the block limits */
+  readonly params: { readonly minFee: bigint; readonly maxBlockBytes: bigint; readonly maxBlockTxs: number };
 }
 
 export interface MultisigInfo {
@@ -416,6 +418,7 @@ export function parseStatus(json: unknown): NodeStatus {
           };
         })();
   const mempool = object(o['mempool'], `${p}.mempool`);
+  const params = object(o['params'], `${p}.params`);
   return {
     chainId: string(o, 'chainId', p),
     moniker: string(o, 'moniker', p),
@@ -436,6 +439,11 @@ export function parseStatus(json: unknown): NodeStatus {
     finalityMs: durations(o, 'finalityMs', p),
     evidence: count(o, 'evidence', p),
     mempool: { txs: count(mempool, 'txs', `${p}.mempool`), bytes: count(mempool, 'bytes', `${p}.mempool`) },
+    params: {
+      minFee: u64(params, 'minFee', `${p}.params`),
+      maxBlockBytes: u64(params, 'maxBlockBytes', `${p}.params`),
+      maxBlockTxs: count(params, 'maxBlockTxs', `${p}.params`),
+    },
   };
 }
 

@@ -22,7 +22,6 @@ export {
 export { ClientErrorCode } from './errors.ts';
 export {
   addressPrefix,
-  DEFAULT_FEE,
   sendTransfer,
   type TransferOptions,
   type TransferResult,

@@ -68,6 +68,7 @@ const fullStatus = {
   finalityMs: { p50: null, p99: null, samples: 0 },
   evidence: 0,
   mempool: { txs: 0, bytes: 0 },
+  params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
 };
 
 describe('sendTransfer', () => {

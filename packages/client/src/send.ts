@@ -4,16 +4,13 @@ import { addressFromPublicKey, decodeAddress, encodeAddress, publicKeyFromSeed }
 import type { BabyClient } from './client.ts';
 import { signedTransfer } from './transfer.ts';
 
-/** The fee sendTransfer pays when none is given: the devnet genesis `min_fee`. */
-export const DEFAULT_FEE = 500n;
-
 export interface TransferOptions {
   /** the sender's 32-byte ed25519 seed */
   readonly seed: Uint8Array;
   /** bech32m recipient; its prefix is the chain's, and the sender's address is shown with it */
   readonly to: string;
   readonly amount: bigint;
-  /** default 500n */
+  /** default: the chain's minimum fee (status `params.minFee`) */
   readonly fee?: bigint;
   readonly memo?: string;
   /** default: the sender account's nonce at the last committed height */
@@ -57,7 +54,7 @@ export async function sendTransfer(client: BabyClient, options: TransferOptions)
     client.status(),
     options.nonce ?? client.account(encodeAddress(addressFromPublicKey(publicKey), prefix)).then((a) => a.nonce),
   ]);
-  const fee = options.fee ?? DEFAULT_FEE;
+  const fee = options.fee ?? status.params.minFee;
   const tx = signedTransfer({
     chainId: status.chainId,
     seed: options.seed,

@@ -154,6 +154,11 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
         finalityMs: d.finalityMs,
         evidence: d.evidence,
         mempool: { txs: mempool.size, bytes: mempool.bytes },
+        params: {
+          minFee: String(app.params.minFee),
+          maxBlockBytes: String(app.params.maxBlockBytes),
+          maxBlockTxs: app.params.maxBlockTxs,
+        },
       };
     },
     blocks: async (from, to) => {

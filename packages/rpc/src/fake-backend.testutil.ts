@@ -116,6 +116,7 @@ export class FakeBackend implements RpcBackend {
       finalityMs: { p50: null, p99: null, samples: 0 },
       evidence: 0,
       mempool: { txs: this.pool.size, bytes: 0 },
+      params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
     };
   }
 

@@ -129,6 +129,14 @@ export const StatusResult = Type.Object(
     finalityMs: Percentiles,
     evidence: Integer,
     mempool: Type.Object({ txs: Integer, bytes: Integer }, closed),
+    params: Type.Object(
+      {
+        minFee: Type.String({ pattern: U64_PATTERN, description: 'STATE-4: the lowest fee a transaction may pay' }),
+        maxBlockBytes: Type.String({ pattern: U64_PATTERN, description: 'BLK-10' }),
+        maxBlockTxs: Integer,
+      },
+      closed,
+    ),
   },
   closed,
 );

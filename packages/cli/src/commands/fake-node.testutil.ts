@@ -98,6 +98,7 @@ export class FakeNode {
       finalityMs: { p50: 1000, p99: 1100, samples: 10 },
       evidence: 0,
       mempool: { txs: 0, bytes: 0 },
+      params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
     };
   }
 

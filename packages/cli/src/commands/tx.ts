@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { assembleTx, bodyFromJson, bodyToJson, DEFAULT_FEE, signBody, transferBody } from '@babychain/client';
+import { assembleTx, bodyFromJson, bodyToJson, signBody, transferBody } from '@babychain/client';
 import type { MultisigKey, Signature, TxBody } from '@babychain/codec';
 import { BabyError, bytesEqual, decodeTx, fromHex, isBabyError, toHex, txId, txSignBytes } from '@babychain/codec';
 import { type KeyInfo, verify } from '@babychain/crypto';
@@ -24,7 +24,7 @@ export const DEFAULT_WAIT_SECONDS = 60;
 type Mode = 'async' | 'sync' | 'commit';
 
 interface SendOptions {
-  fee: string;
+  fee?: string;
   memo: string;
   nonce?: string;
   chainId?: string;
@@ -44,7 +44,10 @@ export function txCommand(io: CliIo): Command {
       .argument('<from>', 'name of the sending key (a multisig key needs --generate-only)')
       .argument('<to>', 'recipient address, or the name of a key in the keyring')
       .argument('<amount>', 'base units (1500000 or 1500000ubaby) or BABY with up to 6 decimals (1.5BABY)')
-      .option('--fee <amount>', 'fee paid to the block proposer, same forms as the amount', `${DEFAULT_FEE}`)
+      .option(
+        '--fee <amount>',
+        "fee paid to the block proposer, same forms as the amount (default: the chain's minimum fee)",
+      )
       .option('--memo <text>', 'free text, at most 256 bytes', '')
       .option('--nonce <n>', "the account's nonce (default: read from the node)")
       .option('--chain-id <id>', 'chain id (default: read from the node)')
@@ -62,9 +65,13 @@ export function txCommand(io: CliIo): Command {
     }
     const to = resolveAddress(toText, ctx);
     const amount = parseAmount(amountText);
-    const fee = parseAmount(opts.fee, 'fee', true);
     const nonce = opts.nonce === undefined ? undefined : parseWhole(opts.nonce, 'nonce');
-    const chainId = opts.chainId ?? (await ctx.client().status()).chainId;
+    const status = opts.chainId === undefined || opts.fee === undefined ? await ctx.client().status() : undefined;
+    const chainId = opts.chainId ?? (status as NonNullable<typeof status>).chainId;
+    const fee =
+      opts.fee === undefined
+        ? (status as NonNullable<typeof status>).params.minFee
+        : parseAmount(opts.fee, 'fee', true);
     const body = transferBody({
       chainId,
       signer: signerOf(from),
