@@ -1,0 +1,315 @@
+/**
+ * `pnpm bench`: finalized throughput and latency of Babychain against the signature-verification limit, on this
+ * machine, in one process tree. Prints one JSON document on stdout (progress on stderr). Not a test.
+ *
+ *   1. the limit: native ed25519 verifies/s on one core (node:crypto, one fixed signature, ~2 s);
+ *   2. a 1-validator and a 4-validator devnet (temp dirs, killed and deleted at the end) under the open-loop load of
+ *      load.ts at increasing rates, stopping after the first saturated rate (finalized below 80 % of the offer, or
+ *      p50 latency over 5 s);
+ *   3. the ratio of the best finalized tx/s to the limit.
+ *
+ * Environment: BENCH_RATES (comma list, default 250,500,1000,2000,3000,4000), BENCH_DURATION_S (default 12),
+ * BENCH_COMMIT_WAIT_MS (default 300), BENCH_ACCOUNTS (per rate, default 1000), BENCH_VALIDATORS (default 1,4).
+ */
+import { generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BabyClient } from '@babychain/client';
+import { generateKeyPair, sign, verify } from '@babychain/crypto';
+import { DEFAULT_PARAMS } from '@babychain/state';
+import { Devnet } from './devnet.ts';
+import { type LoadAccount, type LoadResult, loadAccounts, type PreparedTx, prepareTransfers, runLoad } from './load.ts';
+import { sleep } from './wait.ts';
+
+const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
+const RATES = env('BENCH_RATES', '250,500,1000,2000,3000,4000').split(',').map(Number);
+const DURATION_S = Number(env('BENCH_DURATION_S', '12'));
+const COMMIT_WAIT_MS = Number(env('BENCH_COMMIT_WAIT_MS', '300'));
+const ACCOUNTS_PER_RATE = Number(env('BENCH_ACCOUNTS', '1000'));
+const VALIDATORS = env('BENCH_VALIDATORS', '1,4').split(',').map(Number);
+/** the RPC rate limit written into every node's config.json (the default 600 per 10 s would refuse the load) */
+const RATE_LIMIT = { max: 1_000_000, windowMs: 1000 };
+const SATURATED = 0.8;
+const SATURATED_P50_MS = 5000;
+const CLK_TCK = 100;
+
+const progress = (what: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${what}\n`);
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// The limit
+// ---------------------------------------------------------------------------------------------------------------
+
+function perSecond(seconds: number, f: () => boolean): number {
+  for (let k = 0; k < 200; k++) f();
+  let n = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  while (performance.now() < end) {
+    for (let k = 0; k < 100; k++) if (!f()) throw new Error('a valid signature failed to verify');
+    n += 100;
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+function verifyLimit(): { nativeVerifiesPerS: number; packageVerifiesPerS: number } {
+  // a message the size of a transfer's sign bytes
+  const message = new Uint8Array(140).fill(7);
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const signature = nodeSign(null, message, privateKey);
+  const nativeVerifiesPerS = perSecond(2, () => nodeVerify(null, message, publicKey, signature));
+  const pair = generateKeyPair();
+  const sig = sign(pair.seed, message);
+  const packageVerifiesPerS = perSecond(1, () => verify(pair.publicKey, message, sig));
+  return { nativeVerifiesPerS: Math.round(nativeVerifiesPerS), packageVerifiesPerS: Math.round(packageVerifiesPerS) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Per process figures
+// ---------------------------------------------------------------------------------------------------------------
+
+/** utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15) */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** peak resident set (VmHWM) in MiB */
+function peakRssMiB(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m === null ? Number.NaN : Math.round(Number(m[1]) / 1024);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** the node's cumulative `babychain_app_*_seconds` gauges */
+async function appSeconds(rpcUrl: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  try {
+    const text = await (await fetch(`${rpcUrl}/metrics`, { signal: AbortSignal.timeout(3000) })).text();
+    for (const line of text.split('\n')) {
+      const m = /^babychain_app_(\w+)_seconds(?:\{[^}]*\})?\s+([0-9.eE+-]+)$/.exec(line);
+      if (m !== null) out[m[1] as string] = Number(m[2]);
+    }
+  } catch {
+    // no metrics: the figures stay empty
+  }
+  return out;
+}
+
+const round = (x: number, digits = 0): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// One devnet under increasing load
+// ---------------------------------------------------------------------------------------------------------------
+
+interface RateReport {
+  readonly offeredTps: number;
+  readonly accounts: number;
+  readonly saturated: boolean;
+  readonly submitted: number;
+  readonly accepted: number;
+  readonly rejected: Readonly<Record<string, number>>;
+  readonly skipped: number;
+  readonly late: number;
+  readonly finalized: number;
+  readonly finalizedTps: number;
+  readonly finalizedInWindowTps: number;
+  readonly p50LatencyMs: number;
+  readonly p99LatencyMs: number;
+  readonly submitRttP50Ms: number;
+  readonly submitRttP99Ms: number;
+  readonly meanBlockTimeMs: number;
+  readonly maxBlockTxs: number;
+  readonly generatorCpuS: number;
+  readonly nodes: readonly {
+    readonly cpuS: number;
+    readonly cpuPct: number;
+    readonly peakRssMiB: number;
+    readonly appSeconds: Record<string, number>;
+  }[];
+}
+
+const signedCache = new Map<number, PreparedTx[]>();
+
+/** accounts used at a rate: at least BENCH_ACCOUNTS and rate / 2, so a sender holds few pending transactions */
+const accountsFor = (rate: number): number => Math.max(ACCOUNTS_PER_RATE, Math.ceil(rate / 2));
+/** where the (fresh) accounts of step i start */
+const accountOffset = (step: number): number => RATES.slice(0, step).reduce((a, r) => a + accountsFor(r), 0);
+
+function txsFor(step: number, rate: number, chainId: string, accounts: readonly LoadAccount[]): PreparedTx[] {
+  let txs = signedCache.get(step);
+  if (txs === undefined) {
+    const t = performance.now();
+    const slice = accounts.slice(accountOffset(step), accountOffset(step) + accountsFor(rate));
+    txs = prepareTransfers({
+      chainId,
+      accounts: slice,
+      ratePerS: rate,
+      durationS: DURATION_S,
+      fee: DEFAULT_PARAMS.minFee,
+    });
+    progress(`signed ${txs.length} transfers in ${Math.round(performance.now() - t)} ms`);
+    signedCache.set(step, txs);
+  }
+  return txs;
+}
+
+async function benchDevnet(validators: number, accounts: readonly LoadAccount[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'babychain-bench-'));
+  const devnet = await Devnet.create({
+    dir,
+    validators,
+    commitWaitMs: COMMIT_WAIT_MS,
+    accounts: accounts.map((a) => ({ address: a.address, balance: 1_000_000_000_000n })),
+  });
+  cleanup.add(devnet);
+  try {
+    for (const node of devnet.nodes) {
+      const path = join(node.home, 'config.json');
+      const config = JSON.parse(readFileSync(path, 'utf8')) as { rpc: { rateLimit: unknown } };
+      config.rpc.rateLimit = RATE_LIMIT;
+      writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
+    }
+    devnet.startAll();
+    await devnet.waitForHeight(2, { nodes: devnet.nodes.map((_, i) => i), timeoutMs: 60_000 });
+    progress(`${validators}-validator devnet up in ${dir}`);
+    const clients = devnet.nodes.map((n) => new BabyClient({ url: n.rpcUrl, timeoutMs: 10_000 }));
+    const watch = clients[0] as BabyClient;
+    const pids = devnet.nodes.map((n) => n.pid as number);
+    const rates: RateReport[] = [];
+    for (const [step, rate] of RATES.entries()) {
+      const txs = txsFor(step, rate, devnet.state.chainId, accounts);
+      await sleep(500);
+      const cpu0 = pids.map(cpuSeconds);
+      const app0 = await Promise.all(devnet.nodes.map((n) => appSeconds(n.rpcUrl)));
+      const gen0 = process.cpuUsage();
+      const t0 = performance.now();
+      progress(`${validators} validators: ${rate} tx/s for ${DURATION_S} s`);
+      const r: LoadResult = await runLoad({ txs, clients, watch, drainMs: 8000 });
+      const wall = (performance.now() - t0) / 1000;
+      const gen = process.cpuUsage(gen0);
+      const cpu1 = pids.map(cpuSeconds);
+      const app1 = await Promise.all(devnet.nodes.map((n) => appSeconds(n.rpcUrl)));
+      const report: RateReport = {
+        offeredTps: round(r.offeredTps),
+        accounts: accountsFor(rate),
+        saturated:
+          r.finalizedTps < SATURATED * r.offeredTps ||
+          r.finalized < SATURATED * txs.length ||
+          r.latency.p50Ms > SATURATED_P50_MS,
+        submitted: r.submitted,
+        accepted: r.accepted,
+        rejected: r.rejected,
+        skipped: r.skipped,
+        late: r.late,
+        finalized: r.finalized,
+        finalizedTps: round(r.finalizedTps),
+        finalizedInWindowTps: round(r.finalizedInWindowTps),
+        p50LatencyMs: round(r.latency.p50Ms),
+        p99LatencyMs: round(r.latency.p99Ms),
+        submitRttP50Ms: round(r.submitRtt.p50Ms, 1),
+        submitRttP99Ms: round(r.submitRtt.p99Ms, 1),
+        meanBlockTimeMs: round(r.meanBlockTimeMs),
+        maxBlockTxs: r.maxBlockTxs,
+        generatorCpuS: round((gen.user + gen.system) / 1e6, 2),
+        nodes: pids.map((_, k) => {
+          const cpuS = (cpu1[k] as number) - (cpu0[k] as number);
+          const before = app0[k] as Record<string, number>;
+          const after = app1[k] as Record<string, number>;
+          return {
+            cpuS: round(cpuS, 2),
+            cpuPct: round((100 * cpuS) / wall),
+            peakRssMiB: peakRssMiB(pids[k] as number),
+            appSeconds: Object.fromEntries(
+              Object.keys(after).map((name) => [name, round((after[name] as number) - (before[name] ?? 0), 2)]),
+            ),
+          };
+        }),
+      };
+      rates.push(report);
+      progress(
+        `  finalized ${report.finalizedTps} tx/s, p50 ${report.p50LatencyMs} ms, p99 ${report.p99LatencyMs} ms, ` +
+          `blocks ${report.meanBlockTimeMs} ms, rejected ${JSON.stringify(r.rejected)}`,
+      );
+      if (report.saturated) break;
+    }
+    const best = rates.reduce((a, b) => (b.finalizedTps > a.finalizedTps ? b : a), rates[0] as RateReport);
+    return { validators, commitWaitMs: COMMIT_WAIT_MS, bestFinalizedTps: best.finalizedTps, rates };
+  } finally {
+    await devnet.killAll();
+    cleanup.delete(devnet);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------------------------
+
+const cleanup = new Set<Devnet>();
+const killEverything = (): void => {
+  for (const devnet of cleanup) {
+    for (const node of devnet.nodes) {
+      if (node.pid === null) continue;
+      try {
+        process.kill(node.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(devnet.dir, { recursive: true, force: true });
+  }
+};
+process.once('exit', killEverything);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killEverything();
+    process.exit(130);
+  });
+}
+
+const started = performance.now();
+progress('measuring the ed25519 verify limit');
+const limit = verifyLimit();
+progress(`native verify ${limit.nativeVerifiesPerS}/s on one core`);
+const accounts = loadAccounts(accountOffset(RATES.length));
+const devnets = [];
+for (const v of VALIDATORS) devnets.push(await benchDevnet(v, accounts));
+const best = Math.max(0, ...devnets.map((d) => d.bestFinalizedTps));
+const result = {
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', node: process.versions.node },
+  settings: {
+    rates: RATES,
+    durationS: DURATION_S,
+    commitWaitMs: COMMIT_WAIT_MS,
+    accountsPerRate: ACCOUNTS_PER_RATE,
+    rpcRateLimit: RATE_LIMIT,
+    submitMode: 'sync',
+    stopWhenFinalizedBelow: SATURATED,
+    stopWhenP50AboveMs: SATURATED_P50_MS,
+  },
+  limit,
+  devnets,
+  ratio: {
+    bestFinalizedTps: best,
+    toNativeVerifyLimit: round(best / limit.nativeVerifiesPerS, 3),
+    ...Object.fromEntries(
+      devnets.map((d) => [`validators${d.validators}ToLimit`, round(d.bestFinalizedTps / limit.nativeVerifiesPerS, 3)]),
+    ),
+  },
+  wallS: round((performance.now() - started) / 1000),
+};
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,0 +1,303 @@
+/**
+ * An open-loop load generator of signed transfers: many pre-funded accounts (deterministic seeds, funded in the devnet
+ * genesis through `Devnet.create({ accounts })`), transactions signed before the run, sent on a fixed schedule through
+ * the client SDK (`BabyClient.submit`, sync mode) whatever the nodes answer, with a bound on the requests in flight.
+ * Finality is observed by reading every committed block (`GET /blocks/{h}`, its tx ids) from one node.
+ *
+ * Used by `pnpm bench` (bench.ts) and meant for the sustained-load scenario (DESIGN.md §6 item 9).
+ */
+import { createHash } from 'node:crypto';
+import type { BabyClient } from '@babychain/client';
+import { signedTransfer, txIdHex } from '@babychain/client';
+import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
+import { sleep } from './wait.ts';
+
+export interface LoadAccount {
+  readonly seed: Uint8Array;
+  readonly publicKey: Uint8Array;
+  readonly addressBytes: Uint8Array;
+  readonly address: string;
+}
+
+/** Account i of the load accounts: seed = sha256("babychain-load/" + i). The same on every run. */
+export function loadAccount(i: number, prefix = 'baby'): LoadAccount {
+  const seed = new Uint8Array(createHash('sha256').update(`babychain-load/${i}`).digest());
+  const publicKey = publicKeyFromSeed(seed);
+  const addressBytes = addressFromPublicKey(publicKey);
+  return { seed, publicKey, addressBytes, address: encodeAddress(addressBytes, prefix) };
+}
+
+/** Load accounts `offset` to `offset + count - 1`. */
+export function loadAccounts(count: number, offset = 0, prefix = 'baby'): LoadAccount[] {
+  return Array.from({ length: count }, (_, k) => loadAccount(offset + k, prefix));
+}
+
+/** The send times (ms after the start) of an open-loop run: `floor(rate × duration)` sends, evenly spaced. */
+export function schedule(ratePerS: number, durationS: number): number[] {
+  if (!(ratePerS > 0) || !(durationS > 0)) return [];
+  const n = Math.floor(ratePerS * durationS);
+  return Array.from({ length: n }, (_, i) => (i * 1000) / ratePerS);
+}
+
+/** Nearest-rank percentile (p in 0..100) of ascending `sorted`; NaN when empty. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
+}
+
+export interface LatencySummary {
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly meanMs: number;
+  readonly maxMs: number;
+}
+
+export function summarizeLatencies(values: readonly number[]): LatencySummary {
+  const sorted = [...values].sort((a, b) => a - b);
+  const sum = sorted.reduce((a, b) => a + b, 0);
+  return {
+    count: sorted.length,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    meanMs: sorted.length === 0 ? Number.NaN : sum / sorted.length,
+    maxMs: sorted.length === 0 ? Number.NaN : (sorted.at(-1) as number),
+  };
+}
+
+/**
+ * Steady commit rate from committed blocks: the transactions of the blocks after the first one holding load, up to
+ * the last one holding load, over the time between the two (header times). 0 with fewer than two such blocks.
+ */
+export function commitRate(blocks: readonly { readonly timeMs: number; readonly loadTxs: number }[]): number {
+  const loaded = blocks.filter((b) => b.loadTxs > 0);
+  if (loaded.length < 2) return 0;
+  const first = loaded[0] as (typeof loaded)[number];
+  const last = loaded.at(-1) as (typeof loaded)[number];
+  const span = (last.timeMs - first.timeMs) / 1000;
+  if (span <= 0) return 0;
+  return loaded.slice(1).reduce((a, b) => a + b.loadTxs, 0) / span;
+}
+
+export interface PreparedTx {
+  readonly bytes: Uint8Array;
+  readonly id: string;
+  /** index of the sender in the accounts */
+  readonly sender: number;
+  readonly nonce: bigint;
+  /** ms after the start */
+  readonly atMs: number;
+}
+
+export interface PrepareOptions {
+  readonly chainId: string;
+  readonly accounts: readonly LoadAccount[];
+  readonly ratePerS: number;
+  readonly durationS: number;
+  /** each sender's next nonce (its committed nonce); default 0 */
+  readonly startNonces?: readonly bigint[];
+  readonly amount?: bigint;
+  readonly fee?: bigint;
+}
+
+/**
+ * Signs the whole run in advance: send i is from sender i mod accounts (round robin, so each sender's nonces go out in
+ * order and evenly spaced) to the next account.
+ */
+export function prepareTransfers(options: PrepareOptions): PreparedTx[] {
+  const { accounts } = options;
+  const n = accounts.length;
+  if (n < 2) throw new Error('the load needs at least 2 accounts');
+  const nonces = accounts.map((_, k) => options.startNonces?.[k] ?? 0n);
+  return schedule(options.ratePerS, options.durationS).map((atMs, i) => {
+    const sender = i % n;
+    const from = accounts[sender] as LoadAccount;
+    const nonce = nonces[sender] as bigint;
+    nonces[sender] = nonce + 1n;
+    const bytes = signedTransfer({
+      chainId: options.chainId,
+      seed: from.seed,
+      publicKey: from.publicKey,
+      to: (accounts[(sender + 1) % n] as LoadAccount).addressBytes,
+      amount: options.amount ?? 1n,
+      fee: options.fee ?? 500n,
+      nonce,
+    });
+    return { bytes, id: txIdHex(bytes), sender, nonce, atMs };
+  });
+}
+
+export interface RunOptions {
+  readonly txs: readonly PreparedTx[];
+  /** one client per node: sender k always submits to `clients[k mod clients.length]` (its nonces arrive in order) */
+  readonly clients: readonly BabyClient[];
+  /** the node whose committed blocks are read */
+  readonly watch: BabyClient;
+  /** requests in flight at most; a due send waits for a free slot (counted as late). Default 512. */
+  readonly maxInFlight?: number;
+  /** after the last send, how long to wait for the accepted transactions to be finalized. Default 10 000. */
+  readonly drainMs?: number;
+  /** a send is late when it leaves more than this after its scheduled time. Default 50. */
+  readonly lateMs?: number;
+}
+
+export interface LoadResult {
+  readonly offeredTps: number;
+  readonly durationS: number;
+  readonly submitted: number;
+  readonly accepted: number;
+  readonly rejected: Readonly<Record<string, number>>;
+  /** sends not made because an earlier transaction of the same sender was refused (its nonce chain is broken) */
+  readonly skipped: number;
+  /** sends that left more than `lateMs` after their scheduled time (the generator or the node fell behind) */
+  readonly late: number;
+  readonly maxLagMs: number;
+  readonly finalized: number;
+  /** the steady commit rate of the load (see `commitRate`) */
+  readonly finalizedTps: number;
+  /** transactions finalized before the end of the schedule, over the schedule's duration */
+  readonly finalizedInWindowTps: number;
+  /** submit (request start) to the first observation of the block holding it */
+  readonly latency: LatencySummary;
+  /** submit request round trip */
+  readonly submitRtt: LatencySummary;
+  readonly blocks: number;
+  readonly meanBlockTimeMs: number;
+  readonly maxBlockTxs: number;
+  /** wall time from the first send to the end of the drain */
+  readonly wallS: number;
+}
+
+/** Runs prepared transactions open-loop and watches them reach finality. */
+export async function runLoad(options: RunOptions): Promise<LoadResult> {
+  const { txs, clients } = options;
+  const maxInFlight = options.maxInFlight ?? 512;
+  const drainMs = options.drainMs ?? 10_000;
+  const lateMs = options.lateMs ?? 50;
+  const durationS = txs.length === 0 ? 0 : ((txs.at(-1) as PreparedTx).atMs + 1) / 1000;
+  const offeredTps = txs.length === 0 ? 0 : txs.length / Math.max(durationS, 1e-3);
+
+  const submittedAt = new Map<string, number>();
+  const pending = new Set<string>();
+  const finalizedAt = new Map<string, number>();
+  const rejected: Record<string, number> = {};
+  const broken = new Set<number>();
+  const rtts: number[] = [];
+  let submitted = 0;
+  let accepted = 0;
+  let skipped = 0;
+  let late = 0;
+  let maxLag = 0;
+  let inFlight = 0;
+
+  // --- the finality watcher ------------------------------------------------------------------------------------
+  let watching = true;
+  const blockLog: { height: number; timeMs: number; txs: number; loadTxs: number }[] = [];
+  let next = Number((await options.watch.status()).height) + 1;
+  const watcher = (async () => {
+    while (watching) {
+      let block: Awaited<ReturnType<BabyClient['block']>>;
+      try {
+        block = await options.watch.block(BigInt(next));
+      } catch (err) {
+        await sleep((err as { code?: string }).code === 'RPC_NOT_FOUND' ? 20 : 100);
+        continue;
+      }
+      const now = performance.now();
+      let loadTxs = 0;
+      for (const id of block.txIds) {
+        if (submittedAt.has(id) && !finalizedAt.has(id)) {
+          finalizedAt.set(id, now);
+          pending.delete(id);
+          loadTxs++;
+        }
+      }
+      blockLog.push({ height: next, timeMs: Number(block.header.timeMs), txs: block.txIds.length, loadTxs });
+      next++;
+    }
+  })();
+
+  // --- the open-loop sender --------------------------------------------------------------------------------------
+  const send = async (tx: PreparedTx): Promise<void> => {
+    const client = clients[tx.sender % clients.length] as BabyClient;
+    const t = performance.now();
+    submittedAt.set(tx.id, t);
+    pending.add(tx.id);
+    submitted++;
+    try {
+      await client.submit(tx.bytes, 'sync');
+      accepted++;
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'ERROR';
+      rejected[code] = (rejected[code] ?? 0) + 1;
+      broken.add(tx.sender);
+      if (!finalizedAt.has(tx.id)) {
+        pending.delete(tx.id);
+        submittedAt.delete(tx.id);
+      }
+    } finally {
+      rtts.push(performance.now() - t);
+      inFlight--;
+    }
+  };
+
+  const start = performance.now();
+  const sends: Promise<void>[] = [];
+  let i = 0;
+  while (i < txs.length) {
+    const now = performance.now() - start;
+    while (i < txs.length && (txs[i] as PreparedTx).atMs <= now && inFlight < maxInFlight) {
+      const tx = txs[i++] as PreparedTx;
+      if (broken.has(tx.sender)) {
+        skipped++;
+        continue;
+      }
+      const lag = now - tx.atMs;
+      if (lag > lateMs) late++;
+      if (lag > maxLag) maxLag = lag;
+      inFlight++;
+      sends.push(send(tx));
+    }
+    const due = i < txs.length ? (txs[i] as PreparedTx).atMs - (performance.now() - start) : 0;
+    // yield to the I/O callbacks; never sleep past the next scheduled send by more than a timer tick
+    await sleep(Math.max(1, Math.min(5, due)));
+  }
+  const windowEnd = start + durationS * 1000;
+  await Promise.all(sends);
+  const drainDeadline = performance.now() + drainMs;
+  while (pending.size > 0 && performance.now() < drainDeadline) await sleep(50);
+  watching = false;
+  await watcher;
+  const end = performance.now();
+
+  const latencies: number[] = [];
+  let inWindow = 0;
+  for (const [id, at] of finalizedAt) {
+    latencies.push(at - (submittedAt.get(id) as number));
+    if (at <= windowEnd) inWindow++;
+  }
+  const heights = blockLog.length;
+  const first = blockLog[0];
+  const last = blockLog.at(-1);
+  return {
+    offeredTps,
+    durationS,
+    submitted,
+    accepted,
+    rejected,
+    skipped,
+    late,
+    maxLagMs: maxLag,
+    finalized: finalizedAt.size,
+    finalizedTps: commitRate(blockLog),
+    finalizedInWindowTps: durationS > 0 ? inWindow / durationS : 0,
+    latency: summarizeLatencies(latencies),
+    submitRtt: summarizeLatencies(rtts),
+    blocks: heights,
+    meanBlockTimeMs:
+      first !== undefined && last !== undefined && heights > 1 ? (last.timeMs - first.timeMs) / (heights - 1) : 0,
+    maxBlockTxs: Math.max(0, ...blockLog.map((b) => b.txs)),
+    wallS: (end - start) / 1000,
+  };
+}
