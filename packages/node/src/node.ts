@@ -9,11 +9,11 @@ import { BabyError, decode, encode, fromHex, isBabyError, sha256, toHex } from '
 import { DoubleSignGuard, ValidatorSet, Wal } from '@babychain/consensus';
 import { addressFromPublicKey, publicKeyFromSeed } from '@babychain/crypto';
 import type { AccountView } from '@babychain/mempool';
-import { GossipBatcher, Mempool } from '@babychain/mempool';
+import { GossipBatcher, MEMPOOL_DEFAULTS, Mempool } from '@babychain/mempool';
 import { P2pHost } from '@babychain/p2p';
 import type { RpcBackend, RpcServer } from '@babychain/rpc';
 import { startRpcServer } from '@babychain/rpc';
-import { App, genesisFromJson } from '@babychain/state';
+import { App, genesisFromJson, genesisParams } from '@babychain/state';
 import { ChainStore } from './chain-store.ts';
 import type { NodeConfig } from './config.ts';
 import { ensureDir, homePaths, readConfig, readSeedFile } from './config.ts';
@@ -110,7 +110,9 @@ export class BabyNode {
     const chainId = this.genesis.chainId;
     ensureDir(paths.state);
     ensureDir(paths.chain);
-    const app = await App.open({ db: paths.state, genesis: this.genesis });
+    // Remember as many checked transactions as the mempool holds plus a full block, so none is verified twice.
+    const checkedCacheSize = MEMPOOL_DEFAULTS.maxTxs + genesisParams(this.genesis).maxBlockTxs;
+    const app = await App.open({ db: paths.state, genesis: this.genesis, checkedCacheSize });
     this.#app = app;
     this.#closers.push(() => app.close());
     const chain = await ChainStore.open(paths.chain);
@@ -155,6 +157,8 @@ export class BabyNode {
     const mempool = new Mempool({
       chainId,
       view: accounts,
+      // Admission verifies each signature once; the app remembers it for the proposal and the block.
+      checkTx: (bytes) => app.checkTxStateless(bytes),
       onAdmitted: (tx) => batcher.add(tx.bytes, tx.origin),
       onInvalidFromPeer: (peer, code) => p2p.penalize(peer, 5, `invalid transaction ${code}`),
     });

@@ -176,6 +176,24 @@ describe('App', () => {
     expect((await rejection(app.checkTx(Uint8Array.of(0xff)))).code).toMatch(/^CODEC_/);
   });
 
+  it('verifies a transaction admitted through checkTxStateless only once, not again in the proposal', async () => {
+    const app = await openApp();
+    const txs = [pay(alice, bob.address, 5n, 0n), pay(bob, carol.address, 5n, 0n)];
+    for (const tx of txs) expect(app.checkTxStateless(tx).id).toEqual(sha256(tx));
+    expect(() => app.checkTxStateless(Uint8Array.of(0xff))).toThrow(
+      expect.objectContaining({ code: 'CODEC_TRUNCATED' }),
+    );
+    const hitsBefore = app.metrics.checkedCacheHits;
+    const prepared = await app.prepareProposal({
+      height: 1n,
+      timeMs: 2_000n,
+      proposerAddress: carol.address,
+      candidates: txs,
+    });
+    expect(prepared.txs).toEqual(txs);
+    expect(app.metrics.checkedCacheHits - hitsBefore).toBe(2);
+  });
+
   it('prepares a proposal within the block limits and processes it', async () => {
     const app = await openApp(memoryDb(), testGenesis([alice, bob, carol], BALANCE, { maxBlockTxs: 2 }));
     const candidates = [

@@ -369,6 +369,17 @@ export class App {
     };
   }
 
+  /**
+   * TX-1..TX-12 alone (throws the first failing rule's BabyError). A transaction that passes is remembered, so a
+   * proposal or block holding it later does not verify its signatures again: a mempool's admission check should
+   * come through here.
+   */
+  checkTxStateless(bytes: Uint8Array): CheckedTx {
+    const checked = this.#precheck(bytes, sha256(bytes));
+    if (!checked.ok) throw checked.error;
+    return checked.tx;
+  }
+
   // ------------------------------------------------------------------------------------------------------------
   // APP-2
   // ------------------------------------------------------------------------------------------------------------
