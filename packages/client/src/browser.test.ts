@@ -11,7 +11,7 @@ import { addressFromPublicKey, deriveAccountKey, encodeAddress, publicKeyFromSee
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { type FakeHandler, rpcError, startFakeNode } from './fakenode.testutil.ts';
+import { type FakeHandler, fakeStatus, rpcError, startFakeNode } from './fakenode.testutil.ts';
 import { signedTransfer } from './transfer.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -86,7 +86,7 @@ export { addressFromPublicKey, deriveAccountKey, encodeAddress, publicKeyFromSee
     const from = encodeAddress(addressFromPublicKey(key.publicKey), 'baby');
     const posted: Uint8Array[] = [];
     const handler: FakeHandler = (r) => {
-      if (r.path === '/status') return { json: status('browser-chain') };
+      if (r.path === '/status') return { json: fakeStatus({ chainId: 'browser-chain' }) };
       if (r.path === `/accounts/${from}`) return { json: { address: from, balance: '5000', nonce: '6', height: '3' } };
       if (r.method === 'POST' && r.path === '/txs') {
         const bytes = fromHex((r.body as { tx: string }).tx);
@@ -140,28 +140,3 @@ export { addressFromPublicKey, deriveAccountKey, encodeAddress, publicKeyFromSee
     }
   });
 });
-
-function status(chainId: string) {
-  return {
-    chainId,
-    moniker: 'fake',
-    version: '0.0.0',
-    nodeId: 'fake',
-    maturity: 'baby',
-    height: '3',
-    lastBlockHash: '',
-    appHash: '',
-    lastBlockTimeMs: '0',
-    round: 0,
-    step: 'propose',
-    syncing: false,
-    peers: 0,
-    peerIds: [],
-    validator: null,
-    blockTimeMs: { p50: null, p99: null, samples: 0 },
-    finalityMs: { p50: null, p99: null, samples: 0 },
-    evidence: 0,
-    mempool: { txs: 0, bytes: 0 },
-    params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
-  };
-}

@@ -2,7 +2,7 @@ import { BabyError, blockHash, create, isBabyError, toHex, toJson, txId } from '
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BabyClient } from './client.ts';
-import { type FakeNode, rpcError, startFakeNode } from './fakenode.testutil.ts';
+import { type FakeNode, fakeStatus, rpcError, startFakeNode } from './fakenode.testutil.ts';
 import { signedTransfer } from './transfer.ts';
 
 const seed = new Uint8Array(32).fill(7);
@@ -12,28 +12,21 @@ const recipient = addressFromPublicKey(publicKeyFromSeed(new Uint8Array(32).fill
 const txBytes = signedTransfer({ chainId: 'c-1', seed, publicKey, to: recipient, amount: 5n, fee: 500n, nonce: 3n });
 const txIdHex = toHex(txId(txBytes));
 
-const statusJson = {
+const statusJson = fakeStatus({
   chainId: 'c-1',
   moniker: 'v0',
   version: '0.1.0',
   nodeId: '12D3KooWabc',
-  maturity: 'baby',
   height: '18446744073709551615',
   lastBlockHash: 'ab'.repeat(32),
   appHash: 'cd'.repeat(32),
   lastBlockTimeMs: '1700000000000',
-  round: 0,
-  step: 'propose',
-  syncing: false,
   peers: 3,
   peerIds: ['p1', 'p2', 'p3'],
   validator: { index: 1, address: sender, power: '10' },
   blockTimeMs: { p50: 1000, p99: 1200, samples: 40 },
-  finalityMs: { p50: null, p99: null, samples: 0 },
-  evidence: 0,
   mempool: { txs: 2, bytes: 400 },
-  params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
-};
+});
 
 const header = create('babychain.v0.Header', {
   version: 1,

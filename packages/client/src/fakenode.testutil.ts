@@ -91,3 +91,30 @@ export async function startFakeNode(handler: FakeHandler, files: StaticFiles = n
 export function rpcError(status: number, code: string, message: string, meta?: Record<string, unknown>): FakeAnswer {
   return { status, json: { error: { code, message, ...(meta === undefined ? {} : { meta }) } } };
 }
+
+/** A `GET /status` answer with every field the SDK parses; `overrides` replace top-level fields. */
+export function fakeStatus(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    chainId: 'fake-1',
+    moniker: 'fake',
+    version: '0.0.0',
+    nodeId: 'fake',
+    maturity: 'baby',
+    height: '3',
+    lastBlockHash: '',
+    appHash: '',
+    lastBlockTimeMs: '0',
+    round: 0,
+    step: 'propose',
+    syncing: false,
+    peers: 0,
+    peerIds: [],
+    validator: null,
+    blockTimeMs: { p50: null, p99: null, samples: 0 },
+    finalityMs: { p50: null, p99: null, samples: 0 },
+    evidence: 0,
+    mempool: { txs: 0, bytes: 0 },
+    params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
+    ...overrides,
+  };
+}

@@ -9,7 +9,7 @@ import {
 } from '@babychain/crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BabyClient } from './client.ts';
-import { type FakeHandler, type FakeNode, rpcError, startFakeNode } from './fakenode.testutil.ts';
+import { type FakeHandler, type FakeNode, fakeStatus, rpcError, startFakeNode } from './fakenode.testutil.ts';
 import { addressPrefix, sendTransfer } from './send.ts';
 import { assembleTx, bodyFromJson, bodyToJson, signBody, signedTransfer, transferBody } from './transfer.ts';
 
@@ -48,28 +48,7 @@ function chain(): { handler: FakeHandler; submitted: Uint8Array[] } {
   return { handler, submitted };
 }
 
-const fullStatus = {
-  chainId: 'c-9',
-  moniker: 'm',
-  version: 'v',
-  nodeId: 'n',
-  maturity: 'baby',
-  height: '20',
-  lastBlockHash: '',
-  appHash: '',
-  lastBlockTimeMs: '0',
-  round: 0,
-  step: 'propose',
-  syncing: false,
-  peers: 0,
-  peerIds: [],
-  validator: null,
-  blockTimeMs: { p50: null, p99: null, samples: 0 },
-  finalityMs: { p50: null, p99: null, samples: 0 },
-  evidence: 0,
-  mempool: { txs: 0, bytes: 0 },
-  params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
-};
+const fullStatus = fakeStatus({ chainId: 'c-9', moniker: 'm', version: 'v', nodeId: 'n', height: '20' });
 
 describe('sendTransfer', () => {
   let node: FakeNode;
