@@ -1,6 +1,6 @@
 import { decode, encode } from './codec.ts';
 import { BabyError, CodecErrorCode, TX_TOO_LARGE } from './errors.ts';
-import type { Header, Tx, TxBody } from './generated/types.ts';
+import type { Commit, Header, Tx, TxBody } from './generated/types.ts';
 import { sha256 } from './hash.ts';
 
 /** TX-2 */
@@ -21,6 +21,11 @@ export function txId(txBytes: Uint8Array): Uint8Array {
 /** ENC-13: sha256 of the canonical Header encoding. */
 export function blockHash(header: Header): Uint8Array {
   return sha256(encode('babychain.v0.Header', header));
+}
+
+/** BLK-8: a header's last_commit_hash, sha256 of the canonical Commit encoding. */
+export function commitHash(commit: Commit): Uint8Array {
+  return sha256(encode('babychain.v0.Commit', commit));
 }
 
 /** TX-2 then TX-1: the size check runs before any parsing, so an oversized input costs nothing to refuse. */

@@ -19,7 +19,7 @@ import type {
   Vote,
   WalRecord,
 } from '@babychain/codec';
-import { BabyError, blockHash, bytesEqual, create, encode, isBabyError, sha256, toHex } from '@babychain/codec';
+import { BabyError, blockHash, bytesEqual, commitHash, create, encode, isBabyError, toHex } from '@babychain/codec';
 import type {
   DoubleSignGuard,
   EngineInput,
@@ -603,7 +603,7 @@ export class ConsensusDriver {
       height,
       timeMs,
       lastBlockHash: this.#lastHash,
-      lastCommitHash: lastCommit === undefined ? new Uint8Array(0) : sha256(encode('babychain.v0.Commit', lastCommit)),
+      lastCommitHash: lastCommit === undefined ? new Uint8Array(0) : commitHash(lastCommit),
       txRoot: prepared.txRoot,
       validatorsHash: this.#o.validators.hash,
       nextValidatorsHash: this.#o.validators.hash,

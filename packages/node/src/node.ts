@@ -3,7 +3,7 @@
  * double-sign guard, mempool, libp2p host, consensus driver, RPC server and metrics. `open` constructs and starts
  * everything; `close` stops it in reverse order.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Account, ConsensusMessage, Genesis } from '@babychain/codec';
 import { BabyError, decode, encode, fromHex, isBabyError, sha256, toHex } from '@babychain/codec';
 import { DoubleSignGuard, ValidatorSet, Wal } from '@babychain/consensus';
@@ -262,14 +262,10 @@ export class BabyNode {
     });
   }
 
+  /** A full node has no validator key file; one that exists but cannot be read refuses to start (NODE_BAD_KEY_FILE). */
   #validatorSeed(): Uint8Array | undefined {
     const path = homePaths(this.#home).validatorKey;
-    try {
-      readFileSync(path);
-    } catch {
-      return undefined;
-    }
-    return readSeedFile(path);
+    return existsSync(path) ? readSeedFile(path) : undefined;
   }
 
   #onCommitted(c: CommittedBlock): void {

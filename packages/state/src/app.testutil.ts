@@ -1,6 +1,6 @@
 // Helpers for the state package's tests, the crash child and the benchmark: keys, signed transfers, blocks.
 import type { Block, Commit, Genesis, Header } from '@babychain/codec';
-import { encode, sha256, txSignBytes } from '@babychain/codec';
+import { commitHash, encode, sha256, txSignBytes } from '@babychain/codec';
 import { addressFromPublicKey, publicKeyFromSeed, sign } from '@babychain/crypto';
 import { MemoryLevel } from 'memory-level';
 import type { App } from './app.ts';
@@ -118,7 +118,7 @@ export function assembleBlock(app: App, spec: BlockSpec, txRoot: Uint8Array, app
     height,
     timeMs: spec.timeMs ?? 1_000n + height * 1_000n,
     lastBlockHash: height === 1n ? new Uint8Array(0) : info.lastBlockHash,
-    lastCommitHash: lastCommit === undefined ? new Uint8Array(0) : sha256(encode('babychain.v0.Commit', lastCommit)),
+    lastCommitHash: lastCommit === undefined ? new Uint8Array(0) : commitHash(lastCommit),
     txRoot,
     validatorsHash: new Uint8Array(0),
     nextValidatorsHash: new Uint8Array(0),

@@ -8,9 +8,9 @@ import {
   BabyError,
   blockHash,
   bytesEqual,
+  commitHash,
   create,
   decodeTx,
-  encode,
   fromHex,
   merkleRoot,
   sha256,
@@ -587,7 +587,7 @@ export class App {
       throw bad(`last_block_hash is not the hash of block ${this.#height}`);
     }
     if (block.lastCommit === undefined) throw bad('the block has no last_commit');
-    if (!bytesEqual(header.lastCommitHash, sha256(encode('babychain.v0.Commit', block.lastCommit)))) {
+    if (!bytesEqual(header.lastCommitHash, commitHash(block.lastCommit))) {
       throw bad('last_commit_hash is not the hash of last_commit');
     }
   }
