@@ -190,8 +190,7 @@ export class ConsensusDriver {
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const t of this.#timers) this.#clock.clearTimeout(t);
-    this.#timers.clear();
+    this.#clearTimers();
     this.#clock.clearTimeout(this.#announceTimer);
     await this.#queue;
   }
@@ -494,8 +493,7 @@ export class ConsensusDriver {
   }
 
   #stopHeight(): void {
-    for (const t of this.#timers) this.#clock.clearTimeout(t);
-    this.#timers.clear();
+    this.#clearTimers();
     this.#engine = undefined;
   }
 
@@ -652,7 +650,7 @@ export class ConsensusDriver {
 
   async #decide(block: Block, commit: Commit): Promise<void> {
     const height = commit.height;
-    this.#stopTimersOnly();
+    this.#clearTimers();
     await this.#o.chain.saveDecided({ block, commit });
     await this.#apply({ block, commit }, 'consensus');
     const handle = this.#clock.setTimeout(() => {
@@ -662,7 +660,7 @@ export class ConsensusDriver {
     this.#timers.add(handle);
   }
 
-  #stopTimersOnly(): void {
+  #clearTimers(): void {
     for (const t of this.#timers) this.#clock.clearTimeout(t);
     this.#timers.clear();
   }
