@@ -155,7 +155,7 @@ function tx(spec: TxSpec): { bytes: Uint8Array; model: ModelTx } {
     bytes: assembleTx(body, [signBody(body, from.seed)]),
     model: {
       from: from.address,
-      to: body.action?.value.to as Uint8Array,
+      to: (body.action?.case === 'transfer' ? body.action.value.to : undefined) as Uint8Array,
       amount: spec.amount ?? 1_000n,
       fee: spec.fee ?? MIN_FEE,
     },

@@ -39,12 +39,17 @@ export function compareRated(a: Rated, b: Rated): number {
   return compareFeeRate(a.fee, a.sizeBig, b.fee, b.sizeBig);
 }
 
-/** What the transaction takes from the sender's balance if it executes (STATE-5). */
+/**
+ * What the transaction takes from the sender's balance if it executes (STATE-5): the fee plus a transfer's amount
+ * or a proposal's deposit (GOV-4); other governance actions spend the fee alone.
+ */
 export function txCost(body: TxBody): bigint {
   const action = body.action;
   switch (action?.case) {
     case 'transfer':
       return action.value.amount + body.fee;
+    case 'submitProposal':
+      return action.value.deposit + body.fee;
     default:
       return body.fee;
   }

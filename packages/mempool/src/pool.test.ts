@@ -29,6 +29,26 @@ function rejection(fn: () => unknown): BabyError {
 const ids = (txs: readonly Uint8Array[]) => txs.map(idOf);
 
 describe('Mempool', () => {
+  describe('snapshot', () => {
+    it('lists every held transaction, pending and queued, so a restarted pool admits them all again', () => {
+      const { pool, view } = setup();
+      const held = [makeTx(alice, { nonce: 1n }), makeTx(alice), makeTx(bob), makeTx(carol, { nonce: 3n })];
+      for (const tx of held) pool.add(tx);
+      const snapshot = pool.snapshot();
+      expect(new Set(ids(snapshot))).toEqual(new Set(ids(held)));
+      const aliceTxs = ids(snapshot).filter(
+        (id) => id === idOf(held[0] as Uint8Array) || id === idOf(held[1] as Uint8Array),
+      );
+      expect(aliceTxs).toEqual([idOf(held[1] as Uint8Array), idOf(held[0] as Uint8Array)]);
+      const restarted = new Mempool({ chainId: CHAIN, view });
+      for (const tx of snapshot) restarted.add(tx);
+      expect(restarted.size).toBe(held.length);
+      const counts = (p: Mempool) => ({ pending: p.stats().pendingTxs, queued: p.stats().queuedTxs });
+      expect(counts(restarted)).toEqual({ pending: 3, queued: 1 });
+      expect(counts(restarted)).toEqual(counts(pool));
+    });
+  });
+
   describe('admission', () => {
     it('admits a valid transfer as pending and returns its id', () => {
       const { pool } = setup();

@@ -298,6 +298,16 @@ export class Mempool {
   }
 
   /**
+   * Every held transaction, pending and queued, each sender's in nonce order: what a node keeps across a restart
+   * (an upgrade halt included) so that an admitted transaction is not lost with the process.
+   */
+  snapshot(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (const sq of this.#senders.values()) for (const tx of sq.txs) out.push(tx.bytes);
+    return out;
+  }
+
+  /**
    * After each committed block: removes its transactions, rechecks the rest against the new committed state
    * (nonce passed, balance short, fee under a new minimum), promotes queued transactions whose gap closed, and
    * expires those queued for `queuedTtlBlocks` blocks. With `touched` (the addresses whose account the block

@@ -113,7 +113,7 @@ export function assembleBlock(app: App, spec: BlockSpec, txRoot: Uint8Array, app
   const lastCommit =
     'lastCommit' in spec ? spec.lastCommit : height === 1n ? undefined : fakeCommit(info.height, info.lastBlockHash);
   const header: Header = {
-    version: 0,
+    version: app.headerVersion(height),
     chainId: app.chainId,
     height,
     timeMs: spec.timeMs ?? 1_000n + height * 1_000n,

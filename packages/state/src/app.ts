@@ -1,7 +1,8 @@
 /**
  * The application consensus drives (specs/state.md APP-1..APP-5): check tx, prepare/process proposal, finalize
  * block, commit, info; plus the queries RPC needs. Execution is the pure core of execute.ts over accounts
- * prefetched with one `getMany`; storage is store.ts (one batch per block); the state root is tree/.
+ * prefetched with one `getMany`; storage is store.ts (one batch per block); the state root is tree/. Governance is
+ * an optional `Governance` (governance.ts) whose one record the App stores, commits and hands back each block.
  */
 import type { Account, Block, Genesis, Header, Params, StateProof, Tx } from '@babychain/codec';
 import {
@@ -17,8 +18,9 @@ import {
   toHex,
 } from '@babychain/codec';
 import { BlockErrorCode, StateErrorCode } from './errors.ts';
-import type { Execution, PrecheckedTx, TxResult } from './execute.ts';
+import type { ExecContext, Execution, PrecheckedTx, TxResult } from './execute.ts';
 import {
+  actionSpend,
   checkBlockLimits,
   checkDuplicateTxs,
   checkTxAgainst,
@@ -27,8 +29,9 @@ import {
   touchedAddresses,
 } from './execute.ts';
 import { genesisHash, genesisParams, validateGenesis } from './genesis.ts';
+import type { Governance } from './governance.ts';
 import type { CheckedTx } from './stateless.ts';
-import { checkTxBytes } from './stateless.ts';
+import { checkAction, checkTxBytes } from './stateless.ts';
 import type { HistoryEntry, HistoryQuery, KvDb } from './store.ts';
 import { StateStore } from './store.ts';
 import type { StateTreeStats, TreeUpdate } from './tree/index.ts';
@@ -51,6 +54,11 @@ export interface AppOptions {
    * already checked (checkTx, a proposal) does not verify their signatures again. Default 20 000.
    */
   readonly checkedCacheSize?: number;
+  /**
+   * Executes governance actions and upgrades (specs/governance.md). Without it every action but a transfer is
+   * TX_UNSUPPORTED_ACTION, params are the genesis's and every header version is 0.
+   */
+  readonly governance?: Governance;
 }
 
 export interface AppInfo {
@@ -69,9 +77,11 @@ export interface CheckTxResult {
   /** TX-4 */
   readonly id: Uint8Array;
   readonly sender: Uint8Array;
+  /** a transfer's `to`; the sender itself for a governance action */
   readonly recipient: Uint8Array;
   readonly nonce: bigint;
   readonly fee: bigint;
+  /** what leaves the sender besides the fee: a transfer's amount, a proposal's deposit, else 0 */
   readonly amount: bigint;
   /** the sender's committed nonce: `nonce > accountNonce` is a gap the mempool may hold */
   readonly accountNonce: bigint;
@@ -177,6 +187,8 @@ interface Executed {
   readonly execution: Execution;
   readonly results: readonly TxResult[];
   readonly update: TreeUpdate;
+  /** the governance record after the block, when the block changed it */
+  readonly record: Uint8Array | undefined;
 }
 
 interface Pending {
@@ -194,6 +206,8 @@ export class App {
   #genesis: Genesis | undefined;
   #genesisHash: Uint8Array = NO_BYTES;
   #params: Params | undefined;
+  /** the committed governance record (GOV-3; empty: none) */
+  #record: Uint8Array = NO_BYTES;
   #height = 0n;
   #appHash: Uint8Array = EMPTY_HASH;
   #lastBlockHash: Uint8Array = NO_BYTES;
@@ -261,6 +275,7 @@ export class App {
       await store.writeGenesis(given, accounts, update.writes, update.root);
       tree.commit(update);
       this.#setGenesis(given);
+      this.#setRecord(NO_BYTES);
       this.#tree = tree;
       this.#height = 0n;
       this.#appHash = update.root;
@@ -279,6 +294,9 @@ export class App {
     }
     this.#setGenesis(stored);
     this.#tree = await StateTree.open(store.treeReader, head.appHash, treeOptions);
+    const record = await store.governanceRecord();
+    await this.#checkRecord(this.#tree, record);
+    this.#setRecord(record);
     this.#height = head.height;
     this.#appHash = head.appHash;
     this.#lastBlockHash = head.blockHash;
@@ -296,7 +314,30 @@ export class App {
   #setGenesis(genesis: Genesis): void {
     this.#genesis = genesis;
     this.#genesisHash = genesisHash(genesis);
-    this.#params = genesisParams(genesis);
+  }
+
+  /** Makes `record` the committed record and the params in force its (GOV-3), or the genesis's. */
+  #setRecord(record: Uint8Array): void {
+    const governance = this.#options.governance;
+    this.#params = governance === undefined ? genesisParams(this.genesis) : governance.view(record).params;
+    this.#record = record;
+  }
+
+  /** GOV-3: the stored record is the tree's leaf, or there is neither (APP-5: a store that disagrees is refused). */
+  async #checkRecord(tree: StateTree, record: Uint8Array): Promise<void> {
+    const governance = this.#options.governance;
+    if (governance === undefined) return; // without its key the leaf cannot be looked up; execution refuses instead
+    const inTree = await tree.valueHashAt(governance.recordKey);
+    const expected = record.length === 0 ? undefined : sha256(record);
+    if (inTree === undefined && expected === undefined) return;
+    if (inTree !== undefined && expected !== undefined && bytesEqual(inTree, expected)) return;
+    throw new BabyError(
+      StateErrorCode.CORRUPT,
+      'the stored governance record is not the one the state root commits to',
+      {
+        rule: 'GOV-3',
+      },
+    );
   }
 
   close(): Promise<void> {
@@ -319,8 +360,21 @@ export class App {
     return this.genesis.chainId;
   }
 
+  /** The chain parameters in force for the next block: the governance record's (GOV-3), else the genesis's. */
   get params(): Params {
     return this.#need(this.#params);
+  }
+
+  /** The committed governance record (GOV-3), a copy; empty bytes while governance has never been used. */
+  governanceRecord(): Uint8Array {
+    this.#need(this.#store);
+    return this.#record.slice();
+  }
+
+  /** BLK-3 / UPG-3: the header version of the block at `height` under the committed record (0 without governance). */
+  headerVersion(height: bigint): number {
+    this.#need(this.#store);
+    return this.#options.governance?.versionAt(this.#record, height) ?? 0;
   }
 
   /** Cumulative counters and timings since the app was created (metrics, benchmarks). */
@@ -344,7 +398,7 @@ export class App {
   // ------------------------------------------------------------------------------------------------------------
 
   /**
-   * APP-1: TX-1..TX-12, then STATE-3 (lower nonce: replay; higher: accepted, a gap), STATE-4 and STATE-5 against
+   * APP-1: TX-1..TX-13, then STATE-3 (lower nonce: replay; higher: accepted, a gap), STATE-4 and STATE-5 against
    * the last committed state. Throws the first failing rule's BabyError.
    */
   async checkTx(bytes: Uint8Array): Promise<CheckTxResult> {
@@ -355,22 +409,22 @@ export class App {
     const account = await store.account(tx.sender);
     checkTxAgainst(tx, account, this.params.minFee);
     const body = tx.tx.body as NonNullable<Tx['body']>;
-    const transfer = (body.action as NonNullable<NonNullable<Tx['body']>['action']>).value;
+    const action = body.action;
     return {
       tx: tx.tx,
       id: tx.id,
       sender: tx.sender,
-      recipient: transfer.to,
+      recipient: action?.case === 'transfer' ? action.value.to : tx.sender,
       nonce: body.nonce,
       fee: body.fee,
-      amount: transfer.amount,
+      amount: actionSpend(body),
       accountNonce: account?.nonce ?? 0n,
       size: bytes.length,
     };
   }
 
   /**
-   * TX-1..TX-12 alone (throws the first failing rule's BabyError). A transaction that passes is remembered, so a
+   * TX-1..TX-13 alone (throws the first failing rule's BabyError). A transaction that passes is remembered, so a
    * proposal or block holding it later does not verify its signatures again: a mempool's admission check should
    * come through here.
    */
@@ -387,6 +441,7 @@ export class App {
   /**
    * APP-2: executes the candidates in order on a scratch copy of the committed state, leaves out those that fail,
    * stops at the block limits, and returns the chosen transactions with the tx root and app hash for the header.
+   * The header's version is the caller's to set: `headerVersion(height)`. Governance's `UPG_NEEDED` propagates.
    */
   prepareProposal(req: PrepareProposalRequest): Promise<PrepareProposalResult> {
     return this.#locked(async () => {
@@ -398,19 +453,17 @@ export class App {
       let t = performance.now();
       const prechecked = req.candidates.map((bytes) => this.#precheck(bytes, sha256(bytes)));
       t = lap(m, 'precheckMs', t);
-      const base = await this.#loadAccounts(touchedAddresses(prechecked, req.proposerAddress));
+      const { base, ctx } = await this.#prepareRun(prechecked, req.height, req.timeMs, req.proposerAddress);
       t = lap(m, 'accountsMs', t);
-      const execution = executeCandidates(
-        prechecked,
-        base,
-        { minFee: params.minFee, proposer: req.proposerAddress },
-        { maxTxs: params.maxBlockTxs, maxBytes: Number(params.maxBlockBytes) },
-      );
+      const execution = executeCandidates(prechecked, base, ctx, {
+        maxTxs: params.maxBlockTxs,
+        maxBytes: Number(params.maxBlockBytes),
+      });
       lap(m, 'executeMs', t);
       const chosen = execution.results.map((r) => (prechecked[r.index] as { tx: CheckedTx }).tx);
       const txRoot = merkleRoot(chosen.map((t) => t.id));
       const executed = await this.#finishExecution(chosen, execution);
-      this.#executions.set(executionKey(txRoot, req.proposerAddress), executed);
+      this.#executions.set(executionKey(txRoot, req.proposerAddress, req.timeMs), executed);
       return {
         txs: chosen.map((t) => t.bytes),
         txRoot,
@@ -425,9 +478,9 @@ export class App {
   // ------------------------------------------------------------------------------------------------------------
 
   /**
-   * APP-3: accepts a proposed block only if it passes BLK-4..BLK-8, BLK-10 and STATE-2; throws the first failure's
-   * BabyError (BLOCK_* or the failing transaction's code with `meta.txIndex`). The result is kept for
-   * `finalizeBlock` of the same block.
+   * APP-3: accepts a proposed block only if it passes BLK-3..BLK-8, BLK-10 and STATE-2; throws the first failure's
+   * BabyError (BLOCK_* or the failing transaction's code with `meta.txIndex`), or governance's `UPG_NEEDED`
+   * unchanged. The result is kept for `finalizeBlock` of the same block.
    */
   processProposal(block: Block): Promise<BlockResult> {
     return this.#locked(async () => {
@@ -465,8 +518,10 @@ export class App {
         accounts: executed.execution.changes,
         treeWrites: executed.update.writes,
         appHash: executed.update.root,
+        ...(executed.record === undefined ? {} : { governanceRecord: executed.record }),
       });
       tree.commit(executed.update); // same continuation as the batch: no tree read sees new nodes with the old root
+      if (executed.record !== undefined) this.#setRecord(executed.record);
       lap(this.#metrics, 'commitMs', t);
       this.#metrics.blocksCommitted++;
       this.#height = header.height;
@@ -495,6 +550,7 @@ export class App {
       );
     }
     this.#checkHeight(header.height);
+    this.#checkVersion(header);
     this.#checkTime(header.timeMs);
     this.#checkLinks(header, block);
     checkProposer(header.proposerAddress);
@@ -509,16 +565,16 @@ export class App {
       });
     }
     checkDuplicateTxs(ids);
-    const key = executionKey(txRoot, header.proposerAddress);
+    const key = executionKey(txRoot, header.proposerAddress, header.timeMs);
     let executed = this.#executions.get(key);
     if (executed === undefined) {
       const m = this.#metrics;
       let t = performance.now();
       const prechecked = block.txs.map((bytes, i) => this.#precheck(bytes, ids[i] as Uint8Array));
       t = lap(m, 'precheckMs', t);
-      const base = await this.#loadAccounts(touchedAddresses(prechecked, header.proposerAddress));
+      const { base, ctx } = await this.#prepareRun(prechecked, header.height, header.timeMs, header.proposerAddress);
       t = lap(m, 'accountsMs', t);
-      const execution = executeBlock(prechecked, base, { minFee: params.minFee, proposer: header.proposerAddress });
+      const execution = executeBlock(prechecked, base, ctx);
       lap(m, 'executeMs', t);
       const txs = prechecked.map((p) => (p as { tx: CheckedTx }).tx);
       executed = await this.#finishExecution(txs, execution);
@@ -536,15 +592,58 @@ export class App {
     return { hash, executed };
   }
 
+  /**
+   * The accounts a block may touch, read in one getMany (its transactions', the proposer's and governance's
+   * `blockTouches`), and the context to execute it in.
+   */
+  async #prepareRun(
+    prechecked: readonly PrecheckedTx[],
+    height: bigint,
+    timeMs: bigint,
+    proposer: Uint8Array,
+  ): Promise<{ base: Map<string, Account>; ctx: ExecContext }> {
+    const governance = this.#options.governance;
+    const record = this.#record;
+    if (governance === undefined && record.length > 0) {
+      throw new Error('App: this chain has a governance record; open the App with its governance to execute blocks');
+    }
+    const addresses = touchedAddresses(prechecked, proposer);
+    if (governance !== undefined) {
+      for (const address of governance.blockTouches(record, height)) addresses.set(toHex(address), address);
+    }
+    const base = await this.#loadAccounts(addresses);
+    const minFee = this.params.minFee;
+    if (governance === undefined) return { base, ctx: { minFee, proposer } };
+    const block = { height, timeMs };
+    const prefetched = new Set(addresses.keys());
+    return { base, ctx: { minFee, proposer, governance: { governance, record, block, prefetched } } };
+  }
+
   async #finishExecution(txs: readonly CheckedTx[], execution: Execution): Promise<Executed> {
     const tree = this.#need(this.#tree);
     const t = performance.now();
-    const update = await tree.computeUpdate(treeChanges(execution.changes));
+    const changes = treeChanges(execution.changes);
+    const record = this.#recordChange(execution.record);
+    if (record !== undefined) {
+      const key = (this.#options.governance as Governance).recordKey;
+      changes.set(toHex(key), sha256(record));
+    }
+    const update = await tree.computeUpdate(changes);
     lap(this.#metrics, 'rootMs', t);
     this.#metrics.blocksExecuted++;
     this.#metrics.txsExecuted += execution.results.length;
     const results = execution.results.map((r, index) => (r.index === index ? r : { ...r, index }));
-    return { txs, execution, results, update };
+    return { txs, execution, results, update, record };
+  }
+
+  /** The block's new record when it differs from the committed one (GOV-3: its leaf, SHA-256 of it as value hash). */
+  #recordChange(record: Uint8Array | undefined): Uint8Array | undefined {
+    if (record === undefined || bytesEqual(record, this.#record)) return undefined;
+    if (record.length === 0) {
+      // STATE-10 never removes a leaf, so a record that exists stays non-empty.
+      throw new Error('governance emptied its record: a committed leaf cannot be removed');
+    }
+    return record.slice();
   }
 
   /** BLK-4 (height) */
@@ -556,6 +655,18 @@ export class App {
         expected,
         got: height,
       });
+    }
+  }
+
+  /** BLK-3 / UPG-3: the app version in force for the block (always 0 without governance). */
+  #checkVersion(header: Header): void {
+    const expected = this.headerVersion(header.height);
+    if (header.version !== expected) {
+      throw new BabyError(
+        BlockErrorCode.BAD_VERSION,
+        `block version is ${header.version}, the app version in force at height ${header.height} is ${expected}`,
+        { rule: 'BLK-3', expected, got: header.version },
+      );
     }
   }
 
@@ -642,7 +753,7 @@ export class App {
   // Internals
   // ------------------------------------------------------------------------------------------------------------
 
-  /** TX-1..TX-12 for one encoding, remembered by id when it passes. */
+  /** TX-1..TX-13 for one encoding (TX-13: the action's own rules), remembered by id when it passes. */
   #precheck(bytes: Uint8Array, id: Uint8Array): PrecheckedTx {
     const idHex = toHex(id);
     const hit = this.#checked.get(idHex);
@@ -655,6 +766,7 @@ export class App {
     let checked: CheckedTx;
     try {
       checked = checkTxBytes(bytes, this.chainId, id);
+      checkAction(checked.tx, this.#options.governance);
     } catch (error) {
       return { ok: false, error };
     }
@@ -697,8 +809,9 @@ export function treeChanges(accounts: ReadonlyMap<string, Account>): Map<string,
   return out;
 }
 
-function executionKey(txRoot: Uint8Array, proposer: Uint8Array): string {
-  return `${toHex(txRoot)}:${toHex(proposer)}`;
+/** Governance may depend on the block time (REL-4), so the time is part of what an execution is reused for. */
+function executionKey(txRoot: Uint8Array, proposer: Uint8Array, timeMs: bigint): string {
+  return `${toHex(txRoot)}:${toHex(proposer)}:${timeMs}`;
 }
 
 function blockResult(executed: Executed): BlockResult {

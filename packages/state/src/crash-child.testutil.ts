@@ -1,9 +1,11 @@
-// The crash test's child process (crash.test.ts): opens the App on a directory and commits blocks of random
-// transfers as fast as it can, printing each committed height on its own line once commit() has returned.
+// The crash test's child process (crash.test.ts): opens the App, with the toy governance, on a directory and commits
+// blocks of random transfers and now and then a governance action (signalReady, counted in the governance record) as
+// fast as it can, printing each committed height on its own line once commit() has returned.
 // Usage: node crash-child.testutil.ts <dir> <seed>
 
 import { assembleBlock, crashGenesis, crashKeys, signedTransfer, TEST_CHAIN } from './app.testutil.ts';
 import { App } from './app.ts';
+import { ready, signedAction, ToyGovernance } from './governance.testutil.ts';
 
 const [dir, seedArg] = process.argv.slice(2);
 if (dir === undefined) throw new Error('usage: crash-child.testutil.ts <dir> <seed>');
@@ -18,7 +20,8 @@ const random = (): number => {
 const pick = (n: number): number => Math.floor(random() * n);
 
 const keys = crashKeys();
-const app = await App.open({ db: dir, genesis: crashGenesis() });
+const genesis = crashGenesis();
+const app = await App.open({ db: dir, genesis, governance: new ToyGovernance({ genesis }) });
 const nonces = await Promise.all(keys.map(async (k) => (await app.account(k.address)).account?.nonce ?? 0n));
 const minFee = app.params.minFee;
 
@@ -31,15 +34,19 @@ for (;;) {
     let to = pick(keys.length - 1);
     if (to >= from) to++;
     const sender = keys[from] as (typeof keys)[0];
+    const fee = minFee + BigInt(pick(100));
+    const nonce = nonces[from] as bigint;
     txs.push(
-      signedTransfer({
-        from: sender,
-        to: (keys[to] as (typeof keys)[0]).address,
-        amount: BigInt(1 + pick(1_000_000)),
-        fee: minFee + BigInt(pick(100)),
-        nonce: nonces[from] as bigint,
-        chainId: TEST_CHAIN,
-      }),
+      pick(8) === 0
+        ? signedAction({ from: sender, action: ready(), fee, nonce, chainId: TEST_CHAIN })
+        : signedTransfer({
+            from: sender,
+            to: (keys[to] as (typeof keys)[0]).address,
+            amount: BigInt(1 + pick(1_000_000)),
+            fee,
+            nonce,
+            chainId: TEST_CHAIN,
+          }),
     );
     nonces[from] = (nonces[from] as bigint) + 1n;
   }

@@ -1,5 +1,6 @@
 // APP-5 acceptance: SIGKILL a process that commits blocks as fast as it can, at a random moment, many times; the
-// reopened store must hold every acknowledged height and a consistent state (head, tree, accounts, supply).
+// reopened store must hold every acknowledged height and a consistent state (head, tree, accounts, governance
+// record, supply).
 // Runs: BABYCHAIN_CRASH_RUNS (default 50), in two lanes; each lane reuses its directory for several runs, so a
 // child also starts on a store that was just killed.
 import { spawn } from 'node:child_process';
@@ -7,10 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { blockHash, bytesEqual, toHex } from '@babychain/codec';
+import { blockHash, bytesEqual, decodeTx, sha256, toHex } from '@babychain/codec';
 import { describe, expect, it } from 'vitest';
 import { crashGenesis } from './app.testutil.ts';
 import { genesisHash, genesisSupply } from './genesis.ts';
+import { decodeToyRecord, TOY_RECORD_KEY } from './governance.testutil.ts';
 import { StateStore } from './store.ts';
 import { accountKey, referenceRoot, StateTree, valueHash } from './tree/index.ts';
 
@@ -88,6 +90,16 @@ async function audit(dir: string, acknowledged: bigint): Promise<bigint> {
       leaves.push([accountKey(address), valueHash(account)]);
       supply += account.balance;
     }
+    // The governance record is the tree's leaf (GOV-3) and counts exactly the committed blocks' signals.
+    const record = await store.governanceRecord();
+    if (record.length > 0) leaves.push([TOY_RECORD_KEY, sha256(record)]);
+    let signals = 0;
+    for (let h = 1n; h <= head.height; h++) {
+      for (const tx of (await store.block(h))?.txs ?? []) {
+        if (decodeTx(tx).body?.action?.case === 'signalReady') signals++;
+      }
+    }
+    expect(decodeToyRecord(record).ready).toBe(signals);
     expect(bytesEqual(referenceRoot(leaves), head.appHash)).toBe(true);
     expect(supply).toBe(genesisSupply(genesis));
     return head.height;

@@ -21,6 +21,8 @@ export const TxErrorCode = {
   FEE_TOO_LOW: 'TX_FEE_TOO_LOW',
   INSUFFICIENT_FUNDS: 'TX_INSUFFICIENT_FUNDS',
   AMOUNT_OVERFLOW: 'TX_AMOUNT_OVERFLOW',
+  /** an action this node does not execute (no governance, or not one of its actions) */
+  UNSUPPORTED_ACTION: 'TX_UNSUPPORTED_ACTION',
 } as const;
 
 export type TxErrorCodeValue = (typeof TxErrorCode)[keyof typeof TxErrorCode];
@@ -37,6 +39,8 @@ export const BlockErrorCode = {
   TOO_MANY_TXS: 'BLOCK_TOO_MANY_TXS',
   TOO_LARGE: 'BLOCK_TOO_LARGE',
   BAD_PROPOSER: 'BLOCK_BAD_PROPOSER',
+  /** BLK-3 / UPG-3: header.version is not the app version in force for the block */
+  BAD_VERSION: 'BLOCK_BAD_VERSION',
 } as const;
 
 export type BlockErrorCodeValue = (typeof BlockErrorCode)[keyof typeof BlockErrorCode];
@@ -56,6 +60,7 @@ export const GenesisErrorCode = {
   POWER_OVERFLOW: 'GENESIS_POWER_OVERFLOW',
   BAD_PARAMS: 'GENESIS_BAD_PARAMS',
   BAD_MATURITY: 'GENESIS_BAD_MATURITY',
+  BAD_GOV_PARAMS: 'GENESIS_BAD_GOV_PARAMS',
 } as const;
 
 export type GenesisErrorCodeValue = (typeof GenesisErrorCode)[keyof typeof GenesisErrorCode];

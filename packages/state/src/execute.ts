@@ -1,16 +1,19 @@
 /**
  * Block execution (specs/state.md STATE-2..STATE-7, specs/blocks.md BLK-6 and BLK-10): a pure, synchronous core
  * over an in-memory view of the accounts a block touches. The async layer (app.ts) prefetches those accounts
- * and calls it; nothing here does I/O.
+ * and calls it; nothing here does I/O. Governance actions go to a `Governance` (governance.ts) between the App's
+ * nonce, fee and funds checks and its own rules, without this file knowing those rules.
  */
-import type { Account, Params } from '@babychain/codec';
+import type { Account, Params, TxBody } from '@babychain/codec';
 import { BabyError, isBabyError, toHex, txId } from '@babychain/codec';
 import { BlockErrorCode, TxErrorCode } from './errors.ts';
+import type { AccountAccess, BlockInfo, Governance, GovernanceBlock } from './governance.ts';
 import type { CheckedTx } from './stateless.ts';
-import { checkTxBytes } from './stateless.ts';
+import { checkAction, checkTxBytes } from './stateless.ts';
 
 const U64_MAX = (1n << 64n) - 1n;
 const ZERO: Account = Object.freeze({ balance: 0n, nonce: 0n });
+const ADDRESS_BYTES = 20;
 
 /** A transaction after the stateless rules: the checked transaction, or the error it failed with. */
 export type PrecheckedTx =
@@ -20,14 +23,16 @@ export type PrecheckedTx =
 /** Accounts by lowercase hex address; an address that is absent has never been seen (STATE-1). */
 export type AccountMap = ReadonlyMap<string, Account>;
 
-/** What one applied transfer did. */
+/** What one applied transaction did. */
 export interface TxResult {
   /** position in the list given to the executor (the block's tx index in block mode) */
   readonly index: number;
   /** TX-4 */
   readonly id: Uint8Array;
   readonly sender: Uint8Array;
+  /** a transfer's `to`; the sender itself for a governance action */
   readonly recipient: Uint8Array;
+  /** what left the sender besides the fee: a transfer's amount, a proposal's deposit, 0 for other actions */
   readonly amount: bigint;
   readonly fee: bigint;
   /** the nonce the transaction used (the sender's nonce before it) */
@@ -51,6 +56,21 @@ export interface Execution {
   readonly skipped: readonly SkippedTx[];
   /** the sum of the applied transactions' sizes */
   readonly bytes: number;
+  /** with a governance: its record after the block (GovernanceBlock.end; empty: no leaf) */
+  readonly record?: Uint8Array;
+}
+
+/** What a block's governance execution starts from. */
+export interface GovernanceContext {
+  readonly governance: Governance;
+  /** the committed record (GOV-3; empty bytes at genesis) */
+  readonly record: Uint8Array;
+  readonly block: BlockInfo;
+  /**
+   * Hex addresses whose committed accounts were prefetched into `base` (absent ones have none): governance may
+   * read or write no other, since an account it did not see would read as never credited.
+   */
+  readonly prefetched?: ReadonlySet<string>;
 }
 
 export interface ExecContext {
@@ -58,6 +78,8 @@ export interface ExecContext {
   readonly minFee: bigint;
   /** STATE-7: the block's proposer_address */
   readonly proposer: Uint8Array;
+  /** absent: every action but a transfer is TX_UNSUPPORTED_ACTION */
+  readonly governance?: GovernanceContext;
 }
 
 export interface ProposalLimits {
@@ -67,32 +89,49 @@ export interface ProposalLimits {
   readonly maxBytes: number;
 }
 
-/** TX-1..TX-12 on each transaction, keeping the error instead of throwing so that order can decide later. */
+/**
+ * TX-1..TX-13 on each transaction (TX-13 with `governance`, else only transfers pass it), keeping the error
+ * instead of throwing so that order can decide later.
+ */
 export function precheckTxs(
   txs: readonly Uint8Array[],
   chainId: string,
   ids: readonly Uint8Array[] = txs.map((t) => txId(t)),
+  governance?: Governance,
 ): PrecheckedTx[] {
   return txs.map((bytes, i) => {
     try {
-      return { ok: true, tx: checkTxBytes(bytes, chainId, ids[i]) };
+      const checked = checkTxBytes(bytes, chainId, ids[i]);
+      checkAction(checked.tx, governance);
+      return { ok: true, tx: checked };
     } catch (error) {
       return { ok: false, error };
     }
   });
 }
 
-/** Every distinct address (hex) the prechecked transactions and the proposer can touch: what to prefetch. */
+/**
+ * Every distinct address (hex) the prechecked transactions and the proposer can touch: what to prefetch. A
+ * governance action touches its sender here; what else its block touches is `Governance.blockTouches`.
+ */
 export function touchedAddresses(txs: readonly PrecheckedTx[], proposer: Uint8Array): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   out.set(toHex(proposer), proposer);
   for (const p of txs) {
     if (!p.ok) continue;
     out.set(toHex(p.tx.sender), p.tx.sender);
-    const to = transferOf(p.tx).to;
-    out.set(toHex(to), to);
+    const action = bodyOf(p.tx).action;
+    if (action?.case === 'transfer') out.set(toHex(action.value.to), action.value.to);
   }
   return out;
+}
+
+/** What a transaction takes from its sender besides the fee: a transfer's amount, a proposal's deposit, else 0. */
+export function actionSpend(body: TxBody): bigint {
+  const action = body.action;
+  if (action?.case === 'transfer') return action.value.amount;
+  if (action?.case === 'submitProposal') return action.value.deposit;
+  return 0n;
 }
 
 /** BLK-10: at most `maxBlockTxs` transactions whose encodings sum to at most `maxBlockBytes`. */
@@ -139,12 +178,16 @@ export function checkDuplicateTxs(ids: readonly Uint8Array[]): void {
  * exists (see touchedAddresses); absent means never seen.
  */
 export function executeBlock(txs: readonly PrecheckedTx[], base: AccountMap, ctx: ExecContext): Execution {
-  const run = new Run(base, ctx.minFee);
+  const run = new Run(base, ctx);
   txs.forEach((p, txIndex) => {
     if (!p.ok) throw withTxIndex(p.error, txIndex);
     const problem = run.check(p.tx, txIndex);
     if (problem !== undefined) throw problem;
-    run.apply(p.tx, txIndex);
+    try {
+      run.apply(p.tx, txIndex);
+    } catch (error) {
+      throw withTxIndex(error, txIndex);
+    }
   });
   return run.finish(ctx.proposer, []);
 }
@@ -163,7 +206,7 @@ export function executeBlockTxs(txs: readonly Uint8Array[], state: AccountMap, c
   checkBlockLimits(txs, ctx.params);
   const ids = txs.map((t) => txId(t));
   checkDuplicateTxs(ids);
-  return executeBlock(precheckTxs(txs, ctx.chainId, ids), state, ctx);
+  return executeBlock(precheckTxs(txs, ctx.chainId, ids, ctx.governance?.governance), state, ctx);
 }
 
 /**
@@ -176,7 +219,7 @@ export function executeCandidates(
   ctx: ExecContext,
   limits: ProposalLimits,
 ): Execution {
-  const run = new Run(base, ctx.minFee);
+  const run = new Run(base, ctx);
   const skipped: SkippedTx[] = [];
   for (let index = 0; index < txs.length && run.results.length < limits.maxTxs; index++) {
     const p = txs[index] as PrecheckedTx;
@@ -190,22 +233,27 @@ export function executeCandidates(
       continue;
     }
     if (run.bytes + p.tx.bytes.length > limits.maxBytes) break;
-    run.apply(p.tx, index);
+    try {
+      run.apply(p.tx, index);
+    } catch (error) {
+      skipped.push({ index, error });
+    }
   }
   return run.finish(ctx.proposer, skipped);
 }
 
 /**
  * APP-1's stateful part against committed state: STATE-3 (a lower nonce is a replay; a higher one is accepted for
- * the mempool to hold), STATE-4, STATE-5. Throws the rule's BabyError.
+ * the mempool to hold), STATE-4, STATE-5 (for a governance action: the fee, plus a proposal's deposit). Throws the
+ * rule's BabyError.
  */
 export function checkTxAgainst(tx: CheckedTx, account: Account | undefined, minFee: bigint): void {
   const body = bodyOf(tx);
   const acct = account ?? ZERO;
   if (body.nonce < acct.nonce) throw badNonce(acct.nonce, body.nonce, undefined);
   if (body.fee < minFee) throw feeTooLow(body.fee, minFee, undefined);
-  const need = transferOf(tx).amount + body.fee;
-  if (acct.balance < need) throw insufficient(acct.balance, need, undefined);
+  const need = actionSpend(body) + body.fee;
+  if (acct.balance < need) throw insufficient(acct.balance, need, undefined, spendName(body));
 }
 
 /** The scratch state of one execution: copy-on-write over `base`. */
@@ -213,26 +261,75 @@ class Run {
   readonly #base: AccountMap;
   readonly #minFee: bigint;
   readonly #changes = new Map<string, Account>();
+  readonly #gov: GovernanceBlock | undefined;
+  /** while a governance action runs: each account it wrote, as `#changes` held it before (undefined: no entry) */
+  #journal: Map<string, Account | undefined> | undefined;
   readonly results: TxResult[] = [];
   bytes = 0;
   #fees = 0n;
 
-  constructor(base: AccountMap, minFee: bigint) {
+  constructor(base: AccountMap, ctx: ExecContext) {
     this.#base = base;
-    this.#minFee = minFee;
+    this.#minFee = ctx.minFee;
+    const g = ctx.governance;
+    // UPG-4: begin runs a due upgrade's migration before the first transaction, or throws UPG_NEEDED.
+    this.#gov = g === undefined ? undefined : g.governance.begin(g.record, g.block, this.#access(g.prefetched));
   }
 
   #get(hex: string): Account {
     return this.#changes.get(hex) ?? this.#base.get(hex) ?? ZERO;
   }
 
+  #set(hex: string, account: Account): void {
+    if (this.#journal !== undefined && !this.#journal.has(hex)) this.#journal.set(hex, this.#changes.get(hex));
+    this.#changes.set(hex, account);
+  }
+
+  /** The accounts as governance sees them: this run's copy-on-write view, limited to what was prefetched. */
+  #access(prefetched: ReadonlySet<string> | undefined): AccountAccess {
+    const seen = (address: Uint8Array): string => {
+      if (!(address instanceof Uint8Array) || address.length !== ADDRESS_BYTES) {
+        throw new TypeError('governance: an account address is 20 bytes');
+      }
+      const hex = toHex(address);
+      if (prefetched !== undefined && !prefetched.has(hex) && !this.#changes.has(hex)) {
+        throw new Error(`governance touched account ${hex}, which the App did not prefetch (Governance.blockTouches)`);
+      }
+      return hex;
+    };
+    return {
+      get: (address) => {
+        const a = this.#get(seen(address));
+        return { balance: a.balance, nonce: a.nonce };
+      },
+      set: (address, account) => {
+        const hex = seen(address);
+        const { balance, nonce } = account;
+        if (balance < 0n || balance > U64_MAX || nonce < 0n || nonce > U64_MAX) {
+          throw new RangeError(`governance: account ${hex} would hold balance ${balance}, nonce ${nonce}`);
+        }
+        const current = this.#get(hex);
+        // Unchanged is not written: an address never credited must stay without a leaf (STATE-1).
+        if (current.balance === balance && current.nonce === nonce) return;
+        this.#set(hex, { balance, nonce });
+      },
+    };
+  }
+
   /** STATE-3 to STATE-6 without changing anything; the error, or undefined when the transaction applies. */
   check(tx: CheckedTx, txIndex: number): BabyError | undefined {
     const body = bodyOf(tx);
-    const { to, amount } = transferOf(tx);
     const sender = this.#get(toHex(tx.sender));
     if (body.nonce !== sender.nonce) return badNonce(sender.nonce, body.nonce, txIndex);
     if (body.fee < this.#minFee) return feeTooLow(body.fee, this.#minFee, txIndex);
+    const action = body.action;
+    if (action?.case !== 'transfer') {
+      if (this.#gov === undefined) return unsupported(action?.case, txIndex);
+      // The deposit is governance's to check (GOV-4), after the fee is taken.
+      if (sender.balance < body.fee) return insufficient(sender.balance, body.fee, txIndex, 'fee');
+      return undefined;
+    }
+    const { to, amount } = action.value;
     const need = amount + body.fee;
     if (sender.balance < need) return insufficient(sender.balance, need, txIndex);
     // The recipient differs from the sender (TX-9), so its balance is not affected by the debit.
@@ -245,10 +342,18 @@ class Run {
     return undefined;
   }
 
-  /** STATE-6, after check() passed. */
+  /**
+   * STATE-6, or a governance action: fee and nonce, then GovernanceBlock.deliver; after check() passed. A
+   * governance action that throws leaves every account as it was and the error goes to the caller.
+   */
   apply(tx: CheckedTx, index: number): void {
     const body = bodyOf(tx);
-    const { to, amount } = transferOf(tx);
+    const action = body.action;
+    if (action?.case !== 'transfer') {
+      this.#applyGovernance(tx, index, body);
+      return;
+    }
+    const { to, amount } = action.value;
     const senderHex = toHex(tx.sender);
     const toHexAddr = toHex(to);
     const sender = this.#get(senderHex);
@@ -269,7 +374,42 @@ class Run {
     });
   }
 
-  /** STATE-7: the fees go to the proposer after the last transaction; a zero sum credits nothing. */
+  #applyGovernance(tx: CheckedTx, index: number, body: TxBody): void {
+    const gov = this.#gov;
+    if (gov === undefined) throw unsupported(body.action?.case, index); // check() said so already
+    const senderHex = toHex(tx.sender);
+    this.#journal = new Map();
+    try {
+      const sender = this.#get(senderHex);
+      this.#set(senderHex, { balance: sender.balance - body.fee, nonce: sender.nonce + 1n });
+      gov.deliver(tx, index);
+    } catch (error) {
+      for (const [hex, before] of this.#journal) {
+        if (before === undefined) this.#changes.delete(hex);
+        else this.#changes.set(hex, before);
+      }
+      throw error;
+    } finally {
+      this.#journal = undefined;
+    }
+    this.#fees += body.fee;
+    this.bytes += tx.bytes.length;
+    this.results.push({
+      index,
+      id: tx.id,
+      sender: tx.sender,
+      recipient: tx.sender,
+      amount: actionSpend(body),
+      fee: body.fee,
+      nonce: body.nonce,
+      size: tx.bytes.length,
+    });
+  }
+
+  /**
+   * STATE-7: the fees go to the proposer after the last transaction; a zero sum credits nothing. Then governance
+   * ends the block (GOV-6) and gives its new record.
+   */
   finish(proposer: Uint8Array, skipped: SkippedTx[]): Execution {
     if (this.#fees > 0n) {
       const hex = toHex(proposer);
@@ -280,9 +420,10 @@ class Run {
           rule: 'STATE-7',
         });
       }
-      this.#changes.set(hex, { balance: acct.balance + this.#fees, nonce: acct.nonce });
+      this.#set(hex, { balance: acct.balance + this.#fees, nonce: acct.nonce });
     }
-    return { changes: this.#changes, fees: this.#fees, results: this.results, skipped, bytes: this.bytes };
+    const execution = { changes: this.#changes, fees: this.#fees, results: this.results, skipped, bytes: this.bytes };
+    return this.#gov === undefined ? execution : { ...execution, record: this.#gov.end() };
   }
 }
 
@@ -292,10 +433,21 @@ function bodyOf(tx: CheckedTx) {
   return body;
 }
 
-function transferOf(tx: CheckedTx) {
-  const action = bodyOf(tx).action;
-  if (action?.case !== 'transfer') throw new Error('execute: transaction was not statelessly checked (no action)');
-  return action.value;
+function spendName(body: TxBody): string {
+  const kind = body.action?.case;
+  return kind === 'transfer' ? 'amount + fee' : kind === 'submitProposal' ? 'deposit + fee' : 'fee';
+}
+
+function unsupported(kind: string | undefined, txIndex: number): BabyError {
+  return new BabyError(
+    TxErrorCode.UNSUPPORTED_ACTION,
+    `this node does not execute ${kind ?? 'no-action'} transactions`,
+    {
+      rule: 'TX-13',
+      txIndex,
+      action: kind,
+    },
+  );
 }
 
 function txMeta(txIndex: number | undefined): Record<string, unknown> {
@@ -321,8 +473,8 @@ function feeTooLow(fee: bigint, minFee: bigint, txIndex: number | undefined): Ba
   });
 }
 
-function insufficient(balance: bigint, need: bigint, txIndex: number | undefined): BabyError {
-  return new BabyError(TxErrorCode.INSUFFICIENT_FUNDS, `balance ${balance} does not cover amount + fee = ${need}`, {
+function insufficient(balance: bigint, need: bigint, txIndex: number | undefined, what = 'amount + fee'): BabyError {
+  return new BabyError(TxErrorCode.INSUFFICIENT_FUNDS, `balance ${balance} does not cover ${what} = ${need}`, {
     rule: 'STATE-5',
     ...txMeta(txIndex),
     balance,

@@ -86,6 +86,31 @@ describe('parseGenesis', () => {
     expect(genesisHash(grown)).not.toEqual(genesisHash(g));
   });
 
+  it('carries governance parameters (GOV-2) through the file form, and keeps the hash of a genesis without them', () => {
+    const signers = [v0.publicKey, v1.publicKey].map((k) => toHex(k)).sort();
+    const govParams = {
+      minDeposit: '7',
+      babyVotingPeriod: '6',
+      grownUpVotingPeriod: '12',
+      babyUpgradeDelay: '3',
+      grownUpUpgradeDelay: '6',
+      releaseSigners: signers,
+      releaseThreshold: 2,
+    };
+    const plain = genesisFromJson(base());
+    const governed = genesisFromJson({ ...base(), govParams });
+    expect(governed.govParams?.releaseThreshold).toBe(2);
+    expect(genesisToJson(governed)).toEqual({ ...base(), govParams });
+    expect(genesisToJson(plain)).toEqual(base());
+    expect(genesisHash(governed)).not.toEqual(genesisHash(plain));
+    const gov = (p: Partial<typeof govParams>) => (g: GenesisJson) => ({ ...g, govParams: { ...govParams, ...p } });
+    expect(rejectJson(gov({ releaseThreshold: 3 }))).toBe('GENESIS_BAD_GOV_PARAMS');
+    expect(rejectJson(gov({ releaseSigners: [...signers].reverse() }))).toBe('GENESIS_BAD_GOV_PARAMS');
+    expect(rejectJson(gov({ grownUpVotingPeriod: '5' }))).toBe('GENESIS_BAD_GOV_PARAMS');
+    expect(rejectJson(gov({ releaseSigners: ['00'] }))).toBe('GENESIS_BAD_GOV_PARAMS');
+    expect(rejectJson((g) => ({ ...g, govParams: { minDeposit: '1' } }))).toBe('GENESIS_MALFORMED');
+  });
+
   it('rejects a chain id that breaks GEN-1', () => {
     for (const chainId of ['', 'Babychain', '1chain', '-chain', 'chain_1', `a${'b'.repeat(48)}`]) {
       expect(

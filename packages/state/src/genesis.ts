@@ -1,8 +1,8 @@
 /**
  * The genesis file (specs/state.md GEN-1..GEN-7): its JSON form, its checks in GEN-6 order, its hash.
  */
-import type { Genesis, GenesisAccount, GenesisValidator, Params } from '@babychain/codec';
-import { BabyError, encode, fromHex, sha256, toHex } from '@babychain/codec';
+import type { Genesis, GenesisAccount, GenesisValidator, GovParams, Params } from '@babychain/codec';
+import { BabyError, compareBytes, encode, fromHex, sha256, toHex } from '@babychain/codec';
 import { decodeAddress, encodeAddress, verifyDetailed } from '@babychain/crypto';
 import { GenesisErrorCode } from './errors.ts';
 
@@ -29,6 +29,16 @@ export interface GenesisJson {
   maturity: string;
   addressPrefix: string;
   params: { minFee: string; maxBlockBytes: string; maxBlockTxs: number };
+  /** GOV-2; absent: the defaults */
+  govParams?: {
+    minDeposit: string;
+    babyVotingPeriod: string;
+    grownUpVotingPeriod: string;
+    babyUpgradeDelay: string;
+    grownUpUpgradeDelay: string;
+    releaseSigners: string[];
+    releaseThreshold: number;
+  };
   accounts: { address: string; balance: string }[];
   validators: { name: string; publicKey: string; power: string }[];
 }
@@ -39,6 +49,73 @@ export const DEFAULT_PARAMS: Readonly<Params> = Object.freeze({
   maxBlockBytes: 1_048_576n,
   maxBlockTxs: 5000,
 });
+
+/** GOV-2 (specs/governance.md): the governance parameters a genesis without `govParams` gets. */
+export const DEFAULT_GOV_PARAMS: Readonly<GovParams> = Object.freeze({
+  minDeposit: 10_000_000n,
+  babyVotingPeriod: 20n,
+  grownUpVotingPeriod: 2000n,
+  babyUpgradeDelay: 5n,
+  grownUpUpgradeDelay: 200n,
+  releaseSigners: [],
+  releaseThreshold: 0,
+});
+const MAX_PERIOD = 1_000_000n;
+const MAX_RELEASE_SIGNERS = 16;
+
+/** GOV-2: the governance parameters of a genesis, defaults filled in for absent fields. */
+export function genesisGovParams(genesis: Genesis): GovParams {
+  return withGovDefaults(genesis.govParams);
+}
+
+/** GOV-2: absent (zero) numeric fields take their defaults; signers and threshold are taken as given. */
+export function withGovDefaults(p: GovParams | undefined): GovParams {
+  const d = DEFAULT_GOV_PARAMS;
+  if (p === undefined) return { ...d, releaseSigners: [] };
+  return {
+    minDeposit: p.minDeposit === 0n ? d.minDeposit : p.minDeposit,
+    babyVotingPeriod: p.babyVotingPeriod === 0n ? d.babyVotingPeriod : p.babyVotingPeriod,
+    grownUpVotingPeriod: p.grownUpVotingPeriod === 0n ? d.grownUpVotingPeriod : p.grownUpVotingPeriod,
+    babyUpgradeDelay: p.babyUpgradeDelay === 0n ? d.babyUpgradeDelay : p.babyUpgradeDelay,
+    grownUpUpgradeDelay: p.grownUpUpgradeDelay === 0n ? d.grownUpUpgradeDelay : p.grownUpUpgradeDelay,
+    releaseSigners: p.releaseSigners,
+    releaseThreshold: p.releaseThreshold,
+  };
+}
+
+/** GOV-2's bounds on governance parameters (defaults already filled in): GENESIS_BAD_GOV_PARAMS. */
+export function validateGovParams(p: GovParams): void {
+  const bad = (message: string, param: string) =>
+    genesisError(GenesisErrorCode.BAD_GOV_PARAMS, message, 'GOV-2', { param });
+  if (p.minDeposit < 1n) throw bad('minDeposit is 0', 'minDeposit');
+  const periods = [
+    ['babyVotingPeriod', p.babyVotingPeriod, 1n],
+    ['grownUpVotingPeriod', p.grownUpVotingPeriod, p.babyVotingPeriod],
+    ['babyUpgradeDelay', p.babyUpgradeDelay, 1n],
+    ['grownUpUpgradeDelay', p.grownUpUpgradeDelay, p.babyUpgradeDelay],
+  ] as const;
+  for (const [name, value, min] of periods) {
+    if (value < min || value > MAX_PERIOD) throw bad(`${name} ${value} is outside ${min}..${MAX_PERIOD}`, name);
+  }
+  if (p.releaseSigners.length > MAX_RELEASE_SIGNERS) {
+    throw bad(`${p.releaseSigners.length} release signers, at most ${MAX_RELEASE_SIGNERS}`, 'releaseSigners');
+  }
+  p.releaseSigners.forEach((key, i) => {
+    if (key.length !== 32) throw bad(`release signer ${i} is ${key.length} bytes, not 32`, 'releaseSigners');
+    const previous = p.releaseSigners[i - 1];
+    if (previous !== undefined && compareBytes(previous, key) >= 0) {
+      throw bad('release signers are not strictly ascending', 'releaseSigners');
+    }
+  });
+  if (p.releaseThreshold > p.releaseSigners.length || (p.releaseSigners.length > 0 && p.releaseThreshold < 1)) {
+    throw bad(`release threshold ${p.releaseThreshold} with ${p.releaseSigners.length} signers`, 'releaseThreshold');
+  }
+}
+
+/** GEN-5's bounds on chain parameters (also what a parameter change must pass, GOV-9). */
+export function validateParams(params: Params): void {
+  checkParams(params);
+}
 
 /** SHA-256 of the canonical `Genesis` encoding: nodes compare it before talking to each other. */
 export function genesisHash(genesis: Genesis): Uint8Array {
@@ -80,6 +157,7 @@ export function genesisFromJson(json: unknown): Genesis {
   checkChainId(raw.chainId);
   checkPrefix(raw.addressPrefix);
   checkParams(raw.params);
+  if (raw.govParams !== undefined) validateGovParams(withGovDefaults(raw.govParams));
   const maturity = MATURITY_NAMES.get(raw.maturity);
   if (maturity === undefined) {
     throw genesisError(
@@ -101,6 +179,7 @@ export function genesisFromJson(json: unknown): Genesis {
     params: raw.params,
     accounts,
     validators,
+    ...(raw.govParams === undefined ? {} : { govParams: raw.govParams }),
   };
 }
 
@@ -113,6 +192,7 @@ export function validateGenesis(genesis: Genesis): void {
   checkPrefix(genesis.addressPrefix);
   if (genesis.params === undefined) throw genesisError(GenesisErrorCode.BAD_PARAMS, 'genesis has no params', 'GEN-5');
   checkParams(genesis.params);
+  if (genesis.govParams !== undefined) validateGovParams(withGovDefaults(genesis.govParams));
   if (genesis.maturity !== Maturity.BABY && genesis.maturity !== Maturity.GROWN_UP) {
     throw genesisError(GenesisErrorCode.BAD_MATURITY, `maturity ${genesis.maturity} is unknown`, 'GEN-5');
   }
@@ -137,6 +217,7 @@ export function genesisToJson(genesis: Genesis): GenesisJson {
       maxBlockBytes: params.maxBlockBytes.toString(),
       maxBlockTxs: params.maxBlockTxs,
     },
+    ...(genesis.govParams === undefined ? {} : { govParams: govParamsToJson(genesis.govParams) }),
     accounts: genesis.accounts.map((a) => ({
       address: encodeAddress(a.address, genesis.addressPrefix),
       balance: a.balance.toString(),
@@ -146,6 +227,18 @@ export function genesisToJson(genesis: Genesis): GenesisJson {
       publicKey: toHex(v.publicKey),
       power: v.power.toString(),
     })),
+  };
+}
+
+function govParamsToJson(g: GovParams): NonNullable<GenesisJson['govParams']> {
+  return {
+    minDeposit: g.minDeposit.toString(),
+    babyVotingPeriod: g.babyVotingPeriod.toString(),
+    grownUpVotingPeriod: g.grownUpVotingPeriod.toString(),
+    babyUpgradeDelay: g.babyUpgradeDelay.toString(),
+    grownUpUpgradeDelay: g.grownUpUpgradeDelay.toString(),
+    releaseSigners: g.releaseSigners.map((k) => toHex(k)),
+    releaseThreshold: g.releaseThreshold,
   };
 }
 
@@ -161,6 +254,8 @@ export interface DevGenesisOptions {
   addressPrefix?: string;
   /** default: Maturity.BABY */
   maturity?: number;
+  /** GOV-2; default: absent (every field takes its default) */
+  govParams?: GovParams;
 }
 
 /** A validated genesis for devnets and tests; missing params take DEFAULT_PARAMS. */
@@ -178,6 +273,7 @@ export function createDevGenesis(opts: DevGenesisOptions): Genesis {
       balance: a.balance,
     })),
     validators: opts.validators.map((v) => ({ name: v.name, publicKey: v.publicKey, power: v.power })),
+    ...(opts.govParams === undefined ? {} : { govParams: opts.govParams }),
   };
   validateGenesis(genesis);
   return genesis;
@@ -346,6 +442,7 @@ interface RawGenesis {
   maturity: string;
   addressPrefix: string;
   params: Params;
+  govParams?: GovParams;
   accounts: { address: string; balance: bigint }[];
   validators: GenesisValidator[];
 }
@@ -357,10 +454,17 @@ function malformed(path: string, message: string): BabyError {
   return new BabyError(GenesisErrorCode.MALFORMED, `genesis ${path}: ${message}`, { rule: 'GEN-6', field: path });
 }
 
-function object(value: unknown, path: string, keys: readonly string[]): Record<string, unknown> {
+function object(
+  value: unknown,
+  path: string,
+  keys: readonly string[],
+  optional: readonly string[] = [],
+): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(path, 'expected an object');
   const rec = value as Record<string, unknown>;
-  for (const k of Object.keys(rec)) if (!keys.includes(k)) throw malformed(`${path}.${k}`, 'unknown key');
+  for (const k of Object.keys(rec)) {
+    if (!keys.includes(k) && !optional.includes(k)) throw malformed(`${path}.${k}`, 'unknown key');
+  }
   for (const k of keys) if (!(k in rec)) throw malformed(`${path}.${k}`, 'missing');
   return rec;
 }
@@ -394,15 +498,12 @@ function list(rec: Record<string, unknown>, key: string, path: string): unknown[
 }
 
 function readShape(json: unknown): RawGenesis {
-  const top = object(json, '$', [
-    'chainId',
-    'genesisTimeMs',
-    'maturity',
-    'addressPrefix',
-    'params',
-    'accounts',
-    'validators',
-  ]);
+  const top = object(
+    json,
+    '$',
+    ['chainId', 'genesisTimeMs', 'maturity', 'addressPrefix', 'params', 'accounts', 'validators'],
+    ['govParams'],
+  );
   const p = object(top['params'], '$.params', ['minFee', 'maxBlockBytes', 'maxBlockTxs']);
   const params: Params = {
     minFee: u64(p, 'minFee', '$.params'),
@@ -427,7 +528,35 @@ function readShape(json: unknown): RawGenesis {
     maturity: str(top, 'maturity', '$'),
     addressPrefix: str(top, 'addressPrefix', '$'),
     params,
+    ...(top['govParams'] === undefined ? {} : { govParams: readGovParams(top['govParams']) }),
     accounts,
     validators,
+  };
+}
+
+const GOV_PERIODS = [
+  'minDeposit',
+  'babyVotingPeriod',
+  'grownUpVotingPeriod',
+  'babyUpgradeDelay',
+  'grownUpUpgradeDelay',
+] as const;
+
+/** GOV-2's JSON form: every field present, uint64 as decimal strings, signer keys as hex. */
+function readGovParams(json: unknown): GovParams {
+  const path = '$.govParams';
+  const g = object(json, path, [...GOV_PERIODS, 'releaseSigners', 'releaseThreshold']);
+  const signers = list(g, 'releaseSigners', path).map((el, i) => {
+    if (typeof el !== 'string' || !HEX.test(el)) throw malformed(`${path}.releaseSigners[${i}]`, 'expected hex');
+    return fromHex(el);
+  });
+  return {
+    minDeposit: u64(g, 'minDeposit', path),
+    babyVotingPeriod: u64(g, 'babyVotingPeriod', path),
+    grownUpVotingPeriod: u64(g, 'grownUpVotingPeriod', path),
+    babyUpgradeDelay: u64(g, 'babyUpgradeDelay', path),
+    grownUpUpgradeDelay: u64(g, 'grownUpUpgradeDelay', path),
+    releaseSigners: signers,
+    releaseThreshold: u32(g, 'releaseThreshold', path),
   };
 }

@@ -18,13 +18,22 @@ export {
   TxErrorCode,
   type TxErrorCodeValue,
 } from './errors.ts';
-export { type AccountMap, type BlockContext, type Execution, executeBlockTxs, type TxResult } from './execute.ts';
+export {
+  type AccountMap,
+  type BlockContext,
+  type Execution,
+  executeBlockTxs,
+  type GovernanceContext,
+  type TxResult,
+} from './execute.ts';
 export {
   createDevGenesis,
+  DEFAULT_GOV_PARAMS,
   DEFAULT_PARAMS,
   type DevGenesisOptions,
   type GenesisJson,
   genesisFromJson,
+  genesisGovParams,
   genesisHash,
   genesisParams,
   genesisSupply,
@@ -32,6 +41,16 @@ export {
   Maturity,
   parseGenesis,
   validateGenesis,
+  validateGovParams,
+  validateParams,
+  withGovDefaults,
 } from './genesis.ts';
+export type {
+  AccountAccess,
+  BlockInfo,
+  Governance,
+  GovernanceBlock,
+  GovernanceView,
+} from './governance.ts';
 export { type CheckedTx, checkTx, checkTxBytes, MAX_MEMO_BYTES } from './stateless.ts';
 export { accountKey, EMPTY_HASH, StateTree, type TreeReader, valueHash, verifyStateProof } from './tree/index.ts';

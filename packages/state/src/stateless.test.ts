@@ -2,7 +2,8 @@ import type { Signature, TxBody } from '@babychain/codec';
 import { BabyError, decode, encode, sha256, txSignBytes } from '@babychain/codec';
 import { addressFromPublicKey, generateKeyPair, sign, sortMultisigKeys } from '@babychain/crypto';
 import { describe, expect, it } from 'vitest';
-import { checkTxBytes } from './stateless.ts';
+import type { Governance } from './governance.ts';
+import { checkAction, checkTxBytes } from './stateless.ts';
 
 const CHAIN = 'babychain-test-1';
 const alice = generateKeyPair();
@@ -76,5 +77,39 @@ describe('checkTxBytes', () => {
     const tx = decode('babychain.v0.Tx', assembleTx(body, [signBody(body, alice.seed)]));
     const tampered = { ...tx, body: { ...body, fee: 0n } };
     expect(rejection(encode('babychain.v0.Tx', tampered)).code).toBe('TX_BAD_SIGNATURE');
+  });
+
+  it('applies TX-9 and TX-10 to transfers only, and still verifies the signatures of any action', () => {
+    const vote: TxBody = { ...transfer(), action: { case: 'vote', value: { proposalId: 1n, option: 1 } } };
+    expect(checkTxBytes(assembleTx(vote, [signBody(vote, alice.seed)]), CHAIN).sender).toEqual(
+      addressFromPublicKey(alice.publicKey),
+    );
+    expect(rejection(assembleTx(vote, [signBody(transfer(), alice.seed)])).code).toBe('TX_BAD_SIGNATURE');
+    const zero = transfer({ amount: 0n });
+    expect(rejection(assembleTx(zero, [signBody(zero, alice.seed)])).code).toBe('TX_ZERO_AMOUNT');
+  });
+});
+
+describe('checkAction', () => {
+  const vote: TxBody = { ...transfer(), action: { case: 'vote', value: { proposalId: 1n, option: 1 } } };
+  const checked: string[] = [];
+  const governance = {
+    actions: new Set(['vote']),
+    checkAction: (body: TxBody) => checked.push(String(body.action?.case)),
+  } as unknown as Governance;
+
+  it('passes transfers, hands other actions to the governance, refuses what nobody executes (TX-13)', () => {
+    checkAction({ body: transfer(), signatures: [] }, undefined);
+    checkAction({ body: vote, signatures: [] }, governance);
+    expect(checked).toEqual(['vote']);
+    const ready: TxBody = { ...vote, action: { case: 'signalReady', value: { planName: 'p' } } };
+    for (const [body, gov] of [
+      [vote, undefined],
+      [ready, governance],
+    ] as const) {
+      expect(() => checkAction({ body, signatures: [] }, gov)).toThrow(
+        expect.objectContaining({ code: 'TX_UNSUPPORTED_ACTION', meta: expect.objectContaining({ rule: 'TX-13' }) }),
+      );
+    }
   });
 });

@@ -1,23 +1,17 @@
 import type { Signer, Tx, TxBody } from '@babychain/codec';
 import { BabyError, bytesEqual, decodeTx, txId, txSignBytes } from '@babychain/codec';
 import { addressFromPublicKey, multisigAddress, verifyDetailed } from '@babychain/crypto';
+import type { CheckedTx } from './checked-tx.ts';
 import { TxErrorCode } from './errors.ts';
+import type { Governance } from './governance.ts';
+
+export type { CheckedTx } from './checked-tx.ts';
 
 export const MAX_MEMO_BYTES = 256;
 const ADDRESS_BYTES = 20;
 const PUBLIC_KEY_BYTES = 32;
 const U64_MAX = (1n << 64n) - 1n;
 const utf8 = new TextEncoder();
-
-/** A transaction that passed every stateless rule (TX-1 to TX-12). */
-export interface CheckedTx {
-  readonly tx: Tx;
-  readonly bytes: Uint8Array;
-  /** TX-4 */
-  readonly id: Uint8Array;
-  /** ADDR-2 */
-  readonly sender: Uint8Array;
-}
 
 /**
  * TX-1, TX-2, then TX-5 to TX-12 in the spec's order. Throws BabyError with the first failing rule's code. A caller
@@ -49,12 +43,31 @@ export function checkTx(tx: Tx, chainId: string): Uint8Array {
   if (memoBytes > MAX_MEMO_BYTES) {
     throw fail(TxErrorCode.MEMO_TOO_LONG, `memo is ${memoBytes} bytes, at most ${MAX_MEMO_BYTES} allowed`, 'TX-8');
   }
-  checkTransfer(action.value.to, action.value.amount, sender);
-  if (action.value.amount + body.fee > U64_MAX) {
-    throw fail(TxErrorCode.FEE_OVERFLOW, 'amount + fee exceeds 2^64-1', 'TX-10');
+  // TX-9 and TX-10 are the transfer's; another action's own rules are its executor's (checkAction, after TX-12).
+  if (action.case === 'transfer') {
+    checkTransfer(action.value.to, action.value.amount, sender);
+    if (action.value.amount + body.fee > U64_MAX) {
+      throw fail(TxErrorCode.FEE_OVERFLOW, 'amount + fee exceeds 2^64-1', 'TX-10');
+    }
   }
   checkSignatures(tx, body, signer);
   return sender;
+}
+
+/**
+ * What a node that executes `tx` adds to TX-5..TX-12 for an action other than a transfer: the governance's own
+ * stateless rules, or `TX_UNSUPPORTED_ACTION` when there is no governance or it does not execute that action.
+ */
+export function checkAction(tx: Tx, governance: Governance | undefined): void {
+  const body = tx.body;
+  const kind = body?.action?.case;
+  if (body === undefined || kind === undefined || kind === 'transfer') return;
+  if (governance === undefined || !governance.actions.has(kind)) {
+    throw fail(TxErrorCode.UNSUPPORTED_ACTION, `this node does not execute ${kind} transactions`, 'TX-13', {
+      action: kind,
+    });
+  }
+  governance.checkAction(body);
 }
 
 function senderAddress(signer: NonNullable<Signer['key']>): Uint8Array {

@@ -4,7 +4,7 @@
  * at the height before or the height of the block, never between (APP-5). The layout is in README.md.
  */
 import type { Account, Block, Genesis } from '@babychain/codec';
-import { BabyError, decode, encode, fromHex, toHex } from '@babychain/codec';
+import { BabyError, bytesEqual, decode, encode, fromHex, toHex } from '@babychain/codec';
 import { Level } from 'level';
 import { StateErrorCode } from './errors.ts';
 import type { TreeReader, TreeWrite } from './tree/index.ts';
@@ -69,6 +69,8 @@ export interface BlockWrite {
   readonly accounts: ReadonlyMap<string, Account>;
   readonly treeWrites: readonly TreeWrite[];
   readonly appHash: Uint8Array;
+  /** the governance record after the block (GOV-3) when the block changed it; empty bytes delete it */
+  readonly governanceRecord?: Uint8Array;
 }
 
 // Namespaces (first key byte).
@@ -79,11 +81,13 @@ const NS_BLOCK = 0x03;
 const NS_BLOCK_HASH = 0x04;
 const NS_TX = 0x05;
 const NS_HISTORY = 0x06;
+const NS_GOV = 0x07;
 
 const text = new TextEncoder();
 const KEY_HEAD = meta('head');
 const KEY_GENESIS = meta('genesis');
 const KEY_FORMAT = meta('format');
+const KEY_GOV_RECORD = prefixed(NS_GOV, text.encode('record'));
 const FORMAT_VERSION = Uint8Array.of(1);
 const SENT = 0;
 const RECEIVED = 1;
@@ -213,6 +217,11 @@ export class StateStore {
     }
   }
 
+  /** The committed governance record (GOV-3); empty bytes when there is none. */
+  async governanceRecord(): Promise<Uint8Array> {
+    return (await this.#get(KEY_GOV_RECORD))?.slice() ?? new Uint8Array(0);
+  }
+
   async blockBytes(height: bigint): Promise<Uint8Array | undefined> {
     if (height < 1n) return undefined;
     return this.#get(prefixed(NS_BLOCK, u64be(height)));
@@ -296,14 +305,25 @@ export class StateStore {
         key: prefixed(NS_HISTORY, t.sender, height, idx),
         value: prefixedRaw(t.id, Uint8Array.of(SENT)),
       });
-      ops.push({
-        type: 'put',
-        key: prefixed(NS_HISTORY, t.recipient, height, idx),
-        value: prefixedRaw(t.id, Uint8Array.of(RECEIVED)),
-      });
+      // A governance action names its sender as recipient: one entry, sent.
+      if (!bytesEqual(t.recipient, t.sender)) {
+        ops.push({
+          type: 'put',
+          key: prefixed(NS_HISTORY, t.recipient, height, idx),
+          value: prefixedRaw(t.id, Uint8Array.of(RECEIVED)),
+        });
+      }
     });
     this.#putAccounts(ops, w.accounts);
     this.#putNodes(ops, w.treeWrites);
+    const record = w.governanceRecord;
+    if (record !== undefined) {
+      ops.push(
+        record.length === 0
+          ? { type: 'del', key: KEY_GOV_RECORD }
+          : { type: 'put', key: KEY_GOV_RECORD, value: record.slice() },
+      );
+    }
     ops.push({
       type: 'put',
       key: KEY_HEAD,

@@ -519,36 +519,498 @@ export const schemaJson = {
                 }
               }
             },
-            "MultisigKey": {
+            "Artifact": {
               "fields": {
-                "threshold": {
-                  "type": "uint32",
+                "platform": {
+                  "type": "string",
                   "id": 1
                 },
-                "publicKeys": {
-                  "rule": "repeated",
+                "sha256": {
                   "type": "bytes",
-                  "id": 2,
-                  "protoName": "public_keys"
+                  "id": 2
+                },
+                "size": {
+                  "type": "uint64",
+                  "id": 3
                 }
               }
             },
-            "Signer": {
+            "ReleaseManifest": {
+              "fields": {
+                "chainId": {
+                  "type": "string",
+                  "id": 1,
+                  "protoName": "chain_id"
+                },
+                "planName": {
+                  "type": "string",
+                  "id": 2,
+                  "protoName": "plan_name"
+                },
+                "version": {
+                  "type": "string",
+                  "id": 3
+                },
+                "artifacts": {
+                  "rule": "repeated",
+                  "type": "Artifact",
+                  "id": 4
+                },
+                "expiresMs": {
+                  "type": "uint64",
+                  "id": 5,
+                  "protoName": "expires_ms"
+                },
+                "sourceCommit": {
+                  "type": "string",
+                  "id": 6,
+                  "protoName": "source_commit"
+                }
+              }
+            },
+            "ManifestSignDoc": {
+              "fields": {
+                "domain": {
+                  "type": "string",
+                  "id": 1
+                },
+                "manifest": {
+                  "type": "ReleaseManifest",
+                  "id": 2
+                }
+              }
+            },
+            "ManifestSignature": {
+              "fields": {
+                "publicKey": {
+                  "type": "bytes",
+                  "id": 1,
+                  "protoName": "public_key"
+                },
+                "signature": {
+                  "type": "bytes",
+                  "id": 2
+                }
+              }
+            },
+            "SignedManifest": {
+              "fields": {
+                "manifest": {
+                  "type": "ReleaseManifest",
+                  "id": 1
+                },
+                "signatures": {
+                  "rule": "repeated",
+                  "type": "ManifestSignature",
+                  "id": 2
+                }
+              }
+            },
+            "Plan": {
+              "fields": {
+                "name": {
+                  "type": "string",
+                  "id": 1
+                },
+                "height": {
+                  "type": "uint64",
+                  "id": 2
+                },
+                "appVersion": {
+                  "type": "uint32",
+                  "id": 3,
+                  "protoName": "app_version"
+                },
+                "release": {
+                  "type": "SignedManifest",
+                  "id": 4
+                },
+                "urls": {
+                  "rule": "repeated",
+                  "type": "string",
+                  "id": 5
+                }
+              }
+            },
+            "SoftwareUpgrade": {
+              "fields": {
+                "plan": {
+                  "type": "Plan",
+                  "id": 1
+                }
+              }
+            },
+            "CancelUpgrade": {
+              "fields": {
+                "name": {
+                  "type": "string",
+                  "id": 1
+                }
+              }
+            },
+            "ParamChange": {
+              "fields": {
+                "params": {
+                  "type": "Params",
+                  "id": 1
+                },
+                "govParams": {
+                  "type": "GovParams",
+                  "id": 2,
+                  "protoName": "gov_params"
+                },
+                "maturity": {
+                  "type": "Maturity",
+                  "id": 3
+                }
+              }
+            },
+            "VoteOption": {
+              "values": {
+                "VOTE_OPTION_UNSPECIFIED": 0,
+                "VOTE_OPTION_YES": 1,
+                "VOTE_OPTION_NO": 2,
+                "VOTE_OPTION_ABSTAIN": 3,
+                "VOTE_OPTION_VETO": 4
+              }
+            },
+            "SubmitProposal": {
               "oneofs": {
-                "key": {
+                "content": {
                   "oneof": [
-                    "ed25519",
-                    "multisig"
+                    "softwareUpgrade",
+                    "cancelUpgrade",
+                    "paramChange"
                   ]
                 }
               },
               "fields": {
-                "ed25519": {
+                "deposit": {
+                  "type": "uint64",
+                  "id": 1
+                },
+                "title": {
+                  "type": "string",
+                  "id": 2
+                },
+                "softwareUpgrade": {
+                  "type": "SoftwareUpgrade",
+                  "id": 16,
+                  "protoName": "software_upgrade"
+                },
+                "cancelUpgrade": {
+                  "type": "CancelUpgrade",
+                  "id": 17,
+                  "protoName": "cancel_upgrade"
+                },
+                "paramChange": {
+                  "type": "ParamChange",
+                  "id": 18,
+                  "protoName": "param_change"
+                }
+              }
+            },
+            "CastVote": {
+              "fields": {
+                "proposalId": {
+                  "type": "uint64",
+                  "id": 1,
+                  "protoName": "proposal_id"
+                },
+                "option": {
+                  "type": "VoteOption",
+                  "id": 2
+                }
+              }
+            },
+            "AttestRelease": {
+              "fields": {
+                "planName": {
+                  "type": "string",
+                  "id": 1,
+                  "protoName": "plan_name"
+                },
+                "platform": {
+                  "type": "string",
+                  "id": 2
+                },
+                "sha256": {
+                  "type": "bytes",
+                  "id": 3
+                }
+              }
+            },
+            "SignalReady": {
+              "fields": {
+                "planName": {
+                  "type": "string",
+                  "id": 1,
+                  "protoName": "plan_name"
+                }
+              }
+            },
+            "GovVote": {
+              "fields": {
+                "voter": {
                   "type": "bytes",
                   "id": 1
                 },
-                "multisig": {
-                  "type": "MultisigKey",
+                "option": {
+                  "type": "VoteOption",
+                  "id": 2
+                }
+              }
+            },
+            "GovProposal": {
+              "oneofs": {
+                "content": {
+                  "oneof": [
+                    "softwareUpgrade",
+                    "cancelUpgrade",
+                    "paramChange"
+                  ]
+                }
+              },
+              "fields": {
+                "id": {
+                  "type": "uint64",
+                  "id": 1
+                },
+                "proposer": {
+                  "type": "bytes",
+                  "id": 2
+                },
+                "deposit": {
+                  "type": "uint64",
+                  "id": 3
+                },
+                "title": {
+                  "type": "string",
+                  "id": 4
+                },
+                "submitHeight": {
+                  "type": "uint64",
+                  "id": 5,
+                  "protoName": "submit_height"
+                },
+                "votingEndHeight": {
+                  "type": "uint64",
+                  "id": 6,
+                  "protoName": "voting_end_height"
+                },
+                "votes": {
+                  "rule": "repeated",
+                  "type": "GovVote",
+                  "id": 7
+                },
+                "softwareUpgrade": {
+                  "type": "SoftwareUpgrade",
+                  "id": 16,
+                  "protoName": "software_upgrade"
+                },
+                "cancelUpgrade": {
+                  "type": "CancelUpgrade",
+                  "id": 17,
+                  "protoName": "cancel_upgrade"
+                },
+                "paramChange": {
+                  "type": "ParamChange",
+                  "id": 18,
+                  "protoName": "param_change"
+                }
+              }
+            },
+            "ProposalStatus": {
+              "values": {
+                "PROPOSAL_STATUS_UNSPECIFIED": 0,
+                "PROPOSAL_STATUS_PASSED": 1,
+                "PROPOSAL_STATUS_REJECTED": 2,
+                "PROPOSAL_STATUS_VETOED": 3,
+                "PROPOSAL_STATUS_NO_QUORUM": 4,
+                "PROPOSAL_STATUS_FAILED": 5
+              }
+            },
+            "Tally": {
+              "fields": {
+                "yes": {
+                  "type": "uint64",
+                  "id": 1
+                },
+                "no": {
+                  "type": "uint64",
+                  "id": 2
+                },
+                "abstain": {
+                  "type": "uint64",
+                  "id": 3
+                },
+                "veto": {
+                  "type": "uint64",
+                  "id": 4
+                },
+                "totalPower": {
+                  "type": "uint64",
+                  "id": 5,
+                  "protoName": "total_power"
+                }
+              }
+            },
+            "ProposalResult": {
+              "fields": {
+                "id": {
+                  "type": "uint64",
+                  "id": 1
+                },
+                "title": {
+                  "type": "string",
+                  "id": 2
+                },
+                "status": {
+                  "type": "ProposalStatus",
+                  "id": 3
+                },
+                "tally": {
+                  "type": "Tally",
+                  "id": 4
+                },
+                "endHeight": {
+                  "type": "uint64",
+                  "id": 5,
+                  "protoName": "end_height"
+                },
+                "reason": {
+                  "type": "string",
+                  "id": 6
+                }
+              }
+            },
+            "Attestation": {
+              "fields": {
+                "validator": {
+                  "type": "bytes",
+                  "id": 1
+                },
+                "platform": {
+                  "type": "string",
+                  "id": 2
+                },
+                "sha256": {
+                  "type": "bytes",
+                  "id": 3
+                },
+                "planName": {
+                  "type": "string",
+                  "id": 4,
+                  "protoName": "plan_name"
+                }
+              }
+            },
+            "AppliedUpgrade": {
+              "fields": {
+                "name": {
+                  "type": "string",
+                  "id": 1
+                },
+                "height": {
+                  "type": "uint64",
+                  "id": 2
+                },
+                "appVersion": {
+                  "type": "uint32",
+                  "id": 3,
+                  "protoName": "app_version"
+                },
+                "version": {
+                  "type": "string",
+                  "id": 4
+                }
+              }
+            },
+            "GovState": {
+              "fields": {
+                "nextProposalId": {
+                  "type": "uint64",
+                  "id": 1,
+                  "protoName": "next_proposal_id"
+                },
+                "proposals": {
+                  "rule": "repeated",
+                  "type": "GovProposal",
+                  "id": 2
+                },
+                "plan": {
+                  "type": "Plan",
+                  "id": 3
+                },
+                "ready": {
+                  "rule": "repeated",
+                  "type": "bytes",
+                  "id": 4
+                },
+                "attestations": {
+                  "rule": "repeated",
+                  "type": "Attestation",
+                  "id": 5
+                },
+                "applied": {
+                  "rule": "repeated",
+                  "type": "AppliedUpgrade",
+                  "id": 6
+                },
+                "appVersion": {
+                  "type": "uint32",
+                  "id": 7,
+                  "protoName": "app_version"
+                },
+                "version": {
+                  "type": "string",
+                  "id": 8
+                },
+                "maturity": {
+                  "type": "Maturity",
+                  "id": 9
+                },
+                "params": {
+                  "type": "Params",
+                  "id": 10
+                },
+                "govParams": {
+                  "type": "GovParams",
+                  "id": 11,
+                  "protoName": "gov_params"
+                },
+                "results": {
+                  "rule": "repeated",
+                  "type": "ProposalResult",
+                  "id": 12
+                }
+              }
+            },
+            "ArtifactRequest": {
+              "fields": {
+                "sha256": {
+                  "type": "bytes",
+                  "id": 1
+                },
+                "offset": {
+                  "type": "uint64",
+                  "id": 2
+                },
+                "length": {
+                  "type": "uint32",
+                  "id": 3
+                }
+              }
+            },
+            "ArtifactChunk": {
+              "fields": {
+                "totalSize": {
+                  "type": "uint64",
+                  "id": 1,
+                  "protoName": "total_size"
+                },
+                "data": {
+                  "type": "bytes",
                   "id": 2
                 }
               }
@@ -610,6 +1072,46 @@ export const schemaJson = {
                   "type": "uint32",
                   "id": 3,
                   "protoName": "max_block_txs"
+                }
+              }
+            },
+            "GovParams": {
+              "fields": {
+                "minDeposit": {
+                  "type": "uint64",
+                  "id": 1,
+                  "protoName": "min_deposit"
+                },
+                "babyVotingPeriod": {
+                  "type": "uint64",
+                  "id": 2,
+                  "protoName": "baby_voting_period"
+                },
+                "grownUpVotingPeriod": {
+                  "type": "uint64",
+                  "id": 3,
+                  "protoName": "grown_up_voting_period"
+                },
+                "babyUpgradeDelay": {
+                  "type": "uint64",
+                  "id": 4,
+                  "protoName": "baby_upgrade_delay"
+                },
+                "grownUpUpgradeDelay": {
+                  "type": "uint64",
+                  "id": 5,
+                  "protoName": "grown_up_upgrade_delay"
+                },
+                "releaseSigners": {
+                  "rule": "repeated",
+                  "type": "bytes",
+                  "id": 6,
+                  "protoName": "release_signers"
+                },
+                "releaseThreshold": {
+                  "type": "uint32",
+                  "id": 7,
+                  "protoName": "release_threshold"
                 }
               }
             },
@@ -676,6 +1178,45 @@ export const schemaJson = {
                   "rule": "repeated",
                   "type": "GenesisValidator",
                   "id": 7
+                },
+                "govParams": {
+                  "type": "GovParams",
+                  "id": 8,
+                  "protoName": "gov_params"
+                }
+              }
+            },
+            "MultisigKey": {
+              "fields": {
+                "threshold": {
+                  "type": "uint32",
+                  "id": 1
+                },
+                "publicKeys": {
+                  "rule": "repeated",
+                  "type": "bytes",
+                  "id": 2,
+                  "protoName": "public_keys"
+                }
+              }
+            },
+            "Signer": {
+              "oneofs": {
+                "key": {
+                  "oneof": [
+                    "ed25519",
+                    "multisig"
+                  ]
+                }
+              },
+              "fields": {
+                "ed25519": {
+                  "type": "bytes",
+                  "id": 1
+                },
+                "multisig": {
+                  "type": "MultisigKey",
+                  "id": 2
                 }
               }
             },
@@ -695,7 +1236,11 @@ export const schemaJson = {
               "oneofs": {
                 "action": {
                   "oneof": [
-                    "transfer"
+                    "transfer",
+                    "submitProposal",
+                    "vote",
+                    "attestRelease",
+                    "signalReady"
                   ]
                 }
               },
@@ -724,6 +1269,25 @@ export const schemaJson = {
                 "transfer": {
                   "type": "Transfer",
                   "id": 16
+                },
+                "submitProposal": {
+                  "type": "SubmitProposal",
+                  "id": 17,
+                  "protoName": "submit_proposal"
+                },
+                "vote": {
+                  "type": "CastVote",
+                  "id": 18
+                },
+                "attestRelease": {
+                  "type": "AttestRelease",
+                  "id": 19,
+                  "protoName": "attest_release"
+                },
+                "signalReady": {
+                  "type": "SignalReady",
+                  "id": 20,
+                  "protoName": "signal_ready"
                 }
               }
             },

@@ -269,27 +269,258 @@ export interface LastSigned {
 }
 
 /**
- * A k-of-n multisig account key (ADDR-4). The account is controlled by any `threshold`
- * of `public_keys`. Keys are 32-byte ed25519 public keys in strictly ascending byte order,
- * so one key set has exactly one encoding and one address.
+ * REL-1: one build of a release for one platform (for example "linux-x64").
  *
- * `babychain.v0.MultisigKey`
+ * `babychain.v0.Artifact`
  */
-export interface MultisigKey {
-  threshold: number;
-  publicKeys: Uint8Array[];
+export interface Artifact {
+  platform: string;
+  /** 32 bytes */
+  sha256: Uint8Array;
+  /** bytes */
+  size: bigint;
 }
 
 /**
- * Who authorises a transaction: one ed25519 key or a multisig key (exactly one is set).
+ * REL-1: what release signers sign. Ties a build to one chain and one plan, and stops being valid at expires_ms.
  *
- * `babychain.v0.Signer`
+ * `babychain.v0.ReleaseManifest`
  */
-export interface Signer {
-  key?:
-    | { case: 'ed25519'; value: Uint8Array }
-    | { case: 'multisig'; value: MultisigKey }
+export interface ReleaseManifest {
+  chainId: string;
+  planName: string;
+  /** REL-2: MAJOR.MINOR.PATCH */
+  version: string;
+  /** strictly ascending platform, at least one */
+  artifacts: Artifact[];
+  /** Unix ms; not valid at or after this time */
+  expiresMs: bigint;
+  /** git commit the artifacts were built from (40 hex) */
+  sourceCommit: string;
+}
+
+/**
+ * REL-3: the document a release signature signs. Its canonical encoding is the sign bytes.
+ *
+ * `babychain.v0.ManifestSignDoc`
+ */
+export interface ManifestSignDoc {
+  /** always "babychain/release/v0" */
+  domain: string;
+  manifest?: ReleaseManifest | undefined;
+}
+
+/** `babychain.v0.ManifestSignature` */
+export interface ManifestSignature {
+  /** 32 bytes */
+  publicKey: Uint8Array;
+  /** 64 bytes */
+  signature: Uint8Array;
+}
+
+/** `babychain.v0.SignedManifest` */
+export interface SignedManifest {
+  manifest?: ReleaseManifest | undefined;
+  /** strictly ascending public_key */
+  signatures: ManifestSignature[];
+}
+
+/**
+ * UPG-1: a software upgrade: at `height` the chain runs app_version under the release `release` names.
+ *
+ * `babychain.v0.Plan`
+ */
+export interface Plan {
+  /** 1..64 of a-z 0-9 . _ - */
+  name: string;
+  /** first height executed by the new release */
+  height: bigint;
+  /** the current app version + 1 */
+  appVersion: number;
+  release?: SignedManifest | undefined;
+  /** LCH-3: where to download; "{sha256}" is replaced by an artifact's hex digest */
+  urls: string[];
+}
+
+/** `babychain.v0.SoftwareUpgrade` */
+export interface SoftwareUpgrade {
+  plan?: Plan | undefined;
+}
+
+/** `babychain.v0.CancelUpgrade` */
+export interface CancelUpgrade {
+  /** the scheduled plan's name */
+  name: string;
+}
+
+/**
+ * GOV-9: a parameter change replaces the chain params and governance params as a whole; maturity GROWN_UP
+ * declares the chain grown up (it never becomes a baby again).
+ *
+ * `babychain.v0.ParamChange`
+ */
+export interface ParamChange {
+  params?: Params | undefined;
+  govParams?: GovParams | undefined;
+  /** enum babychain.v0.Maturity */
+  maturity: number;
+}
+
+/**
+ * Transaction actions (TxBody.action, GOV-4..GOV-7).
+ *
+ * `babychain.v0.SubmitProposal`
+ */
+export interface SubmitProposal {
+  deposit: bigint;
+  /** 1..140 bytes of UTF-8 */
+  title: string;
+  content?:
+    | { case: 'softwareUpgrade'; value: SoftwareUpgrade }
+    | { case: 'cancelUpgrade'; value: CancelUpgrade }
+    | { case: 'paramChange'; value: ParamChange }
     | undefined;
+}
+
+/** `babychain.v0.CastVote` */
+export interface CastVote {
+  proposalId: bigint;
+  /** enum babychain.v0.VoteOption */
+  option: number;
+}
+
+/**
+ * UPG-7: the sender validator rebuilt the plan's release from source_commit and got this digest.
+ *
+ * `babychain.v0.AttestRelease`
+ */
+export interface AttestRelease {
+  planName: string;
+  platform: string;
+  sha256: Uint8Array;
+}
+
+/**
+ * UPG-6: the sender validator's launcher downloaded and verified the plan's release.
+ *
+ * `babychain.v0.SignalReady`
+ */
+export interface SignalReady {
+  planName: string;
+}
+
+/**
+ * The governance state (GOV-3): one record in the state tree.
+ *
+ * `babychain.v0.GovVote`
+ */
+export interface GovVote {
+  /** validator address */
+  voter: Uint8Array;
+  /** enum babychain.v0.VoteOption */
+  option: number;
+}
+
+/** `babychain.v0.GovProposal` */
+export interface GovProposal {
+  id: bigint;
+  proposer: Uint8Array;
+  deposit: bigint;
+  title: string;
+  submitHeight: bigint;
+  votingEndHeight: bigint;
+  /** strictly ascending voter */
+  votes: GovVote[];
+  content?:
+    | { case: 'softwareUpgrade'; value: SoftwareUpgrade }
+    | { case: 'cancelUpgrade'; value: CancelUpgrade }
+    | { case: 'paramChange'; value: ParamChange }
+    | undefined;
+}
+
+/** `babychain.v0.Tally` */
+export interface Tally {
+  yes: bigint;
+  no: bigint;
+  abstain: bigint;
+  veto: bigint;
+  totalPower: bigint;
+}
+
+/** `babychain.v0.ProposalResult` */
+export interface ProposalResult {
+  id: bigint;
+  title: string;
+  /** enum babychain.v0.ProposalStatus */
+  status: number;
+  tally?: Tally | undefined;
+  endHeight: bigint;
+  /** for FAILED: the error code */
+  reason: string;
+}
+
+/** `babychain.v0.Attestation` */
+export interface Attestation {
+  validator: Uint8Array;
+  platform: string;
+  sha256: Uint8Array;
+  planName: string;
+}
+
+/** `babychain.v0.AppliedUpgrade` */
+export interface AppliedUpgrade {
+  name: string;
+  height: bigint;
+  appVersion: number;
+  version: string;
+}
+
+/** `babychain.v0.GovState` */
+export interface GovState {
+  /** absent: 1 */
+  nextProposalId: bigint;
+  /** in voting, ascending id */
+  proposals: GovProposal[];
+  /** the scheduled upgrade */
+  plan?: Plan | undefined;
+  /** validators ready for `plan`, ascending */
+  ready: Uint8Array[];
+  /** UPG-7, ascending (plan_name, validator, platform) */
+  attestations: Attestation[];
+  /** ascending height */
+  applied: AppliedUpgrade[];
+  appVersion: number;
+  /** the release version of the last applied upgrade; "" before any */
+  version: string;
+  /**
+   * GROWN_UP once declared (or if the genesis says so)
+   * enum babychain.v0.Maturity
+   */
+  maturity: number;
+  /** absent: the genesis params */
+  params?: Params | undefined;
+  /** absent: the genesis gov params */
+  govParams?: GovParams | undefined;
+  /** the last 64 finished proposals, ascending id */
+  results: ProposalResult[];
+}
+
+/**
+ * LCH-4: the artifact protocol, by content hash over libp2p.
+ *
+ * `babychain.v0.ArtifactRequest`
+ */
+export interface ArtifactRequest {
+  sha256: Uint8Array;
+  offset: bigint;
+  /** at most 1 MiB */
+  length: number;
+}
+
+/** `babychain.v0.ArtifactChunk` */
+export interface ArtifactChunk {
+  totalSize: bigint;
+  data: Uint8Array;
 }
 
 /**
@@ -328,6 +559,28 @@ export interface Params {
   maxBlockTxs: number;
 }
 
+/**
+ * GOV-2 (specs/governance.md): governance parameters. Absent from a genesis means every field takes the spec's default.
+ *
+ * `babychain.v0.GovParams`
+ */
+export interface GovParams {
+  /** ubaby a proposal must lock to enter voting */
+  minDeposit: bigint;
+  /** blocks, while the chain is a baby */
+  babyVotingPeriod: bigint;
+  /** blocks, once it is grown up */
+  grownUpVotingPeriod: bigint;
+  /** least blocks between the end of voting and a plan's height (baby) */
+  babyUpgradeDelay: bigint;
+  /** the same once grown up */
+  grownUpUpgradeDelay: bigint;
+  /** REL-3: ed25519 public keys, strictly ascending bytewise */
+  releaseSigners: Uint8Array[];
+  /** REL-3: signatures a release manifest needs */
+  releaseThreshold: number;
+}
+
 /** `babychain.v0.GenesisAccount` */
 export interface GenesisAccount {
   address: Uint8Array;
@@ -355,6 +608,32 @@ export interface Genesis {
   params?: Params | undefined;
   accounts: GenesisAccount[];
   validators: GenesisValidator[];
+  /** GOV-2; absent: every field takes its default */
+  govParams?: GovParams | undefined;
+}
+
+/**
+ * A k-of-n multisig account key (ADDR-4). The account is controlled by any `threshold`
+ * of `public_keys`. Keys are 32-byte ed25519 public keys in strictly ascending byte order,
+ * so one key set has exactly one encoding and one address.
+ *
+ * `babychain.v0.MultisigKey`
+ */
+export interface MultisigKey {
+  threshold: number;
+  publicKeys: Uint8Array[];
+}
+
+/**
+ * Who authorises a transaction: one ed25519 key or a multisig key (exactly one is set).
+ *
+ * `babychain.v0.Signer`
+ */
+export interface Signer {
+  key?:
+    | { case: 'ed25519'; value: Uint8Array }
+    | { case: 'multisig'; value: MultisigKey }
+    | undefined;
 }
 
 /**
@@ -388,6 +667,10 @@ export interface TxBody {
   memo: string;
   action?:
     | { case: 'transfer'; value: Transfer }
+    | { case: 'submitProposal'; value: SubmitProposal }
+    | { case: 'vote'; value: CastVote }
+    | { case: 'attestRelease'; value: AttestRelease }
+    | { case: 'signalReady'; value: SignalReady }
     | undefined;
 }
 
@@ -445,14 +728,37 @@ export interface MessageTypes {
   'babychain.v0.TimeoutFired': TimeoutFired;
   'babychain.v0.WalRecord': WalRecord;
   'babychain.v0.LastSigned': LastSigned;
-  'babychain.v0.MultisigKey': MultisigKey;
-  'babychain.v0.Signer': Signer;
+  'babychain.v0.Artifact': Artifact;
+  'babychain.v0.ReleaseManifest': ReleaseManifest;
+  'babychain.v0.ManifestSignDoc': ManifestSignDoc;
+  'babychain.v0.ManifestSignature': ManifestSignature;
+  'babychain.v0.SignedManifest': SignedManifest;
+  'babychain.v0.Plan': Plan;
+  'babychain.v0.SoftwareUpgrade': SoftwareUpgrade;
+  'babychain.v0.CancelUpgrade': CancelUpgrade;
+  'babychain.v0.ParamChange': ParamChange;
+  'babychain.v0.SubmitProposal': SubmitProposal;
+  'babychain.v0.CastVote': CastVote;
+  'babychain.v0.AttestRelease': AttestRelease;
+  'babychain.v0.SignalReady': SignalReady;
+  'babychain.v0.GovVote': GovVote;
+  'babychain.v0.GovProposal': GovProposal;
+  'babychain.v0.Tally': Tally;
+  'babychain.v0.ProposalResult': ProposalResult;
+  'babychain.v0.Attestation': Attestation;
+  'babychain.v0.AppliedUpgrade': AppliedUpgrade;
+  'babychain.v0.GovState': GovState;
+  'babychain.v0.ArtifactRequest': ArtifactRequest;
+  'babychain.v0.ArtifactChunk': ArtifactChunk;
   'babychain.v0.Account': Account;
   'babychain.v0.StateProof': StateProof;
   'babychain.v0.Params': Params;
+  'babychain.v0.GovParams': GovParams;
   'babychain.v0.GenesisAccount': GenesisAccount;
   'babychain.v0.GenesisValidator': GenesisValidator;
   'babychain.v0.Genesis': Genesis;
+  'babychain.v0.MultisigKey': MultisigKey;
+  'babychain.v0.Signer': Signer;
   'babychain.v0.Transfer': Transfer;
   'babychain.v0.TxBody': TxBody;
   'babychain.v0.Signature': Signature;

@@ -55,6 +55,20 @@ describe('StateTree', () => {
     expect(bytesEqual(none.root, EMPTY_HASH)).toBe(true);
   });
 
+  it('reads the value hash of a key, and nothing for a key without a leaf, even one sharing a path', async () => {
+    const db = memoryStore();
+    const tree = await StateTree.open(db, EMPTY_HASH);
+    const [a, b] = sharedPrefixPair(12);
+    expect(await tree.valueHashAt(accountKey(a))).toBeUndefined();
+    await apply(tree, db, [[a, acct(5n)]]);
+    expect(await tree.valueHashAt(accountKey(a))).toEqual(valueHash(acct(5n)));
+    expect(await tree.valueHashAt(accountKey(b))).toBeUndefined(); // a's leaf occupies b's path
+    await apply(tree, db, [[b, acct(6n)]]);
+    const reopened = await StateTree.open(db, tree.root);
+    expect(await reopened.valueHashAt(accountKey(b))).toEqual(valueHash(acct(6n)));
+    expect(await reopened.valueHashAt(accountKey(testAddress(99)))).toBeUndefined();
+  });
+
   it("commits a single account as that account's leaf hash, stored at the root path", async () => {
     const db = memoryStore();
     const tree = await StateTree.open(db, EMPTY_HASH);

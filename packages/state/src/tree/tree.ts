@@ -278,6 +278,25 @@ export class StateTree {
     throw new Error('StateTree.prove: the tree kept moving under the proof');
   }
 
+  /** The value hash of the leaf with `key` in the committed tree (nodes checked on the way), undefined if none. */
+  async valueHashAt(key: Uint8Array): Promise<Uint8Array | undefined> {
+    if (!(key instanceof Uint8Array) || key.length !== HASH_BYTES)
+      throw new TypeError('valueHashAt: a key is 32 bytes');
+    attempts: for (let attempt = 0; attempt < MAX_RESTARTS; attempt++) {
+      const version = this.#version;
+      let hash = this.#root;
+      for (let d = 0; ; d++) {
+        if (isEmptyHash(hash)) return undefined;
+        const nodes = await this.#load([{ path: pathKey(d, key), hash, depth: d }], version, false);
+        if (nodes === null) continue attempts;
+        const node = nodes[0] as Uint8Array;
+        if (node[0] === LEAF_TAG) return bytesEqual(left(node), key) ? copy(right(node)) : undefined;
+        hash = bitAt(key, d) === 0 ? left(node) : right(node);
+      }
+    }
+    throw new Error('StateTree.valueHashAt: the tree kept moving under the read');
+  }
+
   /**
    * Walks the whole stored tree from the committed root, reading from the store (not the cache): every node must
    * hash to what its parent says, every leaf must lie on its key's path, and the shape must be the canonical one
