@@ -14,6 +14,7 @@ import {
   verifyDetailed,
 } from '@babychain/crypto';
 import { checkTxBytes } from '@babychain/state';
+import { governanceHandlers } from '../governance/handlers.ts';
 import { consensus } from './consensus-handlers.ts';
 import { state, stateProof, stateRoot } from './state-handlers.ts';
 
@@ -21,6 +22,7 @@ export type Handler = (input: Record<string, unknown>) => Record<string, unknown
 
 export const handlers: Record<string, Handler> = {
   consensus,
+  ...governanceHandlers,
   state,
   'state-root': stateRoot,
   'state-proof': stateProof,

@@ -1,2 +1,55 @@
-// @babychain/upgrade: public surface. Nothing is exported until issue 6 implements this package (see README.md).
-export {};
+export {
+  type ArtifactRequester,
+  type ArtifactSink,
+  answerArtifactRequest,
+  fetchArtifactFromPeers,
+  MAX_ARTIFACT_REQUEST_BYTES,
+  MAX_ARTIFACT_RESPONSE_BYTES,
+  type PeerFetchFailure,
+  type PeerFetchResult,
+} from './artifact-protocol.ts';
+export { artifactProtocol, artifactUrl, currentPlatform, MAX_ARTIFACT_CHUNK } from './artifact-source.ts';
+export { GovErrorCode, ReleaseErrorCode, UpgradeErrorCode } from './errors.ts';
+export {
+  checkGovAction,
+  createGovernance,
+  GOVERNANCE_ACTIONS,
+  MAX_PROPOSALS_IN_VOTING,
+  MAX_RESULTS,
+  MAX_TITLE_BYTES,
+  type MigrationContext,
+  type UpgradeHandler,
+} from './governance.ts';
+export {
+  artifactFor,
+  MAX_ARTIFACT_BYTES,
+  type ManifestContext,
+  manifestSignBytes,
+  RELEASE_SIGN_DOMAIN,
+  signManifest,
+  verifyArtifactBytes,
+  verifyManifest,
+  withSignature,
+} from './manifest.ts';
+export { decodeGovRecord, GOV_RECORD_KEY } from './record.ts';
+export { checkStartup, highestAppVersion } from './startup.ts';
+export { type GovernanceStatusJson, governanceStatus, type TallyJson } from './status.ts';
+export {
+  countVotes,
+  type OutcomeContext,
+  type ProposalKind,
+  ProposalStatus,
+  type ProposalStatusName,
+  statusName,
+  tallyOutcome,
+  VoteOption,
+} from './tally.ts';
+export {
+  readUpgradeInfo,
+  UPGRADE_EXIT_CODE,
+  UPGRADE_INFO_FILE,
+  type UpgradeInfo,
+  upgradeInfoOf,
+  writeUpgradeInfo,
+} from './upgrade-info.ts';
+export { compareVersions, parseVersion } from './version.ts';

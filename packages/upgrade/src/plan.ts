@@ -1,0 +1,129 @@
+/**
+ * Proposal contents (specs/governance.md GOV-8..GOV-10, UPG-2): what consensus checks on a plan, a cancel and a
+ * parameter change, at submission and again when they pass.
+ */
+import type { Genesis, GovParams, GovState, ParamChange, Plan, ReleaseManifest } from '@babychain/codec';
+import { BabyError, isBabyError } from '@babychain/codec';
+import { Maturity, validateGovParams, validateParams, withGovDefaults } from '@babychain/state';
+import { GovErrorCode, UpgradeErrorCode } from './errors.ts';
+import { verifyManifest } from './manifest.ts';
+
+const PLAN_NAME = /^[a-z0-9._-]{1,64}$/;
+const MAX_URLS = 8;
+const MAX_URL_BYTES = 512;
+const utf8 = new TextEncoder();
+
+/** What a plan is checked against: the record and the block it is checked in. */
+export interface PlanContext {
+  readonly genesis: Genesis;
+  readonly state: GovState;
+  readonly govParams: GovParams;
+  /** the block time (REL-4 `now`) */
+  readonly nowMs: bigint;
+  /**
+   * At submission: the plan's height must exceed the proposal's voting end plus the upgrade delay. When passing:
+   * it must exceed the current height.
+   */
+  readonly minHeightExclusive: bigint;
+  readonly when: 'submission' | 'passing';
+}
+
+/** UPG-2's name rule (also GOV-10's): 1 to 64 of a-z 0-9 . _ - and not an applied upgrade's name. */
+export function checkPlanName(name: string, state: GovState): void {
+  if (!PLAN_NAME.test(name)) {
+    throw fail(UpgradeErrorCode.BAD_NAME, `plan name ${JSON.stringify(name)} is not 1 to 64 of a-z 0-9 . _ -`, {
+      name,
+    });
+  }
+  if (state.applied.some((a) => a.name === name)) {
+    throw fail(UpgradeErrorCode.BAD_NAME, `an upgrade named "${name}" was applied already`, { name });
+  }
+}
+
+/** UPG-2 in the spec's order; returns the verified manifest. */
+export function checkPlan(plan: Plan, ctx: PlanContext): ReleaseManifest {
+  checkPlanName(plan.name, ctx.state);
+  const expected = ctx.state.appVersion + 1;
+  if (plan.appVersion !== expected) {
+    throw fail(UpgradeErrorCode.BAD_APP_VERSION, `app version ${plan.appVersion}, the next one is ${expected}`, {
+      appVersion: plan.appVersion,
+      expected,
+    });
+  }
+  if (plan.height <= ctx.minHeightExclusive) {
+    const what = ctx.when === 'submission' ? 'the end of voting plus the upgrade delay' : 'the current height';
+    throw fail(
+      UpgradeErrorCode.TOO_EARLY,
+      `plan height ${plan.height} is not above ${what} (${ctx.minHeightExclusive})`,
+      {
+        height: plan.height,
+        minHeightExclusive: ctx.minHeightExclusive,
+      },
+    );
+  }
+  checkUrls(plan.urls);
+  return verifyManifest(plan.release ?? { signatures: [] }, {
+    chainId: ctx.genesis.chainId,
+    planName: plan.name,
+    currentVersion: ctx.state.version,
+    nowMs: ctx.nowMs,
+    signers: ctx.govParams.releaseSigners,
+    threshold: ctx.govParams.releaseThreshold,
+  });
+}
+
+function checkUrls(urls: readonly string[]): void {
+  if (urls.length < 1 || urls.length > MAX_URLS) {
+    throw fail(UpgradeErrorCode.BAD_URL, `${urls.length} urls, 1 to ${MAX_URLS} are needed`, { count: urls.length });
+  }
+  urls.forEach((url, index) => {
+    const scheme = url.startsWith('http://') || url.startsWith('https://');
+    if (!scheme || utf8.encode(url).length > MAX_URL_BYTES) {
+      throw fail(UpgradeErrorCode.BAD_URL, `url ${index} is not http(s) of at most ${MAX_URL_BYTES} bytes`, {
+        index,
+      });
+    }
+  });
+}
+
+/**
+ * GOV-9: the change as it will be applied. Governance params take GOV-2's defaults for absent fields, exactly as
+ * a genesis does, since the canonical encoding cannot tell an absent field from a zero one.
+ */
+export function checkParamChange(change: ParamChange): ParamChange {
+  const hasGrownUp = change.maturity === Maturity.GROWN_UP;
+  if (change.maturity !== Maturity.BABY && !hasGrownUp) {
+    throw badParams(`maturity ${change.maturity} is unknown`, 'maturity');
+  }
+  if (change.params === undefined && change.govParams === undefined && !hasGrownUp) {
+    throw badParams('the change sets no params, no gov params and no maturity', 'none');
+  }
+  const out: ParamChange = { maturity: change.maturity };
+  if (change.params !== undefined) {
+    rethrowAsBadParams(() => validateParams(change.params as NonNullable<ParamChange['params']>));
+    out.params = change.params;
+  }
+  if (change.govParams !== undefined) {
+    const filled = withGovDefaults(change.govParams);
+    rethrowAsBadParams(() => validateGovParams(filled));
+    out.govParams = filled;
+  }
+  return out;
+}
+
+function rethrowAsBadParams(check: () => void): void {
+  try {
+    check();
+  } catch (err) {
+    if (!isBabyError(err)) throw err;
+    throw new BabyError(GovErrorCode.BAD_PARAMS, err.message, { ...err.meta, rule: 'GOV-9' }, { cause: err });
+  }
+}
+
+function badParams(message: string, param: string): BabyError {
+  return new BabyError(GovErrorCode.BAD_PARAMS, message, { rule: 'GOV-9', param });
+}
+
+function fail(code: string, message: string, meta: Record<string, unknown>): BabyError {
+  return new BabyError(code, message, { rule: 'UPG-2', ...meta });
+}

@@ -1,0 +1,165 @@
+/**
+ * The governance summary that RPC (`GET /upgrade`), node status and the launcher read (GOV-7: status shows the
+ * stage; UPG-6: the share of power that is ready). Plain JSON: uint64 as decimal strings, bytes as lowercase hex.
+ */
+import type { Genesis, Tally } from '@babychain/codec';
+import { encode, toHex } from '@babychain/codec';
+import { proposalKind } from './governance.ts';
+import { decodeGovRecord, govParamsInForce, isGrownUp, paramsInForce, Voters } from './record.ts';
+import { countVotes, type ProposalKind, type ProposalStatusName, statusName } from './tally.ts';
+
+export interface TallyJson {
+  yes: string;
+  no: string;
+  abstain: string;
+  veto: string;
+  totalPower: string;
+}
+
+export interface GovernanceStatusJson {
+  maturity: 'baby' | 'grown-up';
+  appVersion: number;
+  version: string;
+  releaseSigners: string[];
+  releaseThreshold: number;
+  plan: null | {
+    name: string;
+    height: string;
+    appVersion: number;
+    version: string;
+    /** hex of the SignedManifest's canonical encoding */
+    manifest: string;
+    urls: string[];
+    artifacts: { platform: string; sha256: string; size: string }[];
+  };
+  ready: { validators: string[]; power: string; totalPower: string };
+  attestations: { planName: string; validator: string; platform: string; sha256: string }[];
+  proposals: {
+    id: string;
+    title: string;
+    kind: ProposalKind;
+    proposer: string;
+    deposit: string;
+    submitHeight: string;
+    votingEndHeight: string;
+    planName?: string;
+    tally: TallyJson;
+  }[];
+  results: {
+    id: string;
+    title: string;
+    status: ProposalStatusName;
+    tally: TallyJson;
+    endHeight: string;
+    reason: string;
+  }[];
+  applied: { name: string; height: string; appVersion: number; version: string }[];
+  params: { minFee: string; maxBlockBytes: string; maxBlockTxs: number };
+  govParams: {
+    minDeposit: string;
+    babyVotingPeriod: string;
+    grownUpVotingPeriod: string;
+    babyUpgradeDelay: string;
+    grownUpUpgradeDelay: string;
+  };
+}
+
+/** What `record` (empty bytes at genesis) says, for people and launchers. */
+export function governanceStatus(genesis: Genesis, record: Uint8Array): GovernanceStatusJson {
+  const state = decodeGovRecord(record);
+  const voters = new Voters(genesis);
+  const gp = govParamsInForce(genesis, state);
+  const params = paramsInForce(genesis, state);
+  const plan = state.plan;
+  const release = plan?.release;
+  return {
+    maturity: isGrownUp(genesis, state) ? 'grown-up' : 'baby',
+    appVersion: state.appVersion,
+    version: state.version,
+    releaseSigners: gp.releaseSigners.map((k) => toHex(k)),
+    releaseThreshold: gp.releaseThreshold,
+    plan:
+      plan === undefined
+        ? null
+        : {
+            name: plan.name,
+            height: plan.height.toString(),
+            appVersion: plan.appVersion,
+            version: release?.manifest?.version ?? '',
+            manifest: release === undefined ? '' : toHex(encode('babychain.v0.SignedManifest', release)),
+            urls: [...plan.urls],
+            artifacts: (release?.manifest?.artifacts ?? []).map((a) => ({
+              platform: a.platform,
+              sha256: toHex(a.sha256),
+              size: a.size.toString(),
+            })),
+          },
+    ready: {
+      validators: state.ready.map((r) => toHex(r)),
+      power: voters.powerOfAll(state.ready).toString(),
+      totalPower: voters.total.toString(),
+    },
+    attestations: state.attestations.map((a) => ({
+      planName: a.planName,
+      validator: toHex(a.validator),
+      platform: a.platform,
+      sha256: toHex(a.sha256),
+    })),
+    proposals: state.proposals.map((p) => {
+      const content = p.content;
+      const planName =
+        content?.case === 'softwareUpgrade'
+          ? content.value.plan?.name
+          : content?.case === 'cancelUpgrade'
+            ? content.value.name
+            : undefined;
+      return {
+        id: p.id.toString(),
+        title: p.title,
+        kind: proposalKind(p),
+        proposer: toHex(p.proposer),
+        deposit: p.deposit.toString(),
+        submitHeight: p.submitHeight.toString(),
+        votingEndHeight: p.votingEndHeight.toString(),
+        ...(planName === undefined ? {} : { planName }),
+        tally: tallyJson(countVotes(p.votes, (v) => voters.powerOf(v), voters.total)),
+      };
+    }),
+    results: state.results.map((r) => ({
+      id: r.id.toString(),
+      title: r.title,
+      status: statusName(r.status),
+      tally: tallyJson(r.tally ?? { yes: 0n, no: 0n, abstain: 0n, veto: 0n, totalPower: 0n }),
+      endHeight: r.endHeight.toString(),
+      reason: r.reason,
+    })),
+    applied: state.applied.map((a) => ({
+      name: a.name,
+      height: a.height.toString(),
+      appVersion: a.appVersion,
+      version: a.version,
+    })),
+    params: {
+      minFee: params.minFee.toString(),
+      maxBlockBytes: params.maxBlockBytes.toString(),
+      maxBlockTxs: params.maxBlockTxs,
+    },
+    govParams: {
+      minDeposit: gp.minDeposit.toString(),
+      babyVotingPeriod: gp.babyVotingPeriod.toString(),
+      grownUpVotingPeriod: gp.grownUpVotingPeriod.toString(),
+      babyUpgradeDelay: gp.babyUpgradeDelay.toString(),
+      grownUpUpgradeDelay: gp.grownUpUpgradeDelay.toString(),
+    },
+  };
+}
+
+function tallyJson(t: Tally): TallyJson {
+  return {
+    yes: t.yes.toString(),
+    no: t.no.toString(),
+    abstain: t.abstain.toString(),
+    veto: t.veto.toString(),
+    totalPower: t.totalPower.toString(),
+  };
+}
