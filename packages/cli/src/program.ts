@@ -1,9 +1,11 @@
 import { isBabyError } from '@babychain/codec';
 import { DEFAULT_ADDRESS_PREFIX } from '@babychain/crypto';
 import { Command, CommanderError } from 'commander';
+import { govCommand } from './commands/gov.ts';
 import { keysCommand } from './commands/keys.ts';
 import { initCommand, startCommand } from './commands/node.ts';
 import { queryCommand } from './commands/query.ts';
+import { releaseCommand } from './commands/release.ts';
 import { statusCommand } from './commands/status.ts';
 import { txCommand } from './commands/tx.ts';
 import type { CliIo } from './io.ts';
@@ -20,6 +22,8 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(txCommand(io));
   program.addCommand(queryCommand(io));
   program.addCommand(statusCommand(io));
+  program.addCommand(govCommand(io));
+  program.addCommand(releaseCommand(io));
   forEachCommand(program, (cmd) =>
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }),
   );

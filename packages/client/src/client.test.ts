@@ -61,6 +61,65 @@ const txJson = {
   bytes: toHex(txBytes),
 };
 
+const tally = (yes: string) => ({ yes, no: '0', abstain: '0', veto: '0', totalPower: '40' });
+const upgradeJson = {
+  chainId: 'c-1',
+  height: '33',
+  nodeVersion: '0.1.0',
+  handlers: ['v2'],
+  governance: {
+    maturity: 'baby',
+    appVersion: 1,
+    version: '0.1.0',
+    releaseSigners: ['07'.repeat(32)],
+    releaseThreshold: 1,
+    plan: {
+      name: 'v3',
+      height: '120',
+      appVersion: 2,
+      version: '0.3.0',
+      manifest: '0a0b',
+      urls: ['https://example.org/{sha256}'],
+      artifacts: [{ platform: 'linux-x64', sha256: '03'.repeat(32), size: '1000' }],
+    },
+    ready: { validators: ['04'.repeat(20)], power: '10', totalPower: '40' },
+    attestations: [{ planName: 'v3', validator: '05'.repeat(20), platform: 'linux-x64', sha256: '03'.repeat(32) }],
+    proposals: [
+      {
+        id: '4',
+        title: 'cancel v3',
+        kind: 'cancel-upgrade',
+        proposer: '06'.repeat(20),
+        deposit: '10000000',
+        submitHeight: '30',
+        votingEndHeight: '50',
+        planName: 'v3',
+        tally: tally('10'),
+      },
+      {
+        id: '5',
+        title: 'cheaper',
+        kind: 'param-change',
+        proposer: '06'.repeat(20),
+        deposit: '10000000',
+        submitHeight: '31',
+        votingEndHeight: '51',
+        tally: tally('0'),
+      },
+    ],
+    results: [{ id: '3', title: 'v3', status: 'passed', tally: tally('40'), endHeight: '29', reason: '' }],
+    applied: [{ name: 'v2', height: '20', appVersion: 1, version: '0.1.0' }],
+    params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
+    govParams: {
+      minDeposit: '10000000',
+      babyVotingPeriod: '20',
+      grownUpVotingPeriod: '2000',
+      babyUpgradeDelay: '5',
+      grownUpUpgradeDelay: '200',
+    },
+  },
+};
+
 async function rejection(p: Promise<unknown>): Promise<BabyError> {
   try {
     await p;
@@ -91,6 +150,122 @@ describe('BabyClient', () => {
       expect(status.finalityMs).toEqual({ p50: null, p99: null, samples: 0 });
       expect(status.mempool).toEqual({ txs: 2, bytes: 400 });
       expect(node.requests).toEqual([{ method: 'GET', path: '/status', body: undefined }]);
+    });
+
+    it('reads the app version and the scheduled upgrade from the status, and their absence from an older node', async () => {
+      const upgrade = { name: 'v2', height: '120', version: '0.2.0', readyPower: '30', totalPower: '40' };
+      node.handler = () => ({ json: { ...statusJson, appVersion: 1, upgrade } });
+      const status = await client.status();
+      expect(status.appVersion).toBe(1);
+      expect(status.upgrade).toEqual({ name: 'v2', height: 120n, version: '0.2.0', readyPower: 30n, totalPower: 40n });
+      node.handler = () => ({ json: { ...statusJson, appVersion: 0, upgrade: null } });
+      expect(await client.status()).toMatchObject({ appVersion: 0, upgrade: null });
+      node.handler = () => ({ json: statusJson });
+      expect(await client.status()).toMatchObject({ appVersion: 0, upgrade: null });
+      node.handler = () => ({ json: { ...statusJson, appVersion: 1, upgrade: { ...upgrade, readyPower: 30 } } });
+      expect(await client.status()).toMatchObject({ upgrade: { readyPower: 30n } });
+      node.handler = () => ({ json: { ...statusJson, appVersion: -1, upgrade: null } });
+      expect((await rejection(client.status())).meta['path']).toBe('status.appVersion');
+      node.handler = () => ({ json: { ...statusJson, appVersion: 1, upgrade: { ...upgrade, height: 'soon' } } });
+      expect((await rejection(client.status())).meta['path']).toBe('status.upgrade.height');
+    });
+
+    it('reads GET /upgrade with uint64 fields as bigint and hex kept as hex', async () => {
+      node.handler = (r) => (r.path === '/upgrade' ? { json: upgradeJson } : rpcError(404, 'RPC_NOT_FOUND', 'x'));
+      const info = await client.upgrade();
+      expect(node.requests).toEqual([{ method: 'GET', path: '/upgrade', body: undefined }]);
+      expect(info).toEqual({
+        chainId: 'c-1',
+        height: 33n,
+        nodeVersion: '0.1.0',
+        handlers: ['v2'],
+        governance: {
+          maturity: 'baby',
+          appVersion: 1,
+          version: '0.1.0',
+          releaseSigners: ['07'.repeat(32)],
+          releaseThreshold: 1,
+          plan: {
+            name: 'v3',
+            height: 120n,
+            appVersion: 2,
+            version: '0.3.0',
+            manifest: '0a0b',
+            urls: ['https://example.org/{sha256}'],
+            artifacts: [{ platform: 'linux-x64', sha256: '03'.repeat(32), size: 1000n }],
+          },
+          ready: { validators: ['04'.repeat(20)], power: 10n, totalPower: 40n },
+          attestations: [
+            { planName: 'v3', validator: '05'.repeat(20), platform: 'linux-x64', sha256: '03'.repeat(32) },
+          ],
+          proposals: [
+            {
+              id: 4n,
+              title: 'cancel v3',
+              kind: 'cancel-upgrade',
+              proposer: '06'.repeat(20),
+              deposit: 10_000_000n,
+              submitHeight: 30n,
+              votingEndHeight: 50n,
+              planName: 'v3',
+              tally: { yes: 10n, no: 0n, abstain: 0n, veto: 0n, totalPower: 40n },
+            },
+            {
+              id: 5n,
+              title: 'cheaper',
+              kind: 'param-change',
+              proposer: '06'.repeat(20),
+              deposit: 10_000_000n,
+              submitHeight: 31n,
+              votingEndHeight: 51n,
+              tally: { yes: 0n, no: 0n, abstain: 0n, veto: 0n, totalPower: 40n },
+            },
+          ],
+          results: [
+            {
+              id: 3n,
+              title: 'v3',
+              status: 'passed',
+              tally: { yes: 40n, no: 0n, abstain: 0n, veto: 0n, totalPower: 40n },
+              endHeight: 29n,
+              reason: '',
+            },
+          ],
+          applied: [{ name: 'v2', height: 20n, appVersion: 1, version: '0.1.0' }],
+          params: { minFee: 500n, maxBlockBytes: 1_048_576n, maxBlockTxs: 5000 },
+          govParams: {
+            minDeposit: 10_000_000n,
+            babyVotingPeriod: 20n,
+            grownUpVotingPeriod: 2000n,
+            babyUpgradeDelay: 5n,
+            grownUpUpgradeDelay: 200n,
+          },
+        },
+      });
+      expect(info.governance.proposals[1]).not.toHaveProperty('planName');
+      node.handler = () => ({ json: { ...upgradeJson, governance: { ...upgradeJson.governance, plan: null } } });
+      expect((await client.upgrade()).governance.plan).toBeNull();
+    });
+
+    it('refuses an /upgrade answer of the wrong shape, naming the field', async () => {
+      const g = upgradeJson.governance;
+      const cases: [unknown, string][] = [
+        [{ ...g, maturity: 'teen' }, 'upgrade.governance.maturity'],
+        [{ ...g, releaseSigners: ['07'] }, 'upgrade.governance.releaseSigners[0]'],
+        [{ ...g, ready: { ...g.ready, power: '-1' } }, 'upgrade.governance.ready.power'],
+        [{ ...g, proposals: [{ ...g.proposals[0], kind: 'coup' }] }, 'upgrade.governance.proposals[0].kind'],
+        [{ ...g, results: [{ ...g.results[0], status: 'won' }] }, 'upgrade.governance.results[0].status'],
+        [{ ...g, plan: { ...g.plan, manifest: 'XY' } }, 'upgrade.governance.plan.manifest'],
+        [{ ...g, govParams: { ...g.govParams, minDeposit: undefined } }, 'upgrade.governance.govParams.minDeposit'],
+      ];
+      for (const [governance, path] of cases) {
+        node.handler = () => ({ json: { ...upgradeJson, governance } });
+        const err = await rejection(client.upgrade());
+        expect(err.code, path).toBe('CLIENT_BAD_RESPONSE');
+        expect(err.meta['path']).toBe(path);
+      }
+      node.handler = () => rpcError(404, 'RPC_NOT_FOUND', 'no route');
+      expect((await rejection(client.upgrade())).code).toBe('RPC_NOT_FOUND');
     });
 
     it('reads an account, with its multisig key when it has one', async () => {

@@ -62,8 +62,21 @@ export interface NodeStatus {
   readonly finalityMs: DurationSummary;
   readonly evidence: number;
   readonly mempool: { readonly txs: number; readonly bytes: number };
+  /** UPG-3: the app version in force (0 from a node that predates governance) */
+  readonly appVersion: number;
+  /** the scheduled upgrade and the voting power whose launcher is ready for it (UPG-6); null when none */
+  readonly upgrade: ScheduledUpgrade | null;
   /** the chain parameters (GEN-5): the minimum fee and the block limits */
   readonly params: { readonly minFee: bigint; readonly maxBlockBytes: bigint; readonly maxBlockTxs: number };
+}
+
+export interface ScheduledUpgrade {
+  readonly name: string;
+  readonly height: bigint;
+  /** the release version the plan's manifest names */
+  readonly version: string;
+  readonly readyPower: bigint;
+  readonly totalPower: bigint;
 }
 
 export interface MultisigInfo {
@@ -126,6 +139,110 @@ export interface ValidatorsInfo {
   readonly height: bigint;
   readonly totalPower: bigint;
   readonly validators: readonly ValidatorInfo[];
+}
+
+/** GOV-6: voting power per option, and the total it is measured against. */
+export interface TallyInfo {
+  readonly yes: bigint;
+  readonly no: bigint;
+  readonly abstain: bigint;
+  readonly veto: bigint;
+  readonly totalPower: bigint;
+}
+
+export type ProposalKind = 'software-upgrade' | 'cancel-upgrade' | 'param-change';
+export type ProposalOutcome = 'passed' | 'rejected' | 'vetoed' | 'no-quorum' | 'failed';
+
+/** A proposal in voting with its running tally. Addresses and keys stay lowercase hex, as the node sends them. */
+export interface ProposalInfo {
+  readonly id: bigint;
+  readonly title: string;
+  readonly kind: ProposalKind;
+  /** hex address */
+  readonly proposer: string;
+  readonly deposit: bigint;
+  readonly submitHeight: bigint;
+  readonly votingEndHeight: bigint;
+  /** the plan a software upgrade schedules, or a cancel removes */
+  readonly planName?: string;
+  readonly tally: TallyInfo;
+}
+
+export interface ProposalResultInfo {
+  readonly id: bigint;
+  readonly title: string;
+  readonly status: ProposalOutcome;
+  readonly tally: TallyInfo;
+  readonly endHeight: bigint;
+  /** for `failed`: the error code */
+  readonly reason: string;
+}
+
+/** UPG-1: the scheduled plan with its release manifest (REL-1). */
+export interface PlanInfo {
+  readonly name: string;
+  readonly height: bigint;
+  readonly appVersion: number;
+  readonly version: string;
+  /** hex of the canonical SignedManifest encoding */
+  readonly manifest: string;
+  readonly urls: readonly string[];
+  readonly artifacts: readonly { readonly platform: string; readonly sha256: string; readonly size: bigint }[];
+}
+
+export interface AttestationInfo {
+  readonly planName: string;
+  /** hex address */
+  readonly validator: string;
+  readonly platform: string;
+  /** hex */
+  readonly sha256: string;
+}
+
+export interface AppliedUpgradeInfo {
+  readonly name: string;
+  readonly height: bigint;
+  readonly appVersion: number;
+  readonly version: string;
+}
+
+/** GOV-2 parameters in force, without the release signers (those are on `GovernanceInfo`). */
+export interface GovParamsInfo {
+  readonly minDeposit: bigint;
+  readonly babyVotingPeriod: bigint;
+  readonly grownUpVotingPeriod: bigint;
+  readonly babyUpgradeDelay: bigint;
+  readonly grownUpUpgradeDelay: bigint;
+}
+
+/** The governance record in force (GOV-3). */
+export interface GovernanceInfo {
+  readonly maturity: Maturity;
+  readonly appVersion: number;
+  /** the release version of the last applied upgrade, "" before any */
+  readonly version: string;
+  /** hex ed25519 keys */
+  readonly releaseSigners: readonly string[];
+  readonly releaseThreshold: number;
+  readonly plan: PlanInfo | null;
+  /** UPG-6: hex addresses of the validators ready for `plan`, and their power */
+  readonly ready: { readonly validators: readonly string[]; readonly power: bigint; readonly totalPower: bigint };
+  readonly attestations: readonly AttestationInfo[];
+  readonly proposals: readonly ProposalInfo[];
+  readonly results: readonly ProposalResultInfo[];
+  readonly applied: readonly AppliedUpgradeInfo[];
+  readonly params: { readonly minFee: bigint; readonly maxBlockBytes: bigint; readonly maxBlockTxs: number };
+  readonly govParams: GovParamsInfo;
+}
+
+export interface UpgradeInfo {
+  readonly chainId: string;
+  readonly height: bigint;
+  /** the release the node runs */
+  readonly nodeVersion: string;
+  /** the upgrade plans the node's software can apply (UPG-4) */
+  readonly handlers: readonly string[];
+  readonly governance: GovernanceInfo;
 }
 
 export interface MempoolInfo {
@@ -220,6 +337,11 @@ export class BabyClient {
   /** `GET /validators` */
   async validators(): Promise<ValidatorsInfo> {
     return parseValidators(await this.#call('/validators', { method: 'GET' }));
+  }
+
+  /** `GET /upgrade`: governance and upgrades (specs/governance.md), for wallets, operators and launchers. */
+  async upgrade(): Promise<UpgradeInfo> {
+    return parseUpgrade(await this.#call('/upgrade', { method: 'GET' }));
   }
 
   /** `GET /mempool` */
@@ -439,6 +561,9 @@ export function parseStatus(json: unknown): NodeStatus {
     finalityMs: durations(o, 'finalityMs', p),
     evidence: count(o, 'evidence', p),
     mempool: { txs: count(mempool, 'txs', `${p}.mempool`), bytes: count(mempool, 'bytes', `${p}.mempool`) },
+    // A node from before governance sends neither field: app version 0 (GOV-3) and nothing scheduled.
+    appVersion: o['appVersion'] === undefined ? 0 : count(o, 'appVersion', p),
+    upgrade: o['upgrade'] === undefined || o['upgrade'] === null ? null : parseScheduled(o['upgrade'], `${p}.upgrade`),
     params: {
       minFee: u64(params, 'minFee', `${p}.params`),
       maxBlockBytes: u64(params, 'maxBlockBytes', `${p}.params`),
@@ -538,5 +663,149 @@ export function parseValidators(json: unknown): ValidatorsInfo {
         power: u64(vo, 'power', vp),
       };
     }),
+  };
+}
+
+function parseScheduled(json: unknown, p: string): ScheduledUpgrade {
+  const o = object(json, p);
+  return {
+    name: string(o, 'name', p),
+    height: u64(o, 'height', p),
+    version: string(o, 'version', p),
+    readyPower: u64(o, 'readyPower', p),
+    totalPower: u64(o, 'totalPower', p),
+  };
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+
+function hash(o: Obj, key: string, path: string): string {
+  const v = hexString(o, key, path);
+  if (!HASH.test(v)) throw bad(`${path}.${key}`, '64 hex digits', v);
+  return v;
+}
+
+function hashItem(v: unknown, path: string): string {
+  if (typeof v !== 'string' || !HASH.test(v)) throw bad(path, '64 hex digits', v);
+  return v;
+}
+
+function hexStringItem(v: unknown, path: string): string {
+  if (typeof v !== 'string' || !/^(?:[0-9a-f]{2})*$/.test(v)) throw bad(path, 'lowercase hex', v);
+  return v;
+}
+
+function parseTally(o: Obj, key: string, path: string): TallyInfo {
+  const p = `${path}.${key}`;
+  const t = object(o[key], p);
+  return {
+    yes: u64(t, 'yes', p),
+    no: u64(t, 'no', p),
+    abstain: u64(t, 'abstain', p),
+    veto: u64(t, 'veto', p),
+    totalPower: u64(t, 'totalPower', p),
+  };
+}
+
+function parsePlan(json: unknown, p: string): PlanInfo {
+  const o = object(json, p);
+  return {
+    name: string(o, 'name', p),
+    height: u64(o, 'height', p),
+    appVersion: count(o, 'appVersion', p),
+    version: string(o, 'version', p),
+    manifest: hexString(o, 'manifest', p),
+    urls: array(o, 'urls', p, stringItem),
+    artifacts: array(o, 'artifacts', p, (a, ap) => {
+      const ao = object(a, ap);
+      return { platform: string(ao, 'platform', ap), sha256: hash(ao, 'sha256', ap), size: u64(ao, 'size', ap) };
+    }),
+  };
+}
+
+function parseProposal(json: unknown, p: string): ProposalInfo {
+  const o = object(json, p);
+  const planName = o['planName'] === undefined ? undefined : string(o, 'planName', p);
+  return {
+    id: u64(o, 'id', p),
+    title: string(o, 'title', p),
+    kind: oneOf(o, 'kind', p, ['software-upgrade', 'cancel-upgrade', 'param-change']),
+    proposer: hexString(o, 'proposer', p),
+    deposit: u64(o, 'deposit', p),
+    submitHeight: u64(o, 'submitHeight', p),
+    votingEndHeight: u64(o, 'votingEndHeight', p),
+    ...(planName === undefined ? {} : { planName }),
+    tally: parseTally(o, 'tally', p),
+  };
+}
+
+export function parseUpgrade(json: unknown): UpgradeInfo {
+  const p = 'upgrade';
+  const o = object(json, p);
+  const gp = `${p}.governance`;
+  const g = object(o['governance'], gp);
+  const ready = object(g['ready'], `${gp}.ready`);
+  const params = object(g['params'], `${gp}.params`);
+  const govParams = object(g['govParams'], `${gp}.govParams`);
+  return {
+    chainId: string(o, 'chainId', p),
+    height: u64(o, 'height', p),
+    nodeVersion: string(o, 'nodeVersion', p),
+    handlers: array(o, 'handlers', p, stringItem),
+    governance: {
+      maturity: oneOf(g, 'maturity', gp, ['baby', 'grown-up']),
+      appVersion: count(g, 'appVersion', gp),
+      version: string(g, 'version', gp),
+      releaseSigners: array(g, 'releaseSigners', gp, hashItem),
+      releaseThreshold: count(g, 'releaseThreshold', gp),
+      plan: g['plan'] === null ? null : parsePlan(g['plan'], `${gp}.plan`),
+      ready: {
+        validators: array(ready, 'validators', `${gp}.ready`, hexStringItem),
+        power: u64(ready, 'power', `${gp}.ready`),
+        totalPower: u64(ready, 'totalPower', `${gp}.ready`),
+      },
+      attestations: array(g, 'attestations', gp, (a, ap) => {
+        const ao = object(a, ap);
+        return {
+          planName: string(ao, 'planName', ap),
+          validator: hexString(ao, 'validator', ap),
+          platform: string(ao, 'platform', ap),
+          sha256: hash(ao, 'sha256', ap),
+        };
+      }),
+      proposals: array(g, 'proposals', gp, parseProposal),
+      results: array(g, 'results', gp, (r, rp) => {
+        const ro = object(r, rp);
+        return {
+          id: u64(ro, 'id', rp),
+          title: string(ro, 'title', rp),
+          status: oneOf(ro, 'status', rp, ['passed', 'rejected', 'vetoed', 'no-quorum', 'failed']),
+          tally: parseTally(ro, 'tally', rp),
+          endHeight: u64(ro, 'endHeight', rp),
+          reason: string(ro, 'reason', rp),
+        };
+      }),
+      applied: array(g, 'applied', gp, (a, ap) => {
+        const ao = object(a, ap);
+        return {
+          name: string(ao, 'name', ap),
+          height: u64(ao, 'height', ap),
+          appVersion: count(ao, 'appVersion', ap),
+          version: string(ao, 'version', ap),
+        };
+      }),
+      params: {
+        minFee: u64(params, 'minFee', `${gp}.params`),
+        maxBlockBytes: u64(params, 'maxBlockBytes', `${gp}.params`),
+        maxBlockTxs: count(params, 'maxBlockTxs', `${gp}.params`),
+      },
+      govParams: {
+        minDeposit: u64(govParams, 'minDeposit', `${gp}.govParams`),
+        babyVotingPeriod: u64(govParams, 'babyVotingPeriod', `${gp}.govParams`),
+        grownUpVotingPeriod: u64(govParams, 'grownUpVotingPeriod', `${gp}.govParams`),
+        babyUpgradeDelay: u64(govParams, 'babyUpgradeDelay', `${gp}.govParams`),
+        grownUpUpgradeDelay: u64(govParams, 'grownUpUpgradeDelay', `${gp}.govParams`),
+      },
+    },
   };
 }

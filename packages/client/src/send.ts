@@ -4,7 +4,7 @@ import { addressFromPublicKey, decodeAddress, encodeAddress, publicKeyFromSeed }
 import type { BabyClient } from './client.ts';
 import { signedTransfer } from './transfer.ts';
 
-export interface TransferOptions {
+export interface TransferOptions extends SubmitOptions {
   /** the sender's 32-byte ed25519 seed */
   readonly seed: Uint8Array;
   /** bech32m recipient; its prefix is the chain's, and the sender's address is shown with it */
@@ -15,14 +15,6 @@ export interface TransferOptions {
   readonly memo?: string;
   /** default: the sender account's nonce at the last committed height */
   readonly nonce?: bigint;
-  /** wait for inclusion (default true); ignored in `commit` mode, which answers after inclusion */
-  readonly wait?: boolean;
-  /** default `sync` */
-  readonly mode?: 'sync' | 'commit';
-  /** how long to wait for inclusion, default 30 000 ms */
-  readonly waitTimeoutMs?: number;
-  /** called while waiting for inclusion */
-  readonly onProgress?: (elapsedMs: number) => void;
 }
 
 export interface TransferResult {
@@ -65,18 +57,49 @@ export async function sendTransfer(client: BabyClient, options: TransferOptions)
     nonce,
     ...(options.memo === undefined ? {} : { memo: options.memo }),
   });
+  const { id, height, index } = await submitAndWait(client, tx, options);
+  return height === undefined || index === undefined ? { id, fee, nonce } : { id, height, index, fee, nonce };
+}
+
+/** How `submitAndWait` submits and how long it waits. */
+export interface SubmitOptions {
+  /** wait for inclusion (default true); ignored in `commit` mode, which answers after inclusion */
+  readonly wait?: boolean;
+  /** default `sync`: a refusal comes back at once with the node's code */
+  readonly mode?: 'sync' | 'commit';
+  /** how long to wait for inclusion, default 30 000 ms */
+  readonly waitTimeoutMs?: number;
+  /** called while waiting for inclusion */
+  readonly onProgress?: (elapsedMs: number) => void;
+}
+
+export interface Submitted {
+  readonly id: string;
+  /** set once the transaction is known to be included */
+  readonly height?: bigint;
+  readonly index?: number;
+  /** without waiting: `pending` or `queued` as the node admitted it */
+  readonly status?: 'pending' | 'queued';
+}
+
+/** Submits signed transaction bytes and, unless told not to, waits until they are committed. */
+export async function submitAndWait(
+  client: BabyClient,
+  tx: Uint8Array,
+  options: SubmitOptions = {},
+): Promise<Submitted> {
   const mode = options.mode ?? 'sync';
   const submitted = await client.submit(tx, mode);
   const id = submitted.id;
   if (mode === 'commit' && submitted.height !== undefined && submitted.index !== undefined) {
-    return { id, height: submitted.height, index: submitted.index, fee, nonce };
+    return { id, height: submitted.height, index: submitted.index };
   }
-  if (options.wait === false) return { id, fee, nonce };
+  if (options.wait === false) return submitted.status === undefined ? { id } : { id, status: submitted.status };
   const included = await client.waitForTx(id, {
     ...(options.waitTimeoutMs === undefined ? {} : { timeoutMs: options.waitTimeoutMs }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
-  return { id, height: included.height, index: included.index, fee, nonce };
+  return { id, height: included.height, index: included.index };
 }
 
 /** The id (hex) of transaction bytes, as the node reports it. */

@@ -108,6 +108,19 @@ export interface DriverOptions {
   readonly reap: (limits: { maxBytes: number; maxTxs: number }) => Uint8Array[];
   /** after each committed block (mempool update, metrics) */
   readonly onCommitted: (committed: CommittedBlock) => void;
+  /**
+   * UPG-4: the upgrade this software cannot run that is due at `height`, if any. The driver neither executes,
+   * proposes nor votes at that height: it calls `onUpgradeHalt` once and stops.
+   */
+  readonly upgradeDue?: (height: bigint) => UpgradeHalt | undefined;
+  readonly onUpgradeHalt?: (halt: UpgradeHalt) => void;
+}
+
+/** A scheduled upgrade this node stopped for (UPG-4). */
+export interface UpgradeHalt {
+  readonly name: string;
+  readonly height: bigint;
+  readonly appVersion: number;
 }
 
 export interface DriverStatus {
@@ -152,6 +165,7 @@ export class ConsensusDriver {
   /** proposals and votes the current height's engine has been given (proposalKey, voteKey) */
   readonly #seen = new Set<string>();
   #evidence = 0;
+  #halted: UpgradeHalt | undefined;
   readonly #blockTimes = new DurationWindow();
   readonly #finality = new DurationWindow();
 
@@ -363,7 +377,7 @@ export class ConsensusDriver {
   // ----------------------------------------------------------------------------------------------------------
 
   async #sync(peer: string): Promise<void> {
-    if (this.#syncing || this.#closed) return;
+    if (this.#syncing || this.#closed || this.#halted !== undefined) return;
     this.#syncing = true;
     let applied = 0;
     try {
@@ -400,6 +414,9 @@ export class ConsensusDriver {
       const commit = certified.commit;
       if (header === undefined || commit === undefined || header.height !== this.#height)
         return { applied, failed: true };
+      if (this.#halted !== undefined || this.#o.upgradeDue?.(header.height) !== undefined) {
+        return { applied, failed: false };
+      }
       try {
         verifyCommit(this.#o.chainId, this.#o.validators, header.height, blockHash(header), commit);
         this.#checkHeader(certified.block as Block, { clock: false });
@@ -429,6 +446,7 @@ export class ConsensusDriver {
     if (this.#closed) return;
     this.#stopHeight();
     this.#height = height;
+    if (this.#haltFor(height)) return;
     this.#seen.clear();
     const engine: Engine = new ConsensusEngine<Block>({
       height,
@@ -455,6 +473,29 @@ export class ConsensusDriver {
     const future = this.#future.filter((f) => f.height === height);
     this.#future = this.#future.filter((f) => f.height > height);
     for (const f of future) void this.#enqueue(f.run);
+  }
+
+  /** UPG-4: true (and the halt reported, once) when this software must not run `height`. */
+  #haltFor(height: bigint): boolean {
+    if (this.#halted !== undefined) return true;
+    const due = this.#o.upgradeDue?.(height);
+    if (due === undefined) return false;
+    this.#halted = due;
+    this.#engine = undefined;
+    this.#clearTimers();
+    this.#log.error('halting for an upgrade this software does not have', {
+      code: 'UPG_NEEDED',
+      plan: due.name,
+      height: String(due.height),
+      appVersion: due.appVersion,
+    });
+    this.#o.onUpgradeHalt?.(due);
+    return true;
+  }
+
+  /** the upgrade this driver halted for, if it did */
+  get halted(): UpgradeHalt | undefined {
+    return this.#halted;
   }
 
   async #replayInput(record: WalRecord): Promise<EngineInput<Block> | undefined> {
@@ -597,6 +638,7 @@ export class ConsensusDriver {
     const prepared = await app.prepareProposal({ height, timeMs, proposerAddress: proposer, candidates });
     const lastCommit = this.#lastCommit;
     const header = create('babychain.v0.Header', {
+      version: app.headerVersion(height),
       chainId: this.#o.chainId,
       height,
       timeMs,

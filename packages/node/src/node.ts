@@ -3,7 +3,8 @@
  * double-sign guard, mempool, libp2p host, consensus driver, RPC server and metrics. `open` constructs and starts
  * everything; `close` stops it in reverse order.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Account, ConsensusMessage, Genesis } from '@babychain/codec';
 import { BabyError, decode, encode, fromHex, isBabyError, sha256, toHex } from '@babychain/codec';
 import { DoubleSignGuard, ValidatorSet, Wal } from '@babychain/consensus';
@@ -14,10 +15,20 @@ import { P2pHost } from '@babychain/p2p';
 import type { RpcBackend, RpcServer } from '@babychain/rpc';
 import { startRpcServer } from '@babychain/rpc';
 import { App, genesisFromJson, genesisParams } from '@babychain/state';
+import {
+  answerArtifactRequest,
+  artifactProtocol,
+  checkStartup,
+  createGovernance,
+  decodeGovRecord,
+  MAX_ARTIFACT_CHUNK,
+  upgradeInfoOf,
+  writeUpgradeInfo,
+} from '@babychain/upgrade';
 import { ChainStore } from './chain-store.ts';
 import type { NodeConfig } from './config.ts';
 import { ensureDir, homePaths, readConfig, readSeedFile } from './config.ts';
-import type { CommittedBlock, SelfValidator } from './driver.ts';
+import type { CommittedBlock, SelfValidator, UpgradeHalt } from './driver.ts';
 import { ConsensusDriver } from './driver.ts';
 import { NodeErrorCode } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -25,12 +36,29 @@ import { createLogger } from './logger.ts';
 import { NodeMetrics } from './metrics.ts';
 import { protocols, topics } from './protocols.ts';
 import { CommitEvents, createRpcBackend } from './rpc-backend.ts';
+import { UPGRADE_HANDLERS } from './upgrades/index.ts';
 import { NODE_VERSION } from './version.ts';
 
 /** Largest block-sync or catch-up response (P2P-5, P2P-6): a 4 MiB block plus its commit and votes. */
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 const MAX_SYNC_REQUEST_BYTES = 64;
 const SYNC_TIMEOUT_MS = 10_000;
+/** `data/mempool.txs`: the transactions held at the last stop (a TxBatch), admitted again at the next start. */
+const MEMPOOL_FILE = 'mempool.txs';
+const MAX_KEPT_BYTES = 256 * 1024 * 1024;
+
+function saveTxs(path: string, txs: readonly Uint8Array[]): void {
+  if (txs.length === 0) return;
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, encode('babychain.v0.TxBatch', { txs: [...txs] }));
+  const fd = openSync(tmp, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
 
 export interface NodeOpenOptions {
   readonly home: string;
@@ -40,10 +68,15 @@ export interface NodeOpenOptions {
 /** The committed accounts in memory: the mempool's synchronous view (AccountView). */
 class CommittedAccounts implements AccountView {
   readonly #accounts = new Map<string, Account>();
-  readonly minFee: bigint;
+  readonly #app: App;
 
-  constructor(minFee: bigint) {
-    this.minFee = minFee;
+  constructor(app: App) {
+    this.#app = app;
+  }
+
+  /** STATE-4 in force: a parameter change (GOV-9) moves it */
+  get minFee(): bigint {
+    return this.#app.params.minFee;
   }
 
   account(address: Uint8Array): Account {
@@ -72,6 +105,10 @@ export class BabyNode {
   #self: SelfValidator | undefined;
   readonly #metrics = new NodeMetrics();
   readonly #commits = new CommitEvents();
+  #haltReached: (halt: UpgradeHalt) => void = () => {};
+  readonly #halted = new Promise<UpgradeHalt>((resolve) => {
+    this.#haltReached = resolve;
+  });
 
   private constructor(home: string, config: NodeConfig, genesis: Genesis, logger: Logger) {
     this.#home = home;
@@ -101,6 +138,11 @@ export class BabyNode {
     return rpc === undefined ? '' : rpc.url;
   }
 
+  /** Settles when the node stopped for a scheduled upgrade it cannot run (UPG-4), the upgrade-info file written. */
+  get halted(): Promise<UpgradeHalt> {
+    return this.#halted;
+  }
+
   get peerId(): string {
     return this.#p2p?.peerId ?? '';
   }
@@ -112,9 +154,11 @@ export class BabyNode {
     ensureDir(paths.chain);
     // Remember as many checked transactions as the mempool holds plus a full block, so none is verified twice.
     const checkedCacheSize = MEMPOOL_DEFAULTS.maxTxs + genesisParams(this.genesis).maxBlockTxs;
-    const app = await App.open({ db: paths.state, genesis: this.genesis, checkedCacheSize });
+    const governance = createGovernance(this.genesis, UPGRADE_HANDLERS);
+    const app = await App.open({ db: paths.state, genesis: this.genesis, checkedCacheSize, governance });
     this.#app = app;
     this.#closers.push(() => app.close());
+    checkStartup(this.genesis, app.governanceRecord(), UPGRADE_HANDLERS, app.info().height + 1n);
     const chain = await ChainStore.open(paths.chain);
     this.#chain = chain;
     this.#closers.push(() => chain.close());
@@ -134,7 +178,7 @@ export class BabyNode {
       }
     }
 
-    const accounts = new CommittedAccounts(app.params.minFee);
+    const accounts = new CommittedAccounts(app);
     for await (const [address, account] of app.allAccounts()) accounts.set(toHex(address), account);
     this.#accounts = accounts;
 
@@ -163,6 +207,10 @@ export class BabyNode {
       onInvalidFromPeer: (peer, code) => p2p.penalize(peer, 5, `invalid transaction ${code}`),
     });
     this.#mempool = mempool;
+    const kept = join(dirname(paths.state), MEMPOOL_FILE);
+    this.#restoreMempool(mempool, kept);
+    // Closed after the driver (closers run in reverse): what is still held survives a restart or an upgrade halt.
+    this.#closers.push(() => saveTxs(kept, mempool.snapshot()));
 
     const driver = new ConsensusDriver({
       chainId,
@@ -176,6 +224,13 @@ export class BabyNode {
       logger: this.#log,
       reap: (limits) => mempool.reap(limits),
       onCommitted: (c) => this.#onCommitted(c),
+      upgradeDue: (height) => {
+        const due = governance.view(app.governanceRecord()).scheduled;
+        if (due === undefined || due.height !== height) return undefined;
+        const handled = UPGRADE_HANDLERS.some((h) => h.name === due.name && h.appVersion === due.appVersion);
+        return handled ? undefined : due;
+      },
+      onUpgradeHalt: (halt) => this.#onUpgradeHalt(halt),
       network: {
         broadcast: (message) => {
           void p2p.publish(topics.consensus(chainId), encode('babychain.v0.ConsensusMessage', message)).catch(() => {});
@@ -238,6 +293,12 @@ export class BabyNode {
       limits,
     );
 
+    const artifactsDir = join(this.#home, 'launcher', 'artifacts');
+    p2p.handle(artifactProtocol(chainId), (request) => answerArtifactRequest(artifactsDir, request), {
+      maxRequestBytes: 128,
+      maxResponseBytes: MAX_ARTIFACT_CHUNK + 64,
+    });
+
     await driver.start();
     this.#closers.push(() => driver.close());
 
@@ -268,6 +329,43 @@ export class BabyNode {
     return existsSync(path) ? readSeedFile(path) : undefined;
   }
 
+  /** Admits again what the mempool held when the node last stopped; what no longer passes is dropped. */
+  #restoreMempool(mempool: Mempool, path: string): void {
+    if (!existsSync(path)) return;
+    let txs: Uint8Array[] = [];
+    try {
+      txs = decode('babychain.v0.TxBatch', readFileSync(path), { maxBytes: MAX_KEPT_BYTES }).txs;
+    } catch (err) {
+      this.#log.warn('the kept mempool file is unreadable: starting with an empty mempool', { path }, err);
+    }
+    let admitted = 0;
+    for (const tx of txs) {
+      try {
+        mempool.add(tx);
+        admitted++;
+      } catch {
+        // committed meanwhile, or no longer valid: nothing to keep
+      }
+    }
+    rmSync(path, { force: true });
+    if (txs.length > 0) this.#log.info('restored the mempool', { kept: txs.length, admitted });
+  }
+
+  /** UPG-4: the upgrade-info file, fsynced, before anyone learns of the halt. */
+  #onUpgradeHalt(halt: UpgradeHalt): void {
+    const plan = decodeGovRecord(this.#need(this.#app).governanceRecord()).plan;
+    if (plan === undefined) return;
+    const path = writeUpgradeInfo(dirname(homePaths(this.#home).state), upgradeInfoOf(plan));
+    this.#log.error('UPGRADE NEEDED: halted before the plan height, the upgrade-info file is written', {
+      code: 'UPG_NEEDED',
+      plan: halt.name,
+      height: String(halt.height),
+      appVersion: halt.appVersion,
+      file: path,
+    });
+    this.#haltReached(halt);
+  }
+
   #onCommitted(c: CommittedBlock): void {
     this.#commits.emit(c);
     const accounts = this.#accounts;
@@ -295,6 +393,7 @@ export class BabyNode {
       self: this.#self,
       metrics: this.#metrics,
       commits: this.#commits,
+      handlers: UPGRADE_HANDLERS,
     });
   }
 

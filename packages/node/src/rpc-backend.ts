@@ -10,7 +10,8 @@ import type { Mempool } from '@babychain/mempool';
 import type { P2pHost } from '@babychain/p2p';
 import type { BlockEvent, RpcBackend } from '@babychain/rpc';
 import type { App } from '@babychain/state';
-import { Maturity } from '@babychain/state';
+import type { UpgradeHandler } from '@babychain/upgrade';
+import { governanceStatus } from '@babychain/upgrade';
 import type { ChainStore } from './chain-store.ts';
 import type { NodeConfig } from './config.ts';
 import type { CommittedBlock, ConsensusDriver, SelfValidator } from './driver.ts';
@@ -43,6 +44,8 @@ export interface RpcBackendDeps {
   readonly self: SelfValidator | undefined;
   readonly metrics: NodeMetrics;
   readonly commits: CommitEvents;
+  /** the upgrade handlers this software carries (UPG-4) */
+  readonly handlers: readonly UpgradeHandler[];
 }
 
 /**
@@ -55,7 +58,8 @@ const HISTORY_PAGE = 200;
 const HISTORY_PAGES = 5;
 
 export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
-  const { app, chain, mempool, p2p, driver, genesis, config, validators, self, metrics, commits } = deps;
+  const { app, chain, mempool, p2p, driver, genesis, config, validators, self, metrics, commits, handlers } = deps;
+  const governance = () => governanceStatus(genesis, app.governanceRecord());
   const prefix = genesis.addressPrefix;
   const signerKeys = new Map<string, MultisigKey | null>();
   let lastBlockTimeMs: { height: bigint; timeMs: bigint } | undefined;
@@ -125,12 +129,14 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
         const header = (await app.blockByHeight(info.height))?.header;
         if (header !== undefined) lastBlockTimeMs = { height: header.height, timeMs: header.timeMs };
       }
+      const gov = governance();
+      const plan = gov.plan;
       return {
         chainId: genesis.chainId,
         moniker: config.moniker,
         version: NODE_VERSION,
         nodeId: p2p.peerId,
-        maturity: genesis.maturity === Maturity.GROWN_UP ? 'grown-up' : 'baby',
+        maturity: gov.maturity,
         height: String(info.height),
         lastBlockHash: toHex(info.lastBlockHash),
         appHash: toHex(info.appHash),
@@ -154,6 +160,17 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
         finalityMs: d.finalityMs,
         evidence: d.evidence,
         mempool: { txs: mempool.size, bytes: mempool.bytes },
+        appVersion: gov.appVersion,
+        upgrade:
+          plan === null
+            ? null
+            : {
+                name: plan.name,
+                height: plan.height,
+                version: plan.version,
+                readyPower: gov.ready.power,
+                totalPower: gov.ready.totalPower,
+              },
         params: {
           minFee: String(app.params.minFee),
           maxBlockBytes: String(app.params.maxBlockBytes),
@@ -225,6 +242,13 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
         publicKey: toHex(v.publicKey),
         power: String(v.power),
       })),
+    }),
+    upgrade: async () => ({
+      chainId: genesis.chainId,
+      height: String(app.info().height),
+      nodeVersion: NODE_VERSION,
+      handlers: handlers.map((h) => h.name),
+      governance: governance(),
     }),
     mempool: () => ({ ...mempool.stats() }),
     subscribeBlocks: (listener) => {

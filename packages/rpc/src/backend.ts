@@ -29,6 +29,8 @@ export interface RpcBackend {
   /** throws CRYPTO_/ADDR_ errors for a malformed address */
   account(address: string): Promise<JsonObject>;
   validators(): Promise<JsonObject>;
+  /** the governance record in force (UpgradeResult) */
+  upgrade(): Promise<JsonObject>;
   mempool(): JsonObject;
   /** calls `listener` once per committed block, in height order, until the returned function is called */
   subscribeBlocks(listener: (block: BlockEvent) => void): () => void;

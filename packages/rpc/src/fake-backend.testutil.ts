@@ -116,6 +116,8 @@ export class FakeBackend implements RpcBackend {
       finalityMs: { p50: null, p99: null, samples: 0 },
       evidence: 0,
       mempool: { txs: this.pool.size, bytes: 0 },
+      appVersion: 0,
+      upgrade: { name: 'v2', height: '40', version: '0.2.0', readyPower: '10', totalPower: '10' },
       params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
     };
   }
@@ -212,6 +214,45 @@ export class FakeBackend implements RpcBackend {
       height: String(this.height),
       totalPower: '10',
       validators: [{ index: 0, name: 'node0', address: ADDRESS_A, publicKey: hex(9, 32), power: '10' }],
+    };
+  }
+
+  async upgrade(): Promise<JsonObject> {
+    const tally = { yes: '10', no: '0', abstain: '0', veto: '0', totalPower: '10' };
+    return {
+      chainId: 'fake-1',
+      height: String(this.height),
+      nodeVersion: '0.1.0',
+      handlers: [],
+      governance: {
+        maturity: 'baby',
+        appVersion: 0,
+        version: '',
+        releaseSigners: [hex(7, 32)],
+        releaseThreshold: 1,
+        plan: {
+          name: 'v2',
+          height: '40',
+          appVersion: 1,
+          version: '0.2.0',
+          manifest: hex(1, 8),
+          urls: ['http://127.0.0.1:9/{sha256}'],
+          artifacts: [{ platform: 'linux-x64', sha256: hex(3, 32), size: '1000' }],
+        },
+        ready: { validators: [hex(4, 20)], power: '10', totalPower: '10' },
+        attestations: [],
+        proposals: [],
+        results: [{ id: '1', title: 'v2', status: 'passed', tally, endHeight: '30', reason: '' }],
+        applied: [],
+        params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
+        govParams: {
+          minDeposit: '10000000',
+          babyVotingPeriod: '20',
+          grownUpVotingPeriod: '2000',
+          babyUpgradeDelay: '5',
+          grownUpUpgradeDelay: '200',
+        },
+      },
     };
   }
 

@@ -24,6 +24,7 @@ import {
   TxParams,
   TxResult,
   UINT64_MAX,
+  UpgradeResult,
   ValidatorsResult,
 } from './schemas.ts';
 
@@ -179,6 +180,14 @@ export const METHODS: readonly MethodSpec[] = [
     result: ValidatorsResult,
     rest: { method: 'GET', url: '/validators', from: 'none' },
     handler: (ctx) => ctx.backend.validators(),
+  }),
+  method({
+    name: 'upgrade',
+    summary: 'Governance and upgrades: the scheduled plan, ready power, proposals, results and applied upgrades',
+    params: NoParams,
+    result: UpgradeResult,
+    rest: { method: 'GET', url: '/upgrade', from: 'none' },
+    handler: (ctx) => ctx.backend.upgrade(),
   }),
   method({
     name: 'submit_tx',

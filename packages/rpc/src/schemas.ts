@@ -129,6 +129,19 @@ export const StatusResult = Type.Object(
     finalityMs: Percentiles,
     evidence: Integer,
     mempool: Type.Object({ txs: Integer, bytes: Integer }, closed),
+    appVersion: Type.Integer({ minimum: 0, description: 'UPG-3: the app version in force' }),
+    upgrade: Nullable(
+      Type.Object(
+        {
+          name: Type.String(),
+          height: U64,
+          version: Type.String(),
+          readyPower: U64,
+          totalPower: U64,
+        },
+        { ...closed, description: 'the scheduled upgrade and the voting power whose launcher is ready for it' },
+      ),
+    ),
     params: Type.Object(
       {
         minFee: Type.String({ pattern: U64_PATTERN, description: 'STATE-4: the lowest fee a transaction may pay' }),
@@ -207,6 +220,101 @@ export const ValidatorsResult = Type.Object(
     totalPower: U64,
     validators: Type.Array(
       Type.Object({ index: Integer, name: Type.String(), address: Address, publicKey: Hash, power: U64 }, closed),
+    ),
+  },
+  closed,
+);
+
+const TallyJson = Type.Object({ yes: U64, no: U64, abstain: U64, veto: U64, totalPower: U64 }, closed);
+const ProposalKind = Type.Union([
+  Type.Literal('software-upgrade'),
+  Type.Literal('cancel-upgrade'),
+  Type.Literal('param-change'),
+]);
+
+/** specs/governance.md: the governance record in force, for wallets, operators and launchers (LCH-2). */
+export const UpgradeResult = Type.Object(
+  {
+    chainId: Type.String(),
+    height: U64,
+    nodeVersion: Type.String({ description: 'the release this node runs' }),
+    handlers: Type.Array(Type.String(), { description: 'the upgrade plans this software can apply (UPG-4)' }),
+    governance: Type.Object(
+      {
+        maturity: Type.Union([Type.Literal('baby'), Type.Literal('grown-up')]),
+        appVersion: Integer,
+        version: Type.String({ description: 'the release version of the last applied upgrade ("" before any)' }),
+        releaseSigners: Type.Array(Hash),
+        releaseThreshold: Integer,
+        plan: Nullable(
+          Type.Object(
+            {
+              name: Type.String(),
+              height: U64,
+              appVersion: Integer,
+              version: Type.String(),
+              manifest: Hex,
+              urls: Type.Array(Type.String()),
+              artifacts: Type.Array(Type.Object({ platform: Type.String(), sha256: Hash, size: U64 }, closed)),
+            },
+            closed,
+          ),
+        ),
+        ready: Type.Object({ validators: Type.Array(Hex), power: U64, totalPower: U64 }, closed),
+        attestations: Type.Array(
+          Type.Object({ planName: Type.String(), validator: Hex, platform: Type.String(), sha256: Hash }, closed),
+        ),
+        proposals: Type.Array(
+          Type.Object(
+            {
+              id: U64,
+              title: Type.String(),
+              kind: ProposalKind,
+              proposer: Hex,
+              deposit: U64,
+              submitHeight: U64,
+              votingEndHeight: U64,
+              planName: Type.Optional(Type.String()),
+              tally: TallyJson,
+            },
+            closed,
+          ),
+        ),
+        results: Type.Array(
+          Type.Object(
+            {
+              id: U64,
+              title: Type.String(),
+              status: Type.Union([
+                Type.Literal('passed'),
+                Type.Literal('rejected'),
+                Type.Literal('vetoed'),
+                Type.Literal('no-quorum'),
+                Type.Literal('failed'),
+              ]),
+              tally: TallyJson,
+              endHeight: U64,
+              reason: Type.String(),
+            },
+            closed,
+          ),
+        ),
+        applied: Type.Array(
+          Type.Object({ name: Type.String(), height: U64, appVersion: Integer, version: Type.String() }, closed),
+        ),
+        params: Type.Object({ minFee: U64, maxBlockBytes: U64, maxBlockTxs: Integer }, closed),
+        govParams: Type.Object(
+          {
+            minDeposit: U64,
+            babyVotingPeriod: U64,
+            grownUpVotingPeriod: U64,
+            babyUpgradeDelay: U64,
+            grownUpUpgradeDelay: U64,
+          },
+          closed,
+        ),
+      },
+      closed,
     ),
   },
   closed,

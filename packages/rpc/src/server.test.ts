@@ -67,6 +67,14 @@ describe('REST routes', () => {
     expect((await get('/mempool')).body).toMatchObject({ pendingTxs: 0, queuedTxs: 0 });
   });
 
+  it('serves the governance record a launcher polls: the plan, its manifest and the ready power', async () => {
+    const upgrade = await get('/upgrade');
+    expect(upgrade.status).toBe(200);
+    expect(upgrade.body).toMatchObject({
+      governance: { plan: { name: 'v2', height: '40' }, ready: { power: '10' }, releaseThreshold: 1 },
+    });
+  });
+
   it('serves committed blocks by height, "latest", hash and range', async () => {
     const one = await get('/blocks/{height}', '/blocks/1');
     expect(one.body).toMatchObject({ height: '1', header: { height: '1' }, txIds: [], commit: null });
@@ -252,6 +260,7 @@ describe('JSON-RPC 2.0 at POST /', () => {
     const block = await get('/blocks/{height}', '/blocks/1');
     const pairs: [string, unknown, string][] = [
       ['validators', undefined, '/validators'],
+      ['upgrade', undefined, '/upgrade'],
       ['mempool', {}, '/mempool'],
       ['block', { height: '1' }, '/blocks/1'],
       ['block', { height: 'latest' }, '/blocks/latest'],

@@ -361,6 +361,7 @@ export async function rpcOpenApiDocument(): Promise<Record<string, unknown>> {
     checkTx: none,
     account: none,
     validators: none,
+    upgrade: none,
     mempool: () => ({}),
     subscribeBlocks: () => () => {},
     metrics: none,

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { BabyError } from '@babychain/codec';
 import { publicKeyFromSeed } from '@babychain/crypto';
-import { BabyNode, initHome } from '@babychain/node';
+import { BabyNode, initHome, UPGRADE_EXIT_CODE } from '@babychain/node';
 import type { GenesisJson } from '@babychain/state';
 import { createDevGenesis, genesisToJson } from '@babychain/state';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { CliErrorCode } from '../errors.ts';
 import { resolveHome } from '../home.ts';
 import type { CliIo } from '../io.ts';
@@ -86,14 +86,27 @@ export function startCommand(_io: CliIo): Command {
     .action(async (_opts: unknown, cmd: Command) => {
       const home = resolveHome(cmd.optsWithGlobals<GlobalOptions>().home, _io.env);
       const node = await BabyNode.open({ home });
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void node.close().then(resolve, resolve);
+      const halted = await new Promise<boolean>((resolve) => {
+        const stop = (upgrade: boolean) => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          void node.close().then(
+            () => resolve(upgrade),
+            () => resolve(upgrade),
+          );
         };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
+        const onSignal = () => stop(false);
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        void node.halted.then(() => stop(true));
       });
+      // UPG-4: status 3 tells a launcher to switch to the release named in data/upgrade-info.json.
+      if (halted) {
+        throw new CommanderError(
+          UPGRADE_EXIT_CODE,
+          'UPG_NEEDED',
+          'halted at an upgrade height: see data/upgrade-info.json',
+        );
+      }
     });
 }
