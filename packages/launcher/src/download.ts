@@ -1,0 +1,200 @@
+/**
+ * Getting an artifact's bytes (LCH-3, LCH-5): the plan's URLs in order, then peers by content hash. Every source
+ * writes `downloads/<hex>.partial` from scratch, capped at the manifest's size; only bytes that pass REL-5 are
+ * fsynced and renamed into `artifacts/<hex>`, the directory fsynced after.
+ */
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Artifact } from '@babychain/codec';
+import { BabyError, isBabyError, toHex } from '@babychain/codec';
+import {
+  type ArtifactRequester,
+  artifactUrl,
+  fetchArtifactFromPeers,
+  ReleaseErrorCode,
+  verifyArtifactBytes,
+} from '@babychain/upgrade';
+import { LauncherErrorCode, launcherError } from './errors.ts';
+import { fsyncPath, type LauncherPaths } from './layout.ts';
+import type { Logger } from './log.ts';
+
+/** A download that delivers nothing for this long is cut and the next source tried. */
+export const DOWNLOAD_IDLE_MS = 30_000;
+
+export interface PeerSource {
+  readonly request: ArtifactRequester;
+  readonly peers: readonly string[];
+  close(): Promise<void>;
+}
+
+export interface DownloadRequest {
+  readonly paths: LauncherPaths;
+  readonly artifact: Artifact;
+  /** the plan's URL templates, `{sha256}` replaced by the digest */
+  readonly urls: readonly string[];
+  readonly fetch: typeof fetch;
+  /** opened only when no URL delivered the artifact; undefined when there is no peer to ask */
+  readonly peers: () => Promise<PeerSource | undefined>;
+  readonly log: Logger;
+  readonly idleMs?: number;
+}
+
+export interface SourceFailure {
+  readonly source: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * Path of the verified artifact under `artifacts/`. Throws the REL_* code of the last source whose bytes failed
+ * REL-5 when some did, LCH_DOWNLOAD_FAILED when no source answered.
+ */
+export async function obtainArtifact(req: DownloadRequest): Promise<string> {
+  const { paths, artifact, log } = req;
+  const hex = toHex(artifact.sha256);
+  const final = join(paths.artifacts, hex);
+  if (existsSync(final)) {
+    try {
+      verifyArtifactBytes(readFileSync(final), artifact);
+      return final;
+    } catch (err) {
+      log('warn', `artifacts/${hex} does not verify; fetching it again`, { err: (err as Error).message });
+      rmSync(final, { force: true });
+    }
+  }
+  const partial = join(paths.downloads, `${hex}.partial`);
+  const failures: SourceFailure[] = [];
+  const attempt = async (source: string, fill: () => Promise<void>): Promise<boolean> => {
+    rmSync(partial, { force: true });
+    try {
+      await fill();
+      verifyArtifactBytes(readFileSync(partial), artifact);
+      return true;
+    } catch (err) {
+      const failure = {
+        source,
+        code: isBabyError(err) ? err.code : LauncherErrorCode.DOWNLOAD_FAILED,
+        message: (err as Error).message,
+      };
+      failures.push(failure);
+      log('warn', `artifact source skipped: ${failure.code} ${failure.message}`, { source, code: failure.code });
+      rmSync(partial, { force: true });
+      return false;
+    }
+  };
+
+  let done = false;
+  for (const template of req.urls) {
+    const url = artifactUrl(template, artifact.sha256);
+    done = await attempt(url, () =>
+      downloadUrl(req.fetch, url, partial, artifact.size, req.idleMs ?? DOWNLOAD_IDLE_MS),
+    );
+    if (done) break;
+  }
+  if (!done) done = await fromPeers(req, partial, failures);
+  if (!done) throw downloadFailure(hex, failures);
+  fsyncPath(partial);
+  renameSync(partial, final);
+  fsyncPath(paths.artifacts);
+  log('info', `artifact ${hex} verified and stored`, { sha256: hex, size: artifact.size.toString() });
+  return final;
+}
+
+async function fromPeers(req: DownloadRequest, partial: string, failures: SourceFailure[]): Promise<boolean> {
+  let source: PeerSource | undefined;
+  try {
+    source = await req.peers();
+  } catch (err) {
+    failures.push({ source: 'peers', code: isBabyError(err) ? err.code : '', message: (err as Error).message });
+    return false;
+  }
+  if (source === undefined || source.peers.length === 0) {
+    failures.push({ source: 'peers', code: LauncherErrorCode.DOWNLOAD_FAILED, message: 'no peer is connected' });
+    await source?.close();
+    return false;
+  }
+  let file: FileHandle | undefined;
+  try {
+    const result = await fetchArtifactFromPeers(source.request, source.peers, req.artifact, {
+      reset: async () => {
+        await file?.close();
+        file = await open(partial, 'w');
+      },
+      write: async (chunk) => {
+        await file?.write(chunk);
+      },
+    });
+    await file?.sync();
+    for (const f of result.failures) {
+      failures.push({
+        source: `peer ${f.peer}`,
+        code: f.code || LauncherErrorCode.DOWNLOAD_FAILED,
+        message: f.message,
+      });
+      req.log('warn', `artifact source skipped: ${f.code} ${f.message}`, { source: f.peer, code: f.code });
+    }
+    if (result.peer === null) return false;
+    verifyArtifactBytes(readFileSync(partial), req.artifact);
+    req.log('info', `artifact fetched from peer ${result.peer}`, { peer: result.peer });
+    return true;
+  } catch (err) {
+    failures.push({ source: 'peers', code: isBabyError(err) ? err.code : '', message: (err as Error).message });
+    return false;
+  } finally {
+    await file?.close();
+    await source.close();
+  }
+}
+
+/** Streams `url` into `partial`, cutting it off the moment it exceeds `size` (REL-5) or stalls for `idleMs`. */
+async function downloadUrl(fetchFn: typeof fetch, url: string, partial: string, size: bigint, idleMs: number) {
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(new Error(`no data for ${idleMs} ms`)), idleMs);
+  const file = await open(partial, 'w');
+  try {
+    const res = await fetchFn(url, { signal: controller.signal });
+    if (!res.ok || res.body === null) throw launcherError(LauncherErrorCode.DOWNLOAD_FAILED, `HTTP ${res.status}`);
+    const declared = res.headers.get('content-length');
+    if (declared !== null && /^[0-9]+$/.test(declared) && BigInt(declared) > size) {
+      throw tooLarge(BigInt(declared), size);
+    }
+    let written = 0n;
+    for await (const chunk of res.body) {
+      written += BigInt(chunk.length);
+      if (written > size) throw tooLarge(written, size);
+      await file.write(chunk);
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(new Error(`no data for ${idleMs} ms`)), idleMs);
+    }
+    await file.sync();
+  } catch (err) {
+    controller.abort();
+    if (isBabyError(err)) throw err;
+    const cause = (err as Error).cause;
+    const detail = cause instanceof Error ? ` (${cause.message})` : '';
+    throw launcherError(LauncherErrorCode.DOWNLOAD_FAILED, `${url}: ${(err as Error).message}${detail}`);
+  } finally {
+    clearTimeout(timer);
+    await file.close();
+  }
+}
+
+function tooLarge(got: bigint, size: bigint): BabyError {
+  return new BabyError(
+    ReleaseErrorCode.WRONG_SIZE,
+    `the download passed ${got} bytes, the manifest says ${size}; stopped`,
+    { rule: 'REL-5', size: got.toString(), expected: size.toString() },
+  );
+}
+
+function downloadFailure(hex: string, failures: readonly SourceFailure[]): BabyError {
+  const refused = failures.findLast((f) => f.code.startsWith('REL_'));
+  const message = failures.map((f) => `${f.source}: ${f.code} ${f.message}`).join('; ');
+  if (refused !== undefined) {
+    return new BabyError(refused.code, `no source delivered artifact ${hex}: ${message}`, { sources: failures });
+  }
+  return launcherError(LauncherErrorCode.DOWNLOAD_FAILED, `no source delivered artifact ${hex}: ${message}`, {
+    sources: failures,
+  });
+}

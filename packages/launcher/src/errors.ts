@@ -1,0 +1,27 @@
+import { BabyError } from '@babychain/codec';
+
+/**
+ * What the launcher refuses or reports (specs/governance.md LCH-*, docs/upgrades.md). The REL_* codes of a refused
+ * manifest or artifact are the upgrade package's; these are the launcher's own.
+ */
+export const LauncherErrorCode = {
+  NO_ARTIFACT: 'LCH_NO_ARTIFACT',
+  ROLLED_BACK: 'LCH_ROLLED_BACK',
+  BAD_RELEASE: 'LCH_BAD_RELEASE',
+  DOWNLOAD_FAILED: 'LCH_DOWNLOAD_FAILED',
+  NOT_PREPARED: 'LCH_NOT_PREPARED',
+  NO_RELEASE: 'LCH_NO_RELEASE',
+  NODE_CRASHED: 'LCH_NODE_CRASHED',
+  BAD_USAGE: 'LCH_BAD_USAGE',
+  BAD_NODE_ANSWER: 'LCH_BAD_NODE_ANSWER',
+} as const;
+
+export type LauncherErrorCode = (typeof LauncherErrorCode)[keyof typeof LauncherErrorCode];
+
+export function launcherError(
+  code: LauncherErrorCode,
+  message: string,
+  meta: Record<string, unknown> = {},
+): BabyError<LauncherErrorCode> {
+  return new BabyError(code, message, meta);
+}

@@ -1,0 +1,290 @@
+/**
+ * Test fixtures: node homes, fake releases (tiny tarballs whose entry is a script that plays a node: it serves
+ * /upgrade, /status, /accounts and POST /txs, makes blocks, halts with status 3 at the plan height or crashes at
+ * start), signed manifests and an artifact server that can tamper, overfill, cut or be down.
+ */
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { ReleaseManifest, SignedManifest } from '@babychain/codec';
+import { encode, toHex } from '@babychain/codec';
+import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
+import { currentPlatform, signManifest, withSignature } from '@babychain/upgrade';
+import { pack } from 'tar-stream';
+
+export const CHAIN_ID = 'launcher-test';
+export const SIGNER_SEEDS = [1, 2, 3].map((n) => new Uint8Array(32).fill(n));
+export const STRANGER_SEED = new Uint8Array(32).fill(9);
+export const VALIDATOR_SEED = new Uint8Array(32).fill(7);
+
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export interface TestHome {
+  readonly home: string;
+  readonly rpcPort: number;
+}
+
+export async function makeHome(bootstrap: readonly string[] = []): Promise<TestHome> {
+  const home = mkdtempSync(join(tmpdir(), 'baby-launcher-'));
+  const rpcPort = await freePort();
+  writeFileSync(
+    join(home, 'config.json'),
+    JSON.stringify({ moniker: 'v0', rpc: { host: '127.0.0.1', port: rpcPort }, p2p: { listen: [], bootstrap } }),
+  );
+  const publicKey = publicKeyFromSeed(VALIDATOR_SEED);
+  writeFileSync(
+    join(home, 'priv_validator_key.json'),
+    JSON.stringify({
+      seed: toHex(VALIDATOR_SEED),
+      publicKey: toHex(publicKey),
+      address: encodeAddress(addressFromPublicKey(publicKey), 'baby'),
+    }),
+  );
+  writeFileSync(join(home, 'genesis.json'), JSON.stringify({ chainId: CHAIN_ID, addressPrefix: 'baby' }));
+  mkdirSync(join(home, 'data'), { recursive: true });
+  return { home, rpcPort };
+}
+
+export type FakeMode = 'node' | 'crash';
+
+/** The entry script of a fake release. */
+export function fakeNodeScript(version: string, mode: FakeMode, knows: readonly string[]): string {
+  return `import { createServer } from 'node:http';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+const VERSION = ${JSON.stringify(version)};
+const MODE = ${JSON.stringify(mode)};
+const KNOWS = ${JSON.stringify(knows)};
+const home = process.argv[process.argv.indexOf('--home') + 1];
+const data = join(home, 'data');
+appendFileSync(join(home, 'ran-' + VERSION), process.pid + '\\n');
+if (MODE === 'crash') {
+  writeFileSync(join(data, 'poison'), 'written by the crashing release');
+  console.error('fake ' + VERSION + ': cannot open the database');
+  process.exit(1);
+}
+mkdirSync(join(data, 'state'), { recursive: true });
+if (!existsSync(join(data, 'state', '000005.ldb'))) {
+  writeFileSync(join(data, 'state', '000005.ldb'), 'an immutable table');
+  writeFileSync(join(data, 'state', '000006.log'), 'appended to');
+  writeFileSync(join(data, 'state', 'CURRENT'), 'MANIFEST-000001\\n');
+  writeFileSync(join(data, 'state', 'LOCK'), '');
+}
+const heightFile = join(data, 'height');
+let height = existsSync(heightFile) ? BigInt(readFileSync(heightFile, 'utf8')) : 0n;
+const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
+const gov = () => JSON.parse(readFileSync(join(home, 'fake-gov.json'), 'utf8'));
+const txsFile = join(home, 'submitted-txs');
+const zero = '0'.repeat(64);
+const durations = { p50: null, p99: null, samples: 0 };
+const status = () => ({
+  chainId: gov().chainId, moniker: 'fake', version: VERSION, nodeId: 'x', maturity: 'baby', height: String(height),
+  lastBlockHash: zero, appHash: zero, lastBlockTimeMs: String(Date.now()), round: 0, step: 'propose',
+  syncing: false, peers: 0, peerIds: [], validator: null, blockTimeMs: durations, finalityMs: durations,
+  evidence: 0, mempool: { txs: 0, bytes: 0 }, params: { minFee: '5', maxBlockBytes: '100000', maxBlockTxs: 100 },
+});
+const json = (res, code, body) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+const server = createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => { body += c; });
+  req.on('end', () => {
+    if (req.url === '/upgrade') return json(res, 200, { chainId: gov().chainId, height: String(height), nodeVersion: VERSION, governance: gov().governance });
+    if (req.url === '/status') return json(res, 200, status());
+    if (req.url.startsWith('/accounts/')) return json(res, 200, { address: decodeURIComponent(req.url.slice(10)), balance: '1000', nonce: '4', height: String(height), multisig: null });
+    if (req.url === '/txs' && req.method === 'POST') {
+      const tx = JSON.parse(body).tx;
+      appendFileSync(txsFile, tx + '\\n');
+      return json(res, 200, { id: createHash('sha256').update(Buffer.from(tx, 'hex')).digest('hex'), status: 'pending' });
+    }
+    json(res, 404, { error: { code: 'RPC_NOT_FOUND', message: req.url } });
+  });
+});
+const listen = () => server.listen(config.rpc.port, '127.0.0.1');
+server.on('error', () => setTimeout(listen, 50));
+listen();
+setInterval(() => {
+  const g = gov();
+  const plan = g.governance.plan;
+  if (plan !== null && !KNOWS.includes(plan.name) && height + 1n >= BigInt(plan.height)) {
+    if (g.haltWhen !== undefined && !existsSync(join(home, g.haltWhen))) return;
+    writeFileSync(join(data, 'upgrade-info.json'), JSON.stringify(g.upgradeInfo));
+    console.log('fake ' + VERSION + ': UPG_NEEDED at ' + plan.height);
+    process.exit(3);
+  }
+  height += 1n;
+  writeFileSync(heightFile, String(height));
+}, 50);
+`;
+}
+
+export type TarEntry =
+  | { readonly name: string; readonly content: string; readonly mode?: number }
+  | { readonly name: string; readonly type: 'directory' | 'symlink'; readonly linkname?: string };
+
+export async function tarball(entries: readonly TarEntry[]): Promise<Uint8Array> {
+  const p = pack();
+  const chunks: Buffer[] = [];
+  p.on('data', (c: unknown) => {
+    chunks.push(c as Buffer);
+  });
+  const ended = once(p, 'end');
+  for (const e of entries) {
+    if ('content' in e) {
+      p.entry({ name: e.name, mode: e.mode ?? 0o644 }, e.content);
+    } else {
+      p.entry({ name: e.name, type: e.type, ...(e.linkname === undefined ? {} : { linkname: e.linkname }) });
+    }
+  }
+  p.finalize();
+  await ended;
+  return new Uint8Array(gzipSync(Buffer.concat(chunks)));
+}
+
+/** A release tarball: release.json + node.mjs. */
+export function releaseTarball(version: string, mode: FakeMode = 'node', knows: readonly string[] = []) {
+  return tarball([
+    {
+      name: 'release.json',
+      content: JSON.stringify({
+        version,
+        sourceCommit: 'a'.repeat(40),
+        platform: currentPlatform(),
+        appVersion: 1,
+        entry: 'node.mjs',
+      }),
+    },
+    { name: 'node.mjs', content: fakeNodeScript(version, mode, knows) },
+  ]);
+}
+
+export function sha256Of(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(bytes).digest());
+}
+
+export interface ManifestOptions {
+  readonly plan?: string;
+  readonly version?: string;
+  readonly size?: bigint;
+  readonly expiresMs?: bigint;
+  readonly seeds?: readonly Uint8Array[];
+}
+
+export function signedManifest(artifact: Uint8Array, o: ManifestOptions = {}): SignedManifest {
+  const manifest: ReleaseManifest = {
+    chainId: CHAIN_ID,
+    planName: o.plan ?? 'v2',
+    version: o.version ?? '2.0.0',
+    artifacts: [{ platform: currentPlatform(), sha256: sha256Of(artifact), size: o.size ?? BigInt(artifact.length) }],
+    expiresMs: o.expiresMs ?? BigInt(Date.now() + 3_600_000),
+    sourceCommit: 'b'.repeat(40),
+  };
+  let signed: SignedManifest = { manifest, signatures: [] };
+  for (const seed of o.seeds ?? SIGNER_SEEDS.slice(0, 2)) signed = withSignature(signed, signManifest(manifest, seed));
+  return signed;
+}
+
+export interface GovFixture {
+  readonly signed: SignedManifest;
+  readonly planHeight: bigint;
+  readonly urls: readonly string[];
+  readonly threshold?: number;
+  /** a file (relative to the home) whose existence lets the old release halt at the plan height */
+  readonly haltWhen?: string;
+}
+
+/** Writes `fake-gov.json`: what the fake node answers on /upgrade and writes as upgrade-info at the halt. */
+export function writeGov(home: string, g: GovFixture): void {
+  const manifest = toHex(encode('babychain.v0.SignedManifest', g.signed));
+  const version = g.signed.manifest?.version ?? '';
+  const name = g.signed.manifest?.planName ?? '';
+  writeFileSync(
+    join(home, 'fake-gov.json'),
+    JSON.stringify({
+      chainId: CHAIN_ID,
+      ...(g.haltWhen === undefined ? {} : { haltWhen: g.haltWhen }),
+      governance: {
+        maturity: 'baby',
+        appVersion: 0,
+        version: '',
+        releaseSigners: SIGNER_SEEDS.map((s) => toHex(publicKeyFromSeed(s))),
+        releaseThreshold: g.threshold ?? 2,
+        plan: {
+          name,
+          height: g.planHeight.toString(),
+          appVersion: 1,
+          version,
+          manifest,
+          urls: g.urls,
+          artifacts: [],
+        },
+        ready: { validators: [], power: '0', totalPower: '10' },
+      },
+      upgradeInfo: { name, height: g.planHeight.toString(), appVersion: 1, version, manifest, urls: g.urls },
+    }),
+  );
+}
+
+export type ServeMode = 'ok' | 'tamper' | 'overfill' | 'cut-once';
+
+export interface ArtifactServer {
+  readonly url: string;
+  mode: ServeMode;
+  requests: number;
+  close(): Promise<void>;
+}
+
+/** Serves `bytes` at `/a/<hex>`. */
+export async function artifactServer(bytes: Uint8Array): Promise<ArtifactServer> {
+  let cut = false;
+  const state: ArtifactServer = {
+    url: '',
+    mode: 'ok',
+    requests: 0,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+  const server: Server = createServer((req, res) => {
+    state.requests++;
+    if (req.url !== `/a/${toHex(sha256Of(bytes))}`) return void res.writeHead(404).end();
+    if (state.mode === 'tamper') {
+      const copy = Buffer.from(bytes);
+      copy[copy.length - 1] = (copy[copy.length - 1] ?? 0) ^ 0xff;
+      return void res.writeHead(200).end(copy);
+    }
+    if (state.mode === 'overfill') {
+      res.writeHead(200);
+      res.write(bytes);
+      return void res.end(Buffer.alloc(4096, 1));
+    }
+    if (state.mode === 'cut-once' && !cut) {
+      cut = true;
+      res.writeHead(200, { 'content-length': String(bytes.length) });
+      res.write(bytes.subarray(0, bytes.length >> 1));
+      setTimeout(() => res.destroy(), 20);
+      return;
+    }
+    res.writeHead(200, { 'content-length': String(bytes.length) }).end(bytes);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  Object.assign(state, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/a/{sha256}` });
+  return state;
+}

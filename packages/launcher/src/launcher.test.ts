@@ -1,0 +1,301 @@
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decode, fromHex, toHex } from '@babychain/codec';
+import { P2pHost } from '@babychain/p2p';
+import {
+  answerArtifactRequest,
+  artifactProtocol,
+  MAX_ARTIFACT_REQUEST_BYTES,
+  MAX_ARTIFACT_RESPONSE_BYTES,
+} from '@babychain/upgrade';
+import { afterEach, describe, expect, it } from 'vitest';
+import { installArtifact } from './commands.ts';
+import {
+  type ArtifactServer,
+  artifactServer,
+  CHAIN_ID,
+  type GovFixture,
+  makeHome,
+  releaseTarball,
+  SIGNER_SEEDS,
+  STRANGER_SEED,
+  sha256Of,
+  signedManifest,
+  writeGov,
+} from './fixtures.testutil.ts';
+import { Launcher } from './launcher.ts';
+import type { UpgradeReport } from './report.ts';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function report(home: string): UpgradeReport | undefined {
+  const file = join(home, 'launcher', 'last-upgrade.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as UpgradeReport;
+  } catch {
+    return undefined;
+  }
+}
+
+async function install(home: string, tar: Uint8Array): Promise<void> {
+  const file = join(home, `release-${Date.now()}.tar.gz`);
+  writeFileSync(file, tar);
+  await installArtifact(home, file);
+}
+
+interface Scenario {
+  home: string;
+  launcher: Launcher;
+  logs: string[];
+  output: string[];
+  done: Promise<number>;
+}
+
+/** A home running release 1.0.0 under a launcher, with the plan `gov` describes. */
+async function scenario(gov: (home: string) => GovFixture, bootstrap: readonly string[] = []): Promise<Scenario> {
+  const { home } = await makeHome(bootstrap);
+  await install(home, await releaseTarball('1.0.0'));
+  writeGov(home, gov(home));
+  const logs: string[] = [];
+  const output: string[] = [];
+  const launcher = new Launcher({
+    home,
+    pollMs: 100,
+    switchTimeoutMs: 10_000,
+    peerWaitMs: 5000,
+    log: (level, message, ctx) => logs.push(`${level} ${message} ${JSON.stringify(ctx ?? {})}`),
+    output: (line) => output.push(line),
+  });
+  const done = launcher.run();
+  cleanups.push(async () => {
+    await launcher.stop();
+    await done;
+    await rm(home, { recursive: true, force: true });
+  });
+  return { home, launcher, logs, output, done };
+}
+
+async function server(bytes: Uint8Array): Promise<ArtifactServer> {
+  const s = await artifactServer(bytes);
+  cleanups.push(() => s.close());
+  return s;
+}
+
+function releases(home: string): string[] {
+  return readdirSync(join(home, 'launcher', 'releases')).sort();
+}
+
+/** A refused plan: the refusal is reported and logged, nothing is unpacked, and at the halt nothing runs. */
+async function expectRefused(s: Scenario, code: string): Promise<void> {
+  const r = await waitFor('a refusal', () => {
+    const r = report(s.home);
+    return r?.status === 'refused' ? r : undefined;
+  });
+  expect(r).toMatchObject({ status: 'refused', code, plan: 'v2' });
+  expect(s.logs.some((l) => l.includes(code))).toBe(true);
+  expect(releases(s.home)).toEqual(['1.0.0']);
+  // The old release halts at the plan height (it may once the report exists); the launcher must not switch.
+  await waitFor('the halt', () => s.launcher.phase === 'halted');
+  expect(existsSync(join(s.home, 'ran-2.0.0'))).toBe(false);
+  expect(readFileSync(join(s.home, 'launcher', 'current'), 'utf8').trim()).toBe('1.0.0');
+  expect(releases(s.home)).toEqual(['1.0.0']);
+  expect(existsSync(join(s.home, 'submitted-txs'))).toBe(false);
+}
+
+const REFUSAL_HALT = 'launcher/last-upgrade.json';
+
+describe('Launcher', () => {
+  it('refuses a tampered artifact (REL_DIGEST_MISMATCH) and never unpacks or runs it', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    srv.mode = 'tamper';
+    const s = await scenario(() => ({
+      signed: signedManifest(tar),
+      planHeight: 10n,
+      urls: [srv.url],
+      haltWhen: REFUSAL_HALT,
+    }));
+    await expectRefused(s, 'REL_DIGEST_MISMATCH');
+  });
+
+  it('stops a download that exceeds the manifest size (REL_WRONG_SIZE)', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    srv.mode = 'overfill';
+    const s = await scenario(() => ({
+      signed: signedManifest(tar),
+      planHeight: 10n,
+      urls: [srv.url],
+      haltWhen: REFUSAL_HALT,
+    }));
+    await expectRefused(s, 'REL_WRONG_SIZE');
+  });
+
+  it('refuses a manifest with fewer signatures than the threshold', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    const signed = signedManifest(tar, { seeds: SIGNER_SEEDS.slice(0, 1) });
+    const s = await scenario(() => ({ signed, planHeight: 10n, urls: [srv.url], haltWhen: REFUSAL_HALT }));
+    await expectRefused(s, 'REL_TOO_FEW_SIGNATURES');
+    expect(srv.requests).toBe(0);
+  });
+
+  it('refuses a manifest signed by a key outside the release-signer set', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    const signed = signedManifest(tar, { seeds: [SIGNER_SEEDS[0] as Uint8Array, STRANGER_SEED] });
+    const s = await scenario(() => ({ signed, planHeight: 10n, urls: [srv.url], haltWhen: REFUSAL_HALT }));
+    await expectRefused(s, 'REL_UNKNOWN_SIGNER');
+    expect(srv.requests).toBe(0);
+  });
+
+  it('refuses a release whose version is not above the running one', async () => {
+    const tar = await releaseTarball('0.9.0', 'node', ['v2']);
+    const srv = await server(tar);
+    const signed = signedManifest(tar, { version: '0.9.0' });
+    const s = await scenario(() => ({ signed, planHeight: 10n, urls: [srv.url], haltWhen: REFUSAL_HALT }));
+    await expectRefused(s, 'REL_VERSION_NOT_HIGHER');
+    expect(existsSync(join(s.home, 'ran-0.9.0'))).toBe(false);
+  });
+
+  it('refuses an expired manifest', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    const signed = signedManifest(tar, { expiresMs: BigInt(Date.now() - 1000) });
+    const s = await scenario(() => ({ signed, planHeight: 10n, urls: [srv.url], haltWhen: REFUSAL_HALT }));
+    await expectRefused(s, 'REL_EXPIRED');
+  });
+
+  it('retries a download cut off halfway and then prepares the release and signals ready', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    srv.mode = 'cut-once';
+    const s = await scenario(() => ({ signed: signedManifest(tar), planHeight: 1_000_000n, urls: [srv.url] }));
+    await waitFor('prepared', () => (report(s.home)?.status === 'prepared' ? true : undefined));
+    expect(srv.requests).toBeGreaterThanOrEqual(2);
+    expect(s.logs.some((l) => l.includes('LCH_DOWNLOAD_FAILED'))).toBe(true);
+    expect(releases(s.home)).toEqual(['1.0.0', '2.0.0']);
+    const hex = toHex(sha256Of(tar));
+    expect(readFileSync(join(s.home, 'launcher', 'artifacts', hex))).toEqual(Buffer.from(tar));
+    expect(readdirSync(join(s.home, 'launcher', 'downloads'))).toEqual([]);
+    const txHex = await waitFor('SignalReady', () => {
+      const f = join(s.home, 'submitted-txs');
+      return existsSync(f) ? readFileSync(f, 'utf8').trim() : undefined;
+    });
+    const tx = decode('babychain.v0.Tx', fromHex(txHex));
+    expect(tx.body?.action).toEqual({ case: 'signalReady', value: { planName: 'v2' } });
+    expect(tx.body?.chainId).toBe(CHAIN_ID);
+    expect(tx.body?.nonce).toBe(4n);
+    expect(tx.body?.fee).toBe(5n);
+    expect(existsSync(join(s.home, 'ran-2.0.0'))).toBe(false);
+  });
+
+  it('fetches the artifact from a peer by content hash when the URL is down', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const dir = join(await import('node:os').then((os) => os.tmpdir()), `peer-artifacts-${Date.now()}`);
+    await mkdir(dir, { recursive: true });
+    writeFileSync(join(dir, toHex(sha256Of(tar))), tar);
+    const peer = await P2pHost.create({ nodeKeySeed: new Uint8Array(32).fill(42), listen: ['/ip4/127.0.0.1/tcp/0'] });
+    peer.handle(artifactProtocol(CHAIN_ID), (req) => answerArtifactRequest(dir, req), {
+      maxRequestBytes: MAX_ARTIFACT_REQUEST_BYTES,
+      maxResponseBytes: MAX_ARTIFACT_RESPONSE_BYTES,
+    });
+    cleanups.push(async () => {
+      await peer.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const down = await server(tar);
+    const url = down.url;
+    await down.close();
+    cleanups.pop();
+    const s = await scenario(
+      () => ({ signed: signedManifest(tar), planHeight: 1_000_000n, urls: [url] }),
+      [peer.multiaddrs()[0] as string],
+    );
+    await waitFor('prepared', () => (report(s.home)?.status === 'prepared' ? true : undefined), 20_000);
+    expect(s.logs.some((l) => l.includes('fetched from peer'))).toBe(true);
+    expect(releases(s.home)).toEqual(['1.0.0', '2.0.0']);
+  });
+
+  it('switches to the verified release at exit 3, backing data up with hard links', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    const s = await scenario(() => ({
+      signed: signedManifest(tar),
+      planHeight: 20n,
+      urls: [srv.url],
+      haltWhen: 'submitted-txs',
+    }));
+    const r = await waitFor('the switch', () => {
+      const r = report(s.home);
+      return r?.status === 'upgraded' ? r : undefined;
+    });
+    expect(r).toMatchObject({ plan: 'v2', fromVersion: '1.0.0', toVersion: '2.0.0', haltHeight: '20' });
+    if (r.status !== 'upgraded') throw new Error('unreachable');
+    expect(BigInt(r.firstHeightOnNew)).toBeGreaterThanOrEqual(20n);
+    expect(r.switchMs).toBeGreaterThan(0);
+    expect(readFileSync(join(s.home, 'launcher', 'current'), 'utf8').trim()).toBe('2.0.0');
+    expect(existsSync(join(s.home, 'ran-2.0.0'))).toBe(true);
+    expect(s.launcher.version).toBe('2.0.0');
+    const backup = join(s.home, 'launcher', 'backups', 'v2', 'data');
+    const live = statSync(join(s.home, 'data', 'state', '000005.ldb'));
+    const saved = statSync(join(backup, 'state', '000005.ldb'));
+    expect(saved.ino).toBe(live.ino);
+    expect(saved.nlink).toBeGreaterThanOrEqual(2);
+    const log = statSync(join(backup, 'state', '000006.log'));
+    expect(log.ino).not.toBe(statSync(join(s.home, 'data', 'state', '000006.log')).ino);
+    expect(existsSync(join(backup, 'state', 'LOCK'))).toBe(false);
+    expect(existsSync(join(backup, 'upgrade-info.json'))).toBe(true);
+    expect(s.output.some((l) => l.includes('UPG_NEEDED'))).toBe(true);
+  });
+
+  it('rolls back a new release that crashes at start and stays on the previous one', async () => {
+    const tar = await releaseTarball('2.0.0', 'crash', ['v2']);
+    const srv = await server(tar);
+    const s = await scenario(() => ({
+      signed: signedManifest(tar),
+      planHeight: 20n,
+      urls: [srv.url],
+      haltWhen: 'submitted-txs',
+    }));
+    const r = await waitFor('the rollback', () => {
+      const r = report(s.home);
+      return r?.status === 'rolled-back' ? r : undefined;
+    });
+    if (r.status !== 'rolled-back') throw new Error('unreachable');
+    expect(r).toMatchObject({
+      code: 'LCH_ROLLED_BACK',
+      plan: 'v2',
+      fromVersion: '1.0.0',
+      toVersion: '2.0.0',
+      exitCode: 1,
+    });
+    expect(r.lastLines.join('\n')).toContain('cannot open the database');
+    expect(readFileSync(join(s.home, 'launcher', 'current'), 'utf8').trim()).toBe('1.0.0');
+    // The crashing release's write is gone from data/ and kept aside for a post-mortem.
+    expect(existsSync(join(s.home, 'data', 'poison'))).toBe(false);
+    expect(existsSync(join(r.failedData, 'poison'))).toBe(true);
+    expect(existsSync(join(s.home, 'data', 'state', '000005.ldb'))).toBe(true);
+    // The previous release runs again, halts at the plan again, and the launcher does not loop.
+    await waitFor('the halt after the rollback', () => s.launcher.phase === 'halted');
+    expect(readFileSync(join(s.home, 'ran-1.0.0'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(readFileSync(join(s.home, 'ran-2.0.0'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(report(s.home)?.status).toBe('rolled-back');
+    expect(s.logs.some((l) => l.includes('LCH_ROLLED_BACK'))).toBe(true);
+  });
+});

@@ -1,0 +1,529 @@
+/**
+ * The supervisor (specs/governance.md LCH-1..LCH-6): runs the current release, pre-downloads and verifies the
+ * scheduled plan's release while the old one still runs, signals ready, switches at the halt and rolls back a
+ * release that cannot reach the plan height.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { BabyClient } from '@babychain/client';
+import type { SignedManifest } from '@babychain/codec';
+import { encode, isBabyError, sha256, toHex } from '@babychain/codec';
+import {
+  artifactFor,
+  currentPlatform,
+  ReleaseErrorCode,
+  readUpgradeInfo,
+  UPGRADE_EXIT_CODE,
+  type UpgradeInfo,
+  verifyManifest,
+} from '@babychain/upgrade';
+import { backupData, restoreData } from './backup.ts';
+import { type ChildExit, NodeChild, type OutputSink } from './child.ts';
+import { obtainArtifact } from './download.ts';
+import { LauncherErrorCode, launcherError } from './errors.ts';
+import {
+  ensureLayout,
+  type LauncherPaths,
+  launcherPaths,
+  readCurrent,
+  writeCurrent,
+  writeJsonDurable,
+} from './layout.ts';
+import { type Logger, stderrLogger } from './log.ts';
+import { fetchUpgradeView, type PlanView, rpcUrl, type UpgradeView } from './node-rpc.ts';
+import { openPeerSource } from './peers.ts';
+import { readValidatorKey, submitSignalReady } from './ready.ts';
+import { installTarball, type Release, readRelease, releaseDir } from './release.ts';
+import { type PreparedRelease, readPrepared, readReport, writeReport } from './report.ts';
+
+export const DEFAULT_POLL_MS = 1000;
+/** LCH-6: how long a new release has to commit a block at or above the plan height. */
+export const DEFAULT_SWITCH_TIMEOUT_MS = 120_000;
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 60_000;
+const MAX_RESTART_MS = 30_000;
+
+export interface LauncherOptions {
+  readonly home: string;
+  /** extra arguments after `start --home H` */
+  readonly nodeArgs?: readonly string[];
+  readonly log?: Logger;
+  /** the node's output lines; default: written as-is to the launcher's stdout / stderr */
+  readonly output?: OutputSink;
+  readonly pollMs?: number;
+  readonly switchTimeoutMs?: number;
+  /** how long a peer fetch waits for a bootstrap peer to connect (default 5000) */
+  readonly peerWaitMs?: number;
+  readonly fetch?: typeof fetch;
+  /** wall clock for REL-4's expiry (default Date.now) */
+  readonly now?: () => number;
+  /** platform to pick the artifact for (default currentPlatform()) */
+  readonly platform?: string;
+}
+
+type Phase = 'running' | 'switching' | 'halted' | 'stopping';
+
+/** What the launcher knows about the plan it is preparing: refusals are final for one manifest. */
+interface PlanAttempt {
+  failures: number;
+  nextTryMs: number;
+  refused: boolean;
+}
+
+export class Launcher {
+  readonly paths: LauncherPaths;
+  readonly #opts: LauncherOptions;
+  readonly #log: Logger;
+  readonly #fetch: typeof fetch;
+  readonly #now: () => number;
+  readonly #attempts = new Map<string, PlanAttempt>();
+  #phase: Phase = 'running';
+  #release: Release | undefined;
+  #child: NodeChild | undefined;
+  #prepared: PreparedRelease | undefined;
+  #preparing: Promise<void> | undefined;
+  #readyInFlight = false;
+  #lastView: UpgradeView | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #ticking = false;
+  #stopped!: () => void;
+  readonly #stopSignal = new Promise<void>((resolve) => {
+    this.#stopped = resolve;
+  });
+
+  constructor(options: LauncherOptions) {
+    this.#opts = options;
+    this.paths = launcherPaths(options.home);
+    this.#log = options.log ?? stderrLogger();
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#now = options.now ?? Date.now;
+  }
+
+  get phase(): Phase {
+    return this.#phase;
+  }
+
+  /** The running release's version. */
+  get version(): string | undefined {
+    return this.#release?.info.version;
+  }
+
+  /** Runs until stop(); resolves with the launcher's exit status. */
+  async run(): Promise<number> {
+    const current = readCurrent(this.paths);
+    if (current === undefined) {
+      throw launcherError(
+        LauncherErrorCode.NO_RELEASE,
+        `${this.paths.current} names no release: run "baby-launcher install" first`,
+      );
+    }
+    ensureLayout(this.paths);
+    this.#release = readRelease(releaseDir(this.paths, current));
+    this.#prepared = readPrepared(this.paths);
+    this.#timer = setInterval(() => void this.#tick(), this.#opts.pollMs ?? DEFAULT_POLL_MS);
+    let restartMs = FIRST_RETRY_MS;
+    try {
+      let child = this.#start(this.#release);
+      for (;;) {
+        const exit = await child.exited;
+        if (this.#stopping()) return 0;
+        if (exit.code === UPGRADE_EXIT_CODE) {
+          const next = await this.#onHalt(child, exit);
+          if (next === undefined) {
+            if (!this.#stopping()) this.#phase = 'halted';
+            await this.#stopSignal;
+            return 0;
+          }
+          child = next;
+          restartMs = FIRST_RETRY_MS;
+          continue;
+        }
+        const upMs = exit.atMs - (this.#startedAt ?? exit.atMs);
+        if (upMs > MAX_RESTART_MS * 2) restartMs = FIRST_RETRY_MS;
+        this.#log('error', `${LauncherErrorCode.NODE_CRASHED}: the node exited with ${describeExit(exit)}`, {
+          code: LauncherErrorCode.NODE_CRASHED,
+          exitCode: exit.code,
+          signal: exit.signal,
+          restartInMs: restartMs,
+          lastLines: child.tail().slice(-10),
+        });
+        await Promise.race([sleep(restartMs), this.#stopSignal]);
+        if (this.#stopping()) return 0;
+        restartMs = Math.min(restartMs * 2, MAX_RESTART_MS);
+        child = this.#start(this.#release);
+      }
+    } finally {
+      if (this.#timer !== undefined) clearInterval(this.#timer);
+      await this.#preparing;
+    }
+  }
+
+  /** Forwards `signal` to the node, waits for it to exit, and makes run() resolve. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (this.#stopping()) return;
+    this.#phase = 'stopping';
+    this.#stopped();
+    const child = this.#child;
+    if (child?.running) await child.stop(signal);
+  }
+
+  #startedAt: number | undefined;
+
+  /** A method, not a comparison: the phase changes under awaits, which narrowing cannot see. */
+  #stopping(): boolean {
+    return this.#phase === 'stopping';
+  }
+
+  #start(release: Release): NodeChild {
+    this.#log('info', `starting release ${release.info.version}`, { entry: release.entryPath });
+    const output: OutputSink =
+      this.#opts.output ??
+      ((line, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`));
+    const child = new NodeChild(release, this.paths.home, this.#opts.nodeArgs ?? [], output);
+    this.#child = child;
+    this.#startedAt = Date.now();
+    return child;
+  }
+
+  // ---- LCH-2: pre-download, verify, unpack, signal ready ----
+
+  async #tick(): Promise<void> {
+    if (this.#ticking || this.#phase !== 'running') return;
+    this.#ticking = true;
+    try {
+      let view: UpgradeView;
+      try {
+        view = await fetchUpgradeView(this.#fetch, rpcUrl(this.paths));
+      } catch (err) {
+        this.#log('debug', `GET /upgrade: ${(err as Error).message}`);
+        return;
+      }
+      this.#lastView = view;
+      const plan = view.plan;
+      if (plan === null || this.#phase !== 'running') return;
+      const prepared = this.#prepared;
+      if (prepared !== undefined && prepared.plan === plan.name && prepared.manifestDigest === digestHex(plan)) {
+        if (!prepared.readySent) await this.#signalReady(view, prepared);
+        return;
+      }
+      if (this.#preparing !== undefined) return;
+      const key = `${plan.name}:${digestHex(plan)}`;
+      const attempt = this.#attempts.get(key);
+      if (attempt !== undefined && (attempt.refused || this.#now() < attempt.nextTryMs)) return;
+      this.#preparing = this.#prepare(view, plan).finally(() => {
+        this.#preparing = undefined;
+      });
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  async #prepare(view: UpgradeView, plan: PlanView): Promise<void> {
+    const key = `${plan.name}:${digestHex(plan)}`;
+    const running = this.#release;
+    if (running === undefined) return;
+    const attempt = this.#attempts.get(key) ?? { failures: 0, nextTryMs: 0, refused: false };
+    this.#attempts.set(key, attempt);
+    try {
+      const manifest = verifyManifest(plan.manifest, {
+        chainId: view.chainId,
+        planName: plan.name,
+        currentVersion: running.info.version,
+        nowMs: BigInt(this.#now()),
+        signers: view.signers,
+        threshold: view.threshold,
+      });
+      const platform = this.#opts.platform ?? currentPlatform();
+      const artifact = artifactFor(manifest, platform);
+      if (artifact === undefined) {
+        throw launcherError(
+          LauncherErrorCode.NO_ARTIFACT,
+          `release ${manifest.version} has no artifact for ${platform} (it has ${manifest.artifacts.map((a) => a.platform).join(', ')})`,
+          { platform },
+        );
+      }
+      this.#log('info', `plan ${plan.name}: release ${manifest.version} verified (REL-4), fetching its artifact`, {
+        plan: plan.name,
+        height: plan.height.toString(),
+        sha256: toHex(artifact.sha256),
+      });
+      const file = await obtainArtifact({
+        paths: this.paths,
+        artifact,
+        urls: plan.urls,
+        fetch: this.#fetch,
+        peers: () => openPeerSource(this.paths, view.chainId, this.#opts.peerWaitMs ?? 5000, this.#log),
+        log: this.#log,
+      });
+      const release = await installTarball(this.paths, file, manifest.version);
+      const prepared: PreparedRelease = {
+        plan: plan.name,
+        planHeight: plan.height.toString(),
+        version: release.info.version,
+        manifestDigest: digestHex(plan),
+        sha256: toHex(artifact.sha256),
+        readySent: false,
+      };
+      writeJsonDurable(this.paths.prepared, prepared);
+      this.#prepared = prepared;
+      writeReport(this.paths, {
+        status: 'prepared',
+        plan: plan.name,
+        version: prepared.version,
+        sha256: prepared.sha256,
+        atMs: Date.now(),
+      });
+      this.#log('info', `plan ${plan.name}: release ${prepared.version} unpacked and ready to switch`, {
+        dir: release.dir,
+      });
+      await this.#signalReady(view, prepared);
+    } catch (err) {
+      const code = isBabyError(err) ? err.code : LauncherErrorCode.DOWNLOAD_FAILED;
+      const message = (err as Error).message;
+      // A download can succeed later (another mirror, a peer that has it); a verdict on the manifest or the
+      // release's content cannot change until governance schedules another one.
+      const transient =
+        code === LauncherErrorCode.DOWNLOAD_FAILED ||
+        code === ReleaseErrorCode.WRONG_SIZE ||
+        code === ReleaseErrorCode.DIGEST_MISMATCH;
+      attempt.failures++;
+      if (transient) {
+        const retryInMs = Math.min(FIRST_RETRY_MS * 2 ** (attempt.failures - 1), MAX_RETRY_MS);
+        attempt.nextTryMs = this.#now() + retryInMs;
+        const status = code.startsWith('REL_') ? 'refused' : 'retrying';
+        this.#log(
+          'warn',
+          `plan ${plan.name}: ${status === 'refused' ? 'refused' : 'download failed'}: ${code} ${message}`,
+          {
+            code,
+            plan: plan.name,
+            retryInMs,
+          },
+        );
+        if (status === 'refused') {
+          writeReport(this.paths, { status, code, message, plan: plan.name, atMs: Date.now() });
+        } else {
+          writeReport(this.paths, { status, code, message, plan: plan.name, retryInMs, atMs: Date.now() });
+        }
+      } else {
+        attempt.refused = true;
+        this.#log('error', `plan ${plan.name}: refused: ${code} ${message}`, { code, plan: plan.name });
+        writeReport(this.paths, { status: 'refused', code, message, plan: plan.name, atMs: Date.now() });
+      }
+    }
+  }
+
+  async #signalReady(view: UpgradeView, prepared: PreparedRelease): Promise<void> {
+    if (this.#readyInFlight) return;
+    const key = readValidatorKey(this.paths);
+    const done = (why: string) => {
+      const updated = { ...prepared, readySent: true };
+      writeJsonDurable(this.paths.prepared, updated);
+      this.#prepared = updated;
+      this.#log('info', `plan ${prepared.plan}: ${why}`);
+    };
+    if (key === undefined) return done('not a validator: no SignalReady to send');
+    if (view.ready.includes(key.addressHex)) return done('this validator is already counted as ready');
+    this.#readyInFlight = true;
+    try {
+      const id = await submitSignalReady(new BabyClient({ url: rpcUrl(this.paths) }), this.paths, key, prepared.plan);
+      done(`SignalReady submitted (tx ${id})`);
+    } catch (err) {
+      if (isBabyError(err) && !err.code.startsWith('CLIENT_')) {
+        // The node judged it (UPG_ALREADY_READY, ...): sending it again would get the same answer.
+        done(`SignalReady refused by the node: ${err.code} ${err.message}`);
+      } else {
+        this.#log('warn', `SignalReady not submitted, will retry: ${(err as Error).message}`);
+      }
+    } finally {
+      this.#readyInFlight = false;
+    }
+  }
+
+  // ---- LCH-6: halt, switch, rollback ----
+
+  /** The child that runs next, or undefined to stay halted. */
+  async #onHalt(halted: NodeChild, exit: ChildExit): Promise<NodeChild | undefined> {
+    this.#phase = 'switching';
+    await this.#preparing;
+    const from = halted.release;
+    let info: UpgradeInfo | undefined;
+    try {
+      info = readUpgradeInfo(this.paths.data);
+    } catch (err) {
+      return this.#refuseHalt('', isBabyError(err) ? err.code : LauncherErrorCode.NOT_PREPARED, (err as Error).message);
+    }
+    if (info === undefined) {
+      return this.#refuseHalt('', LauncherErrorCode.NOT_PREPARED, 'the node exited 3 without data/upgrade-info.json');
+    }
+    const last = readReport(this.paths);
+    if (last?.status === 'rolled-back' && last.plan === info.name && last.fromVersion === from.info.version) {
+      this.#log('error', `plan ${info.name}: release ${last.toVersion} was rolled back; staying halted`, {
+        code: LauncherErrorCode.ROLLED_BACK,
+        plan: info.name,
+        hint: 'install a fixed release with "baby-launcher install" and restart the launcher',
+      });
+      return undefined;
+    }
+    const manifestDigest = toHex(sha256(encode('babychain.v0.SignedManifest', info.manifest)));
+    if (!this.#matches(info, manifestDigest) && this.#lastView !== undefined) {
+      // Halted before the pre-download finished (or the launcher started late): verify and fetch now.
+      const plan: PlanView = {
+        name: info.name,
+        height: info.height,
+        appVersion: info.appVersion,
+        version: info.version,
+        manifestHex: toHex(encode('babychain.v0.SignedManifest', info.manifest)),
+        manifest: info.manifest,
+        urls: info.urls,
+      };
+      const key = `${plan.name}:${manifestDigest}`;
+      if (this.#attempts.get(key)?.refused !== true) {
+        this.#attempts.delete(key);
+        await this.#prepare(this.#lastView, plan);
+      }
+    }
+    const prepared = this.#prepared;
+    if (prepared === undefined || !this.#matches(info, manifestDigest)) {
+      const report = readReport(this.paths);
+      const why =
+        report?.status === 'refused' && report.plan === info.name
+          ? `its release was refused (${report.code})`
+          : 'no verified release for it';
+      return this.#refuseHalt(
+        info.name,
+        report?.status === 'refused' && report.plan === info.name ? report.code : LauncherErrorCode.NOT_PREPARED,
+        `the node halted for plan ${info.name} (release ${info.version}) and there is ${why}`,
+        report?.status === 'refused',
+      );
+    }
+    return this.#switch(from, readRelease(releaseDir(this.paths, prepared.version)), info, exit);
+  }
+
+  #matches(info: UpgradeInfo, manifestDigest: string): boolean {
+    const p = this.#prepared;
+    return p !== undefined && p.plan === info.name && p.version === info.version && p.manifestDigest === manifestDigest;
+  }
+
+  #refuseHalt(plan: string, code: string, message: string, keepReport = false): undefined {
+    this.#log('error', `staying halted: ${code} ${message}`, { code, plan });
+    if (!keepReport) writeReport(this.paths, { status: 'refused', code, message, plan, atMs: Date.now() });
+    return undefined;
+  }
+
+  async #switch(from: Release, to: Release, info: UpgradeInfo, exit: ChildExit): Promise<NodeChild | undefined> {
+    const backupDir = join(this.paths.backups, info.name);
+    const backupData_ = join(backupDir, 'data');
+    const backup = backupData(this.paths.data, backupData_);
+    writeJsonDurable(join(backupDir, 'backup.json'), {
+      plan: info.name,
+      fromVersion: from.info.version,
+      toVersion: to.info.version,
+      haltHeight: info.height.toString(),
+      atMs: Date.now(),
+      ...backup,
+    });
+    this.#log('info', `plan ${info.name}: data backed up (${backup.linked} linked, ${backup.copied} copied)`, {
+      dir: backupDir,
+    });
+    writeCurrent(this.paths, to.info.version);
+    this.#release = to;
+    const child = this.#start(to);
+    const outcome = await this.#awaitHeight(child, info.height);
+    if (outcome.kind === 'stopped') return child;
+    if (outcome.kind === 'ok') {
+      const switchMs = outcome.atMs - exit.atMs;
+      writeReport(this.paths, {
+        status: 'upgraded',
+        plan: info.name,
+        fromVersion: from.info.version,
+        toVersion: to.info.version,
+        haltHeight: info.height.toString(),
+        firstHeightOnNew: outcome.height.toString(),
+        switchMs,
+        backup,
+        atMs: Date.now(),
+      });
+      rmSync(this.paths.prepared, { force: true });
+      this.#prepared = undefined;
+      this.#phase = 'running';
+      this.#log('info', `plan ${info.name}: upgraded ${from.info.version} -> ${to.info.version} in ${switchMs} ms`, {
+        firstHeightOnNew: outcome.height.toString(),
+      });
+      return child;
+    }
+    // LCH-6: the new release cannot carry the chain; put everything back as it was at the halt.
+    const failedExit = outcome.kind === 'exited' ? outcome.exit : await child.stop();
+    const lastLines = child.tail();
+    const failedData = join(this.paths.failed, `${info.name}-${Date.now()}`);
+    restoreData(this.paths.data, backupData_, failedData);
+    writeCurrent(this.paths, from.info.version);
+    this.#release = from;
+    const message =
+      outcome.kind === 'exited'
+        ? `release ${to.info.version} exited with ${describeExit(failedExit)} before committing height ${info.height}`
+        : `release ${to.info.version} did not commit height ${info.height} within ${outcome.waitedMs} ms`;
+    writeReport(this.paths, {
+      status: 'rolled-back',
+      code: LauncherErrorCode.ROLLED_BACK,
+      message,
+      plan: info.name,
+      fromVersion: from.info.version,
+      toVersion: to.info.version,
+      exitCode: failedExit.code,
+      signal: failedExit.signal,
+      lastLines,
+      failedData,
+      atMs: Date.now(),
+    });
+    this.#log('error', `${LauncherErrorCode.ROLLED_BACK}: ${message}; back on ${from.info.version}`, {
+      code: LauncherErrorCode.ROLLED_BACK,
+      plan: info.name,
+      failedData,
+    });
+    this.#phase = 'running';
+    return this.#start(from);
+  }
+
+  async #awaitHeight(
+    child: NodeChild,
+    height: bigint,
+  ): Promise<
+    | { kind: 'ok'; height: bigint; atMs: number }
+    | { kind: 'exited'; exit: ChildExit }
+    | { kind: 'timeout'; waitedMs: number }
+    | { kind: 'stopped' }
+  > {
+    const client = new BabyClient({ url: rpcUrl(this.paths), timeoutMs: 2000 });
+    const timeoutMs = this.#opts.switchTimeoutMs ?? DEFAULT_SWITCH_TIMEOUT_MS;
+    const start = Date.now();
+    let exited: ChildExit | undefined;
+    void child.exited.then((e) => {
+      exited = e;
+    });
+    for (;;) {
+      if (this.#stopping()) return { kind: 'stopped' };
+      if (exited !== undefined) return { kind: 'exited', exit: exited };
+      try {
+        const status = await client.status();
+        if (status.height >= height) return { kind: 'ok', height: status.height, atMs: Date.now() };
+      } catch {
+        // not up yet
+      }
+      if (Date.now() - start >= timeoutMs) return { kind: 'timeout', waitedMs: Date.now() - start };
+      await Promise.race([sleep(100), child.exited, this.#stopSignal]);
+    }
+  }
+}
+
+function digestHex(plan: PlanView): string {
+  return toHex(sha256(encode('babychain.v0.SignedManifest', plan.manifest as SignedManifest)));
+}
+
+function describeExit(exit: ChildExit): string {
+  return exit.signal !== null ? `signal ${exit.signal}` : `status ${exit.code}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,100 @@
+/**
+ * The launcher's files under the node home (specs/governance.md LCH-1) and the durable writes they need: every
+ * file that decides what runs next is written to a temp file, fsynced, renamed and its directory fsynced.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface LauncherPaths {
+  readonly home: string;
+  readonly data: string;
+  readonly config: string;
+  readonly validatorKey: string;
+  readonly genesis: string;
+  readonly root: string;
+  readonly releases: string;
+  readonly current: string;
+  readonly artifacts: string;
+  readonly downloads: string;
+  readonly backups: string;
+  /** data directories a failed release left, kept for a post-mortem */
+  readonly failed: string;
+  readonly report: string;
+  /** the release verified and unpacked for the scheduled plan, and whether SignalReady went out */
+  readonly prepared: string;
+}
+
+export function launcherPaths(home: string): LauncherPaths {
+  const root = join(home, 'launcher');
+  return {
+    home,
+    data: join(home, 'data'),
+    config: join(home, 'config.json'),
+    validatorKey: join(home, 'priv_validator_key.json'),
+    genesis: join(home, 'genesis.json'),
+    root,
+    releases: join(root, 'releases'),
+    current: join(root, 'current'),
+    artifacts: join(root, 'artifacts'),
+    downloads: join(root, 'downloads'),
+    backups: join(root, 'backups'),
+    failed: join(root, 'failed'),
+    report: join(root, 'last-upgrade.json'),
+    prepared: join(root, 'prepared.json'),
+  };
+}
+
+export function ensureLayout(paths: LauncherPaths): void {
+  for (const dir of [paths.releases, paths.artifacts, paths.downloads, paths.backups]) {
+    mkdirSync(dir, { recursive: true });
+  }
+}
+
+export function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Durable replace: temp file, fsync, rename, fsync the directory. */
+export function writeFileDurable(path: string, content: string): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, content);
+  fsyncPath(tmp);
+  renameSync(tmp, path);
+  fsyncPath(dirname(path));
+}
+
+export function writeJsonDurable(path: string, value: unknown): void {
+  writeFileDurable(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** The parsed JSON file, undefined when it does not exist. */
+export function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  return JSON.parse(text) as unknown;
+}
+
+/** LCH-1: the running release's version, undefined before anything is installed. */
+export function readCurrent(paths: LauncherPaths): string | undefined {
+  try {
+    const text = readFileSync(paths.current, 'utf8').trim();
+    return text === '' ? undefined : text;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+export function writeCurrent(paths: LauncherPaths, version: string): void {
+  writeFileDurable(paths.current, `${version}\n`);
+}

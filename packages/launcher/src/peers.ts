@@ -1,0 +1,53 @@
+/**
+ * The peer side of LCH-3: a short-lived P2P host of the launcher's own (a fresh random identity, so it never
+ * competes with the node's), dialling the node's bootstrap peers and asking them for the artifact by hash.
+ */
+import { randomBytes } from 'node:crypto';
+import { P2pHost } from '@babychain/p2p';
+import { artifactProtocol, MAX_ARTIFACT_RESPONSE_BYTES } from '@babychain/upgrade';
+import type { PeerSource } from './download.ts';
+import { type LauncherPaths, readJson } from './layout.ts';
+import type { Logger } from './log.ts';
+
+/** How long one chunk request may take. */
+const CHUNK_TIMEOUT_MS = 15_000;
+
+/** The bootstrap multiaddrs in the node's config.json. */
+export function bootstrapPeers(paths: LauncherPaths): string[] {
+  const config = readJson(paths.config) as { p2p?: { bootstrap?: unknown } } | undefined;
+  const list = config?.p2p?.bootstrap;
+  return Array.isArray(list) ? list.filter((a): a is string => typeof a === 'string') : [];
+}
+
+/** A host connected to at least one bootstrap peer within `waitMs`, or undefined when there are none to dial. */
+export async function openPeerSource(
+  paths: LauncherPaths,
+  chainId: string,
+  waitMs: number,
+  log: Logger,
+): Promise<PeerSource | undefined> {
+  const bootstrap = bootstrapPeers(paths);
+  if (bootstrap.length === 0) return undefined;
+  const host = await P2pHost.create({
+    nodeKeySeed: new Uint8Array(randomBytes(32)),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    bootstrap,
+    redialIntervalMs: 250,
+  });
+  const deadline = Date.now() + waitMs;
+  while (host.peers().length === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const peers = host.peers();
+  log('info', `asking ${peers.length} peer(s) for the artifact`, { peers });
+  const protocol = artifactProtocol(chainId);
+  return {
+    peers,
+    request: (peer, bytes) =>
+      host.request(peer, protocol, bytes, {
+        timeoutMs: CHUNK_TIMEOUT_MS,
+        maxResponseBytes: MAX_ARTIFACT_RESPONSE_BYTES,
+      }),
+    close: () => host.close(),
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * Releases on disk (LCH-1): `releases/<version>/release.json` names the entry script. A release comes from a
+ * verified artifact, unpacked here with only regular files and directories inside its own folder, or is a source
+ * checkout registered by an operator for a devnet.
+ */
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { isBabyError } from '@babychain/codec';
+import { parseVersion } from '@babychain/upgrade';
+import { extract } from 'tar-stream';
+import { LauncherErrorCode, launcherError } from './errors.ts';
+import { fsyncPath, type LauncherPaths, writeJsonDurable } from './layout.ts';
+
+export const RELEASE_FILE = 'release.json';
+
+/** REL-5's release.json; `source` marks a checkout registered with `install --source`. */
+export interface ReleaseInfo {
+  readonly version: string;
+  readonly sourceCommit: string;
+  readonly platform: string;
+  readonly appVersion: number;
+  readonly entry: string;
+  readonly source?: boolean;
+}
+
+export interface Release {
+  readonly dir: string;
+  readonly info: ReleaseInfo;
+  /** absolute path of the script to run */
+  readonly entryPath: string;
+}
+
+export function releaseDir(paths: LauncherPaths, version: string): string {
+  return join(paths.releases, version);
+}
+
+/** Reads and checks `<dir>/release.json`; LCH_BAD_RELEASE when it is missing or wrong. */
+export function readRelease(dir: string): Release {
+  const file = join(dir, RELEASE_FILE);
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw launcherError(LauncherErrorCode.BAD_RELEASE, `${file} is missing or not JSON: ${(err as Error).message}`);
+  }
+  const { version, sourceCommit, platform, appVersion, entry, source } = raw;
+  if (typeof version !== 'string' || typeof entry !== 'string' || entry === '') {
+    throw launcherError(LauncherErrorCode.BAD_RELEASE, `${file} lacks "version" or "entry"`);
+  }
+  try {
+    parseVersion(version);
+  } catch (err) {
+    throw launcherError(LauncherErrorCode.BAD_RELEASE, `${file}: ${(err as Error).message}`);
+  }
+  const isSource = source === true;
+  // Only a release the operator registered from source may point outside its folder.
+  const entryPath = isSource && isAbsolute(entry) ? entry : resolve(dir, entry);
+  if (!isSource && !inside(dir, entryPath)) {
+    throw launcherError(LauncherErrorCode.BAD_RELEASE, `${file}: entry "${entry}" is outside the release`);
+  }
+  if (!existsSync(entryPath) || !statSync(entryPath).isFile()) {
+    throw launcherError(LauncherErrorCode.BAD_RELEASE, `${file}: entry ${entryPath} is not a file`);
+  }
+  return {
+    dir,
+    entryPath,
+    info: {
+      version,
+      entry,
+      sourceCommit: typeof sourceCommit === 'string' ? sourceCommit : '',
+      platform: typeof platform === 'string' ? platform : '',
+      appVersion: typeof appVersion === 'number' ? appVersion : 0,
+      ...(isSource ? { source: true } : {}),
+    },
+  };
+}
+
+function inside(dir: string, path: string): boolean {
+  const rel = relative(resolve(dir), path);
+  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
+}
+
+/**
+ * Unpacks a gzip'd tar into `dest` (which must not exist). Refuses, with LCH_BAD_RELEASE, any entry that is not a
+ * regular file or a directory (links could point anywhere), absolute names, names with `..`, and duplicates.
+ */
+export async function unpackTarball(tarball: string, dest: string): Promise<void> {
+  mkdirSync(dest, { recursive: false });
+  const ex = extract();
+  const feeding = pipeline(createReadStream(tarball), createGunzip(), ex);
+  try {
+    for await (const entry of ex) {
+      const { name, type } = entry.header;
+      const parts = name.split('/').filter((p) => p !== '' && p !== '.');
+      if (name.startsWith('/') || name.includes('\\') || name.includes('\0') || parts.includes('..')) {
+        throw launcherError(LauncherErrorCode.BAD_RELEASE, `the archive entry "${name}" leaves the release folder`, {
+          entry: name,
+        });
+      }
+      const target = join(dest, ...parts);
+      if (type === 'directory') {
+        if (parts.length > 0) mkdirSync(target, { recursive: true });
+        entry.resume();
+      } else if (type === 'file' || type === 'contiguous-file') {
+        if (parts.length === 0) throw launcherError(LauncherErrorCode.BAD_RELEASE, 'an archive file has no name');
+        mkdirSync(dirname(target), { recursive: true });
+        // 0644 or 0755 (REL-6): no setuid, setgid or sticky bits from an archive.
+        const mode = (entry.header.mode ?? 0o644) & 0o111 ? 0o755 : 0o644;
+        await pipeline(entry, createWriteStream(target, { flags: 'wx', mode }));
+      } else {
+        throw launcherError(
+          LauncherErrorCode.BAD_RELEASE,
+          `the archive entry "${name}" is a ${type ?? 'unknown type'}; only files and directories are unpacked`,
+          { entry: name, type },
+        );
+      }
+    }
+    await feeding;
+  } catch (err) {
+    feeding.catch(() => {});
+    ex.destroy();
+    rmSync(dest, { recursive: true, force: true });
+    if (isBabyError(err)) throw err;
+    throw launcherError(LauncherErrorCode.BAD_RELEASE, `the archive cannot be unpacked: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Unpacks `tarball` beside the releases, checks its release.json (and its version when `expectVersion` is given),
+ * then moves it into `releases/<version>/` in one rename. Nothing appears under `releases/` unless all of it passed.
+ */
+export async function installTarball(paths: LauncherPaths, tarball: string, expectVersion?: string): Promise<Release> {
+  const staging = join(paths.downloads, `unpack-${process.pid}-${Date.now()}`);
+  rmSync(staging, { recursive: true, force: true });
+  await unpackTarball(tarball, staging);
+  let release: Release;
+  try {
+    release = readRelease(staging);
+    if (expectVersion !== undefined && release.info.version !== expectVersion) {
+      throw launcherError(
+        LauncherErrorCode.BAD_RELEASE,
+        `the artifact's release.json says version ${release.info.version}, the manifest ${expectVersion}`,
+        { version: release.info.version, expected: expectVersion },
+      );
+    }
+    if (release.info.source === true) {
+      throw launcherError(LauncherErrorCode.BAD_RELEASE, 'an artifact cannot be a source release');
+    }
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+  const dir = releaseDir(paths, release.info.version);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(staging, dir);
+  fsyncPath(paths.releases);
+  return readRelease(dir);
+}
+
+/** `install --source`: a release whose entry is the checkout's CLI, run from source by Node's type stripping. */
+export function registerSourceRelease(
+  paths: LauncherPaths,
+  repoRoot: string,
+  version: string,
+  platform: string,
+): Release {
+  parseVersion(version);
+  const entry = resolve(repoRoot, 'packages', 'cli', 'src', 'main.ts');
+  if (!existsSync(entry)) {
+    throw launcherError(LauncherErrorCode.BAD_USAGE, `${entry} does not exist: --source must be the repository root`);
+  }
+  const dir = releaseDir(paths, version);
+  mkdirSync(dir, { recursive: true });
+  const info: ReleaseInfo = { version, sourceCommit: '', platform, appVersion: 0, entry, source: true };
+  writeJsonDurable(join(dir, RELEASE_FILE), info);
+  return readRelease(dir);
+}
