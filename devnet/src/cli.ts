@@ -6,9 +6,10 @@ import { isBabyError } from '@babychain/codec';
 import { parseGroups, parseIndex, parseIntFlag } from './args.ts';
 import { Devnet } from './devnet.ts';
 import { devnetError } from './errors.ts';
-import { formatStatusTable } from './format.ts';
+import { formatStatusTable, formatUpgradeLine } from './format.ts';
 import { DEV_DEVNET_DIR } from './keys.ts';
 import { describeDevnet, launch, printLogTails, show } from './launch.ts';
+import { DEMO_DIR, upgradeDemo } from './upgrade-demo.ts';
 import { sleep } from './wait.ts';
 
 const USAGE = `usage: pnpm devnet <command> [options]
@@ -26,6 +27,9 @@ const USAGE = `usage: pnpm devnet <command> [options]
   down                  stop every node (data kept; "up --keep" restarts them)
   logs <i> [--lines 50] [--follow]
                         the end of node i's log
+  upgrade-demo          the whole upgrade story on 4 validators run by baby-launcher: build release
+                        0.2.0 from source, sign, propose, vote, pre-download, switch at the height
+                        (default --dir .babychain-dev/upgrade-demo)
 
   every command takes --dir <dir> (default .babychain-dev/devnet)`;
 
@@ -162,6 +166,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (forced.length > 0) console.log(`killed after 20 s without exiting: node ${forced.join(', ')}`);
         return 0;
       }
+      case 'upgrade-demo': {
+        expectArgs(0);
+        const demoDir = resolve(values.dir ?? DEMO_DIR);
+        return await upgradeDemo({ dir: demoDir, print: (line) => console.log(line) });
+      }
       case 'logs': {
         const { devnet, i } = target();
         const lines = parseIntFlag(values.lines, 'lines', 1, 100_000) ?? 50;
@@ -206,6 +215,8 @@ async function status(devnet: Devnet, json: boolean): Promise<number> {
   } else {
     console.log(`devnet ${show(devnet.dir)}  chain ${devnet.state.chainId}`);
     console.log(formatStatusTable(reports));
+    const upgrade = formatUpgradeLine(reports);
+    if (upgrade !== null) console.log(upgrade);
     if (devnet.state.partition !== null) {
       console.log(`partition: ${devnet.state.partition.map((g) => g.join(',')).join(' | ')}`);
     }

@@ -4,7 +4,7 @@
  * (`pnpm devnet …`) and the end-to-end fault tests. Everything it knows lives in `<dir>/devnet.json`, so a later
  * process can pick the devnet up again with `Devnet.load(dir)`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -21,12 +21,13 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BabyClient, type NodeStatus } from '@babychain/client';
+import type { GovParams } from '@babychain/codec';
 import { fromHex } from '@babychain/codec';
 import { type TimeoutParams, ValidatorSet } from '@babychain/consensus';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
 import { initHome, peerIdFromSeed } from '@babychain/node';
 import type { GenesisJson } from '@babychain/state';
-import { createDevGenesis, genesisToJson } from '@babychain/state';
+import { createDevGenesis, DEFAULT_GOV_PARAMS, genesisToJson } from '@babychain/state';
 import { setDenylist } from './admin.ts';
 import { devnetError } from './errors.ts';
 import { freePorts } from './ports.ts';
@@ -37,6 +38,8 @@ import { waitFor } from './wait.ts';
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 /** The `baby` command's entry point: a node runs as `node <this> start --home <home>`. */
 export const NODE_MAIN = join(REPO_ROOT, 'packages', 'cli', 'src', 'main.ts');
+/** The supervisor of a launcher-mode devnet: a node runs as `node <this> run --home <home>` (LCH-*). */
+export const LAUNCHER_MAIN = join(REPO_ROOT, 'packages', 'launcher', 'src', 'main.ts');
 export const STATE_FILE = 'devnet.json';
 export const DEFAULT_CHAIN_ID = 'babychain-dev-1';
 export const VALIDATOR_POWER = 10n;
@@ -68,6 +71,8 @@ export interface DevnetState {
   readonly accounts: readonly { readonly address: string; readonly balance: string }[];
   /** only for testing the manager itself: a script run instead of the `baby` CLI */
   readonly nodeMain?: string;
+  /** every node runs under `baby-launcher`, starting from the source tree as release `sourceVersion` */
+  readonly launcher?: { readonly sourceVersion: string };
   nodes: DevnetNode[];
   /** the partition in force (node indexes per group), or null */
   partition: number[][] | null;
@@ -89,6 +94,12 @@ export interface DevnetCreateOptions {
   readonly basePort?: number;
   /** only for testing the manager itself: a script run as `node <nodeMain> start --home <home>` */
   readonly nodeMain?: string;
+  /** GOV-2 parameters of the genesis (absent fields: the defaults) */
+  readonly govParams?: Partial<GovParams>;
+  /** ubaby given to each validator's own address, its governance identity (GOV-1) that pays its votes' fees */
+  readonly validatorFunds?: bigint;
+  /** run every node under `baby-launcher`, starting from this source tree as release `sourceVersion` */
+  readonly launcher?: { readonly sourceVersion: string };
 }
 
 export type NodeReport = {
@@ -157,10 +168,17 @@ export class Devnet {
 
     const chainId = options.chainId ?? DEFAULT_CHAIN_ID;
     const accounts = options.accounts ?? [];
+    const validatorFunds = options.validatorFunds ?? 0n;
+    const funded =
+      validatorFunds === 0n ? [] : validatorSeeds.map((seed) => addressFromPublicKey(publicKeyFromSeed(seed)));
     const genesis = genesisToJson(
       createDevGenesis({
         chainId,
-        accounts: accounts.map((a) => ({ address: a.address, balance: a.balance })),
+        accounts: [
+          ...accounts.map((a) => ({ address: a.address, balance: a.balance })),
+          ...funded.map((address) => ({ address, balance: validatorFunds })),
+        ],
+        ...(options.govParams === undefined ? {} : { govParams: { ...DEFAULT_GOV_PARAMS, ...options.govParams } }),
         validators: validatorSeeds.map((seed, i) => ({
           name: `node${i}`,
           publicKey: publicKeyFromSeed(seed),
@@ -179,6 +197,7 @@ export class Devnet {
       timeouts: { ...options.timeouts },
       accounts: accounts.map((a) => ({ address: a.address, balance: a.balance.toString() })),
       ...(options.nodeMain === undefined ? {} : { nodeMain: resolve(options.nodeMain) }),
+      ...(options.launcher === undefined ? {} : { launcher: options.launcher }),
       nodes: [],
       partition: null,
     };
@@ -303,11 +322,22 @@ export class Devnet {
   start(i: number): number {
     const node = this.node(i);
     if (this.isRunning(i)) throw devnetError('DEVNET_ALREADY_RUNNING', `node ${i} already runs (pid ${node.pid})`);
-    const main = this.state.nodeMain ?? NODE_MAIN;
+    const launcher = this.state.launcher;
+    if (launcher !== undefined && !existsSync(join(node.home, 'launcher', 'current'))) {
+      execFileSync(
+        process.execPath,
+        [LAUNCHER_MAIN, 'install', '--home', node.home, '--source', REPO_ROOT, '--version', launcher.sourceVersion],
+        { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    }
+    const args =
+      launcher === undefined
+        ? [this.state.nodeMain ?? NODE_MAIN, 'start', '--home', node.home]
+        : [LAUNCHER_MAIN, 'run', '--home', node.home];
     const fd = openSync(node.log, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, [main, 'start', '--home', node.home], {
+      child = spawn(process.execPath, args, {
         cwd: REPO_ROOT,
         detached: true,
         stdio: ['ignore', fd, fd],
@@ -400,13 +430,17 @@ export class Devnet {
     if (!this.isRunning(i)) throw devnetError('DEVNET_NOT_RUNNING', `node ${i} is not running`);
   }
 
+  /** Signals node i's process group: a detached node leads its own, and under a launcher the node is in it too. */
   #signal(i: number, signal: NodeJS.Signals): void {
     const pid = this.node(i).pid;
     if (pid === null) return;
-    try {
-      process.kill(pid, signal);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, signal);
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+      }
     }
   }
 

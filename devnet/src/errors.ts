@@ -13,6 +13,7 @@ export const DevnetErrorCode = Object.freeze({
   RPC_FAILED: 'DEVNET_RPC_FAILED',
   TIMEOUT: 'DEVNET_TIMEOUT',
   SAFETY_VIOLATION: 'DEVNET_SAFETY_VIOLATION',
+  UPGRADE_FAILED: 'DEVNET_UPGRADE_FAILED',
 } as const);
 
 export type DevnetErrorCodeValue = (typeof DevnetErrorCode)[keyof typeof DevnetErrorCode];

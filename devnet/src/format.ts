@@ -22,6 +22,7 @@ export function formatStatusTable(reports: readonly NodeReport[]): string {
     'last block',
     'peers',
     'version',
+    'app',
     'round/step',
     'block ms p50/p99',
     'final ms p50/p99',
@@ -32,7 +33,7 @@ export function formatStatusTable(reports: readonly NodeReport[]): string {
     const pid = r.pid === null ? '-' : String(r.pid);
     if (r.status === undefined) {
       const state = r.running ? 'running, not answering' : 'not running';
-      return [r.moniker, kind, pid, '-', '-', '-', '-', '-', '-', '-', state];
+      return [r.moniker, kind, pid, '-', '-', '-', '-', '-', '-', '-', '-', state];
     }
     const s = r.status;
     const notes = [
@@ -50,6 +51,7 @@ export function formatStatusTable(reports: readonly NodeReport[]): string {
       shortHash(s.lastBlockHash),
       String(s.peers),
       s.version,
+      String(s.appVersion),
       `${s.round}/${s.step}`,
       formatMs(s.blockTimeMs),
       formatMs(s.finalityMs),
@@ -66,4 +68,22 @@ export function formatStatusTable(reports: readonly NodeReport[]): string {
         .trimEnd(),
     )
     .join('\n');
+}
+
+/**
+ * The scheduled upgrade as the nodes see it (UPG-6): one line per distinct plan, with the share of voting power whose
+ * launcher is ready; null when no node reports one.
+ */
+export function formatUpgradeLine(reports: readonly NodeReport[]): string | null {
+  const seen = new Map<string, string>();
+  for (const r of reports) {
+    const u = r.status?.upgrade;
+    if (u === undefined || u === null) continue;
+    const share = u.totalPower === 0n ? 0 : Number((u.readyPower * 1000n) / u.totalPower) / 10;
+    seen.set(
+      `${u.name}@${u.height}`,
+      `upgrade ${u.name} (release ${u.version}) at height ${u.height}: ready ${share}% of voting power (${u.readyPower}/${u.totalPower})`,
+    );
+  }
+  return seen.size === 0 ? null : [...seen.values()].join('\n');
 }

@@ -1,0 +1,139 @@
+// `pnpm devnet upgrade-demo`: the whole upgrade story on 4 validators, each run by `baby-launcher`. Release 0.2.0 is
+// built from source (HEAD plus devnet/upgrades/v0.2.0), rebuilt to check the digest, signed by 2 of the 3 release
+// signers, proposed, voted, fetched and verified by every launcher, and switched to at the plan height while
+// transfers flow. Prints the gap between the last block of the old release and the first of the new one.
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BabyClient } from '@babychain/client';
+import { sendTransfer } from '@babychain/client';
+import { isBabyError } from '@babychain/codec';
+import { Keyring } from '@babychain/crypto';
+import { Devnet } from './devnet.ts';
+import { devnetError } from './errors.ts';
+import { DEV_BALANCE, DEV_CHAIN_ID, DEV_HOME, DEV_KEYRING, DEV_PASSPHRASE, ensureDevAccounts } from './keys.ts';
+import { waitForNodes } from './launch.ts';
+import { startArtifactServer } from './release.ts';
+import {
+  prepareRelease,
+  proposalOutcome,
+  proposeUpgrade,
+  releaseSigners,
+  type UpgradeContext,
+  VALIDATOR_FUNDS,
+  waitForReady,
+  waitForSwitch,
+} from './upgrade-flow.ts';
+import { sleep } from './wait.ts';
+
+export const DEMO_DIR = join(DEV_HOME, 'upgrade-demo');
+const SOURCE_VERSION = '0.1.0';
+/** What the demo writes in its directory, and so may delete there on the next run. */
+const DEMO_ENTRIES = ['devnet', 'bucket', 'work'];
+
+export interface DemoOptions {
+  readonly dir: string;
+  readonly print: (line: string) => void;
+}
+
+export async function upgradeDemo(options: DemoOptions): Promise<number> {
+  const { print } = options;
+  const dir = options.dir;
+  await Devnet.remove(join(dir, 'devnet'));
+  const strangers = existsSync(dir) ? readdirSync(dir).filter((name) => !DEMO_ENTRIES.includes(name)) : [];
+  if (strangers.length > 0) {
+    throw devnetError('DEVNET_DIR_NOT_DEVNET', `${dir} holds ${strangers.join(', ')}: not an upgrade demo directory`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const accounts = await ensureDevAccounts();
+  const signers = releaseSigners();
+  const devnet = await Devnet.create({
+    dir: join(dir, 'devnet'),
+    validators: 4,
+    chainId: DEV_CHAIN_ID,
+    accounts: accounts.map((a) => ({ address: a.address, balance: DEV_BALANCE })),
+    govParams: signers.govParams,
+    validatorFunds: VALIDATOR_FUNDS,
+    launcher: { sourceVersion: SOURCE_VERSION },
+  });
+  const bucketDir = join(dir, 'bucket');
+  mkdirSync(bucketDir, { recursive: true });
+  const bucket = await startArtifactServer(bucketDir);
+  try {
+    print(`1. Starting 4 validators under baby-launcher, release ${SOURCE_VERSION} from source (${devnet.dir})`);
+    devnet.startAll();
+    const started = await waitForNodes(devnet, 2, 60_000);
+    if (started !== 'ok') throw devnetError('DEVNET_UPGRADE_FAILED', started);
+    const ctx: UpgradeContext = {
+      devnet,
+      workDir: join(dir, 'work'),
+      bucketDir,
+      bucketUrl: bucket.url,
+      signerSeeds: signers.seeds,
+      threshold: 2,
+      print,
+    };
+    print('2. Building release 0.2.0 from source (HEAD + devnet/upgrades/v0.2.0), twice, and signing it (2 of 3)');
+    const prepared = await prepareRelease(ctx, { planName: 'v0.2.0', version: '0.2.0', appVersion: 1 });
+    print(`3. Proposing the upgrade; the 4 validators vote yes (artifact server ${bucket.url})`);
+    const { proposalId, plan } = await proposeUpgrade(ctx, prepared, {
+      proposer: 0,
+      votes: ['yes', 'yes', 'yes', 'yes'],
+      heightIn: 4,
+    });
+    const outcome = await proposalOutcome(devnet, proposalId);
+    print(`   proposal ${proposalId}: ${outcome}`);
+    if (outcome !== 'passed') throw devnetError('DEVNET_UPGRADE_FAILED', `the proposal ended ${outcome}`);
+    print('4. Every launcher fetches the artifact, verifies size, sha256, signatures, version and expiry, unpacks it');
+    const readyMs = await waitForReady(devnet, plan.name);
+    print(`   all voting power ready ${(readyMs / 1000).toFixed(1)} s after the vote ended`);
+    print(`5. Sending transfers until the halt at height ${plan.height}`);
+    const sent = await sendUntil(devnet.rpc(0, 10_000), plan.height, accounts[1]?.address ?? '');
+    print(`   ${sent.length} transfers acknowledged before the switch`);
+    const report = await waitForSwitch(devnet, plan, '0.2.0');
+    print(
+      `6. Switched: the last block on ${SOURCE_VERSION} (height ${plan.height - 1n}) and the first on 0.2.0 (height ${plan.height}) are ${report.gapMs} ms apart`,
+    );
+    const client = devnet.rpc(0, 10_000);
+    const lost: string[] = [];
+    for (const id of sent) {
+      const tx = await client.tx(id).catch(() => undefined);
+      if (tx?.height === undefined) lost.push(id);
+    }
+    const status = await client.status();
+    const upgrade = await client.upgrade();
+    print(
+      `7. Node 0 now runs ${status.version}, app version ${status.appVersion}; min fee ${status.params.minFee} (the migration's); applied: ${upgrade.governance.applied.map((a) => `${a.name}@${a.height}`).join(', ')}`,
+    );
+    print(
+      `   transfers acknowledged before the halt and now committed: ${sent.length - lost.length} of ${sent.length}`,
+    );
+    const more = await waitForNodes(devnet, Number(plan.height) + 5, 30_000);
+    print(`   the chain keeps committing: ${more === 'ok' ? `height ${plan.height + 5n} on every node` : more}`);
+    print(`\nThe devnet keeps running: pnpm devnet status --dir ${devnet.dir}`);
+    return lost.length === 0 && more === 'ok' ? 0 : 1;
+  } finally {
+    await bucket.close();
+  }
+}
+
+/** Transfers from the first development account, one per block, until `height` is committed; their ids. */
+async function sendUntil(client: BabyClient, height: bigint, to: string): Promise<string[]> {
+  const keyring = new Keyring(DEV_KEYRING);
+  const { seed } = await keyring.unlock('validator-0', DEV_PASSPHRASE);
+  const from = keyring.get('validator-0').address;
+  let nonce = (await client.account(from)).nonce;
+  const ids: string[] = [];
+  for (;;) {
+    const status = await client.status().catch(() => undefined);
+    if (status !== undefined && status.height >= height - 1n) return ids;
+    try {
+      const sent = await sendTransfer(client, { seed, to, amount: 1_000n, nonce, wait: false });
+      ids.push(sent.id);
+      nonce++;
+    } catch (err) {
+      if (!isBabyError(err)) throw err;
+    }
+    await sleep(400); // pacing: about two transfers per block
+  }
+}

@@ -1,0 +1,254 @@
+// The steps of an on-chain upgrade on a launcher-mode devnet, shared by `pnpm devnet upgrade-demo` and the e2e
+// test: build and sign a release, propose it, vote, watch every launcher prepare it, and watch the switch.
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BabyClient } from '@babychain/client';
+import { proposalBody, sendGovernanceTx, voteBody } from '@babychain/client';
+import type { Plan, ReleaseManifest, SignedManifest, TxBody } from '@babychain/codec';
+import { compareBytes, fromHex } from '@babychain/codec';
+import { publicKeyFromSeed } from '@babychain/crypto';
+import { signManifest, withSignature } from '@babychain/upgrade';
+import type { Devnet } from './devnet.ts';
+import { devnetError } from './errors.ts';
+import { type BuiltRelease, buildRelease, releaseSource } from './release.ts';
+import { waitFor } from './wait.ts';
+
+/** What an upgrade needs from its devnet: the release signers' seeds and where the release bucket lives. */
+export interface UpgradeContext {
+  readonly devnet: Devnet;
+  /** scratch space: source clones and built artifacts */
+  readonly workDir: string;
+  /** the artifact server's directory (files named by sha256 hex) and its URL */
+  readonly bucketDir: string;
+  readonly bucketUrl: string;
+  /** release signer seeds; the first `threshold` sign */
+  readonly signerSeeds: readonly Uint8Array[];
+  readonly threshold: number;
+  readonly print: (line: string) => void;
+}
+
+export interface PreparedRelease {
+  readonly built: BuiltRelease;
+  /** sha256 of a second build from a fresh clone of the same commit (REL-6), for the attestations */
+  readonly rebuiltSha256: string;
+  readonly manifest: SignedManifest;
+}
+
+/** Governance parameters short enough to watch: a vote lasts 6 blocks and a plan follows 3 blocks after. */
+export const DEMO_GOV_PARAMS = {
+  minDeposit: 10_000_000n,
+  babyVotingPeriod: 6n,
+  grownUpVotingPeriod: 12n,
+  babyUpgradeDelay: 3n,
+  grownUpUpgradeDelay: 6n,
+} as const;
+/** What each validator's own address holds for fees and deposits: 1 000 BABY. */
+export const VALIDATOR_FUNDS = 1_000_000_000n;
+export const RELEASE_SIGNERS = 3;
+export const RELEASE_THRESHOLD = 2;
+
+/** Fresh release-signer seeds (3) and the genesis governance parameters naming them, threshold 2. */
+export function releaseSigners(): { seeds: Uint8Array[]; govParams: Record<string, unknown> } {
+  const seeds = Array.from({ length: RELEASE_SIGNERS }, () => new Uint8Array(randomBytes(32)));
+  const keys = seeds.map((s) => publicKeyFromSeed(s)).sort(compareBytes);
+  return {
+    seeds,
+    govParams: { ...DEMO_GOV_PARAMS, releaseSigners: keys, releaseThreshold: RELEASE_THRESHOLD },
+  };
+}
+
+/** The validator's seed from its home (GOV-1: the consensus key is the governance identity). */
+export function validatorSeed(devnet: Devnet, i: number): Uint8Array {
+  const json = JSON.parse(readFileSync(join(devnet.node(i).home, 'priv_validator_key.json'), 'utf8')) as {
+    seed: string;
+  };
+  return fromHex(json.seed);
+}
+
+/** Builds the release of `planName` twice from its commit (the second as a validator rebuilding it), signs it. */
+export async function prepareRelease(
+  ctx: UpgradeContext,
+  release: { planName: string; version: string; appVersion: number; expiresInMs?: number },
+): Promise<PreparedRelease> {
+  const dir = join(ctx.workDir, release.planName);
+  mkdirSync(dir, { recursive: true });
+  const source = await releaseSource(dir, release.planName);
+  const built = await buildRelease(source, join(dir, `babychain-${release.version}.tar.gz`), release);
+  const rebuildSource = await releaseSource(join(dir, 'rebuild'), release.planName);
+  const rebuilt = await buildRelease(rebuildSource, join(dir, 'rebuild', 'artifact.tar.gz'), release);
+  ctx.print(
+    `  built ${release.version} from ${built.sourceCommit.slice(0, 12)} in ${(built.buildMs / 1000).toFixed(1)} s: ` +
+      `${built.size} bytes, sha256 ${built.sha256.slice(0, 16)}…; rebuilt from a fresh clone: ` +
+      `${rebuilt.sha256 === built.sha256 ? 'same digest' : `DIFFERENT digest ${rebuilt.sha256}`}`,
+  );
+  copyFileSync(built.path, join(ctx.bucketDir, built.sha256));
+  const manifest: ReleaseManifest = {
+    chainId: ctx.devnet.state.chainId,
+    planName: release.planName,
+    version: release.version,
+    artifacts: [{ platform: built.platform, sha256: fromHex(built.sha256), size: built.size }],
+    expiresMs: BigInt(Date.now() + (release.expiresInMs ?? 24 * 3600_000)),
+    sourceCommit: built.sourceCommit,
+  };
+  let signed: SignedManifest = { manifest, signatures: [] };
+  for (const seed of ctx.signerSeeds.slice(0, ctx.threshold))
+    signed = withSignature(signed, signManifest(manifest, seed));
+  writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify({ sha256: built.sha256, version: release.version })}\n`);
+  return { built, rebuiltSha256: rebuilt.sha256, manifest: signed };
+}
+
+/** Signs `body` with validator i's key and waits until it is committed; throws the node's refusal. */
+async function sendAs(devnet: Devnet, i: number, build: (common: CommonBody) => TxBody): Promise<void> {
+  const client = devnet.rpc(i, 10_000);
+  const seed = validatorSeed(devnet, i);
+  const body = build(await commonBody(client, seed));
+  await sendGovernanceTx(client, body, seed, { wait: true });
+}
+
+interface CommonBody {
+  readonly chainId: string;
+  readonly signerPublicKey: Uint8Array;
+  readonly nonce: bigint;
+  readonly fee: bigint;
+}
+
+async function commonBody(client: BabyClient, seed: Uint8Array): Promise<CommonBody> {
+  const publicKey = publicKeyFromSeed(seed);
+  const status = await client.status();
+  const address = status.validator?.address;
+  if (address === undefined) throw devnetError('DEVNET_NOT_RUNNING', 'the node answering is not a validator');
+  const account = await client.account(address);
+  return { chainId: status.chainId, signerPublicKey: publicKey, nonce: account.nonce, fee: status.params.minFee };
+}
+
+export interface ProposedUpgrade {
+  readonly proposalId: bigint;
+  readonly plan: Plan;
+}
+
+/**
+ * Validator `proposer` proposes the plan (its height `heightIn` blocks after the earliest the rules allow), then
+ * the validators vote as `votes` says. Returns once every vote is committed.
+ */
+export async function proposeUpgrade(
+  ctx: UpgradeContext,
+  prepared: PreparedRelease,
+  options: { proposer: number; votes: readonly ('yes' | 'no' | 'abstain' | 'veto' | null)[]; heightIn: number },
+): Promise<ProposedUpgrade> {
+  const { devnet } = ctx;
+  const client = devnet.rpc(options.proposer, 10_000);
+  const upgrade = await client.upgrade();
+  const status = await client.status();
+  const period =
+    upgrade.governance.maturity === 'baby'
+      ? upgrade.governance.govParams.babyVotingPeriod
+      : upgrade.governance.govParams.grownUpVotingPeriod;
+  const delay =
+    upgrade.governance.maturity === 'baby'
+      ? upgrade.governance.govParams.babyUpgradeDelay
+      : upgrade.governance.govParams.grownUpUpgradeDelay;
+  // The proposal lands in one of the next few blocks: leave room for that on top of the rule's minimum.
+  const height = status.height + 3n + BigInt(period) + BigInt(delay) + BigInt(options.heightIn);
+  const manifest = prepared.manifest.manifest as ReleaseManifest;
+  const plan: Plan = {
+    name: manifest.planName,
+    height,
+    appVersion: prepared.built.appVersion,
+    release: prepared.manifest,
+    urls: [`${ctx.bucketUrl}/{sha256}`],
+  };
+  const before = upgrade.governance.proposals.length + upgrade.governance.results.length;
+  await sendAs(devnet, options.proposer, (c) =>
+    proposalBody({
+      ...c,
+      deposit: BigInt(upgrade.governance.govParams.minDeposit),
+      title: `Upgrade to ${manifest.version} at height ${height}`,
+      content: { kind: 'software-upgrade', plan },
+    }),
+  );
+  const after = await client.upgrade();
+  const mine = after.governance.proposals.find((p) => p.planName === plan.name);
+  if (mine === undefined || after.governance.proposals.length + after.governance.results.length <= before) {
+    throw devnetError('DEVNET_UPGRADE_FAILED', `the proposal for ${plan.name} is not in voting`);
+  }
+  const proposalId = BigInt(mine.id);
+  await Promise.all(
+    options.votes.map((option, i) =>
+      option === null ? Promise.resolve() : sendAs(devnet, i, (c) => voteBody({ ...c, proposalId, option })),
+    ),
+  );
+  ctx.print(
+    `  proposal ${proposalId}: plan ${plan.name} (${manifest.version}) at height ${height}; votes ${options.votes.map((v) => v ?? '-').join(' ')}`,
+  );
+  return { proposalId, plan };
+}
+
+/** Waits for the end of a proposal's vote and returns its result's status. */
+export async function proposalOutcome(devnet: Devnet, proposalId: bigint, timeoutMs = 60_000): Promise<string> {
+  return waitFor(
+    async () => {
+      const upgrade = await devnet
+        .rpc(0)
+        .upgrade()
+        .catch(() => undefined);
+      const result = upgrade?.governance.results.find((r) => BigInt(r.id) === proposalId);
+      return result === undefined ? null : result.status;
+    },
+    { timeoutMs, intervalMs: 250, message: `the result of proposal ${proposalId}` },
+  );
+}
+
+/** Waits until validators holding all the voting power signalled ready for `planName` (UPG-6). */
+export async function waitForReady(devnet: Devnet, planName: string, timeoutMs = 60_000): Promise<number> {
+  const started = Date.now();
+  await waitFor(
+    async () => {
+      const upgrade = await devnet
+        .rpc(0)
+        .upgrade()
+        .catch(() => undefined);
+      const g = upgrade?.governance;
+      if (g?.plan?.name !== planName) return null;
+      return g.ready.power === g.ready.totalPower ? true : null;
+    },
+    { timeoutMs, intervalMs: 250, message: `every launcher to be ready for ${planName}` },
+  );
+  return Date.now() - started;
+}
+
+export interface SwitchReport {
+  /** header time of the last block on the old release (plan height - 1) */
+  readonly lastOldMs: bigint;
+  /** header time of the first block on the new release (the plan height) */
+  readonly firstNewMs: bigint;
+  readonly gapMs: number;
+}
+
+/** Waits until every node runs `version` and has committed the plan height, and measures the gap at the switch. */
+export async function waitForSwitch(
+  devnet: Devnet,
+  plan: Plan,
+  version: string,
+  timeoutMs = 120_000,
+): Promise<SwitchReport> {
+  await waitFor(
+    async () => {
+      const statuses = await Promise.all(
+        devnet.nodes.map((_, i) =>
+          devnet
+            .rpc(i)
+            .status()
+            .catch(() => undefined),
+        ),
+      );
+      return statuses.every((s) => s !== undefined && s.version === version && s.height >= plan.height) ? true : null;
+    },
+    { timeoutMs, intervalMs: 250, message: `every node to run ${version} past height ${plan.height}` },
+  );
+  const client = devnet.rpc(0);
+  const [last, first] = await Promise.all([client.block(plan.height - 1n), client.block(plan.height)]);
+  const lastOldMs = last.header.timeMs;
+  const firstNewMs = first.header.timeMs;
+  return { lastOldMs, firstNewMs, gapMs: Number(firstNewMs - lastOldMs) };
+}
