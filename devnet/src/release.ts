@@ -38,14 +38,19 @@ export interface BuiltRelease {
   readonly buildMs: number;
 }
 
-/** A scratch clone of HEAD with `devnet/upgrades/<planName>/` laid over it and committed; returns its directory. */
-export async function releaseSource(workDir: string, planName: string): Promise<string> {
+/** The repository's HEAD commit: what a release is built on. */
+export async function headCommit(): Promise<string> {
+  return (await run('git', ['-C', REPO_ROOT, 'rev-parse', 'HEAD'])).stdout.trim();
+}
+
+/** A scratch clone of `base` with `devnet/upgrades/<planName>/` laid over it and committed; returns its directory. */
+export async function releaseSource(workDir: string, planName: string, base: string): Promise<string> {
   const overlay = join(OVERLAYS_DIR, planName);
   if (!existsSync(overlay)) throw devnetError('DEVNET_BAD_ARGS', `no overlay ${overlay} for plan ${planName}`);
   const dir = join(workDir, `src-${planName}`);
   mkdirSync(workDir, { recursive: true });
   await run('git', ['clone', '--quiet', '--shared', '--no-checkout', REPO_ROOT, dir]);
-  await run('git', ['-C', dir, 'checkout', '--quiet', '--detach', 'HEAD']);
+  await run('git', ['-C', dir, 'checkout', '--quiet', '--detach', base]);
   cpSync(overlay, dir, { recursive: true });
   await run('git', ['-C', dir, 'add', '--all']);
   await run('git', ['-C', dir, 'commit', '--quiet', '--no-verify', '-m', `release for plan ${planName}`], {

@@ -11,7 +11,7 @@ import { publicKeyFromSeed } from '@babychain/crypto';
 import { signManifest, withSignature } from '@babychain/upgrade';
 import type { Devnet } from './devnet.ts';
 import { devnetError } from './errors.ts';
-import { type BuiltRelease, buildRelease, releaseSource } from './release.ts';
+import { type BuiltRelease, buildRelease, headCommit, releaseSource } from './release.ts';
 import { waitFor } from './wait.ts';
 
 /** What an upgrade needs from its devnet: the release signers' seeds and where the release bucket lives. */
@@ -73,9 +73,11 @@ export async function prepareRelease(
 ): Promise<PreparedRelease> {
   const dir = join(ctx.workDir, release.planName);
   mkdirSync(dir, { recursive: true });
-  const source = await releaseSource(dir, release.planName);
+  // Both builds start from the same base commit, even if the repository moves on meanwhile.
+  const base = await headCommit();
+  const source = await releaseSource(dir, release.planName, base);
   const built = await buildRelease(source, join(dir, `babychain-${release.version}.tar.gz`), release);
-  const rebuildSource = await releaseSource(join(dir, 'rebuild'), release.planName);
+  const rebuildSource = await releaseSource(join(dir, 'rebuild'), release.planName, base);
   const rebuilt = await buildRelease(rebuildSource, join(dir, 'rebuild', 'artifact.tar.gz'), release);
   ctx.print(
     `  built ${release.version} from ${built.sourceCommit.slice(0, 12)} in ${(built.buildMs / 1000).toFixed(1)} s: ` +
@@ -182,6 +184,37 @@ export async function proposeUpgrade(
     `  proposal ${proposalId}: plan ${plan.name} (${manifest.version}) at height ${height}; votes ${options.votes.map((v) => v ?? '-').join(' ')}`,
   );
   return { proposalId, plan };
+}
+
+/** Validator `proposer` proposes cancelling the scheduled plan `name` (GOV-10); the validators vote as `votes` says. */
+export async function proposeCancel(
+  ctx: UpgradeContext,
+  name: string,
+  options: { proposer: number; votes: readonly ('yes' | 'no' | 'abstain' | 'veto' | null)[] },
+): Promise<bigint> {
+  const { devnet } = ctx;
+  const client = devnet.rpc(options.proposer, 10_000);
+  const upgrade = await client.upgrade();
+  await sendAs(devnet, options.proposer, (c) =>
+    proposalBody({
+      ...c,
+      deposit: BigInt(upgrade.governance.govParams.minDeposit),
+      title: `Cancel ${name}`,
+      content: { kind: 'cancel-upgrade', name },
+    }),
+  );
+  const after = await client.upgrade();
+  const mine = after.governance.proposals.find((p) => p.kind === 'cancel-upgrade' && p.planName === name);
+  if (mine === undefined)
+    throw devnetError('DEVNET_UPGRADE_FAILED', `the cancel proposal for ${name} is not in voting`);
+  const proposalId = BigInt(mine.id);
+  await Promise.all(
+    options.votes.map((option, i) =>
+      option === null ? Promise.resolve() : sendAs(devnet, i, (c) => voteBody({ ...c, proposalId, option })),
+    ),
+  );
+  ctx.print(`  proposal ${proposalId}: cancel ${name}; votes ${options.votes.map((v) => v ?? '-').join(' ')}`);
+  return proposalId;
 }
 
 /** Waits for the end of a proposal's vote and returns its result's status. */

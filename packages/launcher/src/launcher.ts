@@ -42,6 +42,8 @@ export const DEFAULT_SWITCH_TIMEOUT_MS = 120_000;
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;
 const MAX_RESTART_MS = 30_000;
+/** How long a sent SignalReady may take to be counted before the launcher checks the chain still counts it. */
+const READY_RECHECK_MS = 10_000;
 
 export interface LauncherOptions {
   readonly home: string;
@@ -83,6 +85,8 @@ export class Launcher {
   #prepared: PreparedRelease | undefined;
   #preparing: Promise<void> | undefined;
   #readyInFlight = false;
+  /** when SignalReady was last sent or found counted */
+  #readyAtMs = 0;
   #lastView: UpgradeView | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
@@ -203,7 +207,10 @@ export class Launcher {
       if (plan === null || this.#phase !== 'running') return;
       const prepared = this.#prepared;
       if (prepared !== undefined && prepared.plan === plan.name && prepared.manifestDigest === digestHex(plan)) {
-        if (!prepared.readySent) await this.#signalReady(view, prepared);
+        // A cancel or a reschedule clears the chain's ready set (GOV-8, GOV-10): signal again when it lost us.
+        const lost =
+          prepared.readySent && this.#now() - this.#readyAtMs > READY_RECHECK_MS && !this.#countedReady(view);
+        if (!prepared.readySent || lost) await this.#signalReady(view, prepared);
         return;
       }
       if (this.#preparing !== undefined) return;
@@ -313,6 +320,12 @@ export class Launcher {
     }
   }
 
+  /** Whether the chain counts this validator as ready (a full node is never asked). */
+  #countedReady(view: UpgradeView): boolean {
+    const key = readValidatorKey(this.paths);
+    return key === undefined || view.ready.includes(key.addressHex);
+  }
+
   async #signalReady(view: UpgradeView, prepared: PreparedRelease): Promise<void> {
     if (this.#readyInFlight) return;
     const key = readValidatorKey(this.paths);
@@ -320,6 +333,7 @@ export class Launcher {
       const updated = { ...prepared, readySent: true };
       writeJsonDurable(this.paths.prepared, updated);
       this.#prepared = updated;
+      this.#readyAtMs = this.#now();
       this.#log('info', `plan ${prepared.plan}: ${why}`);
     };
     if (key === undefined) return done('not a validator: no SignalReady to send');
