@@ -4,7 +4,7 @@
 // transfers flow. Prints the gap between the last block of the old release and the first of the new one.
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BabyClient } from '@babychain/client';
+import type { BabyClient, TransferResult } from '@babychain/client';
 import { sendTransfer } from '@babychain/client';
 import { isBabyError } from '@babychain/codec';
 import { Keyring } from '@babychain/crypto';
@@ -27,6 +27,8 @@ import { sleep } from './wait.ts';
 
 export const DEMO_DIR = join(DEV_HOME, 'upgrade-demo');
 const SOURCE_VERSION = '0.1.0';
+/** Over 0.1.0's memo limit (256 bytes), within 0.2.0's (512 from app version 1). */
+const LONG_MEMO_BYTES = 300;
 /** What the demo writes in its directory, and so may delete there on the next run. */
 const DEMO_ENTRIES = ['devnet', 'bucket', 'work'];
 
@@ -64,6 +66,17 @@ export async function upgradeDemo(options: DemoOptions): Promise<number> {
     devnet.startAll();
     const started = await waitForNodes(devnet, 2, 60_000);
     if (started !== 'ok') throw devnetError('DEVNET_UPGRADE_FAILED', started);
+    const memoTo = accounts[1]?.address ?? '';
+    const refused = await sendLongMemo(devnet.rpc(0, 10_000), memoTo).then(
+      (sent) => `accepted as ${sent.id}`,
+      (err: unknown) => (isBabyError(err) ? err.code : String(err)),
+    );
+    if (refused !== 'TX_MEMO_TOO_LONG') {
+      throw devnetError('DEVNET_UPGRADE_FAILED', `a ${LONG_MEMO_BYTES}-byte memo on ${SOURCE_VERSION}: ${refused}`);
+    }
+    print(
+      `   a ${LONG_MEMO_BYTES}-byte memo is refused by ${SOURCE_VERSION} with ${refused} (TX-8: at most 256 bytes)`,
+    );
     const ctx: UpgradeContext = {
       devnet,
       workDir: join(dir, 'work'),
@@ -110,11 +123,29 @@ export async function upgradeDemo(options: DemoOptions): Promise<number> {
     );
     const more = await waitForNodes(devnet, Number(plan.height) + 5, 30_000);
     print(`   the chain keeps committing: ${more === 'ok' ? `height ${plan.height + 5n} on every node` : more}`);
+    const memo = await sendLongMemo(client, memoTo).then(
+      (sent) => ({ height: sent.height, code: undefined }),
+      (err: unknown) => ({ height: undefined, code: isBabyError(err) ? err.code : String(err) }),
+    );
+    print(
+      memo.height === undefined
+        ? `8. A ${LONG_MEMO_BYTES}-byte memo on 0.2.0: ${memo.code ?? 'not committed'}`
+        : `8. A ${LONG_MEMO_BYTES}-byte memo, refused by ${SOURCE_VERSION} with TX_MEMO_TOO_LONG, is committed at height ${memo.height} (0.2.0: memos up to 512 bytes from app version 1)`,
+    );
     print(`\nThe devnet keeps running: pnpm devnet status --dir ${devnet.dir}`);
-    return lost.length === 0 && more === 'ok' ? 0 : 1;
+    return lost.length === 0 && more === 'ok' && memo.height !== undefined ? 0 : 1;
   } finally {
     await bucket.close();
   }
+}
+
+/**
+ * A transfer with a memo over 0.1.0's TX-8 limit and within 0.2.0's, from the third development account (sendUntil
+ * uses the first with explicit nonces); waits for it to be committed.
+ */
+async function sendLongMemo(client: BabyClient, to: string): Promise<TransferResult> {
+  const { seed } = await new Keyring(DEV_KEYRING).unlock('validator-2', DEV_PASSPHRASE);
+  return sendTransfer(client, { seed, to, amount: 1_000n, memo: 'm'.repeat(LONG_MEMO_BYTES) });
 }
 
 /** Transfers from the first development account, one per block, until `height` is committed; their ids. */

@@ -30,6 +30,8 @@ import {
 } from './execute.ts';
 import { genesisHash, genesisParams, validateGenesis } from './genesis.ts';
 import type { Governance } from './governance.ts';
+import type { ChainRules } from './rules.ts';
+import { rulesFor } from './rules.ts';
 import type { CheckedTx } from './stateless.ts';
 import { checkAction, checkTxBytes } from './stateless.ts';
 import type { HistoryEntry, HistoryQuery, KvDb } from './store.ts';
@@ -59,6 +61,11 @@ export interface AppOptions {
    * TX_UNSUPPORTED_ACTION, params are the genesis's and every header version is 0.
    */
   readonly governance?: Governance;
+  /**
+   * The rules of each app version (UPG-3); `rulesFor` by default. A release changes `rulesFor` itself; tests inject
+   * a table to exercise rules that change with the version.
+   */
+  readonly rules?: (appVersion: number) => ChainRules;
 }
 
 export interface AppInfo {
@@ -191,6 +198,18 @@ interface Executed {
   readonly record: Uint8Array | undefined;
 }
 
+/** A statelessly checked transaction and the rules it was checked under (a fingerprint of them). */
+interface CheckedEntry {
+  readonly tx: CheckedTx;
+  readonly rules: string;
+}
+
+/** The rules of one app version and their fingerprint, for the checked-tx cache. */
+interface VersionRules {
+  readonly rules: ChainRules;
+  readonly key: string;
+}
+
 interface Pending {
   readonly block: Block;
   readonly header: Header;
@@ -213,8 +232,10 @@ export class App {
   #lastBlockHash: Uint8Array = NO_BYTES;
   #lastTimeMs = 0n;
   #queue: Promise<unknown> = Promise.resolve();
-  readonly #checked: Map<string, CheckedTx> = new Map();
+  readonly #checked: Map<string, CheckedEntry> = new Map();
   readonly #checkedMax: number;
+  readonly #rulesOf: (appVersion: number) => ChainRules;
+  readonly #rulesByVersion = new Map<number, VersionRules>();
   /** executions of this height by `txRoot:proposer` (prepareProposal, processProposal) */
   readonly #executions = new Map<string, Executed>();
   /** blocks of this height that passed processProposal, by block hash */
@@ -235,6 +256,7 @@ export class App {
   constructor(options: AppOptions) {
     this.#options = options;
     this.#checkedMax = options.checkedCacheSize ?? 20_000;
+    this.#rulesOf = options.rules ?? rulesFor;
   }
 
   /** Opens an App and runs `init()`. */
@@ -377,6 +399,19 @@ export class App {
     return this.#options.governance?.versionAt(this.#record, height) ?? 0;
   }
 
+  /** UPG-3: the rules in force for the block at `height` under the committed record. */
+  #rulesAt(height: bigint): VersionRules {
+    const version = this.headerVersion(height);
+    let known = this.#rulesByVersion.get(version);
+    if (known === undefined) {
+      const rules = this.#rulesOf(version);
+      // A fingerprint of every field, so a rule added later cannot be forgotten by the cache's comparison.
+      known = { rules, key: JSON.stringify(rules) };
+      this.#rulesByVersion.set(version, known);
+    }
+    return known;
+  }
+
   /** Cumulative counters and timings since the app was created (metrics, benchmarks). */
   get metrics(): Readonly<AppMetrics & { tree: Readonly<StateTreeStats> | undefined }> {
     return { ...this.#metrics, tree: this.#tree?.stats };
@@ -403,7 +438,7 @@ export class App {
    */
   async checkTx(bytes: Uint8Array): Promise<CheckTxResult> {
     const store = this.#need(this.#store);
-    const checked = this.#precheck(bytes, sha256(bytes));
+    const checked = this.#precheck(bytes, sha256(bytes), this.#admissionRules());
     if (!checked.ok) throw checked.error;
     const tx = checked.tx;
     const account = await store.account(tx.sender);
@@ -429,7 +464,7 @@ export class App {
    * come through here.
    */
   checkTxStateless(bytes: Uint8Array): CheckedTx {
-    const checked = this.#precheck(bytes, sha256(bytes));
+    const checked = this.#precheck(bytes, sha256(bytes), this.#admissionRules());
     if (!checked.ok) throw checked.error;
     return checked.tx;
   }
@@ -451,7 +486,8 @@ export class App {
       const params = this.params;
       const m = this.#metrics;
       let t = performance.now();
-      const prechecked = req.candidates.map((bytes) => this.#precheck(bytes, sha256(bytes)));
+      const rules = this.#rulesAt(req.height);
+      const prechecked = req.candidates.map((bytes) => this.#precheck(bytes, sha256(bytes), rules));
       t = lap(m, 'precheckMs', t);
       const { base, ctx } = await this.#prepareRun(prechecked, req.height, req.timeMs, req.proposerAddress);
       t = lap(m, 'accountsMs', t);
@@ -570,7 +606,8 @@ export class App {
     if (executed === undefined) {
       const m = this.#metrics;
       let t = performance.now();
-      const prechecked = block.txs.map((bytes, i) => this.#precheck(bytes, ids[i] as Uint8Array));
+      const rules = this.#rulesAt(header.height);
+      const prechecked = block.txs.map((bytes, i) => this.#precheck(bytes, ids[i] as Uint8Array, rules));
       t = lap(m, 'precheckMs', t);
       const { base, ctx } = await this.#prepareRun(prechecked, header.height, header.timeMs, header.proposerAddress);
       t = lap(m, 'accountsMs', t);
@@ -753,25 +790,38 @@ export class App {
   // Internals
   // ------------------------------------------------------------------------------------------------------------
 
-  /** TX-1..TX-13 for one encoding (TX-13: the action's own rules), remembered by id when it passes. */
-  #precheck(bytes: Uint8Array, id: Uint8Array): PrecheckedTx {
+  /**
+   * Mempool admission checks under the rules of the block the transaction can enter first: the next one, which may
+   * be the first under a new app version (UPG-3).
+   */
+  #admissionRules(): VersionRules {
+    return this.#rulesAt(this.#height + 1n);
+  }
+
+  /**
+   * TX-1..TX-13 for one encoding under `rules` (TX-13: the action's own rules), remembered by id when it passes.
+   * A transaction remembered under other rules is checked again: passing one version's rules says nothing of another's.
+   */
+  #precheck(bytes: Uint8Array, id: Uint8Array, rules: VersionRules): PrecheckedTx {
     const idHex = toHex(id);
     const hit = this.#checked.get(idHex);
-    if (hit !== undefined) {
+    if (hit !== undefined && hit.rules === rules.key) {
       this.#metrics.checkedCacheHits++;
       this.#checked.delete(idHex);
       this.#checked.set(idHex, hit);
-      return { ok: true, tx: hit };
+      return { ok: true, tx: hit.tx };
     }
     let checked: CheckedTx;
     try {
-      checked = checkTxBytes(bytes, this.chainId, id);
+      checked = checkTxBytes(bytes, this.chainId, id, rules.rules);
       checkAction(checked.tx, this.#options.governance);
     } catch (error) {
+      if (hit !== undefined) this.#checked.delete(idHex);
       return { ok: false, error };
     }
     if (this.#checkedMax > 0) {
-      this.#checked.set(idHex, checked);
+      this.#checked.delete(idHex);
+      this.#checked.set(idHex, { tx: checked, rules: rules.key });
       if (this.#checked.size > this.#checkedMax) {
         const oldest = this.#checked.keys().next();
         if (oldest.done !== true) this.#checked.delete(oldest.value);

@@ -52,5 +52,6 @@ export type {
   GovernanceBlock,
   GovernanceView,
 } from './governance.ts';
-export { type CheckedTx, checkTx, checkTxBytes, MAX_MEMO_BYTES } from './stateless.ts';
+export { type ChainRules, rulesFor } from './rules.ts';
+export { type CheckedTx, checkTx, checkTxBytes } from './stateless.ts';
 export { accountKey, EMPTY_HASH, StateTree, type TreeReader, valueHash, verifyStateProof } from './tree/index.ts';

@@ -3,6 +3,7 @@ import { BabyError, decode, encode, sha256, txSignBytes } from '@babychain/codec
 import { addressFromPublicKey, generateKeyPair, sign, sortMultisigKeys } from '@babychain/crypto';
 import { describe, expect, it } from 'vitest';
 import type { Governance } from './governance.ts';
+import { rulesFor } from './rules.ts';
 import { checkAction, checkTxBytes } from './stateless.ts';
 
 const CHAIN = 'babychain-test-1';
@@ -87,6 +88,38 @@ describe('checkTxBytes', () => {
     expect(rejection(assembleTx(vote, [signBody(transfer(), alice.seed)])).code).toBe('TX_BAD_SIGNATURE');
     const zero = transfer({ amount: 0n });
     expect(rejection(assembleTx(zero, [signBody(zero, alice.seed)])).code).toBe('TX_ZERO_AMOUNT');
+  });
+});
+
+describe('checkTxBytes under ChainRules', () => {
+  const withMemo = (memo: string) => {
+    const body = { ...transfer(), memo };
+    return assembleTx(body, [signBody(body, alice.seed)]);
+  };
+
+  it("counts a memo's UTF-8 bytes against app version 0's limit of 256 by default (TX-8)", () => {
+    expect(checkTxBytes(withMemo('é'.repeat(128)), CHAIN).sender).toEqual(addressFromPublicKey(alice.publicKey));
+    const err = rejection(withMemo(`${'é'.repeat(128)}x`));
+    expect(err.code).toBe('TX_MEMO_TOO_LONG');
+    expect(err.meta).toMatchObject({ rule: 'TX-8', limit: 256 });
+  });
+
+  it('accepts a memo up to the limit of the rules it is given, and refuses one above it', () => {
+    const long = withMemo('m'.repeat(300));
+    const wide = { maxMemoBytes: 512 };
+    expect(checkTxBytes(long, CHAIN, sha256(long), wide).id).toEqual(sha256(long));
+    expect(() => checkTxBytes(withMemo('m'.repeat(513)), CHAIN, undefined, wide)).toThrow(
+      expect.objectContaining({ code: 'TX_MEMO_TOO_LONG', meta: expect.objectContaining({ limit: 512 }) }),
+    );
+    expect(() => checkTxBytes(withMemo('m'.repeat(11)), CHAIN, undefined, { maxMemoBytes: 10 })).toThrow(
+      expect.objectContaining({ code: 'TX_MEMO_TOO_LONG' }),
+    );
+  });
+});
+
+describe('rulesFor', () => {
+  it("keeps app version 0's rules, which every release re-executes the first blocks under", () => {
+    expect(rulesFor(0)).toEqual({ maxMemoBytes: 256 });
   });
 });
 

@@ -4,10 +4,11 @@ import { addressFromPublicKey, multisigAddress, verifyDetailed } from '@babychai
 import type { CheckedTx } from './checked-tx.ts';
 import { TxErrorCode } from './errors.ts';
 import type { Governance } from './governance.ts';
+import type { ChainRules } from './rules.ts';
+import { rulesFor } from './rules.ts';
 
 export type { CheckedTx } from './checked-tx.ts';
 
-export const MAX_MEMO_BYTES = 256;
 const ADDRESS_BYTES = 20;
 const PUBLIC_KEY_BYTES = 32;
 const U64_MAX = (1n << 64n) - 1n;
@@ -16,15 +17,21 @@ const utf8 = new TextEncoder();
 /**
  * TX-1, TX-2, then TX-5 to TX-12 in the spec's order. Throws BabyError with the first failing rule's code. A caller
  * that has already hashed the bytes (a block's duplicate check, a cache lookup) passes the id so it is not recomputed.
+ * `rules` are those of the app version in force (UPG-3); app version 0's by default.
  */
-export function checkTxBytes(bytes: Uint8Array, chainId: string, id: Uint8Array = txId(bytes)): CheckedTx {
+export function checkTxBytes(
+  bytes: Uint8Array,
+  chainId: string,
+  id: Uint8Array = txId(bytes),
+  rules: ChainRules = rulesFor(0),
+): CheckedTx {
   const tx = decodeTx(bytes);
-  const sender = checkTx(tx, chainId);
+  const sender = checkTx(tx, chainId, rules);
   return { tx, bytes, id, sender };
 }
 
-/** TX-5 to TX-12 on a decoded transaction; returns the sender address. */
-export function checkTx(tx: Tx, chainId: string): Uint8Array {
+/** TX-5 to TX-12 on a decoded transaction under `rules` (app version 0's by default); returns the sender address. */
+export function checkTx(tx: Tx, chainId: string, rules: ChainRules = rulesFor(0)): Uint8Array {
   const body = tx.body;
   if (body === undefined) throw fail(TxErrorCode.MISSING_BODY, 'transaction has no body', 'TX-5');
   if (body.chainId !== chainId) {
@@ -40,8 +47,10 @@ export function checkTx(tx: Tx, chainId: string): Uint8Array {
   const action = body.action;
   if (action === undefined) throw fail(TxErrorCode.MISSING_ACTION, 'transaction has no action', 'TX-7');
   const memoBytes = utf8.encode(body.memo).length;
-  if (memoBytes > MAX_MEMO_BYTES) {
-    throw fail(TxErrorCode.MEMO_TOO_LONG, `memo is ${memoBytes} bytes, at most ${MAX_MEMO_BYTES} allowed`, 'TX-8');
+  if (memoBytes > rules.maxMemoBytes) {
+    throw fail(TxErrorCode.MEMO_TOO_LONG, `memo is ${memoBytes} bytes, at most ${rules.maxMemoBytes} allowed`, 'TX-8', {
+      limit: rules.maxMemoBytes,
+    });
   }
   // TX-9 and TX-10 are the transfer's; another action's own rules are its executor's (checkAction, after TX-12).
   if (action.case === 'transfer') {
