@@ -663,7 +663,7 @@ export interface TxBody {
   nonce: bigint;
   /** base units paid to the block proposer (STATE-4, STATE-7) */
   fee: bigint;
-  /** free text, at most 256 bytes of UTF-8 (TX-8) */
+  /** free text, at most the app version's limit of UTF-8 bytes (TX-8: 256 in app version 0) */
   memo: string;
   action?:
     | { case: 'transfer'; value: Transfer }
