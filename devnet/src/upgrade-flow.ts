@@ -4,15 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BabyClient } from '@babychain/client';
-import { proposalBody, sendGovernanceTx, voteBody } from '@babychain/client';
+import { attestBody, proposalBody, sendGovernanceTx, voteBody } from '@babychain/client';
 import type { Plan, ReleaseManifest, SignedManifest, TxBody } from '@babychain/codec';
-import { compareBytes, fromHex } from '@babychain/codec';
+import { compareBytes, fromHex, isBabyError } from '@babychain/codec';
 import { publicKeyFromSeed } from '@babychain/crypto';
 import { signManifest, withSignature } from '@babychain/upgrade';
 import type { Devnet } from './devnet.ts';
 import { devnetError } from './errors.ts';
 import { type BuiltRelease, buildRelease, headCommit, releaseSource } from './release.ts';
-import { waitFor } from './wait.ts';
+import { sleep, waitFor } from './wait.ts';
 
 /** What an upgrade needs from its devnet: the release signers' seeds and where the release bucket lives. */
 export interface UpgradeContext {
@@ -100,12 +100,29 @@ export async function prepareRelease(
   return { built, rebuiltSha256: rebuilt.sha256, manifest: signed };
 }
 
-/** Signs `body` with validator i's key and waits until it is committed; throws the node's refusal. */
-async function sendAs(devnet: Devnet, i: number, build: (common: CommonBody) => TxBody): Promise<void> {
-  const client = devnet.rpc(i, 10_000);
-  const seed = validatorSeed(devnet, i);
-  const body = build(await commonBody(client, seed));
-  await sendGovernanceTx(client, body, seed, { wait: true });
+/** Who signs a governance transaction: validator i (its consensus key, GOV-1) or any funded key. */
+export type GovSigner = number | { readonly seed: Uint8Array; readonly address: string };
+
+/**
+ * Signs `body` and waits until it is committed; throws the node's refusal. A validator's launcher signs with the
+ * same key (SignalReady), so a nonce taken by it in the meantime is retried with the next one.
+ */
+async function sendAs(devnet: Devnet, signer: GovSigner, build: (common: CommonBody) => TxBody): Promise<void> {
+  const node = typeof signer === 'number' ? signer : 0;
+  const client = devnet.rpc(node, 10_000);
+  const seed = typeof signer === 'number' ? validatorSeed(devnet, signer) : signer.seed;
+  for (let attempt = 1; ; attempt++) {
+    const body = build(await commonBody(client, seed, typeof signer === 'number' ? undefined : signer.address));
+    try {
+      await sendGovernanceTx(client, body, seed, { wait: true });
+      return;
+    } catch (err) {
+      const code = isBabyError(err) ? err.code : '';
+      const nonceRace = code === 'TX_BAD_NONCE' || code === 'MEMPOOL_REPLACEMENT_UNDERPRICED';
+      if (!nonceRace || attempt >= 10) throw err;
+      await sleep(300); // pacing: let the launcher's transaction commit
+    }
+  }
 }
 
 interface CommonBody {
@@ -115,10 +132,10 @@ interface CommonBody {
   readonly fee: bigint;
 }
 
-async function commonBody(client: BabyClient, seed: Uint8Array): Promise<CommonBody> {
+async function commonBody(client: BabyClient, seed: Uint8Array, holder?: string): Promise<CommonBody> {
   const publicKey = publicKeyFromSeed(seed);
   const status = await client.status();
-  const address = status.validator?.address;
+  const address = holder ?? status.validator?.address;
   if (address === undefined) throw devnetError('DEVNET_NOT_RUNNING', 'the node answering is not a validator');
   const account = await client.account(address);
   return { chainId: status.chainId, signerPublicKey: publicKey, nonce: account.nonce, fee: status.params.minFee };
@@ -136,10 +153,10 @@ export interface ProposedUpgrade {
 export async function proposeUpgrade(
   ctx: UpgradeContext,
   prepared: PreparedRelease,
-  options: { proposer: number; votes: readonly ('yes' | 'no' | 'abstain' | 'veto' | null)[]; heightIn: number },
+  options: { proposer: GovSigner; votes: readonly ('yes' | 'no' | 'abstain' | 'veto' | null)[]; heightIn: number },
 ): Promise<ProposedUpgrade> {
   const { devnet } = ctx;
-  const client = devnet.rpc(options.proposer, 10_000);
+  const client = devnet.rpc(typeof options.proposer === 'number' ? options.proposer : 0, 10_000);
   const upgrade = await client.upgrade();
   const status = await client.status();
   const period =
@@ -215,6 +232,30 @@ export async function proposeCancel(
   );
   ctx.print(`  proposal ${proposalId}: cancel ${name}; votes ${options.votes.map((v) => v ?? '-').join(' ')}`);
   return proposalId;
+}
+
+/**
+ * UPG-7: each validator in `validators` states that it rebuilt the release from its source commit and got the
+ * rebuilt digest (REL-6).
+ */
+export async function attestRelease(
+  ctx: UpgradeContext,
+  prepared: PreparedRelease,
+  validators: readonly number[],
+): Promise<void> {
+  const manifest = prepared.manifest.manifest as ReleaseManifest;
+  await Promise.all(
+    validators.map((i) =>
+      sendAs(ctx.devnet, i, (c) =>
+        attestBody({
+          ...c,
+          planName: manifest.planName,
+          platform: prepared.built.platform,
+          sha256: fromHex(prepared.rebuiltSha256),
+        }),
+      ),
+    ),
+  );
 }
 
 /** Waits for the end of a proposal's vote and returns its result's status. */
