@@ -22,6 +22,7 @@ export function launcherError(
   code: LauncherErrorCode,
   message: string,
   meta: Record<string, unknown> = {},
+  options?: ErrorOptions,
 ): BabyError<LauncherErrorCode> {
-  return new BabyError(code, message, meta);
+  return new BabyError(code, message, meta, options);
 }

@@ -64,9 +64,19 @@ describe('installTarball', () => {
   });
 
   it('refuses an entry that points outside the release', async () => {
-    const bad: TarEntry = { name: 'release.json', content: JSON.stringify({ version: '2.0.0', entry: '../x.mjs' }) };
+    const info = { version: '2.0.0', sourceCommit: '', platform: 'x', appVersion: 1, entry: '../x.mjs' };
+    const bad: TarEntry = { name: 'release.json', content: JSON.stringify(info) };
     const err = await refusal([bad, { name: 'node.mjs', content: '' }]);
     expect(isBabyError(err, 'LCH_BAD_RELEASE')).toBe(true);
+    expect((err as Error).message).toMatch(/outside the release/);
+  });
+
+  it('refuses a release.json that lacks a REL-5 field, saying which', async () => {
+    const bad: TarEntry = { name: 'release.json', content: JSON.stringify({ version: '2.0.0', entry: 'node.mjs' }) };
+    const err = await refusal([bad, { name: 'node.mjs', content: '' }]);
+    expect(isBabyError(err, 'LCH_BAD_RELEASE')).toBe(true);
+    expect(isBabyError((err as Error).cause, 'REL_BAD_RELEASE_INFO')).toBe(true);
+    expect((err as Error).message).toMatch(/sourceCommit/);
   });
 });
 

@@ -17,20 +17,18 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { isBabyError } from '@babychain/codec';
-import { parseVersion } from '@babychain/upgrade';
+import {
+  type ReleaseInfo as ArtifactReleaseInfo,
+  parseReleaseInfo,
+  parseVersion,
+  RELEASE_INFO_FILE,
+} from '@babychain/upgrade';
 import { extract } from 'tar-stream';
 import { LauncherErrorCode, launcherError } from './errors.ts';
 import { fsyncPath, type LauncherPaths, writeJsonDurable } from './layout.ts';
 
-export const RELEASE_FILE = 'release.json';
-
-/** REL-5's release.json; `source` marks a checkout registered with `install --source`. */
-export interface ReleaseInfo {
-  readonly version: string;
-  readonly sourceCommit: string;
-  readonly platform: string;
-  readonly appVersion: number;
-  readonly entry: string;
+/** REL-5's release.json plus the launcher's own key: `source` marks a checkout registered with `install --source`. */
+export interface ReleaseInfo extends ArtifactReleaseInfo {
   readonly source?: boolean;
 }
 
@@ -47,23 +45,22 @@ export function releaseDir(paths: LauncherPaths, version: string): string {
 
 /** Reads and checks `<dir>/release.json`; LCH_BAD_RELEASE when it is missing or wrong. */
 export function readRelease(dir: string): Release {
-  const file = join(dir, RELEASE_FILE);
-  let raw: Record<string, unknown>;
+  const file = join(dir, RELEASE_INFO_FILE);
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw launcherError(LauncherErrorCode.BAD_RELEASE, `${file} is missing or not JSON: ${(err as Error).message}`);
+    throw launcherError(LauncherErrorCode.BAD_RELEASE, `${file} is missing: ${(err as Error).message}`);
   }
-  const { version, sourceCommit, platform, appVersion, entry, source } = raw;
-  if (typeof version !== 'string' || typeof entry !== 'string' || entry === '') {
-    throw launcherError(LauncherErrorCode.BAD_RELEASE, `${file} lacks "version" or "entry"`);
-  }
+  let parsed: ArtifactReleaseInfo;
   try {
-    parseVersion(version);
+    parsed = parseReleaseInfo(text);
   } catch (err) {
-    throw launcherError(LauncherErrorCode.BAD_RELEASE, `${file}: ${(err as Error).message}`);
+    throw launcherError(LauncherErrorCode.BAD_RELEASE, `${file}: ${(err as Error).message}`, { file }, { cause: err });
   }
-  const isSource = source === true;
+  const { entry } = parsed;
+  // parseReleaseInfo accepted the text, so it is a JSON object.
+  const isSource = (JSON.parse(text) as { source?: unknown }).source === true;
   // Only a release the operator registered from source may point outside its folder.
   const entryPath = isSource && isAbsolute(entry) ? entry : resolve(dir, entry);
   if (!isSource && !inside(dir, entryPath)) {
@@ -75,14 +72,7 @@ export function readRelease(dir: string): Release {
   return {
     dir,
     entryPath,
-    info: {
-      version,
-      entry,
-      sourceCommit: typeof sourceCommit === 'string' ? sourceCommit : '',
-      platform: typeof platform === 'string' ? platform : '',
-      appVersion: typeof appVersion === 'number' ? appVersion : 0,
-      ...(isSource ? { source: true } : {}),
-    },
+    info: { ...parsed, ...(isSource ? { source: true } : {}) },
   };
 }
 
@@ -183,6 +173,6 @@ export function registerSourceRelease(
   const dir = releaseDir(paths, version);
   mkdirSync(dir, { recursive: true });
   const info: ReleaseInfo = { version, sourceCommit: '', platform, appVersion: 0, entry, source: true };
-  writeJsonDurable(join(dir, RELEASE_FILE), info);
+  writeJsonDurable(join(dir, RELEASE_INFO_FILE), info);
   return readRelease(dir);
 }

@@ -32,6 +32,7 @@ export {
   withSignature,
 } from './manifest.ts';
 export { decodeGovRecord, GOV_RECORD_KEY } from './record.ts';
+export { encodeReleaseInfo, parseReleaseInfo, RELEASE_INFO_FILE, type ReleaseInfo } from './release-info.ts';
 export { checkStartup, highestAppVersion } from './startup.ts';
 export { type GovernanceStatusJson, governanceStatus, type TallyJson } from './status.ts';
 export {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { SignedManifest, Tx, TxBody } from '@babychain/codec';
 import { BabyError, decodeTx, fromHex, sha256, toHex, toJson, txSignBytes } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed, verify } from '@babychain/crypto';
+import { encodeReleaseInfo } from '@babychain/upgrade';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../program.ts';
 import { packArtifact } from '../release/pack.ts';
-import { encodeReleaseInfo } from '../release/release-info.ts';
 import { CHAIN_ID, FakeNode, fakeIo, MIN_FEE } from './fake-node.testutil.ts';
 
 const PASS = 'correct horse battery';

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromJson, sha256, toHex } from '@babychain/codec';
+import { encodeReleaseInfo } from '@babychain/upgrade';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../program.ts';
 import { packArtifact } from '../release/pack.ts';
-import { encodeReleaseInfo } from '../release/release-info.ts';
 import { fakeIo } from './fake-node.testutil.ts';
 
 const PASS = 'correct horse battery';

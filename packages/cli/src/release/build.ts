@@ -2,11 +2,17 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { BabyError, sha256, toHex } from '@babychain/codec';
-import { currentPlatform, MAX_ARTIFACT_BYTES, parseVersion } from '@babychain/upgrade';
+import {
+  currentPlatform,
+  encodeReleaseInfo,
+  MAX_ARTIFACT_BYTES,
+  parseVersion,
+  RELEASE_INFO_FILE,
+  type ReleaseInfo,
+} from '@babychain/upgrade';
 import { CliErrorCode } from '../errors.ts';
 import { bundleCli, RELEASE_ENTRY } from './bundle.ts';
 import { packArtifact } from './pack.ts';
-import { encodeReleaseInfo, RELEASE_INFO_FILE, type ReleaseInfo } from './release-info.ts';
 import { sourceCommit } from './source.ts';
 
 /** The repository this CLI runs from: its node_modules are the lockfile in force. */

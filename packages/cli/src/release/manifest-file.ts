@@ -5,9 +5,9 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Artifact, SignedManifest } from '@babychain/codec';
 import { BabyError, fromJson, isBabyError, sha256, toHex, toJson } from '@babychain/codec';
-import { parseVersion } from '@babychain/upgrade';
+import { parseVersion, type ReleaseInfo } from '@babychain/upgrade';
 import { CliErrorCode } from '../errors.ts';
-import { type ReleaseInfo, releaseInfoOf } from './release-info.ts';
+import { releaseInfoOf } from './release-info.ts';
 
 const UNIT_MS: Readonly<Record<string, bigint>> = { s: 1_000n, m: 60_000n, h: 3_600_000n, d: 86_400_000n };
 

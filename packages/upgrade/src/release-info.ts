@@ -1,0 +1,83 @@
+/**
+ * REL-5's `release.json`: what an artifact is, written by `baby release build` and read back by `baby release
+ * manifest`, `baby gov` and a launcher, which must all agree on what a well-formed one is.
+ */
+import { BabyError } from '@babychain/codec';
+import { ReleaseErrorCode } from './errors.ts';
+import { parseVersion } from './version.ts';
+
+export const RELEASE_INFO_FILE = 'release.json';
+
+// "" is a source checkout registered with a launcher, which was built from no single commit.
+const SOURCE_COMMIT = /^(?:[0-9a-f]{40})?$/;
+const MAX_APP_VERSION = 0xffff_ffff;
+
+export interface ReleaseInfo {
+  readonly version: string;
+  /** 40 lowercase hex digits, or "" for a source checkout */
+  readonly sourceCommit: string;
+  readonly platform: string;
+  readonly appVersion: number;
+  /** the script to run, relative to the unpacked release */
+  readonly entry: string;
+}
+
+/** The file's bytes, keys in REL-5's order so the artifact stays reproducible (REL-6). */
+export function encodeReleaseInfo(info: ReleaseInfo): Uint8Array {
+  const { version, sourceCommit, platform, appVersion, entry } = info;
+  return new TextEncoder().encode(
+    `${JSON.stringify({ version, sourceCommit, platform, appVersion, entry }, null, 2)}\n`,
+  );
+}
+
+/**
+ * The five fields of a release.json's text; REL_BAD_RELEASE_INFO naming the first field that is missing or wrong.
+ * Other keys are ignored, so a reader may keep its own (a launcher marks source checkouts).
+ */
+export function parseReleaseInfo(text: string): ReleaseInfo {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw fail(`${RELEASE_INFO_FILE} is not JSON: ${(err as Error).message}`, {}, err);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw fail(`${RELEASE_INFO_FILE} is not a JSON object`);
+  }
+  const { version, sourceCommit, platform, appVersion, entry } = raw as Record<string, unknown>;
+  if (typeof version !== 'string') throw fail(`${RELEASE_INFO_FILE} has no "version" string`, { field: 'version' });
+  try {
+    parseVersion(version);
+  } catch (err) {
+    throw fail(`${RELEASE_INFO_FILE}: ${(err as Error).message}`, { field: 'version' }, err);
+  }
+  if (typeof sourceCommit !== 'string' || !SOURCE_COMMIT.test(sourceCommit)) {
+    throw fail(`${RELEASE_INFO_FILE}: "sourceCommit" is not 40 lowercase hex digits (or "")`, {
+      field: 'sourceCommit',
+    });
+  }
+  if (typeof platform !== 'string' || platform === '') {
+    throw fail(`${RELEASE_INFO_FILE} has no "platform"`, { field: 'platform' });
+  }
+  if (
+    typeof appVersion !== 'number' ||
+    !Number.isInteger(appVersion) ||
+    appVersion < 0 ||
+    appVersion > MAX_APP_VERSION
+  ) {
+    throw fail(`${RELEASE_INFO_FILE}: "appVersion" is not an integer from 0 to ${MAX_APP_VERSION}`, {
+      field: 'appVersion',
+    });
+  }
+  if (typeof entry !== 'string' || entry === '') throw fail(`${RELEASE_INFO_FILE} has no "entry"`, { field: 'entry' });
+  return { version, sourceCommit, platform, appVersion, entry };
+}
+
+function fail(message: string, meta: Record<string, unknown> = {}, cause?: unknown): BabyError {
+  return new BabyError(
+    ReleaseErrorCode.BAD_RELEASE_INFO,
+    message,
+    { rule: 'REL-5', ...meta },
+    cause === undefined ? undefined : { cause },
+  );
+}
