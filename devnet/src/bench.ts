@@ -6,10 +6,14 @@
  *   2. a 1-validator and a 4-validator devnet (temp dirs, killed and deleted at the end) under the open-loop load of
  *      load.ts at increasing rates, stopping after the first saturated rate (finalized below 80 % of the offer, or
  *      p50 latency over 5 s);
- *   3. the ratio of the best finalized tx/s to the limit.
+ *   3. the ratio of the best finalized tx/s to the limit;
+ *   4. the same workload against a Hardhat node (bench-peer.ts: installed at run time into a cache, automine and
+ *      interval mining) and `ratioToPeer`, the 1-validator devnet's best finalized tx/s over the peer's best.
  *
- * Environment: BENCH_RATES (comma list, default 250,500,1000,2000,3000,4000), BENCH_DURATION_S (default 12),
+ * Environment: BENCH_BATCH (transactions per submit request, default 64; 1 submits each alone), BENCH_RATES (comma list, default 250,500,1000,2000,3000,4000), BENCH_DURATION_S (default 12),
  * BENCH_COMMIT_WAIT_MS (default 300), BENCH_ACCOUNTS (per rate, default 1000), BENCH_VALIDATORS (default 1,4).
+ * The peer: BENCH_PEER (0 skips it), BENCH_PEER_MODES (default automine,interval), BENCH_PEER_INTERVAL_MS (default 1000),
+ * BENCH_PEER_BATCH (transfers per request, default 1). BENCH_VALIDATORS= (empty) runs the peer alone.
  */
 import { generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +22,7 @@ import { join } from 'node:path';
 import { BabyClient } from '@babychain/client';
 import { generateKeyPair, sign, verify } from '@babychain/crypto';
 import { DEFAULT_PARAMS } from '@babychain/state';
+import { benchPeer, cpuSeconds, type PeerMode, peakRssMiB } from './bench-peer.ts';
 import { Devnet } from './devnet.ts';
 import { type LoadAccount, type LoadResult, loadAccounts, type PreparedTx, prepareTransfers, runLoad } from './load.ts';
 import { sleep } from './wait.ts';
@@ -27,12 +32,18 @@ const RATES = env('BENCH_RATES', '250,500,1000,2000,3000,4000').split(',').map(N
 const DURATION_S = Number(env('BENCH_DURATION_S', '12'));
 const COMMIT_WAIT_MS = Number(env('BENCH_COMMIT_WAIT_MS', '300'));
 const ACCOUNTS_PER_RATE = Number(env('BENCH_ACCOUNTS', '1000'));
-const VALIDATORS = env('BENCH_VALIDATORS', '1,4').split(',').map(Number);
+/** transactions per submit request: the due ones go to a node as one `submit_txs` batch (RPC-7); 1: `submit_tx` each */
+const BATCH = Number(env('BENCH_BATCH', '64'));
+const list = (value: string): string[] => value.split(',').filter((v) => v.trim() !== '');
+const VALIDATORS = list(env('BENCH_VALIDATORS', '1,4')).map(Number);
+const PEER = env('BENCH_PEER', '1') !== '0';
+const PEER_MODES = list(env('BENCH_PEER_MODES', 'automine,interval')) as PeerMode[];
+const PEER_INTERVAL_MS = Number(env('BENCH_PEER_INTERVAL_MS', '1000'));
+const PEER_BATCH = Number(env('BENCH_PEER_BATCH', '1'));
 /** the RPC rate limit written into every node's config.json (the default 600 per 10 s would refuse the load) */
 const RATE_LIMIT = { max: 1_000_000, windowMs: 1000 };
 const SATURATED = 0.8;
 const SATURATED_P50_MS = 5000;
-const CLK_TCK = 100;
 
 const progress = (what: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${what}\n`);
@@ -69,27 +80,6 @@ function verifyLimit(): { nativeVerifiesPerS: number; packageVerifiesPerS: numbe
 // ---------------------------------------------------------------------------------------------------------------
 // Per process figures
 // ---------------------------------------------------------------------------------------------------------------
-
-/** utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15) */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** peak resident set (VmHWM) in MiB */
-function peakRssMiB(pid: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m === null ? Number.NaN : Math.round(Number(m[1]) / 1024);
-  } catch {
-    return Number.NaN;
-  }
-}
 
 /** the node's cumulative `babychain_app_*_seconds` gauges */
 async function appSeconds(rpcUrl: string): Promise<Record<string, number>> {
@@ -198,7 +188,7 @@ async function benchDevnet(validators: number, accounts: readonly LoadAccount[])
       const gen0 = process.cpuUsage();
       const t0 = performance.now();
       progress(`${validators} validators: ${rate} tx/s for ${DURATION_S} s`);
-      const r: LoadResult = await runLoad({ txs, clients, watch, drainMs: 8000 });
+      const r: LoadResult = await runLoad({ txs, clients, watch, drainMs: 8000, batchSize: BATCH });
       const wall = (performance.now() - t0) / 1000;
       const gen = process.cpuUsage(gen0);
       const cpu1 = pids.map(cpuSeconds);
@@ -289,6 +279,21 @@ const accounts = loadAccounts(accountOffset(RATES.length));
 const devnets = [];
 for (const v of VALIDATORS) devnets.push(await benchDevnet(v, accounts));
 const best = Math.max(0, ...devnets.map((d) => d.bestFinalizedTps));
+const peer = PEER
+  ? await benchPeer({
+      rates: RATES,
+      durationS: DURATION_S,
+      accountsFor,
+      modes: PEER_MODES,
+      intervalMs: PEER_INTERVAL_MS,
+      batchSize: PEER_BATCH,
+      saturatedShare: SATURATED,
+      saturatedP50Ms: SATURATED_P50_MS,
+      drainMs: 8000,
+      progress,
+    })
+  : null;
+const single = devnets.find((d) => d.validators === 1);
 const result = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', node: process.versions.node },
   settings: {
@@ -297,7 +302,7 @@ const result = {
     commitWaitMs: COMMIT_WAIT_MS,
     accountsPerRate: ACCOUNTS_PER_RATE,
     rpcRateLimit: RATE_LIMIT,
-    submitMode: 'sync',
+    submitMode: BATCH === 1 ? 'sync' : `submit_txs batches of up to ${BATCH}`,
     stopWhenFinalizedBelow: SATURATED,
     stopWhenP50AboveMs: SATURATED_P50_MS,
   },
@@ -310,6 +315,12 @@ const result = {
       devnets.map((d) => [`validators${d.validators}ToLimit`, round(d.bestFinalizedTps / limit.nativeVerifiesPerS, 3)]),
     ),
   },
+  peer,
+  /** the 1-validator devnet's best finalized tx/s over the peer's best (either mode) */
+  ratioToPeer:
+    peer === null || single === undefined || peer.bestFinalizedTps === 0
+      ? null
+      : round(single.bestFinalizedTps / peer.bestFinalizedTps, 2),
   wallS: round((performance.now() - started) / 1000),
 };
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -140,6 +140,11 @@ export interface RunOptions {
   readonly drainMs?: number;
   /** a send is late when it leaves more than this after its scheduled time. Default 50. */
   readonly lateMs?: number;
+  /**
+   * Transactions per request: 1 submits each with `submit_tx` (sync); more sends the transactions due at once to a
+   * node as `submit_txs` batches of at most this many (RPC-7). Default 1.
+   */
+  readonly batchSize?: number;
 }
 
 export interface LoadResult {
@@ -175,6 +180,7 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
   const maxInFlight = options.maxInFlight ?? 512;
   const drainMs = options.drainMs ?? 10_000;
   const lateMs = options.lateMs ?? 50;
+  const batchSize = options.batchSize ?? 1;
   const durationS = txs.length === 0 ? 0 : ((txs.at(-1) as PreparedTx).atMs + 1) / 1000;
   const offeredTps = txs.length === 0 ? 0 : txs.length / Math.max(durationS, 1e-3);
 
@@ -219,23 +225,36 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
   })();
 
   // --- the open-loop sender --------------------------------------------------------------------------------------
-  const send = async (tx: PreparedTx): Promise<void> => {
-    const client = clients[tx.sender % clients.length] as BabyClient;
+  const refused = (tx: PreparedTx, code: string): void => {
+    rejected[code] = (rejected[code] ?? 0) + 1;
+    broken.add(tx.sender);
+    if (!finalizedAt.has(tx.id)) {
+      pending.delete(tx.id);
+      submittedAt.delete(tx.id);
+    }
+  };
+  /** Submits `batch` (all for one node) in one request, or one by one when batches are off. */
+  const send = async (client: BabyClient, batch: readonly PreparedTx[]): Promise<void> => {
     const t = performance.now();
-    submittedAt.set(tx.id, t);
-    pending.add(tx.id);
-    submitted++;
+    for (const tx of batch) {
+      submittedAt.set(tx.id, t);
+      pending.add(tx.id);
+    }
+    submitted += batch.length;
     try {
-      await client.submit(tx.bytes, 'sync');
-      accepted++;
+      if (batchSize === 1) {
+        await client.submit((batch[0] as PreparedTx).bytes, 'sync');
+        accepted++;
+      } else {
+        const entries = await client.submitBatch(batch.map((tx) => tx.bytes));
+        entries.forEach((entry, k) => {
+          if ('error' in entry) refused(batch[k] as PreparedTx, entry.error.code);
+          else accepted++;
+        });
+      }
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'ERROR';
-      rejected[code] = (rejected[code] ?? 0) + 1;
-      broken.add(tx.sender);
-      if (!finalizedAt.has(tx.id)) {
-        pending.delete(tx.id);
-        submittedAt.delete(tx.id);
-      }
+      for (const tx of batch) refused(tx, code);
     } finally {
       rtts.push(performance.now() - t);
       inFlight--;
@@ -244,6 +263,7 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
 
   const start = performance.now();
   const sends: Promise<void>[] = [];
+  const due = new Map<BabyClient, PreparedTx[]>();
   let i = 0;
   while (i < txs.length) {
     const now = performance.now() - start;
@@ -256,12 +276,24 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
       const lag = now - tx.atMs;
       if (lag > lateMs) late++;
       if (lag > maxLag) maxLag = lag;
-      inFlight++;
-      sends.push(send(tx));
+      const client = clients[tx.sender % clients.length] as BabyClient;
+      const batch = due.get(client) ?? [];
+      batch.push(tx);
+      due.set(client, batch);
+      if (batch.length === batchSize) {
+        due.delete(client);
+        inFlight++;
+        sends.push(send(client, batch));
+      }
     }
-    const due = i < txs.length ? (txs[i] as PreparedTx).atMs - (performance.now() - start) : 0;
+    for (const [client, batch] of due) {
+      inFlight++;
+      sends.push(send(client, batch));
+    }
+    due.clear();
+    const nextMs = i < txs.length ? (txs[i] as PreparedTx).atMs - (performance.now() - start) : 0;
     // yield to the I/O callbacks; never sleep past the next scheduled send by more than a timer tick
-    await sleep(Math.max(1, Math.min(5, due)));
+    await sleep(Math.max(1, Math.min(5, nextMs)));
   }
   const windowEnd = start + durationS * 1000;
   await Promise.all(sends);

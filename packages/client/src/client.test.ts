@@ -388,6 +388,38 @@ describe('BabyClient', () => {
       expect(err.meta['path']).toBe('submit.id');
     });
 
+    it('submits a batch with one request and reads one entry per transaction, refusals included', async () => {
+      const other = signedTransfer({
+        chainId: 'c-1',
+        seed,
+        publicKey,
+        to: recipient,
+        amount: 6n,
+        fee: 500n,
+        nonce: 4n,
+      });
+      const otherId = toHex(txId(other));
+      node.handler = () => ({
+        json: {
+          results: [
+            { id: txIdHex, status: 'pending' },
+            { id: otherId, error: { code: 'TX_BAD_NONCE', message: 'a gap' } },
+          ],
+        },
+      });
+      expect(await client.submitBatch([txBytes, other])).toEqual([
+        { id: txIdHex, status: 'pending' },
+        { id: otherId, error: { code: 'TX_BAD_NONCE', message: 'a gap' } },
+      ]);
+      expect(node.requests[0]).toEqual({
+        method: 'POST',
+        path: '/txs/batch',
+        body: { txs: [toHex(txBytes), toHex(other)] },
+      });
+      node.handler = () => ({ json: { results: [{ id: txIdHex, status: 'pending' }] } });
+      expect((await rejection(client.submitBatch([txBytes, other]))).code).toBe('CLIENT_BAD_RESPONSE');
+    });
+
     it('simulates with POST /txs/check', async () => {
       node.handler = () => ({ json: { id: txIdHex, sender, fee: '500', nonce: '3', accountNonce: '3' } });
       expect(await client.check(txBytes)).toEqual({ id: txIdHex, sender, fee: 500n, nonce: 3n, accountNonce: 3n });

@@ -264,6 +264,11 @@ export interface SubmitResult {
   readonly index?: number;
 }
 
+/** One transaction's answer in `submitBatch`: admitted (`status`) or refused (`error`, with the node's code). */
+export type BatchEntry =
+  | { readonly id: string; readonly status: 'pending' | 'queued' }
+  | { readonly id: string; readonly error: { readonly code: string; readonly message: string } };
+
 export interface CheckResult {
   readonly id: string;
   readonly sender: string;
@@ -369,6 +374,25 @@ export class BabyClient {
     if (mode === 'commit') return { id, height: u64(o, 'height', 'submit'), index: count(o, 'index', 'submit') };
     if (mode === 'sync' && status === undefined) throw bad('submit.status', '"pending" or "queued"', undefined);
     return status === undefined ? { id } : { id, status };
+  }
+
+  /**
+   * `POST /txs/batch` (RPC-7 `submit_txs`): admits up to 128 transactions in order with one request; one entry per
+   * transaction, a refused one not stopping the rest. Each id is checked against the bytes it names.
+   */
+  async submitBatch(txs: readonly Uint8Array[]): Promise<BatchEntry[]> {
+    const json = await this.#call('/txs/batch', { method: 'POST', body: { txs: txs.map((t) => toHex(t)) } });
+    const results = array(object(json, 'submitBatch'), 'results', 'submitBatch', (v, p) => object(v, p));
+    if (results.length !== txs.length) throw bad('submitBatch.results', `${txs.length} entries`, results.length);
+    return results.map((o, i): BatchEntry => {
+      const p = `submitBatch.results[${i}]`;
+      const id = toHex(txId(txs[i] as Uint8Array));
+      if (o['error'] !== undefined) {
+        const e = object(o['error'], `${p}.error`);
+        return { id, error: { code: string(e, 'code', `${p}.error`), message: string(e, 'message', `${p}.error`) } };
+      }
+      return { id: checkedId(o, p, txs[i] as Uint8Array), status: oneOf(o, 'status', p, ['pending', 'queued']) };
+    });
   }
 
   /** `POST /txs/check`: runs the transaction against the committed state without admitting it. */

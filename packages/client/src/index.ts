@@ -4,6 +4,7 @@ export {
   type AppliedUpgradeInfo,
   type AttestationInfo,
   BabyClient,
+  type BatchEntry,
   type BlockInfo,
   type BlockSummary,
   type CheckResult,

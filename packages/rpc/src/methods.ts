@@ -21,6 +21,8 @@ import {
   StatusResult,
   SubmitTxParams,
   SubmitTxResult,
+  SubmitTxsParams,
+  SubmitTxsResult,
   TxParams,
   TxResult,
   UINT64_MAX,
@@ -217,6 +219,26 @@ export const METHODS: readonly MethodSpec[] = [
           return ctx.backend.submitTx(bytes);
       }
     },
+  }),
+  method({
+    name: 'submit_txs',
+    summary: 'Submits up to 128 transactions in order, each admitted as sync mode does; one result per transaction',
+    params: SubmitTxsParams,
+    result: SubmitTxsResult,
+    rest: { method: 'POST', url: '/txs/batch', from: 'body' },
+    handler: async (ctx, { txs }) => ({
+      results: txs.map((hex) => {
+        let id: string | undefined;
+        try {
+          const bytes = fromHex(hex);
+          id = toHex(txId(bytes));
+          return ctx.backend.submitTx(bytes);
+        } catch (err) {
+          if (!isBabyError(err)) throw err;
+          return { ...(id === undefined ? {} : { id }), error: { code: err.code, message: err.message } };
+        }
+      }),
+    }),
   }),
   method({
     name: 'check_tx',

@@ -341,6 +341,35 @@ export const SubmitTxResult = Type.Union([
   Type.Object({ id: Hash, height: U64, index: Integer }, { ...closed, title: 'commit' }),
 ]);
 
+/** RPC-7: the most transactions one `submit_txs` request carries. */
+export const MAX_BATCH_TXS = 128;
+
+export const SubmitTxsParams = Type.Object(
+  { txs: Type.Array(NonEmptyHex, { minItems: 1, maxItems: MAX_BATCH_TXS }) },
+  { ...closed, description: 'txs: canonical Tx encodings as hex, admitted in this order' },
+);
+
+export const SubmitTxsResult = Type.Object(
+  {
+    results: Type.Array(
+      Type.Union([
+        Type.Object(
+          { id: Hash, status: Type.Union([Type.Literal('pending'), Type.Literal('queued')]) },
+          { ...closed, title: 'admitted' },
+        ),
+        Type.Object(
+          {
+            id: Type.Optional(Hash),
+            error: Type.Object({ code: Type.String(), message: Type.String() }, closed),
+          },
+          { ...closed, title: 'refused' },
+        ),
+      ]),
+    ),
+  },
+  closed,
+);
+
 export const CheckTxParams = Type.Object({ tx: NonEmptyHex }, closed);
 
 export const CheckTxResult = Type.Object(

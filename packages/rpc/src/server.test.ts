@@ -136,6 +136,20 @@ describe('REST routes', () => {
     expect(refused.body.error?.meta).toEqual({ expected: '5', got: '99', key: toHex(fakeTx(99n).slice(0, 2)) });
   });
 
+  it('submits a batch in order, one result per transaction, a refusal not stopping the rest', async () => {
+    const [a, b] = [fakeTx(11n), fakeTx(12n)];
+    const r = await post('/txs/batch', { txs: [toHex(a), toHex(fakeTx(99n)), 'ff', toHex(b)] });
+    expect(r.status).toBe(200);
+    const results = r.body['results'] as Record<string, unknown>[];
+    expect(results[0]).toEqual({ id: toHex(sha256(a)), status: 'pending' });
+    expect(results[1]).toMatchObject({ id: toHex(sha256(fakeTx(99n))), error: { code: 'TX_BAD_NONCE' } });
+    expect((results[2]?.['error'] as { code: string }).code).toMatch(/^CODEC_/);
+    expect(results[3]).toEqual({ id: toHex(sha256(b)), status: 'pending' });
+    expect(fake.submitted.slice(-2)).toEqual([a, b]);
+    const tooMany = await post('/txs/batch', { txs: Array(129).fill(toHex(a)) });
+    expect(codeOf(tooMany)).toEqual([400, 'RPC_BAD_REQUEST']);
+  });
+
   it('submits in async mode once the bytes decode, and refuses undecodable bytes with the codec code', async () => {
     const bytes = fakeTx(4n);
     const before = fake.submitted.length;
