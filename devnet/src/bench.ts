@@ -13,7 +13,7 @@
  * Environment: BENCH_BATCH (transactions per submit request, default 64; 1 submits each alone), BENCH_RATES (comma list, default 250,500,1000,2000,3000,4000), BENCH_DURATION_S (default 12),
  * BENCH_COMMIT_WAIT_MS (default 300), BENCH_ACCOUNTS (per rate, default 1000), BENCH_VALIDATORS (default 1,4).
  * The peer: BENCH_PEER (0 skips it), BENCH_PEER_MODES (default automine,interval), BENCH_PEER_INTERVAL_MS (default 1000),
- * BENCH_PEER_BATCH (transfers per request, default 1). BENCH_VALIDATORS= (empty) runs the peer alone.
+ * BENCH_PEER_BATCH (transfers per request, default BENCH_BATCH). BENCH_VALIDATORS= (empty) runs the peer alone.
  */
 import { generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,7 +39,8 @@ const VALIDATORS = list(env('BENCH_VALIDATORS', '1,4')).map(Number);
 const PEER = env('BENCH_PEER', '1') !== '0';
 const PEER_MODES = list(env('BENCH_PEER_MODES', 'automine,interval')) as PeerMode[];
 const PEER_INTERVAL_MS = Number(env('BENCH_PEER_INTERVAL_MS', '1000'));
-const PEER_BATCH = Number(env('BENCH_PEER_BATCH', '1'));
+/** the peer gets its transfers the way our nodes do: JSON-RPC batches of eth_sendRawTransaction when ours batch */
+const PEER_BATCH = Number(env('BENCH_PEER_BATCH', String(BATCH)));
 /** the RPC rate limit written into every node's config.json (the default 600 per 10 s would refuse the load) */
 const RATE_LIMIT = { max: 1_000_000, windowMs: 1000 };
 const SATURATED = 0.8;
