@@ -10,7 +10,7 @@
  *   4. the same workload against a Hardhat node (bench-peer.ts: installed at run time into a cache, automine and
  *      interval mining) and `ratioToPeer`, the 1-validator devnet's best finalized tx/s over the peer's best.
  *
- * Environment: BENCH_BATCH (transactions per submit request, default 64; 1 submits each alone), BENCH_RATES (comma list, default 250,500,1000,2000,3000,4000), BENCH_DURATION_S (default 12),
+ * Environment: BENCH_MAX_BLOCK_TXS (the devnets' genesis maxBlockTxs, default 5000), BENCH_BATCH (transactions per submit request, default 64; 1 submits each alone), BENCH_RATES (comma list, default 250,500,1000,2000,3000,4000), BENCH_DURATION_S (default 12),
  * BENCH_COMMIT_WAIT_MS (default 300), BENCH_ACCOUNTS (per rate, default 1000), BENCH_VALIDATORS (default 1,4).
  * The peer: BENCH_PEER (0 skips it), BENCH_PEER_MODES (default automine,interval), BENCH_PEER_INTERVAL_MS (default 1000),
  * BENCH_PEER_BATCH (transfers per request, default BENCH_BATCH). BENCH_VALIDATORS= (empty) runs the peer alone.
@@ -34,6 +34,8 @@ const COMMIT_WAIT_MS = Number(env('BENCH_COMMIT_WAIT_MS', '300'));
 const ACCOUNTS_PER_RATE = Number(env('BENCH_ACCOUNTS', '1000'));
 /** transactions per submit request: the due ones go to a node as one `submit_txs` batch (RPC-7); 1: `submit_tx` each */
 const BATCH = Number(env('BENCH_BATCH', '64'));
+/** the genesis `maxBlockTxs` of the bench devnets (BLK-10) */
+const MAX_BLOCK_TXS = Number(env('BENCH_MAX_BLOCK_TXS', String(DEFAULT_PARAMS.maxBlockTxs)));
 const list = (value: string): string[] => value.split(',').filter((v) => v.trim() !== '');
 const VALIDATORS = list(env('BENCH_VALIDATORS', '1,4')).map(Number);
 const PEER = env('BENCH_PEER', '1') !== '0';
@@ -165,6 +167,7 @@ async function benchDevnet(validators: number, accounts: readonly LoadAccount[])
     validators,
     commitWaitMs: COMMIT_WAIT_MS,
     accounts: accounts.map((a) => ({ address: a.address, balance: 1_000_000_000_000n })),
+    params: { maxBlockTxs: MAX_BLOCK_TXS },
   });
   cleanup.add(devnet);
   try {

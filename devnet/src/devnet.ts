@@ -21,7 +21,7 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BabyClient, type NodeStatus } from '@babychain/client';
-import type { GovParams } from '@babychain/codec';
+import type { GovParams, Params } from '@babychain/codec';
 import { fromHex } from '@babychain/codec';
 import { type TimeoutParams, ValidatorSet } from '@babychain/consensus';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
@@ -96,6 +96,8 @@ export interface DevnetCreateOptions {
   readonly nodeMain?: string;
   /** GOV-2 parameters of the genesis (absent fields: the defaults) */
   readonly govParams?: Partial<GovParams>;
+  /** chain parameters of the genesis (absent fields: DEFAULT_PARAMS) */
+  readonly params?: Partial<Params>;
   /** ubaby given to each validator's own address, its governance identity (GOV-1) that pays its votes' fees */
   readonly validatorFunds?: bigint;
   /** run every node under `baby-launcher`, starting from this source tree as release `sourceVersion` */
@@ -179,6 +181,7 @@ export class Devnet {
           ...funded.map((address) => ({ address, balance: validatorFunds })),
         ],
         ...(options.govParams === undefined ? {} : { govParams: { ...DEFAULT_GOV_PARAMS, ...options.govParams } }),
+        ...(options.params === undefined ? {} : { params: options.params }),
         validators: validatorSeeds.map((seed, i) => ({
           name: `node${i}`,
           publicKey: publicKeyFromSeed(seed),
