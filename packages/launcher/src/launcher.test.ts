@@ -262,6 +262,11 @@ describe('Launcher', () => {
     expect(existsSync(join(backup, 'state', 'LOCK'))).toBe(false);
     expect(existsSync(join(backup, 'upgrade-info.json'))).toBe(true);
     expect(s.output.some((l) => l.includes('UPG_NEEDED'))).toBe(true);
+    // The new release still reports the plan until it commits the plan height: that is not a new plan to refuse.
+    // Observation window: ten polls at 100 ms.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(report(s.home)?.status).toBe('upgraded');
+    expect(s.logs.some((l) => l.includes('REL_VERSION_NOT_HIGHER'))).toBe(false);
   });
 
   it('rolls back a new release that crashes at start and stays on the previous one', async () => {

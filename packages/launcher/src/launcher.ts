@@ -205,6 +205,8 @@ export class Launcher {
       this.#lastView = view;
       const plan = view.plan;
       if (plan === null || this.#phase !== 'running') return;
+      // From the switch until the plan height is committed the node still reports the plan this release is for.
+      if (plan.version === this.version) return;
       const prepared = this.#prepared;
       if (prepared !== undefined && prepared.plan === plan.name && prepared.manifestDigest === digestHex(plan)) {
         // A cancel or a reschedule clears the chain's ready set (GOV-8, GOV-10): signal again when it lost us.
