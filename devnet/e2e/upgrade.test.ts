@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BabyClient, sendTransfer } from '@babychain/client';
+import type { BabyClient } from '@babychain/client';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Devnet } from '../src/devnet.ts';
@@ -18,6 +18,7 @@ import {
   proposeCancel,
   proposeUpgrade,
   releaseSigners,
+  sendUntilHalt,
   type UpgradeContext,
   VALIDATOR_FUNDS,
   validatorSeed,
@@ -50,8 +51,11 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
 
   const need = () => devnet as Devnet;
   const print = (line: string) => log('upgrade', line.trim());
+  // Each release carries the ones before it, as a release commit on top of the last release would.
+  const history: string[] = [];
   const release = async (planName: string, version: string, appVersion: number) => {
-    const prepared = await prepareRelease(ctx, { planName, version, appVersion });
+    history.push(planName);
+    const prepared = await prepareRelease(ctx, { planName, version, appVersion, overlays: [...history] });
     expect(prepared.rebuiltSha256).toBe(prepared.built.sha256);
     releases.set(planName, prepared);
     return prepared;
@@ -123,7 +127,7 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
     expect(attested.map((a) => [a.planName, a.sha256])).toEqual(Array(4).fill(['v0.2.0', prepared.built.sha256]));
     expect(await proposalOutcome(need(), proposalId)).toBe('passed');
     log('upgrade', `every launcher ready ${secs(await waitForReady(need(), plan.name))} after the vote`);
-    const sent = await sendUntilHalt(need(), plan.height);
+    const sent = await sendUntil(need(), plan.height);
     const report = await waitForSwitch(need(), plan, '0.2.0');
     log('upgrade', `gap between the last block on 0.1.0 and the first on 0.2.0: ${report.gapMs} ms`);
     expect(report.gapMs).toBeLessThan(15_000);
@@ -156,7 +160,7 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
     });
     expect(await proposalOutcome(need(), proposalId)).toBe('passed');
     log('upgrade', `every launcher ready ${secs(await waitForReady(need(), plan.name))} after the vote (peer fetch)`);
-    const sent = await sendUntilHalt(need(), plan.height);
+    const sent = await sendUntil(need(), plan.height);
     const report = await waitForSwitch(need(), plan, '0.3.0');
     log('upgrade', `gap between the last block on 0.2.0 and the first on 0.3.0: ${report.gapMs} ms`);
     await expectCommitted(need().rpc(1), sent);
@@ -222,24 +226,12 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
   }, 240_000);
 });
 
-/** Transfers from validator 0's own account, about two per block, until the block before `height` is committed. */
-async function sendUntilHalt(devnet: Devnet, height: bigint): Promise<string[]> {
+/** Transfers from validator 0's own account, a few per block, until the block before `height` is committed. */
+async function sendUntil(devnet: Devnet, height: bigint): Promise<string[]> {
   const client = devnet.rpc(0, 10_000);
-  const seed = validatorSeed(devnet, 0);
+  const from = { seed: validatorSeed(devnet, 0), address: (await client.status()).validator?.address as string };
   const to = (await devnet.rpc(1).status()).validator?.address as string;
-  const from = (await client.status()).validator?.address as string;
-  let nonce = (await client.account(from)).nonce;
-  const ids: string[] = [];
-  for (;;) {
-    const status = await client.status().catch(() => undefined);
-    if (status === undefined || status.height >= height - 1n) return ids;
-    const sent = await sendTransfer(client, { seed, to, amount: 1_000n, nonce, wait: false }).catch(() => undefined);
-    if (sent !== undefined) {
-      ids.push(sent.id);
-      nonce++;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150)); // pacing: a few transfers per block
-  }
+  return sendUntilHalt(client, from, to, height, 150);
 }
 
 async function expectCommitted(client: BabyClient, ids: readonly string[]): Promise<void> {

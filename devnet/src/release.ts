@@ -43,15 +43,21 @@ export async function headCommit(): Promise<string> {
   return (await run('git', ['-C', REPO_ROOT, 'rev-parse', 'HEAD'])).stdout.trim();
 }
 
-/** A scratch clone of `base` with `devnet/upgrades/<planName>/` laid over it and committed; returns its directory. */
-export async function releaseSource(workDir: string, planName: string, base: string): Promise<string> {
-  const overlay = join(OVERLAYS_DIR, planName);
-  if (!existsSync(overlay)) throw devnetError('DEVNET_BAD_ARGS', `no overlay ${overlay} for plan ${planName}`);
+/**
+ * A scratch clone of `base` with the overlays `devnet/upgrades/<name>/` laid over it in order (a release carries the
+ * releases before it) and committed; returns its directory. The last overlay names the release.
+ */
+export async function releaseSource(workDir: string, overlays: readonly string[], base: string): Promise<string> {
+  const planName = overlays.at(-1);
+  if (planName === undefined) throw devnetError('DEVNET_BAD_ARGS', 'a release needs at least one overlay');
+  const dirs = overlays.map((name) => join(OVERLAYS_DIR, name));
+  const missing = dirs.find((d) => !existsSync(d));
+  if (missing !== undefined) throw devnetError('DEVNET_BAD_ARGS', `no overlay ${missing}`);
   const dir = join(workDir, `src-${planName}`);
   mkdirSync(workDir, { recursive: true });
   await run('git', ['clone', '--quiet', '--shared', '--no-checkout', REPO_ROOT, dir]);
   await run('git', ['-C', dir, 'checkout', '--quiet', '--detach', base]);
-  cpSync(overlay, dir, { recursive: true });
+  for (const overlay of dirs) cpSync(overlay, dir, { recursive: true });
   await run('git', ['-C', dir, 'add', '--all']);
   await run('git', ['-C', dir, 'commit', '--quiet', '--no-verify', '-m', `release for plan ${planName}`], {
     env: { ...process.env, ...COMMIT_ENV },

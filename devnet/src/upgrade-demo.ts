@@ -18,12 +18,12 @@ import {
   proposalOutcome,
   proposeUpgrade,
   releaseSigners,
+  sendUntilHalt,
   type UpgradeContext,
   VALIDATOR_FUNDS,
   waitForReady,
   waitForSwitch,
 } from './upgrade-flow.ts';
-import { sleep } from './wait.ts';
 
 export const DEMO_DIR = join(DEV_HOME, 'upgrade-demo');
 const SOURCE_VERSION = '0.1.0';
@@ -101,7 +101,11 @@ export async function upgradeDemo(options: DemoOptions): Promise<number> {
     const readyMs = await waitForReady(devnet, plan.name);
     print(`   all voting power ready ${(readyMs / 1000).toFixed(1)} s after the vote ended`);
     print(`5. Sending transfers until the halt at height ${plan.height}`);
-    const sent = await sendUntil(devnet.rpc(0, 10_000), plan.height, accounts[1]?.address ?? '');
+    // About two transfers per block from the first development account, until the halt.
+    const keyring = new Keyring(DEV_KEYRING);
+    const { seed } = await keyring.unlock('validator-0', DEV_PASSPHRASE);
+    const from = { seed, address: keyring.get('validator-0').address };
+    const sent = await sendUntilHalt(devnet.rpc(0, 10_000), from, accounts[1]?.address ?? '', plan.height, 400);
     print(`   ${sent.length} transfers acknowledged before the switch`);
     const report = await waitForSwitch(devnet, plan, '0.2.0');
     print(
@@ -140,31 +144,10 @@ export async function upgradeDemo(options: DemoOptions): Promise<number> {
 }
 
 /**
- * A transfer with a memo over 0.1.0's TX-8 limit and within 0.2.0's, from the third development account (sendUntil
+ * A transfer with a memo over 0.1.0's TX-8 limit and within 0.2.0's, from the third development account (sendUntilHalt
  * uses the first with explicit nonces); waits for it to be committed.
  */
 async function sendLongMemo(client: BabyClient, to: string): Promise<TransferResult> {
   const { seed } = await new Keyring(DEV_KEYRING).unlock('validator-2', DEV_PASSPHRASE);
   return sendTransfer(client, { seed, to, amount: 1_000n, memo: 'm'.repeat(LONG_MEMO_BYTES) });
-}
-
-/** Transfers from the first development account, one per block, until `height` is committed; their ids. */
-async function sendUntil(client: BabyClient, height: bigint, to: string): Promise<string[]> {
-  const keyring = new Keyring(DEV_KEYRING);
-  const { seed } = await keyring.unlock('validator-0', DEV_PASSPHRASE);
-  const from = keyring.get('validator-0').address;
-  let nonce = (await client.account(from)).nonce;
-  const ids: string[] = [];
-  for (;;) {
-    const status = await client.status().catch(() => undefined);
-    if (status !== undefined && status.height >= height - 1n) return ids;
-    try {
-      const sent = await sendTransfer(client, { seed, to, amount: 1_000n, nonce, wait: false });
-      ids.push(sent.id);
-      nonce++;
-    } catch (err) {
-      if (!isBabyError(err)) throw err;
-    }
-    await sleep(400); // pacing: about two transfers per block
-  }
 }

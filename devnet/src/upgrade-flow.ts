@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BabyClient } from '@babychain/client';
-import { attestBody, proposalBody, sendGovernanceTx, voteBody } from '@babychain/client';
+import { attestBody, proposalBody, sendGovernanceTx, sendTransfer, voteBody } from '@babychain/client';
 import type { Plan, ReleaseManifest, SignedManifest, TxBody } from '@babychain/codec';
 import { compareBytes, fromHex, isBabyError } from '@babychain/codec';
 import { publicKeyFromSeed } from '@babychain/crypto';
@@ -69,15 +69,23 @@ export function validatorSeed(devnet: Devnet, i: number): Uint8Array {
 /** Builds the release of `planName` twice from its commit (the second as a validator rebuilding it), signs it. */
 export async function prepareRelease(
   ctx: UpgradeContext,
-  release: { planName: string; version: string; appVersion: number; expiresInMs?: number },
+  release: {
+    planName: string;
+    version: string;
+    appVersion: number;
+    expiresInMs?: number;
+    /** the overlays of devnet/upgrades/ this release is made of, in order; default: just its plan's */
+    overlays?: readonly string[];
+  },
 ): Promise<PreparedRelease> {
   const dir = join(ctx.workDir, release.planName);
   mkdirSync(dir, { recursive: true });
   // Both builds start from the same base commit, even if the repository moves on meanwhile.
   const base = await headCommit();
-  const source = await releaseSource(dir, release.planName, base);
+  const overlays = release.overlays ?? [release.planName];
+  const source = await releaseSource(dir, overlays, base);
   const built = await buildRelease(source, join(dir, `babychain-${release.version}.tar.gz`), release);
-  const rebuildSource = await releaseSource(join(dir, 'rebuild'), release.planName, base);
+  const rebuildSource = await releaseSource(join(dir, 'rebuild'), overlays, base);
   const rebuilt = await buildRelease(rebuildSource, join(dir, 'rebuild', 'artifact.tar.gz'), release);
   ctx.print(
     `  built ${release.version} from ${built.sourceCommit.slice(0, 12)} in ${(built.buildMs / 1000).toFixed(1)} s: ` +
@@ -141,6 +149,9 @@ async function commonBody(client: BabyClient, seed: Uint8Array, holder?: string)
   return { chainId: status.chainId, signerPublicKey: publicKey, nonce: account.nonce, fee: status.params.minFee };
 }
 
+/** A validator's vote, or null when it does not vote. */
+export type VoteWord = 'yes' | 'no' | 'abstain' | 'veto' | null;
+
 export interface ProposedUpgrade {
   readonly proposalId: bigint;
   readonly plan: Plan;
@@ -153,7 +164,7 @@ export interface ProposedUpgrade {
 export async function proposeUpgrade(
   ctx: UpgradeContext,
   prepared: PreparedRelease,
-  options: { proposer: GovSigner; votes: readonly ('yes' | 'no' | 'abstain' | 'veto' | null)[]; heightIn: number },
+  options: { proposer: GovSigner; votes: readonly VoteWord[]; heightIn: number },
 ): Promise<ProposedUpgrade> {
   const { devnet } = ctx;
   const client = devnet.rpc(typeof options.proposer === 'number' ? options.proposer : 0, 10_000);
@@ -192,22 +203,54 @@ export async function proposeUpgrade(
     throw devnetError('DEVNET_UPGRADE_FAILED', `the proposal for ${plan.name} is not in voting`);
   }
   const proposalId = BigInt(mine.id);
-  await Promise.all(
-    options.votes.map((option, i) =>
-      option === null ? Promise.resolve() : sendAs(devnet, i, (c) => voteBody({ ...c, proposalId, option })),
-    ),
-  );
+  await castVotes(devnet, proposalId, options.votes);
   ctx.print(
     `  proposal ${proposalId}: plan ${plan.name} (${manifest.version}) at height ${height}; votes ${options.votes.map((v) => v ?? '-').join(' ')}`,
   );
   return { proposalId, plan };
 }
 
+/** Validator i votes `votes[i]` on the proposal (null: it does not vote), all at once. */
+async function castVotes(devnet: Devnet, proposalId: bigint, votes: readonly VoteWord[]): Promise<void> {
+  await Promise.all(
+    votes.map((option, i) =>
+      option === null ? Promise.resolve() : sendAs(devnet, i, (c) => voteBody({ ...c, proposalId, option })),
+    ),
+  );
+}
+
+/**
+ * Transfers of 1 000 ubaby from `from` (explicit nonces), one every `paceMs`, until the node has committed the block
+ * before `height` (the halt); the ids of those the node admitted.
+ */
+export async function sendUntilHalt(
+  client: BabyClient,
+  from: { readonly seed: Uint8Array; readonly address: string },
+  to: string,
+  height: bigint,
+  paceMs: number,
+): Promise<string[]> {
+  let nonce = (await client.account(from.address)).nonce;
+  const ids: string[] = [];
+  for (;;) {
+    const status = await client.status().catch(() => undefined);
+    if (status !== undefined && status.height >= height - 1n) return ids;
+    try {
+      const sent = await sendTransfer(client, { seed: from.seed, to, amount: 1_000n, nonce, wait: false });
+      ids.push(sent.id);
+      nonce++;
+    } catch (err) {
+      if (!isBabyError(err)) throw err;
+    }
+    await sleep(paceMs); // pacing of the load
+  }
+}
+
 /** Validator `proposer` proposes cancelling the scheduled plan `name` (GOV-10); the validators vote as `votes` says. */
 export async function proposeCancel(
   ctx: UpgradeContext,
   name: string,
-  options: { proposer: number; votes: readonly ('yes' | 'no' | 'abstain' | 'veto' | null)[] },
+  options: { proposer: number; votes: readonly VoteWord[] },
 ): Promise<bigint> {
   const { devnet } = ctx;
   const client = devnet.rpc(options.proposer, 10_000);
@@ -225,11 +268,7 @@ export async function proposeCancel(
   if (mine === undefined)
     throw devnetError('DEVNET_UPGRADE_FAILED', `the cancel proposal for ${name} is not in voting`);
   const proposalId = BigInt(mine.id);
-  await Promise.all(
-    options.votes.map((option, i) =>
-      option === null ? Promise.resolve() : sendAs(devnet, i, (c) => voteBody({ ...c, proposalId, option })),
-    ),
-  );
+  await castVotes(devnet, proposalId, options.votes);
   ctx.print(`  proposal ${proposalId}: cancel ${name}; votes ${options.votes.map((v) => v ?? '-').join(' ')}`);
   return proposalId;
 }
