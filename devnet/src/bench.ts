@@ -16,7 +16,7 @@
  * BENCH_PEER_BATCH (transfers per request, default BENCH_BATCH). BENCH_VALIDATORS= (empty) runs the peer alone.
  */
 import { generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BabyClient } from '@babychain/client';
@@ -168,15 +168,10 @@ async function benchDevnet(validators: number, accounts: readonly LoadAccount[])
     commitWaitMs: COMMIT_WAIT_MS,
     accounts: accounts.map((a) => ({ address: a.address, balance: 1_000_000_000_000n })),
     params: { maxBlockTxs: MAX_BLOCK_TXS },
+    rpcRateLimit: RATE_LIMIT,
   });
   cleanup.add(devnet);
   try {
-    for (const node of devnet.nodes) {
-      const path = join(node.home, 'config.json');
-      const config = JSON.parse(readFileSync(path, 'utf8')) as { rpc: { rateLimit: unknown } };
-      config.rpc.rateLimit = RATE_LIMIT;
-      writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
-    }
     devnet.startAll();
     await devnet.waitForHeight(2, { nodes: devnet.nodes.map((_, i) => i), timeoutMs: 60_000 });
     progress(`${validators}-validator devnet up in ${dir}`);

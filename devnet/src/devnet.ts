@@ -73,6 +73,8 @@ export interface DevnetState {
   readonly nodeMain?: string;
   /** every node runs under `baby-launcher`, starting from the source tree as release `sourceVersion` */
   readonly launcher?: { readonly sourceVersion: string };
+  /** the nodes' RPC rate limit, when not the node's default */
+  readonly rpcRateLimit?: { readonly max: number; readonly windowMs: number };
   nodes: DevnetNode[];
   /** the partition in force (node indexes per group), or null */
   partition: number[][] | null;
@@ -102,6 +104,8 @@ export interface DevnetCreateOptions {
   readonly validatorFunds?: bigint;
   /** run every node under `baby-launcher`, starting from this source tree as release `sourceVersion` */
   readonly launcher?: { readonly sourceVersion: string };
+  /** every node's RPC rate limit (RPC-10); default the node's, 600 per 10 s, which a load generator exceeds */
+  readonly rpcRateLimit?: { readonly max: number; readonly windowMs: number };
 }
 
 export type NodeReport = {
@@ -201,6 +205,7 @@ export class Devnet {
       accounts: accounts.map((a) => ({ address: a.address, balance: a.balance.toString() })),
       ...(options.nodeMain === undefined ? {} : { nodeMain: resolve(options.nodeMain) }),
       ...(options.launcher === undefined ? {} : { launcher: options.launcher }),
+      ...(options.rpcRateLimit === undefined ? {} : { rpcRateLimit: options.rpcRateLimit }),
       nodes: [],
       partition: null,
     };
@@ -648,6 +653,7 @@ async function initNode(
     bootstrap: n.bootstrap,
     devnetAdmin: true,
     ...(state.commitWaitMs === null ? {} : { commitWaitMs: state.commitWaitMs }),
+    ...(state.rpcRateLimit === undefined ? {} : { rpcRateLimit: state.rpcRateLimit }),
     timeouts: state.timeouts,
   });
   return {

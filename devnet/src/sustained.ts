@@ -8,7 +8,7 @@
  * SUSTAINED_DURATION_S (default 90), SUSTAINED_VALIDATORS (default 1), BENCH_BATCH (default 64),
  * BENCH_COMMIT_WAIT_MS (default 300).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BabyClient } from '@babychain/client';
@@ -48,14 +48,9 @@ async function main(): Promise<void> {
     validators: VALIDATORS,
     commitWaitMs: COMMIT_WAIT_MS,
     accounts: accounts.map((a) => ({ address: a.address, balance: 1_000_000_000_000n })),
+    rpcRateLimit: { max: 1_000_000, windowMs: 1000 },
   });
   try {
-    for (const node of devnet.nodes) {
-      const path = join(node.home, 'config.json');
-      const config = JSON.parse(readFileSync(path, 'utf8')) as { rpc: { rateLimit: unknown } };
-      config.rpc.rateLimit = { max: 1_000_000, windowMs: 1000 };
-      writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
-    }
     const t = performance.now();
     const txs = prepareTransfers({
       chainId: devnet.state.chainId,

@@ -26,6 +26,8 @@ export interface InitHomeOptions {
   readonly commitWaitMs?: number;
   readonly timeouts?: Partial<TimeoutParams>;
   readonly logLevel?: NodeConfig['logLevel'];
+  /** RPC-10's limit per client IP; default 600 per 10 s (a load generator on loopback needs more) */
+  readonly rpcRateLimit?: NodeConfig['rpc']['rateLimit'];
 }
 
 export interface InitHomeResult {
@@ -48,6 +50,7 @@ export async function initHome(options: InitHomeOptions): Promise<InitHomeResult
   const config: NodeConfig = {
     ...base,
     p2p: { ...base.p2p, bootstrap: [...(options.bootstrap ?? [])] },
+    rpc: { ...base.rpc, rateLimit: options.rpcRateLimit ?? base.rpc.rateLimit },
     consensus: {
       timeouts: { ...base.consensus.timeouts, ...options.timeouts },
       commitWaitMs: options.commitWaitMs ?? base.consensus.commitWaitMs,

@@ -6,6 +6,7 @@ import { encode, isBabyError, sha256, toHex, txSignBytes } from '@babychain/code
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed, sign } from '@babychain/crypto';
 import { createDevGenesis, genesisToJson } from '@babychain/state';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readConfig } from './config.ts';
 import { initHome } from './init.ts';
 import { silentLogger } from './logger.ts';
 import { BabyNode } from './node.ts';
@@ -110,6 +111,22 @@ describe('BabyNode', () => {
     dirs.push(home);
     const err = await BabyNode.open({ home, logger: silentLogger }).catch((e: unknown) => e);
     expect(isBabyError(err, 'NODE_NOT_INITIALISED')).toBe(true);
+  });
+
+  it('writes the RPC rate limit it is given, and the default one otherwise', async () => {
+    const limited = soloChain();
+    await initHome({
+      home: limited.home,
+      moniker: 'a',
+      genesis: limited.genesis,
+      p2pPort: 0,
+      rpcPort: 0,
+      rpcRateLimit: { max: 9, windowMs: 1000 },
+    });
+    expect(readConfig(limited.home).rpc.rateLimit).toEqual({ max: 9, windowMs: 1000 });
+    const plain = soloChain();
+    await initHome({ home: plain.home, moniker: 'b', genesis: plain.genesis, p2pPort: 0, rpcPort: 0 });
+    expect(readConfig(plain.home).rpc.rateLimit).toEqual({ max: 600, windowMs: 10_000 });
   });
 
   it('refuses to initialise a home twice', async () => {
