@@ -12,6 +12,7 @@ import type { Devnet } from '../src/devnet.ts';
 import { startArtifactServer } from '../src/release.ts';
 import {
   attestRelease,
+  launcherReports,
   type PreparedRelease,
   prepareRelease,
   proposalOutcome,
@@ -137,11 +138,7 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
     expect(status.params.minFee).toBe(250n); // the v0.2.0 migration's
     const applied = (await need().rpc(3).upgrade()).governance.applied;
     expect(applied).toEqual([{ name: 'v0.2.0', height: plan.height, appVersion: 1, version: '0.2.0' }]);
-    for (const node of need().nodes) {
-      const last = JSON.parse(readFileSync(join(node.home, 'launcher', 'last-upgrade.json'), 'utf8')) as Record<
-        string,
-        unknown
-      >;
+    for (const last of launcherReports(need())) {
       expect(last).toMatchObject({ status: 'upgraded', plan: 'v0.2.0', fromVersion: '0.1.0', toVersion: '0.2.0' });
     }
   }, 180_000);
@@ -199,16 +196,7 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
     await waitForReady(need(), plan.name);
     const reports = await waitFor(
       () => {
-        const all = need().nodes.map((node) => {
-          try {
-            return JSON.parse(readFileSync(join(node.home, 'launcher', 'last-upgrade.json'), 'utf8')) as Record<
-              string,
-              unknown
-            >;
-          } catch {
-            return undefined;
-          }
-        });
+        const all = launcherReports(need());
         const rolled = all.filter((r) => r?.['status'] === 'rolled-back' && r['plan'] === 'v0.4.0');
         return rolled.length === all.length ? (rolled as Record<string, unknown>[]) : null;
       },

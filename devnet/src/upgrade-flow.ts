@@ -338,7 +338,25 @@ export interface SwitchReport {
   readonly gapMs: number;
 }
 
-/** Waits until every node runs `version` and has committed the plan height, and measures the gap at the switch. */
+/** Each node's `launcher/last-upgrade.json` (LCH-1), or undefined where its launcher has not written one yet. */
+export function launcherReports(devnet: Devnet): (Record<string, unknown> | undefined)[] {
+  return devnet.nodes.map((node) => {
+    try {
+      return JSON.parse(readFileSync(join(node.home, 'launcher', 'last-upgrade.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/**
+ * Waits until every node runs `version` and has committed the plan height and, on a launcher-mode devnet, until
+ * every launcher has reported the switch (it writes its report once it sees that commit, a poll later), and
+ * measures the gap at the switch.
+ */
 export async function waitForSwitch(
   devnet: Devnet,
   plan: Plan,
@@ -355,7 +373,11 @@ export async function waitForSwitch(
             .catch(() => undefined),
         ),
       );
-      return statuses.every((s) => s !== undefined && s.version === version && s.height >= plan.height) ? true : null;
+      if (!statuses.every((s) => s !== undefined && s.version === version && s.height >= plan.height)) return null;
+      if (devnet.state.launcher === undefined) return true;
+      return launcherReports(devnet).every((r) => r?.['status'] === 'upgraded' && r['plan'] === plan.name)
+        ? true
+        : null;
     },
     { timeoutMs, intervalMs: 250, message: `every node to run ${version} past height ${plan.height}` },
   );
