@@ -1,11 +1,16 @@
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { nodeSha256 } from './sha256-node.ts';
+import { portableSha256 } from './sha256-portable.ts';
 
-/** SHA-256 over the concatenation of `parts` (ENC-13): the only hash function of protocol v0. */
+/** node:crypto (OpenSSL) on Node, @noble/hashes in a browser: the same bytes (hash.test.ts). */
+const sha256Of = nodeSha256 ?? portableSha256;
+
+/**
+ * SHA-256 over the concatenation of `parts` (ENC-13): the only hash function of protocol v0. A fresh plain
+ * Uint8Array (not a Buffer) of 32 bytes.
+ */
 export function sha256(...parts: Uint8Array[]): Uint8Array {
-  const h = nobleSha256.create();
-  for (const p of parts) h.update(p);
-  return h.digest();
+  return sha256Of(parts);
 }
 
 export function toHex(bytes: Uint8Array): string {
