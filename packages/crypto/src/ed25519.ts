@@ -178,8 +178,15 @@ function failAfterKeyCheck(publicKey: Uint8Array, reason: SignatureFailure): Ver
   return keyIsOffCurve(publicKey) ? fail('SIG_NON_CANONICAL_KEY') : fail(reason);
 }
 
-/** SIG-3 to SIG-6 as byte comparisons, then OpenSSL for SIG-7. Same outcome and code as the reference path. */
-export function verifyFastDetailed(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): VerifyResult {
+/**
+ * SIG-3 to SIG-6 as byte comparisons: the failure, or undefined when only SIG-7 (the equation, OpenSSL's) remains.
+ * Cheap (no curve arithmetic unless it fails), so a verifier pool runs it before handing the equation to a worker.
+ */
+export function precheckSignature(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): VerifyResult | undefined {
   if (!isBytes(publicKey) || !isBytes(signature) || !isBytes(message)) return fail('SIG_BAD_LENGTH');
   if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return fail('SIG_BAD_LENGTH');
   if (!isScalarCanonical(signature, 32)) return fail('SIG_NON_CANONICAL_S');
@@ -187,13 +194,25 @@ export function verifyFastDetailed(publicKey: Uint8Array, message: Uint8Array, s
   if (!isEncodingCanonical(signature, 0)) return failAfterKeyCheck(publicKey, 'SIG_NON_CANONICAL_R');
   if (isSmallOrderEncoding(publicKey, 0)) return fail('SIG_SMALL_ORDER_KEY'); // these 8 are on the curve
   if (isSmallOrderEncoding(signature, 0)) return failAfterKeyCheck(publicKey, 'SIG_SMALL_ORDER_R');
+  return undefined;
+}
+
+/** The outcome once OpenSSL said `equationHolds` for an input that passed `precheckSignature`. */
+export function equationOutcome(publicKey: Uint8Array, equationHolds: boolean): VerifyResult {
+  return equationHolds ? OK : failAfterKeyCheck(publicKey, 'SIG_MISMATCH');
+}
+
+/** SIG-3 to SIG-6 as byte comparisons, then OpenSSL for SIG-7. Same outcome and code as the reference path. */
+export function verifyFastDetailed(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): VerifyResult {
+  const early = precheckSignature(publicKey, message, signature);
+  if (early !== undefined) return early;
   let ok: boolean;
   try {
     ok = nodeVerify(null, message, keyCache.get(publicKey), signature);
   } catch {
     ok = false;
   }
-  return ok ? OK : failAfterKeyCheck(publicKey, 'SIG_MISMATCH');
+  return equationOutcome(publicKey, ok);
 }
 
 export function verifyFast(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {

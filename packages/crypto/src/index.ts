@@ -55,3 +55,12 @@ export {
   type ScryptParams,
   serializeKeystore,
 } from './keystore.ts';
+export {
+  defaultVerifyWorkers,
+  inlineVerifier,
+  type SignatureSet,
+  type SignatureVerifier,
+  VerifyPool,
+  type VerifyPoolOptions,
+  type VerifyPoolStats,
+} from './verify-pool.ts';

@@ -65,3 +65,20 @@ describe('NodeConfig rpc section', () => {
     }
   });
 });
+
+describe('NodeConfig verifyWorkers', () => {
+  it('is auto by default, also for a config.json written before it existed, and takes a count', () => {
+    expect(defaultConfig('n', 1, 2).verifyWorkers).toBe('auto');
+    expect(readConfig(homeWith({ moniker: 'old' })).verifyWorkers).toBe('auto');
+    expect(readConfig(homeWith({ moniker: 'n', verifyWorkers: 0 })).verifyWorkers).toBe(0);
+    expect(readConfig(homeWith({ moniker: 'n', verifyWorkers: 3 })).verifyWorkers).toBe(3);
+  });
+
+  it('refuses anything but auto or a count from 0 to 64 with NODE_BAD_CONFIG naming it', () => {
+    for (const verifyWorkers of [-1, 1.5, 65, 'all', null]) {
+      expect(() => readConfig(homeWith({ moniker: 'n', verifyWorkers }))).toThrow(
+        expect.objectContaining({ code: 'NODE_BAD_CONFIG', meta: { field: 'verifyWorkers' } }),
+      );
+    }
+  });
+});

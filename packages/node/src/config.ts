@@ -39,12 +39,18 @@ export interface NodeConfig {
     /** pause after a commit before the next height starts: the block time is this plus one round */
     readonly commitWaitMs: number;
   };
+  /**
+   * Worker threads verifying transaction signatures (`auto`: one per core but the main thread's); 0 verifies them on
+   * the main thread.
+   */
+  readonly verifyWorkers: number | 'auto';
   /** devnet-only controls (POST /admin/denylist) */
   readonly devnetAdmin: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
 export const DEFAULT_COMMIT_WAIT_MS = 900;
+export const MAX_VERIFY_WORKERS = 64;
 /** RPC-10: 600 requests per 10 s and client IP */
 export const DEFAULT_RPC_RATE_LIMIT = Object.freeze({ max: 600, windowMs: 10_000 });
 
@@ -70,6 +76,7 @@ export function defaultConfig(moniker: string, p2pPort: number, rpcPort: number)
       rateLimit: { max: DEFAULT_RPC_RATE_LIMIT.max, windowMs: DEFAULT_RPC_RATE_LIMIT.windowMs },
     },
     consensus: { timeouts: { ...DEFAULT_TIMEOUTS }, commitWaitMs: DEFAULT_COMMIT_WAIT_MS },
+    verifyWorkers: 'auto',
     devnetAdmin: false,
     logLevel: 'info',
   };
@@ -116,6 +123,9 @@ export function readConfig(home: string): NodeConfig {
   }
   if (!Number.isInteger(config.consensus.commitWaitMs) || config.consensus.commitWaitMs < 0)
     badConfig(path, 'consensus.commitWaitMs');
+  const workers = config.verifyWorkers;
+  if (workers !== 'auto' && (!Number.isInteger(workers) || workers < 0 || workers > MAX_VERIFY_WORKERS))
+    badConfig(path, 'verifyWorkers');
   for (const [k, v] of Object.entries(config.consensus.timeouts)) {
     if (!Number.isInteger(v) || v < 0) badConfig(path, `consensus.timeouts.${k}`);
   }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import type { Account, ConsensusMessage, Genesis } from '@babychain/codec';
 import { BabyError, decode, encode, fromHex, isBabyError, sha256, toHex } from '@babychain/codec';
 import { DoubleSignGuard, ValidatorSet, Wal } from '@babychain/consensus';
-import { addressFromPublicKey, publicKeyFromSeed } from '@babychain/crypto';
+import { addressFromPublicKey, defaultVerifyWorkers, publicKeyFromSeed, VerifyPool } from '@babychain/crypto';
 import type { AccountView } from '@babychain/mempool';
 import { GossipBatcher, MEMPOOL_DEFAULTS, Mempool } from '@babychain/mempool';
 import { P2pHost } from '@babychain/p2p';
@@ -155,7 +155,14 @@ export class BabyNode {
     // Remember as many checked transactions as the mempool holds plus a full block, so none is verified twice.
     const checkedCacheSize = MEMPOOL_DEFAULTS.maxTxs + genesisParams(this.genesis).maxBlockTxs;
     const governance = createGovernance(this.genesis, UPGRADE_HANDLERS);
-    const app = await App.open({ db: paths.state, genesis: this.genesis, checkedCacheSize, governance });
+    const verifyPool = this.#verifyPool();
+    const app = await App.open({
+      db: paths.state,
+      genesis: this.genesis,
+      checkedCacheSize,
+      governance,
+      ...(verifyPool === undefined ? {} : { signatureVerifier: verifyPool }),
+    });
     this.#app = app;
     this.#closers.push(() => app.close());
     checkStartup(this.genesis, app.governanceRecord(), UPGRADE_HANDLERS, app.info().height + 1n);
@@ -264,13 +271,14 @@ export class BabyNode {
       }
       return driver.receive(message, from);
     });
-    p2p.subscribe(txTopic, (data, from) => {
+    p2p.subscribe(txTopic, async (data, from) => {
       let txs: Uint8Array[];
       try {
         txs = decode('babychain.v0.TxBatch', data).txs;
       } catch {
         return 'reject';
       }
+      await app.precheckTxs(txs);
       const results = mempool.addBatch(txs, from);
       return results.some((r) => r.ok) ? 'accept' : 'ignore';
     });
@@ -324,6 +332,16 @@ export class BabyNode {
   }
 
   /** A full node has no validator key file; one that exists but cannot be read refuses to start (NODE_BAD_KEY_FILE). */
+  /** The signature workers (closed after the app, as closers run in reverse), or none when configured to 0. */
+  #verifyPool(): VerifyPool | undefined {
+    const setting = this.config.verifyWorkers;
+    const workers = setting === 'auto' ? defaultVerifyWorkers() : setting;
+    if (workers === 0) return undefined;
+    const pool = new VerifyPool({ workers });
+    this.#closers.push(() => pool.close());
+    return pool;
+  }
+
   #validatorSeed(): Uint8Array | undefined {
     const path = homePaths(this.#home).validatorKey;
     return existsSync(path) ? readSeedFile(path) : undefined;

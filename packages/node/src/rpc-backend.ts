@@ -202,6 +202,7 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
       }
       return mempool.has(idHex) ? { id: idHex, pending: true } : undefined;
     },
+    precheckTxs: (txs) => app.precheckTxs(txs),
     submitTx: (bytes) => {
       const result = mempool.add(bytes);
       return { id: result.idHex, status: result.status };

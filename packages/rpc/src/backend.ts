@@ -24,6 +24,11 @@ export interface RpcBackend {
   tx(idHex: string): Promise<JsonObject | undefined>;
   /** mempool admission (`{ id, status }`); throws the rule's BabyError */
   submitTx(bytes: Uint8Array): JsonObject;
+  /**
+   * Verifies the signatures of transactions about to be submitted, off the main thread, so that `submitTx` finds the
+   * verdicts ready; optional (without it `submitTx` verifies). Never throws for a bad transaction.
+   */
+  precheckTxs?: (txs: readonly Uint8Array[]) => Promise<void>;
   /** APP-1 against the committed state without admitting; throws the rule's BabyError */
   checkTx(bytes: Uint8Array): Promise<JsonObject>;
   /** throws CRYPTO_/ADDR_ errors for a malformed address */

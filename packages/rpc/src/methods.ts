@@ -2,7 +2,7 @@
  * The methods of specs/rpc.md (RPC-2..RPC-8) as one table: each has a params schema, a result schema and one
  * handler, reached both through its REST route and as a JSON-RPC method of the same name.
  */
-import { decodeTx, fromHex, isBabyError, toHex, txId } from '@babychain/codec';
+import { type BabyError, decodeTx, fromHex, isBabyError, toHex, txId } from '@babychain/codec';
 import type { Static, TSchema } from 'typebox';
 import type { BlockEvent, JsonObject, RpcBackend, RpcLogger } from './backend.ts';
 import { RpcErrorCode, rpcError } from './errors.ts';
@@ -97,6 +97,7 @@ async function submitAndWait(ctx: MethodContext, bytes: Uint8Array): Promise<Jso
   );
   ctx.waiters.add(abort);
   try {
+    await backend.precheckTxs?.([bytes]);
     idHex = String(backend.submitTx(bytes)['id']);
     return await included;
   } finally {
@@ -203,8 +204,9 @@ export const METHODS: readonly MethodSpec[] = [
         case 'async': {
           decodeTx(bytes);
           const id = toHex(txId(bytes));
-          setImmediate(() => {
+          setImmediate(async () => {
             try {
+              await ctx.backend.precheckTxs?.([bytes]);
               ctx.backend.submitTx(bytes);
             } catch (err) {
               if (!isBabyError(err)) ctx.logger?.warn('async submission failed', { id }, err);
@@ -216,6 +218,7 @@ export const METHODS: readonly MethodSpec[] = [
         case 'commit':
           return submitAndWait(ctx, bytes);
         default:
+          await ctx.backend.precheckTxs?.([bytes]);
           return ctx.backend.submitTx(bytes);
       }
     },
@@ -226,19 +229,29 @@ export const METHODS: readonly MethodSpec[] = [
     params: SubmitTxsParams,
     result: SubmitTxsResult,
     rest: { method: 'POST', url: '/txs/batch', from: 'body' },
-    handler: async (ctx, { txs }) => ({
-      results: txs.map((hex) => {
-        let id: string | undefined;
+    handler: async (ctx, { txs }) => {
+      const decoded = txs.map((hex): Uint8Array | BabyError => {
         try {
-          const bytes = fromHex(hex);
-          id = toHex(txId(bytes));
-          return ctx.backend.submitTx(bytes);
+          return fromHex(hex);
         } catch (err) {
           if (!isBabyError(err)) throw err;
-          return { ...(id === undefined ? {} : { id }), error: { code: err.code, message: err.message } };
+          return err;
         }
-      }),
-    }),
+      });
+      await ctx.backend.precheckTxs?.(decoded.filter((d) => d instanceof Uint8Array));
+      return {
+        results: decoded.map((bytes) => {
+          if (!(bytes instanceof Uint8Array)) return { error: { code: bytes.code, message: bytes.message } };
+          const id = toHex(txId(bytes));
+          try {
+            return ctx.backend.submitTx(bytes);
+          } catch (err) {
+            if (!isBabyError(err)) throw err;
+            return { id, error: { code: err.code, message: err.message } };
+          }
+        }),
+      };
+    },
   }),
   method({
     name: 'check_tx',

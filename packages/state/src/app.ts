@@ -4,6 +4,7 @@
  * prefetched with one `getMany`; storage is store.ts (one batch per block); the state root is tree/. Governance is
  * an optional `Governance` (governance.ts) whose one record the App stores, commits and hands back each block.
  */
+
 import type { Account, Block, Genesis, Header, Params, StateProof, Tx } from '@babychain/codec';
 import {
   BabyError,
@@ -17,6 +18,7 @@ import {
   sha256,
   toHex,
 } from '@babychain/codec';
+import type { SignatureVerifier } from '@babychain/crypto';
 import { BlockErrorCode, StateErrorCode } from './errors.ts';
 import type { ExecContext, Execution, PrecheckedTx, TxResult } from './execute.ts';
 import {
@@ -32,8 +34,8 @@ import { genesisHash, genesisParams, validateGenesis } from './genesis.ts';
 import type { Governance } from './governance.ts';
 import type { ChainRules } from './rules.ts';
 import { rulesFor } from './rules.ts';
-import type { CheckedTx } from './stateless.ts';
-import { checkAction, checkTxBytes } from './stateless.ts';
+import type { CheckedTx, TxSignatureSet } from './stateless.ts';
+import { badSignature, checkAction, checkTxBytes, checkTxRules } from './stateless.ts';
 import type { HistoryEntry, HistoryQuery, KvDb } from './store.ts';
 import { StateStore } from './store.ts';
 import type { StateTreeStats, TreeUpdate } from './tree/index.ts';
@@ -66,6 +68,11 @@ export interface AppOptions {
    * a table to exercise rules that change with the version.
    */
   readonly rules?: (appVersion: number) => ChainRules;
+  /**
+   * Verifies signatures for `precheckTxs`, off the main thread when it is a VerifyPool. Without it `precheckTxs`
+   * does nothing and admission verifies on the calling thread.
+   */
+  readonly signatureVerifier?: SignatureVerifier;
 }
 
 export interface AppInfo {
@@ -204,6 +211,14 @@ interface CheckedEntry {
   readonly rules: string;
 }
 
+interface RefusedEntry {
+  readonly error: unknown;
+  readonly rules: string;
+}
+
+/** Stateless verdicts against remembered from `precheckTxs`: enough for the admissions that follow it. */
+const REFUSED_CACHE_SIZE = 4096;
+
 /** The rules of one app version and their fingerprint, for the checked-tx cache. */
 interface VersionRules {
   readonly rules: ChainRules;
@@ -234,6 +249,7 @@ export class App {
   #queue: Promise<unknown> = Promise.resolve();
   readonly #checked: Map<string, CheckedEntry> = new Map();
   readonly #checkedMax: number;
+  readonly #refused: Map<string, RefusedEntry> = new Map();
   readonly #rulesOf: (appVersion: number) => ChainRules;
   readonly #rulesByVersion = new Map<number, VersionRules>();
   /** executions of this height by `txRoot:proposer` (prepareProposal, processProposal) */
@@ -467,6 +483,50 @@ export class App {
     const checked = this.#precheck(bytes, sha256(bytes), this.#admissionRules());
     if (!checked.ok) throw checked.error;
     return checked.tx;
+  }
+
+  /**
+   * TX-1..TX-13 for many transactions at once with their signatures verified by the `signatureVerifier` (a worker
+   * pool), remembering each verdict: the `checkTxStateless` admission runs next finds it and verifies nothing on
+   * this thread. Does nothing without a verifier. Never throws for a transaction that fails.
+   */
+  async precheckTxs(batch: readonly Uint8Array[]): Promise<void> {
+    const verifier = this.#options.signatureVerifier;
+    if (verifier === undefined) return;
+    const rules = this.#admissionRules();
+    const waiting: { idHex: string; checked: CheckedTx; signatures: TxSignatureSet[] }[] = [];
+    for (const bytes of batch) {
+      const id = sha256(bytes);
+      const idHex = toHex(id);
+      if (this.#checked.get(idHex)?.rules === rules.key || this.#refused.get(idHex)?.rules === rules.key) continue;
+      try {
+        const tx = decodeTx(bytes);
+        const { sender, signatures } = checkTxRules(tx, this.chainId, rules.rules);
+        waiting.push({ idHex, checked: { tx, bytes, id, sender }, signatures });
+      } catch (error) {
+        this.#rememberRefused(idHex, { error, rules: rules.key });
+      }
+    }
+    if (waiting.length === 0) return;
+    const results = await verifier.verifyBatch(waiting.flatMap((w) => w.signatures));
+    let at = 0;
+    for (const w of waiting) {
+      let error: unknown;
+      for (const set of w.signatures) {
+        const result = results[at++];
+        if (error === undefined && result !== undefined && !result.ok)
+          error = badSignature(set.keyIndex, result.reason);
+      }
+      if (error === undefined) {
+        try {
+          checkAction(w.checked.tx, this.#options.governance);
+        } catch (thrown) {
+          error = thrown;
+        }
+      }
+      if (error === undefined) this.#rememberChecked(w.idHex, { tx: w.checked, rules: rules.key });
+      else this.#rememberRefused(w.idHex, { error, rules: rules.key });
+    }
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -804,6 +864,8 @@ export class App {
    */
   #precheck(bytes: Uint8Array, id: Uint8Array, rules: VersionRules): PrecheckedTx {
     const idHex = toHex(id);
+    const refused = this.#refused.get(idHex);
+    if (refused !== undefined && refused.rules === rules.key) return { ok: false, error: refused.error };
     const hit = this.#checked.get(idHex);
     if (hit !== undefined && hit.rules === rules.key) {
       this.#metrics.checkedCacheHits++;
@@ -819,15 +881,16 @@ export class App {
       if (hit !== undefined) this.#checked.delete(idHex);
       return { ok: false, error };
     }
-    if (this.#checkedMax > 0) {
-      this.#checked.delete(idHex);
-      this.#checked.set(idHex, { tx: checked, rules: rules.key });
-      if (this.#checked.size > this.#checkedMax) {
-        const oldest = this.#checked.keys().next();
-        if (oldest.done !== true) this.#checked.delete(oldest.value);
-      }
-    }
+    this.#rememberChecked(idHex, { tx: checked, rules: rules.key });
     return { ok: true, tx: checked };
+  }
+
+  #rememberChecked(idHex: string, entry: CheckedEntry): void {
+    remember(this.#checked, idHex, entry, this.#checkedMax);
+  }
+
+  #rememberRefused(idHex: string, entry: RefusedEntry): void {
+    remember(this.#refused, idHex, entry, REFUSED_CACHE_SIZE);
   }
 
   async #loadAccounts(addresses: ReadonlyMap<string, Uint8Array>): Promise<Map<string, Account>> {
@@ -880,4 +943,15 @@ function checkProposer(address: Uint8Array): void {
 function describeError(error: unknown): { code: string; message: string } {
   if (error instanceof BabyError) return { code: error.code, message: error.message };
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Inserts as the newest entry of an insertion-ordered LRU of at most `max` entries (0: remembers nothing). */
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  if (max <= 0) return;
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) {
+    const oldest = map.keys().next();
+    if (oldest.done !== true) map.delete(oldest.value);
+  }
 }

@@ -1,6 +1,6 @@
 import type { Signer, Tx, TxBody } from '@babychain/codec';
 import { BabyError, bytesEqual, decodeTx, txId, txSignBytes } from '@babychain/codec';
-import { addressFromPublicKey, multisigAddress, verifyDetailed } from '@babychain/crypto';
+import { addressFromPublicKey, multisigAddress, type SignatureSet, verifyDetailed } from '@babychain/crypto';
 import type { CheckedTx } from './checked-tx.ts';
 import { TxErrorCode } from './errors.ts';
 import type { Governance } from './governance.ts';
@@ -32,6 +32,28 @@ export function checkTxBytes(
 
 /** TX-5 to TX-12 on a decoded transaction under `rules` (app version 0's by default); returns the sender address. */
 export function checkTx(tx: Tx, chainId: string, rules: ChainRules = rulesFor(0)): Uint8Array {
+  const { sender, signatures } = checkTxRules(tx, chainId, rules);
+  for (const set of signatures) {
+    const result = verifyDetailed(set.publicKey, set.message, set.signature);
+    if (!result.ok) throw badSignature(set.keyIndex, result.reason);
+  }
+  return sender;
+}
+
+/** A signature TX-12 must verify: key `keyIndex` of the signer over the transaction's sign bytes. */
+export interface TxSignatureSet extends SignatureSet {
+  readonly keyIndex: number;
+}
+
+/**
+ * TX-5 to TX-11, everything but the signature equations: the sender and the signatures TX-12 still has to verify,
+ * for a caller that verifies them elsewhere (a worker pool) and reports a failure with `badSignature`.
+ */
+export function checkTxRules(
+  tx: Tx,
+  chainId: string,
+  rules: ChainRules = rulesFor(0),
+): { readonly sender: Uint8Array; readonly signatures: TxSignatureSet[] } {
   const body = tx.body;
   if (body === undefined) throw fail(TxErrorCode.MISSING_BODY, 'transaction has no body', 'TX-5');
   if (body.chainId !== chainId) {
@@ -59,8 +81,15 @@ export function checkTx(tx: Tx, chainId: string, rules: ChainRules = rulesFor(0)
       throw fail(TxErrorCode.FEE_OVERFLOW, 'amount + fee exceeds 2^64-1', 'TX-10');
     }
   }
-  checkSignatures(tx, body, signer);
-  return sender;
+  return { sender, signatures: signatureSets(tx, body, signer) };
+}
+
+/** TX-12's error for the signature of key `keyIndex`, which failed with `reason` (a SIG-8 code). */
+export function badSignature(keyIndex: number, reason: string): BabyError {
+  return fail(TxErrorCode.BAD_SIGNATURE, `signature of key ${keyIndex} does not verify (${reason})`, 'TX-12', {
+    keyIndex,
+    reason,
+  });
 }
 
 /**
@@ -102,7 +131,8 @@ function checkTransfer(to: Uint8Array, amount: bigint, sender: Uint8Array): void
   if (bytesEqual(to, sender)) throw fail(TxErrorCode.SELF_TRANSFER, 'transfer to the sender itself', 'TX-9');
 }
 
-function checkSignatures(tx: Tx, body: TxBody, signer: NonNullable<Signer['key']>): void {
+/** TX-11, then the sets TX-12 verifies, in signature order. */
+function signatureSets(tx: Tx, body: TxBody, signer: NonNullable<Signer['key']>): TxSignatureSet[] {
   const keys = signer.case === 'ed25519' ? [signer.value] : signer.value.publicKeys;
   if (signer.case === 'ed25519') {
     if (tx.signatures.length !== 1 || tx.signatures[0]?.keyIndex !== 0) {
@@ -139,22 +169,13 @@ function checkSignatures(tx: Tx, body: TxBody, signer: NonNullable<Signer['key']
       );
     }
   }
-  const signBytes = txSignBytes(body);
-  for (const { keyIndex, signature } of tx.signatures) {
-    const key = keys[keyIndex] as Uint8Array;
-    const result = verifyDetailed(key, signBytes, signature);
-    if (!result.ok) {
-      throw fail(
-        TxErrorCode.BAD_SIGNATURE,
-        `signature of key ${keyIndex} does not verify (${result.reason})`,
-        'TX-12',
-        {
-          keyIndex,
-          reason: result.reason,
-        },
-      );
-    }
-  }
+  const message = txSignBytes(body);
+  return tx.signatures.map(({ keyIndex, signature }) => ({
+    keyIndex,
+    publicKey: keys[keyIndex] as Uint8Array,
+    message,
+    signature,
+  }));
 }
 
 function fail(code: string, message: string, rule: string, meta: Record<string, unknown> = {}): BabyError {

@@ -58,7 +58,9 @@ let t0 = performance.now();
 const HASHES = 300_000;
 for (let i = 0; i < HASHES; i++) sha256(node);
 const usPerHash = (ms(t0) * 1000) / HASHES;
-console.log(`sha256(65 B), noble via @babychain/codec: ${fmt(1000 / usPerHash, 0)}k/s (${fmt(usPerHash, 2)} µs)`);
+console.log(
+  `sha256(65 B), @babychain/codec (OpenSSL on Node): ${fmt(1000 / usPerHash, 0)}k/s (${fmt(usPerHash, 2)} µs)`,
+);
 
 console.log(`store: ${values.disk ? `LevelDB at ${dir}` : 'memory-level'}; node cache ${CACHE} entries`);
 const tree = await StateTree.open(db, EMPTY_HASH, { cacheSize: CACHE });
