@@ -238,7 +238,8 @@ async function benchDevnet(validators: number, accounts: readonly LoadAccount[])
     const best = rates.reduce((a, b) => (b.finalizedTps > a.finalizedTps ? b : a), rates[0] as RateReport);
     return { validators, commitWaitMs: COMMIT_WAIT_MS, bestFinalizedTps: best.finalizedTps, rates };
   } finally {
-    await devnet.killAll();
+    // Graceful, so a node run with DEVNET_NODE_FLAGS=--cpu-prof writes its profile.
+    await Promise.all(devnet.nodes.map((_, i) => devnet.stop(i)));
     cleanup.delete(devnet);
     rmSync(dir, { recursive: true, force: true });
   }

@@ -338,10 +338,12 @@ export class Devnet {
         { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
       );
     }
-    const args =
-      launcher === undefined
+    const args = [
+      ...nodeFlags(),
+      ...(launcher === undefined
         ? [this.state.nodeMain ?? NODE_MAIN, 'start', '--home', node.home]
-        : [LAUNCHER_MAIN, 'run', '--home', node.home];
+        : [LAUNCHER_MAIN, 'run', '--home', node.home]),
+    ];
     const fd = openSync(node.log, 'a');
     let child: ChildProcess;
     try {
@@ -712,4 +714,12 @@ export function tailLines(path: string, lines: number): string[] {
   const all = buffer.toString('utf8').split('\n');
   if (all.at(-1) === '') all.pop();
   return all.slice(-lines);
+}
+
+/**
+ * Extra Node.js flags for every node process, from DEVNET_NODE_FLAGS (space-separated): how to profile a node under
+ * load (`--cpu-prof --cpu-prof-dir=/tmp/prof`), which NODE_OPTIONS does not allow.
+ */
+function nodeFlags(): string[] {
+  return (process.env['DEVNET_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
 }

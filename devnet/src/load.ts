@@ -2,7 +2,8 @@
  * An open-loop load generator of signed transfers: many pre-funded accounts (deterministic seeds, funded in the devnet
  * genesis through `Devnet.create({ accounts })`), transactions signed before the run, sent on a fixed schedule through
  * the client SDK (`BabyClient.submit`, sync mode) whatever the nodes answer, with a bound on the requests in flight.
- * Finality is observed by reading every committed block (`GET /blocks/{h}`, its tx ids) from one node.
+ * Finality is observed from one node's block notifications (`subscribeBlocks`: the websocket, RPC-9), each with the
+ * block's tx ids.
  *
  * Used by `pnpm bench` (bench.ts) and meant for the sustained-load scenario (DESIGN.md §6 item 9).
  */
@@ -197,19 +198,11 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
   let maxLag = 0;
   let inFlight = 0;
 
-  // --- the finality watcher ------------------------------------------------------------------------------------
-  let watching = true;
+  // --- the finality watcher: one websocket notification per committed block ------------------------------------
   const blockLog: { height: number; timeMs: number; txs: number; loadTxs: number }[] = [];
-  let next = Number((await options.watch.status()).height) + 1;
-  const watcher = (async () => {
-    while (watching) {
-      let block: Awaited<ReturnType<BabyClient['block']>>;
-      try {
-        block = await options.watch.block(BigInt(next));
-      } catch (err) {
-        await sleep((err as { code?: string }).code === 'RPC_NOT_FOUND' ? 20 : 100);
-        continue;
-      }
+  let watchError: Error | undefined;
+  const subscription = options.watch.subscribeBlocks(
+    (block) => {
       const now = performance.now();
       let loadTxs = 0;
       for (const id of block.txIds) {
@@ -219,10 +212,15 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
           loadTxs++;
         }
       }
-      blockLog.push({ height: next, timeMs: Number(block.header.timeMs), txs: block.txIds.length, loadTxs });
-      next++;
-    }
-  })();
+      blockLog.push({ height: Number(block.height), timeMs: Number(block.timeMs), txs: block.txIds.length, loadTxs });
+    },
+    {
+      onError: (err) => {
+        watchError = err;
+      },
+    },
+  );
+  await subscription.ready;
 
   // --- the open-loop sender --------------------------------------------------------------------------------------
   const refused = (tx: PreparedTx, code: string): void => {
@@ -298,9 +296,9 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
   const windowEnd = start + durationS * 1000;
   await Promise.all(sends);
   const drainDeadline = performance.now() + drainMs;
-  while (pending.size > 0 && performance.now() < drainDeadline) await sleep(50);
-  watching = false;
-  await watcher;
+  while (pending.size > 0 && performance.now() < drainDeadline && watchError === undefined) await sleep(50);
+  subscription.close();
+  if (watchError !== undefined) throw watchError;
   const end = performance.now();
 
   const latencies: number[] = [];

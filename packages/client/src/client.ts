@@ -4,6 +4,7 @@
  */
 import type { Commit, Header, Tx } from '@babychain/codec';
 import { BabyError, blockHash, decode, isBabyError, toHex, txId } from '@babychain/codec';
+import { type BlockSummary, parseBlockSummary } from './block-summary.ts';
 import { ClientErrorCode, clientError } from './errors.ts';
 import {
   array,
@@ -22,6 +23,7 @@ import {
   stringItem,
   u64,
 } from './parse.ts';
+import { type BlockEvent, type BlockSubscription, type SubscribeOptions, subscribeBlocks } from './subscribe.ts';
 
 export interface ClientOptions {
   /** The node's RPC base URL, e.g. `http://127.0.0.1:26657`. */
@@ -104,15 +106,6 @@ export interface BlockInfo {
   readonly txs: readonly Uint8Array[];
   /** the commit certifying the block, when the node has it */
   readonly commit: Commit | null;
-}
-
-export interface BlockSummary {
-  readonly height: bigint;
-  readonly hash: string;
-  readonly appHash: string;
-  readonly timeMs: bigint;
-  readonly txs: number;
-  readonly proposer: string;
 }
 
 export interface TxInfo {
@@ -326,6 +319,11 @@ export class BabyClient {
   /** `GET /blocks/hash/{hash}` */
   async blockByHash(hash: string): Promise<BlockInfo> {
     return parseBlock(await this.#call(`/blocks/hash/${encodeURIComponent(hash.toLowerCase())}`, { method: 'GET' }));
+  }
+
+  /** Every block the node commits from now on, with its transaction ids, over the websocket (RPC-9). */
+  subscribeBlocks(onBlock: (block: BlockEvent) => void, options: SubscribeOptions = {}): BlockSubscription {
+    return subscribeBlocks(this.url, onBlock, options);
   }
 
   /** `GET /blocks?from=&to=`: summaries of the committed blocks in [from, to] (at most 1000). */
@@ -637,18 +635,6 @@ export function parseBlock(json: unknown): BlockInfo {
     txIds,
     txs,
     commit: o['commit'] === null ? null : message(o, 'commit', p, 'babychain.v0.Commit'),
-  };
-}
-
-function parseBlockSummary(json: unknown, p: string): BlockSummary {
-  const o = object(json, p);
-  return {
-    height: u64(o, 'height', p),
-    hash: hexString(o, 'hash', p),
-    appHash: hexString(o, 'appHash', p),
-    timeMs: u64(o, 'timeMs', p),
-    txs: count(o, 'txs', p),
-    proposer: string(o, 'proposer', p),
   };
 }
 

@@ -1,4 +1,6 @@
 // The public surface of @babychain/client (README.md). No `node:` imports anywhere under src/ outside tests.
+
+export type { BlockSummary } from './block-summary.ts';
 export {
   type AccountInfo,
   type AppliedUpgradeInfo,
@@ -6,7 +8,6 @@ export {
   BabyClient,
   type BatchEntry,
   type BlockInfo,
-  type BlockSummary,
   type CheckResult,
   type ClientOptions,
   DEFAULT_TIMEOUT_MS,
@@ -58,6 +59,12 @@ export {
   type TransferResult,
   txIdHex,
 } from './send.ts';
+export {
+  type BlockEvent,
+  type BlockSubscription,
+  type SubscribeOptions,
+  subscribeBlocks,
+} from './subscribe.ts';
 export {
   assembleTx,
   bodyFromJson,
