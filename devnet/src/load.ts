@@ -146,6 +146,11 @@ export interface RunOptions {
    * node as `submit_txs` batches of at most this many (RPC-7). Default 1.
    */
   readonly batchSize?: number;
+  /**
+   * With batches: how long a due transaction may wait for its batch to fill before the batch is sent anyway, as a
+   * client-side batcher would. Latency counts from when the transaction was due, so this wait is in it. Default 10.
+   */
+  readonly batchDelayMs?: number;
 }
 
 export interface LoadResult {
@@ -164,7 +169,7 @@ export interface LoadResult {
   readonly finalizedTps: number;
   /** transactions finalized before the end of the schedule, over the schedule's duration */
   readonly finalizedInWindowTps: number;
-  /** submit (request start) to the first observation of the block holding it */
+  /** due (taken off the schedule) to the first notification of the block holding it */
   readonly latency: LatencySummary;
   /** submit request round trip */
   readonly submitRtt: LatencySummary;
@@ -182,6 +187,7 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
   const drainMs = options.drainMs ?? 10_000;
   const lateMs = options.lateMs ?? 50;
   const batchSize = options.batchSize ?? 1;
+  const batchDelayMs = batchSize === 1 ? 0 : (options.batchDelayMs ?? 10);
   const durationS = txs.length === 0 ? 0 : ((txs.at(-1) as PreparedTx).atMs + 1) / 1000;
   const offeredTps = txs.length === 0 ? 0 : txs.length / Math.max(durationS, 1e-3);
 
@@ -234,10 +240,6 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
   /** Submits `batch` (all for one node) in one request, or one by one when batches are off. */
   const send = async (client: BabyClient, batch: readonly PreparedTx[]): Promise<void> => {
     const t = performance.now();
-    for (const tx of batch) {
-      submittedAt.set(tx.id, t);
-      pending.add(tx.id);
-    }
     submitted += batch.length;
     try {
       if (batchSize === 1) {
@@ -261,9 +263,17 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
 
   const start = performance.now();
   const sends: Promise<void>[] = [];
-  const due = new Map<BabyClient, PreparedTx[]>();
+  /** per node, the due transactions not sent yet and when the oldest became due */
+  const due = new Map<BabyClient, { txs: PreparedTx[]; sinceMs: number }>();
+  const flush = (client: BabyClient): void => {
+    const batch = due.get(client);
+    if (batch === undefined) return;
+    due.delete(client);
+    inFlight++;
+    sends.push(send(client, batch.txs));
+  };
   let i = 0;
-  while (i < txs.length) {
+  while (i < txs.length || due.size > 0) {
     const now = performance.now() - start;
     while (i < txs.length && (txs[i] as PreparedTx).atMs <= now && inFlight < maxInFlight) {
       const tx = txs[i++] as PreparedTx;
@@ -274,21 +284,17 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
       const lag = now - tx.atMs;
       if (lag > lateMs) late++;
       if (lag > maxLag) maxLag = lag;
+      submittedAt.set(tx.id, start + now);
+      pending.add(tx.id);
       const client = clients[tx.sender % clients.length] as BabyClient;
-      const batch = due.get(client) ?? [];
-      batch.push(tx);
+      const batch = due.get(client) ?? { txs: [], sinceMs: now };
+      batch.txs.push(tx);
       due.set(client, batch);
-      if (batch.length === batchSize) {
-        due.delete(client);
-        inFlight++;
-        sends.push(send(client, batch));
-      }
+      if (batch.txs.length === batchSize) flush(client);
     }
-    for (const [client, batch] of due) {
-      inFlight++;
-      sends.push(send(client, batch));
+    for (const [client, batch] of [...due]) {
+      if (i >= txs.length || now - batch.sinceMs >= batchDelayMs) flush(client);
     }
-    due.clear();
     const nextMs = i < txs.length ? (txs[i] as PreparedTx).atMs - (performance.now() - start) : 0;
     // yield to the I/O callbacks; never sleep past the next scheduled send by more than a timer tick
     await sleep(Math.max(1, Math.min(5, nextMs)));
