@@ -70,6 +70,18 @@ describe('VerifyPool', () => {
     expect(own.stats.fallbacks).toBeGreaterThanOrEqual(3);
   });
 
+  it('verifies on the main thread when its workers cannot start, and stops restarting them', async () => {
+    const broken = new VerifyPool({ workers: 1, workerSource: 'throw new Error("no worker today")' });
+    const sets = signedSets(40);
+    const forged = { ...(sets[5] as SignatureSet), message: new TextEncoder().encode('other') };
+    await expect.poll(() => broken.stats.workers, { timeout: 10_000 }).toBe(0);
+    const results = await broken.verifyBatch([...sets, forged]);
+    expect(results.filter((r) => r.ok)).toHaveLength(40);
+    expect(results.at(-1)).toEqual({ ok: false, reason: 'SIG_MISMATCH' });
+    expect(broken.stats.fallbacks).toBe(41);
+    await broken.close();
+  });
+
   it('refuses a pool without workers', () => {
     expect(() => new VerifyPool({ workers: 0 })).toThrow(RangeError);
   });

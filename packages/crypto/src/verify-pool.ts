@@ -31,9 +31,12 @@ export const inlineVerifier: SignatureVerifier = {
 export interface VerifyPoolOptions {
   /** worker threads; default one per core but the main thread's, at least 1 */
   readonly workers?: number;
+  /** the workers' program (tests use a broken one); `verifyWorkerMain`'s source by default */
+  readonly workerSource?: string;
 }
 
 export interface VerifyPoolStats {
+  /** workers running: fewer than asked once workers kept dying before answering (then the main thread verifies) */
   readonly workers: number;
   /** signature equations sent to workers */
   readonly verified: number;
@@ -44,6 +47,8 @@ export interface VerifyPoolStats {
 
 /** A batch this small goes to one worker whole: splitting it costs more in messages than it saves. */
 const MIN_SPLIT = 32;
+/** Workers that die before their first answer, in a row, after which a slot is not refilled. */
+const MAX_START_FAILURES = 3;
 
 interface Job {
   readonly id: number;
@@ -56,6 +61,7 @@ interface PoolWorker {
   readonly jobs: Map<number, Job>;
   /** equations sent and not answered yet */
   load: number;
+  answered: boolean;
 }
 
 /** The default worker count: every core but one, at least one. */
@@ -64,8 +70,9 @@ export function defaultVerifyWorkers(): number {
 }
 
 export class VerifyPool implements SignatureVerifier {
-  readonly #size: number;
+  readonly #source: string;
   readonly #workers: PoolWorker[] = [];
+  #startFailures = 0;
   #nextId = 0;
   #closed = false;
   #verified = 0;
@@ -76,12 +83,12 @@ export class VerifyPool implements SignatureVerifier {
     const size = options.workers ?? defaultVerifyWorkers();
     if (!Number.isSafeInteger(size) || size < 1)
       throw new RangeError(`a verify pool needs at least 1 worker, not ${size}`);
-    this.#size = size;
+    this.#source = options.workerSource ?? `(${verifyWorkerMain.toString()})()`;
     for (let i = 0; i < size; i++) this.#workers.push(this.#spawn());
   }
 
   get stats(): VerifyPoolStats {
-    return { workers: this.#size, verified: this.#verified, jobs: this.#jobs, fallbacks: this.#fallbacks };
+    return { workers: this.#workers.length, verified: this.#verified, jobs: this.#jobs, fallbacks: this.#fallbacks };
   }
 
   async verifyBatch(sets: readonly SignatureSet[]): Promise<VerifyResult[]> {
@@ -117,7 +124,7 @@ export class VerifyPool implements SignatureVerifier {
 
   /** 1 where OpenSSL accepts the equation, in the order of `sets`. */
   async #equations(sets: readonly SignatureSet[]): Promise<Uint8Array> {
-    if (this.#closed) return this.#inline(sets);
+    if (this.#closed || this.#workers.length === 0) return this.#inline(sets);
     const parts = Math.min(this.#workers.length, Math.max(1, Math.floor(sets.length / MIN_SPLIT)));
     const size = Math.ceil(sets.length / parts);
     const chunks: Promise<Uint8Array>[] = [];
@@ -147,14 +154,16 @@ export class VerifyPool implements SignatureVerifier {
   }
 
   #spawn(): PoolWorker {
-    const worker = new Worker(`(${verifyWorkerMain.toString()})()`, { eval: true, name: 'babychain-verify' });
+    const worker = new Worker(this.#source, { eval: true, name: 'babychain-verify' });
     worker.unref();
-    const entry: PoolWorker = { worker, jobs: new Map(), load: 0 };
+    const entry: PoolWorker = { worker, jobs: new Map(), load: 0, answered: false };
     worker.on('message', (answer: { id: number; holds: Uint8Array }) => {
       const job = entry.jobs.get(answer.id);
       if (job === undefined) return;
       entry.jobs.delete(answer.id);
       entry.load -= job.sets.length;
+      entry.answered = true;
+      this.#startFailures = 0;
       job.resolve(answer.holds);
     });
     const replace = (): void => {
@@ -162,7 +171,9 @@ export class VerifyPool implements SignatureVerifier {
       if (at === -1) return;
       this.#fallBack(entry);
       if (this.#closed) return;
-      this.#workers[at] = this.#spawn();
+      // A program that cannot start would otherwise be restarted forever; the main thread verifies instead.
+      if (!entry.answered && ++this.#startFailures >= MAX_START_FAILURES) this.#workers.splice(at, 1);
+      else this.#workers[at] = this.#spawn();
     };
     worker.on('error', replace);
     worker.on('exit', replace);
