@@ -184,6 +184,28 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
     expect(await expectSafe(need())).toBeGreaterThan(Number(plan.height));
   }, 180_000);
 
+  it('lets a late joiner sync from genesis across both upgrades and end on the same hashes (DESIGN §6 item 10)', async () => {
+    logsOnFailure(() => devnet);
+    const tip = Number((await need().rpc(0).status()).height);
+    // A full node under its own launcher, from release 0.1.0: it must switch at each plan height while syncing.
+    const joiner = await need().addFullNode();
+    const started = Date.now();
+    need().start(joiner);
+    await reach(need(), tip, [joiner], 180_000);
+    log('upgrade', `a late joiner synced ${tip} blocks across 2 upgrades in ${secs(Date.now() - started)}`);
+    const status = await need().rpc(joiner).status();
+    expect(status.version).toBe('0.3.0');
+    expect(status.appVersion).toBe(2);
+    expect((await need().rpc(joiner).upgrade()).governance.applied.map((a) => a.name)).toEqual(['v0.2.0', 'v0.3.0']);
+    expect(launcherReports(need())[joiner]).toMatchObject({
+      status: 'upgraded',
+      plan: 'v0.3.0',
+      fromVersion: '0.2.0',
+      toVersion: '0.3.0',
+    });
+    expect(await expectSafe(need())).toBeGreaterThanOrEqual(tip);
+  }, 240_000);
+
   it('rolls a release that crashes at start back to the previous one, data restored, and says why', async () => {
     logsOnFailure(() => devnet);
     const prepared = releases.get('v0.4.0') as PreparedRelease;

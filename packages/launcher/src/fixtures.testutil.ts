@@ -90,6 +90,13 @@ let height = existsSync(heightFile) ? BigInt(readFileSync(heightFile, 'utf8')) :
 const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
 const gov = () => JSON.parse(readFileSync(join(home, 'fake-gov.json'), 'utf8'));
 const txsFile = join(home, 'submitted-txs');
+// A node that synced to the plan height at once: it halts before its RPC ever answered.
+const plan0 = gov().governance.plan;
+if (gov().haltAtStart === true && plan0 !== null && !KNOWS.includes(plan0.name)) {
+  writeFileSync(join(data, 'upgrade-info.json'), JSON.stringify(gov().upgradeInfo));
+  console.log('fake ' + VERSION + ': UPG_NEEDED at ' + plan0.height + ' at start');
+  process.exit(3);
+}
 const zero = '0'.repeat(64);
 const durations = { p50: null, p99: null, samples: 0 };
 const status = () => ({
@@ -205,6 +212,8 @@ export interface GovFixture {
   readonly threshold?: number;
   /** a file (relative to the home) whose existence lets the old release halt at the plan height */
   readonly haltWhen?: string;
+  /** the old release halts as it starts, before its RPC answers once (a node that synced to the plan height) */
+  readonly haltAtStart?: boolean;
 }
 
 /** Writes `fake-gov.json`: what the fake node answers on /upgrade and writes as upgrade-info at the halt. */
@@ -217,6 +226,7 @@ export function writeGov(home: string, g: GovFixture): void {
     JSON.stringify({
       chainId: CHAIN_ID,
       ...(g.haltWhen === undefined ? {} : { haltWhen: g.haltWhen }),
+      ...(g.haltAtStart === true ? { haltAtStart: true } : {}),
       governance: {
         maturity: 'baby',
         appVersion: 0,
@@ -234,7 +244,17 @@ export function writeGov(home: string, g: GovFixture): void {
         },
         ready: { validators: [], power: '0', totalPower: '10' },
       },
-      upgradeInfo: { name, height: g.planHeight.toString(), appVersion: 1, version, manifest, urls: g.urls },
+      upgradeInfo: {
+        name,
+        height: g.planHeight.toString(),
+        appVersion: 1,
+        version,
+        manifest,
+        urls: g.urls,
+        chainId: CHAIN_ID,
+        releaseSigners: SIGNER_SEEDS.map((s) => toHex(publicKeyFromSeed(s))),
+        releaseThreshold: g.threshold ?? 2,
+      },
     }),
   );
 }

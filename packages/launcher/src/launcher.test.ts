@@ -269,6 +269,36 @@ describe('Launcher', () => {
     expect(s.logs.some((l) => l.includes('REL_VERSION_NOT_HIGHER'))).toBe(false);
   });
 
+  it('switches when the node halts before the launcher ever saw the plan, verifying against the upgrade-info file', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    const s = await scenario(() => ({
+      signed: signedManifest(tar),
+      planHeight: 20n,
+      urls: [srv.url],
+      haltAtStart: true,
+    }));
+    const r = await waitFor('the switch', () => {
+      const r = report(s.home);
+      return r?.status === 'upgraded' ? r : undefined;
+    });
+    expect(r).toMatchObject({ plan: 'v2', fromVersion: '1.0.0', toVersion: '2.0.0', haltHeight: '20' });
+    expect(s.output.some((l) => l.includes('UPG_NEEDED at 20 at start'))).toBe(true);
+    expect(readFileSync(join(s.home, 'launcher', 'current'), 'utf8').trim()).toBe('2.0.0');
+  });
+
+  it('stays halted when the upgrade-info file names signers the manifest does not satisfy', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    // Signed by one key only: the threshold of 2 in the file refuses it (REL-4), before any download.
+    const signed = signedManifest(tar, { seeds: SIGNER_SEEDS.slice(0, 1) });
+    const s = await scenario(() => ({ signed, planHeight: 20n, urls: [srv.url], haltAtStart: true }));
+    await waitFor('the halt', () => s.launcher.phase === 'halted');
+    expect(report(s.home)).toMatchObject({ status: 'refused', code: 'REL_TOO_FEW_SIGNATURES', plan: 'v2' });
+    expect(releases(s.home)).toEqual(['1.0.0']);
+    expect(existsSync(join(s.home, 'ran-2.0.0'))).toBe(false);
+  });
+
   it('rolls back a new release that crashes at start and stays on the previous one', async () => {
     const tar = await releaseTarball('2.0.0', 'crash', ['v2']);
     const srv = await server(tar);

@@ -382,21 +382,24 @@ export class Launcher {
       return undefined;
     }
     const manifestDigest = toHex(sha256(encode('babychain.v0.SignedManifest', info.manifest)));
-    if (!this.#matches(info, manifestDigest) && this.#lastView !== undefined) {
-      // Halted before the pre-download finished (or the launcher started late): verify and fetch now.
-      const plan: PlanView = {
-        name: info.name,
-        height: info.height,
-        appVersion: info.appVersion,
-        version: info.version,
-        manifestHex: toHex(encode('babychain.v0.SignedManifest', info.manifest)),
-        manifest: info.manifest,
-        urls: info.urls,
-      };
+    const plan: PlanView = {
+      name: info.name,
+      height: info.height,
+      appVersion: info.appVersion,
+      version: info.version,
+      manifestHex: toHex(encode('babychain.v0.SignedManifest', info.manifest)),
+      manifest: info.manifest,
+      urls: info.urls,
+    };
+    // The file's REL-4 inputs are the chain's at the halt; the last answer of GET /upgrade, if any, is older.
+    const view = viewAtHalt(info, plan) ?? this.#lastView;
+    if (!this.#matches(info, manifestDigest) && view !== undefined) {
+      // Halted before the pre-download finished, or before this launcher ever saw the plan (a node syncing from
+      // genesis reaches a plan height within a second, or the launcher started late): verify and fetch now.
       const key = `${plan.name}:${manifestDigest}`;
       if (this.#attempts.get(key)?.refused !== true) {
         this.#attempts.delete(key);
-        await this.#prepare(this.#lastView, plan);
+        await this.#prepare(view, plan);
       }
     }
     const prepared = this.#prepared;
@@ -542,4 +545,20 @@ function describeExit(exit: ChildExit): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** What the upgrade-info file says of the chain at the halt, as a view to verify its release against (LCH-6). */
+function viewAtHalt(info: UpgradeInfo, plan: PlanView): UpgradeView | undefined {
+  if (info.chainId === undefined || info.releaseSigners === undefined || info.releaseThreshold === undefined) {
+    return undefined;
+  }
+  return {
+    chainId: info.chainId,
+    height: info.height - 1n,
+    nodeVersion: '',
+    signers: info.releaseSigners,
+    threshold: info.releaseThreshold,
+    plan,
+    ready: [],
+  };
 }

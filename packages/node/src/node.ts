@@ -371,9 +371,9 @@ export class BabyNode {
 
   /** UPG-4: the upgrade-info file, fsynced, before anyone learns of the halt. */
   #onUpgradeHalt(halt: UpgradeHalt): void {
-    const plan = decodeGovRecord(this.#need(this.#app).governanceRecord()).plan;
-    if (plan === undefined) return;
-    const path = writeUpgradeInfo(dirname(homePaths(this.#home).state), upgradeInfoOf(plan));
+    const info = upgradeInfoOf(this.genesis, decodeGovRecord(this.#need(this.#app).governanceRecord()));
+    if (info === undefined) return;
+    const path = writeUpgradeInfo(dirname(homePaths(this.#home).state), info);
     this.#log.error('UPGRADE NEEDED: halted before the plan height, the upgrade-info file is written', {
       code: 'UPG_NEEDED',
       plan: halt.name,

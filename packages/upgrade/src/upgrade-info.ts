@@ -4,9 +4,10 @@
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Plan, SignedManifest } from '@babychain/codec';
+import type { Genesis, GovState, SignedManifest } from '@babychain/codec';
 import { BabyError, decode, encode, fromHex, toHex } from '@babychain/codec';
 import { UpgradeErrorCode } from './errors.ts';
+import { govParamsInForce } from './record.ts';
 
 /** UPG-4: the node's exit status when it halts for an upgrade. */
 export const UPGRADE_EXIT_CODE = 3;
@@ -19,14 +20,24 @@ export interface UpgradeInfo {
   readonly version: string;
   readonly manifest: SignedManifest;
   readonly urls: readonly string[];
+  /**
+   * REL-4's inputs at the halt: a launcher that never reached the node's RPC (a node syncing from genesis halts
+   * within a second) verifies the release against these (LCH-6). Absent in a file written by a release that predates them.
+   */
+  readonly chainId?: string;
+  readonly releaseSigners?: readonly Uint8Array[];
+  readonly releaseThreshold?: number;
 }
 
-/** The upgrade-info of a scheduled plan. */
-export function upgradeInfoOf(plan: Plan): UpgradeInfo {
+/** The upgrade-info of the plan `state` schedules; undefined when there is none. */
+export function upgradeInfoOf(genesis: Genesis, state: GovState): UpgradeInfo | undefined {
+  const plan = state.plan;
+  if (plan === undefined) return undefined;
   const manifest = plan.release;
   if (manifest?.manifest === undefined) {
     throw new BabyError(UpgradeErrorCode.BAD_UPGRADE_INFO, `plan "${plan.name}" has no release manifest`);
   }
+  const gp = govParamsInForce(genesis, state);
   return {
     name: plan.name,
     height: plan.height,
@@ -34,6 +45,9 @@ export function upgradeInfoOf(plan: Plan): UpgradeInfo {
     version: manifest.manifest.version,
     manifest,
     urls: plan.urls,
+    chainId: genesis.chainId,
+    releaseSigners: gp.releaseSigners,
+    releaseThreshold: gp.releaseThreshold,
   };
 }
 
@@ -49,6 +63,9 @@ export function writeUpgradeInfo(dataDir: string, info: UpgradeInfo): string {
       version: info.version,
       manifest: toHex(encode('babychain.v0.SignedManifest', info.manifest)),
       urls: info.urls,
+      ...(info.chainId === undefined ? {} : { chainId: info.chainId }),
+      ...(info.releaseSigners === undefined ? {} : { releaseSigners: info.releaseSigners.map((k) => toHex(k)) }),
+      ...(info.releaseThreshold === undefined ? {} : { releaseThreshold: info.releaseThreshold }),
     },
     null,
     2,
@@ -71,7 +88,7 @@ export function readUpgradeInfo(dataDir: string): UpgradeInfo | undefined {
   }
   try {
     const raw = JSON.parse(text) as Record<string, unknown>;
-    const { name, height, appVersion, version, manifest, urls } = raw;
+    const { name, height, appVersion, version, manifest, urls, chainId, releaseSigners, releaseThreshold } = raw;
     if (
       typeof name !== 'string' ||
       typeof height !== 'string' ||
@@ -84,6 +101,18 @@ export function readUpgradeInfo(dataDir: string): UpgradeInfo | undefined {
     ) {
       throw new Error('a field is missing or has the wrong type');
     }
+    // The REL-4 inputs come together or not at all (an older release wrote none).
+    const signers = releaseSigners === undefined ? undefined : releaseSigners;
+    if (
+      (chainId !== undefined || signers !== undefined || releaseThreshold !== undefined) &&
+      (typeof chainId !== 'string' ||
+        !Array.isArray(signers) ||
+        !signers.every((k) => typeof k === 'string' && /^[0-9a-f]{64}$/.test(k)) ||
+        typeof releaseThreshold !== 'number' ||
+        !Number.isSafeInteger(releaseThreshold))
+    ) {
+      throw new Error('chainId, releaseSigners and releaseThreshold must be given together and well formed');
+    }
     return {
       name,
       height: BigInt(height),
@@ -91,6 +120,13 @@ export function readUpgradeInfo(dataDir: string): UpgradeInfo | undefined {
       version,
       manifest: decode('babychain.v0.SignedManifest', fromHex(manifest)),
       urls: urls as string[],
+      ...(typeof chainId === 'string'
+        ? {
+            chainId,
+            releaseSigners: (signers as string[]).map((k) => fromHex(k)),
+            releaseThreshold: releaseThreshold as number,
+          }
+        : {}),
     };
   } catch (err) {
     throw new BabyError(
