@@ -221,6 +221,9 @@ export function writeGov(home: string, g: GovFixture): void {
   const manifest = toHex(encode('babychain.v0.SignedManifest', g.signed));
   const version = g.signed.manifest?.version ?? '';
   const name = g.signed.manifest?.planName ?? '';
+  const signers = SIGNER_SEEDS.map((s) => toHex(publicKeyFromSeed(s)));
+  const threshold = g.threshold ?? 2;
+  const plan = { name, height: g.planHeight.toString(), appVersion: 1, version, manifest, urls: g.urls };
   writeFileSync(
     join(home, 'fake-gov.json'),
     JSON.stringify({
@@ -231,30 +234,12 @@ export function writeGov(home: string, g: GovFixture): void {
         maturity: 'baby',
         appVersion: 0,
         version: '',
-        releaseSigners: SIGNER_SEEDS.map((s) => toHex(publicKeyFromSeed(s))),
-        releaseThreshold: g.threshold ?? 2,
-        plan: {
-          name,
-          height: g.planHeight.toString(),
-          appVersion: 1,
-          version,
-          manifest,
-          urls: g.urls,
-          artifacts: [],
-        },
+        releaseSigners: signers,
+        releaseThreshold: threshold,
+        plan: { ...plan, artifacts: [] },
         ready: { validators: [], power: '0', totalPower: '10' },
       },
-      upgradeInfo: {
-        name,
-        height: g.planHeight.toString(),
-        appVersion: 1,
-        version,
-        manifest,
-        urls: g.urls,
-        chainId: CHAIN_ID,
-        releaseSigners: SIGNER_SEEDS.map((s) => toHex(publicKeyFromSeed(s))),
-        releaseThreshold: g.threshold ?? 2,
-      },
+      upgradeInfo: { ...plan, chainId: CHAIN_ID, releaseSigners: signers, releaseThreshold: threshold },
     }),
   );
 }
