@@ -57,7 +57,6 @@ export {
 } from './keystore.ts';
 export {
   defaultVerifyWorkers,
-  inlineVerifier,
   type SignatureSet,
   type SignatureVerifier,
   VerifyPool,

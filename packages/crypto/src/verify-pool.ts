@@ -23,11 +23,6 @@ export interface SignatureVerifier {
   verifyBatch(sets: readonly SignatureSet[]): Promise<VerifyResult[]>;
 }
 
-/** Verifies on the calling thread: the verifier of a process that has no core to spare. */
-export const inlineVerifier: SignatureVerifier = {
-  verifyBatch: async (sets) => sets.map((s) => verifyDetailed(s.publicKey, s.message, s.signature)),
-};
-
 export interface VerifyPoolOptions {
   /** worker threads; default one per core but the main thread's, at least 1 */
   readonly workers?: number;

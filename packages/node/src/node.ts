@@ -331,7 +331,6 @@ export class BabyNode {
     });
   }
 
-  /** A full node has no validator key file; one that exists but cannot be read refuses to start (NODE_BAD_KEY_FILE). */
   /** The signature workers (closed after the app, as closers run in reverse), or none when configured to 0. */
   #verifyPool(): VerifyPool | undefined {
     const setting = this.config.verifyWorkers;
@@ -342,6 +341,7 @@ export class BabyNode {
     return pool;
   }
 
+  /** A full node has no validator key file; one that exists but cannot be read refuses to start (NODE_BAD_KEY_FILE). */
   #validatorSeed(): Uint8Array | undefined {
     const path = homePaths(this.#home).validatorKey;
     return existsSync(path) ? readSeedFile(path) : undefined;

@@ -4,7 +4,6 @@
  * prefetched with one `getMany`; storage is store.ts (one batch per block); the state root is tree/. Governance is
  * an optional `Governance` (governance.ts) whose one record the App stores, commits and hands back each block.
  */
-
 import type { Account, Block, Genesis, Header, Params, StateProof, Tx } from '@babychain/codec';
 import {
   BabyError,
@@ -18,7 +17,7 @@ import {
   sha256,
   toHex,
 } from '@babychain/codec';
-import type { SignatureVerifier } from '@babychain/crypto';
+import type { SignatureVerifier, VerifyResult } from '@babychain/crypto';
 import { BlockErrorCode, StateErrorCode } from './errors.ts';
 import type { ExecContext, Execution, PrecheckedTx, TxResult } from './execute.ts';
 import {
@@ -216,7 +215,7 @@ interface RefusedEntry {
   readonly rules: string;
 }
 
-/** Stateless verdicts against remembered from `precheckTxs`: enough for the admissions that follow it. */
+/** Failed stateless verdicts remembered from `precheckTxs`: enough for the admissions that follow it. */
 const REFUSED_CACHE_SIZE = 4096;
 
 /** The rules of one app version and their fingerprint, for the checked-tx cache. */
@@ -508,14 +507,16 @@ export class App {
       }
     }
     if (waiting.length === 0) return;
-    const results = await verifier.verifyBatch(waiting.flatMap((w) => w.signatures));
+    const sets = waiting.flatMap((w) => w.signatures);
+    const results = await verifier.verifyBatch(sets);
+    // A verifier that answered for fewer sets proved nothing: admission then verifies on this thread.
+    if (results.length !== sets.length) return;
     let at = 0;
     for (const w of waiting) {
       let error: unknown;
       for (const set of w.signatures) {
-        const result = results[at++];
-        if (error === undefined && result !== undefined && !result.ok)
-          error = badSignature(set.keyIndex, result.reason);
+        const result = results[at++] as VerifyResult;
+        if (error === undefined && !result.ok) error = badSignature(set.keyIndex, result.reason);
       }
       if (error === undefined) {
         try {
