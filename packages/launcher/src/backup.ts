@@ -9,7 +9,7 @@
  */
 import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fsyncPath } from './layout.ts';
+import { fsyncPath } from '@babychain/upgrade';
 
 const IMMUTABLE = /\.(ldb|sst)$/;
 const SKIPPED = new Set(['LOCK']);

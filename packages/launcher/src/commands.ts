@@ -1,9 +1,9 @@
 /** `baby-launcher install` and `status`: what an operator does by hand, and what they see. */
-import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256, toHex } from '@babychain/codec';
-import { currentPlatform } from '@babychain/upgrade';
-import { ensureLayout, fsyncPath, launcherPaths, readCurrent, writeCurrent } from './layout.ts';
+import { currentPlatform, writeFileDurable } from '@babychain/upgrade';
+import { ensureLayout, launcherPaths, readCurrent, writeCurrent } from './layout.ts';
 import { installTarball, type Release, readRelease, registerSourceRelease } from './release.ts';
 import { readPrepared, readReport } from './report.ts';
 
@@ -15,14 +15,9 @@ export async function installArtifact(home: string, tarball: string): Promise<Re
   const paths = launcherPaths(home);
   ensureLayout(paths);
   const release = await installTarball(paths, tarball);
-  const hex = toHex(sha256(readFileSync(tarball)));
-  const stored = join(paths.artifacts, hex);
-  if (!existsSync(stored)) {
-    copyFileSync(tarball, `${stored}.tmp`);
-    fsyncPath(`${stored}.tmp`);
-    renameSync(`${stored}.tmp`, stored);
-    fsyncPath(paths.artifacts);
-  }
+  const bytes = readFileSync(tarball);
+  const stored = join(paths.artifacts, toHex(sha256(bytes)));
+  if (!existsSync(stored)) writeFileDurable(stored, bytes);
   writeCurrent(paths, release.info.version);
   return release;
 }

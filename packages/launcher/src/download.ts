@@ -12,11 +12,12 @@ import {
   type ArtifactRequester,
   artifactUrl,
   fetchArtifactFromPeers,
+  fsyncPath,
   ReleaseErrorCode,
   verifyArtifactBytes,
 } from '@babychain/upgrade';
 import { LauncherErrorCode, launcherError } from './errors.ts';
-import { fsyncPath, type LauncherPaths } from './layout.ts';
+import type { LauncherPaths } from './layout.ts';
 import type { Logger } from './log.ts';
 
 /** A download that delivers nothing for this long is cut and the next source tried. */

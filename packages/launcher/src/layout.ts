@@ -2,8 +2,9 @@
  * The launcher's files under the node home (specs/governance.md LCH-1) and the durable writes they need: every
  * file that decides what runs next is written to a temp file, fsynced, renamed and its directory fsynced.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileDurable } from '@babychain/upgrade';
 
 export interface LauncherPaths {
   readonly home: string;
@@ -48,24 +49,6 @@ export function ensureLayout(paths: LauncherPaths): void {
   for (const dir of [paths.releases, paths.artifacts, paths.downloads, paths.backups]) {
     mkdirSync(dir, { recursive: true });
   }
-}
-
-export function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Durable replace: temp file, fsync, rename, fsync the directory. */
-export function writeFileDurable(path: string, content: string): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, content);
-  fsyncPath(tmp);
-  renameSync(tmp, path);
-  fsyncPath(dirname(path));
 }
 
 export function writeJsonDurable(path: string, value: unknown): void {

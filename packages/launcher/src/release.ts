@@ -19,13 +19,14 @@ import { createGunzip } from 'node:zlib';
 import { isBabyError } from '@babychain/codec';
 import {
   type ReleaseInfo as ArtifactReleaseInfo,
+  fsyncPath,
   parseReleaseInfo,
   parseVersion,
   RELEASE_INFO_FILE,
 } from '@babychain/upgrade';
 import { extract } from 'tar-stream';
 import { LauncherErrorCode, launcherError } from './errors.ts';
-import { fsyncPath, type LauncherPaths, writeJsonDurable } from './layout.ts';
+import { type LauncherPaths, writeJsonDurable } from './layout.ts';
 
 /** REL-5's release.json plus the launcher's own key: `source` marks a checkout registered with `install --source`. */
 export interface ReleaseInfo extends ArtifactReleaseInfo {

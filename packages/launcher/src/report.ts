@@ -1,6 +1,7 @@
 /** `launcher/last-upgrade.json` (LCH-1): the report of the last switch, rollback or refusal, and `prepared.json`. */
 
-import { type LauncherPaths, readJson, writeFileDurable } from './layout.ts';
+import { writeFileDurable } from '@babychain/upgrade';
+import { type LauncherPaths, readJson } from './layout.ts';
 import { bigints } from './log.ts';
 
 export type UpgradeReport =

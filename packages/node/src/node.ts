@@ -3,7 +3,7 @@
  * double-sign guard, mempool, libp2p host, consensus driver, RPC server and metrics. `open` constructs and starts
  * everything; `close` stops it in reverse order.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Account, ConsensusMessage, Genesis } from '@babychain/codec';
 import { BabyError, decode, encode, fromHex, isBabyError, sha256, toHex } from '@babychain/codec';
@@ -21,8 +21,12 @@ import {
   checkStartup,
   createGovernance,
   decodeGovRecord,
-  MAX_ARTIFACT_CHUNK,
+  handlerFor,
+  handlerIndex,
+  MAX_ARTIFACT_REQUEST_BYTES,
+  MAX_ARTIFACT_RESPONSE_BYTES,
   upgradeInfoOf,
+  writeFileDurable,
   writeUpgradeInfo,
 } from '@babychain/upgrade';
 import { ChainStore } from './chain-store.ts';
@@ -48,16 +52,7 @@ const MEMPOOL_FILE = 'mempool.txs';
 const MAX_KEPT_BYTES = 256 * 1024 * 1024;
 
 function saveTxs(path: string, txs: readonly Uint8Array[]): void {
-  if (txs.length === 0) return;
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, encode('babychain.v0.TxBatch', { txs: [...txs] }));
-  const fd = openSync(tmp, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  if (txs.length > 0) writeFileDurable(path, encode('babychain.v0.TxBatch', { txs: [...txs] }));
 }
 
 export interface NodeOpenOptions {
@@ -155,6 +150,7 @@ export class BabyNode {
     // Remember as many checked transactions as the mempool holds plus a full block, so none is verified twice.
     const checkedCacheSize = MEMPOOL_DEFAULTS.maxTxs + genesisParams(this.genesis).maxBlockTxs;
     const governance = createGovernance(this.genesis, UPGRADE_HANDLERS);
+    const handlers = handlerIndex(UPGRADE_HANDLERS);
     const verifyPool = this.#verifyPool();
     const app = await App.open({
       db: paths.state,
@@ -234,8 +230,7 @@ export class BabyNode {
       upgradeDue: (height) => {
         const due = governance.view(app.governanceRecord()).scheduled;
         if (due === undefined || due.height !== height) return undefined;
-        const handled = UPGRADE_HANDLERS.some((h) => h.name === due.name && h.appVersion === due.appVersion);
-        return handled ? undefined : due;
+        return handlerFor(handlers, due) === undefined ? due : undefined;
       },
       onUpgradeHalt: (halt) => this.#onUpgradeHalt(halt),
       network: {
@@ -303,8 +298,8 @@ export class BabyNode {
 
     const artifactsDir = join(this.#home, 'launcher', 'artifacts');
     p2p.handle(artifactProtocol(chainId), (request) => answerArtifactRequest(artifactsDir, request), {
-      maxRequestBytes: 128,
-      maxResponseBytes: MAX_ARTIFACT_CHUNK + 64,
+      maxRequestBytes: MAX_ARTIFACT_REQUEST_BYTES,
+      maxResponseBytes: MAX_ARTIFACT_RESPONSE_BYTES,
     });
 
     await driver.start();

@@ -9,11 +9,14 @@ export {
   type PeerFetchResult,
 } from './artifact-protocol.ts';
 export { artifactProtocol, artifactUrl, currentPlatform, MAX_ARTIFACT_CHUNK } from './artifact-source.ts';
+export { fsyncPath, writeFileDurable } from './durable.ts';
 export { GovErrorCode, ReleaseErrorCode, UpgradeErrorCode } from './errors.ts';
 export {
   checkGovAction,
   createGovernance,
   GOVERNANCE_ACTIONS,
+  handlerFor,
+  handlerIndex,
   MAX_PROPOSALS_IN_VOTING,
   MAX_RESULTS,
   MAX_TITLE_BYTES,

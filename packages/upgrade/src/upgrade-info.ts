@@ -2,10 +2,11 @@
  * The upgrade-info file (specs/governance.md UPG-4): what a node that halts at a plan height leaves for its
  * launcher, written atomically and fsynced with its directory before the node exits with status 3.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Genesis, GovState, SignedManifest } from '@babychain/codec';
 import { BabyError, decode, encode, fromHex, toHex } from '@babychain/codec';
+import { writeFileDurable } from './durable.ts';
 import { UpgradeErrorCode } from './errors.ts';
 import { govParamsInForce } from './record.ts';
 
@@ -54,7 +55,6 @@ export function upgradeInfoOf(genesis: Genesis, state: GovState): UpgradeInfo | 
 /** Writes `<dataDir>/upgrade-info.json` atomically (temp, fsync, rename, fsync the directory). */
 export function writeUpgradeInfo(dataDir: string, info: UpgradeInfo): string {
   const path = join(dataDir, UPGRADE_INFO_FILE);
-  const tmp = `${path}.tmp`;
   const text = `${JSON.stringify(
     {
       name: info.name,
@@ -70,10 +70,7 @@ export function writeUpgradeInfo(dataDir: string, info: UpgradeInfo): string {
     null,
     2,
   )}\n`;
-  writeFileSync(tmp, text);
-  fsyncPath(tmp);
-  renameSync(tmp, path);
-  fsyncPath(dirname(path));
+  writeFileDurable(path, text);
   return path;
 }
 
@@ -102,12 +99,11 @@ export function readUpgradeInfo(dataDir: string): UpgradeInfo | undefined {
       throw new Error('a field is missing or has the wrong type');
     }
     // The REL-4 inputs come together or not at all (an older release wrote none).
-    const signers = releaseSigners === undefined ? undefined : releaseSigners;
     if (
-      (chainId !== undefined || signers !== undefined || releaseThreshold !== undefined) &&
+      (chainId !== undefined || releaseSigners !== undefined || releaseThreshold !== undefined) &&
       (typeof chainId !== 'string' ||
-        !Array.isArray(signers) ||
-        !signers.every((k) => typeof k === 'string' && /^[0-9a-f]{64}$/.test(k)) ||
+        !Array.isArray(releaseSigners) ||
+        !releaseSigners.every((k) => typeof k === 'string' && /^[0-9a-f]{64}$/.test(k)) ||
         typeof releaseThreshold !== 'number' ||
         !Number.isSafeInteger(releaseThreshold))
     ) {
@@ -123,7 +119,7 @@ export function readUpgradeInfo(dataDir: string): UpgradeInfo | undefined {
       ...(typeof chainId === 'string'
         ? {
             chainId,
-            releaseSigners: (signers as string[]).map((k) => fromHex(k)),
+            releaseSigners: (releaseSigners as string[]).map((k) => fromHex(k)),
             releaseThreshold: releaseThreshold as number,
           }
         : {}),
@@ -133,14 +129,5 @@ export function readUpgradeInfo(dataDir: string): UpgradeInfo | undefined {
       UpgradeErrorCode.BAD_UPGRADE_INFO,
       `${join(dataDir, UPGRADE_INFO_FILE)} is unreadable: ${(err as Error).message}`,
     );
-  }
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
