@@ -384,9 +384,9 @@ export class BabyClient {
     if (results.length !== txs.length) throw bad('submitBatch.results', `${txs.length} entries`, results.length);
     return results.map((o, i): BatchEntry => {
       const p = `submitBatch.results[${i}]`;
-      const id = toHex(txId(txs[i] as Uint8Array));
       if (o['error'] !== undefined) {
         const e = object(o['error'], `${p}.error`);
+        const id = toHex(txId(txs[i] as Uint8Array));
         return { id, error: { code: string(e, 'code', `${p}.error`), message: string(e, 'message', `${p}.error`) } };
       }
       return { id: checkedId(o, p, txs[i] as Uint8Array), status: oneOf(o, 'status', p, ['pending', 'queued']) };

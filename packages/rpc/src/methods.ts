@@ -70,6 +70,12 @@ function found<T>(value: T | undefined, message: string, meta: Record<string, un
   return value;
 }
 
+/** Mempool admission of one transaction, its signatures verified off the main thread first when the backend can. */
+async function admit(backend: RpcBackend, bytes: Uint8Array): Promise<JsonObject> {
+  await backend.precheckTxs?.([bytes]);
+  return backend.submitTx(bytes);
+}
+
 /** RPC-7 mode commit: admits the transaction, then waits for the block that includes it. */
 async function submitAndWait(ctx: MethodContext, bytes: Uint8Array): Promise<JsonObject> {
   const { backend } = ctx;
@@ -97,8 +103,7 @@ async function submitAndWait(ctx: MethodContext, bytes: Uint8Array): Promise<Jso
   );
   ctx.waiters.add(abort);
   try {
-    await backend.precheckTxs?.([bytes]);
-    idHex = String(backend.submitTx(bytes)['id']);
+    idHex = String((await admit(backend, bytes))['id']);
     return await included;
   } finally {
     clearTimeout(timer);
@@ -206,8 +211,7 @@ export const METHODS: readonly MethodSpec[] = [
           const id = toHex(txId(bytes));
           setImmediate(async () => {
             try {
-              await ctx.backend.precheckTxs?.([bytes]);
-              ctx.backend.submitTx(bytes);
+              await admit(ctx.backend, bytes);
             } catch (err) {
               if (!isBabyError(err)) ctx.logger?.warn('async submission failed', { id }, err);
               else ctx.logger?.debug('async submission refused', { id, code: err.code });
@@ -218,8 +222,7 @@ export const METHODS: readonly MethodSpec[] = [
         case 'commit':
           return submitAndWait(ctx, bytes);
         default:
-          await ctx.backend.precheckTxs?.([bytes]);
-          return ctx.backend.submitTx(bytes);
+          return admit(ctx.backend, bytes);
       }
     },
   }),
@@ -242,12 +245,11 @@ export const METHODS: readonly MethodSpec[] = [
       return {
         results: decoded.map((bytes) => {
           if (!(bytes instanceof Uint8Array)) return { error: { code: bytes.code, message: bytes.message } };
-          const id = toHex(txId(bytes));
           try {
             return ctx.backend.submitTx(bytes);
           } catch (err) {
             if (!isBabyError(err)) throw err;
-            return { id, error: { code: err.code, message: err.message } };
+            return { id: toHex(txId(bytes)), error: { code: err.code, message: err.message } };
           }
         }),
       };
