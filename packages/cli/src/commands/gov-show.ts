@@ -23,11 +23,18 @@ function tallyLine(t: TallyInfo): string {
   );
 }
 
+/** GOV-7: the periods that apply to a proposal submitted now. */
+export function periods(g: GovernanceInfo): { voting: bigint; delay: bigint } {
+  const grown = g.maturity === 'grown-up';
+  return {
+    voting: grown ? g.govParams.grownUpVotingPeriod : g.govParams.babyVotingPeriod,
+    delay: grown ? g.govParams.grownUpUpgradeDelay : g.govParams.babyUpgradeDelay,
+  };
+}
+
 function header(info: UpgradeInfo): [string, string][] {
   const g = info.governance;
-  const grown = g.maturity === 'grown-up';
-  const voting = grown ? g.govParams.grownUpVotingPeriod : g.govParams.babyVotingPeriod;
-  const delay = grown ? g.govParams.grownUpUpgradeDelay : g.govParams.babyUpgradeDelay;
+  const { voting, delay } = periods(g);
   return [
     ['chain', `${info.chainId} at height ${info.height}`],
     ['node', `${info.nodeVersion}${info.handlers.length > 0 ? ` (can apply: ${info.handlers.join(', ')})` : ''}`],
@@ -35,7 +42,7 @@ function header(info: UpgradeInfo): [string, string][] {
     [
       'maturity',
       `${g.maturity}: voting ${voting} blocks, upgrade delay ${delay} blocks${
-        grown ? ', upgrades need attestations of more than 1/3 of the power' : ''
+        g.maturity === 'grown-up' ? ', upgrades need attestations of more than 1/3 of the power' : ''
       }`,
     ],
     ['min deposit', formatAmount(g.govParams.minDeposit)],

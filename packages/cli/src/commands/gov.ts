@@ -35,8 +35,8 @@ import type { CliIo } from '../io.ts';
 import { printResult } from '../output.ts';
 import { releaseInfoOf } from '../release/release-info.ts';
 import { readPassphrase } from '../secrets.ts';
-import { printGovernance } from './gov-show.ts';
-import { DEFAULT_WAIT_SECONDS } from './tx.ts';
+import { periods, printGovernance } from './gov-show.ts';
+import { DEFAULT_WAIT_SECONDS, parseJsonFile, seconds } from './tx.ts';
 
 interface SignerOptions {
   from?: string;
@@ -401,15 +401,6 @@ async function submitProposal(
   );
 }
 
-/** GOV-7: the periods that apply to a proposal submitted now. */
-export function periods(g: GovernanceInfo): { voting: bigint; delay: bigint } {
-  const grown = g.maturity === 'grown-up';
-  return {
-    voting: grown ? g.govParams.grownUpVotingPeriod : g.govParams.babyVotingPeriod,
-    delay: grown ? g.govParams.grownUpUpgradeDelay : g.govParams.babyUpgradeDelay,
-  };
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // The plan file
 // ---------------------------------------------------------------------------------------------------------------
@@ -434,11 +425,7 @@ async function readJsonFile(path: string): Promise<unknown> {
   } catch (err) {
     throw new BabyError(CliErrorCode.BAD_FILE, `cannot read ${path}: ${(err as Error).message}`, { file: path });
   }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new BabyError(CliErrorCode.BAD_FILE, `${path} is not JSON`, { file: path });
-  }
+  return parseJsonFile(path, text);
 }
 
 /** plan.json with its manifest file (a path relative to plan.json's directory) read and decoded. */
@@ -635,12 +622,4 @@ async function attestation(opts: {
   const hex = opts.sha256.toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new BabyError(CliErrorCode.BAD_ARGUMENT, '--sha256 must be 64 hex digits');
   return { platform: opts.platform, digest: fromHex(hex) };
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 3600) {
-    throw new BabyError(CliErrorCode.BAD_ARGUMENT, `--timeout must be a number of seconds up to 3600, not ${value}`);
-  }
-  return n;
 }

@@ -322,7 +322,7 @@ async function readText(io: CliIo, file: string): Promise<string> {
   }
 }
 
-function parseJsonFile(file: string, text: string): unknown {
+export function parseJsonFile(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -374,7 +374,7 @@ function parseSignedFile(file: string, text: string): Uint8Array {
   return fromHex(hex);
 }
 
-function seconds(value: string): number {
+export function seconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n > 3600) {
     throw new BabyError(CliErrorCode.BAD_ARGUMENT, `--timeout must be a number of seconds up to 3600, not ${value}`);
