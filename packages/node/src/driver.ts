@@ -493,11 +493,6 @@ export class ConsensusDriver {
     return true;
   }
 
-  /** the upgrade this driver halted for, if it did */
-  get halted(): UpgradeHalt | undefined {
-    return this.#halted;
-  }
-
   async #replayInput(record: WalRecord): Promise<EngineInput<Block> | undefined> {
     const r = record.record;
     if (r === undefined) return undefined;

@@ -161,7 +161,7 @@ export class BabyNode {
     });
     this.#app = app;
     this.#closers.push(() => app.close());
-    checkStartup(this.genesis, app.governanceRecord(), UPGRADE_HANDLERS, app.info().height + 1n);
+    checkStartup(app.governanceRecord(), UPGRADE_HANDLERS, app.info().height + 1n);
     const chain = await ChainStore.open(paths.chain);
     this.#chain = chain;
     this.#closers.push(() => chain.close());

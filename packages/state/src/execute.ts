@@ -9,7 +9,7 @@ import { BabyError, isBabyError, toHex, txId } from '@babychain/codec';
 import { BlockErrorCode, TxErrorCode } from './errors.ts';
 import type { AccountAccess, BlockInfo, Governance, GovernanceBlock } from './governance.ts';
 import type { CheckedTx } from './stateless.ts';
-import { checkAction, checkTxBytes } from './stateless.ts';
+import { checkAction, checkTxBytes, unsupportedAction } from './stateless.ts';
 
 const U64_MAX = (1n << 64n) - 1n;
 const ZERO: Account = Object.freeze({ balance: 0n, nonce: 0n });
@@ -324,7 +324,7 @@ class Run {
     if (body.fee < this.#minFee) return feeTooLow(body.fee, this.#minFee, txIndex);
     const action = body.action;
     if (action?.case !== 'transfer') {
-      if (this.#gov === undefined) return unsupported(action?.case, txIndex);
+      if (this.#gov === undefined) return unsupportedAction(action?.case, { txIndex });
       // The deposit is governance's to check (GOV-4), after the fee is taken.
       if (sender.balance < body.fee) return insufficient(sender.balance, body.fee, txIndex, 'fee');
       return undefined;
@@ -376,7 +376,7 @@ class Run {
 
   #applyGovernance(tx: CheckedTx, index: number, body: TxBody): void {
     const gov = this.#gov;
-    if (gov === undefined) throw unsupported(body.action?.case, index); // check() said so already
+    if (gov === undefined) throw unsupportedAction(body.action?.case, { txIndex: index }); // check() said so already
     const senderHex = toHex(tx.sender);
     this.#journal = new Map();
     try {
@@ -436,18 +436,6 @@ function bodyOf(tx: CheckedTx) {
 function spendName(body: TxBody): string {
   const kind = body.action?.case;
   return kind === 'transfer' ? 'amount + fee' : kind === 'submitProposal' ? 'deposit + fee' : 'fee';
-}
-
-function unsupported(kind: string | undefined, txIndex: number): BabyError {
-  return new BabyError(
-    TxErrorCode.UNSUPPORTED_ACTION,
-    `this node does not execute ${kind ?? 'no-action'} transactions`,
-    {
-      rule: 'TX-13',
-      txIndex,
-      action: kind,
-    },
-  );
 }
 
 function txMeta(txIndex: number | undefined): Record<string, unknown> {

@@ -63,11 +63,6 @@ export const DEFAULT_GOV_PARAMS: Readonly<GovParams> = Object.freeze({
 const MAX_PERIOD = 1_000_000n;
 const MAX_RELEASE_SIGNERS = 16;
 
-/** GOV-2: the governance parameters of a genesis, defaults filled in for absent fields. */
-export function genesisGovParams(genesis: Genesis): GovParams {
-  return withGovDefaults(genesis.govParams);
-}
-
 /** GOV-2: absent (zero) numeric fields take their defaults; signers and threshold are taken as given. */
 export function withGovDefaults(p: GovParams | undefined): GovParams {
   const d = DEFAULT_GOV_PARAMS;

@@ -33,7 +33,6 @@ export {
   type DevGenesisOptions,
   type GenesisJson,
   genesisFromJson,
-  genesisGovParams,
   genesisHash,
   genesisParams,
   genesisSupply,

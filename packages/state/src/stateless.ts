@@ -100,12 +100,21 @@ export function checkAction(tx: Tx, governance: Governance | undefined): void {
   const body = tx.body;
   const kind = body?.action?.case;
   if (body === undefined || kind === undefined || kind === 'transfer') return;
-  if (governance === undefined || !governance.actions.has(kind)) {
-    throw fail(TxErrorCode.UNSUPPORTED_ACTION, `this node does not execute ${kind} transactions`, 'TX-13', {
-      action: kind,
-    });
-  }
+  if (governance === undefined || !governance.actions.has(kind)) throw unsupportedAction(kind);
   governance.checkAction(body);
+}
+
+/** TX-13's error: this node does not execute `kind` transactions (no governance, or not this action). */
+export function unsupportedAction(kind: string | undefined, meta: Record<string, unknown> = {}): BabyError {
+  return fail(
+    TxErrorCode.UNSUPPORTED_ACTION,
+    `this node does not execute ${kind ?? 'no-action'} transactions`,
+    'TX-13',
+    {
+      ...meta,
+      action: kind,
+    },
+  );
 }
 
 function senderAddress(signer: NonNullable<Signer['key']>): Uint8Array {

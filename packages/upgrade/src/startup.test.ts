@@ -25,28 +25,28 @@ function scheduledChain(): TestChain {
 
 describe('checkStartup', () => {
   it('starts any software on a fresh chain', () => {
-    const genesis = testGenesis();
-    checkStartup(genesis, new Uint8Array(0), [], 1n);
-    checkStartup(genesis, new Uint8Array(0), [v1Handler], 1n);
+    const _genesis = testGenesis();
+    checkStartup(new Uint8Array(0), [], 1n);
+    checkStartup(new Uint8Array(0), [v1Handler], 1n);
   });
 
   it('refuses the new release before the plan height and accepts it at the height', () => {
     const chain = scheduledChain();
-    const err = expectCode(() => checkStartup(chain.genesis, chain.record, [v1Handler], 12n), 'UPG_EARLY_BINARY');
+    const err = expectCode(() => checkStartup(chain.record, [v1Handler], 12n), 'UPG_EARLY_BINARY');
     expect(err.meta).toMatchObject({ rule: 'UPG-5', name: 'v1', height: 20n });
-    expectCode(() => checkStartup(chain.genesis, chain.record, [v1Handler], 19n), 'UPG_EARLY_BINARY');
-    checkStartup(chain.genesis, chain.record, [v1Handler], 20n);
+    expectCode(() => checkStartup(chain.record, [v1Handler], 19n), 'UPG_EARLY_BINARY');
+    checkStartup(chain.record, [v1Handler], 20n);
     // the old release runs on until the halt
-    checkStartup(chain.genesis, chain.record, [], 12n);
+    checkStartup(chain.record, [], 12n);
     // another plan's handler is not this one
-    checkStartup(chain.genesis, chain.record, [{ name: 'v1', appVersion: 2 }], 12n);
+    checkStartup(chain.record, [{ name: 'v1', appVersion: 2 }], 12n);
   });
 
   it('refuses software older than the app version in force', () => {
     const chain = scheduledChain();
     chain.advanceTo(21n);
-    expectCode(() => checkStartup(chain.genesis, chain.record, [], 21n), 'UPG_BINARY_TOO_OLD');
-    checkStartup(chain.genesis, chain.record, [v1Handler], 21n);
+    expectCode(() => checkStartup(chain.record, [], 21n), 'UPG_BINARY_TOO_OLD');
+    checkStartup(chain.record, [v1Handler], 21n);
   });
 });
 

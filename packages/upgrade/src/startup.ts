@@ -1,5 +1,3 @@
-/** UPG-5: the checks a node runs on its software against the governance record before it starts executing. */
-import type { Genesis } from '@babychain/codec';
 import { BabyError } from '@babychain/codec';
 import { UpgradeErrorCode } from './errors.ts';
 import { handlerFor, handlerIndex, type UpgradeHandler } from './governance.ts';
@@ -15,12 +13,7 @@ export function highestAppVersion(handlers: readonly UpgradeHandler[]): number {
  * plan's height (the previous release must run until the halt), and `UPG_BINARY_TOO_OLD` when the app version in
  * force is above what it implements.
  */
-export function checkStartup(
-  _genesis: Genesis,
-  record: Uint8Array,
-  handlers: readonly UpgradeHandler[],
-  nextHeight: bigint,
-): void {
+export function checkStartup(record: Uint8Array, handlers: readonly UpgradeHandler[], nextHeight: bigint): void {
   const state = decodeGovRecord(record);
   const plan = state.plan;
   if (plan !== undefined && nextHeight < plan.height && handlerFor(handlerIndex(handlers), plan) !== undefined) {
