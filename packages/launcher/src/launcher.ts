@@ -6,8 +6,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BabyClient } from '@babychain/client';
-import type { SignedManifest } from '@babychain/codec';
-import { encode, isBabyError, sha256, toHex } from '@babychain/codec';
+import { isBabyError, toHex } from '@babychain/codec';
 import {
   artifactFor,
   currentPlatform,
@@ -30,7 +29,7 @@ import {
   writeJsonDurable,
 } from './layout.ts';
 import { type Logger, stderrLogger } from './log.ts';
-import { fetchUpgradeView, type PlanView, rpcUrl, type UpgradeView } from './node-rpc.ts';
+import { fetchUpgradeView, manifestDigest, type PlanView, rpcUrl, type UpgradeView } from './node-rpc.ts';
 import { openPeerSource } from './peers.ts';
 import { readValidatorKey, submitSignalReady } from './ready.ts';
 import { installTarball, type Release, readRelease, releaseDir } from './release.ts';
@@ -208,7 +207,7 @@ export class Launcher {
       // From the switch until the plan height is committed the node still reports the plan this release is for.
       if (plan.version === this.version) return;
       const prepared = this.#prepared;
-      if (prepared !== undefined && prepared.plan === plan.name && prepared.manifestDigest === digestHex(plan)) {
+      if (prepared !== undefined && prepared.plan === plan.name && prepared.manifestDigest === plan.manifestDigest) {
         // A cancel or a reschedule clears the chain's ready set (GOV-8, GOV-10): signal again when it lost us.
         const lost =
           prepared.readySent && this.#now() - this.#readyAtMs > READY_RECHECK_MS && !this.#countedReady(view);
@@ -216,7 +215,7 @@ export class Launcher {
         return;
       }
       if (this.#preparing !== undefined) return;
-      const key = `${plan.name}:${digestHex(plan)}`;
+      const key = `${plan.name}:${plan.manifestDigest}`;
       const attempt = this.#attempts.get(key);
       if (attempt !== undefined && (attempt.refused || this.#now() < attempt.nextTryMs)) return;
       this.#preparing = this.#prepare(view, plan).finally(() => {
@@ -228,7 +227,7 @@ export class Launcher {
   }
 
   async #prepare(view: UpgradeView, plan: PlanView): Promise<void> {
-    const key = `${plan.name}:${digestHex(plan)}`;
+    const key = `${plan.name}:${plan.manifestDigest}`;
     const running = this.#release;
     if (running === undefined) return;
     const attempt = this.#attempts.get(key) ?? { failures: 0, nextTryMs: 0, refused: false };
@@ -269,7 +268,7 @@ export class Launcher {
         plan: plan.name,
         planHeight: plan.height.toString(),
         version: release.info.version,
-        manifestDigest: digestHex(plan),
+        manifestDigest: plan.manifestDigest,
         sha256: toHex(artifact.sha256),
         readySent: false,
       };
@@ -381,29 +380,28 @@ export class Launcher {
       });
       return undefined;
     }
-    const manifestDigest = toHex(sha256(encode('babychain.v0.SignedManifest', info.manifest)));
     const plan: PlanView = {
       name: info.name,
       height: info.height,
       appVersion: info.appVersion,
       version: info.version,
-      manifestHex: toHex(encode('babychain.v0.SignedManifest', info.manifest)),
+      manifestDigest: manifestDigest(info.manifest),
       manifest: info.manifest,
       urls: info.urls,
     };
     // The file's REL-4 inputs are the chain's at the halt; the last answer of GET /upgrade, if any, is older.
     const view = viewAtHalt(info, plan) ?? this.#lastView;
-    if (!this.#matches(info, manifestDigest) && view !== undefined) {
+    if (!this.#matches(info, plan.manifestDigest) && view !== undefined) {
       // Halted before the pre-download finished, or before this launcher ever saw the plan (a node syncing from
       // genesis reaches a plan height within a second, or the launcher started late): verify and fetch now.
-      const key = `${plan.name}:${manifestDigest}`;
+      const key = `${plan.name}:${plan.manifestDigest}`;
       if (this.#attempts.get(key)?.refused !== true) {
         this.#attempts.delete(key);
         await this.#prepare(view, plan);
       }
     }
     const prepared = this.#prepared;
-    if (prepared === undefined || !this.#matches(info, manifestDigest)) {
+    if (prepared === undefined || !this.#matches(info, plan.manifestDigest)) {
       const report = readReport(this.paths);
       const why =
         report?.status === 'refused' && report.plan === info.name
@@ -533,10 +531,6 @@ export class Launcher {
       await Promise.race([sleep(100), child.exited, this.#stopSignal]);
     }
   }
-}
-
-function digestHex(plan: PlanView): string {
-  return toHex(sha256(encode('babychain.v0.SignedManifest', plan.manifest as SignedManifest)));
 }
 
 function describeExit(exit: ChildExit): string {

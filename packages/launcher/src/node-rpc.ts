@@ -1,6 +1,6 @@
 /** The node's `GET /upgrade` answer: the scheduled plan and the release-signer set the launcher verifies against. */
 import type { SignedManifest } from '@babychain/codec';
-import { decode, fromHex } from '@babychain/codec';
+import { decode, encode, fromHex, sha256, toHex } from '@babychain/codec';
 import { LauncherErrorCode, launcherError } from './errors.ts';
 import { type LauncherPaths, readJson } from './layout.ts';
 
@@ -9,8 +9,8 @@ export interface PlanView {
   readonly height: bigint;
   readonly appVersion: number;
   readonly version: string;
-  /** hex of the SignedManifest's encoding, as the node and the upgrade-info file carry it */
-  readonly manifestHex: string;
+  /** hex sha256 of the SignedManifest's encoding: which release a prepared one is (LCH-1 `prepared.json`) */
+  readonly manifestDigest: string;
   readonly manifest: SignedManifest;
   readonly urls: readonly string[];
 }
@@ -52,14 +52,14 @@ export function parseUpgradeView(json: unknown): UpgradeView {
   let plan: PlanView | null = null;
   if (rawPlan !== null && rawPlan !== undefined) {
     const p = obj(rawPlan, 'governance.plan');
-    const manifestHex = str(p['manifest'], 'plan.manifest');
+    const manifest = decode('babychain.v0.SignedManifest', fromHex(str(p['manifest'], 'plan.manifest')));
     plan = {
       name: str(p['name'], 'plan.name'),
       height: BigInt(str(p['height'], 'plan.height')),
       appVersion: num(p['appVersion'], 'plan.appVersion'),
       version: str(p['version'], 'plan.version'),
-      manifestHex,
-      manifest: decode('babychain.v0.SignedManifest', fromHex(manifestHex)),
+      manifestDigest: manifestDigest(manifest),
+      manifest,
       urls: arr(p['urls'], 'plan.urls').map((u) => str(u, 'plan.urls[]')),
     };
   }
@@ -92,4 +92,9 @@ function str(v: unknown, path: string): string {
 function num(v: unknown, path: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(path);
   return v;
+}
+
+/** The hex sha256 of a signed manifest's encoding. */
+export function manifestDigest(manifest: SignedManifest): string {
+  return toHex(sha256(encode('babychain.v0.SignedManifest', manifest)));
 }

@@ -1,7 +1,6 @@
 /** UPG-6 from the launcher's side: once the release is verified and unpacked, the validator says it is ready. */
 import type { BabyClient } from '@babychain/client';
-import { addressPrefix, assembleTx, signBody } from '@babychain/client';
-import type { TxBody } from '@babychain/codec';
+import { addressPrefix, readyBody, sendGovernanceTx } from '@babychain/client';
 import { fromHex, toHex } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
 import { type LauncherPaths, readJson } from './layout.ts';
@@ -46,14 +45,12 @@ export async function submitSignalReady(
   const raw = addressFromPublicKey(key.publicKey);
   const address = key.address ?? (prefix === undefined ? encodeAddress(raw) : encodeAddress(raw, prefix));
   const account = await client.account(address);
-  const body: TxBody = {
+  const body = readyBody({
     chainId: status.chainId,
-    signer: { key: { case: 'ed25519', value: key.publicKey } },
+    signerPublicKey: key.publicKey,
     nonce: account.nonce,
     fee: status.params.minFee,
-    memo: '',
-    action: { case: 'signalReady', value: { planName } },
-  };
-  const submitted = await client.submit(assembleTx(body, [signBody(body, key.seed)]), 'sync');
-  return submitted.id;
+    planName,
+  });
+  return (await sendGovernanceTx(client, body, key.seed, { wait: false })).id;
 }
