@@ -83,7 +83,6 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
       bucketDir,
       bucketUrl: bucket.url,
       signerSeeds: signers.seeds,
-      threshold: 2,
       print,
     };
     devnet.startAll();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { observedCommitRate, planFunding, planTransfers } from './bench-peer.ts';
+import { planFunding, planTransfers } from './bench-peer.ts';
 
 describe('planTransfers', () => {
   it('sends round robin to the next account with each sender’s nonces in order from 0', () => {
@@ -45,25 +45,5 @@ describe('planFunding', () => {
 
   it('gives an account that never sends nothing to spend', () => {
     expect(planFunding(planTransfers(4, 2, 1), 4, 20).map((f) => f.sends)).toEqual([1, 1, 0, 0]);
-  });
-});
-
-describe('observedCommitRate', () => {
-  it('counts the loaded blocks after the first over the time they were seen', () => {
-    const blocks = [
-      { seenMs: 0, loadTxs: 0 },
-      { seenMs: 1000, loadTxs: 50 },
-      { seenMs: 2000, loadTxs: 100 },
-      { seenMs: 3000, loadTxs: 100 },
-      { seenMs: 4000, loadTxs: 0 },
-    ];
-    expect(observedCommitRate(blocks)).toBe(100);
-    expect(observedCommitRate(blocks.slice(0, 2))).toBe(0);
-    expect(
-      observedCommitRate([
-        { seenMs: 5, loadTxs: 1 },
-        { seenMs: 5, loadTxs: 1 },
-      ]),
-    ).toBe(0);
   });
 });

@@ -18,8 +18,9 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type LatencySummary, schedule, summarizeLatencies } from './load.ts';
+import { commitRate, type LatencySummary, schedule, summarizeLatencies } from './load.ts';
 import { freePorts } from './ports.ts';
+import { cpuSeconds, peakRssMiB, round } from './proc.ts';
 import { sleep } from './wait.ts';
 
 /** Exact versions: the cache is reused only when it holds these. EDR is the version hardhat@3.18.0 pins. */
@@ -131,46 +132,9 @@ export function planFunding(
   return sends.map((n, account) => ({ funder: account % funders, account, sends: n }));
 }
 
-/** Steady commit rate from observed blocks (load.ts `commitRate` with the observation time). */
-export function observedCommitRate(blocks: readonly { readonly seenMs: number; readonly loadTxs: number }[]): number {
-  const loaded = blocks.filter((b) => b.loadTxs > 0);
-  if (loaded.length < 2) return 0;
-  const span = ((loaded.at(-1)?.seenMs as number) - (loaded[0]?.seenMs as number)) / 1000;
-  if (span <= 0) return 0;
-  return loaded.slice(1).reduce((a, b) => a + b.loadTxs, 0) / span;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Per process figures (/proc)
 // ---------------------------------------------------------------------------------------------------------------
-
-const CLK_TCK = 100;
-
-/** utime + stime of a process and its threads, in seconds (/proc/<pid>/stat fields 14 and 15) */
-export function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** peak resident set (VmHWM) in MiB */
-export function peakRssMiB(pid: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m === null ? Number.NaN : Math.round(Number(m[1]) / 1024);
-  } catch {
-    return Number.NaN;
-  }
-}
-
-const round = (x: number, digits = 0): number => {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Installing and starting the peer
@@ -484,7 +448,8 @@ async function runPeerLoad(
 
   // --- the block watcher: new heights, then their blocks in one batch (reading is not the path under test) ---------
   let watching = true;
-  const blockLog: { seenMs: number; txs: number; loadTxs: number }[] = [];
+  // A peer's block time is its own clock's; the load's commit rate is timed by when the blocks were seen here.
+  const blockLog: { timeMs: number; txs: number; loadTxs: number }[] = [];
   let next = Number(BigInt(await rpc.call<string>('eth_blockNumber'))) + 1;
   const watcher = (async () => {
     while (watching) {
@@ -522,7 +487,7 @@ async function runPeerLoad(
             loadTxs++;
           }
         }
-        blockLog.push({ seenMs: now, txs: hashes.length, loadTxs });
+        blockLog.push({ timeMs: now, txs: hashes.length, loadTxs });
       }
       next = last + 1;
     }
@@ -605,7 +570,7 @@ async function runPeerLoad(
     rejected,
     late,
     finalized: finalizedAt.size,
-    finalizedTps: observedCommitRate(blockLog),
+    finalizedTps: commitRate(blockLog),
     finalizedInWindowTps: durationS > 0 ? inWindow / durationS : 0,
     latency: summarizeLatencies(latencies),
     submitRtt: summarizeLatencies(rtts),

@@ -22,9 +22,10 @@ import { join } from 'node:path';
 import { BabyClient } from '@babychain/client';
 import { generateKeyPair, sign, verify } from '@babychain/crypto';
 import { DEFAULT_PARAMS } from '@babychain/state';
-import { benchPeer, cpuSeconds, type PeerMode, peakRssMiB } from './bench-peer.ts';
+import { benchPeer, type PeerMode } from './bench-peer.ts';
 import { Devnet } from './devnet.ts';
 import { type LoadAccount, type LoadResult, loadAccounts, type PreparedTx, prepareTransfers, runLoad } from './load.ts';
+import { cpuSeconds, peakRssMiB, round } from './proc.ts';
 import { sleep } from './wait.ts';
 
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
@@ -98,11 +99,6 @@ async function appSeconds(rpcUrl: string): Promise<Record<string, number>> {
   }
   return out;
 }
-
-const round = (x: number, digits = 0): number => {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-};
 
 // ---------------------------------------------------------------------------------------------------------------
 // One devnet under increasing load

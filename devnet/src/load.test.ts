@@ -57,6 +57,13 @@ describe('commitRate', () => {
     expect(commitRate(blocks)).toBe(200);
     expect(commitRate([{ timeMs: 0, loadTxs: 10 }])).toBe(0);
     expect(commitRate([])).toBe(0);
+    // Blocks seen at the same moment span no time: no rate rather than a division by zero.
+    expect(
+      commitRate([
+        { timeMs: 5, loadTxs: 1 },
+        { timeMs: 5, loadTxs: 1 },
+      ]),
+    ).toBe(0);
   });
 });
 

@@ -8,13 +8,14 @@
  * SUSTAINED_DURATION_S (default 90), SUSTAINED_VALIDATORS (default 1), BENCH_BATCH (default 64),
  * BENCH_COMMIT_WAIT_MS (default 300).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BabyClient } from '@babychain/client';
 import { DEFAULT_PARAMS } from '@babychain/state';
 import { Devnet } from './devnet.ts';
 import { loadAccounts, prepareTransfers, runLoad } from './load.ts';
+import { statusMiB } from './proc.ts';
 import { sleep } from './wait.ts';
 
 const env = (name: string, fallback: string): number => Number(process.env[name] ?? fallback);
@@ -29,16 +30,6 @@ const AFTER_MS = 15_000;
 const progress = (what: string): void => {
   process.stderr.write(`[sustained ${new Date().toISOString().slice(11, 19)}] ${what}\n`);
 };
-
-/** resident set size of a process in MiB (VmRSS), or NaN when it is gone */
-function rssMiB(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m === null ? Number.NaN : Math.round(Number(m[1]) / 1024);
-  } catch {
-    return Number.NaN;
-  }
-}
 
 async function main(): Promise<void> {
   const accounts = loadAccounts(Math.max(1000, Math.ceil(RATE / 2)));
@@ -73,7 +64,7 @@ async function main(): Promise<void> {
         const mempool = await (clients[0] as BabyClient).mempool().catch(() => undefined);
         samples.push({
           atS: Math.round((performance.now() - t0) / 100) / 10,
-          rssMiB: pids.map(rssMiB),
+          rssMiB: pids.map((pid) => statusMiB(pid, 'VmRSS')),
           mempoolTxs: mempool === undefined ? -1 : mempool.pendingTxs + mempool.queuedTxs,
         });
         await sleep(SAMPLE_MS); // pacing of the samples

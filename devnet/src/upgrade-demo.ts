@@ -83,7 +83,6 @@ export async function upgradeDemo(options: DemoOptions): Promise<number> {
       bucketDir,
       bucketUrl: bucket.url,
       signerSeeds: signers.seeds,
-      threshold: 2,
       print,
     };
     print('2. Building release 0.2.0 from source (HEAD + devnet/upgrades/v0.2.0), twice, and signing it (2 of 3)');

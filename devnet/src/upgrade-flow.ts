@@ -22,9 +22,8 @@ export interface UpgradeContext {
   /** the artifact server's directory (files named by sha256 hex) and its URL */
   readonly bucketDir: string;
   readonly bucketUrl: string;
-  /** release signer seeds; the first `threshold` sign */
+  /** release signer seeds (`releaseSigners`); the first RELEASE_THRESHOLD sign */
   readonly signerSeeds: readonly Uint8Array[];
-  readonly threshold: number;
   readonly print: (line: string) => void;
 }
 
@@ -102,7 +101,7 @@ export async function prepareRelease(
     sourceCommit: built.sourceCommit,
   };
   let signed: SignedManifest = { manifest, signatures: [] };
-  for (const seed of ctx.signerSeeds.slice(0, ctx.threshold))
+  for (const seed of ctx.signerSeeds.slice(0, RELEASE_THRESHOLD))
     signed = withSignature(signed, signManifest(manifest, seed));
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify({ sha256: built.sha256, version: release.version })}\n`);
   return { built, rebuiltSha256: rebuilt.sha256, manifest: signed };
