@@ -251,6 +251,8 @@ export class App {
   readonly #refused: Map<string, RefusedEntry> = new Map();
   readonly #rulesOf: (appVersion: number) => ChainRules;
   readonly #rulesByVersion = new Map<number, VersionRules>();
+  /** `#admissionRules()` for the committed height and record it was computed under */
+  #nextRules: { readonly height: bigint; readonly record: Uint8Array; readonly rules: VersionRules } | undefined;
   /** executions of this height by `txRoot:proposer` (prepareProposal, processProposal) */
   readonly #executions = new Map<string, Executed>();
   /** blocks of this height that passed processProposal, by block hash */
@@ -713,8 +715,7 @@ export class App {
     const minFee = this.params.minFee;
     if (governance === undefined) return { base, ctx: { minFee, proposer } };
     const block = { height, timeMs };
-    const prefetched = new Set(addresses.keys());
-    return { base, ctx: { minFee, proposer, governance: { governance, record, block, prefetched } } };
+    return { base, ctx: { minFee, proposer, governance: { governance, record, block, prefetched: addresses } } };
   }
 
   async #finishExecution(txs: readonly CheckedTx[], execution: Execution): Promise<Executed> {
@@ -856,7 +857,12 @@ export class App {
    * be the first under a new app version (UPG-3).
    */
   #admissionRules(): VersionRules {
-    return this.#rulesAt(this.#height + 1n);
+    // Asked once per admitted transaction; the answer changes only with the committed height or record.
+    const cached = this.#nextRules;
+    if (cached?.height === this.#height && cached.record === this.#record) return cached.rules;
+    const rules = this.#rulesAt(this.#height + 1n);
+    this.#nextRules = { height: this.#height, record: this.#record, rules };
+    return rules;
   }
 
   /**

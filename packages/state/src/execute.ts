@@ -70,7 +70,7 @@ export interface GovernanceContext {
    * Hex addresses whose committed accounts were prefetched into `base` (absent ones have none): governance may
    * read or write no other, since an account it did not see would read as never credited.
    */
-  readonly prefetched?: ReadonlySet<string>;
+  readonly prefetched?: { has(hex: string): boolean };
 }
 
 export interface ExecContext {
@@ -286,7 +286,7 @@ class Run {
   }
 
   /** The accounts as governance sees them: this run's copy-on-write view, limited to what was prefetched. */
-  #access(prefetched: ReadonlySet<string> | undefined): AccountAccess {
+  #access(prefetched: { has(hex: string): boolean } | undefined): AccountAccess {
     const seen = (address: Uint8Array): string => {
       if (!(address instanceof Uint8Array) || address.length !== ADDRESS_BYTES) {
         throw new TypeError('governance: an account address is 20 bytes');
