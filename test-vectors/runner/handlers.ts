@@ -1,6 +1,6 @@
 // Maps each runner (and crypto op) of test-vectors/README.md to this implementation's public functions.
 import type { JsonValue, MessageName, TxBody } from '@babychain/codec';
-import { BabyError, decode, encode, fromHex, toHex, toJson, txSignBytes } from '@babychain/codec';
+import { BabyError, decode, encode, fromHex, toHex, toJson, txSignBytes, txSignBytesOf } from '@babychain/codec';
 import {
   addressFromPublicKey,
   DEFAULT_ADDRESS_PREFIX,
@@ -38,9 +38,13 @@ export const handlers: Record<string, Handler> = {
   },
 
   tx(input) {
-    const { tx, id, sender } = checkTxBytes(bytesOf(input, 'hex'), str(input, 'chainId'));
+    const bytes = bytesOf(input, 'hex');
+    const { tx, id, sender } = checkTxBytes(bytes, str(input, 'chainId'));
     // checkTxBytes has established that the body is present (TX-5).
-    return { id: toHex(id), sender: toHex(sender), signBytes: toHex(txSignBytes(tx.body as TxBody)) };
+    const signBytes = toHex(txSignBytes(tx.body as TxBody));
+    const sliced = toHex(txSignBytesOf(bytes));
+    if (sliced !== signBytes) throw new Error(`sign bytes built from the transaction's bytes differ: ${sliced}`);
+    return { id: toHex(id), sender: toHex(sender), signBytes };
   },
 
   crypto(input) {

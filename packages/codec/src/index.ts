@@ -66,4 +66,13 @@ export type {
 } from './generated/types.ts';
 export { bytesEqual, compareBytes, fromHex, sha256, toHex } from './hash.ts';
 export { merkleRoot } from './merkle.ts';
-export { blockHash, commitHash, decodeTx, MAX_TX_BYTES, TX_SIGN_DOMAIN, txId, txSignBytes } from './tx.ts';
+export {
+  blockHash,
+  commitHash,
+  decodeTx,
+  MAX_TX_BYTES,
+  TX_SIGN_DOMAIN,
+  txId,
+  txSignBytes,
+  txSignBytesOf,
+} from './tx.ts';

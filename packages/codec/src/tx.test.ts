@@ -11,6 +11,7 @@ import {
   toHex,
   txId,
   txSignBytes,
+  txSignBytesOf,
 } from './index.ts';
 import { hex, thrown } from './testschema.testutil.ts';
 
@@ -34,6 +35,24 @@ describe('txSignBytes', () => {
 
   it('changes with the chain id', () => {
     expect(txSignBytes({ ...body, chainId: 'baby-2' })).not.toEqual(txSignBytes(body));
+  });
+});
+
+describe('txSignBytesOf', () => {
+  const signed = (b: TxBody | undefined) =>
+    encode('babychain.v0.Tx', { body: b, signatures: [{ keyIndex: 0, signature: new Uint8Array(64).fill(9) }] });
+
+  it('equals txSignBytes of the decoded body, for bodies whose length takes one and two varint bytes', () => {
+    for (const memo of ['', 'é'.repeat(40), 'x'.repeat(300)]) {
+      const bytes = signed({ ...body, memo });
+      expect(toHex(txSignBytesOf(bytes))).toBe(toHex(txSignBytes(decodeTx(bytes).body as TxBody)));
+    }
+  });
+
+  it('gives a transaction without a body the sign document without one', () => {
+    expect(toHex(txSignBytesOf(signed(undefined)))).toBe(
+      toHex(encode('babychain.v0.SignDoc', { domain: 'babychain/tx/v0' })),
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Signer, Tx, TxBody } from '@babychain/codec';
-import { BabyError, bytesEqual, decodeTx, txId, txSignBytes } from '@babychain/codec';
+import { BabyError, bytesEqual, decodeTx, txId, txSignBytes, txSignBytesOf } from '@babychain/codec';
 import { addressFromPublicKey, multisigAddress, type SignatureSet, verifyDetailed } from '@babychain/crypto';
 import type { CheckedTx } from './checked-tx.ts';
 import { TxErrorCode } from './errors.ts';
@@ -26,13 +26,16 @@ export function checkTxBytes(
   rules: ChainRules = rulesFor(0),
 ): CheckedTx {
   const tx = decodeTx(bytes);
-  const sender = checkTx(tx, chainId, rules);
+  const sender = checkTx(tx, chainId, rules, bytes);
   return { tx, bytes, id, sender };
 }
 
-/** TX-5 to TX-12 on a decoded transaction under `rules` (app version 0's by default); returns the sender address. */
-export function checkTx(tx: Tx, chainId: string, rules: ChainRules = rulesFor(0)): Uint8Array {
-  const { sender, signatures } = checkTxRules(tx, chainId, rules);
+/**
+ * TX-5 to TX-12 on a decoded transaction under `rules` (app version 0's by default); returns the sender address.
+ * `txBytes`, the encoding `tx` was decoded from, spares encoding its sign bytes again.
+ */
+export function checkTx(tx: Tx, chainId: string, rules: ChainRules = rulesFor(0), txBytes?: Uint8Array): Uint8Array {
+  const { sender, signatures } = checkTxRules(tx, chainId, rules, txBytes);
   for (const set of signatures) {
     const result = verifyDetailed(set.publicKey, set.message, set.signature);
     if (!result.ok) throw badSignature(set.keyIndex, result.reason);
@@ -47,12 +50,14 @@ export interface TxSignatureSet extends SignatureSet {
 
 /**
  * TX-5 to TX-11, everything but the signature equations: the sender and the signatures TX-12 still has to verify,
- * for a caller that verifies them elsewhere (a worker pool) and reports a failure with `badSignature`.
+ * for a caller that verifies them elsewhere (a worker pool) and reports a failure with `badSignature`. `txBytes` as
+ * for `checkTx`.
  */
 export function checkTxRules(
   tx: Tx,
   chainId: string,
   rules: ChainRules = rulesFor(0),
+  txBytes?: Uint8Array,
 ): { readonly sender: Uint8Array; readonly signatures: TxSignatureSet[] } {
   const body = tx.body;
   if (body === undefined) throw fail(TxErrorCode.MISSING_BODY, 'transaction has no body', 'TX-5');
@@ -68,7 +73,8 @@ export function checkTxRules(
 
   const action = body.action;
   if (action === undefined) throw fail(TxErrorCode.MISSING_ACTION, 'transaction has no action', 'TX-7');
-  const memoBytes = utf8.encode(body.memo).length;
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: a short memo needs no encoding to be measured.
+  const memoBytes = body.memo.length * 3 <= rules.maxMemoBytes ? 0 : utf8.encode(body.memo).length;
   if (memoBytes > rules.maxMemoBytes) {
     throw fail(TxErrorCode.MEMO_TOO_LONG, `memo is ${memoBytes} bytes, at most ${rules.maxMemoBytes} allowed`, 'TX-8', {
       limit: rules.maxMemoBytes,
@@ -81,7 +87,7 @@ export function checkTxRules(
       throw fail(TxErrorCode.FEE_OVERFLOW, 'amount + fee exceeds 2^64-1', 'TX-10');
     }
   }
-  return { sender, signatures: signatureSets(tx, body, signer) };
+  return { sender, signatures: signatureSets(tx, body, signer, txBytes) };
 }
 
 /** TX-12's error for the signature of key `keyIndex`, which failed with `reason` (a SIG-8 code). */
@@ -141,7 +147,12 @@ function checkTransfer(to: Uint8Array, amount: bigint, sender: Uint8Array): void
 }
 
 /** TX-11, then the sets TX-12 verifies, in signature order. */
-function signatureSets(tx: Tx, body: TxBody, signer: NonNullable<Signer['key']>): TxSignatureSet[] {
+function signatureSets(
+  tx: Tx,
+  body: TxBody,
+  signer: NonNullable<Signer['key']>,
+  txBytes: Uint8Array | undefined,
+): TxSignatureSet[] {
   const keys = signer.case === 'ed25519' ? [signer.value] : signer.value.publicKeys;
   if (signer.case === 'ed25519') {
     if (tx.signatures.length !== 1 || tx.signatures[0]?.keyIndex !== 0) {
@@ -178,7 +189,7 @@ function signatureSets(tx: Tx, body: TxBody, signer: NonNullable<Signer['key']>)
       );
     }
   }
-  const message = txSignBytes(body);
+  const message = txBytes === undefined ? txSignBytes(body) : txSignBytesOf(txBytes);
   return tx.signatures.map(({ keyIndex, signature }) => ({
     keyIndex,
     publicKey: keys[keyIndex] as Uint8Array,
