@@ -1,6 +1,5 @@
 import { BabyError, isBabyError, MAX_TX_BYTES } from '@babychain/codec';
-import { type CheckedTx, checkTxBytes, TxErrorCode } from '@babychain/state';
-import { BoundedMap } from './cache.ts';
+import { type CheckedTx, checkTxBytes, LruCache, TxErrorCode } from '@babychain/state';
 import { MempoolErrorCode } from './errors.ts';
 import { compareRated, isEnoughBump, minReplacementFee, type Rated, smallFeeOf, txCost } from './fee.ts';
 import { Heap } from './heap.ts';
@@ -40,7 +39,10 @@ export interface MempoolOptions {
   readonly rbfBumpPercent?: number;
   /** a transaction queued behind a nonce gap for this many blocks is dropped */
   readonly queuedTtlBlocks?: number;
-  /** how many committed and statelessly-invalid ids are remembered, to refuse them again without verifying */
+  /**
+   * how many committed and statelessly-invalid ids are remembered at least (at most twice as many), to refuse them
+   * again without verifying
+   */
   readonly cacheSize?: number;
   /** milliseconds clock for ages in `stats()`; Date.now by default */
   readonly now?: () => number;
@@ -163,8 +165,8 @@ export class Mempool {
   readonly #queuedHeap = new Heap<PoolTx>(evictsBefore, setIndex);
   readonly #peerHeld = new Map<string, number>();
   readonly #invalidByPeer = new Map<string, number>();
-  readonly #committed: BoundedMap<true>;
-  readonly #rejected: BoundedMap<RejectedTx>;
+  readonly #committed: LruCache<string, true>;
+  readonly #rejected: LruCache<string, RejectedTx>;
   #seq = 0;
   #blocks = 0;
   #pendingTxs = 0;
@@ -183,8 +185,8 @@ export class Mempool {
     this.#checkTx = options.checkTx ?? checkTxBytes;
     this.#onAdmitted = options.onAdmitted;
     this.#onInvalidFromPeer = options.onInvalidFromPeer;
-    this.#committed = new BoundedMap(this.#limits.cacheSize);
-    this.#rejected = new BoundedMap(this.#limits.cacheSize);
+    this.#committed = new LruCache(2 * this.#limits.cacheSize);
+    this.#rejected = new LruCache(2 * this.#limits.cacheSize);
   }
 
   /** Transactions held, pending and queued. */

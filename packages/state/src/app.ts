@@ -31,6 +31,7 @@ import {
 } from './execute.ts';
 import { genesisHash, genesisParams, validateGenesis } from './genesis.ts';
 import type { Governance } from './governance.ts';
+import { LruCache } from './lru.ts';
 import type { ChainRules } from './rules.ts';
 import { rulesFor } from './rules.ts';
 import type { CheckedTx, TxSignatureSet } from './stateless.ts';
@@ -54,7 +55,8 @@ export interface AppOptions {
   readonly treeCacheSize?: number;
   /**
    * Statelessly checked transactions remembered by id (TX-4), so that a block holding transactions this node
-   * already checked (checkTx, a proposal) does not verify their signatures again. Default 20 000.
+   * already checked (checkTx, a proposal) does not verify their signatures again: at least the last this many,
+   * at most twice as many. Default 20 000.
    */
   readonly checkedCacheSize?: number;
   /**
@@ -246,9 +248,8 @@ export class App {
   #lastBlockHash: Uint8Array = NO_BYTES;
   #lastTimeMs = 0n;
   #queue: Promise<unknown> = Promise.resolve();
-  readonly #checked: Map<string, CheckedEntry> = new Map();
-  readonly #checkedMax: number;
-  readonly #refused: Map<string, RefusedEntry> = new Map();
+  readonly #checked: LruCache<string, CheckedEntry>;
+  readonly #refused = new LruCache<string, RefusedEntry>(2 * REFUSED_CACHE_SIZE);
   readonly #rulesOf: (appVersion: number) => ChainRules;
   readonly #rulesByVersion = new Map<number, VersionRules>();
   /** `#admissionRules()` for the committed height and record it was computed under */
@@ -272,7 +273,7 @@ export class App {
 
   constructor(options: AppOptions) {
     this.#options = options;
-    this.#checkedMax = options.checkedCacheSize ?? 20_000;
+    this.#checked = new LruCache(2 * (options.checkedCacheSize ?? 20_000));
     this.#rulesOf = options.rules ?? rulesFor;
   }
 
@@ -502,10 +503,10 @@ export class App {
       if (this.#checked.get(idHex)?.rules === rules.key || this.#refused.get(idHex)?.rules === rules.key) continue;
       try {
         const tx = decodeTx(bytes);
-        const { sender, signatures } = checkTxRules(tx, this.chainId, rules.rules);
+        const { sender, signatures } = checkTxRules(tx, this.chainId, rules.rules, bytes);
         waiting.push({ idHex, checked: { tx, bytes, id, sender }, signatures });
       } catch (error) {
-        this.#rememberRefused(idHex, { error, rules: rules.key });
+        this.#refused.set(idHex, { error, rules: rules.key });
       }
     }
     if (waiting.length === 0) return;
@@ -527,8 +528,8 @@ export class App {
           error = thrown;
         }
       }
-      if (error === undefined) this.#rememberChecked(w.idHex, { tx: w.checked, rules: rules.key });
-      else this.#rememberRefused(w.idHex, { error, rules: rules.key });
+      if (error === undefined) this.#checked.set(w.idHex, { tx: w.checked, rules: rules.key });
+      else this.#refused.set(w.idHex, { error, rules: rules.key });
     }
   }
 
@@ -876,8 +877,6 @@ export class App {
     const hit = this.#checked.get(idHex);
     if (hit !== undefined && hit.rules === rules.key) {
       this.#metrics.checkedCacheHits++;
-      this.#checked.delete(idHex);
-      this.#checked.set(idHex, hit);
       return { ok: true, tx: hit.tx };
     }
     let checked: CheckedTx;
@@ -888,16 +887,8 @@ export class App {
       if (hit !== undefined) this.#checked.delete(idHex);
       return { ok: false, error };
     }
-    this.#rememberChecked(idHex, { tx: checked, rules: rules.key });
+    this.#checked.set(idHex, { tx: checked, rules: rules.key });
     return { ok: true, tx: checked };
-  }
-
-  #rememberChecked(idHex: string, entry: CheckedEntry): void {
-    remember(this.#checked, idHex, entry, this.#checkedMax);
-  }
-
-  #rememberRefused(idHex: string, entry: RefusedEntry): void {
-    remember(this.#refused, idHex, entry, REFUSED_CACHE_SIZE);
   }
 
   async #loadAccounts(addresses: ReadonlyMap<string, Uint8Array>): Promise<Map<string, Account>> {
@@ -950,15 +941,4 @@ function checkProposer(address: Uint8Array): void {
 function describeError(error: unknown): { code: string; message: string } {
   if (error instanceof BabyError) return { code: error.code, message: error.message };
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
-}
-
-/** Inserts as the newest entry of an insertion-ordered LRU of at most `max` entries (0: remembers nothing). */
-function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
-  if (max <= 0) return;
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > max) {
-    const oldest = map.keys().next();
-    if (oldest.done !== true) map.delete(oldest.value);
-  }
 }

@@ -51,6 +51,7 @@ export type {
   GovernanceBlock,
   GovernanceView,
 } from './governance.ts';
+export { LruCache } from './lru.ts';
 export { type ChainRules, rulesFor } from './rules.ts';
 export { type CheckedTx, checkTx, checkTxBytes } from './stateless.ts';
 export { accountKey, EMPTY_HASH, StateTree, type TreeReader, valueHash, verifyStateProof } from './tree/index.ts';

@@ -22,6 +22,7 @@
 import type { StateProof } from '@babychain/codec';
 import { BabyError, bytesEqual, fromHex, sha256, toHex } from '@babychain/codec';
 import { StateErrorCode } from '../errors.ts';
+import { LruCache } from '../lru.ts';
 import {
   bitAt,
   EMPTY_HASH,
@@ -34,7 +35,6 @@ import {
   leafNode,
   sharePrefix,
 } from './hash.ts';
-import { LruCache } from './lru.ts';
 
 /**
  * Reads the nodes of the tree. A level database or sublevel opened with `keyEncoding: 'view'` and
