@@ -214,6 +214,8 @@ export interface GovFixture {
   readonly haltWhen?: string;
   /** the old release halts as it starts, before its RPC answers once (a node that synced to the plan height) */
   readonly haltAtStart?: boolean;
+  /** the upgrade-info file a release from before UPG-4 carried the release signers writes: without them */
+  readonly upgradeInfoWithoutSigners?: boolean;
 }
 
 /** Writes `fake-gov.json`: what the fake node answers on /upgrade and writes as upgrade-info at the halt. */
@@ -239,7 +241,10 @@ export function writeGov(home: string, g: GovFixture): void {
         plan: { ...plan, artifacts: [] },
         ready: { validators: [], power: '0', totalPower: '10' },
       },
-      upgradeInfo: { ...plan, chainId: CHAIN_ID, releaseSigners: signers, releaseThreshold: threshold },
+      upgradeInfo:
+        g.upgradeInfoWithoutSigners === true
+          ? plan
+          : { ...plan, chainId: CHAIN_ID, releaseSigners: signers, releaseThreshold: threshold },
     }),
   );
 }

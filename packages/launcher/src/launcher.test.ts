@@ -299,6 +299,25 @@ describe('Launcher', () => {
     expect(existsSync(join(s.home, 'ran-2.0.0'))).toBe(false);
   });
 
+  it('reports LCH_NOT_PREPARED for a halting plan it has no release for, replacing a refusal of an earlier plan', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const s = await scenario((home) => {
+      const stale = { status: 'refused', code: 'REL_DIGEST_MISMATCH', message: 'tampered', plan: 'v1', atMs: 1 };
+      writeFileSync(join(home, 'launcher', 'last-upgrade.json'), JSON.stringify(stale));
+      // No signers in the file and no answer from the node's RPC before the halt: nothing to verify against.
+      return {
+        signed: signedManifest(tar),
+        planHeight: 20n,
+        urls: [],
+        haltAtStart: true,
+        upgradeInfoWithoutSigners: true,
+      };
+    });
+    await waitFor('the halt', () => s.launcher.phase === 'halted');
+    expect(report(s.home)).toMatchObject({ status: 'refused', code: 'LCH_NOT_PREPARED', plan: 'v2' });
+    expect(existsSync(join(s.home, 'ran-2.0.0'))).toBe(false);
+  });
+
   it('rolls back a new release that crashes at start and stays on the previous one', async () => {
     const tar = await releaseTarball('2.0.0', 'crash', ['v2']);
     const srv = await server(tar);

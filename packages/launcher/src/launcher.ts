@@ -402,16 +402,15 @@ export class Launcher {
     }
     const prepared = this.#prepared;
     if (prepared === undefined || !this.#matches(info, plan.manifestDigest)) {
+      // A refusal of this plan is the report to keep; one left by an earlier plan is replaced by NOT_PREPARED.
       const report = readReport(this.paths);
-      const why =
-        report?.status === 'refused' && report.plan === info.name
-          ? `its release was refused (${report.code})`
-          : 'no verified release for it';
+      const refused = report?.status === 'refused' && report.plan === info.name ? report : undefined;
+      const why = refused === undefined ? 'no verified release for it' : `its release was refused (${refused.code})`;
       return this.#refuseHalt(
         info.name,
-        report?.status === 'refused' && report.plan === info.name ? report.code : LauncherErrorCode.NOT_PREPARED,
+        refused?.code ?? LauncherErrorCode.NOT_PREPARED,
         `the node halted for plan ${info.name} (release ${info.version}) and there is ${why}`,
-        report?.status === 'refused',
+        refused !== undefined,
       );
     }
     return this.#switch(from, readRelease(releaseDir(this.paths, prepared.version)), info, exit);
