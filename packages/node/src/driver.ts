@@ -483,13 +483,16 @@ export class ConsensusDriver {
     this.#halted = due;
     this.#engine = undefined;
     this.#clearTimers();
-    this.#log.error('halting for an upgrade this software does not have', {
-      code: 'UPG_NEEDED',
-      plan: due.name,
-      height: String(due.height),
-      appVersion: due.appVersion,
-    });
-    this.#o.onUpgradeHalt?.(due);
+    // A node's hook reports the halt with its upgrade-info file; logged here only when nobody else will.
+    if (this.#o.onUpgradeHalt !== undefined) this.#o.onUpgradeHalt(due);
+    else {
+      this.#log.error('halting for an upgrade this software does not have', {
+        code: 'UPG_NEEDED',
+        plan: due.name,
+        height: String(due.height),
+        appVersion: due.appVersion,
+      });
+    }
     return true;
   }
 

@@ -367,13 +367,14 @@ export class BabyNode {
   /** UPG-4: the upgrade-info file, fsynced, before anyone learns of the halt. */
   #onUpgradeHalt(halt: UpgradeHalt): void {
     const info = upgradeInfoOf(this.genesis, decodeGovRecord(this.#need(this.#app).governanceRecord()));
-    if (info === undefined) return;
+    const fields = { code: 'UPG_NEEDED', plan: halt.name, height: String(halt.height), appVersion: halt.appVersion };
+    if (info === undefined) {
+      this.#log.error('UPGRADE NEEDED: halted before the plan height; no plan to write upgrade-info for', fields);
+      return;
+    }
     const path = writeUpgradeInfo(dirname(homePaths(this.#home).state), info);
     this.#log.error('UPGRADE NEEDED: halted before the plan height, the upgrade-info file is written', {
-      code: 'UPG_NEEDED',
-      plan: halt.name,
-      height: String(halt.height),
-      appVersion: halt.appVersion,
+      ...fields,
       file: path,
     });
     this.#haltReached(halt);
