@@ -44,6 +44,28 @@ function soloChain() {
   return { home, validatorSeed, walletSeed, walletKey, genesis: genesisToJson(genesis) };
 }
 
+/** A transfer from the chain's wallet, encoded. */
+function transfer(chain: ReturnType<typeof soloChain>, nonce: bigint, amount: bigint): Uint8Array {
+  const to = addressFromPublicKey(publicKeyFromSeed(new Uint8Array(32).fill(7)));
+  const body = {
+    chainId: 'node-test-1',
+    signer: { key: { case: 'ed25519' as const, value: chain.walletKey } },
+    nonce,
+    fee: 500n,
+    memo: '',
+    action: { case: 'transfer' as const, value: { to, amount } },
+  };
+  const signature = sign(chain.walletSeed, txSignBytes(body));
+  return encode('babychain.v0.Tx', { body, signatures: [{ keyIndex: 0, signature }] });
+}
+
+const submit = (rpcUrl: string, tx: Uint8Array) =>
+  json(`${rpcUrl}/txs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tx: toHex(tx) }),
+  });
+
 describe('BabyNode', () => {
   it('commits a transfer on a one-validator chain and continues from the same head after a restart', async () => {
     const chain = soloChain();
@@ -59,21 +81,8 @@ describe('BabyNode', () => {
     let node = await BabyNode.open({ home: chain.home, logger: silentLogger });
     try {
       const to = addressFromPublicKey(publicKeyFromSeed(new Uint8Array(32).fill(7)));
-      const body = {
-        chainId: 'node-test-1',
-        signer: { key: { case: 'ed25519' as const, value: chain.walletKey } },
-        nonce: 0n,
-        fee: 500n,
-        memo: '',
-        action: { case: 'transfer' as const, value: { to, amount: 1234n } },
-      };
-      const signature = sign(chain.walletSeed, txSignBytes(body));
-      const tx = encode('babychain.v0.Tx', { body, signatures: [{ keyIndex: 0, signature }] });
-      const submitted = await json(`${node.rpcUrl}/txs`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ tx: toHex(tx) }),
-      });
+      const tx = transfer(chain, 0n, 1234n);
+      const submitted = await submit(node.rpcUrl, tx);
       expect(submitted['id']).toBe(toHex(sha256(tx)));
       const included = await waitFor(
         async () => {
@@ -101,6 +110,45 @@ describe('BabyNode', () => {
         'three more blocks after the restart',
       );
       expect((await json(`${node.rpcUrl}/txs/${toHex(sha256(tx))}`))['height']).toBe(included['height']);
+    } finally {
+      await node.close();
+    }
+  }, 30_000);
+
+  it('keeps a waiting transaction across a graceful restart and commits it once the gap before it is filled', async () => {
+    const chain = soloChain();
+    await initHome({
+      home: chain.home,
+      moniker: 'solo',
+      genesis: chain.genesis,
+      p2pPort: 0,
+      rpcPort: 0,
+      validatorSeed: chain.validatorSeed,
+      commitWaitMs: 50,
+    });
+    let node = await BabyNode.open({ home: chain.home, logger: silentLogger });
+    try {
+      // Nonce 1 before nonce 0: it waits in the mempool, queued behind the gap.
+      const second = transfer(chain, 1n, 2n);
+      const id = toHex(sha256(second));
+      expect((await submit(node.rpcUrl, second))['id']).toBe(id);
+      await node.close();
+
+      node = await BabyNode.open({ home: chain.home, logger: silentLogger });
+      const waiting = await fetch(`${node.rpcUrl}/txs/${id}`);
+      expect(waiting.status).toBe(404);
+      expect(await waiting.text()).toContain('in the mempool');
+
+      await submit(node.rpcUrl, transfer(chain, 0n, 1n));
+      const committed = await waitFor(
+        async () => {
+          const r = await fetch(`${node.rpcUrl}/txs/${id}`);
+          return r.status === 200 ? ((await r.json()) as Record<string, unknown>) : undefined;
+        },
+        10_000,
+        'the kept transfer to be committed',
+      );
+      expect(committed['id']).toBe(id);
     } finally {
       await node.close();
     }

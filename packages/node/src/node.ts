@@ -351,15 +351,8 @@ export class BabyNode {
     } catch (err) {
       this.#log.warn('the kept mempool file is unreadable: starting with an empty mempool', { path }, err);
     }
-    let admitted = 0;
-    for (const tx of txs) {
-      try {
-        mempool.add(tx);
-        admitted++;
-      } catch {
-        // committed meanwhile, or no longer valid: nothing to keep
-      }
-    }
+    // One committed meanwhile, or no longer valid, is refused like any other: nothing to keep.
+    const admitted = mempool.addBatch(txs).filter((r) => r.ok).length;
     rmSync(path, { force: true });
     if (txs.length > 0) this.#log.info('restored the mempool', { kept: txs.length, admitted });
   }
