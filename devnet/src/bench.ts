@@ -10,7 +10,7 @@
  *   4. the same workload against a Hardhat node (bench-peer.ts: installed at run time into a cache, automine and
  *      interval mining) and `ratioToPeer`, the 1-validator devnet's best finalized tx/s over the peer's best.
  *
- * Environment: BENCH_MAX_BLOCK_TXS (the devnets' genesis maxBlockTxs, default 5000), BENCH_BATCH (transactions per submit request, default 64; 1 submits each alone), BENCH_RATES (comma list, default 500,1000,1500,2000,3000,4000,5000,6000), BENCH_DURATION_S (default 12),
+ * Environment: BENCH_MAX_BLOCK_TXS (the devnets' genesis maxBlockTxs, default 5000), BENCH_BATCH (transactions per submit request, default 64; 1 submits each alone), BENCH_RATES (comma list, default 500,1000,1500,2000,3000,4000,5000,6000,7000), BENCH_DURATION_S (default 12),
  * BENCH_COMMIT_WAIT_MS (default 300), BENCH_ACCOUNTS (per rate, default 1000), BENCH_VALIDATORS (default 1,4).
  * The peer: BENCH_PEER (0 skips it), BENCH_PEER_MODES (default automine,interval), BENCH_PEER_INTERVAL_MS (default 1000),
  * BENCH_PEER_BATCH (transfers per request, default BENCH_BATCH). BENCH_VALIDATORS= (empty) runs the peer alone.
@@ -29,7 +29,7 @@ import { cpuSeconds, peakRssMiB, round } from './proc.ts';
 import { sleep } from './wait.ts';
 
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
-const RATES = env('BENCH_RATES', '500,1000,1500,2000,3000,4000,5000,6000').split(',').map(Number);
+const RATES = env('BENCH_RATES', '500,1000,1500,2000,3000,4000,5000,6000,7000').split(',').map(Number);
 const DURATION_S = Number(env('BENCH_DURATION_S', '12'));
 const COMMIT_WAIT_MS = Number(env('BENCH_COMMIT_WAIT_MS', '300'));
 const ACCOUNTS_PER_RATE = Number(env('BENCH_ACCOUNTS', '1000'));
