@@ -4,7 +4,7 @@
  * (target 10 s), and every node's resident memory sampled every 5 s during and after the load (target: it stops
  * growing). Progress on stderr.
  *
- * Environment: SUSTAINED_RATE (tx/s, default 4500: 90 % of the 5,000 tx/s one validator finalizes in `pnpm bench`),
+ * Environment: SUSTAINED_RATE (tx/s, default 5000: 90 % of the 5,400-5,850 tx/s one validator finalizes in `pnpm bench`),
  * SUSTAINED_DURATION_S (default 90), SUSTAINED_VALIDATORS (default 1), BENCH_BATCH (default 64),
  * BENCH_COMMIT_WAIT_MS (default 300).
  */
@@ -19,7 +19,7 @@ import { statusMiB } from './proc.ts';
 import { sleep } from './wait.ts';
 
 const env = (name: string, fallback: string): number => Number(process.env[name] ?? fallback);
-const RATE = env('SUSTAINED_RATE', '4500');
+const RATE = env('SUSTAINED_RATE', '5000');
 const DURATION_S = env('SUSTAINED_DURATION_S', '90');
 const VALIDATORS = env('SUSTAINED_VALIDATORS', '1');
 const BATCH = env('BENCH_BATCH', '64');
