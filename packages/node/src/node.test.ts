@@ -66,39 +66,51 @@ const submit = (rpcUrl: string, tx: Uint8Array) =>
     body: JSON.stringify({ tx: toHex(tx) }),
   });
 
+/** A one-validator chain whose home is initialised, ready for `openNode`. */
+async function initSolo(): Promise<ReturnType<typeof soloChain>> {
+  const chain = soloChain();
+  await initHome({
+    home: chain.home,
+    moniker: 'solo',
+    genesis: chain.genesis,
+    p2pPort: 0,
+    rpcPort: 0,
+    validatorSeed: chain.validatorSeed,
+    commitWaitMs: 50,
+  });
+  return chain;
+}
+
+const openNode = (chain: { home: string }) => BabyNode.open({ home: chain.home, logger: silentLogger });
+
+/** The committed transaction `id` as GET /txs/:id answers it, once it is committed. */
+const committed = (rpcUrl: string, id: string, what: string) =>
+  waitFor(
+    async () => {
+      const r = await fetch(`${rpcUrl}/txs/${id}`);
+      return r.status === 200 ? ((await r.json()) as Record<string, unknown>) : undefined;
+    },
+    10_000,
+    what,
+  );
+
 describe('BabyNode', () => {
   it('commits a transfer on a one-validator chain and continues from the same head after a restart', async () => {
-    const chain = soloChain();
-    await initHome({
-      home: chain.home,
-      moniker: 'solo',
-      genesis: chain.genesis,
-      p2pPort: 0,
-      rpcPort: 0,
-      validatorSeed: chain.validatorSeed,
-      commitWaitMs: 50,
-    });
-    let node = await BabyNode.open({ home: chain.home, logger: silentLogger });
+    const chain = await initSolo();
+    let node = await openNode(chain);
     try {
       const to = addressFromPublicKey(publicKeyFromSeed(new Uint8Array(32).fill(7)));
       const tx = transfer(chain, 0n, 1234n);
       const submitted = await submit(node.rpcUrl, tx);
       expect(submitted['id']).toBe(toHex(sha256(tx)));
-      const included = await waitFor(
-        async () => {
-          const r = await fetch(`${node.rpcUrl}/txs/${toHex(sha256(tx))}`);
-          return r.status === 200 ? ((await r.json()) as Record<string, unknown>) : undefined;
-        },
-        10_000,
-        'the transfer to be committed',
-      );
+      const included = await committed(node.rpcUrl, toHex(sha256(tx)), 'the transfer to be committed');
       const account = await json(`${node.rpcUrl}/accounts/${encodeAddress(to, 'baby')}`);
       expect(account['balance']).toBe('1234');
       const before = BigInt((await json(`${node.rpcUrl}/status`))['height'] as string);
       expect(before).toBeGreaterThanOrEqual(BigInt(included['height'] as string));
       await node.close();
 
-      node = await BabyNode.open({ home: chain.home, logger: silentLogger });
+      node = await openNode(chain);
       const restarted = await json(`${node.rpcUrl}/status`);
       expect(BigInt(restarted['height'] as string)).toBeGreaterThanOrEqual(before);
       await waitFor(
@@ -116,17 +128,8 @@ describe('BabyNode', () => {
   }, 30_000);
 
   it('keeps a waiting transaction across a graceful restart and commits it once the gap before it is filled', async () => {
-    const chain = soloChain();
-    await initHome({
-      home: chain.home,
-      moniker: 'solo',
-      genesis: chain.genesis,
-      p2pPort: 0,
-      rpcPort: 0,
-      validatorSeed: chain.validatorSeed,
-      commitWaitMs: 50,
-    });
-    let node = await BabyNode.open({ home: chain.home, logger: silentLogger });
+    const chain = await initSolo();
+    let node = await openNode(chain);
     try {
       // Nonce 1 before nonce 0: it waits in the mempool, queued behind the gap.
       const second = transfer(chain, 1n, 2n);
@@ -134,21 +137,14 @@ describe('BabyNode', () => {
       expect((await submit(node.rpcUrl, second))['id']).toBe(id);
       await node.close();
 
-      node = await BabyNode.open({ home: chain.home, logger: silentLogger });
+      node = await openNode(chain);
       const waiting = await fetch(`${node.rpcUrl}/txs/${id}`);
       expect(waiting.status).toBe(404);
       expect(await waiting.text()).toContain('in the mempool');
 
       await submit(node.rpcUrl, transfer(chain, 0n, 1n));
-      const committed = await waitFor(
-        async () => {
-          const r = await fetch(`${node.rpcUrl}/txs/${id}`);
-          return r.status === 200 ? ((await r.json()) as Record<string, unknown>) : undefined;
-        },
-        10_000,
-        'the kept transfer to be committed',
-      );
-      expect(committed['id']).toBe(id);
+      const kept = await committed(node.rpcUrl, id, 'the kept transfer to be committed');
+      expect(kept['id']).toBe(id);
     } finally {
       await node.close();
     }
