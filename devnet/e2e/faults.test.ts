@@ -1,5 +1,7 @@
-// DESIGN.md §6 scenarios 1 to 5: validators killed, paused and partitioned. Each scenario runs a fresh devnet in
-// the OS temp dir (vitest's e2e project runs these files one at a time) and ends with the safety check.
+// DESIGN.md §6 scenarios 1 to 5 and 8: validators killed, paused, partitioned and duplicated. Each scenario runs a
+// fresh devnet in the OS temp dir (vitest's e2e project runs these files one at a time) and ends with the safety check.
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Devnet } from '../src/devnet.ts';
 import {
@@ -15,6 +17,7 @@ import {
   secs,
   started,
   tip,
+  waitFor,
 } from './helpers.ts';
 
 describe('scenario 1: kill -9 one validator', () => {
@@ -131,4 +134,39 @@ describe('scenario 5: partition 3|1 isolating the proposer', () => {
     log('5', `node ${isolated} caught up ${secs(await catchUp(devnet, isolated, majority, 30_000))} after healing`);
     await expectSafe(devnet);
   }, 120_000);
+});
+
+describe('scenario 8: a duplicate validator key (1/4 of the power)', () => {
+  let devnet: Devnet | undefined;
+  afterAll(() => disposeDevnet(devnet), 30_000);
+
+  it('keeps one chain on every node while the honest validators detect, verify and store the equivocation', async () => {
+    logsOnFailure(() => devnet);
+    devnet = await started();
+    const d = devnet;
+    // A second process signing with validator 3's key: when 3 proposes, each copy proposes its own block and
+    // prevotes it, so the two copies sign conflicting votes (CONS-9).
+    const twin = await d.addFullNode();
+    copyFileSync(join(d.node(3).home, 'priv_validator_key.json'), join(d.node(twin).home, 'priv_validator_key.json'));
+    d.start(twin);
+    const honest = [0, 1, 2];
+    const t0 = Date.now();
+    const evidence = async () => Promise.all(honest.map(async (i) => (await d.rpc(i).status()).evidence));
+    const counts = await waitFor(async () => ((await evidence()).every((n) => n > 0) ? evidence() : undefined), {
+      timeoutMs: 90_000,
+      message: 'equivocation evidence on validators 0, 1 and 2',
+    });
+    log('8', `evidence on validators 0-2 ${secs(Date.now() - t0)} after the twin started: ${counts.join(', ')}`);
+    const h0 = await tip(d, honest);
+    log('8', `5 more blocks with the twin running in ${secs(await reach(d, h0 + 5, honest, 30_000))}`);
+    // Stored, not only counted: validator 0 still holds what it detected after a restart.
+    const held = (await d.rpc(0).status()).evidence;
+    await d.stop(0);
+    d.start(0);
+    await catchUp(d, 0, [1, 2], 30_000);
+    expect((await d.rpc(0).status()).evidence).toBeGreaterThanOrEqual(held);
+    const report = await d.checkSafety();
+    expect(report.nodes).toEqual(all(d));
+    log('8', `safety: equal block and app hashes up to height ${report.height} on all ${report.nodes.length} nodes`);
+  }, 180_000);
 });
