@@ -351,25 +351,34 @@ export class BabyNode {
     } catch (err) {
       this.#log.warn('the kept mempool file is unreadable: starting with an empty mempool', { path }, err);
     }
+    // Gone before anything is admitted: a file that makes admission fail must not stop every later start too.
+    rmSync(path, { force: true });
     // One committed meanwhile, or no longer valid, is refused like any other: nothing to keep.
     const admitted = mempool.addBatch(txs).filter((r) => r.ok).length;
-    rmSync(path, { force: true });
     if (txs.length > 0) this.#log.info('restored the mempool', { kept: txs.length, admitted });
   }
 
-  /** UPG-4: the upgrade-info file, fsynced, before anyone learns of the halt. */
+  /**
+   * UPG-4: the upgrade-info file, fsynced, before anyone learns of the halt. The node exits 3 even when the file could
+   * not be written: a launcher then says there is no upgrade-info, which beats a node that sits halted and silent.
+   */
   #onUpgradeHalt(halt: UpgradeHalt): void {
-    const info = upgradeInfoOf(this.genesis, decodeGovRecord(this.#need(this.#app).governanceRecord()));
     const fields = { code: 'UPG_NEEDED', plan: halt.name, height: String(halt.height), appVersion: halt.appVersion };
-    if (info === undefined) {
-      this.#log.error('UPGRADE NEEDED: halted before the plan height; no plan to write upgrade-info for', fields);
-      return;
+    try {
+      const info = upgradeInfoOf(this.genesis, decodeGovRecord(this.#need(this.#app).governanceRecord()));
+      if (info === undefined) throw new Error('the governance record holds no plan for this halt');
+      const file = writeUpgradeInfo(dirname(homePaths(this.#home).state), info);
+      this.#log.error('UPGRADE NEEDED: halted before the plan height, the upgrade-info file is written', {
+        ...fields,
+        file,
+      });
+    } catch (err) {
+      this.#log.error(
+        'UPGRADE NEEDED: halted before the plan height; the upgrade-info file is not written',
+        fields,
+        err,
+      );
     }
-    const path = writeUpgradeInfo(dirname(homePaths(this.#home).state), info);
-    this.#log.error('UPGRADE NEEDED: halted before the plan height, the upgrade-info file is written', {
-      ...fields,
-      file: path,
-    });
     this.#haltReached(halt);
   }
 
