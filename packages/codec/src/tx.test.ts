@@ -49,6 +49,13 @@ describe('txSignBytesOf', () => {
     }
   });
 
+  it('refuses bytes that end inside the body with CODEC_TRUNCATED instead of reading past them', () => {
+    const bytes = signed(body);
+    for (const cut of [bytes.subarray(0, 1), bytes.subarray(0, 10), Uint8Array.of(0x0a, 0x80)]) {
+      expect(thrown(() => txSignBytesOf(cut)).code).toBe(CodecErrorCode.TRUNCATED);
+    }
+  });
+
   it('gives a transaction without a body the sign document without one', () => {
     expect(toHex(txSignBytesOf(signed(undefined)))).toBe(
       toHex(encode('babychain.v0.SignDoc', { domain: 'babychain/tx/v0' })),

@@ -35,10 +35,12 @@ export function txSignBytesOf(txBytes: Uint8Array): Uint8Array {
   let length = 0;
   let offset = 1;
   for (let shift = 0; ; shift += 7) {
-    const byte = txBytes[offset++] as number;
+    const byte = txBytes[offset++];
+    if (byte === undefined) throw truncated(txBytes.length);
     length += (byte & 0x7f) * 2 ** shift;
     if (byte < 0x80) break;
   }
+  if (offset + length > txBytes.length) throw truncated(txBytes.length);
   const lengthBytes = offset - 1;
   const out = new Uint8Array(SIGN_DOC_HEAD.length + lengthBytes + length);
   out.set(SIGN_DOC_HEAD);
@@ -59,6 +61,13 @@ export function blockHash(header: Header): Uint8Array {
 /** BLK-8: a header's last_commit_hash, sha256 of the canonical Commit encoding. */
 export function commitHash(commit: Commit): Uint8Array {
   return sha256(encode('babychain.v0.Commit', commit));
+}
+
+function truncated(size: number): BabyError {
+  return new BabyError(CodecErrorCode.TRUNCATED, 'the transaction ends inside its body', {
+    type: 'babychain.v0.Tx',
+    size,
+  });
 }
 
 /** TX-2 then TX-1: the size check runs before any parsing, so an oversized input costs nothing to refuse. */

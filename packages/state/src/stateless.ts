@@ -32,7 +32,8 @@ export function checkTxBytes(
 
 /**
  * TX-5 to TX-12 on a decoded transaction under `rules` (app version 0's by default); returns the sender address.
- * `txBytes`, the encoding `tx` was decoded from, spares encoding its sign bytes again.
+ * `txBytes` spares encoding the sign bytes again; it must be the very encoding `tx` was decoded from, or the
+ * signatures are checked against another transaction's sign bytes.
  */
 export function checkTx(tx: Tx, chainId: string, rules: ChainRules = rulesFor(0), txBytes?: Uint8Array): Uint8Array {
   const { sender, signatures } = checkTxRules(tx, chainId, rules, txBytes);
