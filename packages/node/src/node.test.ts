@@ -67,7 +67,7 @@ const submit = (rpcUrl: string, tx: Uint8Array) =>
   });
 
 /** A one-validator chain whose home is initialised, ready for `openNode`. */
-async function initSolo(): Promise<ReturnType<typeof soloChain>> {
+async function initSolo(commitWaitMs = 50): Promise<ReturnType<typeof soloChain>> {
   const chain = soloChain();
   await initHome({
     home: chain.home,
@@ -76,7 +76,7 @@ async function initSolo(): Promise<ReturnType<typeof soloChain>> {
     p2pPort: 0,
     rpcPort: 0,
     validatorSeed: chain.validatorSeed,
-    commitWaitMs: 50,
+    commitWaitMs,
   });
   return chain;
 }
@@ -128,7 +128,8 @@ describe('BabyNode', () => {
   }, 30_000);
 
   it('keeps a waiting transaction across a graceful restart and commits it once the gap before it is filled', async () => {
-    const chain = await initSolo();
+    // Slower blocks: a queued transaction is dropped after 20 blocks, which must not pass before the gap is filled.
+    const chain = await initSolo(500);
     let node = await openNode(chain);
     try {
       // Nonce 1 before nonce 0: it waits in the mempool, queued behind the gap.
