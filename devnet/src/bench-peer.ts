@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { commitRate, type LatencySummary, schedule, summarizeLatencies } from './load.ts';
+import { type LoadTarget, runOpenLoop, type ScheduledTx, schedule } from './load.ts';
 import { freePorts } from './ports.ts';
 import { cpuSeconds, peakRssMiB, round } from './proc.ts';
 import { sleep } from './wait.ts';
@@ -246,29 +246,38 @@ class Rpc {
   async batch(calls: readonly RpcCall[]): Promise<RpcAnswer[]> {
     if (calls.length === 0) return [];
     const body = calls.map((c) => ({ jsonrpc: '2.0', id: ++this.#id, method: c.method, params: c.params }));
-    const response = await fetch(this.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(60_000),
-    });
-    const answers = (await response.json()) as (RpcAnswer & { id: number })[];
+    const answers = (await this.#post(body, 60_000)) as (RpcAnswer & { id: number })[];
     const byId = new Map(answers.map((a) => [a.id, a]));
     return body.map((b) => byId.get(b.id) ?? { error: { code: -1, message: 'no answer' } });
   }
 
   /** one request, one answer; throws on an error answer */
   async call<T>(method: string, ...params: unknown[]): Promise<T> {
-    const response = await fetch(this.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: ++this.#id, method, params }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const answer = (await response.json()) as RpcAnswer;
+    const answer = (await this.#post({ jsonrpc: '2.0', id: ++this.#id, method, params }, 10_000)) as RpcAnswer;
     if (answer.error !== undefined)
       throw Object.assign(new Error(answer.error.message), { rpcCode: answer.error.code });
     return answer.result as T;
+  }
+
+  /**
+   * One POST. A keep-alive connection the node closed while it sat idle (the seconds spent signing a step) fails
+   * with UND_ERR_SOCKET before any answer: that request is sent once more, on a new connection.
+   */
+  async #post(body: unknown, timeoutMs: number): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await fetch(this.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        return await response.json();
+      } catch (err) {
+        const code = (err as { cause?: { code?: unknown } }).cause?.code;
+        if (attempt > 0 || code !== 'UND_ERR_SOCKET') throw err;
+      }
+    }
   }
 }
 
@@ -344,10 +353,8 @@ function ethAccount(ethers: Ethers, i: number): EthAccount {
   return { privateKey, address: ethers.computeAddress(privateKey) };
 }
 
-interface SignedTransfer {
+interface SignedTransfer extends ScheduledTx {
   readonly raw: string;
-  readonly hash: string;
-  readonly atMs: number;
 }
 
 function signTransfers(
@@ -369,7 +376,7 @@ function signTransfers(
       maxPriorityFeePerGas: TIP,
     });
     tx.signature = (keys[p.sender] as InstanceType<Ethers['SigningKey']>).sign(tx.unsignedHash);
-    return { raw: tx.serialized, hash: (tx.hash as string).toLowerCase(), atMs: p.atMs };
+    return { raw: tx.serialized, id: (tx.hash as string).toLowerCase(), sender: p.sender, atMs: p.atMs };
   });
 }
 
@@ -415,167 +422,72 @@ async function fund(
 // The open-loop run
 // ---------------------------------------------------------------------------------------------------------------
 
-interface PeerLoadResult {
-  readonly offeredTps: number;
-  readonly submitted: number;
-  readonly accepted: number;
-  readonly rejected: Record<string, number>;
-  readonly late: number;
-  readonly finalized: number;
-  readonly finalizedTps: number;
-  readonly finalizedInWindowTps: number;
-  readonly latency: LatencySummary;
-  readonly submitRtt: LatencySummary;
-  readonly blocks: number;
-  readonly maxBlockTxs: number;
-}
-
-async function runPeerLoad(
-  rpc: Rpc,
-  txs: readonly SignedTransfer[],
-  options: { maxInFlight: number; drainMs: number; lateMs: number; batchSize: number },
-): Promise<PeerLoadResult> {
-  const durationS = txs.length === 0 ? 0 : ((txs.at(-1) as SignedTransfer).atMs + 1) / 1000;
-  const submittedAt = new Map<string, number>();
-  const finalizedAt = new Map<string, number>();
-  const pending = new Set<string>();
-  const rejected: Record<string, number> = {};
-  const rtts: number[] = [];
-  let submitted = 0;
-  let accepted = 0;
-  let late = 0;
-  let inFlight = 0;
-
-  // --- the block watcher: new heights, then their blocks in one batch (reading is not the path under test) ---------
-  let watching = true;
-  // A peer's block time is its own clock's; the load's commit rate is timed by when the blocks were seen here.
-  const blockLog: { timeMs: number; txs: number; loadTxs: number }[] = [];
-  let next = Number(BigInt(await rpc.call<string>('eth_blockNumber'))) + 1;
-  const watcher = (async () => {
-    while (watching) {
-      let head: number;
-      try {
-        head = Number(BigInt(await rpc.call<string>('eth_blockNumber')));
-      } catch {
-        await sleep(100);
-        continue;
-      }
-      if (head < next) {
-        await sleep(20);
-        continue;
-      }
-      const last = Math.min(head, next + 199);
-      const heights = Array.from({ length: last - next + 1 }, (_, k) => next + k);
-      let blocks: RpcAnswer[];
-      try {
-        blocks = await rpc.batch(
-          heights.map((h) => ({ method: 'eth_getBlockByNumber', params: [`0x${h.toString(16)}`, false] })),
-        );
-      } catch {
-        await sleep(100);
-        continue;
-      }
-      const now = performance.now();
-      for (const b of blocks) {
-        const hashes = (b.result as { transactions?: string[] } | null)?.transactions ?? [];
-        let loadTxs = 0;
-        for (const h of hashes) {
-          const id = h.toLowerCase();
-          if (submittedAt.has(id) && !finalizedAt.has(id)) {
-            finalizedAt.set(id, now);
-            pending.delete(id);
-            loadTxs++;
-          }
-        }
-        blockLog.push({ timeMs: now, txs: hashes.length, loadTxs });
-      }
-      next = last + 1;
-    }
-  })();
-
-  // --- the open-loop sender: eth_sendRawTransaction, one request per transfer unless batches are on -----------------
-  const refused = (tx: SignedTransfer, error: { rpcCode?: number; message: string }): void => {
-    const key = `${error.rpcCode ?? 'ERROR'} ${error.message.slice(0, 40)}`;
-    rejected[key] = (rejected[key] ?? 0) + 1;
-    if (!finalizedAt.has(tx.hash)) {
-      pending.delete(tx.hash);
-      submittedAt.delete(tx.hash);
-    }
-  };
-  const send = async (batch: readonly SignedTransfer[]): Promise<void> => {
-    const t = performance.now();
-    for (const tx of batch) {
-      submittedAt.set(tx.hash, t);
-      pending.add(tx.hash);
-    }
-    submitted += batch.length;
-    try {
-      if (options.batchSize === 1) {
-        await rpc.call('eth_sendRawTransaction', (batch[0] as SignedTransfer).raw);
-        accepted++;
-      } else {
-        const answers = await rpc.batch(batch.map((tx) => ({ method: 'eth_sendRawTransaction', params: [tx.raw] })));
-        answers.forEach((a, k) => {
-          if (a.error === undefined) accepted++;
-          else refused(batch[k] as SignedTransfer, { rpcCode: a.error.code, message: a.error.message });
-        });
-      }
-    } catch (err) {
-      for (const tx of batch) refused(tx, err as { rpcCode?: number; message: string });
-    } finally {
-      rtts.push(performance.now() - t);
-      inFlight--;
-    }
-  };
-  const start = performance.now();
-  const sends: Promise<void>[] = [];
-  let i = 0;
-  while (i < txs.length) {
-    const now = performance.now() - start;
-    let due: SignedTransfer[] = [];
-    while (i < txs.length && (txs[i] as SignedTransfer).atMs <= now && inFlight < options.maxInFlight) {
-      const tx = txs[i++] as SignedTransfer;
-      if (now - tx.atMs > options.lateMs) late++;
-      due.push(tx);
-      if (due.length === options.batchSize) {
-        inFlight++;
-        sends.push(send(due));
-        due = [];
-      }
-    }
-    if (due.length > 0) {
-      inFlight++;
-      sends.push(send(due));
-    }
-    const nextMs = i < txs.length ? (txs[i] as SignedTransfer).atMs - (performance.now() - start) : 0;
-    await sleep(Math.max(1, Math.min(5, nextMs)));
-  }
-  const windowEnd = start + durationS * 1000;
-  await Promise.all(sends);
-  const drainDeadline = performance.now() + options.drainMs;
-  while (pending.size > 0 && performance.now() < drainDeadline) await sleep(50);
-  watching = false;
-  await watcher;
-
-  const latencies: number[] = [];
-  let inWindow = 0;
-  for (const [id, at] of finalizedAt) {
-    latencies.push(at - (submittedAt.get(id) as number));
-    if (at <= windowEnd) inWindow++;
-  }
+/**
+ * The peer as a load target: every transfer goes to its one node by `eth_sendRawTransaction` (JSON-RPC batches when
+ * batches are on), and new heights are polled, their blocks read in one batch (reading is not the path under test).
+ * A peer's block time is its own clock's; blocks are timed by when they were seen here.
+ */
+function peerTarget(rpc: Rpc): LoadTarget<SignedTransfer> {
+  const refusal = (error: { rpcCode?: number; code?: number; message: string }): string =>
+    `${error.rpcCode ?? error.code ?? 'ERROR'} ${error.message.slice(0, 40)}`;
   return {
-    offeredTps: txs.length === 0 ? 0 : txs.length / Math.max(durationS, 1e-3),
-    submitted,
-    accepted,
-    rejected,
-    late,
-    finalized: finalizedAt.size,
-    finalizedTps: commitRate(blockLog),
-    finalizedInWindowTps: durationS > 0 ? inWindow / durationS : 0,
-    latency: summarizeLatencies(latencies),
-    submitRtt: summarizeLatencies(rtts),
-    blocks: blockLog.length,
-    maxBlockTxs: Math.max(0, ...blockLog.map((b) => b.txs)),
+    lanes: 1,
+    async send(_lane, batch) {
+      try {
+        if (batch.length === 1) {
+          await rpc.call('eth_sendRawTransaction', (batch[0] as SignedTransfer).raw);
+          return [undefined];
+        }
+        const answers = await rpc.batch(batch.map((tx) => ({ method: 'eth_sendRawTransaction', params: [tx.raw] })));
+        return answers.map((a) => (a.error === undefined ? undefined : refusal(a.error)));
+      } catch (err) {
+        return batch.map(() => refusal(err as { rpcCode?: number; message: string }));
+      }
+    },
+    async watch(onBlock) {
+      let watching = true;
+      let next = Number(BigInt(await rpc.call<string>('eth_blockNumber'))) + 1;
+      const poll = async (): Promise<void> => {
+        while (watching) {
+          let head: number;
+          try {
+            head = Number(BigInt(await rpc.call<string>('eth_blockNumber')));
+          } catch {
+            await sleep(100);
+            continue;
+          }
+          if (head < next) {
+            await sleep(20);
+            continue;
+          }
+          const last = Math.min(head, next + 199);
+          const heights = Array.from({ length: last - next + 1 }, (_, k) => next + k);
+          let blocks: RpcAnswer[];
+          try {
+            blocks = await rpc.batch(
+              heights.map((h) => ({ method: 'eth_getBlockByNumber', params: [`0x${h.toString(16)}`, false] })),
+            );
+          } catch {
+            await sleep(100);
+            continue;
+          }
+          const timeMs = performance.now();
+          for (const b of blocks) {
+            const hashes = (b.result as { transactions?: string[] } | null)?.transactions ?? [];
+            onBlock({ timeMs, txIds: hashes.map((h) => h.toLowerCase()) });
+          }
+          next = last + 1;
+        }
+      };
+      const polling = poll();
+      return {
+        close: async () => {
+          watching = false;
+          await polling;
+        },
+        error: undefined,
+      };
+    },
   };
 }
 
@@ -642,7 +554,7 @@ export async function benchPeer(options: PeerBenchOptions): Promise<PeerBenchRes
         const gen0 = process.cpuUsage();
         const t0 = performance.now();
         progress(`peer ${mode}: ${rate} tx/s for ${options.durationS} s`);
-        const r = await runPeerLoad(peer.rpc, run.txs, {
+        const r = await runOpenLoop(run.txs, peerTarget(peer.rpc), {
           maxInFlight: options.maxInFlight ?? 512,
           drainMs: options.drainMs ?? 8000,
           lateMs: 50,

@@ -129,28 +129,64 @@ export function prepareTransfers(options: PrepareOptions): PreparedTx[] {
   });
 }
 
-export interface RunOptions {
-  readonly txs: readonly PreparedTx[];
-  /** one client per node: sender k always submits to `clients[k mod clients.length]` (its nonces arrive in order) */
-  readonly clients: readonly BabyClient[];
-  /** the node whose committed blocks are read */
-  readonly watch: BabyClient;
+/** A transfer on an open-loop schedule: when it is due, its id as blocks report it, and whose nonce chain it is in. */
+export interface ScheduledTx {
+  /** ms after the start */
+  readonly atMs: number;
+  readonly id: string;
+  /** index of the sender in the accounts */
+  readonly sender: number;
+}
+
+/** A committed block as a load target reports it: when (by the target's choice of clock) and the ids it holds. */
+export interface CommittedIds {
+  readonly timeMs: number;
+  readonly txIds: readonly string[];
+}
+
+export interface BlockWatch {
+  close(): Promise<void>;
+  /** what stopped the watch, if anything did */
+  readonly error: Error | undefined;
+}
+
+/** What an open-loop run needs from a chain: where requests go, how one is sent, and which blocks commit. */
+export interface LoadTarget<T extends ScheduledTx> {
+  /** sender k's transfers always go to lane `k mod lanes` (one endpoint each), so its nonces arrive in order */
+  readonly lanes: number;
+  /** one request with `batch` (all of one lane): per transfer, undefined when accepted or why it was refused */
+  send(lane: number, batch: readonly T[]): Promise<readonly (string | undefined)[]>;
+  /** reports every block committed from now on; resolves once it is watching */
+  watch(onBlock: (block: CommittedIds) => void): Promise<BlockWatch>;
+}
+
+export interface OpenLoopOptions {
   /** requests in flight at most; a due send waits for a free slot (counted as late). Default 512. */
   readonly maxInFlight?: number;
   /** after the last send, how long to wait for the accepted transactions to be finalized. Default 10 000. */
   readonly drainMs?: number;
   /** a send is late when it leaves more than this after its scheduled time. Default 50. */
   readonly lateMs?: number;
-  /**
-   * Transactions per request: 1 submits each with `submit_tx` (sync); more sends the transactions due at once to a
-   * node as `submit_txs` batches of at most this many (RPC-7). Default 1.
-   */
+  /** Transactions per request, at most. Default 1. */
   readonly batchSize?: number;
   /**
    * With batches: how long a due transaction may wait for its batch to fill before the batch is sent anyway, as a
    * client-side batcher would. Latency counts from when the transaction was due, so this wait is in it. Default 10.
    */
   readonly batchDelayMs?: number;
+}
+
+export interface RunOptions extends OpenLoopOptions {
+  readonly txs: readonly PreparedTx[];
+  /** one client per node: sender k always submits to `clients[k mod clients.length]` (its nonces arrive in order) */
+  readonly clients: readonly BabyClient[];
+  /** the node whose committed blocks are read */
+  readonly watch: BabyClient;
+  /**
+   * Transactions per request: 1 submits each with `submit_tx` (sync); more sends the transactions due at once to a
+   * node as `submit_txs` batches of at most this many (RPC-7). Default 1.
+   */
+  readonly batchSize?: number;
 }
 
 export interface LoadResult {
@@ -180,15 +216,63 @@ export interface LoadResult {
   readonly wallS: number;
 }
 
-/** Runs prepared transactions open-loop and watches them reach finality. */
-export async function runLoad(options: RunOptions): Promise<LoadResult> {
-  const { txs, clients } = options;
+/** Runs prepared transactions open-loop through the client SDK and watches them reach finality on `watch`. */
+export function runLoad(options: RunOptions): Promise<LoadResult> {
+  const { clients } = options;
+  const single = (options.batchSize ?? 1) === 1;
+  return runOpenLoop(
+    options.txs,
+    {
+      lanes: clients.length,
+      async send(lane, batch) {
+        const client = clients[lane] as BabyClient;
+        if (single) {
+          await client.submit((batch[0] as PreparedTx).bytes, 'sync');
+          return [undefined];
+        }
+        const entries = await client.submitBatch(batch.map((tx) => tx.bytes));
+        return entries.map((entry) => ('error' in entry ? entry.error.code : undefined));
+      },
+      async watch(onBlock) {
+        let error: Error | undefined;
+        const subscription = options.watch.subscribeBlocks(
+          (block) => onBlock({ timeMs: Number(block.timeMs), txIds: block.txIds }),
+          {
+            onError: (err) => {
+              error = err;
+            },
+          },
+        );
+        await subscription.ready;
+        return {
+          close: async () => subscription.close(),
+          get error() {
+            return error;
+          },
+        };
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * The open loop itself, for any chain: sends each transaction when it is due whatever the target answered before,
+ * batching per lane, skips the later transactions of a sender once one was refused, and times each from when it
+ * was due to the first report of the block holding it. A request that throws refuses its whole batch with the
+ * error's `code` (`ERROR` without one).
+ */
+export async function runOpenLoop<T extends ScheduledTx>(
+  txs: readonly T[],
+  target: LoadTarget<T>,
+  options: OpenLoopOptions = {},
+): Promise<LoadResult> {
   const maxInFlight = options.maxInFlight ?? 512;
   const drainMs = options.drainMs ?? 10_000;
   const lateMs = options.lateMs ?? 50;
   const batchSize = options.batchSize ?? 1;
   const batchDelayMs = batchSize === 1 ? 0 : (options.batchDelayMs ?? 10);
-  const durationS = txs.length === 0 ? 0 : ((txs.at(-1) as PreparedTx).atMs + 1) / 1000;
+  const durationS = txs.length === 0 ? 0 : ((txs.at(-1) as T).atMs + 1) / 1000;
   const offeredTps = txs.length === 0 ? 0 : txs.length / Math.max(durationS, 1e-3);
 
   const submittedAt = new Map<string, number>();
@@ -204,32 +288,23 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
   let maxLag = 0;
   let inFlight = 0;
 
-  // --- the finality watcher: one websocket notification per committed block ------------------------------------
-  const blockLog: { height: number; timeMs: number; txs: number; loadTxs: number }[] = [];
-  let watchError: Error | undefined;
-  const subscription = options.watch.subscribeBlocks(
-    (block) => {
-      const now = performance.now();
-      let loadTxs = 0;
-      for (const id of block.txIds) {
-        if (submittedAt.has(id) && !finalizedAt.has(id)) {
-          finalizedAt.set(id, now);
-          pending.delete(id);
-          loadTxs++;
-        }
+  // --- the finality watcher --------------------------------------------------------------------------------------
+  const blockLog: { timeMs: number; txs: number; loadTxs: number }[] = [];
+  const watch = await target.watch((block) => {
+    const now = performance.now();
+    let loadTxs = 0;
+    for (const id of block.txIds) {
+      if (submittedAt.has(id) && !finalizedAt.has(id)) {
+        finalizedAt.set(id, now);
+        pending.delete(id);
+        loadTxs++;
       }
-      blockLog.push({ height: Number(block.height), timeMs: Number(block.timeMs), txs: block.txIds.length, loadTxs });
-    },
-    {
-      onError: (err) => {
-        watchError = err;
-      },
-    },
-  );
-  await subscription.ready;
+    }
+    blockLog.push({ timeMs: block.timeMs, txs: block.txIds.length, loadTxs });
+  });
 
   // --- the open-loop sender --------------------------------------------------------------------------------------
-  const refused = (tx: PreparedTx, code: string): void => {
+  const refused = (tx: T, code: string): void => {
     rejected[code] = (rejected[code] ?? 0) + 1;
     broken.add(tx.sender);
     if (!finalizedAt.has(tx.id)) {
@@ -237,21 +312,16 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
       submittedAt.delete(tx.id);
     }
   };
-  /** Submits `batch` (all for one node) in one request, or one by one when batches are off. */
-  const send = async (client: BabyClient, batch: readonly PreparedTx[]): Promise<void> => {
+  const send = async (lane: number, batch: readonly T[]): Promise<void> => {
     const t = performance.now();
     submitted += batch.length;
     try {
-      if (batchSize === 1) {
-        await client.submit((batch[0] as PreparedTx).bytes, 'sync');
-        accepted++;
-      } else {
-        const entries = await client.submitBatch(batch.map((tx) => tx.bytes));
-        entries.forEach((entry, k) => {
-          if ('error' in entry) refused(batch[k] as PreparedTx, entry.error.code);
-          else accepted++;
-        });
-      }
+      const answers = await target.send(lane, batch);
+      batch.forEach((tx, k) => {
+        const code = answers[k];
+        if (code === undefined) accepted++;
+        else refused(tx, code);
+      });
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'ERROR';
       for (const tx of batch) refused(tx, code);
@@ -263,20 +333,20 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
 
   const start = performance.now();
   const sends: Promise<void>[] = [];
-  /** per node, the due transactions not sent yet and when the oldest became due */
-  const due = new Map<BabyClient, { txs: PreparedTx[]; sinceMs: number }>();
-  const flush = (client: BabyClient): void => {
-    const batch = due.get(client);
+  /** per lane, the due transactions not sent yet and when the oldest became due */
+  const due = new Map<number, { txs: T[]; sinceMs: number }>();
+  const flush = (lane: number): void => {
+    const batch = due.get(lane);
     if (batch === undefined) return;
-    due.delete(client);
+    due.delete(lane);
     inFlight++;
-    sends.push(send(client, batch.txs));
+    sends.push(send(lane, batch.txs));
   };
   let i = 0;
   while (i < txs.length || due.size > 0) {
     const now = performance.now() - start;
-    while (i < txs.length && (txs[i] as PreparedTx).atMs <= now && inFlight < maxInFlight) {
-      const tx = txs[i++] as PreparedTx;
+    while (i < txs.length && (txs[i] as T).atMs <= now && inFlight < maxInFlight) {
+      const tx = txs[i++] as T;
       if (broken.has(tx.sender)) {
         skipped++;
         continue;
@@ -286,25 +356,25 @@ export async function runLoad(options: RunOptions): Promise<LoadResult> {
       if (lag > maxLag) maxLag = lag;
       submittedAt.set(tx.id, start + now);
       pending.add(tx.id);
-      const client = clients[tx.sender % clients.length] as BabyClient;
-      const batch = due.get(client) ?? { txs: [], sinceMs: now };
+      const lane = tx.sender % target.lanes;
+      const batch = due.get(lane) ?? { txs: [], sinceMs: now };
       batch.txs.push(tx);
-      due.set(client, batch);
-      if (batch.txs.length === batchSize) flush(client);
+      due.set(lane, batch);
+      if (batch.txs.length === batchSize) flush(lane);
     }
-    for (const [client, batch] of [...due]) {
-      if (i >= txs.length || now - batch.sinceMs >= batchDelayMs) flush(client);
+    for (const [lane, batch] of [...due]) {
+      if (i >= txs.length || now - batch.sinceMs >= batchDelayMs) flush(lane);
     }
-    const nextMs = i < txs.length ? (txs[i] as PreparedTx).atMs - (performance.now() - start) : 0;
+    const nextMs = i < txs.length ? (txs[i] as T).atMs - (performance.now() - start) : 0;
     // yield to the I/O callbacks; never sleep past the next scheduled send by more than a timer tick
     await sleep(Math.max(1, Math.min(5, nextMs)));
   }
   const windowEnd = start + durationS * 1000;
   await Promise.all(sends);
   const drainDeadline = performance.now() + drainMs;
-  while (pending.size > 0 && performance.now() < drainDeadline && watchError === undefined) await sleep(50);
-  subscription.close();
-  if (watchError !== undefined) throw watchError;
+  while (pending.size > 0 && performance.now() < drainDeadline && watch.error === undefined) await sleep(50);
+  await watch.close();
+  if (watch.error !== undefined) throw watch.error;
   const end = performance.now();
 
   const latencies: number[] = [];
