@@ -354,6 +354,19 @@ describe('ConsensusDriver', () => {
     expect(new Set(commitSteps.map((r) => r.height))).toEqual(new Set([1n, 2n, 3n]));
   });
 
+  it('halts right after deciding the height before an upgrade it cannot run, without the commit wait (UPG-4)', async () => {
+    sim = await Sim.start({ validators: 4, commitWaitMs: 900, haltAt: 4n });
+    const s = sim;
+    await s.runUntil('every node halted', () => s.nodes.every((n) => n.halted !== undefined));
+    await s.runFor(3000);
+    for (const n of s.nodes) {
+      expect(n.halted?.height, n.id).toBe(4n);
+      expect(n.commits.has(4n), n.id).toBe(false);
+      // Decided 3, then halted in the same virtual instant: not 900 ms later.
+      expect(n.halted?.atMs, n.id).toBe(n.commits.get(3n)?.atMs);
+    }
+  });
+
   // ---------------------------------------------------------------------------------------------------------
   // Regressions: each of these failed against the first version of the driver.
   // ---------------------------------------------------------------------------------------------------------

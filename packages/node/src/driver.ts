@@ -693,10 +693,13 @@ export class ConsensusDriver {
     this.#clearTimers();
     await this.#o.chain.saveDecided({ block, commit });
     await this.#apply({ block, commit }, 'consensus');
+    // The commit wait gathers late precommits for the next proposal's last_commit. Before a height this software
+    // must not run (UPG-4) there is no such proposal here, so it halts at once and its successor starts sooner.
+    const waitMs = this.#o.upgradeDue?.(height + 1n) === undefined ? this.#o.commitWaitMs : 0;
     const handle = this.#clock.setTimeout(() => {
       this.#timers.delete(handle);
       void this.#enqueue(() => (this.#height === height + 1n ? this.#enterHeight(this.#height) : Promise.resolve()));
-    }, this.#o.commitWaitMs);
+    }, waitMs);
     this.#timers.add(handle);
   }
 

@@ -41,6 +41,8 @@ export interface CommitRecord {
   readonly hash: string;
   readonly appHash: string;
   readonly via: CommittedBlock['via'];
+  /** virtual ms */
+  readonly atMs: number;
 }
 
 export interface LogEntry {
@@ -61,6 +63,8 @@ export interface SimNode {
   /** every height this node committed, across restarts */
   readonly commits: Map<bigint, CommitRecord>;
   readonly logs: LogEntry[];
+  /** the upgrade halt this node reported (UPG-4), and when (virtual ms) */
+  halted: { readonly height: bigint; readonly atMs: number } | undefined;
   incarnation: Incarnation | undefined;
 }
 
@@ -112,6 +116,8 @@ export interface SimOptions {
   readonly followers?: number;
   readonly commitWaitMs?: number;
   readonly timeouts?: TimeoutParams;
+  /** a height every node's software must not run: an upgrade plan it has no handler for (UPG-4) */
+  readonly haltAt?: bigint;
 }
 
 const noop = () => {};
@@ -168,6 +174,7 @@ export class Sim {
 
   readonly #dir: string;
   readonly #canonical = new Map<bigint, string>();
+  readonly #haltAt: bigint | undefined;
   #timers: Timer[] = [];
   #timerSeq = new Map<number, number>();
   #queue: Envelope[] = [];
@@ -179,6 +186,7 @@ export class Sim {
   private constructor(options: SimOptions) {
     this.#dir = baseDir();
     this.commitWaitMs = options.commitWaitMs ?? 200;
+    this.#haltAt = options.haltAt;
     this.timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
     const seeds = Array.from({ length: options.validators }, (_, i) => new Uint8Array(32).fill(i + 1));
     this.genesis = createDevGenesis({
@@ -200,6 +208,7 @@ export class Sim {
         pool: [],
         commits: new Map(),
         logs: [],
+        halted: undefined,
         incarnation: undefined,
       };
       this.nodes.push(node);
@@ -514,6 +523,10 @@ export class Sim {
       logger: recordingLogger(node.logs),
       reap: () => [...node.pool],
       onCommitted: (c) => this.#committed(node, c),
+      upgradeDue: (height) => (height === this.#haltAt ? { name: 'sim-plan', height, appVersion: 1 } : undefined),
+      onUpgradeHalt: (halt) => {
+        node.halted = { height: halt.height, atMs: this.now };
+      },
       network: {
         broadcast: (message) => this.#broadcast(node, owner, message),
         requestBlocks: (peer, fromHeight, maxBlocks) =>
@@ -556,6 +569,7 @@ export class Sim {
       hash,
       appHash: toHex(c.result.appHash),
       via: c.via,
+      atMs: this.now,
     };
     const own = node.commits.get(height);
     if (own !== undefined && own.hash !== hash) this.forks.push(`${node.id} committed two blocks at ${height}`);
