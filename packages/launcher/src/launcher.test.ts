@@ -52,6 +52,23 @@ function report(home: string): UpgradeReport | undefined {
   }
 }
 
+/** The report once it has `status`. */
+function reportWith<S extends UpgradeReport['status']>(
+  home: string,
+  status: S,
+  what: string,
+  timeoutMs?: number,
+): Promise<Extract<UpgradeReport, { status: S }>> {
+  return waitFor(
+    what,
+    () => {
+      const r = report(home);
+      return r?.status === status ? (r as Extract<UpgradeReport, { status: S }>) : undefined;
+    },
+    timeoutMs,
+  );
+}
+
 async function install(home: string, tar: Uint8Array): Promise<void> {
   const file = join(home, `release-${Date.now()}.tar.gz`);
   writeFileSync(file, tar);
@@ -102,10 +119,7 @@ function releases(home: string): string[] {
 
 /** A refused plan: the refusal is reported and logged, nothing is unpacked, and at the halt nothing runs. */
 async function expectRefused(s: Scenario, code: string): Promise<void> {
-  const r = await waitFor('a refusal', () => {
-    const r = report(s.home);
-    return r?.status === 'refused' ? r : undefined;
-  });
+  const r = await reportWith(s.home, 'refused', 'a refusal');
   expect(r).toMatchObject({ status: 'refused', code, plan: 'v2' });
   expect(s.logs.some((l) => l.includes(code))).toBe(true);
   expect(releases(s.home)).toEqual(['1.0.0']);
@@ -186,7 +200,7 @@ describe('Launcher', () => {
     const srv = await server(tar);
     srv.mode = 'cut-once';
     const s = await scenario(() => ({ signed: signedManifest(tar), planHeight: 1_000_000n, urls: [srv.url] }));
-    await waitFor('prepared', () => (report(s.home)?.status === 'prepared' ? true : undefined));
+    await reportWith(s.home, 'prepared', 'prepared');
     expect(srv.requests).toBeGreaterThanOrEqual(2);
     expect(s.logs.some((l) => l.includes('LCH_DOWNLOAD_FAILED'))).toBe(true);
     expect(releases(s.home)).toEqual(['1.0.0', '2.0.0']);
@@ -227,7 +241,7 @@ describe('Launcher', () => {
       () => ({ signed: signedManifest(tar), planHeight: 1_000_000n, urls: [url] }),
       [peer.multiaddrs()[0] as string],
     );
-    await waitFor('prepared', () => (report(s.home)?.status === 'prepared' ? true : undefined), 20_000);
+    await reportWith(s.home, 'prepared', 'prepared', 20_000);
     expect(s.logs.some((l) => l.includes('fetched from peer'))).toBe(true);
     expect(releases(s.home)).toEqual(['1.0.0', '2.0.0']);
   });
@@ -241,10 +255,7 @@ describe('Launcher', () => {
       urls: [srv.url],
       haltWhen: 'submitted-txs',
     }));
-    const r = await waitFor('the switch', () => {
-      const r = report(s.home);
-      return r?.status === 'upgraded' ? r : undefined;
-    });
+    const r = await reportWith(s.home, 'upgraded', 'the switch');
     expect(r).toMatchObject({ plan: 'v2', fromVersion: '1.0.0', toVersion: '2.0.0', haltHeight: '20' });
     if (r.status !== 'upgraded') throw new Error('unreachable');
     expect(BigInt(r.firstHeightOnNew)).toBeGreaterThanOrEqual(20n);
@@ -278,10 +289,7 @@ describe('Launcher', () => {
       urls: [srv.url],
       haltAtStart: true,
     }));
-    const r = await waitFor('the switch', () => {
-      const r = report(s.home);
-      return r?.status === 'upgraded' ? r : undefined;
-    });
+    const r = await reportWith(s.home, 'upgraded', 'the switch');
     expect(r).toMatchObject({ plan: 'v2', fromVersion: '1.0.0', toVersion: '2.0.0', haltHeight: '20' });
     expect(s.output.some((l) => l.includes('UPG_NEEDED at 20 at start'))).toBe(true);
     expect(readFileSync(join(s.home, 'launcher', 'current'), 'utf8').trim()).toBe('2.0.0');
@@ -327,10 +335,7 @@ describe('Launcher', () => {
       urls: [srv.url],
       haltWhen: 'submitted-txs',
     }));
-    const r = await waitFor('the rollback', () => {
-      const r = report(s.home);
-      return r?.status === 'rolled-back' ? r : undefined;
-    });
+    const r = await reportWith(s.home, 'rolled-back', 'the rollback');
     if (r.status !== 'rolled-back') throw new Error('unreachable');
     expect(r).toMatchObject({
       code: 'LCH_ROLLED_BACK',
