@@ -25,7 +25,7 @@ import type { GovParams, Params } from '@babychain/codec';
 import { fromHex } from '@babychain/codec';
 import { type TimeoutParams, ValidatorSet } from '@babychain/consensus';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
-import { initHome, peerIdFromSeed } from '@babychain/node';
+import { initHome, NODE_VERSION, peerIdFromSeed } from '@babychain/node';
 import type { GenesisJson } from '@babychain/state';
 import { createDevGenesis, DEFAULT_GOV_PARAMS, genesisToJson } from '@babychain/state';
 import { setDenylist } from './admin.ts';
@@ -186,6 +186,8 @@ export class Devnet {
         ],
         ...(options.govParams === undefined ? {} : { govParams: { ...DEFAULT_GOV_PARAMS, ...options.govParams } }),
         ...(options.params === undefined ? {} : { params: options.params }),
+        // GOV-3: the release every node starts on, so that a plan must name a later one.
+        releaseVersion: options.launcher?.sourceVersion ?? NODE_VERSION,
         validators: validatorSeeds.map((seed, i) => ({
           name: `node${i}`,
           publicKey: publicKeyFromSeed(seed),

@@ -5,64 +5,9 @@
 // Run: node test-vectors/governance/generate.ts. Never rerun to make a failing test pass: find which side is wrong.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Artifact, ManifestSignature, ReleaseManifest, SignedManifest } from '@babychain/codec';
-import { compareBytes, encode, sha256, toHex } from '@babychain/codec';
-import { publicKeyFromSeed, sign } from '@babychain/crypto';
-
-const CHAIN = 'babychain-vectors-1';
-const PLAN = 'v2-upgrade';
-const NOW = 1_700_000_000_000n;
-const DAY = 86_400_000n;
-
-// --- keys: seed n = SHA-256("babychain release signer n") ----------------------------------------------------------
-interface Signer {
-  n: number;
-  seed: Uint8Array;
-  publicKey: Uint8Array;
-}
-const signerOf = (n: number): Signer => {
-  const seed = sha256(new TextEncoder().encode(`babychain release signer ${n}`));
-  return { n, seed, publicKey: publicKeyFromSeed(seed) };
-};
-// The set in force: three keys, ascending (GOV-2). Key 9 is not in it.
-const [s0, s1, s2] = [0, 1, 2].map(signerOf).sort((a, b) => compareBytes(a.publicKey, b.publicKey)) as [
-  Signer,
-  Signer,
-  Signer,
-];
-const outsider = signerOf(9);
-const SIGNERS = [s0, s1, s2].map((s) => toHex(s.publicKey));
-
-// --- manifests ------------------------------------------------------------------------------------------------------
-const artifact = (platform: string, size = 1000n): Artifact => ({
-  platform,
-  sha256: sha256(new TextEncoder().encode(`build for ${platform}`)),
-  size,
-});
-
-function manifest(over: Partial<ReleaseManifest> = {}): ReleaseManifest {
-  return {
-    chainId: CHAIN,
-    planName: PLAN,
-    version: '1.1.0',
-    artifacts: [artifact('darwin-arm64'), artifact('linux-x64')],
-    expiresMs: NOW + DAY,
-    sourceCommit: '0123456789abcdef0123456789abcdef01234567',
-    ...over,
-  };
-}
-
-/** REL-3: a signature over the canonical ManifestSignDoc */
-function signature(m: ReleaseManifest, s: Signer): ManifestSignature {
-  const doc = encode('babychain.v0.ManifestSignDoc', { domain: 'babychain/release/v0', manifest: m });
-  return { publicKey: s.publicKey, signature: sign(s.seed, doc) };
-}
-
-/** signed by `by`, in the given order (callers sort unless the case is about order) */
-function signed(m: ReleaseManifest, by: readonly Signer[]): SignedManifest {
-  return { manifest: m, signatures: by.map((s) => signature(m, s)) };
-}
-const sorted = (by: readonly Signer[]) => [...by].sort((a, b) => compareBytes(a.publicKey, b.publicKey));
+import type { ManifestSignature, SignedManifest } from '@babychain/codec';
+import { compareBytes, encode, toHex } from '@babychain/codec';
+import { artifact, CHAIN, manifest, NOW, outsider, PLAN, SIGNERS, s0, s1, s2, signed, sorted } from './manifests.ts';
 
 // --- cases ----------------------------------------------------------------------------------------------------------
 interface Case {

@@ -15,6 +15,7 @@ import {
 } from '@babychain/crypto';
 import { checkTxBytes } from '@babychain/state';
 import { governanceHandlers } from '../governance/handlers.ts';
+import { upgradeHandlers } from '../upgrade/handlers.ts';
 import { consensus } from './consensus-handlers.ts';
 import { state, stateProof, stateRoot } from './state-handlers.ts';
 
@@ -23,6 +24,7 @@ export type Handler = (input: Record<string, unknown>) => Record<string, unknown
 export const handlers: Record<string, Handler> = {
   consensus,
   ...governanceHandlers,
+  ...upgradeHandlers,
   state,
   'state-root': stateRoot,
   'state-proof': stateProof,

@@ -240,6 +240,24 @@ function reject(id: string, description: string, rule: string, error: string, bl
 
 // Accepted
 accept('genesis-only', 'no blocks: the state root of the genesis accounts (GEN-7)', 'GEN-7', []);
+accept(
+  'genesis-with-release-and-signers',
+  'a genesis naming its release (GEN-5) and one release signer: the state root is that of its accounts alone',
+  'GEN-5',
+  [],
+  genesis({
+    releaseVersion: '0.1.0',
+    govParams: {
+      minDeposit: '10000000',
+      babyVotingPeriod: '20',
+      grownUpVotingPeriod: '2000',
+      babyUpgradeDelay: '5',
+      grownUpUpgradeDelay: '200',
+      releaseSigners: [toHex(val0.publicKey)],
+      releaseThreshold: 1,
+    },
+  }),
+);
 accept('empty-block', 'an empty block changes nothing: no fees, so the proposer gets no account (STATE-7)', 'STATE-7', [
   { txs: [] },
 ]);
@@ -598,6 +616,37 @@ badGenesis('max-block-txs-zero', 'maxBlockTxs 0', 'GEN-5', 'GENESIS_BAD_PARAMS',
   params: { minFee: '0', maxBlockBytes: '1048576', maxBlockTxs: 0 },
 });
 badGenesis('maturity-unknown', 'maturity "teenager"', 'GEN-5', 'GENESIS_BAD_MATURITY', { maturity: 'teenager' });
+badGenesis(
+  'release-version-malformed',
+  'releaseVersion "1.0": REL-2 needs MAJOR.MINOR.PATCH',
+  'GEN-5',
+  'GENESIS_BAD_RELEASE_VERSION',
+  { releaseVersion: '1.0' },
+);
+// One release signer (a validator's key serves: any valid key does) and threshold 1.
+const signerParams = {
+  minDeposit: '10000000',
+  babyVotingPeriod: '20',
+  grownUpVotingPeriod: '2000',
+  babyUpgradeDelay: '5',
+  grownUpUpgradeDelay: '200',
+  releaseSigners: [toHex(val0.publicKey)],
+  releaseThreshold: 1,
+};
+badGenesis(
+  'release-signers-without-release-version',
+  'a release signer but no releaseVersion: "above the version in force" would mean above ""',
+  'GOV-2',
+  'GENESIS_BAD_GOV_PARAMS',
+  { govParams: signerParams },
+);
+badGenesis(
+  'check-order-release-version-before-gov-params',
+  'a malformed releaseVersion and release signers: the version is checked before the governance params',
+  'GEN-5',
+  'GENESIS_BAD_RELEASE_VERSION',
+  { govParams: signerParams, releaseVersion: 'v1' },
+);
 badGenesis(
   'balance-not-a-number',
   'a balance written as a JSON number instead of a decimal string',

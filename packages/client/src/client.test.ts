@@ -71,6 +71,7 @@ const upgradeJson = {
     maturity: 'baby',
     appVersion: 1,
     version: '0.1.0',
+    versionInForce: '0.1.0',
     releaseSigners: ['07'.repeat(32)],
     releaseThreshold: 1,
     plan: {
@@ -81,6 +82,13 @@ const upgradeJson = {
       manifest: '0a0b',
       urls: ['https://example.org/{sha256}'],
       artifacts: [{ platform: 'linux-x64', sha256: '03'.repeat(32), size: '1000' }],
+      decision: {
+        height: '100',
+        timeMs: '1700000000000',
+        versionInForce: '0.1.0',
+        releaseSigners: ['07'.repeat(32)],
+        releaseThreshold: 1,
+      },
     },
     ready: { validators: ['04'.repeat(20)], power: '10', totalPower: '40' },
     attestations: [{ planName: 'v3', validator: '05'.repeat(20), platform: 'linux-x64', sha256: '03'.repeat(32) }],
@@ -183,6 +191,7 @@ describe('BabyClient', () => {
           maturity: 'baby',
           appVersion: 1,
           version: '0.1.0',
+          versionInForce: '0.1.0',
           releaseSigners: ['07'.repeat(32)],
           releaseThreshold: 1,
           plan: {
@@ -193,6 +202,13 @@ describe('BabyClient', () => {
             manifest: '0a0b',
             urls: ['https://example.org/{sha256}'],
             artifacts: [{ platform: 'linux-x64', sha256: '03'.repeat(32), size: 1000n }],
+            decision: {
+              height: 100n,
+              timeMs: 1_700_000_000_000n,
+              versionInForce: '0.1.0',
+              releaseSigners: ['07'.repeat(32)],
+              releaseThreshold: 1,
+            },
           },
           ready: { validators: ['04'.repeat(20)], power: 10n, totalPower: 40n },
           attestations: [
@@ -256,6 +272,10 @@ describe('BabyClient', () => {
         [{ ...g, proposals: [{ ...g.proposals[0], kind: 'coup' }] }, 'upgrade.governance.proposals[0].kind'],
         [{ ...g, results: [{ ...g.results[0], status: 'won' }] }, 'upgrade.governance.results[0].status'],
         [{ ...g, plan: { ...g.plan, manifest: 'XY' } }, 'upgrade.governance.plan.manifest'],
+        [
+          { ...g, plan: { ...g.plan, decision: { ...g.plan.decision, timeMs: '1.5' } } },
+          'upgrade.governance.plan.decision.timeMs',
+        ],
         [{ ...g, govParams: { ...g.govParams, minDeposit: undefined } }, 'upgrade.governance.govParams.minDeposit'],
       ];
       for (const [governance, path] of cases) {

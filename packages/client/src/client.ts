@@ -181,6 +181,17 @@ export interface PlanInfo {
   readonly manifest: string;
   readonly urls: readonly string[];
   readonly artifacts: readonly { readonly platform: string; readonly sha256: string; readonly size: bigint }[];
+  /** UPG-8: what consensus checked the release against when the plan passed; a launcher checks the same */
+  readonly decision: PlanDecisionInfo;
+}
+
+export interface PlanDecisionInfo {
+  readonly height: bigint;
+  readonly timeMs: bigint;
+  readonly versionInForce: string;
+  /** hex ed25519 keys */
+  readonly releaseSigners: readonly string[];
+  readonly releaseThreshold: number;
 }
 
 export interface AttestationInfo {
@@ -214,6 +225,8 @@ export interface GovernanceInfo {
   readonly appVersion: number;
   /** the release version of the last applied upgrade, "" before any */
   readonly version: string;
+  /** GOV-3: the last applied release, else the genesis `releaseVersion`; a release must be above it */
+  readonly versionInForce: string;
   /** hex ed25519 keys */
   readonly releaseSigners: readonly string[];
   readonly releaseThreshold: number;
@@ -730,6 +743,18 @@ function parsePlan(json: unknown, p: string): PlanInfo {
       const ao = object(a, ap);
       return { platform: string(ao, 'platform', ap), sha256: hash(ao, 'sha256', ap), size: u64(ao, 'size', ap) };
     }),
+    decision: parseDecision(o['decision'], `${p}.decision`),
+  };
+}
+
+function parseDecision(json: unknown, p: string): PlanDecisionInfo {
+  const o = object(json, p);
+  return {
+    height: u64(o, 'height', p),
+    timeMs: u64(o, 'timeMs', p),
+    versionInForce: string(o, 'versionInForce', p),
+    releaseSigners: array(o, 'releaseSigners', p, hashItem),
+    releaseThreshold: count(o, 'releaseThreshold', p),
   };
 }
 
@@ -766,6 +791,7 @@ export function parseUpgrade(json: unknown): UpgradeInfo {
       maturity: oneOf(g, 'maturity', gp, ['baby', 'grown-up']),
       appVersion: count(g, 'appVersion', gp),
       version: string(g, 'version', gp),
+      versionInForce: string(g, 'versionInForce', gp),
       releaseSigners: array(g, 'releaseSigners', gp, hashItem),
       releaseThreshold: count(g, 'releaseThreshold', gp),
       plan: g['plan'] === null ? null : parsePlan(g['plan'], `${gp}.plan`),

@@ -18,6 +18,7 @@ export {
   type MempoolInfo,
   type MultisigInfo,
   type NodeStatus,
+  type PlanDecisionInfo,
   type PlanInfo,
   type ProposalInfo,
   type ProposalKind,

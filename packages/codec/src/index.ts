@@ -39,6 +39,7 @@ export type {
   ParamChange,
   Params,
   Plan,
+  PlanDecision,
   Proposal,
   ProposalResult,
   ProposalSignDoc,

@@ -110,7 +110,7 @@ const server = createServer((req, res) => {
   let body = '';
   req.on('data', (c) => { body += c; });
   req.on('end', () => {
-    if (req.url === '/upgrade') return json(res, 200, { chainId: gov().chainId, height: String(height), nodeVersion: VERSION, governance: gov().governance });
+    if (req.url === '/upgrade') return json(res, 200, { chainId: gov().chainId, height: String(height), nodeVersion: VERSION, handlers: KNOWS, governance: gov().governance });
     if (req.url === '/status') return json(res, 200, status());
     if (req.url.startsWith('/accounts/')) return json(res, 200, { address: decodeURIComponent(req.url.slice(10)), balance: '1000', nonce: '4', height: String(height), multisig: null });
     if (req.url === '/txs' && req.method === 'POST') {
@@ -214,8 +214,16 @@ export interface GovFixture {
   readonly haltWhen?: string;
   /** the old release halts as it starts, before its RPC answers once (a node that synced to the plan height) */
   readonly haltAtStart?: boolean;
-  /** the upgrade-info file a release from before UPG-4 carried the release signers writes: without them */
-  readonly upgradeInfoWithoutSigners?: boolean;
+  /** the upgrade-info file a release from before UPG-8 writes: without the chain id and the decision */
+  readonly upgradeInfoWithoutDecision?: boolean;
+  /** UPG-8: the time of the block the plan passed in (default: now) */
+  readonly decidedAtMs?: bigint;
+  /** UPG-8: the release signers in force when the plan passed (default: the three SIGNER_SEEDS) */
+  readonly decidedSigners?: readonly Uint8Array[];
+  /** the signers in force now, as /upgrade reports them (default: the decision's) */
+  readonly signersNow?: readonly Uint8Array[];
+  /** GOV-3: the version in force when the plan passed (default: 1.0.0, the release the scenario runs) */
+  readonly versionInForce?: string;
 }
 
 /** Writes `fake-gov.json`: what the fake node answers on /upgrade and writes as upgrade-info at the halt. */
@@ -223,8 +231,16 @@ export function writeGov(home: string, g: GovFixture): void {
   const manifest = toHex(encode('babychain.v0.SignedManifest', g.signed));
   const version = g.signed.manifest?.version ?? '';
   const name = g.signed.manifest?.planName ?? '';
-  const signers = SIGNER_SEEDS.map((s) => toHex(publicKeyFromSeed(s)));
+  const signerKeys = (seeds: readonly Uint8Array[]) => seeds.map((s) => toHex(publicKeyFromSeed(s)));
   const threshold = g.threshold ?? 2;
+  const versionInForce = g.versionInForce ?? '1.0.0';
+  const decision = {
+    height: (g.planHeight - 10n).toString(),
+    timeMs: (g.decidedAtMs ?? BigInt(Date.now())).toString(),
+    versionInForce,
+    releaseSigners: g.decidedSigners === undefined ? signerKeys(SIGNER_SEEDS) : g.decidedSigners.map((k) => toHex(k)),
+    releaseThreshold: threshold,
+  };
   const plan = { name, height: g.planHeight.toString(), appVersion: 1, version, manifest, urls: g.urls };
   writeFileSync(
     join(home, 'fake-gov.json'),
@@ -236,15 +252,25 @@ export function writeGov(home: string, g: GovFixture): void {
         maturity: 'baby',
         appVersion: 0,
         version: '',
-        releaseSigners: signers,
+        versionInForce,
+        releaseSigners: g.signersNow === undefined ? decision.releaseSigners : g.signersNow.map((k) => toHex(k)),
         releaseThreshold: threshold,
-        plan: { ...plan, artifacts: [] },
+        plan: { ...plan, artifacts: [], decision },
         ready: { validators: [], power: '0', totalPower: '10' },
+        attestations: [],
+        proposals: [],
+        results: [],
+        applied: [],
+        params: { minFee: '5', maxBlockBytes: '100000', maxBlockTxs: 100 },
+        govParams: {
+          minDeposit: '1',
+          babyVotingPeriod: '1',
+          grownUpVotingPeriod: '1',
+          babyUpgradeDelay: '1',
+          grownUpUpgradeDelay: '1',
+        },
       },
-      upgradeInfo:
-        g.upgradeInfoWithoutSigners === true
-          ? plan
-          : { ...plan, chainId: CHAIN_ID, releaseSigners: signers, releaseThreshold: threshold },
+      upgradeInfo: g.upgradeInfoWithoutDecision === true ? plan : { ...plan, chainId: CHAIN_ID, decision },
     }),
   );
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decode, fromHex, toHex } from '@babychain/codec';
+import { publicKeyFromSeed } from '@babychain/crypto';
 import { P2pHost } from '@babychain/p2p';
 import {
   answerArtifactRequest,
@@ -83,10 +84,14 @@ interface Scenario {
   done: Promise<number>;
 }
 
-/** A home running release 1.0.0 under a launcher, with the plan `gov` describes. */
-async function scenario(gov: (home: string) => GovFixture, bootstrap: readonly string[] = []): Promise<Scenario> {
+/** A home running release `running` (1.0.0) under a launcher, with the plan `gov` describes. */
+async function scenario(
+  gov: (home: string) => GovFixture,
+  bootstrap: readonly string[] = [],
+  running = '1.0.0',
+): Promise<Scenario> {
   const { home } = await makeHome(bootstrap);
-  await install(home, await releaseTarball('1.0.0'));
+  await install(home, await releaseTarball(running));
   writeGov(home, gov(home));
   const logs: string[] = [];
   const output: string[] = [];
@@ -178,7 +183,7 @@ describe('Launcher', () => {
     expect(srv.requests).toBe(0);
   });
 
-  it('refuses a release whose version is not above the running one', async () => {
+  it('REL-4: refuses a release whose version is not above the version in force', async () => {
     const tar = await releaseTarball('0.9.0', 'node', ['v2']);
     const srv = await server(tar);
     const signed = signedManifest(tar, { version: '0.9.0' });
@@ -187,12 +192,71 @@ describe('Launcher', () => {
     expect(existsSync(join(s.home, 'ran-0.9.0'))).toBe(false);
   });
 
-  it('refuses an expired manifest', async () => {
+  it('UPG-8: refuses a manifest that had expired when the plan passed', async () => {
     const tar = await releaseTarball('2.0.0', 'node', ['v2']);
     const srv = await server(tar);
     const signed = signedManifest(tar, { expiresMs: BigInt(Date.now() - 1000) });
     const s = await scenario(() => ({ signed, planHeight: 10n, urls: [srv.url], haltWhen: REFUSAL_HALT }));
     await expectRefused(s, 'REL_EXPIRED');
+  });
+
+  it('UPG-8: switches to a release whose manifest expired after the plan passed (the decision binds, not the clock)', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    const now = BigInt(Date.now());
+    const signed = signedManifest(tar, { expiresMs: now - 1000n });
+    const s = await scenario(() => ({
+      signed,
+      planHeight: 20n,
+      urls: [srv.url],
+      decidedAtMs: now - 60_000n,
+      haltWhen: 'submitted-txs',
+    }));
+    const r = await reportWith(s.home, 'upgraded', 'the switch');
+    expect(r).toMatchObject({ plan: 'v2', fromVersion: '1.0.0', toVersion: '2.0.0' });
+    expect(s.logs.some((l) => l.includes('REL_EXPIRED'))).toBe(false);
+  });
+
+  it('UPG-8: switches after the signer set changed, checking the signers the plan passed under', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    // Governance replaced the signers since: neither key that signed the release is one any more.
+    const s = await scenario(() => ({
+      signed: signedManifest(tar),
+      planHeight: 20n,
+      urls: [srv.url],
+      signersNow: [publicKeyFromSeed(STRANGER_SEED)],
+      haltWhen: 'submitted-txs',
+    }));
+    await reportWith(s.home, 'upgraded', 'the switch');
+    expect(s.logs.some((l) => l.includes('REL_UNKNOWN_SIGNER'))).toBe(false);
+  });
+
+  it('UPG-8: a node that halts at start after the signer set changed switches on the decision in its upgrade-info file', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    const s = await scenario(() => ({
+      signed: signedManifest(tar, { expiresMs: BigInt(Date.now() - 1000) }),
+      planHeight: 20n,
+      urls: [srv.url],
+      decidedAtMs: BigInt(Date.now() - 60_000),
+      signersNow: [publicKeyFromSeed(STRANGER_SEED)],
+      haltAtStart: true,
+    }));
+    await reportWith(s.home, 'upgraded', 'the switch');
+  });
+
+  it('GOV-3: checks the release against the version in force, not the version of the release it runs', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    // The operator runs 3.0.0 (installed by hand); the chain is on 1.0.0 and decided 2.0.0.
+    const s = await scenario(
+      () => ({ signed: signedManifest(tar), planHeight: 20n, urls: [srv.url], haltWhen: 'submitted-txs' }),
+      [],
+      '3.0.0',
+    );
+    const r = await reportWith(s.home, 'upgraded', 'the switch');
+    expect(r).toMatchObject({ fromVersion: '3.0.0', toVersion: '2.0.0' });
   });
 
   it('retries a download cut off halfway and then prepares the release and signals ready', async () => {
@@ -318,7 +382,7 @@ describe('Launcher', () => {
         planHeight: 20n,
         urls: [],
         haltAtStart: true,
-        upgradeInfoWithoutSigners: true,
+        upgradeInfoWithoutDecision: true,
       };
     });
     await waitFor('the halt', () => s.launcher.phase === 'halted');

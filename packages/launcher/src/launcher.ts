@@ -6,18 +6,18 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BabyClient } from '@babychain/client';
+import type { PlanDecision } from '@babychain/codec';
 import { isBabyError, toHex } from '@babychain/codec';
 import {
-  artifactFor,
   currentPlatform,
   ReleaseErrorCode,
   readUpgradeInfo,
   UPGRADE_EXIT_CODE,
   type UpgradeInfo,
-  verifyManifest,
 } from '@babychain/upgrade';
 import { backupData, restoreData } from './backup.ts';
 import { type ChildExit, NodeChild, type OutputSink } from './child.ts';
+import { releaseForPlan } from './decisions.ts';
 import { obtainArtifact } from './download.ts';
 import { LauncherErrorCode, launcherError } from './errors.ts';
 import {
@@ -56,7 +56,7 @@ export interface LauncherOptions {
   /** how long a peer fetch waits for a bootstrap peer to connect (default 5000) */
   readonly peerWaitMs?: number;
   readonly fetch?: typeof fetch;
-  /** wall clock for REL-4's expiry (default Date.now) */
+  /** the clock of retry timers (default Date.now); REL-4 never reads it (UPG-8) */
   readonly now?: () => number;
   /** platform to pick the artifact for (default currentPlatform()) */
   readonly platform?: string;
@@ -171,6 +171,13 @@ export class Launcher {
   }
 
   #startedAt: number | undefined;
+  #client: BabyClient | undefined;
+
+  /** The node's RPC, as config.json names it when the launcher first asks. */
+  #nodeClient(): BabyClient {
+    this.#client ??= new BabyClient({ url: rpcUrl(this.paths), fetch: this.#fetch, timeoutMs: 5000 });
+    return this.#client;
+  }
 
   /** A method, not a comparison: the phase changes under awaits, which narrowing cannot see. */
   #stopping(): boolean {
@@ -196,7 +203,7 @@ export class Launcher {
     try {
       let view: UpgradeView;
       try {
-        view = await fetchUpgradeView(this.#fetch, rpcUrl(this.paths));
+        view = await fetchUpgradeView(this.#nodeClient());
       } catch (err) {
         this.#log('debug', `GET /upgrade: ${(err as Error).message}`);
         return;
@@ -233,23 +240,9 @@ export class Launcher {
     const attempt = this.#attempts.get(key) ?? { failures: 0, nextTryMs: 0, refused: false };
     this.#attempts.set(key, attempt);
     try {
-      const manifest = verifyManifest(plan.manifest, {
-        chainId: view.chainId,
-        planName: plan.name,
-        currentVersion: running.info.version,
-        nowMs: BigInt(this.#now()),
-        signers: view.signers,
-        threshold: view.threshold,
-      });
+      // UPG-8: the chain's decision binds; neither this machine's clock nor today's signer set has a say.
       const platform = this.#opts.platform ?? currentPlatform();
-      const artifact = artifactFor(manifest, platform);
-      if (artifact === undefined) {
-        throw launcherError(
-          LauncherErrorCode.NO_ARTIFACT,
-          `release ${manifest.version} has no artifact for ${platform} (it has ${manifest.artifacts.map((a) => a.platform).join(', ')})`,
-          { platform },
-        );
-      }
+      const { manifest, artifact } = releaseForPlan(view.chainId, plan.name, plan.manifest, plan.decision, platform);
       this.#log('info', `plan ${plan.name}: release ${manifest.version} verified (REL-4), fetching its artifact`, {
         plan: plan.name,
         height: plan.height.toString(),
@@ -380,18 +373,11 @@ export class Launcher {
       });
       return undefined;
     }
-    const plan: PlanView = {
-      name: info.name,
-      height: info.height,
-      appVersion: info.appVersion,
-      version: info.version,
-      manifestDigest: manifestDigest(info.manifest),
-      manifest: info.manifest,
-      urls: info.urls,
-    };
-    // The file's REL-4 inputs are the chain's at the halt; the last answer of GET /upgrade, if any, is older.
-    const view = viewAtHalt(info, plan) ?? this.#lastView;
-    if (!this.#matches(info, plan.manifestDigest) && view !== undefined) {
+    // The file states the plan's decision (UPG-8); only a file from an older release falls back on GET /upgrade.
+    const view = viewAtHalt(info) ?? this.#lastViewOf(info);
+    const digest = manifestDigest(info.manifest);
+    const plan = view?.plan;
+    if (!this.#matches(info, digest) && view !== undefined && plan !== null && plan !== undefined) {
       // Halted before the pre-download finished, or before this launcher ever saw the plan (a node syncing from
       // genesis reaches a plan height within a second, or the launcher started late): verify and fetch now.
       const key = `${plan.name}:${plan.manifestDigest}`;
@@ -401,7 +387,7 @@ export class Launcher {
       }
     }
     const prepared = this.#prepared;
-    if (prepared === undefined || !this.#matches(info, plan.manifestDigest)) {
+    if (prepared === undefined || !this.#matches(info, digest)) {
       // A refusal of this plan is the report to keep; one left by an earlier plan is replaced by NOT_PREPARED.
       const report = readReport(this.paths);
       const refused = report?.status === 'refused' && report.plan === info.name ? report : undefined;
@@ -414,6 +400,13 @@ export class Launcher {
       );
     }
     return this.#switch(from, readRelease(releaseDir(this.paths, prepared.version)), info, exit);
+  }
+
+  /** The last GET /upgrade answer, when it was about the plan the node halted for. */
+  #lastViewOf(info: UpgradeInfo): UpgradeView | undefined {
+    const view = this.#lastView;
+    const plan = view?.plan;
+    return plan?.name === info.name && plan.manifestDigest === manifestDigest(info.manifest) ? view : undefined;
   }
 
   #matches(info: UpgradeInfo, manifestDigest: string): boolean {
@@ -540,18 +533,21 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** What the upgrade-info file says of the chain at the halt, as a view to verify its release against (LCH-6). */
-function viewAtHalt(info: UpgradeInfo, plan: PlanView): UpgradeView | undefined {
-  if (info.chainId === undefined || info.releaseSigners === undefined || info.releaseThreshold === undefined) {
-    return undefined;
-  }
+/** The upgrade-info file's plan with its decision, as a view to verify its release against (LCH-6, UPG-8). */
+function viewAtHalt(info: UpgradeInfo): UpgradeView | undefined {
+  if (info.chainId === undefined || info.decision === undefined) return undefined;
+  return { chainId: info.chainId, height: info.height - 1n, plan: planOf(info, info.decision), ready: [], applied: [] };
+}
+
+function planOf(info: UpgradeInfo, decision: PlanDecision): PlanView {
   return {
-    chainId: info.chainId,
-    height: info.height - 1n,
-    nodeVersion: '',
-    signers: info.releaseSigners,
-    threshold: info.releaseThreshold,
-    plan,
-    ready: [],
+    name: info.name,
+    height: info.height,
+    appVersion: info.appVersion,
+    version: info.version,
+    manifestDigest: manifestDigest(info.manifest),
+    manifest: info.manifest,
+    urls: info.urls,
+    decision,
   };
 }

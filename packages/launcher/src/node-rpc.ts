@@ -1,5 +1,6 @@
-/** The node's `GET /upgrade` answer: the scheduled plan and the release-signer set the launcher verifies against. */
-import type { SignedManifest } from '@babychain/codec';
+/** The node's `GET /upgrade` answer as the launcher uses it: the scheduled plan with the decision it is checked against. */
+import type { BabyClient, PlanInfo } from '@babychain/client';
+import type { PlanDecision, SignedManifest } from '@babychain/codec';
 import { decode, encode, fromHex, sha256, toHex } from '@babychain/codec';
 import { LauncherErrorCode, launcherError } from './errors.ts';
 import { type LauncherPaths, readJson } from './layout.ts';
@@ -13,17 +14,18 @@ export interface PlanView {
   readonly manifestDigest: string;
   readonly manifest: SignedManifest;
   readonly urls: readonly string[];
+  /** UPG-8: the REL-4 inputs of the plan's passing, the only ones its release is checked against */
+  readonly decision: PlanDecision;
 }
 
 export interface UpgradeView {
   readonly chainId: string;
   readonly height: bigint;
-  readonly nodeVersion: string;
-  readonly signers: readonly Uint8Array[];
-  readonly threshold: number;
   readonly plan: PlanView | null;
   /** hex addresses of the validators that signalled ready for the plan */
   readonly ready: readonly string[];
+  /** names of the upgrades the chain applied */
+  readonly applied: readonly string[];
 }
 
 /** `http://host:port` of the node's RPC from config.json; a wildcard bind is reached on loopback. */
@@ -35,63 +37,47 @@ export function rpcUrl(paths: LauncherPaths): string {
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
-export async function fetchUpgradeView(fetchFn: typeof fetch, url: string, timeoutMs = 5000): Promise<UpgradeView> {
-  const res = await fetchFn(`${url}/upgrade`, { signal: AbortSignal.timeout(timeoutMs) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`GET /upgrade: HTTP ${res.status}`);
-  return parseUpgradeView(JSON.parse(text) as unknown);
-}
-
-export function parseUpgradeView(json: unknown): UpgradeView {
-  const o = obj(json, 'upgrade');
-  const gov = obj(o['governance'], 'governance');
-  const signers = arr(gov['releaseSigners'], 'governance.releaseSigners').map((s) => fromHex(str(s, 'signer')));
-  const threshold = num(gov['releaseThreshold'], 'governance.releaseThreshold');
-  const ready = gov['ready'] === undefined || gov['ready'] === null ? undefined : obj(gov['ready'], 'governance.ready');
-  const rawPlan = gov['plan'];
-  let plan: PlanView | null = null;
-  if (rawPlan !== null && rawPlan !== undefined) {
-    const p = obj(rawPlan, 'governance.plan');
-    const manifest = decode('babychain.v0.SignedManifest', fromHex(str(p['manifest'], 'plan.manifest')));
-    plan = {
-      name: str(p['name'], 'plan.name'),
-      height: BigInt(str(p['height'], 'plan.height')),
-      appVersion: num(p['appVersion'], 'plan.appVersion'),
-      version: str(p['version'], 'plan.version'),
-      manifestDigest: manifestDigest(manifest),
-      manifest,
-      urls: arr(p['urls'], 'plan.urls').map((u) => str(u, 'plan.urls[]')),
-    };
-  }
+export async function fetchUpgradeView(client: BabyClient): Promise<UpgradeView> {
+  const info = await client.upgrade();
+  const gov = info.governance;
   return {
-    chainId: str(o['chainId'], 'chainId'),
-    height: BigInt(str(o['height'], 'height')),
-    nodeVersion: typeof o['nodeVersion'] === 'string' ? o['nodeVersion'] : '',
-    signers,
-    threshold,
-    plan,
-    ready: ready === undefined ? [] : arr(ready['validators'], 'ready.validators').map((v) => str(v, 'validator')),
+    chainId: info.chainId,
+    height: info.height,
+    plan: gov.plan === null ? null : planView(gov.plan),
+    ready: gov.ready.validators,
+    applied: gov.applied.map((a) => a.name),
   };
 }
 
-function bad(path: string): never {
-  throw launcherError(LauncherErrorCode.BAD_NODE_ANSWER, `the node's /upgrade answer has no valid ${path}`);
-}
-function obj(v: unknown, path: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad(path);
-  return v as Record<string, unknown>;
-}
-function arr(v: unknown, path: string): unknown[] {
-  if (!Array.isArray(v)) bad(path);
-  return v;
-}
-function str(v: unknown, path: string): string {
-  if (typeof v !== 'string') bad(path);
-  return v;
-}
-function num(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(path);
-  return v;
+function planView(plan: PlanInfo): PlanView {
+  let manifest: SignedManifest;
+  try {
+    manifest = decode('babychain.v0.SignedManifest', fromHex(plan.manifest));
+  } catch (err) {
+    throw launcherError(
+      LauncherErrorCode.BAD_NODE_ANSWER,
+      `the node's plan manifest does not decode`,
+      {},
+      { cause: err },
+    );
+  }
+  const d = plan.decision;
+  return {
+    name: plan.name,
+    height: plan.height,
+    appVersion: plan.appVersion,
+    version: plan.version,
+    manifestDigest: manifestDigest(manifest),
+    manifest,
+    urls: plan.urls,
+    decision: {
+      height: d.height,
+      timeMs: d.timeMs,
+      versionInForce: d.versionInForce,
+      releaseSigners: d.releaseSigners.map((k) => fromHex(k)),
+      releaseThreshold: d.releaseThreshold,
+    },
+  };
 }
 
 /** The hex sha256 of a signed manifest's encoding. */

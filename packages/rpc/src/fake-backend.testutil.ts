@@ -228,6 +228,7 @@ export class FakeBackend implements RpcBackend {
         maturity: 'baby',
         appVersion: 0,
         version: '',
+        versionInForce: '0.1.0',
         releaseSigners: [hex(7, 32)],
         releaseThreshold: 1,
         plan: {
@@ -238,6 +239,13 @@ export class FakeBackend implements RpcBackend {
           manifest: hex(1, 8),
           urls: ['http://127.0.0.1:9/{sha256}'],
           artifacts: [{ platform: 'linux-x64', sha256: hex(3, 32), size: '1000' }],
+          decision: {
+            height: '30',
+            timeMs: '1700000000000',
+            versionInForce: '0.1.0',
+            releaseSigners: [hex(7, 32)],
+            releaseThreshold: 1,
+          },
         },
         ready: { validators: [hex(4, 20)], power: '10', totalPower: '10' },
         attestations: [],

@@ -244,6 +244,9 @@ export const UpgradeResult = Type.Object(
         maturity: Type.Union([Type.Literal('baby'), Type.Literal('grown-up')]),
         appVersion: Integer,
         version: Type.String({ description: 'the release version of the last applied upgrade ("" before any)' }),
+        versionInForce: Type.String({
+          description: 'GOV-3: the last applied release, else the genesis releaseVersion; a release must be above it',
+        }),
         releaseSigners: Type.Array(Hash),
         releaseThreshold: Integer,
         plan: Nullable(
@@ -256,6 +259,20 @@ export const UpgradeResult = Type.Object(
               manifest: Hex,
               urls: Type.Array(Type.String()),
               artifacts: Type.Array(Type.Object({ platform: Type.String(), sha256: Hash, size: U64 }, closed)),
+              decision: Type.Object(
+                {
+                  height: U64,
+                  timeMs: U64,
+                  versionInForce: Type.String(),
+                  releaseSigners: Type.Array(Hash),
+                  releaseThreshold: Integer,
+                },
+                {
+                  ...closed,
+                  description:
+                    'UPG-8: what consensus checked the release against when the plan passed; launchers check the same',
+                },
+              ),
             },
             closed,
           ),

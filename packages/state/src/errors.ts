@@ -61,6 +61,8 @@ export const GenesisErrorCode = {
   BAD_PARAMS: 'GENESIS_BAD_PARAMS',
   BAD_MATURITY: 'GENESIS_BAD_MATURITY',
   BAD_GOV_PARAMS: 'GENESIS_BAD_GOV_PARAMS',
+  /** GEN-5: `releaseVersion` is not a REL-2 version */
+  BAD_RELEASE_VERSION: 'GENESIS_BAD_RELEASE_VERSION',
 } as const;
 
 export type GenesisErrorCodeValue = (typeof GenesisErrorCode)[keyof typeof GenesisErrorCode];

@@ -98,17 +98,50 @@ describe('parseGenesis', () => {
       releaseThreshold: 2,
     };
     const plain = genesisFromJson(base());
-    const governed = genesisFromJson({ ...base(), govParams });
+    const governed = genesisFromJson({ ...base(), govParams, releaseVersion: '1.0.0' });
     expect(governed.govParams?.releaseThreshold).toBe(2);
-    expect(genesisToJson(governed)).toEqual({ ...base(), govParams });
+    expect(genesisToJson(governed)).toEqual({ ...base(), govParams, releaseVersion: '1.0.0' });
     expect(genesisToJson(plain)).toEqual(base());
     expect(genesisHash(governed)).not.toEqual(genesisHash(plain));
-    const gov = (p: Partial<typeof govParams>) => (g: GenesisJson) => ({ ...g, govParams: { ...govParams, ...p } });
+    const gov = (p: Partial<typeof govParams>) => (g: GenesisJson) => ({
+      ...g,
+      govParams: { ...govParams, ...p },
+      releaseVersion: '1.0.0',
+    });
     expect(rejectJson(gov({ releaseThreshold: 3 }))).toBe('GENESIS_BAD_GOV_PARAMS');
     expect(rejectJson(gov({ releaseSigners: [...signers].reverse() }))).toBe('GENESIS_BAD_GOV_PARAMS');
     expect(rejectJson(gov({ grownUpVotingPeriod: '5' }))).toBe('GENESIS_BAD_GOV_PARAMS');
     expect(rejectJson(gov({ releaseSigners: ['00'] }))).toBe('GENESIS_BAD_GOV_PARAMS');
     expect(rejectJson((g) => ({ ...g, govParams: { minDeposit: '1' } }))).toBe('GENESIS_MALFORMED');
+  });
+
+  it('GEN-5, GOV-2: names the release the chain starts on, which release signers need', () => {
+    const signers = [v0.publicKey].map((k) => toHex(k));
+    const govParams = {
+      minDeposit: '7',
+      babyVotingPeriod: '6',
+      grownUpVotingPeriod: '12',
+      babyUpgradeDelay: '3',
+      grownUpUpgradeDelay: '6',
+      releaseSigners: signers,
+      releaseThreshold: 1,
+    };
+    expect(genesisFromJson({ ...base(), releaseVersion: '0.1.0' }).releaseVersion).toBe('0.1.0');
+    expect(genesisFromJson(base()).releaseVersion).toBe('');
+    // Absent and "" are the same genesis, with the hash of a genesis from before the field existed.
+    expect(genesisHash(genesisFromJson({ ...base(), releaseVersion: '' }))).toEqual(
+      genesisHash(genesisFromJson(base())),
+    );
+    for (const releaseVersion of ['1.0', 'v1.0.0', '01.0.0', '1.0.0-rc1']) {
+      expect(
+        rejectJson((g) => ({ ...g, releaseVersion })),
+        releaseVersion,
+      ).toBe('GENESIS_BAD_RELEASE_VERSION');
+    }
+    expect(rejectJson((g) => ({ ...g, releaseVersion: 1 }))).toBe('GENESIS_MALFORMED');
+    // With signers and no release, "above the version in force" (REL-4) would compare with "".
+    expect(rejectJson((g) => ({ ...g, govParams }))).toBe('GENESIS_BAD_GOV_PARAMS');
+    expect(genesisFromJson({ ...base(), govParams, releaseVersion: '0.1.0' }).govParams?.releaseThreshold).toBe(1);
   });
 
   it('rejects a chain id that breaks GEN-1', () => {

@@ -5,6 +5,7 @@ import type { Genesis, GenesisAccount, GenesisValidator, GovParams, Params } fro
 import { BabyError, compareBytes, encode, fromHex, sha256, toHex } from '@babychain/codec';
 import { decodeAddress, encodeAddress, verifyDetailed } from '@babychain/crypto';
 import { GenesisErrorCode } from './errors.ts';
+import { parseVersion } from './version.ts';
 
 const U64_MAX = (1n << 64n) - 1n;
 const U32_MAX = 0xffff_ffff;
@@ -39,6 +40,8 @@ export interface GenesisJson {
     releaseSigners: string[];
     releaseThreshold: number;
   };
+  /** GEN-5, GOV-3: the release the chain starts on; absent: none ("") */
+  releaseVersion?: string;
   accounts: { address: string; balance: string }[];
   validators: { name: string; publicKey: string; power: string }[];
 }
@@ -79,7 +82,11 @@ export function withGovDefaults(p: GovParams | undefined): GovParams {
 }
 
 /** GOV-2's bounds on governance parameters (defaults already filled in): GENESIS_BAD_GOV_PARAMS. */
-export function validateGovParams(p: GovParams): void {
+/**
+ * GOV-2's bounds. `versionInForce` is GOV-3's (the genesis `releaseVersion` for a genesis): release signers need one,
+ * or "greater than the version in force" (REL-4) would not mean the same to consensus and to a launcher.
+ */
+export function validateGovParams(p: GovParams, versionInForce: string): void {
   const bad = (message: string, param: string) =>
     genesisError(GenesisErrorCode.BAD_GOV_PARAMS, message, 'GOV-2', { param });
   if (p.minDeposit < 1n) throw bad('minDeposit is 0', 'minDeposit');
@@ -104,6 +111,24 @@ export function validateGovParams(p: GovParams): void {
   });
   if (p.releaseThreshold > p.releaseSigners.length || (p.releaseSigners.length > 0 && p.releaseThreshold < 1)) {
     throw bad(`release threshold ${p.releaseThreshold} with ${p.releaseSigners.length} signers`, 'releaseThreshold');
+  }
+  if (p.releaseSigners.length > 0 && versionInForce === '') {
+    throw bad('release signers need a version in force: declare the release the chain starts on', 'releaseSigners');
+  }
+}
+
+/** GEN-5: "" (no release declared) or a REL-2 version. */
+function checkReleaseVersion(version: string): void {
+  if (version === '') return;
+  try {
+    parseVersion(version);
+  } catch {
+    throw genesisError(
+      GenesisErrorCode.BAD_RELEASE_VERSION,
+      `releaseVersion ${JSON.stringify(version)} is not MAJOR.MINOR.PATCH (REL-2)`,
+      'GEN-5',
+      { releaseVersion: version },
+    );
   }
 }
 
@@ -152,7 +177,9 @@ export function genesisFromJson(json: unknown): Genesis {
   checkChainId(raw.chainId);
   checkPrefix(raw.addressPrefix);
   checkParams(raw.params);
-  if (raw.govParams !== undefined) validateGovParams(withGovDefaults(raw.govParams));
+  const releaseVersion = raw.releaseVersion ?? '';
+  checkReleaseVersion(releaseVersion);
+  if (raw.govParams !== undefined) validateGovParams(withGovDefaults(raw.govParams), releaseVersion);
   const maturity = MATURITY_NAMES.get(raw.maturity);
   if (maturity === undefined) {
     throw genesisError(
@@ -175,6 +202,7 @@ export function genesisFromJson(json: unknown): Genesis {
     accounts,
     validators,
     ...(raw.govParams === undefined ? {} : { govParams: raw.govParams }),
+    releaseVersion,
   };
 }
 
@@ -187,7 +215,8 @@ export function validateGenesis(genesis: Genesis): void {
   checkPrefix(genesis.addressPrefix);
   if (genesis.params === undefined) throw genesisError(GenesisErrorCode.BAD_PARAMS, 'genesis has no params', 'GEN-5');
   checkParams(genesis.params);
-  if (genesis.govParams !== undefined) validateGovParams(withGovDefaults(genesis.govParams));
+  checkReleaseVersion(genesis.releaseVersion);
+  if (genesis.govParams !== undefined) validateGovParams(withGovDefaults(genesis.govParams), genesis.releaseVersion);
   if (genesis.maturity !== Maturity.BABY && genesis.maturity !== Maturity.GROWN_UP) {
     throw genesisError(GenesisErrorCode.BAD_MATURITY, `maturity ${genesis.maturity} is unknown`, 'GEN-5');
   }
@@ -213,6 +242,7 @@ export function genesisToJson(genesis: Genesis): GenesisJson {
       maxBlockTxs: params.maxBlockTxs,
     },
     ...(genesis.govParams === undefined ? {} : { govParams: govParamsToJson(genesis.govParams) }),
+    ...(genesis.releaseVersion === '' ? {} : { releaseVersion: genesis.releaseVersion }),
     accounts: genesis.accounts.map((a) => ({
       address: encodeAddress(a.address, genesis.addressPrefix),
       balance: a.balance.toString(),
@@ -251,6 +281,8 @@ export interface DevGenesisOptions {
   maturity?: number;
   /** GOV-2; default: absent (every field takes its default) */
   govParams?: GovParams;
+  /** GEN-5, GOV-3: the release the chain starts on; default "" (none) */
+  releaseVersion?: string;
 }
 
 /** A validated genesis for devnets and tests; missing params take DEFAULT_PARAMS. */
@@ -269,6 +301,7 @@ export function createDevGenesis(opts: DevGenesisOptions): Genesis {
     })),
     validators: opts.validators.map((v) => ({ name: v.name, publicKey: v.publicKey, power: v.power })),
     ...(opts.govParams === undefined ? {} : { govParams: opts.govParams }),
+    releaseVersion: opts.releaseVersion ?? '',
   };
   validateGenesis(genesis);
   return genesis;
@@ -438,6 +471,7 @@ interface RawGenesis {
   addressPrefix: string;
   params: Params;
   govParams?: GovParams;
+  releaseVersion?: string;
   accounts: { address: string; balance: bigint }[];
   validators: GenesisValidator[];
 }
@@ -497,7 +531,7 @@ function readShape(json: unknown): RawGenesis {
     json,
     '$',
     ['chainId', 'genesisTimeMs', 'maturity', 'addressPrefix', 'params', 'accounts', 'validators'],
-    ['govParams'],
+    ['govParams', 'releaseVersion'],
   );
   const p = object(top['params'], '$.params', ['minFee', 'maxBlockBytes', 'maxBlockTxs']);
   const params: Params = {
@@ -524,6 +558,7 @@ function readShape(json: unknown): RawGenesis {
     addressPrefix: str(top, 'addressPrefix', '$'),
     params,
     ...(top['govParams'] === undefined ? {} : { govParams: readGovParams(top['govParams']) }),
+    ...(top['releaseVersion'] === undefined ? {} : { releaseVersion: str(top, 'releaseVersion', '$') }),
     accounts,
     validators,
   };

@@ -55,3 +55,4 @@ export { LruCache } from './lru.ts';
 export { type ChainRules, rulesFor } from './rules.ts';
 export { type CheckedTx, checkTx, checkTxBytes } from './stateless.ts';
 export { accountKey, EMPTY_HASH, StateTree, type TreeReader, valueHash, verifyStateProof } from './tree/index.ts';
+export { BAD_VERSION_CODE, compareVersions, parseVersion } from './version.ts';

@@ -1,3 +1,5 @@
+import { BAD_VERSION_CODE } from '@babychain/state';
+
 /** Governance rule violations (specs/governance.md GOV-*). Values are protocol: never rename. */
 export const GovErrorCode = {
   NOT_VALIDATOR: 'GOV_NOT_VALIDATOR',
@@ -29,7 +31,7 @@ export const UpgradeErrorCode = {
 /** Release manifest and artifact rule violations (REL-*). */
 export const ReleaseErrorCode = {
   WRONG_PLAN: 'REL_WRONG_PLAN',
-  BAD_VERSION: 'REL_BAD_VERSION',
+  BAD_VERSION: BAD_VERSION_CODE,
   BAD_MANIFEST: 'REL_BAD_MANIFEST',
   BAD_ARTIFACT: 'REL_BAD_ARTIFACT',
   VERSION_NOT_HIGHER: 'REL_VERSION_NOT_HIGHER',

@@ -6,6 +6,7 @@ import {
   alice,
   attest,
   bob,
+  CHAIN_ID,
   DARWIN,
   expectCode,
   LINUX,
@@ -24,6 +25,9 @@ import {
   vote,
 } from './governance.testutil.ts';
 import { createGovernance, type MigrationContext } from './governance.ts';
+import { verifyManifest } from './manifest.ts';
+import { decidedManifestContext } from './plan.ts';
+import { versionInForce } from './record.ts';
 import { ProposalStatus, VoteOption } from './tally.ts';
 
 const [v0, v1, v2, v3] = validators;
@@ -590,6 +594,71 @@ describe('plans', () => {
     refuse(submitUpgrade(alice, plan('v2', 99n, { appVersion: 1, version: '1.2.0' })), 'UPG_BAD_APP_VERSION');
     refuse(submitCancel(alice, 'v1'), 'UPG_BAD_NAME');
     chain.run(submitUpgrade(alice, plan('v2', 99n, { appVersion: 2, version: '1.2.0' })));
+  });
+});
+
+describe('the version in force (GOV-3) and the decision a plan is checked against (UPG-8)', () => {
+  it('GOV-3, UPG-2: refuses a plan for the release the genesis starts on, which every launcher runs', () => {
+    const chain = new TestChain(testGenesis({ releaseVersion: '1.1.0' }));
+    chain.block((b) => expectCode(() => b.deliver(submitUpgrade(alice, plan('v1', 50n)), 0), 'REL_VERSION_NOT_HIGHER'));
+    chain.run(submitUpgrade(alice, plan('v1', 50n, { version: '1.1.1' })));
+  });
+
+  it('GOV-3: the version in force is the last applied release, else the genesis release', () => {
+    const chain = scheduled([{ name: 'v1', appVersion: 1 }]);
+    expect(versionInForce(chain.genesis, chain.state)).toBe('1.0.0');
+    chain.advanceTo(21n);
+    expect(versionInForce(chain.genesis, chain.state)).toBe('1.1.0');
+  });
+
+  it('UPG-8: records the block, time, version, signers and threshold the plan passed under, and clears them with it', () => {
+    const chain = scheduled([{ name: 'v1', appVersion: 1 }]);
+    expect(chain.state.planDecision).toEqual({
+      height: 11n,
+      timeMs: 11_000n,
+      versionInForce: '1.0.0',
+      releaseSigners: TEST_GOV_PARAMS.releaseSigners,
+      releaseThreshold: 2,
+    });
+    chain.advanceTo(21n); // applied at 20
+    expect(chain.state.plan).toBeUndefined();
+    expect(chain.state.planDecision).toBeUndefined();
+    const cancelled = scheduled([], 40n);
+    cancelled.run(submitCancel(alice, 'v1'));
+    cancelled.run(vote(v0, 2n, YES), vote(v1, 2n, YES), vote(v2, 2n, YES));
+    cancelled.advanceTo(23n);
+    expect(cancelled.state.plan).toBeUndefined();
+    expect(cancelled.state.planDecision).toBeUndefined();
+  });
+
+  it('UPG-8: keeps the decision when the signer set changes after the plan passed', () => {
+    const chain = scheduled([], 40n);
+    const before = chain.state.planDecision;
+    // A new signer set without either key that signed the release.
+    const newSigners = {
+      ...TEST_GOV_PARAMS,
+      releaseSigners: [signers[2]?.publicKey as Uint8Array],
+      releaseThreshold: 1,
+    };
+    chain.run(submitParams(alice, { govParams: newSigners }));
+    chain.run(vote(v0, 2n, YES), vote(v1, 2n, YES));
+    chain.advanceTo(23n);
+    expect(chain.state.govParams?.releaseSigners).toEqual(newSigners.releaseSigners);
+    expect(chain.state.planDecision).toEqual(before);
+    // The release still verifies against the decision, whatever the signer set or the clock say now.
+    const p = chain.state.plan as NonNullable<typeof chain.state.plan>;
+    const ctx = decidedManifestContext(CHAIN_ID, p.name, chain.state.planDecision as NonNullable<typeof before>);
+    expect(verifyManifest(p.release as NonNullable<typeof p.release>, ctx).version).toBe('1.1.0');
+  });
+
+  it('GOV-2, GOV-9: a parameter change cannot give release signers to a chain with no version in force', () => {
+    const unsigned = { ...TEST_GOV_PARAMS, releaseSigners: [], releaseThreshold: 0 };
+    const chain = new TestChain(testGenesis({ govParams: unsigned, releaseVersion: '' }));
+    chain.block((b) =>
+      expectCode(() => b.deliver(submitParams(alice, { govParams: TEST_GOV_PARAMS }), 0), 'GOV_BAD_PARAMS'),
+    );
+    const versioned = new TestChain(testGenesis({ govParams: unsigned }));
+    versioned.run(submitParams(alice, { govParams: TEST_GOV_PARAMS }));
   });
 });
 

@@ -54,10 +54,15 @@ export const TEST_GOV_PARAMS: GovParams = {
   releaseThreshold: 2,
 };
 
+/** GOV-3: the release the test chain starts on */
+export const GENESIS_RELEASE = '1.0.0';
+
 export interface GenesisOptions {
   powers?: readonly bigint[];
   grownUp?: boolean;
   govParams?: GovParams | undefined;
+  /** default GENESIS_RELEASE */
+  releaseVersion?: string;
 }
 
 export function testGenesis(opts: GenesisOptions = {}): Genesis {
@@ -71,6 +76,7 @@ export function testGenesis(opts: GenesisOptions = {}): Genesis {
     ],
     validators: powers.map((power, i) => ({ name: `v${i}`, publicKey: (validators[i] as Key).publicKey, power })),
     maturity: opts.grownUp === true ? 1 : 0,
+    releaseVersion: opts.releaseVersion ?? GENESIS_RELEASE,
   });
   return 'govParams' in opts && opts.govParams === undefined
     ? genesis

@@ -28,7 +28,7 @@ import type {
 } from '@babychain/state';
 import { Maturity, TxErrorCode } from '@babychain/state';
 import { GovErrorCode, UpgradeErrorCode } from './errors.ts';
-import { checkParamChange, checkPlan, checkPlanName } from './plan.ts';
+import { checkParamChange, checkPlan, checkPlanName, planDecision } from './plan.ts';
 import {
   decodeGovRecord,
   encodeGovRecord,
@@ -38,6 +38,7 @@ import {
   nextProposalId,
   paramsInForce,
   Voters,
+  versionInForce,
 } from './record.ts';
 import { countVotes, type ProposalKind, ProposalStatus, tallyOutcome, VoteOption } from './tally.ts';
 
@@ -227,6 +228,7 @@ class Rules {
       state.version = version;
       state.applied.push({ name: plan.name, height: plan.height, appVersion: plan.appVersion, version });
       state.plan = undefined;
+      state.planDecision = undefined;
       state.ready = [];
       state.attestations = [];
     }
@@ -339,7 +341,7 @@ class Block implements GovernanceBlock {
     } else if (content.case === 'cancelUpgrade') {
       checkPlanName(content.value.name, state);
     } else {
-      stored = { case: 'paramChange', value: checkParamChange(content.value) };
+      stored = { case: 'paramChange', value: checkParamChange(content.value, versionInForce(genesis, state)) };
     }
 
     this.#accounts.set(sender, { balance: account.balance - submit.deposit, nonce: account.nonce });
@@ -472,10 +474,11 @@ class Block implements GovernanceBlock {
     switch (content.case) {
       case 'softwareUpgrade': {
         const plan = content.value.plan as Plan;
+        const govParams = govParamsInForce(genesis, state);
         checkPlan(plan, {
           genesis,
           state,
-          govParams: govParamsInForce(genesis, state),
+          govParams,
           nowMs: this.#info.timeMs,
           minHeightExclusive: this.#info.height,
           when: 'passing',
@@ -490,6 +493,7 @@ class Block implements GovernanceBlock {
           );
         }
         state.plan = plan;
+        state.planDecision = planDecision(genesis, state, govParams, this.#info.height, this.#info.timeMs);
         state.ready = [];
         // A reschedule may name new builds: attestations of the old ones no longer vouch for anything and would
         // block attesting the new digest for the same platform (UPG_ALREADY_ATTESTED).
@@ -502,12 +506,13 @@ class Block implements GovernanceBlock {
           throw fail(UpgradeErrorCode.NO_SUCH_PLAN, `no plan "${name}" is scheduled`, 'GOV-10', { name });
         }
         state.plan = undefined;
+        state.planDecision = undefined;
         state.ready = [];
         state.attestations = state.attestations.filter((a) => a.planName !== name);
         return;
       }
       case 'paramChange': {
-        const change = checkParamChange(content.value);
+        const change = checkParamChange(content.value, versionInForce(genesis, state));
         if (change.params !== undefined) state.params = change.params;
         if (change.govParams !== undefined) state.govParams = change.govParams;
         if (change.maturity === Maturity.GROWN_UP) state.maturity = Maturity.GROWN_UP;

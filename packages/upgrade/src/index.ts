@@ -1,3 +1,4 @@
+export { compareVersions, parseVersion } from '@babychain/state';
 export {
   type ArtifactRequester,
   type ArtifactSink,
@@ -34,10 +35,11 @@ export {
   verifyManifest,
   withSignature,
 } from './manifest.ts';
-export { decodeGovRecord, GOV_RECORD_KEY } from './record.ts';
+export { decidedManifestContext, planDecision } from './plan.ts';
+export { decodeGovRecord, GOV_RECORD_KEY, versionInForce } from './record.ts';
 export { encodeReleaseInfo, parseReleaseInfo, RELEASE_INFO_FILE, type ReleaseInfo } from './release-info.ts';
 export { checkStartup, highestAppVersion } from './startup.ts';
-export { type GovernanceStatusJson, governanceStatus, type TallyJson } from './status.ts';
+export { type GovernanceStatusJson, governanceStatus, type PlanDecisionJson, type TallyJson } from './status.ts';
 export {
   countVotes,
   type OutcomeContext,
@@ -56,4 +58,3 @@ export {
   upgradeInfoOf,
   writeUpgradeInfo,
 } from './upgrade-info.ts';
-export { compareVersions, parseVersion } from './version.ts';

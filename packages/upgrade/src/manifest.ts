@@ -5,8 +5,8 @@
 import type { Artifact, ManifestSignature, ReleaseManifest, SignedManifest } from '@babychain/codec';
 import { BabyError, bytesEqual, compareBytes, encode, sha256, toHex } from '@babychain/codec';
 import { publicKeyFromSeed, sign, verifyDetailed } from '@babychain/crypto';
+import { compareVersions, parseVersion } from '@babychain/state';
 import { ReleaseErrorCode } from './errors.ts';
-import { compareVersions, parseVersion } from './version.ts';
 
 /** REL-3 */
 export const RELEASE_SIGN_DOMAIN = 'babychain/release/v0';

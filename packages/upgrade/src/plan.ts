@@ -2,11 +2,12 @@
  * Proposal contents (specs/governance.md GOV-8..GOV-10, UPG-2): what consensus checks on a plan, a cancel and a
  * parameter change, at submission and again when they pass.
  */
-import type { Genesis, GovParams, GovState, ParamChange, Plan, ReleaseManifest } from '@babychain/codec';
+import type { Genesis, GovParams, GovState, ParamChange, Plan, PlanDecision, ReleaseManifest } from '@babychain/codec';
 import { BabyError, isBabyError } from '@babychain/codec';
 import { Maturity, validateGovParams, validateParams, withGovDefaults } from '@babychain/state';
 import { GovErrorCode, UpgradeErrorCode } from './errors.ts';
-import { verifyManifest } from './manifest.ts';
+import { type ManifestContext, verifyManifest } from './manifest.ts';
+import { versionInForce } from './record.ts';
 
 const PLAN_NAME = /^[a-z0-9._-]{1,64}$/;
 const MAX_URLS = 8;
@@ -65,11 +66,43 @@ export function checkPlan(plan: Plan, ctx: PlanContext): ReleaseManifest {
   return verifyManifest(plan.release ?? { signatures: [] }, {
     chainId: ctx.genesis.chainId,
     planName: plan.name,
-    currentVersion: ctx.state.version,
+    currentVersion: versionInForce(ctx.genesis, ctx.state),
     nowMs: ctx.nowMs,
     signers: ctx.govParams.releaseSigners,
     threshold: ctx.govParams.releaseThreshold,
   });
+}
+
+/**
+ * UPG-8: what a plan passing in the block at `height`, time `timeMs`, was checked against; the record keeps it with
+ * the plan (GOV-8), so that every later check of the release uses the same inputs.
+ */
+export function planDecision(
+  genesis: Genesis,
+  state: GovState,
+  govParams: GovParams,
+  height: bigint,
+  timeMs: bigint,
+): PlanDecision {
+  return {
+    height,
+    timeMs,
+    versionInForce: versionInForce(genesis, state),
+    releaseSigners: [...govParams.releaseSigners],
+    releaseThreshold: govParams.releaseThreshold,
+  };
+}
+
+/** UPG-8: REL-4's inputs for a scheduled plan's release, from its decision and never from a clock. */
+export function decidedManifestContext(chainId: string, planName: string, decision: PlanDecision): ManifestContext {
+  return {
+    chainId,
+    planName,
+    currentVersion: decision.versionInForce,
+    nowMs: decision.timeMs,
+    signers: decision.releaseSigners,
+    threshold: decision.releaseThreshold,
+  };
 }
 
 function checkUrls(urls: readonly string[]): void {
@@ -90,7 +123,7 @@ function checkUrls(urls: readonly string[]): void {
  * GOV-9: the change as it will be applied. Governance params take GOV-2's defaults for absent fields, exactly as
  * a genesis does, since the canonical encoding cannot tell an absent field from a zero one.
  */
-export function checkParamChange(change: ParamChange): ParamChange {
+export function checkParamChange(change: ParamChange, version: string): ParamChange {
   const hasGrownUp = change.maturity === Maturity.GROWN_UP;
   if (change.maturity !== Maturity.BABY && !hasGrownUp) {
     throw badParams(`maturity ${change.maturity} is unknown`, 'maturity');
@@ -105,7 +138,7 @@ export function checkParamChange(change: ParamChange): ParamChange {
   }
   if (change.govParams !== undefined) {
     const filled = withGovDefaults(change.govParams);
-    rethrowAsBadParams(() => validateGovParams(filled));
+    rethrowAsBadParams(() => validateGovParams(filled, version));
     out.govParams = filled;
   }
   return out;

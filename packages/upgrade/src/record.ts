@@ -30,6 +30,14 @@ export function govParamsInForce(genesis: Genesis, state: GovState): GovParams {
   return withGovDefaults(state.govParams ?? genesis.govParams);
 }
 
+/**
+ * GOV-3: the version in force, the one definition consensus (UPG-2's REL-4) and launchers (UPG-8) share: the release
+ * of the last applied upgrade, else the release the genesis starts on, else "".
+ */
+export function versionInForce(genesis: Genesis, state: GovState): string {
+  return state.version !== '' ? state.version : genesis.releaseVersion;
+}
+
 /** GOV-3, GOV-7: grown up if either the genesis or the record says so. */
 export function isGrownUp(genesis: Genesis, state: GovState): boolean {
   return genesis.maturity === Maturity.GROWN_UP || state.maturity === Maturity.GROWN_UP;

@@ -3,8 +3,8 @@
  * manifest`, `baby gov` and a launcher, which must all agree on what a well-formed one is.
  */
 import { BabyError } from '@babychain/codec';
+import { parseVersion } from '@babychain/state';
 import { ReleaseErrorCode } from './errors.ts';
-import { parseVersion } from './version.ts';
 
 export const RELEASE_INFO_FILE = 'release.json';
 

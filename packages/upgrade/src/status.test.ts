@@ -26,6 +26,7 @@ describe('governanceStatus', () => {
       maturity: 'baby',
       appVersion: 0,
       version: '',
+      versionInForce: '1.0.0',
       releaseSigners: signers.slice(0, 2).map((s) => toHex(s.publicKey)),
       releaseThreshold: 2,
       plan: null,
@@ -68,6 +69,14 @@ describe('governanceStatus', () => {
         sha256: toHex(a.sha256),
         size: a.size.toString(),
       })),
+      // UPG-8: the block at whose end the proposal passed (height 11, time 11 000 ms), and what was in force then.
+      decision: {
+        height: '11',
+        timeMs: '11000',
+        versionInForce: '1.0.0',
+        releaseSigners: signers.slice(0, 2).map((s) => toHex(s.publicKey)),
+        releaseThreshold: 2,
+      },
     });
     expect(status.ready).toEqual({ validators: [toHex(v0.address)], power: '10', totalPower: '40' });
     expect(status.attestations).toEqual([
@@ -104,7 +113,7 @@ describe('governanceStatus', () => {
     chain.run(...validators.map((v) => vote(v, 1n, VoteOption.YES)));
     chain.advanceTo(21n);
     const status = governanceStatus(chain.genesis, chain.record);
-    expect(status).toMatchObject({ appVersion: 1, version: '1.1.0', plan: null });
+    expect(status).toMatchObject({ appVersion: 1, version: '1.1.0', versionInForce: '1.1.0', plan: null });
     expect(status.applied).toEqual([{ name: 'v1', height: '20', appVersion: 1, version: '1.1.0' }]);
   });
 });

@@ -2,10 +2,10 @@
  * The governance summary that RPC (`GET /upgrade`), node status and the launcher read (GOV-7: status shows the
  * stage; UPG-6: the share of power that is ready). Plain JSON: uint64 as decimal strings, bytes as lowercase hex.
  */
-import type { Genesis, Tally } from '@babychain/codec';
-import { encode, toHex } from '@babychain/codec';
+import type { Genesis, PlanDecision, Tally } from '@babychain/codec';
+import { create, encode, toHex, toJson } from '@babychain/codec';
 import { proposalKind } from './governance.ts';
-import { decodeGovRecord, govParamsInForce, isGrownUp, paramsInForce, Voters } from './record.ts';
+import { decodeGovRecord, govParamsInForce, isGrownUp, paramsInForce, Voters, versionInForce } from './record.ts';
 import { countVotes, type ProposalKind, type ProposalStatusName, statusName } from './tally.ts';
 
 export interface TallyJson {
@@ -16,10 +16,21 @@ export interface TallyJson {
   totalPower: string;
 }
 
+/** The canonical JSON of a `PlanDecision` (UPG-8). */
+export interface PlanDecisionJson {
+  height: string;
+  timeMs: string;
+  versionInForce: string;
+  releaseSigners: string[];
+  releaseThreshold: number;
+}
+
 export interface GovernanceStatusJson {
   maturity: 'baby' | 'grown-up';
   appVersion: number;
   version: string;
+  /** GOV-3: what a release must be above (REL-4) */
+  versionInForce: string;
   releaseSigners: string[];
   releaseThreshold: number;
   plan: null | {
@@ -31,6 +42,8 @@ export interface GovernanceStatusJson {
     manifest: string;
     urls: string[];
     artifacts: { platform: string; sha256: string; size: string }[];
+    /** UPG-8: what the release was checked against when the plan passed, as launchers check it */
+    decision: PlanDecisionJson;
   };
   ready: { validators: string[]; power: string; totalPower: string };
   attestations: { planName: string; validator: string; platform: string; sha256: string }[];
@@ -76,6 +89,7 @@ export function governanceStatus(genesis: Genesis, record: Uint8Array): Governan
     maturity: isGrownUp(genesis, state) ? 'grown-up' : 'baby',
     appVersion: state.appVersion,
     version: state.version,
+    versionInForce: versionInForce(genesis, state),
     releaseSigners: gp.releaseSigners.map((k) => toHex(k)),
     releaseThreshold: gp.releaseThreshold,
     plan:
@@ -93,6 +107,7 @@ export function governanceStatus(genesis: Genesis, record: Uint8Array): Governan
               sha256: toHex(a.sha256),
               size: a.size.toString(),
             })),
+            decision: decisionJson(state.planDecision),
           },
     ready: {
       validators: state.ready.map((r) => toHex(r)),
@@ -152,6 +167,11 @@ export function governanceStatus(genesis: Genesis, record: Uint8Array): Governan
       grownUpUpgradeDelay: gp.grownUpUpgradeDelay.toString(),
     },
   };
+}
+
+function decisionJson(decision: PlanDecision | undefined): PlanDecisionJson {
+  const d = decision ?? create('babychain.v0.PlanDecision', {});
+  return toJson('babychain.v0.PlanDecision', d) as unknown as PlanDecisionJson;
 }
 
 function tallyJson(t: Tally): TallyJson {

@@ -4,11 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Genesis, GovState, SignedManifest } from '@babychain/codec';
-import { BabyError, decode, encode, fromHex, toHex } from '@babychain/codec';
+import type { Genesis, GovState, PlanDecision, SignedManifest } from '@babychain/codec';
+import { BabyError, decode, encode, fromHex, fromJson, toHex, toJson } from '@babychain/codec';
 import { writeFileDurable } from './durable.ts';
 import { UpgradeErrorCode } from './errors.ts';
-import { govParamsInForce } from './record.ts';
 
 /** UPG-4: the node's exit status when it halts for an upgrade. */
 export const UPGRADE_EXIT_CODE = 3;
@@ -22,12 +21,12 @@ export interface UpgradeInfo {
   readonly manifest: SignedManifest;
   readonly urls: readonly string[];
   /**
-   * REL-4's inputs at the halt: a launcher that never reached the node's RPC (a node syncing from genesis halts
-   * within a second) verifies the release against these (LCH-6). Absent in a file written by a release that predates them.
+   * The chain and the plan's decision (UPG-8): a launcher that never reached the node's RPC (a node syncing from
+   * genesis halts within a second) verifies the release against these (LCH-6). Absent together in a file written
+   * by a release that predates them.
    */
   readonly chainId?: string;
-  readonly releaseSigners?: readonly Uint8Array[];
-  readonly releaseThreshold?: number;
+  readonly decision?: PlanDecision;
 }
 
 /** The upgrade-info of the plan `state` schedules; undefined when there is none. */
@@ -38,7 +37,9 @@ export function upgradeInfoOf(genesis: Genesis, state: GovState): UpgradeInfo | 
   if (manifest?.manifest === undefined) {
     throw new BabyError(UpgradeErrorCode.BAD_UPGRADE_INFO, `plan "${plan.name}" has no release manifest`);
   }
-  const gp = govParamsInForce(genesis, state);
+  if (state.planDecision === undefined) {
+    throw new BabyError(UpgradeErrorCode.BAD_UPGRADE_INFO, `plan "${plan.name}" has no decision (UPG-8)`);
+  }
   return {
     name: plan.name,
     height: plan.height,
@@ -47,8 +48,7 @@ export function upgradeInfoOf(genesis: Genesis, state: GovState): UpgradeInfo | 
     manifest,
     urls: plan.urls,
     chainId: genesis.chainId,
-    releaseSigners: gp.releaseSigners,
-    releaseThreshold: gp.releaseThreshold,
+    decision: state.planDecision,
   };
 }
 
@@ -64,8 +64,7 @@ export function writeUpgradeInfo(dataDir: string, info: UpgradeInfo): string {
       manifest: toHex(encode('babychain.v0.SignedManifest', info.manifest)),
       urls: info.urls,
       ...(info.chainId === undefined ? {} : { chainId: info.chainId }),
-      ...(info.releaseSigners === undefined ? {} : { releaseSigners: info.releaseSigners.map((k) => toHex(k)) }),
-      ...(info.releaseThreshold === undefined ? {} : { releaseThreshold: info.releaseThreshold }),
+      ...(info.decision === undefined ? {} : { decision: toJson('babychain.v0.PlanDecision', info.decision) }),
     },
     null,
     2,
@@ -85,7 +84,7 @@ export function readUpgradeInfo(dataDir: string): UpgradeInfo | undefined {
   }
   try {
     const raw = JSON.parse(text) as Record<string, unknown>;
-    const { name, height, appVersion, version, manifest, urls, chainId, releaseSigners, releaseThreshold } = raw;
+    const { name, height, appVersion, version, manifest, urls, chainId, decision } = raw;
     if (
       typeof name !== 'string' ||
       typeof height !== 'string' ||
@@ -98,16 +97,12 @@ export function readUpgradeInfo(dataDir: string): UpgradeInfo | undefined {
     ) {
       throw new Error('a field is missing or has the wrong type');
     }
-    // The REL-4 inputs come together or not at all (an older release wrote none).
+    // The chain and the decision come together or not at all (an older release wrote neither).
     if (
-      (chainId !== undefined || releaseSigners !== undefined || releaseThreshold !== undefined) &&
-      (typeof chainId !== 'string' ||
-        !Array.isArray(releaseSigners) ||
-        !releaseSigners.every((k) => typeof k === 'string' && /^[0-9a-f]{64}$/.test(k)) ||
-        typeof releaseThreshold !== 'number' ||
-        !Number.isSafeInteger(releaseThreshold))
+      (chainId === undefined) !== (decision === undefined) ||
+      (chainId !== undefined && typeof chainId !== 'string')
     ) {
-      throw new Error('chainId, releaseSigners and releaseThreshold must be given together and well formed');
+      throw new Error('chainId and decision must be given together');
     }
     return {
       name,
@@ -116,13 +111,7 @@ export function readUpgradeInfo(dataDir: string): UpgradeInfo | undefined {
       version,
       manifest: decode('babychain.v0.SignedManifest', fromHex(manifest)),
       urls: urls as string[],
-      ...(typeof chainId === 'string'
-        ? {
-            chainId,
-            releaseSigners: (releaseSigners as string[]).map((k) => fromHex(k)),
-            releaseThreshold: releaseThreshold as number,
-          }
-        : {}),
+      ...(typeof chainId === 'string' ? { chainId, decision: fromJson('babychain.v0.PlanDecision', decision) } : {}),
     };
   } catch (err) {
     throw new BabyError(

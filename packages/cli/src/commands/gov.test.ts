@@ -24,6 +24,7 @@ function upgradeAnswer() {
       maturity: 'baby',
       appVersion: 1,
       version: '0.2.0',
+      versionInForce: '0.2.0',
       releaseSigners: ['07'.repeat(32)],
       releaseThreshold: 1,
       plan: {
@@ -34,6 +35,13 @@ function upgradeAnswer() {
         manifest: '0a0b',
         urls: ['https://example.org/{sha256}'],
         artifacts: [{ platform: 'linux-x64', sha256: '03'.repeat(32), size: '1000' }],
+        decision: {
+          height: '29',
+          timeMs: '1700000000000',
+          versionInForce: '0.2.0',
+          releaseSigners: ['07'.repeat(32)],
+          releaseThreshold: 1,
+        },
       },
       ready: { validators: ['04'.repeat(20), '05'.repeat(20)], power: '30', totalPower: '40' },
       attestations: [{ planName: 'v3', validator: '05'.repeat(20), platform: 'linux-x64', sha256: '03'.repeat(32) }],

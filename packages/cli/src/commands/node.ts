@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { BabyError } from '@babychain/codec';
 import { publicKeyFromSeed } from '@babychain/crypto';
-import { BabyNode, initHome, UPGRADE_EXIT_CODE } from '@babychain/node';
+import { BabyNode, initHome, NODE_VERSION, UPGRADE_EXIT_CODE } from '@babychain/node';
 import type { GenesisJson } from '@babychain/state';
 import { createDevGenesis, genesisToJson } from '@babychain/state';
 import { Command, CommanderError } from 'commander';
@@ -63,6 +63,7 @@ export function initCommand(io: CliIo): Command {
             accounts: [],
             validators: [{ name: opts.moniker, publicKey, power: 10n }],
             genesisTimeMs: BigInt(Date.now()),
+            releaseVersion: NODE_VERSION,
           }),
         );
       }

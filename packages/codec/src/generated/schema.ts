@@ -905,6 +905,35 @@ export const schemaJson = {
                 }
               }
             },
+            "PlanDecision": {
+              "fields": {
+                "height": {
+                  "type": "uint64",
+                  "id": 1
+                },
+                "timeMs": {
+                  "type": "uint64",
+                  "id": 2,
+                  "protoName": "time_ms"
+                },
+                "versionInForce": {
+                  "type": "string",
+                  "id": 3,
+                  "protoName": "version_in_force"
+                },
+                "releaseSigners": {
+                  "rule": "repeated",
+                  "type": "bytes",
+                  "id": 4,
+                  "protoName": "release_signers"
+                },
+                "releaseThreshold": {
+                  "type": "uint32",
+                  "id": 5,
+                  "protoName": "release_threshold"
+                }
+              }
+            },
             "AppliedUpgrade": {
               "fields": {
                 "name": {
@@ -983,6 +1012,11 @@ export const schemaJson = {
                   "rule": "repeated",
                   "type": "ProposalResult",
                   "id": 12
+                },
+                "planDecision": {
+                  "type": "PlanDecision",
+                  "id": 13,
+                  "protoName": "plan_decision"
                 }
               }
             },
@@ -1183,6 +1217,11 @@ export const schemaJson = {
                   "type": "GovParams",
                   "id": 8,
                   "protoName": "gov_params"
+                },
+                "releaseVersion": {
+                  "type": "string",
+                  "id": 9,
+                  "protoName": "release_version"
                 }
               }
             },

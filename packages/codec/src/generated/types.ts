@@ -467,6 +467,24 @@ export interface Attestation {
   planName: string;
 }
 
+/**
+ * UPG-8: what consensus checked the scheduled plan's release against when the plan passed. A launcher checks the
+ * release against exactly these, never against its own clock or the signer set in force later.
+ *
+ * `babychain.v0.PlanDecision`
+ */
+export interface PlanDecision {
+  /** the block at whose end the proposal passed */
+  height: bigint;
+  /** that block's time: REL-4's `now` */
+  timeMs: bigint;
+  /** GOV-3's version in force at that block */
+  versionInForce: string;
+  /** GOV-2's signers in force at that block, ascending */
+  releaseSigners: Uint8Array[];
+  releaseThreshold: number;
+}
+
 /** `babychain.v0.AppliedUpgrade` */
 export interface AppliedUpgrade {
   name: string;
@@ -503,6 +521,8 @@ export interface GovState {
   govParams?: GovParams | undefined;
   /** the last 64 finished proposals, ascending id */
   results: ProposalResult[];
+  /** UPG-8: set with `plan`, cleared with it */
+  planDecision?: PlanDecision | undefined;
 }
 
 /**
@@ -610,6 +630,8 @@ export interface Genesis {
   validators: GenesisValidator[];
   /** GOV-2; absent: every field takes its default */
   govParams?: GovParams | undefined;
+  /** GOV-3: the release the chain starts on (REL-2), "" for none */
+  releaseVersion: string;
 }
 
 /**
@@ -746,6 +768,7 @@ export interface MessageTypes {
   'babychain.v0.Tally': Tally;
   'babychain.v0.ProposalResult': ProposalResult;
   'babychain.v0.Attestation': Attestation;
+  'babychain.v0.PlanDecision': PlanDecision;
   'babychain.v0.AppliedUpgrade': AppliedUpgrade;
   'babychain.v0.GovState': GovState;
   'babychain.v0.ArtifactRequest': ArtifactRequest;

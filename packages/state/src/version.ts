@@ -1,6 +1,11 @@
-/** Release versions (specs/governance.md REL-2): MAJOR.MINOR.PATCH, compared number by number. */
+/**
+ * Release versions (specs/governance.md REL-2): MAJOR.MINOR.PATCH, compared number by number. Here, below the
+ * upgrade package, because a genesis names the release it starts on (GEN-5) and GOV-3 defines the version in force.
+ */
 import { BabyError } from '@babychain/codec';
-import { ReleaseErrorCode } from './errors.ts';
+
+/** REL-2's code, the upgrade package's `ReleaseErrorCode.BAD_VERSION`. */
+export const BAD_VERSION_CODE = 'REL_BAD_VERSION';
 
 const VERSION = /^(0|[1-9][0-9]{0,9})\.(0|[1-9][0-9]{0,9})\.(0|[1-9][0-9]{0,9})$/;
 const LIMIT = 2 ** 31;
@@ -10,7 +15,7 @@ export function parseVersion(version: string): [number, number, number] {
   const m = VERSION.exec(version);
   const parts = m === null ? [] : [Number(m[1]), Number(m[2]), Number(m[3])];
   if (parts.length !== 3 || parts.some((n) => n >= LIMIT)) {
-    throw new BabyError(ReleaseErrorCode.BAD_VERSION, `"${version}" is not MAJOR.MINOR.PATCH`, {
+    throw new BabyError(BAD_VERSION_CODE, `"${version}" is not MAJOR.MINOR.PATCH`, {
       rule: 'REL-2',
       version,
     });
