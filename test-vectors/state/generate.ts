@@ -640,6 +640,19 @@ badGenesis(
   'GENESIS_BAD_GOV_PARAMS',
   { govParams: signerParams },
 );
+// RFC 8032 test key 1 (A) and A + T, T the order-8 point c7176a70...037a: whoever holds A's secret signs as both.
+const RFC8032_KEY_1 = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
+const RFC8032_KEY_1_PLUS_T8 = '9158312a9a8d6e3b34c891d6d61444f8b8211c5117ebad15bdb0bd68b07e0245';
+badGenesis(
+  'release-signer-mixed-order',
+  'release signers A and A + T (T of order 8), threshold 2: one secret would count as two signers',
+  'SIG-9',
+  'GENESIS_BAD_GOV_PARAMS',
+  {
+    releaseVersion: '0.1.0',
+    govParams: { ...signerParams, releaseSigners: [RFC8032_KEY_1_PLUS_T8, RFC8032_KEY_1], releaseThreshold: 2 },
+  },
+);
 badGenesis(
   'check-order-release-version-before-gov-params',
   'a malformed releaseVersion and release signers: the version is checked before the governance params',

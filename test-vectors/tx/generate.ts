@@ -325,6 +325,25 @@ reject(
     'CRYPTO_MULTISIG_TOO_MANY_KEYS',
   );
 }
+{
+  // RFC 8032 test key 1 (A, secret 9d61b1...) and A + T, T the order-8 point c7176a70...037a. Signed by A alone, the
+  // transaction is well formed under SIG-7; SIG-9 refuses the member A + T, which A's secret could also sign as.
+  const rfc1Seed = Uint8Array.from(
+    Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex'),
+  );
+  const rfc1 = publicKeyFromSeed(rfc1Seed);
+  const rfc1PlusT8 = Uint8Array.from(
+    Buffer.from('9158312a9a8d6e3b34c891d6d61444f8b8211c5117ebad15bdb0bd68b07e0245', 'hex'),
+  );
+  const twin = msBody({ key: { threshold: 1, publicKeys: [rfc1PlusT8, rfc1] }, seeds: [] });
+  reject(
+    'multisig-member-mixed-order',
+    'a 1-of-2 multisig over RFC 8032 key 1 and that key plus a point of order 8, signed by key 1 (keyIndex 1)',
+    'SIG-9',
+    assembleTx(twin, [signBody(twin, rfc1Seed, 1)]),
+    'SIG_MIXED_ORDER_KEY',
+  );
+}
 reject('missing-action', 'a body without a transfer', 'TX-7', signed(body({ action: undefined })), 'TX_MISSING_ACTION');
 reject('memo-257-bytes', 'memo of 257 bytes', 'TX-8', signed(body({ memo: 'x'.repeat(257) })), 'TX_MEMO_TOO_LONG');
 reject(

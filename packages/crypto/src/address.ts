@@ -4,7 +4,7 @@
 
 import { sha256, toHex } from '@babychain/codec';
 import { bech32, bech32m } from '@scure/base';
-import { PUBLIC_KEY_LENGTH } from './ed25519-portable.ts';
+import { PUBLIC_KEY_LENGTH, partyKeyProblem } from './ed25519-portable.ts';
 import { cryptoError } from './errors.ts';
 
 export const ADDRESS_LENGTH = 20;
@@ -42,11 +42,31 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+/** Member keys that passed SIG-9, so that a multisig account's transactions pay for its check once. */
+const partyKeys = new Set<string>();
+const MAX_PARTY_KEYS = 4096;
+
+/** SIG-9 for member `index` of a multisig key, remembered once it passes. */
+function checkPartyKey(key: Uint8Array, index: number): void {
+  const h = hex(key);
+  if (partyKeys.has(h)) return;
+  const problem = partyKeyProblem(key);
+  if (problem !== undefined) {
+    throw cryptoError(problem, `multisig member key ${index} cannot stand for one party (${problem}, SIG-9)`, {
+      publicKey: h,
+      index,
+    });
+  }
+  if (partyKeys.size >= MAX_PARTY_KEYS) partyKeys.clear();
+  partyKeys.add(h);
+}
+
 /**
  * ADDR-3 as the protocol checks it, in this order: 1..16 keys (none: CRYPTO_MULTISIG_BAD_THRESHOLD, more than 16:
  * CRYPTO_MULTISIG_TOO_MANY_KEYS); each key 32 bytes (SIG_BAD_LENGTH); no key twice anywhere in the list
  * (CRYPTO_MULTISIG_DUPLICATE_KEY); strictly ascending bytewise (CRYPTO_MULTISIG_UNSORTED); threshold an integer
- * with 1 <= threshold <= number of keys (CRYPTO_MULTISIG_BAD_THRESHOLD). The keys are not sorted for the caller.
+ * with 1 <= threshold <= number of keys (CRYPTO_MULTISIG_BAD_THRESHOLD); then each key, in order, a party key
+ * (SIG-9: SIG_NON_CANONICAL_KEY, SIG_SMALL_ORDER_KEY, SIG_MIXED_ORDER_KEY). The keys are not sorted for the caller.
  */
 export function validateMultisigKey(threshold: number, publicKeys: readonly Uint8Array[]): void {
   const n = publicKeys.length;
@@ -85,6 +105,7 @@ export function validateMultisigKey(threshold: number, publicKeys: readonly Uint
       keys: n,
     });
   }
+  publicKeys.forEach(checkPartyKey);
 }
 
 /**

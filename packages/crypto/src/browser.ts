@@ -21,6 +21,7 @@ export {
   type Ed25519KeyPair,
   generateKeyPairPortable as generateKeyPair,
   PUBLIC_KEY_LENGTH,
+  partyKeyProblem,
   publicKeyFromSeedPortable as publicKeyFromSeed,
   SEED_LENGTH,
   SIGNATURE_LENGTH,
@@ -29,7 +30,7 @@ export {
   verifyReference as verify,
   verifyReferenceDetailed as verifyDetailed,
 } from './ed25519-portable.ts';
-export { type CryptoError, CryptoErrorCode, type SignatureFailure } from './errors.ts';
+export { type CryptoError, CryptoErrorCode, type PartyKeyFailure, type SignatureFailure } from './errors.ts';
 export {
   accountPath,
   COIN_TYPE,

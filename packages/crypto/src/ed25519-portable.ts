@@ -8,7 +8,7 @@ import { toHex } from '@babychain/codec';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { cryptoError, type SignatureFailure } from './errors.ts';
+import { cryptoError, type PartyKeyFailure, type SignatureFailure } from './errors.ts';
 
 export const PUBLIC_KEY_LENGTH = 32;
 export const SIGNATURE_LENGTH = 64;
@@ -104,6 +104,21 @@ export function verifyReferenceDetailed(
   const k = bytesToNumberLE(sha512.create().update(rBytes).update(publicKey).update(message).digest()) % L;
   const check = Point.BASE.multiplyUnsafe(s).subtract(A.multiplyUnsafe(k)).toBytes();
   return bytesEqualConstantLength(check, rBytes) ? OK : fail('SIG_MISMATCH');
+}
+
+/**
+ * SIG-9: whether `publicKey` can stand for one party (a release signer, a multisig member). Beyond SIG-5 and SIG-6 it
+ * must lie in the prime-order subgroup, [L]A = identity: whoever holds A's secret can sign as A + T, T a torsion
+ * point, for any message (one nonce in eight makes [k]T vanish), so A and A + T would count as two parties held by
+ * one secret. The failure, or undefined. Costs a 253-bit scalar multiplication: callers on a hot path cache.
+ */
+export function partyKeyProblem(publicKey: Uint8Array): PartyKeyFailure | undefined {
+  if (!isBytes(publicKey) || publicKey.length !== PUBLIC_KEY_LENGTH) return 'SIG_BAD_LENGTH';
+  if (!isCanonicalEncodingRef(publicKey)) return 'SIG_NON_CANONICAL_KEY';
+  const A = decodePoint(publicKey);
+  if (A === undefined) return 'SIG_NON_CANONICAL_KEY';
+  if (A.isSmallOrder()) return 'SIG_SMALL_ORDER_KEY';
+  return A.isTorsionFree() ? undefined : 'SIG_MIXED_ORDER_KEY';
 }
 
 export function verifyReference(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {

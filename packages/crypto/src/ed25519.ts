@@ -60,6 +60,7 @@ export {
   L,
   P,
   PUBLIC_KEY_LENGTH,
+  partyKeyProblem,
   SEED_LENGTH,
   SIGNATURE_LENGTH,
   type VerifyResult,

@@ -13,6 +13,8 @@ export const CryptoErrorCode = Object.freeze({
   SIG_SMALL_ORDER_KEY: 'SIG_SMALL_ORDER_KEY',
   SIG_SMALL_ORDER_R: 'SIG_SMALL_ORDER_R',
   SIG_MISMATCH: 'SIG_MISMATCH',
+  /** SIG-9: a party's key (release signer, multisig member) outside the prime-order subgroup */
+  SIG_MIXED_ORDER_KEY: 'SIG_MIXED_ORDER_KEY',
   CRYPTO_BAD_SEED: 'CRYPTO_BAD_SEED',
   CRYPTO_BAD_ADDRESS: 'CRYPTO_BAD_ADDRESS',
   CRYPTO_WRONG_ADDRESS_PREFIX: 'CRYPTO_WRONG_ADDRESS_PREFIX',
@@ -33,7 +35,14 @@ export const CryptoErrorCode = Object.freeze({
 export type CryptoErrorCode = (typeof CryptoErrorCode)[keyof typeof CryptoErrorCode];
 
 /** The failure codes of signature verification, in SIG-8 check order. */
-export type SignatureFailure = Extract<CryptoErrorCode, `SIG_${string}`>;
+export type SignatureFailure = Exclude<Extract<CryptoErrorCode, `SIG_${string}`>, 'SIG_MIXED_ORDER_KEY'>;
+
+/** SIG-9: why a key cannot stand for one party. */
+export type PartyKeyFailure =
+  | 'SIG_BAD_LENGTH'
+  | 'SIG_NON_CANONICAL_KEY'
+  | 'SIG_SMALL_ORDER_KEY'
+  | 'SIG_MIXED_ORDER_KEY';
 
 export type CryptoError = BabyError<CryptoErrorCode>;
 

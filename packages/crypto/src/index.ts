@@ -14,6 +14,7 @@ export {
   type Ed25519KeyPair,
   generateKeyPair,
   PUBLIC_KEY_LENGTH,
+  partyKeyProblem,
   publicKeyFromSeed,
   SEED_LENGTH,
   SIGNATURE_LENGTH,
@@ -22,7 +23,7 @@ export {
   verify,
   verifyDetailed,
 } from './ed25519.ts';
-export { type CryptoError, CryptoErrorCode, type SignatureFailure } from './errors.ts';
+export { type CryptoError, CryptoErrorCode, type PartyKeyFailure, type SignatureFailure } from './errors.ts';
 export {
   accountPath,
   COIN_TYPE,

@@ -144,6 +144,26 @@ describe('parseGenesis', () => {
     expect(genesisFromJson({ ...base(), govParams, releaseVersion: '0.1.0' }).govParams?.releaseThreshold).toBe(1);
   });
 
+  it('GOV-2, SIG-9: refuses a release signer that one secret could hold twice (a key plus a torsion point)', () => {
+    // RFC 8032 test key 1 and that key plus the order-8 point c7176a70...037a.
+    const key = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
+    const twin = '9158312a9a8d6e3b34c891d6d61444f8b8211c5117ebad15bdb0bd68b07e0245';
+    const govParams = (releaseSigners: string[]) => ({
+      minDeposit: '7',
+      babyVotingPeriod: '6',
+      grownUpVotingPeriod: '12',
+      babyUpgradeDelay: '3',
+      grownUpUpgradeDelay: '6',
+      releaseSigners,
+      releaseThreshold: 1,
+    });
+    const withSigners = (signers: string[]) => ({ ...base(), releaseVersion: '1.0.0', govParams: govParams(signers) });
+    expect(genesisFromJson(withSigners([key])).govParams?.releaseSigners).toHaveLength(1);
+    expect(rejectJson(() => withSigners([twin, key]))).toBe('GENESIS_BAD_GOV_PARAMS');
+    expect(rejectJson(() => withSigners([twin]))).toBe('GENESIS_BAD_GOV_PARAMS');
+    expect(rejectJson(() => withSigners([`01${'00'.repeat(31)}`]))).toBe('GENESIS_BAD_GOV_PARAMS');
+  });
+
   it('rejects a chain id that breaks GEN-1', () => {
     for (const chainId of ['', 'Babychain', '1chain', '-chain', 'chain_1', `a${'b'.repeat(48)}`]) {
       expect(

@@ -3,7 +3,7 @@
  */
 import type { Genesis, GenesisAccount, GenesisValidator, GovParams, Params } from '@babychain/codec';
 import { BabyError, compareBytes, encode, fromHex, sha256, toHex } from '@babychain/codec';
-import { decodeAddress, encodeAddress, verifyDetailed } from '@babychain/crypto';
+import { decodeAddress, encodeAddress, partyKeyProblem, verifyDetailed } from '@babychain/crypto';
 import { GenesisErrorCode } from './errors.ts';
 import { parseVersion } from './version.ts';
 
@@ -104,6 +104,10 @@ export function validateGovParams(p: GovParams, versionInForce: string): void {
   }
   p.releaseSigners.forEach((key, i) => {
     if (key.length !== 32) throw bad(`release signer ${i} is ${key.length} bytes, not 32`, 'releaseSigners');
+    const problem = partyKeyProblem(key);
+    if (problem !== undefined) {
+      throw bad(`release signer ${i} cannot stand for one signer (${problem}, SIG-9)`, 'releaseSigners');
+    }
     const previous = p.releaseSigners[i - 1];
     if (previous !== undefined && compareBytes(previous, key) >= 0) {
       throw bad('release signers are not strictly ascending', 'releaseSigners');
