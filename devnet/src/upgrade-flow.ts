@@ -8,7 +8,7 @@ import { attestBody, proposalBody, sendGovernanceTx, sendTransfer, voteBody } fr
 import type { Plan, ReleaseManifest, SignedManifest, TxBody } from '@babychain/codec';
 import { compareBytes, fromHex, isBabyError } from '@babychain/codec';
 import { publicKeyFromSeed } from '@babychain/crypto';
-import { signManifest, withSignature } from '@babychain/upgrade';
+import { describeArtifact, signManifest, withSignature } from '@babychain/upgrade';
 import type { Devnet } from './devnet.ts';
 import { devnetError } from './errors.ts';
 import { type BuiltRelease, buildRelease, headCommit, releaseSource } from './release.ts';
@@ -96,7 +96,7 @@ export async function prepareRelease(
     chainId: ctx.devnet.state.chainId,
     planName: release.planName,
     version: release.version,
-    artifacts: [{ platform: built.platform, sha256: fromHex(built.sha256), size: built.size }],
+    artifacts: [describeArtifact(readFileSync(built.path), built.platform)],
     expiresMs: BigInt(Date.now() + (release.expiresInMs ?? 24 * 3600_000)),
     sourceCommit: built.sourceCommit,
   };

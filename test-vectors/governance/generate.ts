@@ -142,6 +142,34 @@ rel(
   'REL_BAD_ARTIFACT',
 );
 rel(
+  'valid-unpack-ratio-32',
+  'an artifact of 1000 bytes declaring 32 000 unpacked: exactly the ratio cap',
+  'REL-1',
+  signed(manifest({ artifacts: [artifact('linux-x64', 1000n, 32_000n)] }), sorted([s0, s1])),
+  '1.1.0',
+);
+rel(
+  'unpack-ratio-above-32',
+  'an artifact of 1000 bytes declaring 32 001 unpacked: a gzip bomb cannot be signed into a plan',
+  'REL-1',
+  signed(manifest({ artifacts: [artifact('linux-x64', 1000n, 32_001n)] }), sorted([s0, s1])),
+  'REL_BAD_ARTIFACT',
+);
+rel(
+  'unpacked-size-zero',
+  'an artifact declaring 0 unpacked bytes (absent on the wire)',
+  'REL-1',
+  signed(manifest({ artifacts: [artifact('linux-x64', 1000n, 0n)] }), sorted([s0, s1])),
+  'REL_BAD_ARTIFACT',
+);
+rel(
+  'unpacked-above-1-gib',
+  'an artifact of 256 MiB declaring 1 GiB + 1 unpacked: within the ratio, above the cap',
+  'REL-1',
+  signed(manifest({ artifacts: [artifact('linux-x64', 268_435_456n, 1_073_741_825n)] }), sorted([s0, s1])),
+  'REL_BAD_ARTIFACT',
+);
+rel(
   'artifact-size-zero',
   'an artifact of size 0',
   'REL-1',

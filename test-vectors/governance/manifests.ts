@@ -29,10 +29,11 @@ export const outsider = signerOf(9);
 export const SIGNERS = [s0, s1, s2].map((s) => toHex(s.publicKey));
 
 // --- manifests ------------------------------------------------------------------------------------------------------
-export const artifact = (platform: string, size = 1000n): Artifact => ({
+export const artifact = (platform: string, size = 1000n, unpackedSize = 4n * size): Artifact => ({
   platform,
   sha256: sha256(new TextEncoder().encode(`build for ${platform}`)),
   size,
+  unpackedSize,
 });
 
 export function manifest(over: Partial<ReleaseManifest> = {}): ReleaseManifest {

@@ -123,7 +123,10 @@ function planRelease(
     expected: expected(
       typeof want === 'string'
         ? want
-        : { version: want.version, artifact: { platform: 'linux-x64', sha256: toHex(LINUX.sha256), size: '1000' } },
+        : {
+            version: want.version,
+            artifact: { platform: 'linux-x64', sha256: toHex(LINUX.sha256), size: '1000', unpackedSize: '4000' },
+          },
     ),
   });
 }

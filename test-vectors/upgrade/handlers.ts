@@ -27,7 +27,12 @@ const ops: Record<string, Handler> = {
     );
     return {
       version: manifest.version,
-      artifact: { platform: artifact.platform, sha256: toHex(artifact.sha256), size: artifact.size.toString() },
+      artifact: {
+        platform: artifact.platform,
+        sha256: toHex(artifact.sha256),
+        size: artifact.size.toString(),
+        unpackedSize: artifact.unpackedSize.toString(),
+      },
     };
   },
 };

@@ -19,7 +19,7 @@ const plan: Plan = {
       chainId: 'gov-1',
       planName: 'v2',
       version: '0.2.0',
-      artifacts: [{ platform: 'linux-x64', sha256: new Uint8Array(32).fill(3), size: 1000n }],
+      artifacts: [{ platform: 'linux-x64', sha256: new Uint8Array(32).fill(3), size: 1000n, unpackedSize: 4000n }],
       expiresMs: 1_800_000_000_000n,
       sourceCommit: 'a'.repeat(40),
     },

@@ -3,7 +3,7 @@
  * functions of their inputs, no clock, no disk. The rest of the launcher acts on what they decide.
  */
 import type { Artifact, PlanDecision, ReleaseManifest, SignedManifest } from '@babychain/codec';
-import { artifactFor, decidedManifestContext, verifyManifest } from '@babychain/upgrade';
+import { artifactFor, decidedManifestContext, ReleaseErrorCode, verifyManifest } from '@babychain/upgrade';
 import { LauncherErrorCode, launcherError } from './errors.ts';
 
 export interface ScheduledRelease {
@@ -34,3 +34,19 @@ export function releaseForPlan(
   }
   return { manifest, artifact };
 }
+
+/**
+ * LCH-3: the failures that another attempt can cure (a source that fails, sends other bytes or is cut off; a full
+ * disk), retried with a growing delay. Every other refusal is final for that plan's manifest: what the signers
+ * signed, or the release they built, cannot change until governance schedules another.
+ */
+export function isRetried(code: string): boolean {
+  return RETRIED.has(code);
+}
+
+const RETRIED: ReadonlySet<string> = new Set([
+  LauncherErrorCode.DOWNLOAD_FAILED,
+  LauncherErrorCode.DISK_FULL,
+  ReleaseErrorCode.WRONG_SIZE,
+  ReleaseErrorCode.DIGEST_MISMATCH,
+]);

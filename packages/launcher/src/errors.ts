@@ -14,6 +14,8 @@ export const LauncherErrorCode = {
   NODE_CRASHED: 'LCH_NODE_CRASHED',
   BAD_USAGE: 'LCH_BAD_USAGE',
   BAD_NODE_ANSWER: 'LCH_BAD_NODE_ANSWER',
+  /** the disk filled (or a quota ran out) while writing: temporary, retried */
+  DISK_FULL: 'LCH_DISK_FULL',
 } as const;
 
 export type LauncherErrorCode = (typeof LauncherErrorCode)[keyof typeof LauncherErrorCode];

@@ -15,10 +15,12 @@ import { gzipSync } from 'node:zlib';
 import type { ReleaseManifest, SignedManifest } from '@babychain/codec';
 import { encode, toHex } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
-import { currentPlatform, signManifest, withSignature } from '@babychain/upgrade';
+import { currentPlatform, describeArtifact, signManifest, withSignature } from '@babychain/upgrade';
 import { pack } from 'tar-stream';
 
 export const CHAIN_ID = 'launcher-test';
+/** the commit every fake release says it was built from, as its manifest does (REL-5) */
+export const SOURCE_COMMIT = 'a'.repeat(40);
 export const SIGNER_SEEDS = [1, 2, 3].map((n) => new Uint8Array(32).fill(n));
 export const STRANGER_SEED = new Uint8Array(32).fill(9);
 export const VALIDATOR_SEED = new Uint8Array(32).fill(7);
@@ -38,8 +40,8 @@ export interface TestHome {
   readonly rpcPort: number;
 }
 
-export async function makeHome(bootstrap: readonly string[] = []): Promise<TestHome> {
-  const home = mkdtempSync(join(tmpdir(), 'baby-launcher-'));
+export async function makeHome(bootstrap: readonly string[] = [], parent = tmpdir()): Promise<TestHome> {
+  const home = mkdtempSync(join(parent, 'baby-launcher-'));
   const rpcPort = await freePort();
   writeFileSync(
     join(home, 'config.json'),
@@ -140,7 +142,7 @@ setInterval(() => {
 }
 
 export type TarEntry =
-  | { readonly name: string; readonly content: string; readonly mode?: number }
+  | { readonly name: string; readonly content: string | Uint8Array; readonly mode?: number }
   | { readonly name: string; readonly type: 'directory' | 'symlink'; readonly linkname?: string };
 
 export async function tarball(entries: readonly TarEntry[]): Promise<Uint8Array> {
@@ -152,7 +154,10 @@ export async function tarball(entries: readonly TarEntry[]): Promise<Uint8Array>
   const ended = once(p, 'end');
   for (const e of entries) {
     if ('content' in e) {
-      p.entry({ name: e.name, mode: e.mode ?? 0o644 }, e.content);
+      p.entry(
+        { name: e.name, mode: e.mode ?? 0o644 },
+        typeof e.content === 'string' ? e.content : Buffer.from(e.content),
+      );
     } else {
       p.entry({ name: e.name, type: e.type, ...(e.linkname === undefined ? {} : { linkname: e.linkname }) });
     }
@@ -162,20 +167,26 @@ export async function tarball(entries: readonly TarEntry[]): Promise<Uint8Array>
   return new Uint8Array(gzipSync(Buffer.concat(chunks)));
 }
 
-/** A release tarball: release.json + node.mjs. */
-export function releaseTarball(version: string, mode: FakeMode = 'node', knows: readonly string[] = []) {
+/** A release tarball: release.json + node.mjs, and `extra` entries. */
+export function releaseTarball(
+  version: string,
+  mode: FakeMode = 'node',
+  knows: readonly string[] = [],
+  extra: readonly TarEntry[] = [],
+) {
   return tarball([
     {
       name: 'release.json',
       content: JSON.stringify({
         version,
-        sourceCommit: 'a'.repeat(40),
+        sourceCommit: SOURCE_COMMIT,
         platform: currentPlatform(),
         appVersion: 1,
         entry: 'node.mjs',
       }),
     },
     { name: 'node.mjs', content: fakeNodeScript(version, mode, knows) },
+    ...extra,
   ]);
 }
 
@@ -196,9 +207,11 @@ export function signedManifest(artifact: Uint8Array, o: ManifestOptions = {}): S
     chainId: CHAIN_ID,
     planName: o.plan ?? 'v2',
     version: o.version ?? '2.0.0',
-    artifacts: [{ platform: currentPlatform(), sha256: sha256Of(artifact), size: o.size ?? BigInt(artifact.length) }],
+    artifacts: [
+      { ...describeArtifact(artifact, currentPlatform()), ...(o.size === undefined ? {} : { size: o.size }) },
+    ],
     expiresMs: o.expiresMs ?? BigInt(Date.now() + 3_600_000),
-    sourceCommit: 'b'.repeat(40),
+    sourceCommit: SOURCE_COMMIT,
   };
   let signed: SignedManifest = { manifest, signatures: [] };
   for (const seed of o.seeds ?? SIGNER_SEEDS.slice(0, 2)) signed = withSignature(signed, signManifest(manifest, seed));

@@ -11,116 +11,28 @@ import {
   MAX_ARTIFACT_RESPONSE_BYTES,
 } from '@babychain/upgrade';
 import { afterEach, describe, expect, it } from 'vitest';
-import { installArtifact } from './commands.ts';
 import {
-  type ArtifactServer,
   artifactServer,
   CHAIN_ID,
-  type GovFixture,
-  makeHome,
   releaseTarball,
   SIGNER_SEEDS,
   STRANGER_SEED,
   sha256Of,
   signedManifest,
-  writeGov,
 } from './fixtures.testutil.ts';
-import { Launcher } from './launcher.ts';
-import type { UpgradeReport } from './report.ts';
+import {
+  cleanUp,
+  onCleanUp,
+  releases,
+  report,
+  reportWith,
+  type Scenario,
+  scenario,
+  server,
+  waitFor,
+} from './harness.testutil.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-function report(home: string): UpgradeReport | undefined {
-  const file = join(home, 'launcher', 'last-upgrade.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as UpgradeReport;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The report once it has `status`. */
-function reportWith<S extends UpgradeReport['status']>(
-  home: string,
-  status: S,
-  what: string,
-  timeoutMs?: number,
-): Promise<Extract<UpgradeReport, { status: S }>> {
-  return waitFor(
-    what,
-    () => {
-      const r = report(home);
-      return r?.status === status ? (r as Extract<UpgradeReport, { status: S }>) : undefined;
-    },
-    timeoutMs,
-  );
-}
-
-async function install(home: string, tar: Uint8Array): Promise<void> {
-  const file = join(home, `release-${Date.now()}.tar.gz`);
-  writeFileSync(file, tar);
-  await installArtifact(home, file);
-}
-
-interface Scenario {
-  home: string;
-  launcher: Launcher;
-  logs: string[];
-  output: string[];
-  done: Promise<number>;
-}
-
-/** A home running release `running` (1.0.0) under a launcher, with the plan `gov` describes. */
-async function scenario(
-  gov: (home: string) => GovFixture,
-  bootstrap: readonly string[] = [],
-  running = '1.0.0',
-): Promise<Scenario> {
-  const { home } = await makeHome(bootstrap);
-  await install(home, await releaseTarball(running));
-  writeGov(home, gov(home));
-  const logs: string[] = [];
-  const output: string[] = [];
-  const launcher = new Launcher({
-    home,
-    pollMs: 100,
-    switchTimeoutMs: 10_000,
-    peerWaitMs: 5000,
-    log: (level, message, ctx) => logs.push(`${level} ${message} ${JSON.stringify(ctx ?? {})}`),
-    output: (line) => output.push(line),
-  });
-  const done = launcher.run();
-  cleanups.push(async () => {
-    await launcher.stop();
-    await done;
-    await rm(home, { recursive: true, force: true });
-  });
-  return { home, launcher, logs, output, done };
-}
-
-async function server(bytes: Uint8Array): Promise<ArtifactServer> {
-  const s = await artifactServer(bytes);
-  cleanups.push(() => s.close());
-  return s;
-}
-
-function releases(home: string): string[] {
-  return readdirSync(join(home, 'launcher', 'releases')).sort();
-}
+afterEach(cleanUp);
 
 /** A refused plan: the refusal is reported and logged, nothing is unpacked, and at the halt nothing runs. */
 async function expectRefused(s: Scenario, code: string): Promise<void> {
@@ -252,8 +164,7 @@ describe('Launcher', () => {
     // The operator runs 3.0.0 (installed by hand); the chain is on 1.0.0 and decided 2.0.0.
     const s = await scenario(
       () => ({ signed: signedManifest(tar), planHeight: 20n, urls: [srv.url], haltWhen: 'submitted-txs' }),
-      [],
-      '3.0.0',
+      { running: '3.0.0' },
     );
     const r = await reportWith(s.home, 'upgraded', 'the switch');
     expect(r).toMatchObject({ fromVersion: '3.0.0', toVersion: '2.0.0' });
@@ -293,18 +204,16 @@ describe('Launcher', () => {
       maxRequestBytes: MAX_ARTIFACT_REQUEST_BYTES,
       maxResponseBytes: MAX_ARTIFACT_RESPONSE_BYTES,
     });
-    cleanups.push(async () => {
+    onCleanUp(async () => {
       await peer.close();
       await rm(dir, { recursive: true, force: true });
     });
-    const down = await server(tar);
+    const down = await artifactServer(tar);
     const url = down.url;
     await down.close();
-    cleanups.pop();
-    const s = await scenario(
-      () => ({ signed: signedManifest(tar), planHeight: 1_000_000n, urls: [url] }),
-      [peer.multiaddrs()[0] as string],
-    );
+    const s = await scenario(() => ({ signed: signedManifest(tar), planHeight: 1_000_000n, urls: [url] }), {
+      bootstrap: [peer.multiaddrs()[0] as string],
+    });
     await reportWith(s.home, 'prepared', 'prepared', 20_000);
     expect(s.logs.some((l) => l.includes('fetched from peer'))).toBe(true);
     expect(releases(s.home)).toEqual(['1.0.0', '2.0.0']);

@@ -8,16 +8,10 @@ import { join } from 'node:path';
 import { BabyClient } from '@babychain/client';
 import type { PlanDecision } from '@babychain/codec';
 import { isBabyError, toHex } from '@babychain/codec';
-import {
-  currentPlatform,
-  ReleaseErrorCode,
-  readUpgradeInfo,
-  UPGRADE_EXIT_CODE,
-  type UpgradeInfo,
-} from '@babychain/upgrade';
+import { currentPlatform, readUpgradeInfo, UPGRADE_EXIT_CODE, type UpgradeInfo } from '@babychain/upgrade';
 import { backupData, restoreData } from './backup.ts';
 import { type ChildExit, NodeChild, type OutputSink } from './child.ts';
-import { releaseForPlan } from './decisions.ts';
+import { isRetried, releaseForPlan } from './decisions.ts';
 import { obtainArtifact } from './download.ts';
 import { LauncherErrorCode, launcherError } from './errors.ts';
 import {
@@ -256,7 +250,20 @@ export class Launcher {
         peers: () => openPeerSource(this.paths, view.chainId, this.#opts.peerWaitMs ?? 5000, this.#log),
         log: this.#log,
       });
-      const release = await installTarball(this.paths, file, manifest.version);
+      const release = await installTarball(
+        this.paths,
+        file,
+        {
+          info: {
+            version: manifest.version,
+            sourceCommit: manifest.sourceCommit,
+            platform: artifact.platform,
+            appVersion: plan.appVersion,
+          },
+          unpackedSize: artifact.unpackedSize,
+        },
+        running.info.version,
+      );
       const prepared: PreparedRelease = {
         plan: plan.name,
         planHeight: plan.height.toString(),
@@ -281,12 +288,7 @@ export class Launcher {
     } catch (err) {
       const code = isBabyError(err) ? err.code : LauncherErrorCode.DOWNLOAD_FAILED;
       const message = (err as Error).message;
-      // A download can succeed later (another mirror, a peer that has it); a verdict on the manifest or the
-      // release's content cannot change until governance schedules another one.
-      const transient =
-        code === LauncherErrorCode.DOWNLOAD_FAILED ||
-        code === ReleaseErrorCode.WRONG_SIZE ||
-        code === ReleaseErrorCode.DIGEST_MISMATCH;
+      const transient = isRetried(code);
       attempt.failures++;
       if (transient) {
         const retryInMs = Math.min(FIRST_RETRY_MS * 2 ** (attempt.failures - 1), MAX_RETRY_MS);

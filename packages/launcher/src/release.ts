@@ -14,15 +14,19 @@ import {
   statSync,
 } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { isBabyError } from '@babychain/codec';
+import { BabyError, isBabyError } from '@babychain/codec';
 import {
   type ReleaseInfo as ArtifactReleaseInfo,
+  checkReleaseInfo,
   fsyncPath,
+  MAX_UNPACKED_BYTES,
   parseReleaseInfo,
   parseVersion,
   RELEASE_INFO_FILE,
+  ReleaseErrorCode,
 } from '@babychain/upgrade';
 import { extract } from 'tar-stream';
 import { LauncherErrorCode, launcherError } from './errors.ts';
@@ -57,7 +61,8 @@ export function readRelease(dir: string): Release {
   try {
     parsed = parseReleaseInfo(text);
   } catch (err) {
-    throw launcherError(LauncherErrorCode.BAD_RELEASE, `${file}: ${(err as Error).message}`, { file }, { cause: err });
+    if (!isBabyError(err)) throw err;
+    throw new BabyError(err.code, `${file}: ${err.message}`, { ...err.meta, file }, { cause: err });
   }
   const { entry } = parsed;
   // parseReleaseInfo accepted the text, so it is a JSON object.
@@ -82,14 +87,37 @@ function inside(dir: string, path: string): boolean {
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }
 
+/** What a verified artifact must unpack to (REL-1, REL-5); absent for a tarball an operator installs by hand. */
+export interface ExpectedRelease {
+  /** the manifest's version and source commit, the artifact's platform, the plan's app version */
+  readonly info: Omit<ArtifactReleaseInfo, 'entry'>;
+  /** the artifact's declared unpacked_size: the exact length of its gunzipped tar stream */
+  readonly unpackedSize: bigint;
+}
+
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
+
 /**
  * Unpacks a gzip'd tar into `dest` (which must not exist). Refuses, with LCH_BAD_RELEASE, any entry that is not a
- * regular file or a directory (links could point anywhere), absolute names, names with `..`, and duplicates.
+ * regular file or a directory (links could point anywhere), absolute names, names with `..`, and duplicates. The
+ * gunzipped stream is counted as it flows: it stops at the first byte past `unpackedSize` and must end exactly on
+ * it (REL_WRONG_UNPACKED_SIZE). A full disk is LCH_DISK_FULL, which the launcher retries.
  */
-export async function unpackTarball(tarball: string, dest: string): Promise<void> {
+export async function unpackTarball(tarball: string, dest: string, unpackedSize?: bigint): Promise<void> {
   mkdirSync(dest, { recursive: false });
+  const limit = unpackedSize ?? BigInt(MAX_UNPACKED_BYTES);
+  let unpacked = 0n;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      unpacked += BigInt(chunk.length);
+      if (unpacked > limit) done(wrongUnpackedSize(`passed ${limit} bytes`, unpacked, limit));
+      else done(null, chunk);
+    },
+  });
   const ex = extract();
-  const feeding = pipeline(createReadStream(tarball), createGunzip(), ex);
+  const feeding = pipeline(createReadStream(tarball), createGunzip(), counter, ex);
+  // Awaited below; without this an error of the stream (the counter's) would count as unhandled until then.
+  feeding.catch(() => {});
   try {
     for await (const entry of ex) {
       const { name, type } = entry.header;
@@ -118,35 +146,72 @@ export async function unpackTarball(tarball: string, dest: string): Promise<void
       }
     }
     await feeding;
+    if (unpackedSize !== undefined && unpacked !== unpackedSize) {
+      throw wrongUnpackedSize(`ended at ${unpacked} bytes`, unpacked, unpackedSize);
+    }
   } catch (err) {
-    feeding.catch(() => {});
     ex.destroy();
+    // The stream's own error (the counter's REL code, the disk's errno) says more than what it broke downstream.
+    const cause = await feeding.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     rmSync(dest, { recursive: true, force: true });
-    if (isBabyError(err)) throw err;
-    throw launcherError(LauncherErrorCode.BAD_RELEASE, `the archive cannot be unpacked: ${(err as Error).message}`);
+    throw unpackFailure(isBabyError(cause) ? cause : err);
   }
 }
 
+function wrongUnpackedSize(what: string, got: bigint, expected: bigint): BabyError {
+  return new BabyError(
+    ReleaseErrorCode.WRONG_UNPACKED_SIZE,
+    `the artifact's tar stream ${what}; the manifest says it is ${expected} bytes`,
+    { rule: 'REL-5', unpacked: got.toString(), expected: expected.toString() },
+  );
+}
+
+function unpackFailure(err: unknown): BabyError {
+  if (isBabyError(err)) return err;
+  const errno = (err as NodeJS.ErrnoException).code;
+  if (errno !== undefined && DISK_FULL.has(errno)) {
+    return launcherError(LauncherErrorCode.DISK_FULL, `no room to unpack the release: ${(err as Error).message}`, {
+      errno,
+    });
+  }
+  return launcherError(LauncherErrorCode.BAD_RELEASE, `the archive cannot be unpacked: ${(err as Error).message}`);
+}
+
 /**
- * Unpacks `tarball` beside the releases, checks its release.json (and its version when `expectVersion` is given),
- * then moves it into `releases/<version>/` in one rename. Nothing appears under `releases/` unless all of it passed.
+ * Unpacks `tarball` beside the releases, checks its release.json (against `expected` when the artifact comes from a
+ * manifest: REL-5), then moves it into `releases/<version>/` in one rename. Nothing appears under `releases/` unless
+ * all of it passed, and the release that runs is never replaced.
  */
-export async function installTarball(paths: LauncherPaths, tarball: string, expectVersion?: string): Promise<Release> {
+export async function installTarball(
+  paths: LauncherPaths,
+  tarball: string,
+  expected?: ExpectedRelease,
+  running?: string,
+): Promise<Release> {
   const staging = join(paths.downloads, `unpack-${process.pid}-${Date.now()}`);
   rmSync(staging, { recursive: true, force: true });
-  await unpackTarball(tarball, staging);
+  await unpackTarball(tarball, staging, expected?.unpackedSize);
   let release: Release;
   try {
-    release = readRelease(staging);
-    if (expectVersion !== undefined && release.info.version !== expectVersion) {
-      throw launcherError(
-        LauncherErrorCode.BAD_RELEASE,
-        `the artifact's release.json says version ${release.info.version}, the manifest ${expectVersion}`,
-        { version: release.info.version, expected: expectVersion },
-      );
+    if (!existsSync(join(staging, RELEASE_INFO_FILE))) {
+      throw new BabyError(ReleaseErrorCode.BAD_RELEASE_INFO, `the artifact has no ${RELEASE_INFO_FILE}`, {
+        rule: 'REL-5',
+      });
     }
+    release = readRelease(staging);
+    if (expected !== undefined) checkReleaseInfo(release.info, expected.info);
     if (release.info.source === true) {
       throw launcherError(LauncherErrorCode.BAD_RELEASE, 'an artifact cannot be a source release');
+    }
+    if (release.info.version === running) {
+      throw launcherError(
+        LauncherErrorCode.BAD_RELEASE,
+        `release ${running} is the one running; the launcher never replaces it`,
+        { version: running },
+      );
     }
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });

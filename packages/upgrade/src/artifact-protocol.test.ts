@@ -11,7 +11,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Two and a half chunks, so the fetch needs three requests and a short last one.
 const bytes = new Uint8Array(MAX_ARTIFACT_CHUNK * 2 + MAX_ARTIFACT_CHUNK / 2).map((_, i) => (i * 7) & 0xff);
-const artifact: Artifact = { platform: 'linux-x64', sha256: sha256(bytes), size: BigInt(bytes.length) };
+const artifact: Artifact = {
+  platform: 'linux-x64',
+  sha256: sha256(bytes),
+  size: BigInt(bytes.length),
+  unpackedSize: BigInt(bytes.length),
+};
 writeFileSync(join(dir, toHex(artifact.sha256)), bytes);
 
 function request(sha: Uint8Array, offset: bigint, length: number): Uint8Array {

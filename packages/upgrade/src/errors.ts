@@ -43,4 +43,6 @@ export const ReleaseErrorCode = {
   WRONG_SIZE: 'REL_WRONG_SIZE',
   DIGEST_MISMATCH: 'REL_DIGEST_MISMATCH',
   BAD_RELEASE_INFO: 'REL_BAD_RELEASE_INFO',
+  /** REL-5: the gunzipped tar stream is not the manifest's unpacked_size long */
+  WRONG_UNPACKED_SIZE: 'REL_WRONG_UNPACKED_SIZE',
 } as const;

@@ -508,7 +508,7 @@ describe('plans', () => {
 
   it('reschedules a plan of the same name and refuses one of another name while it is scheduled', () => {
     const chain = scheduled([], 40n);
-    const newLinux = { platform: 'linux-x64', sha256: new Uint8Array(32).fill(7), size: 10n };
+    const newLinux = { platform: 'linux-x64', sha256: new Uint8Array(32).fill(7), size: 10n, unpackedSize: 40n };
     const moved = plan('v1', 60n, { release: release({ planName: 'v1', artifacts: [DARWIN, newLinux] }) });
     chain.run(
       ready(v0, 'v1'),

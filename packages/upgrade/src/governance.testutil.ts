@@ -83,8 +83,18 @@ export function testGenesis(opts: GenesisOptions = {}): Genesis {
     : { ...genesis, govParams: opts.govParams ?? TEST_GOV_PARAMS };
 }
 
-export const LINUX = { platform: 'linux-x64', sha256: sha256(new TextEncoder().encode('linux build')), size: 1234n };
-export const DARWIN = { platform: 'darwin-arm64', sha256: sha256(new TextEncoder().encode('mac build')), size: 999n };
+export const LINUX = {
+  platform: 'linux-x64',
+  sha256: sha256(new TextEncoder().encode('linux build')),
+  size: 1234n,
+  unpackedSize: 4936n,
+};
+export const DARWIN = {
+  platform: 'darwin-arm64',
+  sha256: sha256(new TextEncoder().encode('mac build')),
+  size: 999n,
+  unpackedSize: 3996n,
+};
 
 export interface ReleaseOptions {
   planName: string;

@@ -26,7 +26,10 @@ export {
 } from './governance.ts';
 export {
   artifactFor,
+  describeArtifact,
   MAX_ARTIFACT_BYTES,
+  MAX_UNPACK_RATIO,
+  MAX_UNPACKED_BYTES,
   type ManifestContext,
   manifestSignBytes,
   RELEASE_SIGN_DOMAIN,
@@ -37,7 +40,13 @@ export {
 } from './manifest.ts';
 export { decidedManifestContext, planDecision } from './plan.ts';
 export { decodeGovRecord, GOV_RECORD_KEY, versionInForce } from './record.ts';
-export { encodeReleaseInfo, parseReleaseInfo, RELEASE_INFO_FILE, type ReleaseInfo } from './release-info.ts';
+export {
+  checkReleaseInfo,
+  encodeReleaseInfo,
+  parseReleaseInfo,
+  RELEASE_INFO_FILE,
+  type ReleaseInfo,
+} from './release-info.ts';
 export { checkStartup, highestAppVersion } from './startup.ts';
 export { type GovernanceStatusJson, governanceStatus, type PlanDecisionJson, type TallyJson } from './status.ts';
 export {

@@ -2,6 +2,7 @@
  * Release manifests (specs/governance.md REL-1..REL-5): signing by release signers and the verification that
  * consensus runs on a plan and a launcher runs again before it unpacks anything.
  */
+import { gunzipSync } from 'node:zlib';
 import type { Artifact, ManifestSignature, ReleaseManifest, SignedManifest } from '@babychain/codec';
 import { BabyError, bytesEqual, compareBytes, encode, sha256, toHex } from '@babychain/codec';
 import { publicKeyFromSeed, sign, verifyDetailed } from '@babychain/crypto';
@@ -12,6 +13,10 @@ import { ReleaseErrorCode } from './errors.ts';
 export const RELEASE_SIGN_DOMAIN = 'babychain/release/v0';
 /** REL-1: the download cap, 256 MiB. */
 export const MAX_ARTIFACT_BYTES = 268_435_456;
+/** REL-1: the most an artifact may unpack to, 1 GiB. */
+export const MAX_UNPACKED_BYTES = 1_073_741_824;
+/** REL-1: the most an artifact may unpack to per byte of it: a gzip bomb cannot be signed into a plan. */
+export const MAX_UNPACK_RATIO = 32;
 const SOURCE_COMMIT = /^[0-9a-f]{40}$/;
 const PLATFORM = /^[a-z0-9]+-[a-z0-9]+$/;
 
@@ -99,6 +104,14 @@ function checkArtifacts(artifacts: readonly Artifact[]): void {
         'REL-1',
       );
     }
+    const maxUnpacked = BigInt(Math.min(MAX_UNPACKED_BYTES, MAX_UNPACK_RATIO * Number(a.size)));
+    if (a.unpackedSize < 1n || a.unpackedSize > maxUnpacked) {
+      throw fail(
+        ReleaseErrorCode.BAD_ARTIFACT,
+        `the ${a.platform} unpacked size ${a.unpackedSize} is outside 1..${maxUnpacked} (at most ${MAX_UNPACK_RATIO} times its size and ${MAX_UNPACKED_BYTES})`,
+        'REL-1',
+      );
+    }
   }
 }
 
@@ -139,6 +152,24 @@ function checkSignatures(signatures: readonly ManifestSignature[], manifest: Rel
       { count: signatures.length, threshold: ctx.threshold },
     );
   }
+}
+
+/**
+ * REL-1's entry for an artifact's bytes: digest, size and the length of its gunzipped tar stream. Refuses
+ * (REL_BAD_ARTIFACT) bytes that are not gzip or that unpack past MAX_UNPACKED_BYTES, without unpacking further.
+ */
+export function describeArtifact(bytes: Uint8Array, platform: string): Artifact {
+  let unpacked: number;
+  try {
+    unpacked = gunzipSync(bytes, { maxOutputLength: MAX_UNPACKED_BYTES }).length;
+  } catch (err) {
+    throw fail(
+      ReleaseErrorCode.BAD_ARTIFACT,
+      `the ${platform} artifact does not gunzip: ${(err as Error).message}`,
+      'REL-1',
+    );
+  }
+  return { platform, sha256: sha256(bytes), size: BigInt(bytes.length), unpackedSize: BigInt(unpacked) };
 }
 
 /** The manifest's artifact for `platform`, or undefined. */

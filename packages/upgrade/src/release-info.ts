@@ -73,6 +73,22 @@ export function parseReleaseInfo(text: string): ReleaseInfo {
   return { version, sourceCommit, platform, appVersion, entry };
 }
 
+/**
+ * REL-5: a release.json agrees with what was signed and decided: the manifest's version and source commit, the
+ * artifact's platform and the plan's app version. REL_BAD_RELEASE_INFO naming the first field that differs, in
+ * that order.
+ */
+export function checkReleaseInfo(info: ReleaseInfo, expected: Omit<ReleaseInfo, 'entry'>): void {
+  for (const field of ['version', 'sourceCommit', 'platform', 'appVersion'] as const) {
+    if (info[field] !== expected[field]) {
+      throw fail(
+        `${RELEASE_INFO_FILE} says ${field} ${JSON.stringify(info[field])}, the release was signed and decided as ${JSON.stringify(expected[field])}`,
+        { field, got: info[field], expected: expected[field] },
+      );
+    }
+  }
+}
+
 function fail(message: string, meta: Record<string, unknown> = {}, cause?: unknown): BabyError {
   return new BabyError(
     ReleaseErrorCode.BAD_RELEASE_INFO,

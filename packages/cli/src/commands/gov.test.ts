@@ -144,7 +144,7 @@ const manifest: SignedManifest = {
     chainId: CHAIN_ID,
     planName: 'v4',
     version: '0.4.0',
-    artifacts: [{ platform: 'linux-x64', sha256: new Uint8Array(32).fill(8), size: 2048n }],
+    artifacts: [{ platform: 'linux-x64', sha256: new Uint8Array(32).fill(8), size: 2048n, unpackedSize: 8192n }],
     expiresMs: 1_900_000_000_000n,
     sourceCommit: 'c'.repeat(40),
   },

@@ -4,8 +4,8 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Artifact, SignedManifest } from '@babychain/codec';
-import { BabyError, fromJson, isBabyError, sha256, toHex, toJson } from '@babychain/codec';
-import { parseVersion, type ReleaseInfo } from '@babychain/upgrade';
+import { BabyError, fromJson, isBabyError, toHex, toJson } from '@babychain/codec';
+import { describeArtifact, parseVersion, type ReleaseInfo } from '@babychain/upgrade';
 import { CliErrorCode } from '../errors.ts';
 import { releaseInfoOf } from './release-info.ts';
 
@@ -90,7 +90,7 @@ export async function createManifest(input: NewManifest): Promise<SignedManifest
     }
   }
   const artifacts: Artifact[] = described
-    .map(({ file, info }) => ({ platform: info.platform, sha256: sha256(file.bytes), size: BigInt(file.bytes.length) }))
+    .map(({ file, info }) => describeArtifact(file.bytes, info.platform))
     .sort((a, b) => (a.platform < b.platform ? -1 : 1));
   return {
     manifest: {
@@ -114,7 +114,8 @@ export function manifestSummary(signed: SignedManifest): Record<string, unknown>
     version: m?.version,
     sourceCommit: m?.sourceCommit,
     expiresMs: m?.expiresMs,
-    artifacts: m?.artifacts.map((a) => `${a.platform} ${toHex(a.sha256)} ${a.size}`) ?? [],
+    artifacts:
+      m?.artifacts.map((a) => `${a.platform} ${toHex(a.sha256)} ${a.size} (unpacks to ${a.unpackedSize})`) ?? [],
     signatures: signed.signatures.map((s) => toHex(s.publicKey)),
   };
 }

@@ -532,6 +532,11 @@ export const schemaJson = {
                 "size": {
                   "type": "uint64",
                   "id": 3
+                },
+                "unpackedSize": {
+                  "type": "uint64",
+                  "id": 4,
+                  "protoName": "unpacked_size"
                 }
               }
             },

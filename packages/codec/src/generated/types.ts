@@ -279,6 +279,8 @@ export interface Artifact {
   sha256: Uint8Array;
   /** bytes */
   size: bigint;
+  /** bytes of the gunzipped tar stream (REL-1, REL-5) */
+  unpackedSize: bigint;
 }
 
 /**
