@@ -212,10 +212,137 @@ planRelease(
   },
 );
 
+// --- LCH-2, LCH-3: which failures are tried again, and how long one source may take ------------------------------
+function retried(code: string, want: boolean, why: string) {
+  cases.push({
+    id: `upgrade-retry-${code.toLowerCase().replaceAll('_', '-')}`,
+    description: `${code}: ${why}`,
+    rule: 'LCH-2',
+    input: { op: 'retry', code },
+    expected: expected({ retried: want }),
+  });
+}
+retried('LCH_DOWNLOAD_FAILED', true, 'no source answered: another attempt may find one');
+retried('LCH_DISK_FULL', true, 'the disk filled while downloading or unpacking: room may be made');
+retried('REL_WRONG_SIZE', true, 'every source sent too many or too few bytes: a mirror may be fixed');
+retried('REL_DIGEST_MISMATCH', true, 'every source sent other bytes: a mirror may be fixed');
+retried('REL_WRONG_UNPACKED_SIZE', false, 'the signed bytes unpack to another size than signed: they never change');
+retried('REL_BAD_RELEASE_INFO', false, "the signed bytes' release.json disagrees with the manifest");
+retried('REL_EXPIRED', false, 'a verdict on the manifest and its decision');
+retried('REL_UNKNOWN_SIGNER', false, 'a verdict on the manifest and its decision');
+retried('LCH_NO_ARTIFACT', false, 'the manifest has no build for this platform');
+retried('LCH_BAD_RELEASE', false, 'the signed release is not a usable release');
+
+function deadlines(size: bigint, totalMs: number, why: string) {
+  cases.push({
+    id: `upgrade-source-deadline-${size}`,
+    description: `an artifact of ${size} bytes: ${why}`,
+    rule: 'LCH-3',
+    input: { op: 'source-deadlines', size: size.toString() },
+    expected: expected({ idleMs: 30_000, totalMs }),
+  });
+}
+deadlines(1n, 30_001, '30 s plus 1 byte at 128 KiB/s, rounded up to the millisecond');
+deadlines(131_072n, 31_000, '30 s plus one second at 128 KiB/s');
+deadlines(2_165_564n, 46_522, 'the devnet release: 30 s plus 16.522 s');
+deadlines(268_435_456n, 2_078_000, 'the download cap: 30 s plus 2 048 s');
+
+// --- LCH-6, LCH-7: what a rollback keeps, what a restarted launcher resumes to ---------------------------------
+type Guard = { height: string; round: number; step: number } | 'absent' | 'corrupt';
+const g = (height: number, round: number, step: number): Guard => ({ height: String(height), round, step });
+function guard(id: string, description: string, restored: Guard, failed: Guard, keep: 'restored' | 'failed') {
+  cases.push({
+    id: `upgrade-guard-${id}`,
+    description,
+    rule: 'LCH-6',
+    input: { op: 'guard-to-keep', restored, failed },
+    expected: expected({ keep }),
+  });
+}
+// Steps: 1 PROPOSE, 2 PREVOTE, 3 PRECOMMIT (CONS-11).
+guard(
+  'failed-signed-plan-height',
+  'the backup signed 19, the failed release precommitted at 20',
+  g(19, 0, 3),
+  g(20, 0, 3),
+  'failed',
+);
+guard(
+  'failed-later-step',
+  'both at 20 round 0: a prevote, then the failed precommit',
+  g(20, 0, 2),
+  g(20, 0, 3),
+  'failed',
+);
+guard(
+  'restored-later-round',
+  'the backup at 20 round 1 propose, the failed at 20 round 0 precommit',
+  g(20, 1, 1),
+  g(20, 0, 3),
+  'restored',
+);
+guard(
+  'equal',
+  'both at the same step: the backup is kept (they are the same record)',
+  g(20, 0, 3),
+  g(20, 0, 3),
+  'restored',
+);
+guard('failed-signed-nothing', 'the failed release wrote no guard file', g(19, 0, 3), 'absent', 'restored');
+guard(
+  'backup-signed-nothing',
+  'a backup with no guard file, a failed release that signed',
+  'absent',
+  g(5, 0, 1),
+  'failed',
+);
+guard(
+  'failed-corrupt',
+  "the failed release's guard cannot be read: kept, so the node refuses to start",
+  g(19, 0, 3),
+  'corrupt',
+  'failed',
+);
+
+function wal(name: string, planHeight: bigint, fromFailed: boolean, why: string) {
+  cases.push({
+    id: `upgrade-wal-${name.replace('.wal', '')}-plan-${planHeight}`,
+    description: `${name} with the plan at ${planHeight}: ${why}`,
+    rule: 'LCH-6',
+    input: { op: 'wal-from-failed', name, planHeight: planHeight.toString() },
+    expected: expected({ fromFailed }),
+  });
+}
+wal('00000000000000000020.wal', 20n, true, 'the plan height: what the failed release locked there is kept');
+wal('00000000000000000021.wal', 20n, true, 'above the plan height');
+wal('00000000000000000019.wal', 20n, false, "below the plan height: the backup's copy is the old release's own");
+wal('20.wal', 20n, false, 'not a CONS-10 file name (20 digits)');
+
+function resume(state: string | null, action: string, why: string) {
+  cases.push({
+    id: `upgrade-resume-${state ?? 'no-journal'}`,
+    description: `journal ${state === null ? 'absent' : `"${state}"`}: ${why}`,
+    rule: 'LCH-7',
+    input: { op: 'journal-resume', state },
+    expected: expected({ action }),
+  });
+}
+resume(null, 'run-current', 'no switch was ever started');
+resume(
+  'backing-up',
+  'redo-switch',
+  'backing up only reads data/: the cut backup is discarded and the switch done again',
+);
+resume('switched', 'watch-new', 'current may already name the new release: start it and watch the plan height');
+resume('watching', 'watch-new', 'the new release may have committed the plan height: the watch then ends at once');
+resume('rolling-back', 'finish-rollback', 'a rollback cut short is finished step by step');
+resume('upgraded', 'run-current', 'the switch ended: the new release is current');
+resume('rolled-back', 'run-current', 'the rollback ended: the old release is current');
+
 const file = {
   runner: 'upgrade-decision',
   description:
-    'Upgrade decisions (specs/governance.md): the version in force (GOV-3) and whether a scheduled plan\'s release is accepted for a platform, judged by the plan\'s decision (UPG-8). `record` is the hex of a canonical GovState ("" for the empty record); `wallClockMs`, `signersNow` and `runningVersion` are what a launcher also knows, and must not change the outcome. Keys: seed n = SHA-256("babychain release signer n").',
+    'Upgrade decisions (specs/governance.md): the version in force (GOV-3); whether a scheduled plan\'s release is accepted for a platform, judged by the plan\'s decision (UPG-8); which failures a launcher tries again and how long one source may take (LCH-2, LCH-3); which guard record and WAL files a rollback keeps (LCH-6); what a restarted launcher resumes to (LCH-7). `record` is the hex of a canonical GovState ("" for the empty record); `wallClockMs`, `signersNow` and `runningVersion` are what a launcher also knows, and must not change the outcome. Keys: seed n = SHA-256("babychain release signer n").',
   cases,
 };
 writeFileSync(join(import.meta.dirname, 'decisions.json'), `${JSON.stringify(file, null, 2)}\n`);

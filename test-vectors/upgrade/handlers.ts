@@ -1,11 +1,25 @@
 // The `upgrade-decision` runner of test-vectors/README.md on this implementation.
 import type { Genesis, Plan, PlanDecision } from '@babychain/codec';
 import { fromHex, toHex } from '@babychain/codec';
-import { releaseForPlan } from '@babychain/launcher';
+import {
+  type GuardRecord,
+  guardToKeep,
+  isRetried,
+  releaseForPlan,
+  resumeAction,
+  sourceDeadlines,
+  walFromFailed,
+} from '@babychain/launcher';
 import { decodeGovRecord, versionInForce } from '@babychain/upgrade';
 
 type Input = Record<string, unknown>;
 type Handler = (input: Input) => Record<string, unknown>;
+
+const guardOf = (v: unknown): GuardRecord => {
+  if (v === 'absent' || v === 'corrupt') return v;
+  const o = v as { height: string; round: number; step: number };
+  return { height: BigInt(o.height), round: o.round, step: o.step };
+};
 
 const ops: Record<string, Handler> = {
   'version-in-force'(input) {
@@ -35,6 +49,14 @@ const ops: Record<string, Handler> = {
       },
     };
   },
+
+  retry: (input) => ({ retried: isRetried(input['code'] as string) }),
+  'source-deadlines': (input) => sourceDeadlines(BigInt(input['size'] as string)),
+  'guard-to-keep': (input) => ({ keep: guardToKeep(guardOf(input['restored']), guardOf(input['failed'])) }),
+  'wal-from-failed': (input) => ({
+    fromFailed: walFromFailed(input['name'] as string, BigInt(input['planHeight'] as string)),
+  }),
+  'journal-resume': (input) => ({ action: resumeAction((input['state'] as string | null) ?? undefined) }),
 };
 
 export const upgradeHandlers: Record<string, Handler> = {

@@ -54,13 +54,6 @@ function refuse(reason: 'stale' | 'conflict', message: string, req: SignRequest,
   });
 }
 
-/** Negative, zero or positive as (height, round, step) of `req` sorts before, with or after `last`. */
-function compareToLast(req: SignRequest, last: LastSigned): number {
-  if (req.height !== last.height) return req.height < last.height ? -1 : 1;
-  if (req.round !== last.round) return req.round - last.round;
-  return req.step - last.step;
-}
-
 function checkRequest(req: SignRequest): void {
   const bad = (what: string): never => {
     throw new RangeError(`bad sign request: ${what}`);
@@ -103,27 +96,8 @@ export class DoubleSignGuard {
     } catch (err: unknown) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') corrupt('io', `cannot read ${file}`, file, err);
     }
-    const last = bytes === undefined ? undefined : DoubleSignGuard.#parse(bytes, file);
+    const last = bytes === undefined ? undefined : parseLastSigned(bytes, file);
     return new DoubleSignGuard(file, Uint8Array.from(seed), chainId, last);
-  }
-
-  static #parse(bytes: Uint8Array, file: string): LastSigned {
-    const f = readFrame(bytes, 0, MAX_FILE_PAYLOAD);
-    if (!f.ok) corrupt(f.reason, `${file}: bad frame (${f.reason})`, file);
-    if (f.end !== bytes.length) corrupt('trailing', `${file}: ${bytes.length - f.end} bytes after the record`, file);
-    let last: LastSigned;
-    try {
-      last = decode('babychain.v0.LastSigned', f.payload);
-    } catch (err: unknown) {
-      corrupt('decode', `${file}: the record does not decode`, file, err);
-    }
-    if (last.step !== Step.PROPOSE && last.step !== Step.PREVOTE && last.step !== Step.PRECOMMIT) {
-      corrupt('content', `${file}: step ${last.step} is not a signing step`, file);
-    }
-    if (last.height < 1n || last.signature.length !== 64) {
-      corrupt('content', `${file}: height ${last.height} or signature length ${last.signature.length}`, file);
-    }
-    return last;
   }
 
   /** The last thing signed, as persisted; undefined before the first signature. */
@@ -149,7 +123,7 @@ export class DoubleSignGuard {
     const polRound = req.polRound ?? 0;
     const last = this.#last;
     if (last !== undefined) {
-      const order = compareToLast(req, last);
+      const order = compareSigned(req, last);
       if (order < 0) {
         refuse('stale', `(${req.height}, ${req.round}, ${req.step}) is below the last signed step`, req, last);
       }
@@ -200,4 +174,44 @@ export class DoubleSignGuard {
     await rename(tmp, this.file);
     await syncDir(dirname(this.file));
   }
+}
+
+/**
+ * CONS-11: the record of a `last_signed` file's bytes; CONS_GUARD_CORRUPT for a bad frame, trailing bytes, a
+ * payload that does not decode, a step that is not a signing step, height 0 or a signature that is not 64 bytes.
+ */
+export function parseLastSigned(bytes: Uint8Array, file: string): LastSigned {
+  const f = readFrame(bytes, 0, MAX_FILE_PAYLOAD);
+  if (!f.ok) corrupt(f.reason, `${file}: bad frame (${f.reason})`, file);
+  if (f.end !== bytes.length) corrupt('trailing', `${file}: ${bytes.length - f.end} bytes after the record`, file);
+  let last: LastSigned;
+  try {
+    last = decode('babychain.v0.LastSigned', f.payload);
+  } catch (err: unknown) {
+    corrupt('decode', `${file}: the record does not decode`, file, err);
+  }
+  if (last.step !== Step.PROPOSE && last.step !== Step.PREVOTE && last.step !== Step.PRECOMMIT) {
+    corrupt('content', `${file}: step ${last.step} is not a signing step`, file);
+  }
+  if (last.height < 1n || last.signature.length !== 64) {
+    corrupt('content', `${file}: height ${last.height} or signature length ${last.signature.length}`, file);
+  }
+  return last;
+}
+
+/** What CONS-11 orders signatures by. */
+export interface SignedStep {
+  readonly height: bigint;
+  readonly round: number;
+  readonly step: number;
+}
+
+/**
+ * CONS-11's order of signed steps: negative, zero or positive as `a` is below, at or above `b` by (height, round,
+ * step). Whoever keeps two guard records (a launcher rolling a release back) keeps the later, never the earlier.
+ */
+export function compareSigned(a: SignedStep, b: SignedStep): number {
+  if (a.height !== b.height) return a.height < b.height ? -1 : 1;
+  if (a.round !== b.round) return a.round - b.round;
+  return a.step - b.step;
 }

@@ -1,7 +1,8 @@
 // @babychain/consensus: public surface (README.md). Everything else in src/ is internal.
 export { ConsensusEngine, type EngineOptions, type EngineState } from './engine.ts';
 export { ConsensusErrorCode, type ConsensusErrorCodeValue } from './errors.ts';
-export { DoubleSignGuard, type SignRequest } from './guard.ts';
+export { consensusFiles } from './files.ts';
+export { compareSigned, DoubleSignGuard, parseLastSigned, type SignedStep, type SignRequest } from './guard.ts';
 export {
   proposalSignBytes,
   signProposal,
@@ -27,4 +28,4 @@ export {
   type VoteTypeValue,
 } from './types.ts';
 export { type Validator, ValidatorSet } from './validators.ts';
-export { Wal, type WalOpenResult } from './wal.ts';
+export { Wal, type WalOpenResult, walFileHeight } from './wal.ts';

@@ -85,6 +85,12 @@ function scan(bytes: Uint8Array): Scan {
   return { records, goodEnd: offset };
 }
 
+/** CONS-10: the height a WAL file's name stands for, undefined for a file that is not one. */
+export function walFileHeight(name: string): bigint | undefined {
+  const m = FILE_PATTERN.exec(name);
+  return m === null ? undefined : BigInt(m[1] as string);
+}
+
 function fileName(height: bigint): string {
   if (typeof height !== 'bigint' || height < 0n || height > UINT64_MAX) {
     throw new RangeError(`bad WAL height ${String(height)}`);

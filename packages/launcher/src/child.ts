@@ -1,5 +1,6 @@
 /** The node as a child process: `node <entry> start --home H ...`, its output passed through and its tail kept. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Release } from './release.ts';
 
@@ -24,12 +25,18 @@ export class NodeChild {
   readonly #tail: string[] = [];
   #exit: ChildExit | undefined;
 
-  constructor(release: Release, home: string, nodeArgs: readonly string[], output: OutputSink) {
+  /** `pidFile` gets the node's pid, so that a restarted launcher can find a node it left running. */
+  constructor(release: Release, home: string, nodeArgs: readonly string[], output: OutputSink, pidFile: string) {
     this.release = release;
     this.#child = spawn(process.execPath, [release.entryPath, 'start', '--home', home, ...nodeArgs], {
       cwd: release.dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    try {
+      if (this.#child.pid !== undefined) writeFileSync(pidFile, `${this.#child.pid}\n`);
+    } catch {
+      // Best effort: without it a restarted launcher cannot stop a node it left running, nothing else.
+    }
     const pipe = (stream: NodeJS.ReadableStream | null, name: 'stdout' | 'stderr') => {
       if (stream === null) return Promise.resolve();
       const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256, toHex } from '@babychain/codec';
 import { currentPlatform, writeFileDurable } from '@babychain/upgrade';
+import { readJournal } from './journal.ts';
 import { ensureLayout, launcherPaths, readCurrent, writeCurrent } from './layout.ts';
 import { installTarball, type Release, readRelease, registerSourceRelease } from './release.ts';
 import { readPrepared, readReport } from './report.ts';
@@ -37,6 +38,8 @@ export interface LauncherStatus {
   readonly releases: readonly string[];
   readonly prepared: unknown;
   readonly lastUpgrade: unknown;
+  /** LCH-7: the switch in progress, or the last one */
+  readonly switch: unknown;
 }
 
 export function launcherStatus(home: string): LauncherStatus {
@@ -57,5 +60,6 @@ export function launcherStatus(home: string): LauncherStatus {
     releases,
     prepared: readPrepared(paths) ?? null,
     lastUpgrade: readReport(paths) ?? null,
+    switch: readJournal(paths) ?? null,
   };
 }

@@ -20,9 +20,6 @@ import { LauncherErrorCode, launcherError } from './errors.ts';
 import type { LauncherPaths } from './layout.ts';
 import type { Logger } from './log.ts';
 
-/** A download that delivers nothing for this long is cut and the next source tried. */
-export const DOWNLOAD_IDLE_MS = 30_000;
-
 export interface PeerSource {
   readonly request: ArtifactRequester;
   readonly peers: readonly string[];
@@ -38,7 +35,8 @@ export interface DownloadRequest {
   /** opened only when no URL delivered the artifact; undefined when there is no peer to ask */
   readonly peers: () => Promise<PeerSource | undefined>;
   readonly log: Logger;
-  readonly idleMs?: number;
+  /** LCH-3: each source's idle and total deadlines */
+  readonly deadlines: { readonly idleMs: number; readonly totalMs: number };
 }
 
 export interface SourceFailure {
@@ -88,9 +86,7 @@ export async function obtainArtifact(req: DownloadRequest): Promise<string> {
   let done = false;
   for (const template of req.urls) {
     const url = artifactUrl(template, artifact.sha256);
-    done = await attempt(url, () =>
-      downloadUrl(req.fetch, url, partial, artifact.size, req.idleMs ?? DOWNLOAD_IDLE_MS),
-    );
+    done = await attempt(url, () => downloadUrl(req.fetch, url, partial, artifact.size, req.deadlines));
     if (done) break;
   }
   if (!done) done = await fromPeers(req, partial, failures);
@@ -117,15 +113,22 @@ async function fromPeers(req: DownloadRequest, partial: string, failures: Source
   }
   let file: FileHandle | undefined;
   try {
-    const result = await fetchArtifactFromPeers(source.request, source.peers, req.artifact, {
+    const sink = {
       reset: async () => {
         await file?.close();
         file = await open(partial, 'w');
       },
-      write: async (chunk) => {
+      write: async (chunk: Uint8Array) => {
         await file?.write(chunk);
       },
-    });
+    };
+    const result = await fetchArtifactFromPeers(
+      source.request,
+      source.peers,
+      req.artifact,
+      sink,
+      req.deadlines.totalMs,
+    );
     await file?.sync();
     for (const f of result.failures) {
       failures.push({
@@ -135,23 +138,36 @@ async function fromPeers(req: DownloadRequest, partial: string, failures: Source
       });
       req.log('warn', `artifact source skipped: ${f.code} ${f.message}`, { source: f.peer, code: f.code });
     }
-    if (result.peer === null) return false;
-    verifyArtifactBytes(readFileSync(partial), req.artifact);
-    req.log('info', `artifact fetched from peer ${result.peer}`, { peer: result.peer });
-    return true;
+    if (result.peer !== null) {
+      verifyArtifactBytes(readFileSync(partial), req.artifact);
+      req.log('info', `artifact fetched from peer ${result.peer}`, { peer: result.peer });
+      return true;
+    }
   } catch (err) {
     failures.push({ source: 'peers', code: isBabyError(err) ? err.code : '', message: (err as Error).message });
-    return false;
   } finally {
     await file?.close();
     await source.close();
   }
+  rmSync(partial, { force: true });
+  return false;
 }
 
-/** Streams `url` into `partial`, cutting it off the moment it exceeds `size` (REL-5) or stalls for `idleMs`. */
-async function downloadUrl(fetchFn: typeof fetch, url: string, partial: string, size: bigint, idleMs: number) {
+/**
+ * Streams `url` into `partial`, cutting it off the moment it exceeds `size` (REL-5), stalls for `idleMs` or is not
+ * complete within `totalMs` (LCH-3: a trickle never stalls, so only the total deadline stops it).
+ */
+async function downloadUrl(
+  fetchFn: typeof fetch,
+  url: string,
+  partial: string,
+  size: bigint,
+  deadlines: DownloadRequest['deadlines'],
+) {
+  const { idleMs, totalMs } = deadlines;
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(new Error(`no data for ${idleMs} ms`)), idleMs);
+  const total = setTimeout(() => controller.abort(new Error(`not complete within ${totalMs} ms`)), totalMs);
   const file = await open(partial, 'w');
   try {
     const res = await fetchFn(url, { signal: controller.signal });
@@ -177,6 +193,7 @@ async function downloadUrl(fetchFn: typeof fetch, url: string, partial: string, 
     throw launcherError(LauncherErrorCode.DOWNLOAD_FAILED, `${url}: ${(err as Error).message}${detail}`);
   } finally {
     clearTimeout(timer);
+    clearTimeout(total);
     await file.close();
   }
 }

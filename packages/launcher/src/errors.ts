@@ -16,6 +16,10 @@ export const LauncherErrorCode = {
   BAD_NODE_ANSWER: 'LCH_BAD_NODE_ANSWER',
   /** the disk filled (or a quota ran out) while writing: temporary, retried */
   DISK_FULL: 'LCH_DISK_FULL',
+  /** the backup of data/ before a switch failed (full disk, a link inside data/, ...): retried, never skipped */
+  BACKUP_FAILED: 'LCH_BACKUP_FAILED',
+  /** the new release failed and the operator had skipped the backup: nothing to roll back to */
+  NO_BACKUP: 'LCH_NO_BACKUP',
 } as const;
 
 export type LauncherErrorCode = (typeof LauncherErrorCode)[keyof typeof LauncherErrorCode];

@@ -61,7 +61,13 @@ export async function makeHome(bootstrap: readonly string[] = [], parent = tmpdi
   return { home, rpcPort };
 }
 
-export type FakeMode = 'node' | 'crash';
+/**
+ * `node` plays a node; `crash` exits 1 at start; `sign-then-crash` signs a precommit at the plan height and logs it
+ * in its WAL before it exits 1, as a release that crashes after voting does (LCH-6).
+ */
+export type FakeMode = 'node' | 'crash' | 'sign-then-crash';
+
+const GUARD_MODULE = join(import.meta.dirname, 'fake-guard.testutil.ts');
 
 /** The entry script of a fake release. */
 export function fakeNodeScript(version: string, mode: FakeMode, knows: readonly string[]): string {
@@ -75,7 +81,12 @@ const KNOWS = ${JSON.stringify(knows)};
 const home = process.argv[process.argv.indexOf('--home') + 1];
 const data = join(home, 'data');
 appendFileSync(join(home, 'ran-' + VERSION), process.pid + '\\n');
-if (MODE === 'crash') {
+const gov = () => JSON.parse(readFileSync(join(home, 'fake-gov.json'), 'utf8'));
+const guard = gov().signs === true ? await import(${JSON.stringify(GUARD_MODULE)}) : undefined;
+if (MODE === 'sign-then-crash') {
+  await guard.signAt(home, data, BigInt(gov().governance.plan.height), VERSION);
+}
+if (MODE === 'crash' || MODE === 'sign-then-crash') {
   writeFileSync(join(data, 'poison'), 'written by the crashing release');
   console.error('fake ' + VERSION + ': cannot open the database');
   process.exit(1);
@@ -90,7 +101,6 @@ if (!existsSync(join(data, 'state', '000005.ldb'))) {
 const heightFile = join(data, 'height');
 let height = existsSync(heightFile) ? BigInt(readFileSync(heightFile, 'utf8')) : 0n;
 const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
-const gov = () => JSON.parse(readFileSync(join(home, 'fake-gov.json'), 'utf8'));
 const txsFile = join(home, 'submitted-txs');
 // A node that synced to the plan height at once: it halts before its RPC ever answered.
 const plan0 = gov().governance.plan;
@@ -126,17 +136,22 @@ const server = createServer((req, res) => {
 const listen = () => server.listen(config.rpc.port, '127.0.0.1');
 server.on('error', () => setTimeout(listen, 50));
 listen();
-setInterval(() => {
+let busy = false;
+setInterval(async () => {
+  if (busy) return;
+  busy = true;
   const g = gov();
   const plan = g.governance.plan;
   if (plan !== null && !KNOWS.includes(plan.name) && height + 1n >= BigInt(plan.height)) {
-    if (g.haltWhen !== undefined && !existsSync(join(home, g.haltWhen))) return;
+    if (g.haltWhen !== undefined && !existsSync(join(home, g.haltWhen))) return void (busy = false);
     writeFileSync(join(data, 'upgrade-info.json'), JSON.stringify(g.upgradeInfo));
     console.log('fake ' + VERSION + ': UPG_NEEDED at ' + plan.height);
     process.exit(3);
   }
   height += 1n;
+  if (guard !== undefined) await guard.signAt(home, data, height, VERSION);
   writeFileSync(heightFile, String(height));
+  busy = false;
 }, 50);
 `;
 }
@@ -227,6 +242,10 @@ export interface GovFixture {
   readonly haltWhen?: string;
   /** the old release halts as it starts, before its RPC answers once (a node that synced to the plan height) */
   readonly haltAtStart?: boolean;
+  /** the fake nodes sign each height through a real double-sign guard and write WAL files (fake-guard.testutil.ts) */
+  readonly signs?: boolean;
+  /** the plan is no longer scheduled (a cancel passed): /upgrade reports none */
+  readonly cancelled?: boolean;
   /** the upgrade-info file a release from before UPG-8 writes: without the chain id and the decision */
   readonly upgradeInfoWithoutDecision?: boolean;
   /** UPG-8: the time of the block the plan passed in (default: now) */
@@ -248,7 +267,7 @@ export function writeGov(home: string, g: GovFixture): void {
   const threshold = g.threshold ?? 2;
   const versionInForce = g.versionInForce ?? '1.0.0';
   const decision = {
-    height: (g.planHeight - 10n).toString(),
+    height: (g.planHeight > 10n ? g.planHeight - 10n : 1n).toString(),
     timeMs: (g.decidedAtMs ?? BigInt(Date.now())).toString(),
     versionInForce,
     releaseSigners: g.decidedSigners === undefined ? signerKeys(SIGNER_SEEDS) : g.decidedSigners.map((k) => toHex(k)),
@@ -261,6 +280,7 @@ export function writeGov(home: string, g: GovFixture): void {
       chainId: CHAIN_ID,
       ...(g.haltWhen === undefined ? {} : { haltWhen: g.haltWhen }),
       ...(g.haltAtStart === true ? { haltAtStart: true } : {}),
+      ...(g.signs === true ? { signs: true } : {}),
       governance: {
         maturity: 'baby',
         appVersion: 0,
@@ -268,7 +288,7 @@ export function writeGov(home: string, g: GovFixture): void {
         versionInForce,
         releaseSigners: g.signersNow === undefined ? decision.releaseSigners : g.signersNow.map((k) => toHex(k)),
         releaseThreshold: threshold,
-        plan: { ...plan, artifacts: [], decision },
+        plan: g.cancelled === true ? null : { ...plan, artifacts: [], decision },
         ready: { validators: [], power: '0', totalPower: '10' },
         attestations: [],
         proposals: [],
@@ -288,7 +308,7 @@ export function writeGov(home: string, g: GovFixture): void {
   );
 }
 
-export type ServeMode = 'ok' | 'tamper' | 'overfill' | 'cut-once';
+export type ServeMode = 'ok' | 'tamper' | 'overfill' | 'cut-once' | 'trickle';
 
 export interface ArtifactServer {
   readonly url: string;
@@ -297,8 +317,8 @@ export interface ArtifactServer {
   close(): Promise<void>;
 }
 
-/** Serves `bytes` at `/a/<hex>`. */
-export async function artifactServer(bytes: Uint8Array): Promise<ArtifactServer> {
+/** Serves `bytes` at `/a/<hex>`, on `port` when given (a mirror that comes back). */
+export async function artifactServer(bytes: Uint8Array, port = 0): Promise<ArtifactServer> {
   let cut = false;
   const state: ArtifactServer = {
     url: '',
@@ -323,6 +343,16 @@ export async function artifactServer(bytes: Uint8Array): Promise<ArtifactServer>
       res.write(bytes);
       return void res.end(Buffer.alloc(4096, 1));
     }
+    if (state.mode === 'trickle') {
+      // One byte a second: never idle long enough to trip an idle timer.
+      res.writeHead(200, { 'content-length': String(bytes.length) });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent < bytes.length) res.write(bytes.subarray(sent, ++sent));
+      }, 1000);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     if (state.mode === 'cut-once' && !cut) {
       cut = true;
       res.writeHead(200, { 'content-length': String(bytes.length) });
@@ -332,7 +362,7 @@ export async function artifactServer(bytes: Uint8Array): Promise<ArtifactServer>
     }
     res.writeHead(200, { 'content-length': String(bytes.length) }).end(bytes);
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(port, '127.0.0.1');
   await once(server, 'listening');
   Object.assign(state, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/a/{sha256}` });
   return state;

@@ -89,6 +89,8 @@ export interface ScenarioOptions {
   readonly parent?: string;
   /** launcher options beyond the harness's */
   readonly launcher?: Partial<LauncherOptions>;
+  /** runs on the home before the launcher starts */
+  readonly setUp?: (home: string) => void;
 }
 
 /** A home running a release (1.0.0) under a launcher, with the plan `gov` describes. */
@@ -96,6 +98,7 @@ export async function scenario(gov: (home: string) => GovFixture, o: ScenarioOpt
   const { home } = await makeHome(o.bootstrap ?? [], o.parent);
   await install(home, await releaseTarball(o.running ?? '1.0.0'));
   writeGov(home, gov(home));
+  o.setUp?.(home);
   const logs: string[] = [];
   const output: string[] = [];
   const launcher = new Launcher({

@@ -1,8 +1,27 @@
 // @babychain/launcher: public surface (README.md).
 export { installArtifact, installSource, type LauncherStatus, launcherStatus } from './commands.ts';
-export { releaseForPlan, type ScheduledRelease } from './decisions.ts';
+export {
+  type GuardRecord,
+  guardToKeep,
+  isRetried,
+  type ResumeAction,
+  releaseForPlan,
+  resumeAction,
+  type ScheduledRelease,
+  SOURCE_TIMING,
+  type SourceTiming,
+  sourceDeadlines,
+  walFromFailed,
+} from './decisions.ts';
 export { LauncherErrorCode } from './errors.ts';
-export { DEFAULT_POLL_MS, DEFAULT_SWITCH_TIMEOUT_MS, Launcher, type LauncherOptions } from './launcher.ts';
+export type { SwitchJournal, SwitchState } from './journal.ts';
+export {
+  DEFAULT_KEEP_BACKUPS,
+  DEFAULT_POLL_MS,
+  DEFAULT_SWITCH_TIMEOUT_MS,
+  Launcher,
+  type LauncherOptions,
+} from './launcher.ts';
 export { type LauncherPaths, launcherPaths } from './layout.ts';
 export type { Logger, LogLevel } from './log.ts';
 export type { PreparedRelease, UpgradeReport } from './report.ts';

@@ -11,6 +11,7 @@ import {
   MAX_ARTIFACT_RESPONSE_BYTES,
 } from '@babychain/upgrade';
 import { afterEach, describe, expect, it } from 'vitest';
+import { lastSigned, wouldSignPrevote } from './fake-guard.testutil.ts';
 import {
   artifactServer,
   CHAIN_ID,
@@ -19,6 +20,7 @@ import {
   STRANGER_SEED,
   sha256Of,
   signedManifest,
+  writeGov,
 } from './fixtures.testutil.ts';
 import {
   cleanUp,
@@ -31,6 +33,7 @@ import {
   server,
   waitFor,
 } from './harness.testutil.ts';
+import type { PreparedRelease } from './report.ts';
 
 afterEach(cleanUp);
 
@@ -39,8 +42,12 @@ async function expectRefused(s: Scenario, code: string): Promise<void> {
   const r = await reportWith(s.home, 'refused', 'a refusal');
   expect(r).toMatchObject({ status: 'refused', code, plan: 'v2' });
   expect(s.logs.some((l) => l.includes(code))).toBe(true);
+  await expectNothingRan(s);
+}
+
+/** The old release halted at the plan height (it may once a report exists) and the launcher did not switch. */
+async function expectNothingRan(s: Scenario): Promise<void> {
   expect(releases(s.home)).toEqual(['1.0.0']);
-  // The old release halts at the plan height (it may once the report exists); the launcher must not switch.
   await waitFor('the halt', () => s.launcher.phase === 'halted');
   expect(existsSync(join(s.home, 'ran-2.0.0'))).toBe(false);
   expect(readFileSync(join(s.home, 'launcher', 'current'), 'utf8').trim()).toBe('1.0.0');
@@ -51,7 +58,7 @@ async function expectRefused(s: Scenario, code: string): Promise<void> {
 const REFUSAL_HALT = 'launcher/last-upgrade.json';
 
 describe('Launcher', () => {
-  it('refuses a tampered artifact (REL_DIGEST_MISMATCH) and never unpacks or runs it', async () => {
+  it('LCH-3: never unpacks or runs a tampered artifact (REL_DIGEST_MISMATCH), and switches once a source sends the signed bytes', async () => {
     const tar = await releaseTarball('2.0.0', 'node', ['v2']);
     const srv = await server(tar);
     srv.mode = 'tamper';
@@ -61,10 +68,17 @@ describe('Launcher', () => {
       urls: [srv.url],
       haltWhen: REFUSAL_HALT,
     }));
-    await expectRefused(s, 'REL_DIGEST_MISMATCH');
+    const r = await reportWith(s.home, 'retrying', 'the retry report');
+    expect(r).toMatchObject({ code: 'REL_DIGEST_MISMATCH', plan: 'v2' });
+    await expectNothingRan(s);
+    // Halted at the plan height, the launcher keeps trying its sources: a mirror that is fixed is used.
+    const before = srv.requests;
+    srv.mode = 'ok';
+    await reportWith(s.home, 'upgraded', 'the switch once the mirror is fixed');
+    expect(srv.requests).toBeGreaterThan(before);
   });
 
-  it('stops a download that exceeds the manifest size (REL_WRONG_SIZE)', async () => {
+  it('LCH-3: stops a download that exceeds the manifest size (REL_WRONG_SIZE) and keeps nothing of it', async () => {
     const tar = await releaseTarball('2.0.0', 'node', ['v2']);
     const srv = await server(tar);
     srv.mode = 'overfill';
@@ -74,7 +88,10 @@ describe('Launcher', () => {
       urls: [srv.url],
       haltWhen: REFUSAL_HALT,
     }));
-    await expectRefused(s, 'REL_WRONG_SIZE');
+    const r = await reportWith(s.home, 'retrying', 'the retry report');
+    expect(r).toMatchObject({ code: 'REL_WRONG_SIZE', plan: 'v2' });
+    await expectNothingRan(s);
+    expect(readdirSync(join(s.home, 'launcher', 'downloads'))).toEqual([]);
   });
 
   it('refuses a manifest with fewer signatures than the threshold', async () => {
@@ -192,6 +209,58 @@ describe('Launcher', () => {
     expect(tx.body?.nonce).toBe(4n);
     expect(tx.body?.fee).toBe(5n);
     expect(existsSync(join(s.home, 'ran-2.0.0'))).toBe(false);
+  });
+
+  it('LCH-3: abandons a source that trickles one byte a second at its total deadline and takes the next', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const slow = await server(tar);
+    slow.mode = 'trickle';
+    const good = await server(tar);
+    const s = await scenario(
+      () => ({ signed: signedManifest(tar), planHeight: 20n, urls: [slow.url, good.url], haltAtStart: true }),
+      { launcher: { sources: { idleMs: 10_000, baseMs: 1500, minBytesPerSecond: 1 << 20 } } },
+    );
+    // The node halted before the launcher ever prepared: the halt itself must not wait on the trickle.
+    await reportWith(s.home, 'upgraded', 'the switch from the second source');
+    expect(s.logs.some((l) => l.includes('not complete within'))).toBe(true);
+    expect(slow.requests).toBe(1);
+    expect(good.requests).toBe(1);
+    expect(readdirSync(join(s.home, 'launcher', 'downloads'))).toEqual([]);
+  });
+
+  it('LCH-3: a node halted at the plan height keeps trying its sources until one delivers', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const down = await artifactServer(tar);
+    const url = down.url;
+    await down.close();
+    const s = await scenario(() => ({ signed: signedManifest(tar), planHeight: 20n, urls: [url], haltAtStart: true }));
+    const r = await reportWith(s.home, 'retrying', 'the failed download');
+    expect(r).toMatchObject({ code: 'LCH_DOWNLOAD_FAILED', plan: 'v2' });
+    await waitFor('the halt', () => s.launcher.phase === 'halted');
+    // The mirror comes back on the same port: the halted launcher switches without anyone touching it.
+    const back = await artifactServer(tar, Number(new URL(url).port));
+    onCleanUp(() => back.close());
+    await reportWith(s.home, 'upgraded', 'the switch once the mirror is back');
+  });
+
+  it('GOV-10: says "cancelled" in the report and prepared.json once the prepared plan is no longer scheduled', async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    const gov = { signed: signedManifest(tar), planHeight: 1_000_000n, urls: [srv.url] };
+    const s = await scenario(() => gov);
+    await reportWith(s.home, 'prepared', 'prepared');
+    writeGov(s.home, { ...gov, cancelled: true });
+    expect(await reportWith(s.home, 'cancelled', 'the cancel')).toMatchObject({ plan: 'v2', version: '2.0.0' });
+    const prepared = JSON.parse(readFileSync(join(s.home, 'launcher', 'prepared.json'), 'utf8')) as PreparedRelease;
+    expect(prepared).toMatchObject({ plan: 'v2', status: 'cancelled' });
+    // Scheduled again with the same manifest: prepared again, with no second download.
+    writeGov(s.home, gov);
+    await reportWith(s.home, 'prepared', 'prepared again');
+    await waitFor('prepared.json back to prepared', () => {
+      const p = JSON.parse(readFileSync(join(s.home, 'launcher', 'prepared.json'), 'utf8')) as PreparedRelease;
+      return p.status === 'prepared';
+    });
+    expect(srv.requests).toBe(1);
   });
 
   it('fetches the artifact from a peer by content hash when the URL is down', async () => {
@@ -329,5 +398,30 @@ describe('Launcher', () => {
     expect(readFileSync(join(s.home, 'ran-2.0.0'), 'utf8').trim().split('\n')).toHaveLength(1);
     expect(report(s.home)?.status).toBe('rolled-back');
     expect(s.logs.some((l) => l.includes('LCH_ROLLED_BACK'))).toBe(true);
+  });
+
+  it('LCH-6: a rollback keeps the double-sign guard and the WAL of a release that signed at the plan height and crashed', async () => {
+    const tar = await releaseTarball('2.0.0', 'sign-then-crash', ['v2']);
+    const srv = await server(tar);
+    const s = await scenario(() => ({
+      signed: signedManifest(tar),
+      planHeight: 20n,
+      urls: [srv.url],
+      haltWhen: 'submitted-txs',
+      signs: true,
+    }));
+    await reportWith(s.home, 'rolled-back', 'the rollback');
+    await waitFor('the halt after the rollback', () => s.launcher.phase === 'halted');
+    const signed = readFileSync(join(s.home, 'signed'), 'utf8').trim().split('\n');
+    expect(signed).toContain('1.0.0 19');
+    expect(signed).toContain('2.0.0 20');
+    const data = join(s.home, 'data');
+    // The backup taken at the halt had the guard at 19; the failed release signed a precommit at 20.
+    expect(await lastSigned(data)).toMatchObject({ height: 20n, round: 0, step: 3 });
+    expect(await wouldSignPrevote(data, 20n)).toBe(false);
+    const wal = join(data, 'consensus', 'wal', `${'20'.padStart(20, '0')}.wal`);
+    expect(readFileSync(wal, 'utf8')).toBe('2.0.0 locked at 20');
+    // The rest of data/ is the backup's: the failed release's write is gone.
+    expect(existsSync(join(data, 'poison'))).toBe(false);
   });
 });

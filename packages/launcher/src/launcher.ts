@@ -1,42 +1,34 @@
 /**
- * The supervisor (specs/governance.md LCH-1..LCH-6): runs the current release, pre-downloads and verifies the
- * scheduled plan's release while the old one still runs, signals ready, switches at the halt and rolls back a
- * release that cannot reach the plan height.
+ * The supervisor (specs/governance.md LCH-1..LCH-8): runs the current release, has the scheduled plan's release
+ * prepared while the old one still runs (prepare.ts), switches at the halt and rolls back a release that cannot
+ * reach the plan height (switch.ts), and on start finishes whatever switch a kill interrupted (LCH-7).
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BabyClient } from '@babychain/client';
 import type { PlanDecision } from '@babychain/codec';
-import { isBabyError, toHex } from '@babychain/codec';
-import { currentPlatform, readUpgradeInfo, UPGRADE_EXIT_CODE, type UpgradeInfo } from '@babychain/upgrade';
-import { backupData, restoreData } from './backup.ts';
-import { type ChildExit, NodeChild, type OutputSink } from './child.ts';
-import { isRetried, releaseForPlan } from './decisions.ts';
-import { obtainArtifact } from './download.ts';
+import { isBabyError } from '@babychain/codec';
+import { readUpgradeInfo, UPGRADE_EXIT_CODE, type UpgradeInfo } from '@babychain/upgrade';
+import { NodeChild, type OutputSink } from './child.ts';
+import { resumeAction, type SourceTiming } from './decisions.ts';
 import { LauncherErrorCode, launcherError } from './errors.ts';
-import {
-  ensureLayout,
-  type LauncherPaths,
-  launcherPaths,
-  readCurrent,
-  writeCurrent,
-  writeJsonDurable,
-} from './layout.ts';
+import { readJournal } from './journal.ts';
+import { ensureLayout, type LauncherPaths, launcherPaths, readCurrent } from './layout.ts';
 import { type Logger, stderrLogger } from './log.ts';
 import { fetchUpgradeView, manifestDigest, type PlanView, rpcUrl, type UpgradeView } from './node-rpc.ts';
-import { openPeerSource } from './peers.ts';
-import { readValidatorKey, submitSignalReady } from './ready.ts';
-import { installTarball, type Release, readRelease, releaseDir } from './release.ts';
-import { type PreparedRelease, readPrepared, readReport, writeReport } from './report.ts';
+import { Preparer } from './prepare.ts';
+import { type Release, readRelease, releaseDir } from './release.ts';
+import { readPrepared, type UpgradeReport, writeReport } from './report.ts';
+import { describeExit, resumeSwitch, type SwitchContext, switchRelease } from './switch.ts';
 
 export const DEFAULT_POLL_MS = 1000;
 /** LCH-6: how long a new release has to commit a block at or above the plan height. */
 export const DEFAULT_SWITCH_TIMEOUT_MS = 120_000;
+/** LCH-8: plan backups kept, the newest included. */
+export const DEFAULT_KEEP_BACKUPS = 2;
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;
 const MAX_RESTART_MS = 30_000;
-/** How long a sent SignalReady may take to be counted before the launcher checks the chain still counts it. */
-const READY_RECHECK_MS = 10_000;
 
 export interface LauncherOptions {
   readonly home: string;
@@ -54,32 +46,30 @@ export interface LauncherOptions {
   readonly now?: () => number;
   /** platform to pick the artifact for (default currentPlatform()) */
   readonly platform?: string;
+  /** LCH-8: where plan backups go (default `launcher/backups`; another filesystem works, with copies) */
+  readonly backupDir?: string;
+  /** LCH-8: the operator's explicit choice to switch without a backup, and so without a rollback */
+  readonly skipBackup?: boolean;
+  /** LCH-8: plan backups kept, the newest included (default 2) */
+  readonly keepBackups?: number;
+  /** LCH-3's source deadlines (tests shorten them) */
+  readonly sources?: SourceTiming;
 }
 
 type Phase = 'running' | 'switching' | 'halted' | 'stopping';
-
-/** What the launcher knows about the plan it is preparing: refusals are final for one manifest. */
-interface PlanAttempt {
-  failures: number;
-  nextTryMs: number;
-  refused: boolean;
-}
 
 export class Launcher {
   readonly paths: LauncherPaths;
   readonly #opts: LauncherOptions;
   readonly #log: Logger;
   readonly #fetch: typeof fetch;
-  readonly #now: () => number;
-  readonly #attempts = new Map<string, PlanAttempt>();
+  readonly #preparer: Preparer;
   #phase: Phase = 'running';
   #release: Release | undefined;
   #child: NodeChild | undefined;
-  #prepared: PreparedRelease | undefined;
+  #startedAt: number | undefined;
+  #client: BabyClient | undefined;
   #preparing: Promise<void> | undefined;
-  #readyInFlight = false;
-  /** when SignalReady was last sent or found counted */
-  #readyAtMs = 0;
   #lastView: UpgradeView | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
@@ -93,7 +83,21 @@ export class Launcher {
     this.paths = launcherPaths(options.home);
     this.#log = options.log ?? stderrLogger();
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-    this.#now = options.now ?? Date.now;
+    this.#preparer = new Preparer(
+      {
+        paths: this.paths,
+        log: this.#log,
+        fetch: this.#fetch,
+        now: options.now ?? Date.now,
+        platform: options.platform,
+        peerWaitMs: options.peerWaitMs ?? 5000,
+        sources: options.sources,
+        running: () => this.version ?? '',
+        report: (r) => this.#report(r),
+        client: () => this.#nodeClient(),
+      },
+      readPrepared(this.paths),
+    );
   }
 
   get phase(): Phase {
@@ -115,23 +119,25 @@ export class Launcher {
       );
     }
     ensureLayout(this.paths);
+    // LCH-5: nothing a killed launcher left in downloads/ is trusted, or kept to fill the disk.
+    for (const name of readdirSync(this.paths.downloads))
+      rmSync(join(this.paths.downloads, name), { recursive: true, force: true });
+    await stopOrphan(this.paths, this.#log);
     this.#release = readRelease(releaseDir(this.paths, current));
-    this.#prepared = readPrepared(this.paths);
     this.#timer = setInterval(() => void this.#tick(), this.#opts.pollMs ?? DEFAULT_POLL_MS);
     let restartMs = FIRST_RETRY_MS;
     try {
-      let child = this.#start(this.#release);
+      let child = await this.#resume();
       for (;;) {
+        if (child === undefined) {
+          if (!this.#stopping()) this.#phase = 'halted';
+          await this.#stopSignal;
+          return 0;
+        }
         const exit = await child.exited;
         if (this.#stopping()) return 0;
         if (exit.code === UPGRADE_EXIT_CODE) {
-          const next = await this.#onHalt(child, exit);
-          if (next === undefined) {
-            if (!this.#stopping()) this.#phase = 'halted';
-            await this.#stopSignal;
-            return 0;
-          }
-          child = next;
+          child = await this.#onHalt(exit.atMs);
           restartMs = FIRST_RETRY_MS;
           continue;
         }
@@ -144,10 +150,10 @@ export class Launcher {
           restartInMs: restartMs,
           lastLines: child.tail().slice(-10),
         });
-        await Promise.race([sleep(restartMs), this.#stopSignal]);
+        await this.#sleep(restartMs);
         if (this.#stopping()) return 0;
         restartMs = Math.min(restartMs * 2, MAX_RESTART_MS);
-        child = this.#start(this.#release);
+        child = this.#start(this.#need());
       }
     } finally {
       if (this.#timer !== undefined) clearInterval(this.#timer);
@@ -164,8 +170,15 @@ export class Launcher {
     if (child?.running) await child.stop(signal);
   }
 
-  #startedAt: number | undefined;
-  #client: BabyClient | undefined;
+  /** A method, not a comparison: the phase changes under awaits, which narrowing cannot see. */
+  #stopping(): boolean {
+    return this.#phase === 'stopping';
+  }
+
+  #need(): Release {
+    if (this.#release === undefined) throw new Error('the launcher runs no release');
+    return this.#release;
+  }
 
   /** The node's RPC, as config.json names it when the launcher first asks. */
   #nodeClient(): BabyClient {
@@ -173,9 +186,11 @@ export class Launcher {
     return this.#client;
   }
 
-  /** A method, not a comparison: the phase changes under awaits, which narrowing cannot see. */
-  #stopping(): boolean {
-    return this.#phase === 'stopping';
+  #report(report: UpgradeReport): void {
+    const err = writeReport(this.paths, report);
+    if (err !== undefined) {
+      this.#log('error', `cannot write ${this.paths.report}: ${err.message}`, { status: report.status });
+    }
   }
 
   #start(release: Release): NodeChild {
@@ -183,13 +198,19 @@ export class Launcher {
     const output: OutputSink =
       this.#opts.output ??
       ((line, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`));
-    const child = new NodeChild(release, this.paths.home, this.#opts.nodeArgs ?? [], output);
+    const child = new NodeChild(release, this.paths.home, this.#opts.nodeArgs ?? [], output, this.paths.childPid);
     this.#child = child;
     this.#startedAt = Date.now();
     return child;
   }
 
-  // ---- LCH-2: pre-download, verify, unpack, signal ready ----
+  async #sleep(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), this.#stopSignal]);
+    clearTimeout(timer);
+  }
+
+  // ---- LCH-2: pre-download while the old release runs ----
 
   async #tick(): Promise<void> {
     if (this.#ticking || this.#phase !== 'running') return;
@@ -203,23 +224,10 @@ export class Launcher {
         return;
       }
       this.#lastView = view;
-      const plan = view.plan;
-      if (plan === null || this.#phase !== 'running') return;
-      // From the switch until the plan height is committed the node still reports the plan this release is for.
-      if (plan.version === this.version) return;
-      const prepared = this.#prepared;
-      if (prepared !== undefined && prepared.plan === plan.name && prepared.manifestDigest === plan.manifestDigest) {
-        // A cancel or a reschedule clears the chain's ready set (GOV-8, GOV-10): signal again when it lost us.
-        const lost =
-          prepared.readySent && this.#now() - this.#readyAtMs > READY_RECHECK_MS && !this.#countedReady(view);
-        if (!prepared.readySent || lost) await this.#signalReady(view, prepared);
-        return;
-      }
-      if (this.#preparing !== undefined) return;
-      const key = `${plan.name}:${plan.manifestDigest}`;
-      const attempt = this.#attempts.get(key);
-      if (attempt !== undefined && (attempt.refused || this.#now() < attempt.nextTryMs)) return;
-      this.#preparing = this.#prepare(view, plan).finally(() => {
+      if (this.#phase !== 'running') return;
+      const plan = await this.#preparer.onView(view);
+      if (plan === undefined || this.#preparing !== undefined) return;
+      this.#preparing = this.#preparer.prepare(view, plan).finally(() => {
         this.#preparing = undefined;
       });
     } finally {
@@ -227,312 +235,147 @@ export class Launcher {
     }
   }
 
-  async #prepare(view: UpgradeView, plan: PlanView): Promise<void> {
-    const key = `${plan.name}:${plan.manifestDigest}`;
-    const running = this.#release;
-    if (running === undefined) return;
-    const attempt = this.#attempts.get(key) ?? { failures: 0, nextTryMs: 0, refused: false };
-    this.#attempts.set(key, attempt);
-    try {
-      // UPG-8: the chain's decision binds; neither this machine's clock nor today's signer set has a say.
-      const platform = this.#opts.platform ?? currentPlatform();
-      const { manifest, artifact } = releaseForPlan(view.chainId, plan.name, plan.manifest, plan.decision, platform);
-      this.#log('info', `plan ${plan.name}: release ${manifest.version} verified (REL-4), fetching its artifact`, {
-        plan: plan.name,
-        height: plan.height.toString(),
-        sha256: toHex(artifact.sha256),
-      });
-      const file = await obtainArtifact({
-        paths: this.paths,
-        artifact,
-        urls: plan.urls,
-        fetch: this.#fetch,
-        peers: () => openPeerSource(this.paths, view.chainId, this.#opts.peerWaitMs ?? 5000, this.#log),
-        log: this.#log,
-      });
-      const release = await installTarball(
-        this.paths,
-        file,
-        {
-          info: {
-            version: manifest.version,
-            sourceCommit: manifest.sourceCommit,
-            platform: artifact.platform,
-            appVersion: plan.appVersion,
-          },
-          unpackedSize: artifact.unpackedSize,
-        },
-        running.info.version,
-      );
-      const prepared: PreparedRelease = {
-        plan: plan.name,
-        planHeight: plan.height.toString(),
-        version: release.info.version,
-        manifestDigest: plan.manifestDigest,
-        sha256: toHex(artifact.sha256),
-        readySent: false,
-      };
-      writeJsonDurable(this.paths.prepared, prepared);
-      this.#prepared = prepared;
-      writeReport(this.paths, {
-        status: 'prepared',
-        plan: plan.name,
-        version: prepared.version,
-        sha256: prepared.sha256,
-        atMs: Date.now(),
-      });
-      this.#log('info', `plan ${plan.name}: release ${prepared.version} unpacked and ready to switch`, {
-        dir: release.dir,
-      });
-      await this.#signalReady(view, prepared);
-    } catch (err) {
-      const code = isBabyError(err) ? err.code : LauncherErrorCode.DOWNLOAD_FAILED;
-      const message = (err as Error).message;
-      const transient = isRetried(code);
-      attempt.failures++;
-      if (transient) {
-        const retryInMs = Math.min(FIRST_RETRY_MS * 2 ** (attempt.failures - 1), MAX_RETRY_MS);
-        attempt.nextTryMs = this.#now() + retryInMs;
-        const status = code.startsWith('REL_') ? 'refused' : 'retrying';
-        this.#log(
-          'warn',
-          `plan ${plan.name}: ${status === 'refused' ? 'refused' : 'download failed'}: ${code} ${message}`,
-          {
-            code,
-            plan: plan.name,
-            retryInMs,
-          },
-        );
-        if (status === 'refused') {
-          writeReport(this.paths, { status, code, message, plan: plan.name, atMs: Date.now() });
-        } else {
-          writeReport(this.paths, { status, code, message, plan: plan.name, retryInMs, atMs: Date.now() });
-        }
-      } else {
-        attempt.refused = true;
-        this.#log('error', `plan ${plan.name}: refused: ${code} ${message}`, { code, plan: plan.name });
-        writeReport(this.paths, { status: 'refused', code, message, plan: plan.name, atMs: Date.now() });
-      }
-    }
-  }
+  // ---- LCH-6, LCH-7: halt, switch, resume ----
 
-  /** Whether the chain counts this validator as ready (a full node is never asked). */
-  #countedReady(view: UpgradeView): boolean {
-    const key = readValidatorKey(this.paths);
-    return key === undefined || view.ready.includes(key.addressHex);
-  }
-
-  async #signalReady(view: UpgradeView, prepared: PreparedRelease): Promise<void> {
-    if (this.#readyInFlight) return;
-    const key = readValidatorKey(this.paths);
-    const done = (why: string) => {
-      const updated = { ...prepared, readySent: true };
-      writeJsonDurable(this.paths.prepared, updated);
-      this.#prepared = updated;
-      this.#readyAtMs = this.#now();
-      this.#log('info', `plan ${prepared.plan}: ${why}`);
+  #switchContext(): SwitchContext {
+    return {
+      paths: this.paths,
+      log: this.#log,
+      backupDir: this.#opts.backupDir ?? this.paths.backups,
+      skipBackup: this.#opts.skipBackup === true,
+      keepBackups: this.#opts.keepBackups ?? DEFAULT_KEEP_BACKUPS,
+      switchTimeoutMs: this.#opts.switchTimeoutMs ?? DEFAULT_SWITCH_TIMEOUT_MS,
+      report: (r) => this.#report(r),
+      start: (release) => this.#start(release),
+      stopping: () => this.#stopping(),
+      stopSignal: this.#stopSignal,
     };
-    if (key === undefined) return done('not a validator: no SignalReady to send');
-    if (view.ready.includes(key.addressHex)) return done('this validator is already counted as ready');
-    this.#readyInFlight = true;
-    try {
-      const id = await submitSignalReady(new BabyClient({ url: rpcUrl(this.paths) }), this.paths, key, prepared.plan);
-      done(`SignalReady submitted (tx ${id})`);
-    } catch (err) {
-      if (isBabyError(err) && !err.code.startsWith('CLIENT_')) {
-        // The node judged it (UPG_ALREADY_READY, ...): sending it again would get the same answer.
-        done(`SignalReady refused by the node: ${err.code} ${err.message}`);
-      } else {
-        this.#log('warn', `SignalReady not submitted, will retry: ${(err as Error).message}`);
-      }
-    } finally {
-      this.#readyInFlight = false;
-    }
   }
 
-  // ---- LCH-6: halt, switch, rollback ----
+  /** LCH-7: finishes the switch a kill interrupted, or starts the current release. */
+  async #resume(): Promise<NodeChild | undefined> {
+    const journal = readJournal(this.paths);
+    const action = resumeAction(journal?.state);
+    if (journal === undefined || action === 'run-current') return this.#start(this.#need());
+    this.#phase = 'switching';
+    if (action === 'redo-switch') return this.#onHalt(journal.haltAtMs);
+    return this.#afterSwitch(await resumeSwitch(this.#switchContext(), journal));
+  }
 
-  /** The child that runs next, or undefined to stay halted. */
-  async #onHalt(halted: NodeChild, exit: ChildExit): Promise<NodeChild | undefined> {
+  /** Whatever the switch left running is the release `current` names; a completed switch used up its preparation. */
+  #afterSwitch(child: NodeChild | undefined): NodeChild | undefined {
+    const current = readCurrent(this.paths);
+    if (current !== undefined) this.#release = readRelease(releaseDir(this.paths, current));
+    if (readJournal(this.paths)?.state === 'upgraded') this.#preparer.forget();
+    if (child !== undefined && !this.#stopping()) this.#phase = 'running';
+    return child;
+  }
+
+  /**
+   * The old release exited with status 3 (UPG-4). Switches to the prepared release, preparing it first if the halt
+   * came before the pre-download did; failures another attempt can cure (a source, a full disk, the backup) are
+   * retried, halted, until they pass. Undefined: stay halted (a refusal, or a rollback of this plan).
+   */
+  async #onHalt(haltAtMs: number): Promise<NodeChild | undefined> {
     this.#phase = 'switching';
     await this.#preparing;
-    const from = halted.release;
-    let info: UpgradeInfo | undefined;
-    try {
-      info = readUpgradeInfo(this.paths.data);
-    } catch (err) {
-      return this.#refuseHalt('', isBabyError(err) ? err.code : LauncherErrorCode.NOT_PREPARED, (err as Error).message);
-    }
-    if (info === undefined) {
-      return this.#refuseHalt('', LauncherErrorCode.NOT_PREPARED, 'the node exited 3 without data/upgrade-info.json');
-    }
-    const last = readReport(this.paths);
-    if (last?.status === 'rolled-back' && last.plan === info.name && last.fromVersion === from.info.version) {
-      this.#log('error', `plan ${info.name}: release ${last.toVersion} was rolled back; staying halted`, {
-        code: LauncherErrorCode.ROLLED_BACK,
-        plan: info.name,
-        hint: 'install a fixed release with "baby-launcher install" and restart the launcher',
-      });
-      return undefined;
-    }
-    // The file states the plan's decision (UPG-8); only a file from an older release falls back on GET /upgrade.
-    const view = viewAtHalt(info) ?? this.#lastViewOf(info);
-    const digest = manifestDigest(info.manifest);
-    const plan = view?.plan;
-    if (!this.#matches(info, digest) && view !== undefined && plan !== null && plan !== undefined) {
-      // Halted before the pre-download finished, or before this launcher ever saw the plan (a node syncing from
-      // genesis reaches a plan height within a second, or the launcher started late): verify and fetch now.
-      const key = `${plan.name}:${plan.manifestDigest}`;
-      if (this.#attempts.get(key)?.refused !== true) {
-        this.#attempts.delete(key);
-        await this.#prepare(view, plan);
+    let backupFailures = 0;
+    for (;;) {
+      if (this.#stopping()) return undefined;
+      let info: UpgradeInfo | undefined;
+      try {
+        info = readUpgradeInfo(this.paths.data);
+      } catch (err) {
+        return this.#refuseHalt(
+          '',
+          isBabyError(err) ? err.code : LauncherErrorCode.NOT_PREPARED,
+          (err as Error).message,
+        );
+      }
+      if (info === undefined) {
+        return this.#refuseHalt('', LauncherErrorCode.NOT_PREPARED, 'the node exited 3 without data/upgrade-info.json');
+      }
+      const journal = readJournal(this.paths);
+      if (journal?.state === 'rolled-back' && journal.plan === info.name && journal.fromVersion === this.version) {
+        this.#log('error', `plan ${info.name}: release ${journal.toVersion} was rolled back; staying halted`, {
+          code: LauncherErrorCode.ROLLED_BACK,
+          plan: info.name,
+          hint: 'install a fixed release with "baby-launcher install" and restart the launcher',
+        });
+        return undefined;
+      }
+      const digest = manifestDigest(info.manifest);
+      if (!this.#preparer.isFor({ name: info.name, version: info.version, manifestDigest: digest })) {
+        // Halted before the pre-download finished, or before this launcher ever saw the plan (a node syncing from
+        // genesis reaches a plan height within a second): verify and fetch now, against the plan's decision.
+        const view = viewAtHalt(info) ?? this.#lastViewOf(info, digest);
+        const plan = view?.plan;
+        if (view === undefined || plan === undefined || plan === null) {
+          return this.#refuseHalt(
+            info.name,
+            LauncherErrorCode.NOT_PREPARED,
+            `the node halted for plan ${info.name} (release ${info.version}) and there is no verified release for it`,
+          );
+        }
+        if (this.#preparer.refused(plan)) {
+          this.#log(
+            'error',
+            `staying halted: the release of plan ${info.name} was refused (last-upgrade.json says why)`,
+          );
+          return undefined;
+        }
+        const wait = this.#preparer.waitFor(plan) ?? 0;
+        if (wait > 0) await this.#halted(wait);
+        else await this.#preparer.prepare(view, plan);
+        continue;
+      }
+      const prepared = this.#preparer.prepared as NonNullable<Preparer['prepared']>;
+      try {
+        const child = await switchRelease(this.#switchContext(), {
+          plan: info.name,
+          height: info.height,
+          from: this.#need(),
+          to: readRelease(releaseDir(this.paths, prepared.version)),
+          haltAtMs,
+        });
+        return this.#afterSwitch(child);
+      } catch (err) {
+        if (!isBabyError(err, LauncherErrorCode.BACKUP_FAILED)) throw err;
+        const retryInMs = Math.min(FIRST_RETRY_MS * 2 ** backupFailures++, MAX_RETRY_MS);
+        this.#log('error', `plan ${info.name}: ${err.code} ${err.message}; retrying in ${retryInMs} ms`, {
+          ...err.meta,
+        });
+        this.#report({
+          status: 'retrying',
+          code: err.code,
+          message: err.message,
+          plan: info.name,
+          retryInMs,
+          atMs: Date.now(),
+        });
+        await this.#halted(retryInMs);
       }
     }
-    const prepared = this.#prepared;
-    if (prepared === undefined || !this.#matches(info, digest)) {
-      // A refusal of this plan is the report to keep; one left by an earlier plan is replaced by NOT_PREPARED.
-      const report = readReport(this.paths);
-      const refused = report?.status === 'refused' && report.plan === info.name ? report : undefined;
-      const why = refused === undefined ? 'no verified release for it' : `its release was refused (${refused.code})`;
-      return this.#refuseHalt(
-        info.name,
-        refused?.code ?? LauncherErrorCode.NOT_PREPARED,
-        `the node halted for plan ${info.name} (release ${info.version}) and there is ${why}`,
-        refused !== undefined,
-      );
-    }
-    return this.#switch(from, readRelease(releaseDir(this.paths, prepared.version)), info, exit);
+  }
+
+  /** Waits `ms` halted (the node is stopped), unless the launcher is stopped first. */
+  async #halted(ms: number): Promise<void> {
+    this.#phase = 'halted';
+    await this.#sleep(ms);
+    if (!this.#stopping()) this.#phase = 'switching';
   }
 
   /** The last GET /upgrade answer, when it was about the plan the node halted for. */
-  #lastViewOf(info: UpgradeInfo): UpgradeView | undefined {
-    const view = this.#lastView;
-    const plan = view?.plan;
-    return plan?.name === info.name && plan.manifestDigest === manifestDigest(info.manifest) ? view : undefined;
+  #lastViewOf(info: UpgradeInfo, digest: string): UpgradeView | undefined {
+    const plan = this.#lastView?.plan;
+    return plan?.name === info.name && plan.manifestDigest === digest ? this.#lastView : undefined;
   }
 
-  #matches(info: UpgradeInfo, manifestDigest: string): boolean {
-    const p = this.#prepared;
-    return p !== undefined && p.plan === info.name && p.version === info.version && p.manifestDigest === manifestDigest;
-  }
-
-  #refuseHalt(plan: string, code: string, message: string, keepReport = false): undefined {
+  #refuseHalt(plan: string, code: string, message: string): undefined {
     this.#log('error', `staying halted: ${code} ${message}`, { code, plan });
-    if (!keepReport) writeReport(this.paths, { status: 'refused', code, message, plan, atMs: Date.now() });
+    this.#report({ status: 'refused', code, message, plan, atMs: Date.now() });
     return undefined;
   }
-
-  async #switch(from: Release, to: Release, info: UpgradeInfo, exit: ChildExit): Promise<NodeChild | undefined> {
-    const backupDir = join(this.paths.backups, info.name);
-    const backupData_ = join(backupDir, 'data');
-    const backup = backupData(this.paths.data, backupData_);
-    writeJsonDurable(join(backupDir, 'backup.json'), {
-      plan: info.name,
-      fromVersion: from.info.version,
-      toVersion: to.info.version,
-      haltHeight: info.height.toString(),
-      atMs: Date.now(),
-      ...backup,
-    });
-    this.#log('info', `plan ${info.name}: data backed up (${backup.linked} linked, ${backup.copied} copied)`, {
-      dir: backupDir,
-    });
-    writeCurrent(this.paths, to.info.version);
-    this.#release = to;
-    const child = this.#start(to);
-    const outcome = await this.#awaitHeight(child, info.height);
-    if (outcome.kind === 'stopped') return child;
-    if (outcome.kind === 'ok') {
-      const switchMs = outcome.atMs - exit.atMs;
-      writeReport(this.paths, {
-        status: 'upgraded',
-        plan: info.name,
-        fromVersion: from.info.version,
-        toVersion: to.info.version,
-        haltHeight: info.height.toString(),
-        firstHeightOnNew: outcome.height.toString(),
-        switchMs,
-        backup,
-        atMs: Date.now(),
-      });
-      rmSync(this.paths.prepared, { force: true });
-      this.#prepared = undefined;
-      this.#phase = 'running';
-      this.#log('info', `plan ${info.name}: upgraded ${from.info.version} -> ${to.info.version} in ${switchMs} ms`, {
-        firstHeightOnNew: outcome.height.toString(),
-      });
-      return child;
-    }
-    // LCH-6: the new release cannot carry the chain; put everything back as it was at the halt.
-    const failedExit = outcome.kind === 'exited' ? outcome.exit : await child.stop();
-    const lastLines = child.tail();
-    const failedData = join(this.paths.failed, `${info.name}-${Date.now()}`);
-    restoreData(this.paths.data, backupData_, failedData);
-    writeCurrent(this.paths, from.info.version);
-    this.#release = from;
-    const message =
-      outcome.kind === 'exited'
-        ? `release ${to.info.version} exited with ${describeExit(failedExit)} before committing height ${info.height}`
-        : `release ${to.info.version} did not commit height ${info.height} within ${outcome.waitedMs} ms`;
-    writeReport(this.paths, {
-      status: 'rolled-back',
-      code: LauncherErrorCode.ROLLED_BACK,
-      message,
-      plan: info.name,
-      fromVersion: from.info.version,
-      toVersion: to.info.version,
-      exitCode: failedExit.code,
-      signal: failedExit.signal,
-      lastLines,
-      failedData,
-      atMs: Date.now(),
-    });
-    this.#log('error', `${LauncherErrorCode.ROLLED_BACK}: ${message}; back on ${from.info.version}`, {
-      code: LauncherErrorCode.ROLLED_BACK,
-      plan: info.name,
-      failedData,
-    });
-    this.#phase = 'running';
-    return this.#start(from);
-  }
-
-  async #awaitHeight(
-    child: NodeChild,
-    height: bigint,
-  ): Promise<
-    | { kind: 'ok'; height: bigint; atMs: number }
-    | { kind: 'exited'; exit: ChildExit }
-    | { kind: 'timeout'; waitedMs: number }
-    | { kind: 'stopped' }
-  > {
-    const client = new BabyClient({ url: rpcUrl(this.paths), timeoutMs: 2000 });
-    const timeoutMs = this.#opts.switchTimeoutMs ?? DEFAULT_SWITCH_TIMEOUT_MS;
-    const start = Date.now();
-    let exited: ChildExit | undefined;
-    void child.exited.then((e) => {
-      exited = e;
-    });
-    for (;;) {
-      if (this.#stopping()) return { kind: 'stopped' };
-      if (exited !== undefined) return { kind: 'exited', exit: exited };
-      try {
-        const status = await client.status();
-        if (status.height >= height) return { kind: 'ok', height: status.height, atMs: Date.now() };
-      } catch {
-        // not up yet
-      }
-      if (Date.now() - start >= timeoutMs) return { kind: 'timeout', waitedMs: Date.now() - start };
-      await Promise.race([sleep(100), child.exited, this.#stopSignal]);
-    }
-  }
-}
-
-function describeExit(exit: ChildExit): string {
-  return exit.signal !== null ? `signal ${exit.signal}` : `status ${exit.code}`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The upgrade-info file's plan with its decision, as a view to verify its release against (LCH-6, UPG-8). */
@@ -552,4 +395,30 @@ function planOf(info: UpgradeInfo, decision: PlanDecision): PlanView {
     urls: info.urls,
     decision,
   };
+}
+
+/**
+ * A node a killed launcher left running (no supervisor killed the whole group) would hold the database lock and
+ * make the restarted launcher roll back a release that works: it is stopped first.
+ */
+async function stopOrphan(paths: LauncherPaths, log: Logger): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(paths.childPid, 'utf8').trim());
+  } catch {
+    return;
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 1 || !isOurs(pid, paths.home)) return;
+  log('warn', `the node ${pid} a previous launcher started still runs: stopping it`, { pid });
+  process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 100 && isOurs(pid, paths.home); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** `pid` is alive and runs a node of `home`. */
+function isOurs(pid: number, home: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(home);
+  } catch {
+    return false;
+  }
 }

@@ -17,12 +17,15 @@ export interface LauncherPaths {
   readonly current: string;
   readonly artifacts: string;
   readonly downloads: string;
+  /** the default backup directory: `<plan>/data` before each switch, `<plan>/failed-<ms>` after a rollback */
   readonly backups: string;
-  /** data directories a failed release left, kept for a post-mortem */
-  readonly failed: string;
   readonly report: string;
   /** the release verified and unpacked for the scheduled plan, and whether SignalReady went out */
   readonly prepared: string;
+  /** LCH-7: the switch in progress or the last one, so that a launcher killed at any instant resumes it */
+  readonly journal: string;
+  /** the pid of the node the launcher started, so that a restarted launcher never runs two */
+  readonly childPid: string;
 }
 
 export function launcherPaths(home: string): LauncherPaths {
@@ -39,9 +42,10 @@ export function launcherPaths(home: string): LauncherPaths {
     artifacts: join(root, 'artifacts'),
     downloads: join(root, 'downloads'),
     backups: join(root, 'backups'),
-    failed: join(root, 'failed'),
     report: join(root, 'last-upgrade.json'),
     prepared: join(root, 'prepared.json'),
+    journal: join(root, 'switch.json'),
+    childPid: join(root, 'node.pid'),
   };
 }
 

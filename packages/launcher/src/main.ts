@@ -8,7 +8,7 @@ import { LauncherErrorCode, launcherError } from './errors.ts';
 import { Launcher } from './launcher.ts';
 
 const USAGE = `usage:
-  baby-launcher run --home H [--node-arg ARG ...]
+  baby-launcher run --home H [--node-arg ARG ...] [--backup-dir DIR] [--keep-backups N] [--unsafe-skip-backup]
   baby-launcher install --home H (--artifact FILE.tar.gz | --source REPO_ROOT --version X.Y.Z)
   baby-launcher status --home H`;
 
@@ -22,6 +22,9 @@ async function main(argv: readonly string[]): Promise<number> {
       artifact: { type: 'string' },
       source: { type: 'string' },
       version: { type: 'string' },
+      'backup-dir': { type: 'string' },
+      'keep-backups': { type: 'string' },
+      'unsafe-skip-backup': { type: 'boolean' },
     },
     strict: true,
   });
@@ -29,7 +32,17 @@ async function main(argv: readonly string[]): Promise<number> {
   const home = resolve(values.home);
   switch (command) {
     case 'run': {
-      const launcher = new Launcher({ home, nodeArgs: values['node-arg'] ?? [] });
+      const keep = values['keep-backups'];
+      if (keep !== undefined && !/^[1-9][0-9]{0,3}$/.test(keep)) {
+        throw launcherError(LauncherErrorCode.BAD_USAGE, `--keep-backups ${keep} is not a number from 1 to 9999`);
+      }
+      const launcher = new Launcher({
+        home,
+        nodeArgs: values['node-arg'] ?? [],
+        ...(values['backup-dir'] === undefined ? {} : { backupDir: resolve(values['backup-dir']) }),
+        ...(keep === undefined ? {} : { keepBackups: Number(keep) }),
+        skipBackup: values['unsafe-skip-backup'] === true,
+      });
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         process.on(signal, () => void launcher.stop(signal));
       }

@@ -43,9 +43,9 @@ export async function openPeerSource(
   const protocol = artifactProtocol(chainId);
   return {
     peers,
-    request: (peer, bytes) =>
+    request: (peer, bytes, timeoutMs) =>
       host.request(peer, protocol, bytes, {
-        timeoutMs: CHUNK_TIMEOUT_MS,
+        timeoutMs: Math.min(CHUNK_TIMEOUT_MS, timeoutMs),
         maxResponseBytes: MAX_ARTIFACT_RESPONSE_BYTES,
       }),
     close: () => host.close(),

@@ -4,6 +4,12 @@ import { writeFileDurable } from '@babychain/upgrade';
 import { type LauncherPaths, readJson } from './layout.ts';
 import { bigints } from './log.ts';
 
+export interface ExitReport {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly lastLines: readonly string[];
+}
+
 export type UpgradeReport =
   | {
       readonly status: 'refused';
@@ -13,7 +19,7 @@ export type UpgradeReport =
       readonly atMs: number;
     }
   | {
-      /** a download that no source completed; tried again after `retryInMs` */
+      /** a failure another attempt can cure (a source, a full disk, a backup); tried again after `retryInMs` */
       readonly status: 'retrying';
       readonly code: string;
       readonly message: string;
@@ -29,6 +35,13 @@ export type UpgradeReport =
       readonly atMs: number;
     }
   | {
+      /** the plan a release was prepared for is no longer scheduled (GOV-10) */
+      readonly status: 'cancelled';
+      readonly plan: string;
+      readonly version: string;
+      readonly atMs: number;
+    }
+  | {
       readonly status: 'upgraded';
       readonly plan: string;
       readonly fromVersion: string;
@@ -39,26 +52,40 @@ export type UpgradeReport =
       readonly firstHeightOnNew: string;
       /** from the old release's exit to the first block of the new one */
       readonly switchMs: number;
-      readonly backup: { readonly linked: number; readonly copied: number };
+      /** null when the operator chose to skip the backup */
+      readonly backup: { readonly linked: number; readonly copied: number } | null;
       readonly atMs: number;
     }
-  | {
+  | ({
       readonly status: 'rolled-back';
       readonly code: string;
       readonly message: string;
       readonly plan: string;
       readonly fromVersion: string;
       readonly toVersion: string;
-      readonly exitCode: number | null;
-      readonly signal: string | null;
-      readonly lastLines: readonly string[];
       /** where the failed release's data directory was moved */
       readonly failedData: string;
       readonly atMs: number;
-    };
+    } & ExitReport)
+  | ({
+      /** the new release failed and there is no backup to roll back to (the operator skipped it): stopped */
+      readonly status: 'failed';
+      readonly code: string;
+      readonly message: string;
+      readonly plan: string;
+      readonly fromVersion: string;
+      readonly toVersion: string;
+      readonly atMs: number;
+    } & ExitReport);
 
-export function writeReport(paths: LauncherPaths, report: UpgradeReport): void {
-  writeFileDurable(paths.report, `${JSON.stringify(report, bigints, 2)}\n`);
+/** Writes the report durably; the error when the disk refuses it, which must not stop the launcher. */
+export function writeReport(paths: LauncherPaths, report: UpgradeReport): Error | undefined {
+  try {
+    writeFileDurable(paths.report, `${JSON.stringify(report, bigints, 2)}\n`);
+    return undefined;
+  } catch (err) {
+    return err as Error;
+  }
 }
 
 export function readReport(paths: LauncherPaths): UpgradeReport | undefined {
@@ -79,6 +106,8 @@ export interface PreparedRelease {
   /** hex SHA-256 of the artifact */
   readonly sha256: string;
   readonly readySent: boolean;
+  /** `cancelled` once the plan is no longer scheduled (absent in files written before it existed: prepared) */
+  readonly status?: 'prepared' | 'cancelled';
 }
 
 export function readPrepared(paths: LauncherPaths): PreparedRelease | undefined {

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { BabyError, fromHex, toHex } from '@babychain/codec';
 import type { TimeoutParams } from '@babychain/consensus';
-import { DEFAULT_TIMEOUTS } from '@babychain/consensus';
+import { consensusFiles, DEFAULT_TIMEOUTS } from '@babychain/consensus';
 import { NodeErrorCode } from './errors.ts';
 
 export interface NodeConfig {
@@ -61,8 +61,7 @@ export const homePaths = (home: string) => ({
   validatorKey: join(home, 'priv_validator_key.json'),
   state: join(home, 'data', 'state'),
   chain: join(home, 'data', 'chain'),
-  wal: join(home, 'data', 'consensus', 'wal'),
-  lastSigned: join(home, 'data', 'consensus', 'last_signed'),
+  ...consensusFiles(join(home, 'data')),
 });
 
 export function defaultConfig(moniker: string, p2pPort: number, rpcPort: number): NodeConfig {

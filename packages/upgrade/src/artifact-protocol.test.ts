@@ -83,6 +83,7 @@ describe('fetchArtifactFromPeers', () => {
       ['a'],
       artifact,
       c.sink,
+      60_000,
     );
     expect(result).toEqual({ peer: 'a', failures: [] });
     expect(c.bytes()).toEqual(Buffer.from(bytes));
@@ -106,6 +107,7 @@ describe('fetchArtifactFromPeers', () => {
       ['empty', 'down', 'liar', 'good'],
       artifact,
       c.sink,
+      60_000,
     );
     expect(result.peer).toBe('good');
     expect(result.failures.map((f) => [f.peer, f.code])).toEqual([
@@ -119,9 +121,36 @@ describe('fetchArtifactFromPeers', () => {
   it('reports no peer when none has the right bytes', async () => {
     const c = collector();
     const wrongSize = { ...artifact, size: artifact.size - 1n };
-    const result = await fetchArtifactFromPeers(honest, ['a'], wrongSize, c.sink);
+    const result = await fetchArtifactFromPeers(honest, ['a'], wrongSize, c.sink, 60_000);
     expect(result.peer).toBeNull();
     expect(result.failures[0]?.code).toBe('REL_WRONG_SIZE');
     expect(c.bytes().length).toBe(0);
+  });
+
+  it('LCH-3: abandons a peer that trickles past the total deadline, passing each request only the time left', async () => {
+    const c = collector();
+    const timeouts: number[] = [];
+    const started = Date.now();
+    const result = await fetchArtifactFromPeers(
+      async (peer, req, timeoutMs) => {
+        if (peer === 'slow') {
+          timeouts.push(timeoutMs);
+          // Each chunk answered after 200 ms: three chunks would take 600 ms, the deadline is 300 ms.
+          await new Promise((resolve) => setTimeout(resolve, Math.min(200, timeoutMs)));
+        }
+        return honest(peer, req);
+      },
+      ['slow', 'fast'],
+      artifact,
+      c.sink,
+      300,
+    );
+    expect(result.peer).toBe('fast');
+    expect(result.failures.map((f) => f.peer)).toEqual(['slow']);
+    expect(result.failures[0]?.message).toMatch(/before the deadline/);
+    expect(timeouts[0]).toBeLessThanOrEqual(300);
+    expect(timeouts[1]).toBeLessThanOrEqual(100);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(c.bytes()).toEqual(Buffer.from(bytes));
   });
 });

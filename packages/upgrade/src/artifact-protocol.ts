@@ -91,26 +91,31 @@ export interface PeerFetchResult {
   readonly failures: readonly PeerFetchFailure[];
 }
 
-/** Sends one request to one peer and returns its answer (e.g. P2pHost.request on the LCH-4 protocol). */
-export type ArtifactRequester = (peer: string, request: Uint8Array) => Promise<Uint8Array>;
+/**
+ * Sends one request to one peer and returns its answer (e.g. P2pHost.request on the LCH-4 protocol), giving up
+ * after `timeoutMs`: what is left of the source's total deadline (LCH-3), or less.
+ */
+export type ArtifactRequester = (peer: string, request: Uint8Array, timeoutMs: number) => Promise<Uint8Array>;
 
 /**
  * LCH-4, client side: asks the peers in order for `artifact`, chunk by chunk, writing each chunk into `sink`. A
  * peer that fails, does not have it, announces another size, sends a chunk of the wrong length or bytes of another
- * digest is skipped and the sink reset for the next one. Never asks past `artifact.size`. The caller still runs
- * verifyArtifactBytes (REL-5) on what the sink holds: this only picks the source.
+ * digest, or has not delivered it all within `totalMs` (LCH-3: each peer is one source), is skipped and the sink
+ * reset for the next one. Never asks past `artifact.size`. The caller still runs verifyArtifactBytes (REL-5) on
+ * what the sink holds: this only picks the source.
  */
 export async function fetchArtifactFromPeers(
   request: ArtifactRequester,
   peers: readonly string[],
   artifact: Artifact,
   sink: ArtifactSink,
+  totalMs: number,
 ): Promise<PeerFetchResult> {
   const failures: PeerFetchFailure[] = [];
   for (const peer of peers) {
     await sink.reset();
     try {
-      await fetchFrom(request, peer, artifact, sink);
+      await fetchFrom(request, peer, artifact, sink, Date.now() + totalMs);
       return { peer, failures };
     } catch (err) {
       failures.push({
@@ -124,15 +129,24 @@ export async function fetchArtifactFromPeers(
   return { peer: null, failures };
 }
 
-async function fetchFrom(request: ArtifactRequester, peer: string, artifact: Artifact, sink: ArtifactSink) {
+async function fetchFrom(
+  request: ArtifactRequester,
+  peer: string,
+  artifact: Artifact,
+  sink: ArtifactSink,
+  deadline: number,
+) {
   const hash = createHash('sha256');
   let offset = 0n;
   while (offset < artifact.size) {
+    const timeLeft = deadline - Date.now();
+    if (timeLeft <= 0) throw new Error(`the peer sent ${offset} of ${artifact.size} bytes before the deadline`);
     const remaining = artifact.size - offset;
     const length = remaining < BigInt(MAX_ARTIFACT_CHUNK) ? Number(remaining) : MAX_ARTIFACT_CHUNK;
     const answer = await request(
       peer,
       encode('babychain.v0.ArtifactRequest', { sha256: artifact.sha256, offset, length }),
+      timeLeft,
     );
     const chunk = decode('babychain.v0.ArtifactChunk', answer, { maxBytes: MAX_ARTIFACT_RESPONSE_BYTES });
     if (chunk.totalSize === 0n) throw new Error('the peer does not have the artifact');
