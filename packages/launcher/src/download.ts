@@ -3,11 +3,12 @@
  * writes `downloads/<hex>.partial` from scratch, capped at the manifest's size; only bytes that pass REL-5 are
  * fsynced and renamed into `artifacts/<hex>`, the directory fsynced after.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Artifact } from '@babychain/codec';
-import { BabyError, isBabyError, toHex } from '@babychain/codec';
+import { BabyError, bytesEqual, isBabyError, toHex } from '@babychain/codec';
 import {
   type ArtifactRequester,
   artifactUrl,
@@ -153,48 +154,102 @@ async function fromPeers(req: DownloadRequest, partial: string, failures: Source
   return false;
 }
 
-/**
- * Streams `url` into `partial`, cutting it off the moment it exceeds `size` (REL-5), stalls for `idleMs` or is not
- * complete within `totalMs` (LCH-3: a trickle never stalls, so only the total deadline stops it).
- */
+/** Streams `url` into `partial` (downloads/<hex>.partial), fsynced. */
 async function downloadUrl(
   fetchFn: typeof fetch,
   url: string,
   partial: string,
   size: bigint,
   deadlines: DownloadRequest['deadlines'],
-) {
+): Promise<void> {
+  const file = await open(partial, 'w');
+  try {
+    await streamUrl(fetchFn, url, size, deadlines, async (chunk) => {
+      await file.write(chunk);
+    });
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * LCH-3 for a URL, without keeping the bytes: that `url` delivers `artifact` (size, then SHA-256, REL-5) within the
+ * deadlines. What `baby gov propose upgrade` checks of each URL before a plan is proposed.
+ */
+export async function checkSource(
+  fetchFn: typeof fetch,
+  url: string,
+  artifact: Artifact,
+  deadlines: DownloadRequest['deadlines'],
+): Promise<void> {
+  const hash = createHash('sha256');
+  const got = await streamUrl(fetchFn, url, artifact.size, deadlines, (chunk) => {
+    hash.update(chunk);
+  });
+  if (got !== artifact.size) {
+    throw new BabyError(ReleaseErrorCode.WRONG_SIZE, `${url} sent ${got} bytes, the manifest says ${artifact.size}`, {
+      rule: 'REL-5',
+      url,
+    });
+  }
+  const digest = new Uint8Array(hash.digest());
+  if (!bytesEqual(digest, artifact.sha256)) {
+    throw new BabyError(ReleaseErrorCode.DIGEST_MISMATCH, `${url} sent bytes that hash to ${toHex(digest)}`, {
+      rule: 'REL-5',
+      url,
+    });
+  }
+}
+
+/**
+ * Streams `url` into `onChunk`, cutting it off the moment it exceeds `size` (REL-5), stalls for `idleMs` or is not
+ * complete within `totalMs` (LCH-3: a trickle never stalls, so only the total deadline stops it). Resolves with the
+ * byte count; a full disk is LCH_DISK_FULL, any other failure LCH_DOWNLOAD_FAILED.
+ */
+async function streamUrl(
+  fetchFn: typeof fetch,
+  url: string,
+  size: bigint,
+  deadlines: DownloadRequest['deadlines'],
+  onChunk: (chunk: Uint8Array) => Promise<void> | void,
+): Promise<bigint> {
   const { idleMs, totalMs } = deadlines;
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(new Error(`no data for ${idleMs} ms`)), idleMs);
   const total = setTimeout(() => controller.abort(new Error(`not complete within ${totalMs} ms`)), totalMs);
-  const file = await open(partial, 'w');
   try {
     const res = await fetchFn(url, { signal: controller.signal });
-    if (!res.ok || res.body === null) throw launcherError(LauncherErrorCode.DOWNLOAD_FAILED, `HTTP ${res.status}`);
+    if (!res.ok || res.body === null)
+      throw launcherError(LauncherErrorCode.DOWNLOAD_FAILED, `${url}: HTTP ${res.status}`);
     const declared = res.headers.get('content-length');
     if (declared !== null && /^[0-9]+$/.test(declared) && BigInt(declared) > size) {
       throw tooLarge(BigInt(declared), size);
     }
-    let written = 0n;
+    let received = 0n;
     for await (const chunk of res.body) {
-      written += BigInt(chunk.length);
-      if (written > size) throw tooLarge(written, size);
-      await file.write(chunk);
+      received += BigInt(chunk.length);
+      if (received > size) throw tooLarge(received, size);
+      await onChunk(chunk);
       clearTimeout(timer);
       timer = setTimeout(() => controller.abort(new Error(`no data for ${idleMs} ms`)), idleMs);
     }
-    await file.sync();
+    return received;
   } catch (err) {
     controller.abort();
     if (isBabyError(err)) throw err;
+    const errno = (err as NodeJS.ErrnoException).code;
+    if (errno === 'ENOSPC' || errno === 'EDQUOT') {
+      throw launcherError(LauncherErrorCode.DISK_FULL, `no room for the download: ${(err as Error).message}`, {
+        errno,
+      });
+    }
     const cause = (err as Error).cause;
     const detail = cause instanceof Error ? ` (${cause.message})` : '';
     throw launcherError(LauncherErrorCode.DOWNLOAD_FAILED, `${url}: ${(err as Error).message}${detail}`);
   } finally {
     clearTimeout(timer);
     clearTimeout(total);
-    await file.close();
   }
 }
 
@@ -207,7 +262,9 @@ function tooLarge(got: bigint, size: bigint): BabyError {
 }
 
 function downloadFailure(hex: string, failures: readonly SourceFailure[]): BabyError {
-  const refused = failures.findLast((f) => f.code.startsWith('REL_'));
+  const refused =
+    failures.findLast((f) => f.code.startsWith('REL_')) ??
+    failures.findLast((f) => f.code === LauncherErrorCode.DISK_FULL);
   const message = failures.map((f) => `${f.source}: ${f.code} ${f.message}`).join('; ');
   if (refused !== undefined) {
     return new BabyError(refused.code, `no source delivered artifact ${hex}: ${message}`, { sources: failures });

@@ -13,6 +13,7 @@ export {
   sourceDeadlines,
   walFromFailed,
 } from './decisions.ts';
+export { checkSource } from './download.ts';
 export { LauncherErrorCode } from './errors.ts';
 export type { SwitchJournal, SwitchState } from './journal.ts';
 export {

@@ -139,12 +139,14 @@ class GovNode extends FakeNode {
   }
 }
 
+/** The v4 release's bytes, as every mirror of the plan serves them (a proposal checks them first). */
+const ARTIFACT = new Uint8Array(2048).map((_, i) => i & 0xff);
 const manifest: SignedManifest = {
   manifest: {
     chainId: CHAIN_ID,
     planName: 'v4',
     version: '0.4.0',
-    artifacts: [{ platform: 'linux-x64', sha256: new Uint8Array(32).fill(8), size: 2048n, unpackedSize: 8192n }],
+    artifacts: [{ platform: 'linux-x64', sha256: sha256(ARTIFACT), size: 2048n, unpackedSize: 8192n }],
     expiresMs: 1_900_000_000_000n,
     sourceCommit: 'c'.repeat(40),
   },
@@ -182,7 +184,7 @@ describe('baby gov', () => {
     expect(run.code, args.join(' ')).toBe(1);
     expect(node.submitted.length, args.join(' ')).toBe(before);
     expect(run.out).toBe('');
-    return /^error ([A-Z_]+): /.exec(run.err)?.[1];
+    return /^error ([A-Z_]+): /m.exec(run.err)?.[1];
   }
 
   beforeAll(async () => {
@@ -191,6 +193,9 @@ describe('baby gov', () => {
     vi.stubGlobal('fetch', (input: string | URL | Request, init?: RequestInit) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       if (url.pathname === '/upgrade' && url.origin === node.url) return Promise.resolve(Response.json(node.upgrade));
+      // The plan's mirrors: example.org serves the release, stale.example.org an older build of it.
+      if (url.origin === 'https://example.org') return Promise.resolve(new Response(ARTIFACT));
+      if (url.origin === 'https://stale.example.org') return Promise.resolve(new Response(ARTIFACT.map((b) => b ^ 1)));
       return realFetch(input, init);
     });
     proposer = json((await baby(['keys', 'add', 'proposer', '--json'])).out) as typeof proposer;
@@ -292,7 +297,8 @@ describe('baby gov', () => {
         '--validator-home',
         validatorHome,
       ]);
-      expect(run.err).toBe('');
+      // The only lines on stderr say which mirror was checked (a proposal fetches them first).
+      expect(run.err).toMatch(/^(checked .*\n)+$/);
       const plan = action().case === 'submitProposal' ? action().value : undefined;
       expect(plan).toMatchObject({ deposit: 10_000_000n, content: { value: { plan: { height: 500n } } } });
       expect(run.out).toMatch(/^status: +committed$/m);
@@ -374,6 +380,66 @@ describe('baby gov', () => {
       const grown = action();
       const content = grown.case === 'submitProposal' ? grown.value.content : undefined;
       expect(content?.case === 'paramChange' ? content.value : undefined).toEqual({ maturity: 1 });
+    });
+  });
+
+  describe('the plan sources, before a deposit is spent', () => {
+    const stalePlan = () =>
+      file(
+        'release/stale-plan.json',
+        JSON.stringify({
+          name: 'v4',
+          height: 500,
+          urls: ['https://example.org/{sha256}', 'https://stale.example.org/{sha256}'],
+          manifest: 'v4.manifest.json',
+        }),
+      );
+
+    it('fetches every URL for every artifact, and refuses to propose when one serves other bytes', async () => {
+      const code = await refused([
+        'gov',
+        'propose',
+        'upgrade',
+        '--plan',
+        stalePlan(),
+        '--title',
+        'v4',
+        '--from',
+        'proposer',
+      ]);
+      expect(code).toBe('REL_DIGEST_MISMATCH');
+      const ok = await baby([
+        'gov',
+        'propose',
+        'upgrade',
+        '--plan',
+        join(files, 'release', 'plan.json'),
+        '--title',
+        'v4',
+        '--from',
+        'proposer',
+      ]);
+      expect(ok.code).toBe(0);
+      expect(ok.err).toMatch(/^checked https:\/\/example\.org\/[0-9a-f]{64} \(linux-x64\): 2048 bytes/m);
+    });
+
+    it('proposes without fetching when told to (--skip-fetch-check)', async () => {
+      const before = node.submitted.length;
+      const run = await baby([
+        'gov',
+        'propose',
+        'upgrade',
+        '--plan',
+        stalePlan(),
+        '--title',
+        'v4',
+        '--from',
+        'proposer',
+        '--skip-fetch-check',
+      ]);
+      expect(run.code).toBe(0);
+      expect(node.submitted.length).toBe(before + 1);
+      expect(run.err).not.toMatch(/checked/);
     });
   });
 

@@ -34,6 +34,7 @@ import { CliErrorCode } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { printResult } from '../output.ts';
 import { releaseInfoOf } from '../release/release-info.ts';
+import { checkPlanSources } from '../release/source-check.ts';
 import { readPassphrase } from '../secrets.ts';
 import { periods, printGovernance } from './gov-show.ts';
 import { DEFAULT_WAIT_SECONDS, parseJsonFile, seconds } from './tx.ts';
@@ -62,26 +63,32 @@ export function govCommand(io: CliIo): Command {
       .command('upgrade')
       .description('propose a software upgrade plan (UPG-1) described by a plan file')
       .requiredOption('--plan <file>', 'plan.json: { name, height, appVersion, urls, manifest: <SignedManifest file> }')
-      .option('--height-in <blocks>', 'set the height this many blocks after the earliest the chain accepts'),
-  ).action(async (opts: ProposeOptions & { plan: string; heightIn?: string }, cmd: Command) => {
-    const ctx = chainContext(cmd, io);
-    const heightIn = opts.heightIn === undefined ? undefined : parseWhole(opts.heightIn, '--height-in');
-    if (heightIn === 0n) throw new BabyError(CliErrorCode.BAD_ARGUMENT, '--height-in must be at least 1 block');
-    const proposal = proposalInput(ctx, opts);
-    const file = await loadPlanFile(opts.plan);
-    await submitProposal(ctx, io, opts, proposal, (info) => {
-      const plan = planOf(file, info, heightIn);
-      return {
-        content: { kind: 'software-upgrade', plan },
-        details: {
-          plan: plan.name,
-          planHeight: plan.height,
-          appVersion: plan.appVersion,
-          version: plan.release?.manifest?.version,
-        },
-      };
-    });
-  });
+      .option('--height-in <blocks>', 'set the height this many blocks after the earliest the chain accepts')
+      .option('--skip-fetch-check', 'propose without first fetching every URL and checking size and digest', false),
+  ).action(
+    async (opts: ProposeOptions & { plan: string; heightIn?: string; skipFetchCheck: boolean }, cmd: Command) => {
+      const ctx = chainContext(cmd, io);
+      const heightIn = opts.heightIn === undefined ? undefined : parseWhole(opts.heightIn, '--height-in');
+      if (heightIn === 0n) throw new BabyError(CliErrorCode.BAD_ARGUMENT, '--height-in must be at least 1 block');
+      const proposal = proposalInput(ctx, opts);
+      const file = await loadPlanFile(opts.plan);
+      if (!opts.skipFetchCheck) {
+        await checkPlanSources(io, file.urls, file.release, cmd.optsWithGlobals<{ json?: boolean }>().json === true);
+      }
+      await submitProposal(ctx, io, opts, proposal, (info) => {
+        const plan = planOf(file, info, heightIn);
+        return {
+          content: { kind: 'software-upgrade', plan },
+          details: {
+            plan: plan.name,
+            planHeight: plan.height,
+            appVersion: plan.appVersion,
+            version: plan.release?.manifest?.version,
+          },
+        };
+      });
+    },
+  );
 
   proposeOptions(
     propose

@@ -1,4 +1,7 @@
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromJson, sha256, toHex } from '@babychain/codec';
@@ -58,8 +61,22 @@ describe('baby release manifest, sign and verify', () => {
     return out;
   }
 
+  // The chain's values, as an operator gives them (a later flag in `extra` wins).
   const verify = (file: string, ...extra: string[]) =>
-    baby(['release', 'verify', file, '--signers', `${signers['alice']},${signers['bob']}`, ...extra]);
+    baby([
+      'release',
+      'verify',
+      file,
+      '--signers',
+      `${signers['alice']},${signers['bob']}`,
+      '--chain-id',
+      'baby-1',
+      '--plan',
+      'v1-1',
+      '--current-version',
+      '1.0.0',
+      ...extra,
+    ]);
 
   beforeAll(async () => {
     for (const name of ['alice', 'bob', 'mallory']) {
@@ -181,4 +198,111 @@ describe('baby release manifest, sign and verify', () => {
     const badSigner = await baby(['release', 'verify', file, '--signers', 'abc', '--threshold', '1']);
     expect(badSigner.err).toMatch(/^error CLI_BAD_ARGUMENT: /);
   });
+
+  it("REL-4: checks against the chain's values, given or read from a node, never the manifest's own", async () => {
+    const file = await manifest('chain-values.json');
+    await baby(['release', 'sign', file, '--key', 'alice']);
+    await baby(['release', 'sign', file, '--key', 'bob']);
+    const bare = await baby(['release', 'verify', file, '--signers', `${signers['alice']},${signers['bob']}`]);
+    expect(bare.code).toBe(1);
+    expect(bare.err).toMatch(
+      /^error CLI_BAD_ARGUMENT: give --chain-id, --plan, --current-version, --threshold, or --node/,
+    );
+    const node = await fakeUpgradeNode({
+      chainId: 'baby-1',
+      plan: 'v1-1',
+      versionInForce: '1.0.0',
+      signers: [signers['alice'], signers['bob']] as string[],
+      threshold: 2,
+    });
+    try {
+      const ok = await baby(['release', 'verify', file, '--node', node.url]);
+      expect(ok.err).toBe('');
+      expect(ok.out).toMatch(/^OK 1\.1\.0 for v1-1 on baby-1: 2 signature\(s\)/);
+      // The node's chain runs 1.1.0 already: the manifest is not above the version in force there.
+      node.set({ versionInForce: '1.1.0' });
+      expect((await baby(['release', 'verify', file, '--node', node.url])).err).toMatch(
+        /^error REL_VERSION_NOT_HIGHER: /,
+      );
+      node.set({ versionInForce: '1.0.0', chainId: 'baby-2' });
+      expect((await baby(['release', 'verify', file, '--node', node.url])).err).toMatch(/^error REL_WRONG_PLAN: /);
+    } finally {
+      await node.close();
+    }
+  });
 });
+
+interface UpgradeFacts {
+  chainId: string;
+  plan: string;
+  versionInForce: string;
+  signers: string[];
+  threshold: number;
+}
+
+/** A node that answers GET /upgrade with `facts` (changeable) and nothing else. */
+async function fakeUpgradeNode(initial: UpgradeFacts) {
+  let facts = initial;
+  const zero = { yes: '0', no: '0', abstain: '0', veto: '0', totalPower: '1' };
+  const server = createServer((req, res) => {
+    if (req.url !== '/upgrade') return void res.writeHead(404).end();
+    const decision = {
+      height: '1',
+      timeMs: '1',
+      versionInForce: facts.versionInForce,
+      releaseSigners: facts.signers,
+      releaseThreshold: facts.threshold,
+    };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        chainId: facts.chainId,
+        height: '5',
+        nodeVersion: '1.0.0',
+        handlers: [],
+        governance: {
+          maturity: 'baby',
+          appVersion: 0,
+          version: '',
+          versionInForce: facts.versionInForce,
+          releaseSigners: facts.signers,
+          releaseThreshold: facts.threshold,
+          plan: {
+            name: facts.plan,
+            height: '50',
+            appVersion: 1,
+            version: '1.1.0',
+            manifest: '',
+            urls: [],
+            artifacts: [],
+            decision,
+          },
+          ready: { validators: [], power: '0', totalPower: '1' },
+          attestations: [],
+          proposals: [],
+          results: [{ id: '1', title: 't', status: 'passed', tally: zero, endHeight: '4', reason: '' }],
+          applied: [],
+          params: { minFee: '1', maxBlockBytes: '2048', maxBlockTxs: 1 },
+          govParams: {
+            minDeposit: '1',
+            babyVotingPeriod: '1',
+            grownUpVotingPeriod: '1',
+            babyUpgradeDelay: '1',
+            grownUpUpgradeDelay: '1',
+          },
+        },
+      }),
+    );
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    set: (change: Partial<UpgradeFacts>) => {
+      facts = { ...facts, ...change };
+    },
+    close: async () => {
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}

@@ -1,15 +1,18 @@
 import { readFileSync } from 'node:fs';
+import { BabyClient } from '@babychain/client';
 import { BabyError, fromHex, sha256, toHex } from '@babychain/codec';
 import { DEFAULT_ADDRESS_PREFIX, Keyring } from '@babychain/crypto';
 import {
   artifactFor,
   currentPlatform,
+  type ManifestContext,
   signManifest,
   verifyArtifactBytes,
   verifyManifest,
   withSignature,
 } from '@babychain/upgrade';
 import { Command } from 'commander';
+import { NODE_ENV, withNodeOption } from '../chain.ts';
 import { CliErrorCode } from '../errors.ts';
 import { keyringDir, resolveHome } from '../home.ts';
 import type { CliIo } from '../io.ts';
@@ -23,6 +26,62 @@ import {
   writeManifestFile,
 } from '../release/manifest-file.ts';
 import { readPassphrase } from '../secrets.ts';
+
+interface VerifyOptions {
+  artifact: string[];
+  signers?: string;
+  threshold?: number;
+  chainId?: string;
+  plan?: string;
+  currentVersion?: string;
+  platform: string;
+  node?: string;
+}
+
+/**
+ * What `release verify` checks a manifest against: each value given, the rest read from a node (its chain id, the
+ * scheduled plan, GOV-3's version in force, the signer set in force). Never the manifest's own claims: a check that
+ * took them from the manifest would pass a manifest for another chain or plan.
+ */
+async function verifyContext(opts: VerifyOptions, cmd: Command, io: CliIo): Promise<Omit<ManifestContext, 'nowMs'>> {
+  const given = {
+    chainId: opts.chainId,
+    planName: opts.plan,
+    currentVersion: opts.currentVersion,
+    signers: opts.signers === undefined ? undefined : parseSigners(opts.signers),
+    threshold: opts.threshold,
+  };
+  const missing = Object.entries({
+    '--chain-id': given.chainId,
+    '--plan': given.planName,
+    '--current-version': given.currentVersion,
+    '--signers': given.signers,
+    '--threshold': given.threshold,
+  })
+    .filter(([, v]) => v === undefined)
+    .map(([flag]) => flag);
+  if (missing.length === 0) return given as Omit<ManifestContext, 'nowMs'>;
+  const url = cmd.optsWithGlobals<{ node?: string }>().node ?? io.env[NODE_ENV];
+  if (url === undefined) {
+    throw new BabyError(
+      CliErrorCode.BAD_ARGUMENT,
+      `give ${missing.join(', ')}, or --node <url> to read them from a node of the chain`,
+      { missing },
+    );
+  }
+  const gov = await new BabyClient({ url }).upgrade();
+  const planName = given.planName ?? gov.governance.plan?.name;
+  if (planName === undefined) {
+    throw new BabyError(CliErrorCode.BAD_ARGUMENT, `${url} has no plan scheduled: give --plan`);
+  }
+  return {
+    chainId: given.chainId ?? gov.chainId,
+    planName,
+    currentVersion: given.currentVersion ?? gov.governance.versionInForce,
+    signers: given.signers ?? gov.governance.releaseSigners.map((k) => fromHex(k)),
+    threshold: given.threshold ?? gov.governance.releaseThreshold,
+  };
+}
 
 interface GlobalOptions {
   home?: string;
@@ -159,77 +218,63 @@ export function releaseCommand(io: CliIo): Command {
       printResult(io.stdout, globals.json === true, { path: file, signer: key.publicKey, ...manifestSummary(updated) });
     });
 
-  release
-    .command('verify')
-    .description('check a manifest (REL-4) and artifacts against it (REL-5); prints OK or the failing REL_ code')
-    .argument('<manifest>', 'the manifest file')
-    .option('--artifact <file>', 'an artifact to check against the manifest (repeatable)', collect, [])
-    .requiredOption('--signers <hex,...>', 'the release signer set: public keys in hex, comma-separated')
-    .requiredOption('--threshold <n>', 'signatures required', nonNegative('--threshold'))
-    .option('--chain-id <id>', "the chain's id (default: the manifest's)")
-    .option('--plan <name>', "the plan's name (default: the manifest's)")
-    .option('--current-version <x.y.z>', 'the release version in force ("" before any upgrade)', '')
-    .option(
-      '--platform <os-arch>',
-      'the platform of artifacts whose digest the manifest does not list',
-      currentPlatform(),
-    )
-    .action(
-      async (
-        file: string,
-        opts: {
-          artifact: string[];
-          signers: string;
-          threshold: number;
-          chainId?: string;
-          plan?: string;
-          currentVersion: string;
-          platform: string;
-        },
-        cmd: Command,
-      ) => {
-        const signed = readManifestFile(file);
-        const manifest = verifyManifest(signed, {
-          chainId: opts.chainId ?? signed.manifest?.chainId ?? '',
-          planName: opts.plan ?? signed.manifest?.planName ?? '',
-          currentVersion: opts.currentVersion,
-          nowMs: BigInt(Date.now()),
-          signers: parseSigners(opts.signers),
-          threshold: opts.threshold,
-        });
-        const checked: string[] = [];
-        for (const path of opts.artifact) {
-          const bytes = readArtifactFile(path);
-          const digest = sha256(bytes);
-          // An artifact is checked against the entry with its digest, else the one for --platform, whose
-          // check then says how it differs.
-          const entry =
-            manifest.artifacts.find((a) => toHex(a.sha256) === toHex(digest)) ?? artifactFor(manifest, opts.platform);
-          if (entry === undefined) {
-            throw new BabyError(
-              CliErrorCode.BAD_ARTIFACT,
-              `${path}: the manifest lists no artifact with its digest and none for ${opts.platform}`,
-              { path },
-            );
-          }
-          verifyArtifactBytes(bytes, entry);
-          checked.push(`${path} (${entry.platform})`);
-        }
-        const json = cmd.optsWithGlobals<GlobalOptions>().json === true;
-        if (json) {
-          printResult(io.stdout, true, {
-            ok: true,
-            version: manifest.version,
-            signatures: signed.signatures.length,
-            artifacts: checked,
-          });
-        } else {
-          io.stdout.write(
-            `OK ${manifest.version} for ${manifest.planName} on ${manifest.chainId}: ${signed.signatures.length} signature(s)${checked.length > 0 ? `, ${checked.join(', ')}` : ''}\n`,
-          );
-        }
-      },
-    );
+  withNodeOption(
+    release
+      .command('verify')
+      .description(
+        'check a manifest (REL-4) and artifacts against it (REL-5) as a chain would; prints OK or the failing REL_ code',
+      )
+      .argument('<manifest>', 'the manifest file')
+      .option('--artifact <file>', 'an artifact to check against the manifest (repeatable)', collect, [])
+      .option(
+        '--signers <hex,...>',
+        "the release signer set: public keys in hex, comma-separated (default: the node's)",
+      )
+      .option('--threshold <n>', "signatures required (default: the node's)", nonNegative('--threshold'))
+      .option('--chain-id <id>', "the chain's id (default: the node's)")
+      .option('--plan <name>', "the plan's name (default: the node's scheduled plan)")
+      .option('--current-version <x.y.z>', 'the version in force, GOV-3 ("" before any; default: the node\'s)')
+      .option(
+        '--platform <os-arch>',
+        'the platform of artifacts whose digest the manifest does not list',
+        currentPlatform(),
+      ),
+  ).action(async (file: string, opts: VerifyOptions, cmd: Command) => {
+    const signed = readManifestFile(file);
+    const ctx = await verifyContext(opts, cmd, io);
+    const manifest = verifyManifest(signed, { ...ctx, nowMs: BigInt(Date.now()) });
+    const checked: string[] = [];
+    for (const path of opts.artifact) {
+      const bytes = readArtifactFile(path);
+      const digest = sha256(bytes);
+      // An artifact is checked against the entry with its digest, else the one for --platform, whose
+      // check then says how it differs.
+      const entry =
+        manifest.artifacts.find((a) => toHex(a.sha256) === toHex(digest)) ?? artifactFor(manifest, opts.platform);
+      if (entry === undefined) {
+        throw new BabyError(
+          CliErrorCode.BAD_ARTIFACT,
+          `${path}: the manifest lists no artifact with its digest and none for ${opts.platform}`,
+          { path },
+        );
+      }
+      verifyArtifactBytes(bytes, entry);
+      checked.push(`${path} (${entry.platform})`);
+    }
+    const json = cmd.optsWithGlobals<GlobalOptions>().json === true;
+    if (json) {
+      printResult(io.stdout, true, {
+        ok: true,
+        version: manifest.version,
+        signatures: signed.signatures.length,
+        artifacts: checked,
+      });
+    } else {
+      io.stdout.write(
+        `OK ${manifest.version} for ${manifest.planName} on ${manifest.chainId}: ${signed.signatures.length} signature(s)${checked.length > 0 ? `, ${checked.join(', ')}` : ''}\n`,
+      );
+    }
+  });
 
   return release;
 }
