@@ -1,7 +1,8 @@
 // Governance and the signed-release upgrade path on 4 validators run by baby-launcher (specs/governance.md):
 // a proposal without enough yes power is rejected, two upgrades in a row switch with no manual step and lose no
-// acknowledged transfer (the second fetched from peers by content hash while the artifact server is down), a cancel
-// stops a scheduled upgrade, and a release that crashes at start is rolled back with a report.
+// acknowledged transfer (the first past a mirror that trickles one byte a second, the second fetched from peers by
+// content hash while the artifact server is down), a cancel stops a scheduled upgrade, a late joiner crosses a
+// plan whose manifest expired since, and a release that crashes at start is rolled back with a report.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,15 +38,21 @@ const HOLDER = {
 };
 /** A dead artifact URL: nothing listens on port 9 of loopback. */
 const DEAD_BUCKET = 'http://127.0.0.1:9';
+/** LCH-3's source deadlines, shortened from 30 s + 128 KiB/s so that a trickling mirror costs seconds, not a minute. */
+const LAUNCHER_ARGS = ['--source-base', '3000', '--source-min-rate', '4194304'];
+/** v0.3.0's manifest stops being valid this long after it is built: before the late joiner crosses its plan. */
+const V030_EXPIRES_IN_MS = 40_000;
 
 describe('governance and upgrades on 4 validators under baby-launcher', () => {
   let devnet: Devnet | undefined;
   let ctx: UpgradeContext;
   let closeBucket = async () => {};
+  let trickle: Awaited<ReturnType<typeof startArtifactServer>> | undefined;
   const work = mkdtempSync(join(tmpdir(), 'babychain-e2e-upgrade-'));
   const releases = new Map<string, PreparedRelease>();
   afterAll(async () => {
     await closeBucket();
+    await trickle?.close();
     await disposeDevnet(devnet);
     if (process.env['BABYCHAIN_E2E_KEEP'] === undefined) rmSync(work, { recursive: true, force: true });
   }, 30_000);
@@ -54,9 +61,15 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
   const print = (line: string) => log('upgrade', line.trim());
   // Each release carries the ones before it, as a release commit on top of the last release would.
   const history: string[] = [];
-  const release = async (planName: string, version: string, appVersion: number) => {
+  const release = async (planName: string, version: string, appVersion: number, expiresInMs?: number) => {
     history.push(planName);
-    const prepared = await prepareRelease(ctx, { planName, version, appVersion, overlays: [...history] });
+    const prepared = await prepareRelease(ctx, {
+      planName,
+      version,
+      appVersion,
+      overlays: [...history],
+      ...(expiresInMs === undefined ? {} : { expiresInMs }),
+    });
     expect(prepared.rebuiltSha256).toBe(prepared.built.sha256);
     releases.set(planName, prepared);
     return prepared;
@@ -71,12 +84,13 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
       govParams: signers.govParams,
       validatorFunds: VALIDATOR_FUNDS,
       accounts: [{ address: HOLDER.address, balance: VALIDATOR_FUNDS }],
-      launcher: { sourceVersion: SOURCE_VERSION },
+      launcher: { sourceVersion: SOURCE_VERSION, args: LAUNCHER_ARGS },
     });
     const bucketDir = join(work, 'bucket');
     mkdirSync(bucketDir, { recursive: true });
     const bucket = await startArtifactServer(bucketDir);
     closeBucket = bucket.close;
+    trickle = await startArtifactServer(bucketDir, { trickle: true });
     ctx = {
       devnet,
       workDir: join(work, 'releases'),
@@ -113,13 +127,16 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
     expect(before - after).toBe((await client.status()).params.minFee);
   }, 120_000);
 
-  it('switches to 0.2.0 at the plan height with no manual step and loses no acknowledged transfer', async () => {
+  it('switches to 0.2.0 at the plan height with no manual step, past a first mirror that trickles, losing no acknowledged transfer', async () => {
     logsOnFailure(() => devnet);
     const prepared = releases.get('v0.2.0') as PreparedRelease;
+    // LCH-3 (DESIGN §6 item 13): the plan's first URL sends one byte a second; every launcher must give up on it
+    // at its total deadline and take the next.
     const { proposalId, plan } = await proposeUpgrade(ctx, prepared, {
       proposer: 1,
       votes: ['yes', 'yes', 'yes', 'yes'],
-      heightIn: 8,
+      heightIn: 12,
+      firstUrls: [`${(trickle as NonNullable<typeof trickle>).url}/{sha256}`],
     });
     // Each validator rebuilt it from the source commit and states the digest it got (UPG-7).
     await attestRelease(ctx, prepared, [0, 1, 2, 3]);
@@ -140,11 +157,17 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
     for (const last of launcherReports(need())) {
       expect(last).toMatchObject({ status: 'upgraded', plan: 'v0.2.0', fromVersion: '0.1.0', toVersion: '0.2.0' });
     }
+    expect(trickle?.requests()).toBeGreaterThanOrEqual(4);
+    for (const i of all(need())) {
+      expect(readFileSync(need().node(i).log, 'utf8')).toMatch(
+        /artifact source skipped: LCH_DOWNLOAD_FAILED .*not complete within/,
+      );
+    }
   }, 180_000);
 
   it('switches again to 0.3.0, fetched from peers by content hash while the artifact server is down', async () => {
     logsOnFailure(() => devnet);
-    const prepared = await release('v0.3.0', '0.3.0', 2);
+    const prepared = await release('v0.3.0', '0.3.0', 2, V030_EXPIRES_IN_MS);
     // Only validator 0 holds the artifact (as if its operator built it); the plan's URL is dead.
     const artifacts = join(need().node(0).home, 'launcher', 'artifacts');
     mkdirSync(artifacts, { recursive: true });
@@ -185,6 +208,13 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
 
   it('lets a late joiner sync from genesis across both upgrades and end on the same hashes (DESIGN §6 item 10)', async () => {
     logsOnFailure(() => devnet);
+    // UPG-8 (DESIGN §6 item 12): v0.3.0's manifest has expired since its plan passed; the joiner must still cross it.
+    const expiresMs = (releases.get('v0.3.0') as PreparedRelease).manifest.manifest?.expiresMs ?? 0n;
+    await waitFor(() => (BigInt(Date.now()) > expiresMs ? true : null), {
+      timeoutMs: V030_EXPIRES_IN_MS,
+      intervalMs: 250,
+      message: "v0.3.0's manifest to expire",
+    });
     const tip = Number((await need().rpc(0).status()).height);
     // A full node under its own launcher, from release 0.1.0: it must switch at each plan height while syncing.
     const joiner = await need().addFullNode();

@@ -71,8 +71,8 @@ export interface DevnetState {
   readonly accounts: readonly { readonly address: string; readonly balance: string }[];
   /** only for testing the manager itself: a script run instead of the `baby` CLI */
   readonly nodeMain?: string;
-  /** every node runs under `baby-launcher`, starting from the source tree as release `sourceVersion` */
-  readonly launcher?: { readonly sourceVersion: string };
+  /** every node runs under `baby-launcher`, starting from the source tree as release `sourceVersion`, with `args` */
+  readonly launcher?: { readonly sourceVersion: string; readonly args?: readonly string[] };
   /** the nodes' RPC rate limit, when not the node's default */
   readonly rpcRateLimit?: { readonly max: number; readonly windowMs: number };
   nodes: DevnetNode[];
@@ -102,8 +102,8 @@ export interface DevnetCreateOptions {
   readonly params?: Partial<Params>;
   /** ubaby given to each validator's own address, its governance identity (GOV-1) that pays its votes' fees */
   readonly validatorFunds?: bigint;
-  /** run every node under `baby-launcher`, starting from this source tree as release `sourceVersion` */
-  readonly launcher?: { readonly sourceVersion: string };
+  /** run every node under `baby-launcher`, starting from this source tree as release `sourceVersion`, with `args` */
+  readonly launcher?: { readonly sourceVersion: string; readonly args?: readonly string[] };
   /** every node's RPC rate limit (RPC-10); default the node's, 600 per 10 s, which a load generator exceeds */
   readonly rpcRateLimit?: { readonly max: number; readonly windowMs: number };
 }
@@ -344,7 +344,7 @@ export class Devnet {
       ...nodeFlags(),
       ...(launcher === undefined
         ? [this.state.nodeMain ?? NODE_MAIN, 'start', '--home', node.home]
-        : [LAUNCHER_MAIN, 'run', '--home', node.home]),
+        : [LAUNCHER_MAIN, 'run', '--home', node.home, ...(launcher.args ?? [])]),
     ];
     const fd = openSync(node.log, 'a');
     let child: ChildProcess;

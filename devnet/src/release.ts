@@ -2,7 +2,7 @@
 // real release commit would change), committed in a scratch clone so it has a commit id, then built with
 // `baby release build` (REL-6) exactly as a validator would rebuild it to attest (UPG-7).
 import { execFile } from 'node:child_process';
-import { cpSync, createReadStream, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -111,8 +111,11 @@ export async function buildRelease(
 /** Serves files of `dir` by name (`/<sha256 hex>`), like a release bucket; `close()` takes it down. */
 export async function startArtifactServer(
   dir: string,
-): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  options: { trickle?: boolean } = {},
+): Promise<{ url: string; server: Server; requests(): number; close(): Promise<void> }> {
+  let requests = 0;
   const server = createServer((req, res) => {
+    requests++;
     const name = (req.url ?? '/').slice(1);
     const path = join(dir, name);
     if (!/^[0-9a-f]{64}$/.test(name) || !existsSync(path)) {
@@ -120,6 +123,14 @@ export async function startArtifactServer(
       return;
     }
     res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    if (options.trickle === true) {
+      // A mirror at one byte a second (DESIGN's trickling source): never idle, never done.
+      const bytes = readFileSync(path);
+      let sent = 0;
+      const timer = setInterval(() => res.write(bytes.subarray(sent, ++sent)), 1000);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     createReadStream(path).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -127,6 +138,7 @@ export async function startArtifactServer(
   return {
     url: `http://127.0.0.1:${port}`,
     server,
+    requests: () => requests,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -163,7 +163,13 @@ export interface ProposedUpgrade {
 export async function proposeUpgrade(
   ctx: UpgradeContext,
   prepared: PreparedRelease,
-  options: { proposer: GovSigner; votes: readonly VoteWord[]; heightIn: number },
+  options: {
+    proposer: GovSigner;
+    votes: readonly VoteWord[];
+    heightIn: number;
+    /** the plan's URLs before the bucket's (LCH-3 tries them in order) */
+    firstUrls?: readonly string[];
+  },
 ): Promise<ProposedUpgrade> {
   const { devnet } = ctx;
   const client = devnet.rpc(typeof options.proposer === 'number' ? options.proposer : 0, 10_000);
@@ -185,7 +191,7 @@ export async function proposeUpgrade(
     height,
     appVersion: prepared.built.appVersion,
     release: prepared.manifest,
-    urls: [`${ctx.bucketUrl}/{sha256}`],
+    urls: [...(options.firstUrls ?? []), `${ctx.bucketUrl}/{sha256}`],
   };
   const before = upgrade.governance.proposals.length + upgrade.governance.results.length;
   await sendAs(devnet, options.proposer, (c) =>

@@ -4,11 +4,13 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isBabyError } from '@babychain/codec';
 import { installArtifact, installSource, launcherStatus } from './commands.ts';
+import { SOURCE_TIMING } from './decisions.ts';
 import { LauncherErrorCode, launcherError } from './errors.ts';
 import { Launcher } from './launcher.ts';
 
 const USAGE = `usage:
   baby-launcher run --home H [--node-arg ARG ...] [--backup-dir DIR] [--keep-backups N] [--unsafe-skip-backup]
+                    [--source-idle MS] [--source-base MS] [--source-min-rate BYTES_PER_S]
   baby-launcher install --home H (--artifact FILE.tar.gz | --source REPO_ROOT --version X.Y.Z)
   baby-launcher status --home H`;
 
@@ -25,6 +27,9 @@ async function main(argv: readonly string[]): Promise<number> {
       'backup-dir': { type: 'string' },
       'keep-backups': { type: 'string' },
       'unsafe-skip-backup': { type: 'boolean' },
+      'source-idle': { type: 'string' },
+      'source-base': { type: 'string' },
+      'source-min-rate': { type: 'string' },
     },
     strict: true,
   });
@@ -42,6 +47,11 @@ async function main(argv: readonly string[]): Promise<number> {
         ...(values['backup-dir'] === undefined ? {} : { backupDir: resolve(values['backup-dir']) }),
         ...(keep === undefined ? {} : { keepBackups: Number(keep) }),
         skipBackup: values['unsafe-skip-backup'] === true,
+        sources: {
+          idleMs: whole(values['source-idle'], '--source-idle', SOURCE_TIMING.idleMs),
+          baseMs: whole(values['source-base'], '--source-base', SOURCE_TIMING.baseMs),
+          minBytesPerSecond: whole(values['source-min-rate'], '--source-min-rate', SOURCE_TIMING.minBytesPerSecond),
+        },
       });
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         process.on(signal, () => void launcher.stop(signal));
@@ -67,6 +77,14 @@ async function main(argv: readonly string[]): Promise<number> {
     default:
       throw launcherError(LauncherErrorCode.BAD_USAGE, USAGE);
   }
+}
+
+/** A flag's whole number from 1 up, or `fallback` when it is not given. */
+function whole(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^[1-9][0-9]{0,11}$/.test(text))
+    throw launcherError(LauncherErrorCode.BAD_USAGE, `${flag} ${text} is not a whole number`);
+  return Number(text);
 }
 
 main(process.argv.slice(2)).then(
