@@ -206,7 +206,7 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
     expect(await expectSafe(need())).toBeGreaterThan(Number(plan.height));
   }, 180_000);
 
-  it('lets a late joiner sync from genesis across both upgrades and end on the same hashes (DESIGN §6 item 10)', async () => {
+  it('lets a late joiner sync from genesis across both upgrades, one whose manifest expired since, and end on the same hashes (DESIGN §6 items 10, 12)', async () => {
     logsOnFailure(() => devnet);
     // UPG-8 (DESIGN §6 item 12): v0.3.0's manifest has expired since its plan passed; the joiner must still cross it.
     const expiresMs = (releases.get('v0.3.0') as PreparedRelease).manifest.manifest?.expiresMs ?? 0n;

@@ -240,23 +240,22 @@ function reject(id: string, description: string, rule: string, error: string, bl
 
 // Accepted
 accept('genesis-only', 'no blocks: the state root of the genesis accounts (GEN-7)', 'GEN-7', []);
+// One release signer (a validator's key serves: any valid key does) and threshold 1.
+const signerParams = {
+  minDeposit: '10000000',
+  babyVotingPeriod: '20',
+  grownUpVotingPeriod: '2000',
+  babyUpgradeDelay: '5',
+  grownUpUpgradeDelay: '200',
+  releaseSigners: [toHex(val0.publicKey)],
+  releaseThreshold: 1,
+};
 accept(
   'genesis-with-release-and-signers',
   'a genesis naming its release (GEN-5) and one release signer: the state root is that of its accounts alone',
   'GEN-5',
   [],
-  genesis({
-    releaseVersion: '0.1.0',
-    govParams: {
-      minDeposit: '10000000',
-      babyVotingPeriod: '20',
-      grownUpVotingPeriod: '2000',
-      babyUpgradeDelay: '5',
-      grownUpUpgradeDelay: '200',
-      releaseSigners: [toHex(val0.publicKey)],
-      releaseThreshold: 1,
-    },
-  }),
+  genesis({ releaseVersion: '0.1.0', govParams: signerParams }),
 );
 accept('empty-block', 'an empty block changes nothing: no fees, so the proposer gets no account (STATE-7)', 'STATE-7', [
   { txs: [] },
@@ -623,16 +622,6 @@ badGenesis(
   'GENESIS_BAD_RELEASE_VERSION',
   { releaseVersion: '1.0' },
 );
-// One release signer (a validator's key serves: any valid key does) and threshold 1.
-const signerParams = {
-  minDeposit: '10000000',
-  babyVotingPeriod: '20',
-  grownUpVotingPeriod: '2000',
-  babyUpgradeDelay: '5',
-  grownUpUpgradeDelay: '200',
-  releaseSigners: [toHex(val0.publicKey)],
-  releaseThreshold: 1,
-};
 badGenesis(
   'release-signers-without-release-version',
   'a release signer but no releaseVersion: "above the version in force" would mean above ""',

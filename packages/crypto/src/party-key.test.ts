@@ -28,7 +28,7 @@ function signAsTwin(message: Uint8Array): Uint8Array {
 }
 
 describe('partyKeyProblem (SIG-9)', () => {
-  it('lets one secret sign as a key and as that key plus a torsion point, which is why SIG-9 exists', () => {
+  it('SIG-9: lets one secret sign as a key and as that key plus a torsion point, which is why the rule exists', () => {
     const message = new TextEncoder().encode('release 2.0.0 of plan v2');
     // Both verify under the cofactorless equation (SIG-7): without SIG-9 they are two signers held by one secret.
     expect(verifyDetailed(twin, message, signAsTwin(message))).toEqual({ ok: true });
@@ -36,7 +36,7 @@ describe('partyKeyProblem (SIG-9)', () => {
     expect(partyKeyProblem(twin)).toBe('SIG_MIXED_ORDER_KEY');
   });
 
-  it('checks the length, then SIG-5, then SIG-6, then the subgroup', () => {
+  it('SIG-9: checks the length, then SIG-5, then SIG-6, then the subgroup', () => {
     expect(partyKeyProblem(A.subarray(0, 31))).toBe('SIG_BAD_LENGTH');
     expect(partyKeyProblem(Uint8Array.from(Buffer.from(`ed${'ff'.repeat(30)}7f`, 'hex')))).toBe(
       'SIG_NON_CANONICAL_KEY',
