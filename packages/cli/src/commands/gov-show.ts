@@ -38,7 +38,10 @@ function header(info: UpgradeInfo): [string, string][] {
   return [
     ['chain', `${info.chainId} at height ${info.height}`],
     ['node', `${info.nodeVersion}${info.handlers.length > 0 ? ` (can apply: ${info.handlers.join(', ')})` : ''}`],
-    ['app version', `${g.appVersion} (release ${g.version === '' ? 'of genesis' : g.version})`],
+    [
+      'app version',
+      `${g.appVersion} (release ${g.versionInForce === '' ? 'not declared' : g.versionInForce} in force)`,
+    ],
     [
       'maturity',
       `${g.maturity}: voting ${voting} blocks, upgrade delay ${delay} blocks${
@@ -62,6 +65,8 @@ function planLines(g: GovernanceInfo): string[] {
     'scheduled upgrade:',
     `  ${plan.name} at height ${plan.height}: app version ${plan.appVersion}, release ${plan.version}`,
     `  ready: ${percent(g.ready.power, g.ready.totalPower)} of voting power (${g.ready.power} of ${g.ready.totalPower}, ${g.ready.validators.length} validator${g.ready.validators.length === 1 ? '' : 's'})`,
+    // UPG-8: what every launcher checks the release against, whatever the clock or the signer set say later.
+    `  decided at height ${plan.decision.height} (${new Date(Number(plan.decision.timeMs)).toISOString()}): above release ${plan.decision.versionInForce === '' ? '""' : plan.decision.versionInForce}, signed by ${plan.decision.releaseThreshold} of the ${plan.decision.releaseSigners.length} signers of then`,
   ];
   for (const a of plan.artifacts) lines.push(`  artifact: ${a.platform} sha256 ${a.sha256} (${a.size} bytes)`);
   for (const url of plan.urls) lines.push(`  url: ${url}`);

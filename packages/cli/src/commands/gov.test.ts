@@ -627,7 +627,7 @@ describe('baby gov', () => {
       const run = await baby(['gov', 'show']);
       expect(run.err).toBe('');
       expect(run.out).toContain(`chain:           ${CHAIN_ID} at height 33\n`);
-      expect(run.out).toMatch(/^app version: +1 \(release 0\.2\.0\)$/m);
+      expect(run.out).toMatch(/^app version: +1 \(release 0\.2\.0 in force\)$/m);
       expect(run.out).toMatch(/^maturity: +baby: voting 20 blocks, upgrade delay 5 blocks$/m);
       expect(run.out).toMatch(/^min deposit: +10000000 ubaby \(10 BABY\)$/m);
       expect(run.out).toMatch(/^release signers: +1 of 1: 070707070707…$/m);
@@ -636,6 +636,7 @@ describe('baby gov', () => {
           'scheduled upgrade:',
           '  v3 at height 120: app version 2, release 0.3.0',
           '  ready: 75% of voting power (30 of 40, 2 validators)',
+          '  decided at height 29 (2023-11-14T22:13:20.000Z): above release 0.2.0, signed by 1 of the 1 signers of then',
           `  artifact: linux-x64 sha256 ${'03'.repeat(32)} (1000 bytes)`,
           '  url: https://example.org/{sha256}',
         ].join('\n'),
