@@ -111,9 +111,13 @@ export async function upgradeDemo(options: DemoOptions): Promise<number> {
       `6. Switched: the last block on ${SOURCE_VERSION} (height ${plan.height - 1n}) and the first on 0.2.0 (height ${plan.height}) are ${report.gapMs} ms apart`,
     );
     const client = devnet.rpc(0, 10_000);
+    // A transfer a node held at the halt is kept and admitted again by the new release, which commits it in one of
+    // its first blocks, not always the first: each gets until 20 s after the switch.
+    const committedBy = Date.now() + 20_000;
     const lost: string[] = [];
     for (const id of sent) {
-      const tx = await client.tx(id).catch(() => undefined);
+      const timeoutMs = Math.max(1, committedBy - Date.now());
+      const tx = await client.waitForTx(id, { timeoutMs }).catch(() => undefined);
       if (tx?.height === undefined) lost.push(id);
     }
     const status = await client.status();

@@ -318,12 +318,12 @@ wal('00000000000000000021.wal', 20n, true, 'above the plan height');
 wal('00000000000000000019.wal', 20n, false, "below the plan height: the backup's copy is the old release's own");
 wal('20.wal', 20n, false, 'not a CONS-10 file name (20 digits)');
 
-function resume(state: string | null, action: string, why: string) {
+function resume(state: string | null, action: string, why: string, runsFailedRelease = false) {
   cases.push({
-    id: `upgrade-resume-${state ?? 'no-journal'}`,
+    id: `upgrade-resume-${state ?? 'no-journal'}${runsFailedRelease ? '-current-is-failed' : ''}`,
     description: `journal ${state === null ? 'absent' : `"${state}"`}: ${why}`,
     rule: 'LCH-7',
-    input: { op: 'journal-resume', state },
+    input: { op: 'journal-resume', state, runsFailedRelease },
     expected: expected({ action }),
   });
 }
@@ -338,6 +338,13 @@ resume('watching', 'watch-new', 'the new release may have committed the plan hei
 resume('rolling-back', 'finish-rollback', 'a rollback cut short is finished step by step');
 resume('upgraded', 'run-current', 'the switch ended: the new release is current');
 resume('rolled-back', 'run-current', 'the rollback ended: the old release is current');
+resume(
+  'failed',
+  'stay-stopped',
+  'the new release failed with no backup and is still current: it must not run again',
+  true,
+);
+resume('failed', 'run-current', 'after such a failure an operator installed another release: it runs');
 
 const file = {
   runner: 'upgrade-decision',

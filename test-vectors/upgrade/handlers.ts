@@ -56,7 +56,9 @@ const ops: Record<string, Handler> = {
   'wal-from-failed': (input) => ({
     fromFailed: walFromFailed(input['name'] as string, BigInt(input['planHeight'] as string)),
   }),
-  'journal-resume': (input) => ({ action: resumeAction((input['state'] as string | null) ?? undefined) }),
+  'journal-resume': (input) => ({
+    action: resumeAction((input['state'] as string | null) ?? undefined, input['runsFailedRelease'] === true),
+  }),
 };
 
 export const upgradeHandlers: Record<string, Handler> = {

@@ -30,6 +30,7 @@ import { LauncherErrorCode, launcherError } from './errors.ts';
 import { readJson, writeJsonDurable } from './layout.ts';
 
 const IMMUTABLE = /\.(ldb|sst)$/;
+const LOST_AND_FOUND = 'lost+found';
 const SKIPPED = new Set(['LOCK']);
 const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
 /** What a hard link fails with where a copy still works: another filesystem, or one without links. */
@@ -42,7 +43,19 @@ export interface BackupStats {
 
 /** The directory that holds a plan's backup and failed data. */
 export function planBackupDir(root: string, plan: string): string {
+  // UPG-2 refuses these names; a path must never leave the backup root whatever a record says.
+  if (plan === '.' || plan === '..' || plan.includes('/')) throw new Error(`"${plan}" cannot name a backup directory`);
   return join(root, plan);
+}
+
+/**
+ * LCH-6: a backup that was put back in `data/` is spent. Its emptied directory goes, and backup.json says so, so that
+ * nobody restores nothing by hand; the plan's directory keeps the failed data for a post-mortem.
+ */
+export function markRestored(planDir: string): void {
+  rmSync(join(planDir, 'data'), { recursive: true, force: true });
+  const record = readJson(join(planDir, 'backup.json')) as Record<string, unknown> | undefined;
+  writeJsonDurable(join(planDir, 'backup.json'), { ...record, restored: true, restoredAtMs: Date.now() });
 }
 
 /**
@@ -56,7 +69,7 @@ export function backupData(dataDir: string, planDir: string, record: Record<stri
   const stats: BackupStats = { linked: 0, copied: 0 };
   try {
     mkdirSync(partial, { recursive: true });
-    if (existsSync(dataDir)) copyTree(dataDir, partial, stats);
+    if (existsSync(dataDir)) copyTree(dataDir, partial, stats, true);
     fsyncPath(partial);
   } catch (err) {
     rmSync(partial, { recursive: true, force: true });
@@ -70,8 +83,10 @@ export function backupData(dataDir: string, planDir: string, record: Record<stri
   return stats;
 }
 
-function copyTree(from: string, to: string, stats: BackupStats): void {
+function copyTree(from: string, to: string, stats: BackupStats, top = false): void {
   for (const name of readdirSync(from)) {
+    // A filesystem's own lost+found, when data/ is the root of one: not the node's, and often unreadable to it.
+    if (top && name === LOST_AND_FOUND) continue;
     const src = join(from, name);
     const dst = join(to, name);
     const st = lstatSync(src);
@@ -139,34 +154,60 @@ export function pruneBackups(root: string, current: string, keep: number): strin
     })
     .sort((a, b) => b.atMs - a.atMs);
   const removed = dated.slice(Math.max(0, keep - 1)).map((d) => d.name);
-  for (const name of removed) rmSync(join(root, name), { recursive: true, force: true });
+  for (const name of removed) {
+    // backup.json first: a plan directory cut short by a crash must not pass for a good backup.
+    rmSync(join(root, name, 'backup.json'), { force: true });
+    rmSync(join(root, name), { recursive: true, force: true });
+  }
   return removed;
 }
 
 // ---- LCH-6: the rollback ----
 
+/** A copy across filesystems is made under this name, then renamed: an entry named so is never a finished one. */
+const MOVING = '.babychain-moving';
+
 /**
  * Moves every entry of `from` into `to`, entry by entry, so that it works when `from` is a mount point (which
- * cannot be renamed) and when `to` is on another filesystem (copied, then removed). An entry already in `to` is a
- * copy cut short by a crash: it is replaced. Safe to run again after a crash at any point.
+ * cannot be renamed) and when `to` is on another filesystem. There an entry is copied to `<name>.babychain-moving`,
+ * fsynced, renamed to `<name>`, and only then removed from `from`. Safe to run again after a crash at any point: a
+ * `.babychain-moving` copy is unfinished and made again; an entry in both places was moved whole and is only removed
+ * from `from`. The top-level `lost+found` of a filesystem root is left where it is.
  */
 export function moveEntries(from: string, to: string): void {
   mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(to))
+    if (name.endsWith(MOVING)) rmSync(join(to, name), { recursive: true, force: true });
   if (!existsSync(from)) return;
   for (const name of readdirSync(from)) {
+    if (name === LOST_AND_FOUND) continue;
     const src = join(from, name);
     const dst = join(to, name);
-    rmSync(dst, { recursive: true, force: true });
+    if (existsSync(dst)) {
+      rmSync(src, { recursive: true, force: true });
+      continue;
+    }
     try {
       renameSync(src, dst);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-      cpSync(src, dst, { recursive: true, verbatimSymlinks: true });
+      const moving = `${dst}${MOVING}`;
+      cpSync(src, moving, { recursive: true, verbatimSymlinks: true });
+      fsyncTree(moving);
+      renameSync(moving, dst);
+      fsyncPath(to);
       rmSync(src, { recursive: true, force: true });
     }
   }
   fsyncPath(to);
   fsyncPath(from);
+}
+
+/** fsync of every file and directory below `path` (a copy's bytes on disk before it is renamed into place). */
+function fsyncTree(path: string): void {
+  const st = lstatSync(path);
+  if (st.isDirectory()) for (const name of readdirSync(path)) fsyncTree(join(path, name));
+  if (st.isDirectory() || st.isFile()) fsyncPath(path);
 }
 
 /**

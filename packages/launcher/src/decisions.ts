@@ -37,8 +37,8 @@ export function releaseForPlan(
 }
 
 /**
- * LCH-3: the failures that another attempt can cure (a source that fails, sends other bytes or is cut off; a full
- * disk), retried with a growing delay. Every other refusal is final for that plan's manifest: what the signers
+ * LCH-2, LCH-8: the failures that another attempt can cure (a source that fails, sends other bytes or is cut off; a
+ * full disk; a local I/O error; a backup that could not be made), retried with a growing delay. Every other refusal is final for that plan's manifest: what the signers
  * signed, or the release they built, cannot change until governance schedules another.
  */
 export function isRetried(code: string): boolean {
@@ -48,6 +48,8 @@ export function isRetried(code: string): boolean {
 const RETRIED: ReadonlySet<string> = new Set([
   LauncherErrorCode.DOWNLOAD_FAILED,
   LauncherErrorCode.DISK_FULL,
+  LauncherErrorCode.IO_FAILED,
+  LauncherErrorCode.BACKUP_FAILED,
   ReleaseErrorCode.WRONG_SIZE,
   ReleaseErrorCode.DIGEST_MISMATCH,
 ]);
@@ -79,16 +81,17 @@ export function sourceDeadlines(size: bigint, t: SourceTiming = SOURCE_TIMING): 
 }
 
 /** What a launcher does first when it starts, given its journal (LCH-7). */
-export type ResumeAction = 'run-current' | 'redo-switch' | 'watch-new' | 'finish-rollback';
+export type ResumeAction = 'run-current' | 'redo-switch' | 'watch-new' | 'finish-rollback' | 'stay-stopped';
 
 /**
  * LCH-7: how a launcher resumes a switch it was killed in. Backing up only reads `data/`, so a backup cut short is
  * thrown away and the switch done again from the upgrade-info file. Once `current` may name the new release, the
  * new release is started and watched again: if it had committed the plan height, the watch ends at once. A
- * rollback cut short is finished, step by step. Otherwise (no journal, or a switch that ended) the current
- * release runs.
+ * rollback cut short is finished, step by step. A release that failed with no backup to roll back to stays stopped
+ * while it is the current one (`runsFailedRelease`); an operator who installed another runs that. Otherwise (no
+ * journal, or a switch that ended) the current release runs.
  */
-export function resumeAction(state: string | undefined): ResumeAction {
+export function resumeAction(state: string | undefined, runsFailedRelease: boolean): ResumeAction {
   switch (state) {
     case 'backing-up':
       return 'redo-switch';
@@ -97,6 +100,8 @@ export function resumeAction(state: string | undefined): ResumeAction {
       return 'watch-new';
     case 'rolling-back':
       return 'finish-rollback';
+    case 'failed':
+      return runsFailedRelease ? 'stay-stopped' : 'run-current';
     default:
       return 'run-current';
   }

@@ -33,11 +33,13 @@ export interface DownloadRequest {
   /** the plan's URL templates, `{sha256}` replaced by the digest */
   readonly urls: readonly string[];
   readonly fetch: typeof fetch;
-  /** opened only when no URL delivered the artifact; undefined when there is no peer to ask */
-  readonly peers: () => Promise<PeerSource | undefined>;
+  /** opened only when no URL delivered the artifact, asking each chunk within `idleMs`; undefined: no peer */
+  readonly peers: (idleMs: number) => Promise<PeerSource | undefined>;
   readonly log: Logger;
   /** LCH-3: each source's idle and total deadlines */
   readonly deadlines: { readonly idleMs: number; readonly totalMs: number };
+  /** ends the download (the launcher stops) */
+  readonly signal?: AbortSignal;
 }
 
 export interface SourceFailure {
@@ -87,10 +89,10 @@ export async function obtainArtifact(req: DownloadRequest): Promise<string> {
   let done = false;
   for (const template of req.urls) {
     const url = artifactUrl(template, artifact.sha256);
-    done = await attempt(url, () => downloadUrl(req.fetch, url, partial, artifact.size, req.deadlines));
-    if (done) break;
+    done = await attempt(url, () => downloadUrl(req.fetch, url, partial, artifact.size, req.deadlines, req.signal));
+    if (done || req.signal?.aborted === true) break;
   }
-  if (!done) done = await fromPeers(req, partial, failures);
+  if (!done && req.signal?.aborted !== true) done = await fromPeers(req, partial, failures);
   if (!done) throw downloadFailure(hex, failures);
   fsyncPath(partial);
   renameSync(partial, final);
@@ -102,7 +104,7 @@ export async function obtainArtifact(req: DownloadRequest): Promise<string> {
 async function fromPeers(req: DownloadRequest, partial: string, failures: SourceFailure[]): Promise<boolean> {
   let source: PeerSource | undefined;
   try {
-    source = await req.peers();
+    source = await req.peers(req.deadlines.idleMs);
   } catch (err) {
     failures.push({ source: 'peers', code: isBabyError(err) ? err.code : '', message: (err as Error).message });
     return false;
@@ -120,6 +122,7 @@ async function fromPeers(req: DownloadRequest, partial: string, failures: Source
         file = await open(partial, 'w');
       },
       write: async (chunk: Uint8Array) => {
+        if (req.signal?.aborted === true) throw new Error('the launcher stops');
         await file?.write(chunk);
       },
     };
@@ -161,12 +164,20 @@ async function downloadUrl(
   partial: string,
   size: bigint,
   deadlines: DownloadRequest['deadlines'],
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const file = await open(partial, 'w');
   try {
-    await streamUrl(fetchFn, url, size, deadlines, async (chunk) => {
-      await file.write(chunk);
-    });
+    await streamUrl(
+      fetchFn,
+      url,
+      size,
+      deadlines,
+      async (chunk) => {
+        await file.write(chunk);
+      },
+      signal,
+    );
     await file.sync();
   } finally {
     await file.close();
@@ -213,9 +224,12 @@ async function streamUrl(
   size: bigint,
   deadlines: DownloadRequest['deadlines'],
   onChunk: (chunk: Uint8Array) => Promise<void> | void,
+  stop?: AbortSignal,
 ): Promise<bigint> {
   const { idleMs, totalMs } = deadlines;
   const controller = new AbortController();
+  const onStop = () => controller.abort(new Error('the launcher stops'));
+  stop?.addEventListener('abort', onStop, { once: true });
   let timer = setTimeout(() => controller.abort(new Error(`no data for ${idleMs} ms`)), idleMs);
   const total = setTimeout(() => controller.abort(new Error(`not complete within ${totalMs} ms`)), totalMs);
   try {
@@ -250,6 +264,7 @@ async function streamUrl(
   } finally {
     clearTimeout(timer);
     clearTimeout(total);
+    stop?.removeEventListener('abort', onStop);
   }
 }
 

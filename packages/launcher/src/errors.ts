@@ -20,6 +20,8 @@ export const LauncherErrorCode = {
   BACKUP_FAILED: 'LCH_BACKUP_FAILED',
   /** the new release failed and the operator had skipped the backup: nothing to roll back to */
   NO_BACKUP: 'LCH_NO_BACKUP',
+  /** a local I/O error while unpacking or switching (not a full disk): retried */
+  IO_FAILED: 'LCH_IO_FAILED',
 } as const;
 
 export type LauncherErrorCode = (typeof LauncherErrorCode)[keyof typeof LauncherErrorCode];

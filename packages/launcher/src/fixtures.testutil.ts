@@ -63,9 +63,11 @@ export async function makeHome(bootstrap: readonly string[] = [], parent = tmpdi
 
 /**
  * `node` plays a node; `crash` exits 1 at start; `sign-then-crash` signs a precommit at the plan height and logs it
- * in its WAL before it exits 1, as a release that crashes after voting does (LCH-6).
+ * in its WAL before it exits 1, as a release that crashes after voting does (LCH-6); `halt-past` commits past the
+ * plan height and halts at once for a later plan `v3`, as a node syncing through two plans does; `stall` answers on
+ * its RPC but makes no block until the file `unstall` exists in the home, as a release waiting for the others does.
  */
-export type FakeMode = 'node' | 'crash' | 'sign-then-crash';
+export type FakeMode = 'node' | 'crash' | 'sign-then-crash' | 'halt-past' | 'stall';
 
 const GUARD_MODULE = join(import.meta.dirname, 'fake-guard.testutil.ts');
 
@@ -90,6 +92,13 @@ if (MODE === 'crash' || MODE === 'sign-then-crash') {
   writeFileSync(join(data, 'poison'), 'written by the crashing release');
   console.error('fake ' + VERSION + ': cannot open the database');
   process.exit(1);
+}
+if (MODE === 'halt-past') {
+  const p = gov().governance.plan;
+  writeFileSync(join(data, 'height'), String(BigInt(p.height) + 4n));
+  writeFileSync(join(data, 'upgrade-info.json'), JSON.stringify({ ...gov().upgradeInfo, name: 'v3', height: String(BigInt(p.height) + 5n) }));
+  console.log('fake ' + VERSION + ': UPG_NEEDED at a later plan');
+  process.exit(3);
 }
 mkdirSync(join(data, 'state'), { recursive: true });
 if (!existsSync(join(data, 'state', '000005.ldb'))) {
@@ -139,6 +148,7 @@ listen();
 let busy = false;
 setInterval(async () => {
   if (busy) return;
+  if (MODE === 'stall' && !existsSync(join(home, 'unstall'))) return;
   busy = true;
   const g = gov();
   const plan = g.governance.plan;

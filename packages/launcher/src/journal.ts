@@ -2,12 +2,20 @@
  * LCH-7: the switch journal `launcher/switch.json`. Every step of a switch is written here, durably, before it is
  * taken, so a launcher killed at any instant reads on restart where it was and finishes (decisions.ts
  * `resumeAction`). The states, in order: backing-up → switched → watching → upgraded, or from watching (or
- * switched) → rolling-back → rolled-back.
+ * switched) → rolling-back → rolled-back, or (no backup) → failed.
  */
 import { type LauncherPaths, readJson, writeJsonDurable } from './layout.ts';
 import type { ExitReport } from './report.ts';
 
-export type SwitchState = 'backing-up' | 'switched' | 'watching' | 'upgraded' | 'rolling-back' | 'rolled-back';
+export type SwitchState =
+  | 'backing-up'
+  | 'switched'
+  | 'watching'
+  | 'upgraded'
+  | 'rolling-back'
+  | 'rolled-back'
+  /** the new release failed with no backup to roll back to: it stays stopped while it is current */
+  | 'failed';
 
 /** Where a rollback is: moving the failed data aside, putting the backup back, merging consensus files. */
 export type RollbackStep = 'aside' | 'restore' | 'merge';

@@ -33,6 +33,7 @@ import {
   server,
   waitFor,
 } from './harness.testutil.ts';
+import type { SwitchJournal } from './journal.ts';
 import type { PreparedRelease } from './report.ts';
 
 afterEach(cleanUp);
@@ -424,4 +425,46 @@ describe('Launcher', () => {
     // The rest of data/ is the backup's: the failed release's write is gone.
     expect(existsSync(join(data, 'poison'))).toBe(false);
   });
+
+  it('LCH-6: watches a new release that answers but waits for the others past the timeout, and rolls nothing back', async () => {
+    const tar = await releaseTarball('2.0.0', 'stall', ['v2']);
+    const srv = await server(tar);
+    const s = await scenario(
+      () => ({ signed: signedManifest(tar), planHeight: 20n, urls: [srv.url], haltWhen: 'submitted-txs' }),
+      { launcher: { switchTimeoutMs: 500 } },
+    );
+    await waitFor('the new release running', () => existsSync(join(s.home, 'ran-2.0.0')));
+    // Observation window: six timeouts of 500 ms with the new release answering at height 19.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(report(s.home)).toMatchObject({ status: 'switching', step: 'watching', plan: 'v2' });
+    expect(s.logs.some((l) => l.includes('waits for two thirds of the power'))).toBe(true);
+    writeFileSync(join(s.home, 'unstall'), '');
+    await reportWith(s.home, 'upgraded', 'the switch once the others switched');
+    expect(readdirSync(join(s.home, 'launcher', 'backups', 'v2')).some((n) => n.startsWith('failed-'))).toBe(false);
+  });
+
+  it('LCH-6: a new release that halts at a later plan at once has committed past this one, and is not rolled back', async () => {
+    const tar = await releaseTarball('2.0.0', 'halt-past', ['v2']);
+    const srv = await server(tar);
+    const s = await scenario(() => ({
+      signed: signedManifest(tar),
+      planHeight: 20n,
+      urls: [srv.url],
+      haltWhen: 'submitted-txs',
+    }));
+    await waitFor('the switch journalled', () => {
+      const j = readJournalFile(s.home);
+      return j?.state === 'upgraded' && j.plan === 'v2' ? j : undefined;
+    });
+    expect(readFileSync(join(s.home, 'launcher', 'current'), 'utf8').trim()).toBe('2.0.0');
+    expect(readdirSync(join(s.home, 'launcher', 'backups', 'v2')).some((n) => n.startsWith('failed-'))).toBe(false);
+  });
 });
+
+function readJournalFile(home: string): SwitchJournal | undefined {
+  try {
+    return JSON.parse(readFileSync(join(home, 'launcher', 'switch.json'), 'utf8')) as SwitchJournal;
+  } catch {
+    return undefined;
+  }
+}

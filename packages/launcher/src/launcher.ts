@@ -4,7 +4,7 @@
  * reach the plan height (switch.ts), and on start finishes whatever switch a kill interrupted (LCH-7).
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { BabyClient } from '@babychain/client';
 import type { PlanDecision } from '@babychain/codec';
 import { isBabyError } from '@babychain/codec';
@@ -12,7 +12,7 @@ import { readUpgradeInfo, UPGRADE_EXIT_CODE, type UpgradeInfo } from '@babychain
 import { NodeChild, type OutputSink } from './child.ts';
 import { resumeAction, type SourceTiming } from './decisions.ts';
 import { LauncherErrorCode, launcherError } from './errors.ts';
-import { readJournal } from './journal.ts';
+import { readJournal, type SwitchJournal } from './journal.ts';
 import { ensureLayout, type LauncherPaths, launcherPaths, readCurrent } from './layout.ts';
 import { type Logger, stderrLogger } from './log.ts';
 import { fetchUpgradeView, manifestDigest, type PlanView, rpcUrl, type UpgradeView } from './node-rpc.ts';
@@ -69,6 +69,8 @@ export class Launcher {
   #child: NodeChild | undefined;
   #startedAt: number | undefined;
   #client: BabyClient | undefined;
+  /** aborted by stop(): cuts a download short instead of waiting out its deadlines */
+  readonly #abort = new AbortController();
   #preparing: Promise<void> | undefined;
   #lastView: UpgradeView | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -93,6 +95,7 @@ export class Launcher {
         peerWaitMs: options.peerWaitMs ?? 5000,
         sources: options.sources,
         running: () => this.version ?? '',
+        signal: this.#abort.signal,
         report: (r) => this.#report(r),
         client: () => this.#nodeClient(),
       },
@@ -119,6 +122,14 @@ export class Launcher {
       );
     }
     ensureLayout(this.paths);
+    const backupDir = resolve(this.#opts.backupDir ?? this.paths.backups);
+    if (!relative(resolve(this.paths.data), backupDir).startsWith('..')) {
+      // A backup of data/ inside data/ would copy itself, and a rollback would move it into the failed data.
+      throw launcherError(
+        LauncherErrorCode.BAD_USAGE,
+        `the backup directory ${backupDir} is inside ${this.paths.data}`,
+      );
+    }
     // LCH-5: nothing a killed launcher left in downloads/ is trusted, or kept to fill the disk.
     for (const name of readdirSync(this.paths.downloads))
       rmSync(join(this.paths.downloads, name), { recursive: true, force: true });
@@ -161,11 +172,15 @@ export class Launcher {
     }
   }
 
-  /** Forwards `signal` to the node, waits for it to exit, and makes run() resolve. */
+  /** Forwards `signal` to the node, waits for it to exit, and makes run() resolve. Again: signals the node again. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    if (this.#stopping()) return;
+    if (this.#stopping()) {
+      this.#child?.signal(signal);
+      return;
+    }
     this.#phase = 'stopping';
     this.#stopped();
+    this.#abort.abort();
     const child = this.#child;
     if (child?.running) await child.stop(signal);
   }
@@ -201,6 +216,8 @@ export class Launcher {
     const child = new NodeChild(release, this.paths.home, this.#opts.nodeArgs ?? [], output, this.paths.childPid);
     this.#child = child;
     this.#startedAt = Date.now();
+    // A switch that ends after stop() was called starts a node nobody would stop: it goes at once.
+    if (this.#stopping()) void child.stop();
     return child;
   }
 
@@ -230,6 +247,9 @@ export class Launcher {
       this.#preparing = this.#preparer.prepare(view, plan).finally(() => {
         this.#preparing = undefined;
       });
+    } catch (err) {
+      // A poll that fails (a full disk under prepared.json, ...) is tried again at the next; it never ends the launcher.
+      this.#log('error', `the poll of the node failed: ${(err as Error).message}`);
     } finally {
       this.#ticking = false;
     }
@@ -255,11 +275,10 @@ export class Launcher {
   /** LCH-7: finishes the switch a kill interrupted, or starts the current release. */
   async #resume(): Promise<NodeChild | undefined> {
     const journal = readJournal(this.paths);
-    const action = resumeAction(journal?.state);
+    const action = resumeAction(journal?.state, journal?.toVersion === this.version);
     if (journal === undefined || action === 'run-current') return this.#start(this.#need());
-    this.#phase = 'switching';
-    if (action === 'redo-switch') return this.#onHalt(journal.haltAtMs);
-    return this.#afterSwitch(await resumeSwitch(this.#switchContext(), journal));
+    if (action === 'stay-stopped') return this.#stayStopped(journal);
+    return this.#onHalt(journal.haltAtMs);
   }
 
   /** Whatever the switch left running is the release `current` names; a completed switch used up its preparation. */
@@ -271,91 +290,98 @@ export class Launcher {
     return child;
   }
 
+  #stayStopped(journal: SwitchJournal): undefined {
+    this.#log('error', `${LauncherErrorCode.NO_BACKUP}: release ${journal.toVersion} failed and there was no backup`, {
+      plan: journal.plan,
+      hint: 'restore data/ from your own backup or install a fixed release with "baby-launcher install"',
+    });
+    return undefined;
+  }
+
   /**
-   * The old release exited with status 3 (UPG-4). Switches to the prepared release, preparing it first if the halt
-   * came before the pre-download did; failures another attempt can cure (a source, a full disk, the backup) are
-   * retried, halted, until they pass. Undefined: stay halted (a refusal, or a rollback of this plan).
+   * The old release exited with status 3 (UPG-4), or a launcher restarted in the middle of a switch. Switches to the
+   * prepared release (preparing it first if the halt came before the pre-download did) or finishes the switch the
+   * journal names. Whatever fails on the way (a source, a full disk, the backup, an I/O error) is reported and tried
+   * again, halted, until it passes. Undefined: stay halted (a refusal, or a rollback of this plan).
    */
   async #onHalt(haltAtMs: number): Promise<NodeChild | undefined> {
     this.#phase = 'switching';
     await this.#preparing;
-    let backupFailures = 0;
+    let failures = 0;
     for (;;) {
       if (this.#stopping()) return undefined;
-      let info: UpgradeInfo | undefined;
       try {
-        info = readUpgradeInfo(this.paths.data);
+        const next = await this.#haltStep(haltAtMs);
+        if (next !== 'again') return next;
       } catch (err) {
-        return this.#refuseHalt(
-          '',
-          isBabyError(err) ? err.code : LauncherErrorCode.NOT_PREPARED,
-          (err as Error).message,
-        );
-      }
-      if (info === undefined) {
-        return this.#refuseHalt('', LauncherErrorCode.NOT_PREPARED, 'the node exited 3 without data/upgrade-info.json');
-      }
-      const journal = readJournal(this.paths);
-      if (journal?.state === 'rolled-back' && journal.plan === info.name && journal.fromVersion === this.version) {
-        this.#log('error', `plan ${info.name}: release ${journal.toVersion} was rolled back; staying halted`, {
-          code: LauncherErrorCode.ROLLED_BACK,
-          plan: info.name,
-          hint: 'install a fixed release with "baby-launcher install" and restart the launcher',
+        const code = isBabyError(err) ? err.code : LauncherErrorCode.IO_FAILED;
+        const retryInMs = Math.min(FIRST_RETRY_MS * 2 ** failures++, MAX_RETRY_MS);
+        const plan = readJournal(this.paths)?.plan ?? '';
+        this.#log('error', `plan ${plan}: ${code} ${(err as Error).message}; trying again in ${retryInMs} ms`, {
+          ...(isBabyError(err) ? err.meta : { errno: (err as NodeJS.ErrnoException).code }),
         });
-        return undefined;
-      }
-      const digest = manifestDigest(info.manifest);
-      if (!this.#preparer.isFor({ name: info.name, version: info.version, manifestDigest: digest })) {
-        // Halted before the pre-download finished, or before this launcher ever saw the plan (a node syncing from
-        // genesis reaches a plan height within a second): verify and fetch now, against the plan's decision.
-        const view = viewAtHalt(info) ?? this.#lastViewOf(info, digest);
-        const plan = view?.plan;
-        if (view === undefined || plan === undefined || plan === null) {
-          return this.#refuseHalt(
-            info.name,
-            LauncherErrorCode.NOT_PREPARED,
-            `the node halted for plan ${info.name} (release ${info.version}) and there is no verified release for it`,
-          );
-        }
-        if (this.#preparer.refused(plan)) {
-          this.#log(
-            'error',
-            `staying halted: the release of plan ${info.name} was refused (last-upgrade.json says why)`,
-          );
-          return undefined;
-        }
-        const wait = this.#preparer.waitFor(plan) ?? 0;
-        if (wait > 0) await this.#halted(wait);
-        else await this.#preparer.prepare(view, plan);
-        continue;
-      }
-      const prepared = this.#preparer.prepared as NonNullable<Preparer['prepared']>;
-      try {
-        const child = await switchRelease(this.#switchContext(), {
-          plan: info.name,
-          height: info.height,
-          from: this.#need(),
-          to: readRelease(releaseDir(this.paths, prepared.version)),
-          haltAtMs,
-        });
-        return this.#afterSwitch(child);
-      } catch (err) {
-        if (!isBabyError(err, LauncherErrorCode.BACKUP_FAILED)) throw err;
-        const retryInMs = Math.min(FIRST_RETRY_MS * 2 ** backupFailures++, MAX_RETRY_MS);
-        this.#log('error', `plan ${info.name}: ${err.code} ${err.message}; retrying in ${retryInMs} ms`, {
-          ...err.meta,
-        });
-        this.#report({
-          status: 'retrying',
-          code: err.code,
-          message: err.message,
-          plan: info.name,
-          retryInMs,
-          atMs: Date.now(),
-        });
+        this.#report({ status: 'retrying', code, message: (err as Error).message, plan, retryInMs, atMs: Date.now() });
         await this.#halted(retryInMs);
       }
     }
+  }
+
+  /** One attempt of #onHalt; 'again' when the release had to be prepared (or waited for) first. */
+  async #haltStep(haltAtMs: number): Promise<NodeChild | undefined | 'again'> {
+    const journal = readJournal(this.paths);
+    const action = resumeAction(journal?.state, journal?.toVersion === this.version);
+    if (journal !== undefined && (action === 'watch-new' || action === 'finish-rollback')) {
+      return this.#afterSwitch(await resumeSwitch(this.#switchContext(), journal));
+    }
+    if (journal !== undefined && action === 'stay-stopped') return this.#stayStopped(journal);
+    let info: UpgradeInfo | undefined;
+    try {
+      info = readUpgradeInfo(this.paths.data);
+    } catch (err) {
+      return this.#refuseHalt('', isBabyError(err) ? err.code : LauncherErrorCode.NOT_PREPARED, (err as Error).message);
+    }
+    if (info === undefined) {
+      return this.#refuseHalt('', LauncherErrorCode.NOT_PREPARED, 'the node exited 3 without data/upgrade-info.json');
+    }
+    if (journal?.state === 'rolled-back' && journal.plan === info.name && journal.fromVersion === this.version) {
+      this.#log('error', `plan ${info.name}: release ${journal.toVersion} was rolled back; staying halted`, {
+        code: LauncherErrorCode.ROLLED_BACK,
+        plan: info.name,
+        hint: 'install a fixed release with "baby-launcher install" and restart the launcher',
+      });
+      return undefined;
+    }
+    const digest = manifestDigest(info.manifest);
+    if (!this.#preparer.isFor({ name: info.name, version: info.version, manifestDigest: digest })) {
+      // Halted before the pre-download finished, or before this launcher ever saw the plan (a node syncing from
+      // genesis reaches a plan height within a second): verify and fetch now, against the plan's decision.
+      const view = viewAtHalt(info) ?? this.#lastViewOf(info, digest);
+      const plan = view?.plan;
+      if (view === undefined || plan === undefined || plan === null) {
+        return this.#refuseHalt(
+          info.name,
+          LauncherErrorCode.NOT_PREPARED,
+          `the node halted for plan ${info.name} (release ${info.version}) and there is no verified release for it`,
+        );
+      }
+      if (this.#preparer.refused(plan)) {
+        this.#log('error', `staying halted: the release of plan ${info.name} was refused (last-upgrade.json says why)`);
+        return undefined;
+      }
+      const wait = this.#preparer.waitFor(plan) ?? 0;
+      if (wait > 0) await this.#halted(wait);
+      else await this.#preparer.prepare(view, plan);
+      return 'again';
+    }
+    const prepared = this.#preparer.prepared as NonNullable<Preparer['prepared']>;
+    const child = await switchRelease(this.#switchContext(), {
+      plan: info.name,
+      height: info.height,
+      from: this.#need(),
+      to: readRelease(releaseDir(this.paths, prepared.version)),
+      haltAtMs,
+    });
+    return this.#afterSwitch(child);
   }
 
   /** Waits `ms` halted (the node is stopped), unless the launcher is stopped first. */
@@ -408,7 +434,7 @@ async function stopOrphan(paths: LauncherPaths, log: Logger): Promise<void> {
   } catch {
     return;
   }
-  if (!Number.isSafeInteger(pid) || pid <= 1 || !isOurs(pid, paths.home)) return;
+  if (!Number.isSafeInteger(pid) || pid <= 1 || pid === process.pid || !isOurs(pid, paths.home)) return;
   log('warn', `the node ${pid} a previous launcher started still runs: stopping it`, { pid });
   process.kill(pid, 'SIGKILL');
   for (let i = 0; i < 100 && isOurs(pid, paths.home); i++) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -9,9 +9,6 @@ import type { PeerSource } from './download.ts';
 import { type LauncherPaths, readJson } from './layout.ts';
 import type { Logger } from './log.ts';
 
-/** How long one chunk request may take. */
-const CHUNK_TIMEOUT_MS = 15_000;
-
 /** The bootstrap multiaddrs in the node's config.json. */
 export function bootstrapPeers(paths: LauncherPaths): string[] {
   const config = readJson(paths.config) as { p2p?: { bootstrap?: unknown } } | undefined;
@@ -19,11 +16,15 @@ export function bootstrapPeers(paths: LauncherPaths): string[] {
   return Array.isArray(list) ? list.filter((a): a is string => typeof a === 'string') : [];
 }
 
-/** A host connected to at least one bootstrap peer within `waitMs`, or undefined when there are none to dial. */
+/**
+ * A host connected to at least one bootstrap peer within `waitMs`, or undefined when there are none to dial; each
+ * chunk asked of a peer must come within `idleMs` (LCH-3).
+ */
 export async function openPeerSource(
   paths: LauncherPaths,
   chainId: string,
   waitMs: number,
+  idleMs: number,
   log: Logger,
 ): Promise<PeerSource | undefined> {
   const bootstrap = bootstrapPeers(paths);
@@ -45,7 +46,8 @@ export async function openPeerSource(
     peers,
     request: (peer, bytes, timeoutMs) =>
       host.request(peer, protocol, bytes, {
-        timeoutMs: Math.min(CHUNK_TIMEOUT_MS, timeoutMs),
+        // LCH-3: a chunk that takes longer than the idle deadline is a stalled source.
+        timeoutMs: Math.min(idleMs, timeoutMs),
         maxResponseBytes: MAX_ARTIFACT_RESPONSE_BYTES,
       }),
     close: () => host.close(),

@@ -19,8 +19,12 @@ import type { PreparedRelease, UpgradeReport } from './report.ts';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;
-/** How long a sent SignalReady may take to be counted before the launcher checks the chain still counts it. */
+/**
+ * How long a sent SignalReady may take to be counted before the launcher sends it again; doubled each time it is
+ * still not counted (a transaction the chain never includes), up to READY_RECHECK_MAX_MS.
+ */
 const READY_RECHECK_MS = 10_000;
+const READY_RECHECK_MAX_MS = 600_000;
 
 export interface PrepareContext {
   readonly paths: LauncherPaths;
@@ -32,6 +36,8 @@ export interface PrepareContext {
   readonly sources: SourceTiming | undefined;
   /** the version of the release that runs, which is never unpacked over */
   running(): string;
+  /** aborted when the launcher stops: a download in progress ends */
+  readonly signal: AbortSignal;
   /** writes last-upgrade.json; never throws */
   report(report: UpgradeReport): void;
   client(): BabyClient;
@@ -49,8 +55,9 @@ export class Preparer {
   readonly #attempts = new Map<string, Attempt>();
   #prepared: PreparedRelease | undefined;
   #readyInFlight = false;
-  /** when SignalReady was last sent or found counted */
+  /** when SignalReady was last sent or found counted, and how long before it is checked again */
   #readyAtMs = 0;
+  #readyRecheckMs = READY_RECHECK_MS;
 
   constructor(ctx: PrepareContext, prepared: PreparedRelease | undefined) {
     this.#ctx = ctx;
@@ -123,8 +130,10 @@ export class Preparer {
       }
       const current = this.#prepared as PreparedRelease;
       // A cancel or a reschedule clears the chain's ready set (GOV-8, GOV-10): signal again when it lost us.
-      const lost =
-        current.readySent && this.#ctx.now() - this.#readyAtMs > READY_RECHECK_MS && !countedReady(this.#ctx, view);
+      const counted = countedReady(this.#ctx, view);
+      if (counted) this.#readyRecheckMs = READY_RECHECK_MS;
+      const lost = current.readySent && this.#ctx.now() - this.#readyAtMs > this.#readyRecheckMs && !counted;
+      if (lost) this.#readyRecheckMs = Math.min(this.#readyRecheckMs * 2, READY_RECHECK_MAX_MS);
       if (!current.readySent || lost) await this.signalReady(view, current);
       return undefined;
     }
@@ -169,9 +178,10 @@ export class Preparer {
         artifact,
         urls: plan.urls,
         fetch: ctx.fetch,
-        peers: () => openPeerSource(ctx.paths, view.chainId, ctx.peerWaitMs, ctx.log),
+        peers: (idleMs) => openPeerSource(ctx.paths, view.chainId, ctx.peerWaitMs, idleMs, ctx.log),
         log: ctx.log,
         deadlines: sourceDeadlines(artifact.size, ctx.sources),
+        signal: ctx.signal,
       });
       const info = {
         version: manifest.version,

@@ -177,6 +177,12 @@ function unpackFailure(err: unknown): BabyError {
       errno,
     });
   }
+  // Another error of this machine (EIO, EMFILE, EACCES on downloads/) says nothing about the release: tried again.
+  if (errno !== undefined && /^E[A-Z]+$/.test(errno)) {
+    return launcherError(LauncherErrorCode.IO_FAILED, `cannot unpack the release here: ${(err as Error).message}`, {
+      errno,
+    });
+  }
   return launcherError(LauncherErrorCode.BAD_RELEASE, `the archive cannot be unpacked: ${(err as Error).message}`);
 }
 

@@ -42,6 +42,15 @@ export type UpgradeReport =
       readonly atMs: number;
     }
   | {
+      /** a switch under way (LCH-7): the journal's step */
+      readonly status: 'switching';
+      readonly plan: string;
+      readonly fromVersion: string;
+      readonly toVersion: string;
+      readonly step: 'backing-up' | 'watching';
+      readonly atMs: number;
+    }
+  | {
       readonly status: 'upgraded';
       readonly plan: string;
       readonly fromVersion: string;

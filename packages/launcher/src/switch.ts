@@ -3,9 +3,10 @@
  * finishes it. Back up `data/`, point `current` at the new release, start it and watch it commit the plan height;
  * if it cannot, put the backup back (keeping what the failed release signed, LCH-6) and start the old one.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BabyClient } from '@babychain/client';
-import { backupData, keepFailedConsensus, moveEntries, planBackupDir, pruneBackups } from './backup.ts';
+import { readUpgradeInfo, UPGRADE_EXIT_CODE } from '@babychain/upgrade';
+import { backupData, keepFailedConsensus, markRestored, moveEntries, planBackupDir, pruneBackups } from './backup.ts';
 import type { ChildExit, NodeChild } from './child.ts';
 import { LauncherErrorCode } from './errors.ts';
 import { type RollbackStep, type SwitchJournal, writeJournal } from './journal.ts';
@@ -22,7 +23,7 @@ export interface SwitchOptions {
   readonly skipBackup: boolean;
   /** plan backups kept, the new one included */
   readonly keepBackups: number;
-  /** LCH-6: how long the new release has to commit a block at or above the plan height */
+  /** LCH-6: how long the new release has to answer on its RPC (one that never does hangs, and is rolled back) */
   readonly switchTimeoutMs: number;
 }
 
@@ -60,6 +61,7 @@ export async function switchRelease(ctx: SwitchContext, req: SwitchRequest): Pro
     haltAtMs: req.haltAtMs,
   };
   writeJournal(ctx.paths, { ...base, state: 'backing-up' });
+  ctx.report({ status: 'switching', ...reportBase(base), step: 'backing-up', atMs: Date.now() });
   let backupStats: { linked: number; copied: number } | undefined;
   if (ctx.skipBackup) {
     ctx.log(
@@ -95,6 +97,7 @@ async function watchNew(ctx: SwitchContext, journal: SwitchJournal): Promise<Nod
   const to = readRelease(releaseDir(ctx.paths, journal.toVersion));
   writeCurrent(ctx.paths, journal.toVersion);
   const watching = writeJournal(ctx.paths, { ...journal, state: 'watching' });
+  ctx.report({ status: 'switching', ...reportBase(journal), step: 'watching', atMs: Date.now() });
   const child = ctx.start(to);
   const height = BigInt(journal.height);
   const outcome = await awaitHeight(ctx, child, height);
@@ -122,7 +125,7 @@ async function watchNew(ctx: SwitchContext, journal: SwitchJournal): Promise<Nod
   const message =
     outcome.kind === 'exited'
       ? `release ${journal.toVersion} exited with ${describeExit(exit)} before committing height ${height}`
-      : `release ${journal.toVersion} did not commit height ${height} within ${outcome.waitedMs} ms`;
+      : `release ${journal.toVersion} did not answer on its RPC within ${outcome.waitedMs} ms`;
   const failure = { message, exitCode: exit.code, signal: exit.signal, lastLines: child.tail() };
   if (watching.backup === null) {
     ctx.report({
@@ -135,6 +138,7 @@ async function watchNew(ctx: SwitchContext, journal: SwitchJournal): Promise<Nod
       ...failure,
       message: `${message}; there is no backup to roll back to (--unsafe-skip-backup): the node stays stopped`,
     });
+    writeJournal(ctx.paths, { ...watching, state: 'failed', failure });
     ctx.log('error', `${LauncherErrorCode.NO_BACKUP}: ${message}; staying stopped`, { plan: journal.plan });
     return undefined;
   }
@@ -156,6 +160,7 @@ async function rollBack(ctx: SwitchContext, journal: SwitchJournal): Promise<Nod
     if (step === 'restore') moveEntries(backup, ctx.paths.data);
     if (step === 'merge') keepFailedConsensus(ctx.paths.data, failedData, BigInt(journal.height));
   }
+  markRestored(dirname(backup));
   writeCurrent(ctx.paths, journal.fromVersion);
   ctx.report({
     status: 'rolled-back',
@@ -182,26 +187,58 @@ type WatchOutcome =
   | { kind: 'timeout'; waitedMs: number }
   | { kind: 'stopped' };
 
-/** Polls the new release's status until it reports a committed height at or above `height`. */
+/**
+ * Polls the new release's status until it reports a committed height at or above `height`. It rolls back only a
+ * release that exits first, or that has not answered on its RPC within the timeout (it hangs): one that answers and
+ * waits for two thirds of the power to switch is watched for as long as that takes. An exit with status 3 at a later
+ * plan (a node syncing through two plans) means it committed past `height`.
+ */
 async function awaitHeight(ctx: SwitchContext, child: NodeChild, height: bigint): Promise<WatchOutcome> {
   const client = new BabyClient({ url: rpcUrl(ctx.paths), timeoutMs: 2000 });
   const start = Date.now();
+  let answered = false;
+  let nextNote = start + ctx.switchTimeoutMs;
   let exited: ChildExit | undefined;
   void child.exited.then((e) => {
     exited = e;
   });
   for (;;) {
     if (ctx.stopping()) return { kind: 'stopped' };
-    if (exited !== undefined) return { kind: 'exited', exit: exited };
+    if (exited !== undefined) return haltedPast(ctx, exited, height) ?? { kind: 'exited', exit: exited };
     try {
       const status = await client.status();
+      answered = true;
       if (status.height >= height) return { kind: 'ok', height: status.height, atMs: Date.now() };
+      if (Date.now() >= nextNote) {
+        nextNote = Date.now() + ctx.switchTimeoutMs;
+        ctx.log(
+          'warn',
+          `the new release runs at height ${status.height} and waits for two thirds of the power to reach ${height}`,
+        );
+      }
     } catch {
       // not up yet
     }
-    if (Date.now() - start >= ctx.switchTimeoutMs) return { kind: 'timeout', waitedMs: Date.now() - start };
+    if (!answered && Date.now() - start >= ctx.switchTimeoutMs)
+      return { kind: 'timeout', waitedMs: Date.now() - start };
     await Promise.race([new Promise((resolve) => setTimeout(resolve, 100)), child.exited, ctx.stopSignal]);
   }
+}
+
+/** An exit with status 3 whose upgrade-info file names a later plan: the release committed the heights before it. */
+function haltedPast(ctx: SwitchContext, exit: ChildExit, height: bigint): WatchOutcome | undefined {
+  if (exit.code !== UPGRADE_EXIT_CODE) return undefined;
+  try {
+    const next = readUpgradeInfo(ctx.paths.data);
+    if (next !== undefined && next.height > height) return { kind: 'ok', height: next.height - 1n, atMs: exit.atMs };
+  } catch {
+    // an unreadable file says nothing about how far it got
+  }
+  return undefined;
+}
+
+function reportBase(j: { plan: string; fromVersion: string; toVersion: string }) {
+  return { plan: j.plan, fromVersion: j.fromVersion, toVersion: j.toVersion };
 }
 
 export function describeExit(exit: ChildExit): string {

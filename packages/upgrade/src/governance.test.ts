@@ -604,6 +604,15 @@ describe('the version in force (GOV-3) and the decision a plan is checked agains
     chain.run(submitUpgrade(alice, plan('v1', 50n, { version: '1.1.1' })));
   });
 
+  it('UPG-2: refuses the plan names "." and "..", which would name directories outside a launcher\'s backups', () => {
+    const chain = new TestChain(testGenesis());
+    for (const name of ['.', '..']) {
+      chain.block((b) => expectCode(() => b.deliver(submitUpgrade(alice, plan(name, 50n)), 0), 'UPG_BAD_NAME'));
+      chain.block((b) => expectCode(() => b.deliver(submitCancel(alice, name), 0), 'UPG_BAD_NAME'));
+    }
+    chain.run(submitUpgrade(alice, plan('...', 50n)));
+  });
+
   it('GOV-3: the version in force is the last applied release, else the genesis release', () => {
     const chain = scheduled([{ name: 'v1', appVersion: 1 }]);
     expect(versionInForce(chain.genesis, chain.state)).toBe('1.0.0');

@@ -29,9 +29,10 @@ export interface PlanContext {
   readonly when: 'submission' | 'passing';
 }
 
-/** UPG-2's name rule (also GOV-10's): 1 to 64 of a-z 0-9 . _ - and not an applied upgrade's name. */
+/** UPG-2's name rule (also GOV-10's): 1 to 64 of a-z 0-9 . _ -, not `.` or `..`, not an applied upgrade's name. */
 export function checkPlanName(name: string, state: GovState): void {
-  if (!PLAN_NAME.test(name)) {
+  // `.` and `..` would name directories a launcher keeps per plan (LCH-8) outside where they belong.
+  if (!PLAN_NAME.test(name) || name === '.' || name === '..') {
     throw fail(UpgradeErrorCode.BAD_NAME, `plan name ${JSON.stringify(name)} is not 1 to 64 of a-z 0-9 . _ -`, {
       name,
     });
