@@ -73,6 +73,94 @@ versionInForce(
   '0.3.0',
 );
 
+// --- UPG-3, UPG-5: the app version of a block, and which software may start ------------------------------------
+const withPlan = (height: bigint, appVersion: number) =>
+  record({
+    appVersion: appVersion - 1,
+    plan: { name: 'v2', height, appVersion, urls: ['https://example.org/{sha256}'] },
+  });
+function versionAt(id: string, description: string, rec: string, height: bigint, appVersion: number) {
+  cases.push({
+    id: `upgrade-version-at-${id}`,
+    description,
+    rule: 'UPG-3',
+    input: { op: 'version-at', record: rec, height: height.toString() },
+    expected: expected({ appVersion }),
+  });
+}
+versionAt('genesis', 'the empty record: app version 0 at any height', '', 1_000n, 0);
+versionAt(
+  'before-plan',
+  'app version 1 in force, plan v2 (app version 2) at height 40: height 39 is still 1',
+  withPlan(40n, 2),
+  39n,
+  1,
+);
+versionAt('at-plan', 'the same record: height 40, the plan height, is 2', withPlan(40n, 2), 40n, 2);
+
+function startup(
+  id: string,
+  description: string,
+  rec: string,
+  handlers: { name: string; appVersion: number }[],
+  nextHeight: bigint,
+  want: string | null,
+) {
+  cases.push({
+    id: `upgrade-startup-${id}`,
+    description,
+    rule: 'UPG-5',
+    input: { op: 'startup', record: rec, handlers, nextHeight: nextHeight.toString() },
+    expected: want === null ? expected({}) : expected(want),
+  });
+}
+startup(
+  'old-release-before-plan',
+  'software that implements app version 1 (the handler of v1) but not v2, next height 39 of a plan at 40: runs until the halt',
+  withPlan(40n, 2),
+  [{ name: 'v1', appVersion: 1 }],
+  39n,
+  null,
+);
+startup(
+  'no-handler-for-version-in-force',
+  'the chain runs app version 1; software with no handler at all implements only app version 0',
+  withPlan(40n, 2),
+  [],
+  39n,
+  'UPG_BINARY_TOO_OLD',
+);
+startup(
+  'new-release-early',
+  'software with the handlers of v1 and v2, next height 39 of a plan at 40: too early',
+  withPlan(40n, 2),
+  [
+    { name: 'v1', appVersion: 1 },
+    { name: 'v2', appVersion: 2 },
+  ],
+  39n,
+  'UPG_EARLY_BINARY',
+);
+startup(
+  'new-release-at-plan',
+  'software with the handlers of v1 and v2 at next height 40: runs (it executes the plan height)',
+  withPlan(40n, 2),
+  [
+    { name: 'v1', appVersion: 1 },
+    { name: 'v2', appVersion: 2 },
+  ],
+  40n,
+  null,
+);
+startup(
+  'too-old',
+  'the chain runs app version 3; software whose highest handler is app version 2',
+  record({ appVersion: 3, version: '1.3.0', applied: [{ name: 'v3', height: 50n, appVersion: 3, version: '1.3.0' }] }),
+  [{ name: 'v2', appVersion: 2 }],
+  60n,
+  'UPG_BINARY_TOO_OLD',
+);
+
 // --- UPG-8: a scheduled plan's release, judged by its decision ------------------------------------------------------
 const LINUX = artifact('linux-x64');
 const decision = (over: Partial<PlanDecision> = {}): PlanDecision => ({
@@ -349,7 +437,7 @@ resume('failed', 'run-current', 'after such a failure an operator installed anot
 const file = {
   runner: 'upgrade-decision',
   description:
-    'Upgrade decisions (specs/governance.md): the version in force (GOV-3); whether a scheduled plan\'s release is accepted for a platform, judged by the plan\'s decision (UPG-8); which failures a launcher tries again and how long one source may take (LCH-2, LCH-3); which guard record and WAL files a rollback keeps (LCH-6); what a restarted launcher resumes to (LCH-7). `record` is the hex of a canonical GovState ("" for the empty record); `wallClockMs`, `signersNow` and `runningVersion` are what a launcher also knows, and must not change the outcome. Keys: seed n = SHA-256("babychain release signer n").',
+    'Upgrade decisions (specs/governance.md): the version in force (GOV-3); the app version of a block (UPG-3) and which software may start (UPG-5); whether a scheduled plan\'s release is accepted for a platform, judged by the plan\'s decision (UPG-8); which failures a launcher tries again and how long one source may take (LCH-2, LCH-3); which guard record and WAL files a rollback keeps (LCH-6); what a restarted launcher resumes to (LCH-7). `record` is the hex of a canonical GovState ("" for the empty record); `wallClockMs`, `signersNow` and `runningVersion` are what a launcher also knows, and must not change the outcome. Keys: seed n = SHA-256("babychain release signer n").',
   cases,
 };
 writeFileSync(join(import.meta.dirname, 'decisions.json'), `${JSON.stringify(file, null, 2)}\n`);

@@ -10,7 +10,7 @@ import {
   sourceDeadlines,
   walFromFailed,
 } from '@babychain/launcher';
-import { decodeGovRecord, versionInForce } from '@babychain/upgrade';
+import { checkStartup, createGovernance, decodeGovRecord, versionInForce } from '@babychain/upgrade';
 
 type Input = Record<string, unknown>;
 type Handler = (input: Input) => Record<string, unknown>;
@@ -48,6 +48,18 @@ const ops: Record<string, Handler> = {
         unpackedSize: artifact.unpackedSize.toString(),
       },
     };
+  },
+
+  'version-at'(input) {
+    // UPG-3 reads the record alone; the genesis only seeds the voters, which it does not need.
+    const gov = createGovernance({ validators: [] } as unknown as Genesis, []);
+    return { appVersion: gov.versionAt(fromHex(input['record'] as string), BigInt(input['height'] as string)) };
+  },
+
+  startup(input) {
+    const handlers = input['handlers'] as { name: string; appVersion: number }[];
+    checkStartup(fromHex(input['record'] as string), handlers, BigInt(input['nextHeight'] as string));
+    return {};
   },
 
   retry: (input) => ({ retried: isRetried(input['code'] as string) }),
