@@ -535,6 +535,15 @@ describe('BabyClient', () => {
       expect(node.requests.length).toBeGreaterThan(2);
     });
 
+    it("ends at once with the node's reason when the mempool let the transaction go", async () => {
+      const dropped = { id: txIdHex, reason: 'invalid', code: 'GOV_UNKNOWN_PROPOSAL', message: 'closed' };
+      node.handler = () => rpcError(410, 'RPC_TX_DROPPED', 'left the mempool uncommitted', dropped);
+      const err = await rejection(client.waitForTx(txIdHex, { timeoutMs: 10_000, pollMs: 10 }));
+      expect(err.code).toBe('RPC_TX_DROPPED');
+      expect(err.meta).toMatchObject({ reason: 'invalid', code: 'GOV_UNKNOWN_PROPOSAL' });
+      expect(node.requests).toHaveLength(1);
+    });
+
     it('stops at once on an error that is not about reaching the node', async () => {
       node.handler = () => rpcError(400, 'RPC_BAD_REQUEST', 'a tx id is 64 hex digits');
       expect((await rejection(client.waitForTx('zz', { pollMs: 10 }))).code).toBe('RPC_BAD_REQUEST');

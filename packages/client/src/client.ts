@@ -420,7 +420,9 @@ export class BabyClient {
 
   /**
    * Polls `tx(id)` until the transaction is committed. Connection failures and slow answers on the way are retried
-   * until the deadline; then CLIENT_TIMEOUT (meta: id, waitedMs, lastError).
+   * until the deadline; then CLIENT_TIMEOUT (meta: id, waitedMs, lastError). A transaction the node's mempool let
+   * go (a recheck after a commit found it can no longer execute, another with its nonce was committed, …) ends the
+   * wait at once with the node's RPC_TX_DROPPED (meta: reason, code, message).
    */
   async waitForTx(id: string, options: WaitOptions = {}): Promise<TxInfo> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;

@@ -12,6 +12,12 @@ export const MempoolErrorCode = Object.freeze({
   SENDER_LIMIT: 'MEMPOOL_SENDER_LIMIT',
   PEER_LIMIT: 'MEMPOOL_PEER_LIMIT',
   INVALID_OPTION: 'MEMPOOL_INVALID_OPTION',
+  /** a dropped transaction's code: it waited behind a nonce gap too long */
+  EXPIRED: 'MEMPOOL_EXPIRED',
+  /** a dropped transaction's code: a better-paying one took its room while the pool was full */
+  EVICTED: 'MEMPOOL_EVICTED',
+  /** a dropped transaction's code: another with its sender and nonce paid enough more to replace it */
+  REPLACED: 'MEMPOOL_REPLACED',
 } as const);
 
 export type MempoolErrorCodeValue = CodeOf<typeof MempoolErrorCode>;

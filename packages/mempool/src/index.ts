@@ -8,6 +8,7 @@ export type {
   AddResult,
   AdmittedTx,
   BatchEntryResult,
+  DroppedTx,
   MempoolStats,
   ReapLimits,
   RemovalReason,

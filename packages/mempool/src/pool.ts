@@ -11,6 +11,7 @@ import type {
   AddResult,
   AdmittedTx,
   BatchEntryResult,
+  DroppedTx,
   MempoolStats,
   ReapLimits,
   RemovalReason,
@@ -48,6 +49,12 @@ export interface MempoolOptions {
   readonly now?: () => number;
   /** the stateless checks TX-1..TX-12; `checkTxBytes` from @babychain/state by default */
   readonly checkTx?: (bytes: Uint8Array, chainId: string) => CheckedTx;
+  /**
+   * A governance action's state rules against the committed state (`App.checkActionState`), given the sender's
+   * account from the view; throws the rule's BabyError. Run at admission and, for every action held, after each
+   * `update`: what no longer passes is dropped. Without it actions pass on fee, nonce and balance alone.
+   */
+  readonly checkAction?: (tx: CheckedTx, account: Account) => void;
   /** told about each admitted transaction, after the pool is consistent again (wire a GossipBatcher here) */
   readonly onAdmitted?: (tx: AdmittedTx) => void;
   /** told each time a peer sends a transaction that fails a stateless rule (TX_, CODEC_, CRYPTO_ codes) */
@@ -118,7 +125,19 @@ const REASONS: readonly RemovalReason[] = [
   'expired',
   'evicted',
   'replaced',
+  'invalid',
 ];
+
+/** The code a wallet sees for each way of leaving the pool but a block ('invalid' carries the rule's own). */
+const DROP_CODES: Readonly<Record<DroppedTx['reason'], string>> = {
+  stale_nonce: TxErrorCode.BAD_NONCE,
+  fee_too_low: TxErrorCode.FEE_TOO_LOW,
+  insufficient_funds: TxErrorCode.INSUFFICIENT_FUNDS,
+  expired: MempoolErrorCode.EXPIRED,
+  evicted: MempoolErrorCode.EVICTED,
+  replaced: MempoolErrorCode.REPLACED,
+  invalid: 'INTERNAL',
+};
 
 /** True when `a` is a worse keep than `b`: lower fee rate, or the same rate and newer. */
 function evictsBefore(a: PoolTx, b: PoolTx): boolean {
@@ -154,6 +173,7 @@ export class Mempool {
   readonly #checkTx: (bytes: Uint8Array, chainId: string) => CheckedTx;
   readonly #onAdmitted: ((tx: AdmittedTx) => void) | undefined;
   readonly #onInvalidFromPeer: ((peer: string, code: string) => void) | undefined;
+  readonly #checkAction: ((tx: CheckedTx, account: Account) => void) | undefined;
   #view: AccountView;
   /** the view's minimum fee at the last update, to notice a change even when the view object is reused */
   #minFee: bigint;
@@ -167,6 +187,10 @@ export class Mempool {
   readonly #invalidByPeer = new Map<string, number>();
   readonly #committed: LruCache<string, true>;
   readonly #rejected: LruCache<string, RejectedTx>;
+  /** the governance actions held: rechecked after every block, whatever accounts it touched */
+  readonly #actions = new Set<PoolTx>();
+  /** why recently held transactions left other than in a block, by hex id */
+  readonly #dropped: LruCache<string, DroppedTx>;
   #seq = 0;
   #blocks = 0;
   #pendingTxs = 0;
@@ -185,6 +209,8 @@ export class Mempool {
     this.#checkTx = options.checkTx ?? checkTxBytes;
     this.#onAdmitted = options.onAdmitted;
     this.#onInvalidFromPeer = options.onInvalidFromPeer;
+    this.#checkAction = options.checkAction;
+    this.#dropped = new LruCache(2 * this.#limits.cacheSize);
     this.#committed = new LruCache(2 * this.#limits.cacheSize);
     this.#rejected = new LruCache(2 * this.#limits.cacheSize);
   }
@@ -352,12 +378,14 @@ export class Mempool {
       promoted += moved.promoted;
       demoted += moved.demoted;
     }
+    const moved = this.#recheckActions(view, removed);
+    promoted += moved.promoted;
+    demoted += moved.demoted;
     const ttl = this.#limits.queuedTtlBlocks;
     const expired = [...this.#queuedHeap.values()].filter((tx) => this.#blocks - tx.queuedSince >= ttl);
     expired.sort((a, b) => a.seq - b.seq);
     for (const tx of expired) {
-      this.#detach(tx);
-      removed.push(removal(tx, 'expired'));
+      this.#drop(tx, 'expired', removed, `it waited ${ttl} blocks behind a nonce gap`);
     }
     const counts = Object.fromEntries(REASONS.map((r) => [r, 0])) as Record<RemovalReason, number>;
     for (const r of removed) counts[r.reason]++;
@@ -381,6 +409,14 @@ export class Mempool {
       oldestQueuedMs: this.#queuedTxs === 0 ? 0 : Math.max(0, this.#now() - oldestMs),
       peers: this.#peerHeld.size,
     };
+  }
+
+  /**
+   * Why a transaction this pool held left it other than in a committed block (remembered for the last `cacheSize`
+   * such at least), or undefined. Admitting the same bytes again forgets it.
+   */
+  dropped(id: Uint8Array | string): DroppedTx | undefined {
+    return this.#dropped.get(typeof id === 'string' ? id : hex(id));
   }
 
   has(id: Uint8Array | string): boolean {
@@ -485,6 +521,9 @@ export class Mempool {
         { rule: 'STATE-5', balance: account.balance, required: before + cost },
       );
     }
+    const action = body.action?.case === 'transfer' ? undefined : checked;
+    // APP-1: an action the next block could not execute is never held (its rules are the execution's own).
+    if (action !== undefined) this.#checkAction?.(action, account);
     const pending = replaces !== undefined ? nonce < executableEnd : nonce === executableEnd;
 
     const size = checked.bytes.length;
@@ -500,10 +539,11 @@ export class Mempool {
     // Committed from here on: nothing below throws.
     const removed: RemovedTx[] = [];
     for (const victim of victims) {
-      this.#detach(victim);
-      removed.push(removal(victim, 'evicted'));
+      this.#drop(victim, 'evicted', removed, 'the full mempool made room for a transaction paying a higher fee rate');
     }
-    if (replaces !== undefined) this.#detach(replaces);
+    if (replaces !== undefined) {
+      this.#drop(replaces, 'replaced', [], `transaction ${idHex} with its nonce and a higher fee replaced it`);
+    }
     let sq = this.#senders.get(senderKey);
     if (sq === undefined) {
       sq = new SenderQueue(checked.sender, senderKey);
@@ -520,6 +560,7 @@ export class Mempool {
       fee,
       smallFee,
       cost,
+      action,
       seq: this.#seq++,
       peer: origin.peer,
       status: pending ? 'pending' : 'queued',
@@ -528,6 +569,7 @@ export class Mempool {
       heapIndex: -1,
     };
     this.#attach(tx);
+    this.#dropped.delete(idHex);
     this.#reconcile(sq, account, minFee, removed);
 
     const status = tx.status;
@@ -607,15 +649,19 @@ export class Mempool {
   ): { promoted: number; demoted: number } {
     let spent = 0n;
     for (const tx of [...sq.txs]) {
-      let reason: RemovalReason | undefined;
-      if (tx.nonce < account.nonce) reason = 'stale_nonce';
-      else if (tx.fee < minFee) reason = 'fee_too_low';
-      else if (spent + tx.cost > account.balance) reason = 'insufficient_funds';
-      if (reason === undefined) {
-        spent += tx.cost;
+      if (tx.nonce < account.nonce) {
+        this.#drop(
+          tx,
+          'stale_nonce',
+          removed,
+          `the chain's nonce for its sender is ${account.nonce}, past ${tx.nonce}`,
+        );
+      } else if (tx.fee < minFee) {
+        this.#drop(tx, 'fee_too_low', removed, `its fee ${tx.fee} is under the minimum fee ${minFee} now in force`);
+      } else if (spent + tx.cost > account.balance) {
+        this.#drop(tx, 'insufficient_funds', removed, `balance ${account.balance} no longer covers ${spent + tx.cost}`);
       } else {
-        this.#detach(tx);
-        removed.push(removal(tx, reason));
+        spent += tx.cost;
       }
     }
     let next = account.nonce;
@@ -630,6 +676,42 @@ export class Mempool {
       else demoted++;
     }
     return { promoted, demoted };
+  }
+
+  /**
+   * CometBFT's recheck for governance actions: each held one runs its state rules again against the new committed
+   * state; one that fails is dropped (its sender's nonce is free again) and its sender's queue is recomputed.
+   */
+  #recheckActions(view: AccountView, removed: RemovedTx[]): { promoted: number; demoted: number } {
+    const check = this.#checkAction;
+    let promoted = 0;
+    let demoted = 0;
+    if (check === undefined) return { promoted, demoted };
+    for (const tx of [...this.#actions]) {
+      if (!this.#actions.has(tx)) continue; // dropped with an earlier action of its sender
+      const account = view.account(tx.sender.address);
+      try {
+        check(tx.action as CheckedTx, account);
+        continue;
+      } catch (err) {
+        const { code, message } = isBabyError(err)
+          ? err
+          : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+        this.#drop(tx, 'invalid', removed, message, code);
+      }
+      if (tx.sender.size === 0) continue;
+      const moved = this.#reconcile(tx.sender, account, view.minFee, removed);
+      promoted += moved.promoted;
+      demoted += moved.demoted;
+    }
+    return { promoted, demoted };
+  }
+
+  /** Removes a held transaction for `reason` and remembers why, for a wallet waiting on it (`dropped`). */
+  #drop(tx: PoolTx, reason: DroppedTx['reason'], removed: RemovedTx[], message: string, code?: string): void {
+    this.#detach(tx);
+    removed.push(removal(tx, reason));
+    this.#dropped.set(tx.idHex, { reason, code: code ?? DROP_CODES[reason], message });
   }
 
   #heapOf(status: TxStatus): Heap<PoolTx> {
@@ -663,6 +745,7 @@ export class Mempool {
     tx.sender.insert(tx);
     this.#heapOf(tx.status).push(tx);
     this.#count(tx, 1);
+    if (tx.action !== undefined) this.#actions.add(tx);
     if (tx.peer !== undefined) this.#peerHeld.set(tx.peer, (this.#peerHeld.get(tx.peer) ?? 0) + 1);
   }
 
@@ -672,6 +755,7 @@ export class Mempool {
     if (tx.sender.size === 0 && this.#senders.get(tx.sender.key) === tx.sender) this.#senders.delete(tx.sender.key);
     if (tx.heapIndex >= 0) this.#heapOf(tx.status).removeAt(tx.heapIndex);
     this.#count(tx, -1);
+    this.#actions.delete(tx);
     if (tx.peer !== undefined) {
       const held = (this.#peerHeld.get(tx.peer) ?? 1) - 1;
       if (held === 0) this.#peerHeld.delete(tx.peer);

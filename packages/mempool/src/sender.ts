@@ -1,3 +1,4 @@
+import type { CheckedTx } from '@babychain/state';
 import type { TxStatus } from './types.ts';
 
 /** One held transaction. Internal: the public API hands out bytes and hex ids only. */
@@ -17,6 +18,8 @@ export interface PoolTx {
   readonly cost: bigint;
   /** arrival order, unique and increasing: the deterministic tie-break */
   readonly seq: number;
+  /** a governance action, kept checked to run its state rules again after each block; undefined for a transfer */
+  readonly action: CheckedTx | undefined;
   /** the peer that first sent it; undefined when submitted locally */
   readonly peer: string | undefined;
   status: TxStatus;

@@ -37,7 +37,9 @@ export type RemovalReason =
   /** pushed out by a better-paying transaction while the pool was full, or a lower nonce of its sender was */
   | 'evicted'
   /** a transaction with the same sender and nonce paying enough more took its place */
-  | 'replaced';
+  | 'replaced'
+  /** a governance action the committed state no longer lets execute (its proposal closed, its plan went) */
+  | 'invalid';
 
 export interface RemovedTx {
   /** 64 lowercase hex characters (TX-4) */
@@ -46,6 +48,14 @@ export interface RemovedTx {
   readonly sender: string;
   readonly nonce: bigint;
   readonly reason: RemovalReason;
+}
+
+/** Why a transaction this pool held will not be committed through it: what a wallet waiting for it is told. */
+export interface DroppedTx {
+  readonly reason: Exclude<RemovalReason, 'included'>;
+  /** a stable code: the rule's (TX_BAD_NONCE, GOV_…) or a MEMPOOL_ policy code */
+  readonly code: string;
+  readonly message: string;
 }
 
 export interface AddResult {

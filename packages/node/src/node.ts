@@ -206,6 +206,8 @@ export class BabyNode {
       view: accounts,
       // Admission verifies each signature once; the app remembers it for the proposal and the block.
       checkTx: (bytes) => app.checkTxStateless(bytes),
+      // APP-1: a governance action is held only while the next block could execute it; rechecked after each one.
+      checkAction: (tx, account) => app.checkActionState(tx, account),
       onAdmitted: (tx) => batcher.add(tx.bytes, tx.origin),
       onInvalidFromPeer: (peer, code) => p2p.penalize(peer, 5, `invalid transaction ${code}`),
     });
@@ -383,16 +385,18 @@ export class BabyNode {
   }
 
   #onCommitted(c: CommittedBlock): void {
-    this.#commits.emit(c);
     const accounts = this.#accounts;
     const mempool = this.#mempool;
-    if (accounts === undefined || mempool === undefined) return;
-    for (const [hex, account] of c.result.changes) accounts.set(hex, account);
-    mempool.update(
-      c.block.txs.map((tx) => sha256(tx)),
-      accounts,
-      { touched: [...c.result.changes.keys()].map((h) => fromHex(h)) },
-    );
+    if (accounts !== undefined && mempool !== undefined) {
+      for (const [hex, account] of c.result.changes) accounts.set(hex, account);
+      mempool.update(
+        c.block.txs.map((tx) => sha256(tx)),
+        accounts,
+        { touched: [...c.result.changes.keys()].map((h) => fromHex(h)) },
+      );
+    }
+    // After the recheck, so that a subscriber told of the block sees what it dropped (RPC-5).
+    this.#commits.emit(c);
     this.#metrics.committed(c.header.height, c.block.txs.length);
   }
 

@@ -202,6 +202,10 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
       }
       return mempool.has(idHex) ? { id: idHex, pending: true } : undefined;
     },
+    dropped: (idHex) => {
+      const why = mempool.dropped(idHex);
+      return why === undefined ? undefined : { ...why };
+    },
     precheckTxs: (txs) => app.precheckTxs(txs),
     submitTx: (bytes) => {
       const result = mempool.add(bytes);

@@ -13,6 +13,13 @@ export interface BlockEvent {
   readonly txIds: readonly string[];
 }
 
+/** Why the mempool let a transaction go other than in a block (RPC-5). */
+export interface DroppedTx {
+  readonly reason: string;
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface RpcBackend {
   status(): Promise<JsonObject>;
   /** summaries of the committed blocks in [from, to] (those above the tip are left out) */
@@ -22,6 +29,8 @@ export interface RpcBackend {
   blockByHash(hashHex: string): Promise<JsonObject | undefined>;
   /** a committed transaction, `{ id, pending: true }` for one only in the mempool, or undefined */
   tx(idHex: string): Promise<JsonObject | undefined>;
+  /** why the mempool let this transaction go other than in a block (RPC-5), if it did; an in-memory lookup */
+  dropped(idHex: string): DroppedTx | undefined;
   /** mempool admission (`{ id, status }`); throws the rule's BabyError */
   submitTx(bytes: Uint8Array): JsonObject;
   /**
@@ -37,7 +46,10 @@ export interface RpcBackend {
   /** the governance record in force (UpgradeResult) */
   upgrade(): Promise<JsonObject>;
   mempool(): JsonObject;
-  /** calls `listener` once per committed block, in height order, until the returned function is called */
+  /**
+   * calls `listener` once per committed block, in height order, until the returned function is called; the mempool
+   * has taken the block into account by then (`dropped` answers what its recheck let go)
+   */
   subscribeBlocks(listener: (block: BlockEvent) => void): () => void;
   /** Prometheus exposition text */
   metrics(): Promise<string>;

@@ -6,6 +6,8 @@ import { BabyError, toHex } from '@babychain/codec';
 
 export const RpcErrorCode = {
   NOT_FOUND: 'RPC_NOT_FOUND',
+  /** RPC-5: the transaction left this node's mempool without being committed, and will not be through it */
+  TX_DROPPED: 'RPC_TX_DROPPED',
   BAD_REQUEST: 'RPC_BAD_REQUEST',
   PARSE_ERROR: 'RPC_PARSE_ERROR',
   INVALID_REQUEST: 'RPC_INVALID_REQUEST',
@@ -21,6 +23,15 @@ export function rpcError(code: RpcErrorCodeValue, message: string, meta: Record<
   return new BabyError(code, message, meta);
 }
 
+/** RPC-5: a transaction this node's mempool let go, with the rule's code and reason. */
+export function txDropped(id: string, dropped: { reason: string; code: string; message: string }): BabyError {
+  return rpcError(
+    RpcErrorCode.TX_DROPPED,
+    `transaction ${id} left the mempool uncommitted (${dropped.code}): ${dropped.message}`,
+    { id, ...dropped },
+  );
+}
+
 /** JSON-RPC 2.0 error numbers (RPC-14). */
 export const JsonRpcNumber = {
   PARSE_ERROR: -32700,
@@ -34,6 +45,7 @@ export const JsonRpcNumber = {
 
 const HTTP_STATUS: Readonly<Record<string, number>> = {
   [RpcErrorCode.NOT_FOUND]: 404,
+  [RpcErrorCode.TX_DROPPED]: 410,
   [RpcErrorCode.UNKNOWN_METHOD]: 404,
   [RpcErrorCode.TOO_LARGE]: 413,
   [RpcErrorCode.RATE_LIMITED]: 429,

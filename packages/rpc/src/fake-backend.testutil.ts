@@ -2,7 +2,7 @@
 // the servers under test can run with checkResponses on.
 import type { Tx } from '@babychain/codec';
 import { BabyError, decodeTx, encode, sha256, toHex } from '@babychain/codec';
-import type { BlockEvent, JsonObject, RpcBackend } from './backend.ts';
+import type { BlockEvent, DroppedTx, JsonObject, RpcBackend } from './backend.ts';
 
 export const ADDRESS_A = 'baby1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqa0a0a0';
 export const ADDRESS_MULTI = 'baby1multisigmultisigmultisigmultisig00';
@@ -32,6 +32,8 @@ interface FakeBlock {
 export class FakeBackend implements RpcBackend {
   readonly blocksByHeight = new Map<bigint, FakeBlock>();
   readonly pool = new Map<string, Uint8Array>();
+  /** what the pool let go, by id: set by `drop` */
+  readonly droppedTxs = new Map<string, DroppedTx>();
   readonly submitted: Uint8Array[] = [];
   readonly #listeners = new Set<(e: BlockEvent) => void>();
   /** commit each admitted transaction in a block of its own, a few ms later */
@@ -46,6 +48,17 @@ export class FakeBackend implements RpcBackend {
 
   get listenerCount(): number {
     return this.#listeners.size;
+  }
+
+  /** Lets a held transaction go, as a recheck would; the next committed block tells subscribers. */
+  drop(bytes: Uint8Array, why: DroppedTx): void {
+    const id = toHex(sha256(bytes));
+    this.pool.delete(id);
+    this.droppedTxs.set(id, why);
+  }
+
+  dropped(idHex: string): DroppedTx | undefined {
+    return this.droppedTxs.get(idHex);
   }
 
   commitBlock(txs: readonly Uint8Array[]): FakeBlock {

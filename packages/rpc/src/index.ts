@@ -1,5 +1,5 @@
 // @babychain/rpc: public surface (README.md). Everything else in src/ is internal.
-export type { BlockEvent, JsonObject, RpcBackend, RpcLogger } from './backend.ts';
+export type { BlockEvent, DroppedTx, JsonObject, RpcBackend, RpcLogger } from './backend.ts';
 export { RpcErrorCode, type RpcErrorCodeValue } from './errors.ts';
 export { MAX_BATCH } from './jsonrpc.ts';
 export { DEFAULT_COMMIT_TIMEOUT_MS, MAX_BLOCK_RANGE } from './methods.ts';

@@ -5,7 +5,7 @@
 import { type BabyError, decodeTx, fromHex, isBabyError, toHex, txId } from '@babychain/codec';
 import type { Static, TSchema } from 'typebox';
 import type { BlockEvent, JsonObject, RpcBackend, RpcLogger } from './backend.ts';
-import { RpcErrorCode, rpcError } from './errors.ts';
+import { RpcErrorCode, rpcError, txDropped } from './errors.ts';
 import {
   AccountParams,
   AccountResult,
@@ -88,7 +88,13 @@ async function submitAndWait(ctx: MethodContext, bytes: Uint8Array): Promise<Jso
   // Subscribe before admitting, so that no block can commit it unseen.
   unsubscribe = backend.subscribeBlocks((event: BlockEvent) => {
     const index = event.txIds.indexOf(idHex);
-    if (index >= 0) settle?.(undefined, { id: idHex, height: event.summary['height'], index });
+    if (index >= 0) {
+      settle?.(undefined, { id: idHex, height: event.summary['height'], index });
+      return;
+    }
+    // The block's recheck may have dropped it: then no later block will include it through this node.
+    const dropped = idHex === '' ? undefined : backend.dropped(idHex);
+    if (dropped !== undefined) settle?.(txDropped(idHex, dropped));
   });
   const abort = (err: Error) => settle?.(err);
   const timer = setTimeout(
@@ -163,7 +169,10 @@ export const METHODS: readonly MethodSpec[] = [
     result: TxResult,
     rest: { method: 'GET', url: '/txs/:id', from: 'params' },
     handler: async (ctx, { id }) => {
-      const tx = found(await ctx.backend.tx(id), `unknown transaction ${id}`, { id });
+      const answer = await ctx.backend.tx(id);
+      const dropped = answer === undefined ? ctx.backend.dropped(id) : undefined;
+      if (dropped !== undefined) throw txDropped(id, dropped);
+      const tx = found(answer, `unknown transaction ${id}`, { id });
       if (tx['pending'] === true) {
         throw rpcError(RpcErrorCode.NOT_FOUND, `transaction ${id} is in the mempool, not committed yet`, {
           id,

@@ -180,6 +180,28 @@ describe('REST routes', () => {
     expect(fake.listenerCount).toBe(0);
   });
 
+  it('ends a commit wait, and answers a lookup, with RPC_TX_DROPPED once the mempool lets the transaction go', async () => {
+    fake.autoCommit = false;
+    const bytes = fakeTx(31n);
+    const id = toHex(sha256(bytes));
+    const why = { reason: 'invalid', code: 'GOV_UNKNOWN_PROPOSAL', message: 'proposal 4 is not in voting' };
+    try {
+      const waiting = post('/txs', { tx: toHex(bytes), mode: 'commit' });
+      await expect.poll(() => fake.pool.has(id)).toBe(true);
+      fake.drop(bytes, why);
+      fake.commitBlock([]);
+      const r = await waiting;
+      expect(codeOf(r)).toEqual([410, 'RPC_TX_DROPPED']);
+      expect(r.body.error?.meta).toEqual({ id, ...why });
+      expect(r.body.error?.message).toContain('GOV_UNKNOWN_PROPOSAL');
+    } finally {
+      fake.autoCommit = true;
+    }
+    const lookup = await get('/txs/{id}', `/txs/${id}`);
+    expect(codeOf(lookup)).toEqual([410, 'RPC_TX_DROPPED']);
+    expect(fake.listenerCount).toBe(0);
+  });
+
   it('checks a transaction without admitting it, and answers the rule code of a failing one', async () => {
     const before = fake.submitted.length;
     const ok = await post('/txs/check', { tx: toHex(fakeTx(8n)) });
@@ -499,6 +521,23 @@ describe('websocket at GET /ws', () => {
     fake.commitBlock([bytes]);
     expect((await client.call('mempool')).result).toBeDefined();
     expect(client.notifications('tx').length).toBe(2);
+    client.socket.close();
+    await expect.poll(() => fake.listenerCount).toBe(0);
+  });
+
+  it("ends a transaction's subscription with why, once the mempool lets it go, or at once if it already did", async () => {
+    const client = await new Client().open();
+    const bytes = fakeTx(41n);
+    const id = toHex(sha256(bytes));
+    const dropped = { reason: 'stale_nonce', code: 'TX_BAD_NONCE', message: 'nonce passed' };
+    const { result } = await client.call('subscribe', { event: 'tx', id });
+    fake.drop(bytes, dropped);
+    fake.commitBlock([]);
+    await expect.poll(() => client.notifications('tx').length).toBe(1);
+    expect(client.notifications('tx')[0]).toEqual({ id, dropped, subscription: result?.['subscription'] });
+    const again = await client.call('subscribe', { event: 'tx', id });
+    await expect.poll(() => client.notifications('tx').length).toBe(2);
+    expect(client.notifications('tx')[1]).toEqual({ id, dropped, subscription: again.result?.['subscription'] });
     client.socket.close();
     await expect.poll(() => fake.listenerCount).toBe(0);
   });

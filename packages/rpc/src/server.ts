@@ -363,6 +363,7 @@ export async function rpcOpenApiDocument(): Promise<Record<string, unknown>> {
     validators: none,
     upgrade: none,
     mempool: () => ({}),
+    dropped: () => undefined,
     subscribeBlocks: () => () => {},
     metrics: none,
   };

@@ -3,7 +3,7 @@
  * `subscribe` (`{ event: "blocks" }` or `{ event: "tx", id }`) and `unsubscribe` (`{ subscription }`).
  */
 import type { WebSocket } from '@fastify/websocket';
-import type { BlockEvent, RpcLogger } from './backend.ts';
+import type { BlockEvent, JsonObject, RpcLogger } from './backend.ts';
 import { RpcErrorCode, rpcError } from './errors.ts';
 import type { DispatchOptions, ExtraMethod } from './jsonrpc.ts';
 import { checkParams, dispatch } from './jsonrpc.ts';
@@ -55,25 +55,33 @@ export function serveSocket(
       return { subscription };
     }
     let done = false;
-    const finish = (height: unknown, index: number) => {
+    /** `{ height, index }` once committed, or `{ dropped }` once this node's mempool let it go (RPC-5) */
+    const finish = (outcome: JsonObject) => {
       if (done) return;
       done = true;
       subscriptions.get(subscription)?.();
       subscriptions.delete(subscription);
-      notify('tx', { id: p.id, height, index, subscription });
+      notify('tx', { id: p.id, ...outcome, subscription });
+    };
+    const dropped = () => {
+      const why = ctx.backend.dropped(p.id);
+      if (why !== undefined) finish({ dropped: why });
     };
     subscriptions.set(
       subscription,
       ctx.backend.subscribeBlocks((e: BlockEvent) => {
         const index = e.txIds.indexOf(p.id);
-        if (index >= 0) finish(e.summary['height'], index);
+        if (index >= 0) finish({ height: e.summary['height'], index });
+        else dropped();
       }),
     );
-    // Already committed: notify at once, after the subscribe answer.
+    // Already committed or dropped: notify at once, after the subscribe answer.
     const committed = await ctx.backend.tx(p.id);
-    if (committed !== undefined && committed['pending'] !== true) {
-      setImmediate(() => finish(committed['height'], Number(committed['index'])));
-    }
+    setImmediate(() => {
+      if (committed !== undefined && committed['pending'] !== true) {
+        finish({ height: committed['height'], index: Number(committed['index']) });
+      } else dropped();
+    });
     return { subscription };
   };
 

@@ -22,6 +22,7 @@ import { BlockErrorCode, StateErrorCode } from './errors.ts';
 import type { ExecContext, Execution, PrecheckedTx, TxResult } from './execute.ts';
 import {
   actionSpend,
+  checkActionAgainst,
   checkBlockLimits,
   checkDuplicateTxs,
   checkTxAgainst,
@@ -461,6 +462,7 @@ export class App {
     const tx = checked.tx;
     const account = await store.account(tx.sender);
     checkTxAgainst(tx, account, this.params.minFee);
+    this.checkActionState(tx, account ?? { balance: 0n, nonce: 0n });
     const body = tx.tx.body as NonNullable<Tx['body']>;
     const action = body.action;
     return {
@@ -474,6 +476,20 @@ export class App {
       accountNonce: account?.nonce ?? 0n,
       size: bytes.length,
     };
+  }
+
+  /**
+   * APP-1's governance part (STATE-12): the rules the next block would run on a governance action, against the
+   * committed record and the sender's committed `account` (the caller's view of it: a mempool's). Nothing to check
+   * for a transfer; STATE-3..STATE-5 are `checkTx`'s, or the mempool's own. Throws the rule's BabyError.
+   */
+  checkActionState(tx: CheckedTx, account: Account): void {
+    const governance = this.#options.governance;
+    if (governance === undefined) return; // TX-13 already refused every action but a transfer
+    checkActionAgainst(tx, account, governance, this.#record, {
+      height: this.#height + 1n,
+      timeMs: this.#lastTimeMs + 1n,
+    });
   }
 
   /**

@@ -256,6 +256,38 @@ export function checkTxAgainst(tx: CheckedTx, account: Account | undefined, minF
   if (acct.balance < need) throw insufficient(acct.balance, need, undefined, spendName(body));
 }
 
+/**
+ * APP-1 for a governance action (STATE-12): the rules its execution would run (`Governance.admit`), against the
+ * committed `record` as the block `next` starts, on the sender's committed `account` with the fee and nonce taken.
+ * Call after `checkTxAgainst` passed; a transfer has nothing more to check. Throws the rule's BabyError.
+ */
+export function checkActionAgainst(
+  tx: CheckedTx,
+  account: Account,
+  governance: Governance,
+  record: Uint8Array,
+  next: BlockInfo,
+): void {
+  const body = bodyOf(tx);
+  if (body.action?.case === 'transfer') return;
+  let sender: Account = { balance: account.balance - body.fee, nonce: body.nonce + 1n };
+  const only = (address: Uint8Array): void => {
+    // deliver changes no account but its sender's; refunds happen at the end of a block, which admission never runs
+    if (toHex(address) !== toHex(tx.sender)) throw new Error('governance: an action touched an account not its sender');
+  };
+  const access: AccountAccess = {
+    get: (address) => {
+      only(address);
+      return sender;
+    },
+    set: (address, next) => {
+      only(address);
+      sender = next;
+    },
+  };
+  governance.admit(record, tx, next, access);
+}
+
 /** The scratch state of one execution: copy-on-write over `base`. */
 class Run {
   readonly #base: AccountMap;

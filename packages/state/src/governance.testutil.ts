@@ -110,10 +110,18 @@ export class ToyGovernance implements Governance {
       .map((p) => fromHex(p.proposer));
   }
 
+  admit(record: Uint8Array, tx: CheckedTx, info: BlockInfo, accounts: AccountAccess): void {
+    this.#block(record, info, accounts, false).deliver(tx, 0);
+  }
+
   begin(record: Uint8Array, info: BlockInfo, accounts: AccountAccess): GovernanceBlock {
+    return this.#block(record, info, accounts, true);
+  }
+
+  #block(record: Uint8Array, info: BlockInfo, accounts: AccountAccess, migrate: boolean): GovernanceBlock {
     const state = decodeToyRecord(record);
     let dirty = false;
-    if (this.#o.upgradeAt === info.height && state.appVersion < 1) {
+    if (migrate && this.#o.upgradeAt === info.height && state.appVersion < 1) {
       if (this.#o.handler === false) {
         throw new BabyError('UPG_NEEDED', `upgrade toy-v1 needed at height ${info.height}`, {
           rule: 'UPG-4',

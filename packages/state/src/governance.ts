@@ -65,4 +65,10 @@ export interface Governance {
    * installed handler's migration first (UPG-4), or throws `UPG_NEEDED` when there is none.
    */
   begin(record: Uint8Array, info: BlockInfo, accounts: AccountAccess): GovernanceBlock;
+  /**
+   * APP-1 for a governance transaction: runs the very rules `deliver` runs, against `record` as the block at
+   * `info.height` starts (without that block's migration), on `accounts` (the fee and nonce already taken). Throws
+   * the rule's BabyError; changes nothing the caller keeps.
+   */
+  admit(record: Uint8Array, tx: CheckedTx, info: BlockInfo, accounts: AccountAccess): void;
 }

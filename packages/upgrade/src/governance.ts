@@ -87,6 +87,8 @@ export function createGovernance(genesis: Genesis, handlers: readonly UpgradeHan
     versionAt: (record, height) => versionAt(rules.read(record), height),
     blockTouches: (record, height) => rules.blockTouches(record, height),
     begin: (record, info, accounts) => rules.begin(record, info, accounts),
+    // Execution's own rules on a private copy of the record: one place for each rule (APP-1, STATE-12).
+    admit: (record, tx, info, accounts) => new Block(rules, decodeGovRecord(record), info, accounts).apply(tx),
   };
 }
 
@@ -255,31 +257,36 @@ class Block implements GovernanceBlock {
   }
 
   deliver(tx: CheckedTx, txIndex: number): void {
-    if (this.#ended) throw new Error('governance: deliver after end');
-    const body = tx.tx.body;
-    if (body === undefined) throw new Error('governance: transaction was not statelessly checked (no body)');
     try {
-      checkGovAction(body);
-      const action = body.action;
-      switch (action?.case) {
-        case 'submitProposal':
-          this.#submit(tx.sender, action.value);
-          return;
-        case 'vote':
-          this.#vote(tx.sender, action.value);
-          return;
-        case 'attestRelease':
-          this.#attest(tx.sender, action.value);
-          return;
-        case 'signalReady':
-          this.#ready(tx.sender, action.value);
-          return;
-        default:
-          throw new Error(`governance does not execute the action "${action?.case ?? 'none'}"`);
-      }
+      this.apply(tx);
     } catch (err) {
       if (!isBabyError(err)) throw err;
       throw new BabyError(err.code, err.message, { ...err.meta, txIndex }, { cause: err });
+    }
+  }
+
+  /** One action's rules and effect; throws the rule's BabyError before changing anything (admission's entry). */
+  apply(tx: CheckedTx): void {
+    if (this.#ended) throw new Error('governance: deliver after end');
+    const body = tx.tx.body;
+    if (body === undefined) throw new Error('governance: transaction was not statelessly checked (no body)');
+    checkGovAction(body);
+    const action = body.action;
+    switch (action?.case) {
+      case 'submitProposal':
+        this.#submit(tx.sender, action.value);
+        return;
+      case 'vote':
+        this.#vote(tx.sender, action.value);
+        return;
+      case 'attestRelease':
+        this.#attest(tx.sender, action.value);
+        return;
+      case 'signalReady':
+        this.#ready(tx.sender, action.value);
+        return;
+      default:
+        throw new Error(`governance does not execute the action "${action?.case ?? 'none'}"`);
     }
   }
 

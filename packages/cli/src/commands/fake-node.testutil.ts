@@ -29,7 +29,7 @@ interface Committed {
   bytes: Uint8Array;
 }
 
-class RuleError extends Error {
+export class RuleError extends Error {
   readonly code: string;
   readonly status: number;
 
@@ -45,6 +45,8 @@ export class FakeNode {
   readonly committed = new Map<string, Committed>();
   /** every tx as submitted (hex), accepted or not */
   readonly submitted: string[] = [];
+  /** every request as `METHOD /path` */
+  readonly requests: string[] = [];
   readonly blocks: { height: bigint; timeMs: bigint; txIds: string[] }[] = [];
   height = 1n;
   commitDelayMs = 0;
@@ -238,6 +240,7 @@ export class FakeNode {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(value));
     };
+    this.requests.push(`${req.method ?? 'GET'} ${req.url ?? '/'}`);
     try {
       send(200, this.#route(req.method ?? 'GET', req.url ?? '/', body));
     } catch (err) {

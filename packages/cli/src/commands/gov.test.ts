@@ -8,7 +8,7 @@ import { encodeReleaseInfo } from '@babychain/upgrade';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../program.ts';
 import { packArtifact } from '../release/pack.ts';
-import { CHAIN_ID, FakeNode, fakeIo, MIN_FEE } from './fake-node.testutil.ts';
+import { CHAIN_ID, FakeNode, fakeIo, MIN_FEE, RuleError } from './fake-node.testutil.ts';
 
 const PASS = 'correct horse battery';
 const tally = (yes: string, total = '40') => ({ yes, no: '0', abstain: '0', veto: '0', totalPower: total });
@@ -87,6 +87,15 @@ class GovNode extends FakeNode {
   statusExtra: Record<string, unknown> = {};
   /** the node's refusal of the next governance transactions */
   refuse: { code: string; message: string } | undefined;
+  /** admit the next governance transactions, then drop them from the mempool with this rule's code */
+  drop: string | undefined;
+  readonly #dropped = new Map<string, string>();
+
+  override tx(id: string) {
+    const code = this.#dropped.get(id);
+    if (code === undefined) return super.tx(id);
+    throw new RuleError('RPC_TX_DROPPED', `transaction ${id} left the mempool uncommitted (${code}): closed`, 410);
+  }
 
   override status() {
     return { ...super.status(), ...this.statusExtra };
@@ -114,6 +123,10 @@ class GovNode extends FakeNode {
     account.nonce += 1n;
     this.accounts.set(sender, account);
     const id = toHex(sha256(bytes));
+    if (this.drop !== undefined) {
+      this.#dropped.set(id, this.drop);
+      return { id, status: 'pending' };
+    }
     this.height += 1n;
     this.blocks.push({ height: this.height, timeMs: 1_700_000_000_000n + this.height * 1000n, txIds: [id] });
     this.committed.set(id, { id, height: this.height, index: 0, sender, tx, bytes });
@@ -512,6 +525,17 @@ describe('baby gov', () => {
   });
 
   describe('refusals', () => {
+    it('ends the wait at once, with the reason, when the node drops an admitted vote', async () => {
+      node.drop = 'GOV_UNKNOWN_PROPOSAL';
+      const polls = () => node.requests.filter((r) => r.startsWith('GET /txs/')).length;
+      const before = polls();
+      const run = await baby(['gov', 'vote', '4', 'yes', '--validator-home', validatorHome]);
+      node.drop = undefined;
+      expect(run.code).toBe(1);
+      expect(run.err).toMatch(/^error RPC_TX_DROPPED: .*\(GOV_UNKNOWN_PROPOSAL\)/m);
+      expect(polls() - before).toBe(1);
+    });
+
     it("surfaces the node's refusal with its code", async () => {
       for (const code of ['GOV_NOT_VALIDATOR', 'UPG_NO_SUCH_PLAN', 'REL_EXPIRED', 'GOV_DEPOSIT_TOO_LOW']) {
         node.refuse = { code, message: 'refused' };
