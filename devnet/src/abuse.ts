@@ -122,7 +122,9 @@ async function phase(
   const pid = devnet.start(0);
   await waitFor(async () => (await height(url)) > tip, { timeoutMs: 60_000, message: 'validator 0 to catch up' });
   await sleep(RECOVER_MS); // settle after the catch-up before measuring
-  const startHeight = await height(url);
+  // The chain's block times, read where the attack is not: another validator when there is one.
+  const chain = devnet.node(devnet.size > 1 ? 1 : 0).rpcUrl;
+  const startHeight = await height(chain);
   let running = true;
   let peak = 0;
   const latencies: number[] = [];
@@ -145,8 +147,8 @@ async function phase(
   await sleep(RECOVER_MS); // the tail of the attack's effect belongs to its phase
   running = false;
   await Promise.all([sampler, watcher]);
-  const endHeight = await height(url);
-  const gaps = await intervals(url, startHeight, endHeight);
+  const endHeight = await height(chain);
+  const gaps = await intervals(chain, startHeight, endHeight);
   return {
     phase: name,
     peakRssMiB: peak,
