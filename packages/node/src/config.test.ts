@@ -18,40 +18,65 @@ function homeWith(config: unknown): string {
 }
 
 describe('NodeConfig rpc section', () => {
-  it('binds to 127.0.0.1 with CORS off and 600 requests per 10 s by default', () => {
+  const limits = {
+    maxConnections: 1024,
+    maxConnectionsPerClient: 64,
+    maxInFlightPerConnection: 8,
+    maxAnswerBytes: 4 * 1024 * 1024,
+    maxBufferedBytes: 4 * 1024 * 1024,
+    headersTimeoutMs: 10_000,
+    idleTimeoutMs: 60_000,
+  };
+
+  it('binds to 127.0.0.1 with CORS off, 600 requests per 10 s, RPC-10 limits and no trusted proxy by default', () => {
     expect(defaultConfig('n', 1, 2).rpc).toEqual({
       host: '127.0.0.1',
       port: 2,
       cors: { origins: [] },
       rateLimit: { max: 600, windowMs: 10_000 },
+      limits,
+      trustProxy: [],
     });
   });
 
-  it('fills the defaults into a config.json written before CORS and rate limits existed', () => {
+  it('fills the defaults into a config.json written before CORS and limits existed', () => {
     const home = homeWith({ moniker: 'old', rpc: { host: '127.0.0.1', port: 1234 } });
     expect(readConfig(home).rpc).toEqual({
       host: '127.0.0.1',
       port: 1234,
       cors: { origins: [] },
       rateLimit: { max: 600, windowMs: 10_000 },
+      limits,
+      trustProxy: [],
     });
     const partial = homeWith({
       moniker: 'p',
-      rpc: { cors: { origins: ['https://a.example'] }, rateLimit: { max: 5 } },
+      rpc: {
+        cors: { origins: ['https://a.example'] },
+        rateLimit: { max: 5 },
+        limits: { maxConnectionsPerClient: 500 },
+        trustProxy: ['10.0.0.0/8'],
+      },
     });
     expect(readConfig(partial).rpc).toMatchObject({
       cors: { origins: ['https://a.example'] },
       rateLimit: { max: 5, windowMs: 10_000 },
+      limits: { ...limits, maxConnectionsPerClient: 500 },
+      trustProxy: ['10.0.0.0/8'],
     });
   });
 
-  it('refuses malformed CORS origins and rate limits', () => {
+  it('refuses malformed CORS origins, limits and proxies', () => {
     for (const [rpc, field] of [
       [{ cors: { origins: 'https://a.example' } }, 'rpc.cors.origins'],
       [{ cors: { origins: [''] } }, 'rpc.cors.origins'],
       [{ rateLimit: { max: 0 } }, 'rpc.rateLimit.max'],
       [{ rateLimit: { windowMs: 1.5 } }, 'rpc.rateLimit.windowMs'],
       [{ host: '' }, 'rpc.host'],
+      [{ limits: { maxAnswerBytes: 0 } }, 'rpc.limits.maxAnswerBytes'],
+      [{ limits: { idleTimeoutMs: '60s' } }, 'rpc.limits.idleTimeoutMs'],
+      [{ limits: { maxSockets: 5 } }, 'rpc.limits.maxSockets'],
+      [{ trustProxy: '127.0.0.1' }, 'rpc.trustProxy'],
     ] as const) {
       const err = (() => {
         try {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { BabyError, fromHex, toHex } from '@babychain/codec';
 import type { TimeoutParams } from '@babychain/consensus';
 import { consensusFiles, DEFAULT_TIMEOUTS } from '@babychain/consensus';
+import { DEFAULT_RPC_LIMITS, type RpcLimits } from '@babychain/rpc';
 import { NodeErrorCode } from './errors.ts';
 
 export interface NodeConfig {
@@ -31,8 +32,12 @@ export interface NodeConfig {
     readonly port: number;
     /** browser origins allowed by CORS; none (CORS off) by default */
     readonly cors: { readonly origins: readonly string[] };
-    /** at most `max` requests per `windowMs` and client IP (RPC-10) */
-    readonly rateLimit: { readonly max: number; readonly windowMs: number };
+    /** at most `max` requests per `windowMs` and client, every way in together (RPC-10) */
+    readonly rateLimit: RpcLimits['rateLimit'];
+    /** RPC-10's other bounds: connections, in-flight requests, answer bytes, timeouts */
+    readonly limits: Omit<RpcLimits, 'rateLimit'>;
+    /** RPC-15: reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the client; none by default */
+    readonly trustProxy: readonly string[];
   };
   readonly consensus: {
     readonly timeouts: TimeoutParams;
@@ -51,8 +56,11 @@ export interface NodeConfig {
 
 export const DEFAULT_COMMIT_WAIT_MS = 900;
 export const MAX_VERIFY_WORKERS = 64;
-/** RPC-10: 600 requests per 10 s and client IP */
-export const DEFAULT_RPC_RATE_LIMIT = Object.freeze({ max: 600, windowMs: 10_000 });
+
+function rpcLimitsBesidesRate(): Omit<RpcLimits, 'rateLimit'> {
+  const { rateLimit: _, ...rest } = DEFAULT_RPC_LIMITS;
+  return rest;
+}
 
 export const homePaths = (home: string) => ({
   config: join(home, 'config.json'),
@@ -72,7 +80,9 @@ export function defaultConfig(moniker: string, p2pPort: number, rpcPort: number)
       host: '127.0.0.1',
       port: rpcPort,
       cors: { origins: [] },
-      rateLimit: { max: DEFAULT_RPC_RATE_LIMIT.max, windowMs: DEFAULT_RPC_RATE_LIMIT.windowMs },
+      rateLimit: { ...DEFAULT_RPC_LIMITS.rateLimit },
+      limits: rpcLimitsBesidesRate(),
+      trustProxy: [],
     },
     consensus: { timeouts: { ...DEFAULT_TIMEOUTS }, commitWaitMs: DEFAULT_COMMIT_WAIT_MS },
     verifyWorkers: 'auto',
@@ -103,6 +113,8 @@ export function readConfig(home: string): NodeConfig {
       ...c.rpc,
       cors: { ...defaults.rpc.cors, ...c.rpc?.cors },
       rateLimit: { ...defaults.rpc.rateLimit, ...c.rpc?.rateLimit },
+      limits: { ...defaults.rpc.limits, ...c.rpc?.limits },
+      trustProxy: c.rpc?.trustProxy ?? defaults.rpc.trustProxy,
     },
     consensus: {
       ...defaults.consensus,
@@ -120,6 +132,12 @@ export function readConfig(home: string): NodeConfig {
     const v = config.rpc.rateLimit[k];
     if (!Number.isInteger(v) || v < 1) badConfig(path, `rpc.rateLimit.${k}`);
   }
+  for (const [k, v] of Object.entries(config.rpc.limits)) {
+    if (!(k in DEFAULT_RPC_LIMITS) || !Number.isSafeInteger(v) || v < 1) badConfig(path, `rpc.limits.${k}`);
+  }
+  const proxies: unknown = config.rpc.trustProxy;
+  if (!Array.isArray(proxies) || !proxies.every((p) => typeof p === 'string' && p.length > 0))
+    badConfig(path, 'rpc.trustProxy');
   if (!Number.isInteger(config.consensus.commitWaitMs) || config.consensus.commitWaitMs < 0)
     badConfig(path, 'consensus.commitWaitMs');
   const workers = config.verifyWorkers;

@@ -313,7 +313,8 @@ export class BabyNode {
       backend: this.#rpcBackend(),
       logger: this.#log,
       cors: this.config.rpc.cors,
-      rateLimit: this.config.rpc.rateLimit,
+      limits: { ...this.config.rpc.limits, rateLimit: this.config.rpc.rateLimit },
+      trustProxy: this.config.rpc.trustProxy,
     });
     this.#rpc = rpc;
     this.#closers.push(() => rpc.close());

@@ -5,6 +5,7 @@ describe('error mapping', () => {
   it('gives each RPC code its HTTP status and every rule code 400', () => {
     expect(Object.values(RpcErrorCode).map((c) => [c, httpStatusOf(c)])).toEqual([
       ['RPC_NOT_FOUND', 404],
+      ['RPC_METHOD_NOT_ALLOWED', 405],
       ['RPC_TX_DROPPED', 410],
       ['RPC_BAD_REQUEST', 400],
       ['RPC_PARSE_ERROR', 400],
@@ -23,6 +24,7 @@ describe('error mapping', () => {
   it('gives each code its JSON-RPC error number', () => {
     expect(Object.values(RpcErrorCode).map((c) => [c, jsonRpcNumberOf(c)])).toEqual([
       ['RPC_NOT_FOUND', -32000],
+      ['RPC_METHOD_NOT_ALLOWED', -32000],
       ['RPC_TX_DROPPED', -32000],
       ['RPC_BAD_REQUEST', -32602],
       ['RPC_PARSE_ERROR', -32700],

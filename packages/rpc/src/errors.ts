@@ -6,6 +6,8 @@ import { BabyError, toHex } from '@babychain/codec';
 
 export const RpcErrorCode = {
   NOT_FOUND: 'RPC_NOT_FOUND',
+  /** the route exists, not with this HTTP method */
+  METHOD_NOT_ALLOWED: 'RPC_METHOD_NOT_ALLOWED',
   /** RPC-5: the transaction left this node's mempool without being committed, and will not be through it */
   TX_DROPPED: 'RPC_TX_DROPPED',
   BAD_REQUEST: 'RPC_BAD_REQUEST',
@@ -45,6 +47,7 @@ export const JsonRpcNumber = {
 
 const HTTP_STATUS: Readonly<Record<string, number>> = {
   [RpcErrorCode.NOT_FOUND]: 404,
+  [RpcErrorCode.METHOD_NOT_ALLOWED]: 405,
   [RpcErrorCode.TX_DROPPED]: 410,
   [RpcErrorCode.UNKNOWN_METHOD]: 404,
   [RpcErrorCode.TOO_LARGE]: 413,

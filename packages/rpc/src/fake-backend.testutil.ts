@@ -135,7 +135,11 @@ export class FakeBackend implements RpcBackend {
     };
   }
 
+  /** `blocks` calls answered */
+  blocksCalls = 0;
+
   async blocks(from: bigint, to: bigint): Promise<readonly JsonObject[]> {
+    this.blocksCalls++;
     const out: JsonObject[] = [];
     for (let h = from; h <= to && h <= this.height; h++) {
       const b = this.blocksByHeight.get(h);
@@ -144,8 +148,22 @@ export class FakeBackend implements RpcBackend {
     return out;
   }
 
+  /** while set, `block` waits for it: tests hold requests in flight */
+  gate: Promise<void> | undefined;
+  /** `block` calls running now, and the most seen at once */
+  blockCalls = { running: 0, max: 0, total: 0 };
+
   async block(height: bigint | 'latest'): Promise<JsonObject | undefined> {
-    return this.#full(this.blocksByHeight.get(height === 'latest' ? this.height : height));
+    const calls = this.blockCalls;
+    calls.total++;
+    calls.running++;
+    calls.max = Math.max(calls.max, calls.running);
+    try {
+      if (this.gate !== undefined) await this.gate;
+      return this.#full(this.blocksByHeight.get(height === 'latest' ? this.height : height));
+    } finally {
+      calls.running--;
+    }
   }
 
   async blockByHash(hashHex: string): Promise<JsonObject | undefined> {

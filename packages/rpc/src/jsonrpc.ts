@@ -87,6 +87,14 @@ export interface DispatchOptions {
   /** checks a method's result against its schema (RpcServerOptions.checkResponses) */
   readonly checkResult?: (spec: MethodSpec, result: unknown) => void;
   readonly onInternalError?: (err: unknown, method: string) => void;
+  /** RPC-10: takes one request from the client's shared budget, or returns the refusal; none: no budget */
+  readonly take?: () => BabyError | undefined;
+  /** requests the transport already took for this body (an HTTP request pays for its first) */
+  readonly prepaid?: number;
+  /** RPC-10: the answers to one body stop at this many bytes; later requests are answered RPC_TOO_LARGE */
+  readonly maxAnswerBytes?: number;
+  /** told when the body's requests ran past the budget or the answer bytes */
+  readonly onLimit?: (limit: 'rate' | 'answer bytes', details: Record<string, unknown>) => void;
 }
 
 /** One request object: its response, or undefined for a notification (no `id`). */
@@ -151,7 +159,7 @@ export async function dispatch(
   } catch {
     return errorResponse(null, rpcError(RpcErrorCode.PARSE_ERROR, 'the body is not valid JSON'));
   }
-  if (!Array.isArray(parsed)) return dispatchOne(parsed, o);
+  if (!Array.isArray(parsed)) return (await dispatchBounded([parsed], o))[0];
   if (parsed.length === 0) return errorResponse(null, rpcError(RpcErrorCode.INVALID_REQUEST, 'an empty batch'));
   if (parsed.length > MAX_BATCH) {
     return errorResponse(
@@ -162,7 +170,47 @@ export async function dispatch(
       }),
     );
   }
-  const responses = await Promise.all(parsed.map((r) => dispatchOne(r, o)));
-  const sent = responses.filter((r): r is JsonRpcResponse => r !== undefined);
+  const sent = (await dispatchBounded(parsed, o)).filter((r): r is JsonRpcResponse => r !== undefined);
   return sent.length === 0 ? undefined : sent;
+}
+
+/**
+ * The requests of one body in order, one at a time, each paying one request of the shared budget (RPC-10), and
+ * each refused once the answers so far passed `maxAnswerBytes`: a 1.75 KB batch cannot ask for megabytes.
+ */
+async function dispatchBounded(
+  requests: readonly unknown[],
+  o: DispatchOptions,
+): Promise<(JsonRpcResponse | undefined)[]> {
+  const out: (JsonRpcResponse | undefined)[] = [];
+  const maxBytes = o.maxAnswerBytes ?? Number.POSITIVE_INFINITY;
+  let bytes = 0;
+  let warned = false;
+  for (const [i, request] of requests.entries()) {
+    const refusal =
+      i < (o.prepaid ?? 0)
+        ? undefined
+        : bytes > maxBytes
+          ? rpcError(RpcErrorCode.TOO_LARGE, `the answers to one request body are limited to ${maxBytes} bytes`, {
+              maxAnswerBytes: maxBytes,
+            })
+          : o.take?.();
+    if (refusal !== undefined) {
+      if (!warned) o.onLimit?.(refusal.code === RpcErrorCode.TOO_LARGE ? 'answer bytes' : 'rate', refusal.meta);
+      warned = true;
+      out.push(refused(request, refusal));
+      continue;
+    }
+    const response = await dispatchOne(request, o);
+    if (response !== undefined && maxBytes !== Number.POSITIVE_INFINITY) bytes += JSON.stringify(response).length;
+    out.push(response);
+  }
+  return out;
+}
+
+/** The error answer to a request refused before it ran (undefined for a notification). */
+function refused(request: unknown, err: BabyError): JsonRpcResponse | undefined {
+  if (!isObject(request)) return errorResponse(null, err);
+  if (!Object.hasOwn(request, 'id')) return undefined;
+  return errorResponse(validId(request['id']) ? request['id'] : null, err);
 }

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeBackend } from './fake-backend.testutil.ts';
+import { DEFAULT_RPC_LIMITS } from './guard.ts';
 import type { RpcServer, RpcServerOptions } from './server.ts';
-import { DEFAULT_RATE_LIMIT, startRpcServer } from './server.ts';
+import { startRpcServer } from './server.ts';
 
 const servers: RpcServer[] = [];
 afterEach(async () => {
@@ -15,19 +16,31 @@ async function serve(options: Partial<RpcServerOptions> = {}): Promise<RpcServer
 }
 
 describe('rate limit', () => {
-  it('defaults to 600 requests per 10 s and client', () => {
-    expect(DEFAULT_RATE_LIMIT).toEqual({ max: 600, windowMs: 10_000 });
+  it('defaults to the limits RPC-10 names', () => {
+    expect(DEFAULT_RPC_LIMITS).toEqual({
+      rateLimit: { max: 600, windowMs: 10_000 },
+      maxConnections: 1024,
+      maxConnectionsPerClient: 64,
+      maxInFlightPerConnection: 8,
+      maxAnswerBytes: 4 * 1024 * 1024,
+      maxBufferedBytes: 4 * 1024 * 1024,
+      headersTimeoutMs: 10_000,
+      idleTimeoutMs: 60_000,
+    });
   });
 
-  it('answers the request past the limit with 429 RPC_RATE_LIMITED, on REST, JSON-RPC and unknown routes', async () => {
-    const server = await serve({ rateLimit: { max: 5, windowMs: 60_000 } });
+  it('answers the request past the limit with 429 RPC_RATE_LIMITED naming the window, on every route', async () => {
+    const server = await serve({ limits: { rateLimit: { max: 5, windowMs: 60_000 } } });
     for (let i = 0; i < 5; i++) expect((await fetch(`${server.url}/status`)).status).toBe(200);
     const sixth = await fetch(`${server.url}/status`);
     expect(sixth.status).toBe(429);
-    expect(sixth.headers.get('retry-after')).not.toBeNull();
-    const body = (await sixth.json()) as { error: { code: string; meta: Record<string, unknown> } };
+    const retryAfter = Number(sixth.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    const body = (await sixth.json()) as { error: { code: string; message: string; meta: Record<string, unknown> } };
     expect(body.error.code).toBe('RPC_RATE_LIMITED');
-    expect(body.error.meta['max']).toBe(5);
+    expect(body.error.message).toMatch(/^at most 5 requests per 60 s from one client .* the window turns in /);
+    expect(body.error.meta).toMatchObject({ max: 5, windowMs: 60_000 });
 
     const rpc = await fetch(`${server.url}/`, {
       method: 'POST',
@@ -40,7 +53,7 @@ describe('rate limit', () => {
   });
 
   it('counts each client window on its own: a new window admits requests again', async () => {
-    const server = await serve({ rateLimit: { max: 2, windowMs: 300 } });
+    const server = await serve({ limits: { rateLimit: { max: 2, windowMs: 300 } } });
     expect((await fetch(`${server.url}/mempool`)).status).toBe(200);
     expect((await fetch(`${server.url}/mempool`)).status).toBe(200);
     expect((await fetch(`${server.url}/mempool`)).status).toBe(429);

@@ -2,12 +2,14 @@
  * The node's HTTP API on fastify (specs/rpc.md): every method as a REST route and as JSON-RPC 2.0 (`POST /`), the
  * websocket at `GET /ws`, the OpenAPI document at `GET /docs/json` with its UI at `GET /docs`, Prometheus metrics
  * and the devnet admin route. Listens on 127.0.0.1 unless told otherwise; CORS is off unless origins are configured;
- * bodies are capped and requests rate limited per IP (RPC-10, RPC-15).
+ * bodies, answers, connections and waits are bounded, and every way in shares one request budget per client
+ * (guard.ts, RPC-10, RPC-15).
  */
+
+import type { Socket } from 'node:net';
 import type { BabyError } from '@babychain/codec';
 import { isBabyError } from '@babychain/codec';
 import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -19,6 +21,7 @@ import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
 import type { JsonObject, RpcBackend, RpcLogger } from './backend.ts';
 import { errorInfo, httpStatusOf, RpcErrorCode, rpcError } from './errors.ts';
+import { ConnectionCaps, DEFAULT_RPC_LIMITS, LimitLog, RequestBudget, type RpcLimits } from './guard.ts';
 import type { DispatchOptions } from './jsonrpc.ts';
 import { dispatch, errorResponse, schemaErrors, validatorOf } from './jsonrpc.ts';
 import type { MethodContext, MethodSpec } from './methods.ts';
@@ -28,8 +31,8 @@ import { MAX_WS_MESSAGE_BYTES, serveSocket } from './ws.ts';
 
 /** RPC-10: a transaction is at most 16 KiB (TX-2): hex doubles it, JSON adds a little. */
 export const MAX_BODY_BYTES = 64 * 1024;
-/** RPC-10: requests per window and IP unless configured otherwise. */
-export const DEFAULT_RATE_LIMIT = Object.freeze({ max: 600, windowMs: 10_000 });
+/** Methods a route may answer, for the 405's `allow` header. */
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 export interface RpcServerOptions {
   /** the address to bind; 127.0.0.1 unless the operator chose a public bind (RPC-15) */
@@ -39,8 +42,13 @@ export interface RpcServerOptions {
   readonly logger?: RpcLogger;
   /** CORS: browser origins allowed to call the API; none (CORS off) by default */
   readonly cors?: { readonly origins: readonly string[] };
-  /** at most `max` requests per `windowMs` and client IP; DEFAULT_RATE_LIMIT by default */
-  readonly rateLimit?: { readonly max: number; readonly windowMs: number };
+  /** RPC-10's bounds; each one absent takes its DEFAULT_RPC_LIMITS value */
+  readonly limits?: Partial<RpcLimits>;
+  /**
+   * RPC-15: the proxies whose `X-Forwarded-For` names the client (addresses or CIDRs); none by default, so a client
+   * is the address it connects from. Connection caps always count the connecting address.
+   */
+  readonly trustProxy?: readonly string[];
   /** RPC-7: how long a commit-mode submission waits (default 30 s) */
   readonly commitTimeoutMs?: number;
   /**
@@ -105,11 +113,28 @@ function restResponses(result: TSchema, name: string) {
   };
 }
 
+/** The paths a route's url (`/txs/:id`, `*`) matches. */
+function routePattern(url: string): RegExp {
+  const segments = url.split('/').map((segment) => {
+    if (segment.startsWith(':')) return '[^/]+';
+    if (segment === '*') return '.*';
+    return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  });
+  return new RegExp(`^${segments.join('/').replace(/\/$/, '')}/?$`);
+}
+
+/** How often Node looks for connections past their headers timeout. */
+const CHECK_INTERVAL_MS = 1000;
+/** Node's own keep-alive idle default: a client that wants more holds its connection with requests. */
+const KEEP_ALIVE_MS = 5000;
+
 /** Builds the server without listening (tests, the OpenAPI generator). Call `ready()` before `swagger()`. */
 export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstance> {
   const { backend, logger } = options;
   const checkResponses = options.checkResponses ?? process.env['BABYCHAIN_RPC_CHECK_RESPONSES'] === '1';
-  const limit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const limits: RpcLimits = { ...DEFAULT_RPC_LIMITS, ...options.limits };
+  const budget = new RequestBudget(limits.rateLimit);
+  const limitLog = new LimitLog(logger, limits.rateLimit.windowMs);
   const ctx: MethodContext = {
     backend,
     logger,
@@ -117,7 +142,23 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
     waiters: new Set(),
   };
 
-  const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: false }).withTypeProvider<TypeBoxTypeProvider>();
+  const trusted = options.trustProxy ?? [];
+  const app = Fastify({
+    bodyLimit: MAX_BODY_BYTES,
+    logger: false,
+    trustProxy: trusted.length === 0 ? false : [...trusted],
+    // a silent or trickling client must send its headers within headersTimeoutMs (slowloris): 408, then closed
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: CHECK_INTERVAL_MS },
+    // between requests a keep-alive connection idles at most this; a commit-mode wait is not idle for Node
+    keepAliveTimeout: Math.min(limits.idleTimeoutMs, KEEP_ALIVE_MS),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  const caps = new ConnectionCaps(limits, limitLog);
+  app.server.on('connection', (socket: Socket) => caps.admit(socket));
+  app.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      limitLog.hit(socket.remoteAddress ?? 'unknown', 'headers timeout', { headersTimeoutMs: limits.headersTimeoutMs });
+    }
+  });
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // Answers are plain JSON; the response schemas document and (checkResponses) check them, never filter them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -154,18 +195,18 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null }, staticCSP: true });
-  await app.register(rateLimit, {
-    global: true,
-    max: limit.max,
-    timeWindow: limit.windowMs,
-    errorResponseBuilder: (_req, context) =>
-      Object.assign(
-        rpcError(RpcErrorCode.RATE_LIMITED, `at most ${context.max} requests per ${context.after}`, {
-          max: context.max,
-          retryAfterMs: context.ttl,
-        }),
-        { statusCode: 429 },
-      ),
+  // RPC-10: every HTTP request takes one request from its client's budget, websocket upgrades and unknown routes too.
+  app.addHook('onRequest', async (req, reply) => {
+    const refusal = budget.take(req.ip);
+    if (refusal === undefined) return;
+    limitLog.hit(req.ip, 'rate', refusal.meta);
+    reply.header('retry-after', String(Math.ceil(Number(refusal.meta['retryAfterMs']) / 1000)));
+    throw refusal;
+  });
+  const routes: { method: string; pattern: RegExp }[] = [];
+  app.addHook('onRoute', (route) => {
+    const pattern = routePattern(route.url);
+    for (const method of [route.method].flat()) routes.push({ method, pattern });
   });
   if (options.cors !== undefined && options.cors.origins.length > 0) {
     await app.register(cors, { origin: [...options.cors.origins] });
@@ -184,9 +225,19 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
     }
   });
 
-  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (req, reply) =>
-    sendRestError(reply, rpcError(RpcErrorCode.NOT_FOUND, `no route ${req.method} ${req.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '/';
+    const allowed = HTTP_METHODS.filter((m) => routes.some((r) => r.method === m && r.pattern.test(path)));
+    if (allowed.length === 0)
+      return sendRestError(reply, rpcError(RpcErrorCode.NOT_FOUND, `no route ${req.method} ${path}`));
+    reply.header('allow', allowed.join(', '));
+    return sendRestError(
+      reply,
+      rpcError(RpcErrorCode.METHOD_NOT_ALLOWED, `${path} answers ${allowed.join(', ')}, not ${req.method}`, {
+        allowed,
+      }),
+    );
+  });
 
   if (checkResponses) {
     app.addHook('preSerialization', async (req, reply, payload) => {
@@ -246,7 +297,15 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
         validatorCompiler: () => (value: unknown) => ({ value }),
       },
       async (req, reply) => {
-        const response = await dispatch(typeof req.body === 'string' ? req.body : '', { ...dispatchOptions, ctx });
+        const response = await dispatch(typeof req.body === 'string' ? req.body : '', {
+          ...dispatchOptions,
+          ctx,
+          // the HTTP request paid for its first request; each further batch member pays its own
+          prepaid: 1,
+          take: () => budget.take(req.ip),
+          maxAnswerBytes: limits.maxAnswerBytes,
+          onLimit: (limit, details) => limitLog.hit(req.ip, limit, details),
+        });
         if (response === undefined) return reply.code(204).send();
         return response;
       },
@@ -269,7 +328,8 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
     // a plain GET (no upgrade) is told what to do
     handler: async (_req, reply) =>
       sendRestError(reply, rpcError(RpcErrorCode.BAD_REQUEST, 'GET /ws upgrades to a websocket'), 426),
-    wsHandler: (socket) => serveSocket(socket, ctx, dispatchOptions, logger),
+    wsHandler: (socket, req) =>
+      serveSocket(socket, ctx, dispatchOptions, { client: req.ip, limits, budget, log: limitLog }),
   });
 
   // --- operations ---

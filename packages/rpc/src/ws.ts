@@ -1,10 +1,16 @@
 /**
  * RPC-9: `GET /ws` speaks JSON-RPC 2.0 over a websocket. Every method of the HTTP API is available, plus
  * `subscribe` (`{ event: "blocks" }` or `{ event: "tx", id }`) and `unsubscribe` (`{ subscription }`).
+ *
+ * RPC-10 on one connection: each request takes from the client's shared budget; at most `maxInFlightPerConnection`
+ * are answered at once, the rest wait unread (the socket stops reading while any wait); answers to one message stop
+ * at `maxAnswerBytes`; a client that leaves more than `maxBufferedBytes` unsent, or answers no ping within
+ * `idleTimeoutMs`, is closed. A client that does not read loses its connection, never the node its memory.
  */
 import type { WebSocket } from '@fastify/websocket';
-import type { BlockEvent, JsonObject, RpcLogger } from './backend.ts';
+import type { BlockEvent, JsonObject } from './backend.ts';
 import { RpcErrorCode, rpcError } from './errors.ts';
+import type { LimitLog, RequestBudget, RpcLimits } from './guard.ts';
 import type { DispatchOptions, ExtraMethod } from './jsonrpc.ts';
 import { checkParams, dispatch } from './jsonrpc.ts';
 import type { MethodContext } from './methods.ts';
@@ -12,28 +18,46 @@ import { SubscribeParams, UnsubscribeParams } from './schemas.ts';
 
 /** RPC-9: subscriptions one connection may hold. */
 export const MAX_SUBSCRIPTIONS = 100;
-/** RPC-9: a connection whose unsent notifications exceed this many bytes is closed (a slow consumer). */
-export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** RPC-10: the largest websocket message accepted. */
 export const MAX_WS_MESSAGE_BYTES = 64 * 1024;
+/** How long a connection closed for breaking a limit has to read the close frame before it is cut. */
+const CLOSE_GRACE_MS = 1000;
+/** Request text read but not yet dispatched, at most: what arrived before the socket stopped reading. */
+const MAX_WAITING_BYTES = 1024 * 1024;
+
+export interface SocketGuards {
+  readonly client: string;
+  readonly limits: RpcLimits;
+  readonly budget: RequestBudget;
+  readonly log: LimitLog;
+}
 
 /** Serves one websocket connection until it closes. */
 export function serveSocket(
   socket: WebSocket,
   ctx: MethodContext,
   dispatchOptions: Omit<DispatchOptions, 'ctx' | 'extra'>,
-  logger: RpcLogger | undefined,
+  guards: SocketGuards,
 ): void {
+  const { client, limits, budget, log } = guards;
   const subscriptions = new Map<string, () => void>();
   let next = 1;
 
-  const send = (message: unknown): void => {
+  /** Closes a connection that broke a limit, once, naming the client in the (rate-limited) warn log. */
+  const drop = (limit: string, reason: string, details: Record<string, unknown>): void => {
     if (socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      logger?.debug('closing a slow websocket consumer', { buffered: socket.bufferedAmount });
-      socket.close(1008, 'slow consumer');
-      return;
-    }
+    log.hit(client, limit, details);
+    socket.close(1008, reason);
+    // A client that does not read will not read the close frame either: the socket goes after a grace period.
+    setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+  };
+  const overBuffered = (): boolean => {
+    if (socket.bufferedAmount <= limits.maxBufferedBytes) return false;
+    drop('unsent bytes', 'slow consumer', { buffered: socket.bufferedAmount, max: limits.maxBufferedBytes });
+    return true;
+  };
+  const send = (message: unknown): void => {
+    if (socket.readyState !== socket.OPEN || overBuffered()) return;
     socket.send(JSON.stringify(message));
   };
   const notify = (method: string, params: Record<string, unknown>) => send({ jsonrpc: '2.0', method, params });
@@ -102,15 +126,73 @@ export function serveSocket(
     ['unsubscribe', unsubscribe],
   ]);
 
+  const options: DispatchOptions = {
+    ...dispatchOptions,
+    ctx,
+    extra,
+    take: () => budget.take(client),
+    maxAnswerBytes: limits.maxAnswerBytes,
+    onLimit: (limit, details) => log.hit(client, limit, details),
+  };
+  const waiting: string[] = [];
+  let waitingBytes = 0;
+  let inFlight = 0;
+  let paused = false;
+  /** Dispatches what waits while the connection has room; reads from the socket only while nothing waits. */
+  const pump = (): void => {
+    while (inFlight < limits.maxInFlightPerConnection && waiting.length > 0) {
+      if (socket.readyState !== socket.OPEN || overBuffered()) return;
+      const text = waiting.shift() as string;
+      waitingBytes -= text.length;
+      inFlight++;
+      void dispatch(text, options)
+        .then((response) => {
+          if (response !== undefined) send(response);
+        })
+        .finally(() => {
+          inFlight--;
+          // The next message after the event loop's turn: a burst of cheap requests cannot starve other clients.
+          setImmediate(pump);
+        });
+    }
+    if (waiting.length > 0 && !paused) socket.pause();
+    if (waiting.length === 0 && paused) socket.resume();
+    paused = waiting.length > 0;
+  };
   socket.on('message', (data, isBinary) => {
+    alive = true;
     const text = isBinary ? '' : data.toString();
-    void dispatch(text, { ...dispatchOptions, ctx, extra }).then((response) => {
-      if (response !== undefined) send(response);
-    });
+    waiting.push(text);
+    waitingBytes += text.length;
+    // Messages already read when the socket paused still arrive; more than this is a client ignoring backpressure.
+    if (waitingBytes > MAX_WAITING_BYTES) {
+      drop('waiting messages', 'too many requests waiting', { waitingBytes });
+      return;
+    }
+    pump();
   });
+
+  // Idle: a ping every idleTimeoutMs / 2; a connection with no message and no pong since the last one is gone.
+  let alive = true;
+  socket.on('pong', () => {
+    alive = true;
+  });
+  const ping = setInterval(() => {
+    if (!alive) {
+      log.hit(client, 'idle websocket', { idleTimeoutMs: limits.idleTimeoutMs });
+      socket.terminate();
+      return;
+    }
+    alive = false;
+    socket.ping();
+  }, limits.idleTimeoutMs / 2);
+  ping.unref();
+
   socket.on('close', () => {
+    clearInterval(ping);
+    waiting.length = 0;
     for (const stop of subscriptions.values()) stop();
     subscriptions.clear();
   });
-  socket.on('error', (err) => logger?.debug('websocket error', {}, err));
+  socket.on('error', () => socket.terminate());
 }
