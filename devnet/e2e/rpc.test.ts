@@ -230,7 +230,7 @@ describe('RPC on the devnet', () => {
       ['REST check_tx reused nonce', () => rest('POST', '/txs/check', { tx: toHex(reused) }), 400, 'TX_BAD_NONCE'],
       // REST: queries
       ['REST unknown route', () => rest('GET', '/nope'), 404, 'RPC_NOT_FOUND'],
-      ['REST unknown method route', () => rest('POST', '/status', {}), 404, 'RPC_NOT_FOUND'],
+      ['REST known route, wrong method', () => rest('POST', '/status', {}), 405, 'RPC_METHOD_NOT_ALLOWED'],
       ['REST bad address', () => rest('GET', '/accounts/baby1xyz'), 400, 'CRYPTO_BAD_ADDRESS'],
       ['REST other prefix', () => rest('GET', `/accounts/${otherPrefix}`), 400, 'CRYPTO_WRONG_ADDRESS_PREFIX'],
       ['REST bad height', () => rest('GET', '/blocks/abc'), 400, 'RPC_BAD_REQUEST'],
