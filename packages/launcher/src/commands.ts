@@ -2,11 +2,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256, toHex } from '@babychain/codec';
-import { currentPlatform, writeFileDurable } from '@babychain/upgrade';
+import { currentPlatform, readUpgradeReport, writeFileDurable } from '@babychain/upgrade';
 import { readJournal } from './journal.ts';
 import { ensureLayout, launcherPaths, readCurrent, writeCurrent } from './layout.ts';
 import { installTarball, type Release, readRelease, registerSourceRelease } from './release.ts';
-import { readPrepared, readReport } from './report.ts';
+import { readPrepared } from './report.ts';
 
 /**
  * `install --artifact`: unpacks a release tarball chosen by the operator (it is trusted as such: no manifest is
@@ -59,7 +59,7 @@ export function launcherStatus(home: string): LauncherStatus {
     current: readCurrent(paths) ?? null,
     releases,
     prepared: readPrepared(paths) ?? null,
-    lastUpgrade: readReport(paths) ?? null,
+    lastUpgrade: readUpgradeReport(paths.report) ?? null,
     switch: readJournal(paths) ?? null,
   };
 }

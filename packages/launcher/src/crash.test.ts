@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { UpgradeReport } from '@babychain/upgrade';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lastSigned } from './fake-guard.testutil.ts';
 import {
@@ -18,7 +19,6 @@ import {
 } from './fixtures.testutil.ts';
 import { install, waitFor } from './harness.testutil.ts';
 import type { SwitchJournal } from './journal.ts';
-import type { UpgradeReport } from './report.ts';
 
 const RUNS = Number(process.env['BABYCHAIN_LAUNCHER_CRASH_RUNS'] ?? 10);
 const LANES = 2;

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { UpgradeReport } from '@babychain/upgrade';
 import { installArtifact } from './commands.ts';
 import {
   type ArtifactServer,
@@ -15,7 +16,6 @@ import {
   writeGov,
 } from './fixtures.testutil.ts';
 import { Launcher, type LauncherOptions } from './launcher.ts';
-import type { UpgradeReport } from './report.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 

@@ -25,4 +25,4 @@ export {
 } from './launcher.ts';
 export { type LauncherPaths, launcherPaths } from './layout.ts';
 export type { Logger, LogLevel } from './log.ts';
-export type { PreparedRelease, UpgradeReport } from './report.ts';
+export type { PreparedRelease } from './report.ts';

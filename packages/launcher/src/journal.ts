@@ -4,8 +4,9 @@
  * `resumeAction`). The states, in order: backing-up → switched → watching → upgraded, or from watching (or
  * switched) → rolling-back → rolled-back, or (no backup) → failed.
  */
+
+import type { ExitReport } from '@babychain/upgrade';
 import { type LauncherPaths, readJson, writeJsonDurable } from './layout.ts';
-import type { ExitReport } from './report.ts';
 
 export type SwitchState =
   | 'backing-up'

@@ -8,6 +8,7 @@ import { join, relative, resolve } from 'node:path';
 import { BabyClient } from '@babychain/client';
 import type { PlanDecision } from '@babychain/codec';
 import { isBabyError } from '@babychain/codec';
+import type { UpgradeReport } from '@babychain/upgrade';
 import { readUpgradeInfo, UPGRADE_EXIT_CODE, type UpgradeInfo } from '@babychain/upgrade';
 import { NodeChild, type OutputSink } from './child.ts';
 import { resumeAction, type SourceTiming } from './decisions.ts';
@@ -18,7 +19,7 @@ import { type Logger, stderrLogger } from './log.ts';
 import { fetchUpgradeView, manifestDigest, type PlanView, rpcUrl, type UpgradeView } from './node-rpc.ts';
 import { Preparer } from './prepare.ts';
 import { type Release, readRelease, releaseDir } from './release.ts';
-import { readPrepared, type UpgradeReport, writeReport } from './report.ts';
+import { readPrepared, writeReport } from './report.ts';
 import { describeExit, resumeSwitch, type SwitchContext, switchRelease } from './switch.ts';
 
 export const DEFAULT_POLL_MS = 1000;

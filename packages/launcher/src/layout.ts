@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileDurable } from '@babychain/upgrade';
+import { upgradeReportPath, writeFileDurable } from '@babychain/upgrade';
 
 export interface LauncherPaths {
   readonly home: string;
@@ -42,7 +42,7 @@ export function launcherPaths(home: string): LauncherPaths {
     artifacts: join(root, 'artifacts'),
     downloads: join(root, 'downloads'),
     backups: join(root, 'backups'),
-    report: join(root, 'last-upgrade.json'),
+    report: upgradeReportPath(home),
     prepared: join(root, 'prepared.json'),
     journal: join(root, 'switch.json'),
     childPid: join(root, 'node.pid'),

@@ -5,6 +5,7 @@
 import { rmSync } from 'node:fs';
 import type { BabyClient } from '@babychain/client';
 import { isBabyError, toHex } from '@babychain/codec';
+import type { UpgradeReport } from '@babychain/upgrade';
 import { currentPlatform } from '@babychain/upgrade';
 import { isRetried, releaseForPlan, type SourceTiming, sourceDeadlines } from './decisions.ts';
 import { obtainArtifact } from './download.ts';
@@ -15,7 +16,7 @@ import type { PlanView, UpgradeView } from './node-rpc.ts';
 import { openPeerSource } from './peers.ts';
 import { readValidatorKey, submitSignalReady } from './ready.ts';
 import { installTarball } from './release.ts';
-import type { PreparedRelease, UpgradeReport } from './report.ts';
+import type { PreparedRelease } from './report.ts';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;

@@ -5,6 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { BabyClient } from '@babychain/client';
+import type { UpgradeReport } from '@babychain/upgrade';
 import { readUpgradeInfo, UPGRADE_EXIT_CODE } from '@babychain/upgrade';
 import { backupData, keepFailedConsensus, markRestored, moveEntries, planBackupDir, pruneBackups } from './backup.ts';
 import type { ChildExit, NodeChild } from './child.ts';
@@ -14,7 +15,6 @@ import { type LauncherPaths, writeCurrent } from './layout.ts';
 import type { Logger } from './log.ts';
 import { rpcUrl } from './node-rpc.ts';
 import { type Release, readRelease, releaseDir } from './release.ts';
-import type { UpgradeReport } from './report.ts';
 
 export interface SwitchOptions {
   /** where plan backups go (default `launcher/backups`) */

@@ -107,3 +107,17 @@ describe('NodeConfig verifyWorkers', () => {
     }
   });
 });
+
+describe('NodeConfig metrics.listen', () => {
+  it('is off by default, takes host:port and [v6]:port, and refuses anything else naming the field', () => {
+    expect(readConfig(homeWith({ moniker: 'x' })).metrics).toEqual({ listen: '' });
+    for (const listen of ['127.0.0.1:26660', '[::1]:26660', 'localhost:0']) {
+      expect(readConfig(homeWith({ moniker: 'x', metrics: { listen } })).metrics.listen).toBe(listen);
+    }
+    for (const listen of ['26660', '127.0.0.1', '127.0.0.1:99999', ':26660', 7]) {
+      expect(() => readConfig(homeWith({ moniker: 'x', metrics: { listen } }))).toThrow(
+        expect.objectContaining({ code: 'NODE_BAD_CONFIG', meta: { field: 'metrics.listen' } }),
+      );
+    }
+  });
+});

@@ -17,6 +17,7 @@ import type { TimeoutParams } from '@babychain/consensus';
 import { consensusFiles, DEFAULT_TIMEOUTS } from '@babychain/consensus';
 import { DEFAULT_RPC_LIMITS, type RpcLimits } from '@babychain/rpc';
 import { NodeErrorCode } from './errors.ts';
+import { parseListen } from './metrics-server.ts';
 
 export interface NodeConfig {
   readonly moniker: string;
@@ -38,6 +39,13 @@ export interface NodeConfig {
     readonly limits: Omit<RpcLimits, 'rateLimit'>;
     /** RPC-15: reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the client; none by default */
     readonly trustProxy: readonly string[];
+  };
+  readonly metrics: {
+    /**
+     * `host:port` of a listener serving only GET /metrics, outside the RPC's request budget; "" (the default) for
+     * none. The RPC's own /metrics stays.
+     */
+    readonly listen: string;
   };
   readonly consensus: {
     readonly timeouts: TimeoutParams;
@@ -84,6 +92,7 @@ export function defaultConfig(moniker: string, p2pPort: number, rpcPort: number)
       limits: rpcLimitsBesidesRate(),
       trustProxy: [],
     },
+    metrics: { listen: '' },
     consensus: { timeouts: { ...DEFAULT_TIMEOUTS }, commitWaitMs: DEFAULT_COMMIT_WAIT_MS },
     verifyWorkers: 'auto',
     devnetAdmin: false,
@@ -116,6 +125,7 @@ export function readConfig(home: string): NodeConfig {
       limits: { ...defaults.rpc.limits, ...c.rpc?.limits },
       trustProxy: c.rpc?.trustProxy ?? defaults.rpc.trustProxy,
     },
+    metrics: { ...defaults.metrics, ...c.metrics },
     consensus: {
       ...defaults.consensus,
       ...c.consensus,
@@ -138,6 +148,9 @@ export function readConfig(home: string): NodeConfig {
   const proxies: unknown = config.rpc.trustProxy;
   if (!Array.isArray(proxies) || !proxies.every((p) => typeof p === 'string' && p.length > 0))
     badConfig(path, 'rpc.trustProxy');
+  const metricsListen: unknown = config.metrics.listen;
+  if (typeof metricsListen !== 'string' || (metricsListen !== '' && parseListen(metricsListen) === undefined))
+    badConfig(path, 'metrics.listen');
   if (!Number.isInteger(config.consensus.commitWaitMs) || config.consensus.commitWaitMs < 0)
     badConfig(path, 'consensus.commitWaitMs');
   const workers = config.verifyWorkers;

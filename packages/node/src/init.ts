@@ -28,6 +28,8 @@ export interface InitHomeOptions {
   readonly logLevel?: NodeConfig['logLevel'];
   /** RPC-10's limit per client IP; default 600 per 10 s (a load generator on loopback needs more) */
   readonly rpcRateLimit?: NodeConfig['rpc']['rateLimit'];
+  /** `host:port` of the metrics listener; none by default */
+  readonly metricsListen?: string;
 }
 
 export interface InitHomeResult {
@@ -51,6 +53,7 @@ export async function initHome(options: InitHomeOptions): Promise<InitHomeResult
     ...base,
     p2p: { ...base.p2p, bootstrap: [...(options.bootstrap ?? [])] },
     rpc: { ...base.rpc, rateLimit: options.rpcRateLimit ?? base.rpc.rateLimit },
+    metrics: { listen: options.metricsListen ?? base.metrics.listen },
     consensus: {
       timeouts: { ...base.consensus.timeouts, ...options.timeouts },
       commitWaitMs: options.commitWaitMs ?? base.consensus.commitWaitMs,

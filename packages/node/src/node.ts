@@ -29,6 +29,8 @@ import {
   writeFileDurable,
   writeUpgradeInfo,
 } from '@babychain/upgrade';
+import { prometheusMetrics } from '@libp2p/prometheus-metrics';
+import { Registry } from 'prom-client';
 import { ChainStore } from './chain-store.ts';
 import type { NodeConfig } from './config.ts';
 import { ensureDir, homePaths, readConfig, readSeedFile } from './config.ts';
@@ -38,6 +40,8 @@ import { NodeErrorCode } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { createLogger } from './logger.ts';
 import { NodeMetrics } from './metrics.ts';
+import { startMetricsServer } from './metrics-server.ts';
+import { metricsSources } from './metrics-sources.ts';
 import { protocols, topics } from './protocols.ts';
 import { CommitEvents, createRpcBackend } from './rpc-backend.ts';
 import { UPGRADE_HANDLERS } from './upgrades/index.ts';
@@ -97,8 +101,9 @@ export class BabyNode {
   #p2p: P2pHost | undefined;
   #driver: ConsensusDriver | undefined;
   #rpc: RpcServer | undefined;
+  #metricsUrl = '';
   #self: SelfValidator | undefined;
-  readonly #metrics = new NodeMetrics();
+  #metrics: NodeMetrics | undefined;
   readonly #commits = new CommitEvents();
   #haltReached: (halt: UpgradeHalt) => void = () => {};
   readonly #halted = new Promise<UpgradeHalt>((resolve) => {
@@ -126,6 +131,11 @@ export class BabyNode {
       throw err;
     }
     return node;
+  }
+
+  /** The metrics listener's URL (`metrics.listen`); "" when there is none. */
+  get metricsUrl(): string {
+    return this.#metricsUrl;
   }
 
   get rpcUrl(): string {
@@ -185,8 +195,11 @@ export class BabyNode {
     for await (const [address, account] of app.allAccounts()) accounts.set(toHex(address), account);
     this.#accounts = accounts;
 
+    const registry = new Registry();
     const p2p = await P2pHost.create({
       nodeKeySeed: readSeedFile(paths.nodeKey),
+      // libp2p counts the bytes of every connection into the node's registry (libp2p_data_transfer_bytes_total)
+      metrics: prometheusMetrics({ registry, collectDefaultMetrics: false, preserveExistingMetrics: true }),
       listen: this.config.p2p.listen,
       bootstrap: this.config.p2p.bootstrap,
       logger: (level, msg, ctx) => this.#log[level](msg, ctx),
@@ -216,6 +229,22 @@ export class BabyNode {
     this.#restoreMempool(mempool, kept);
     // Closed after the driver (closers run in reverse): what is still held survives a restart or an upgrade halt.
     this.#closers.push(() => saveTxs(kept, mempool.snapshot()));
+
+    const metrics = new NodeMetrics(
+      registry,
+      metricsSources({
+        home: this.#home,
+        genesis: this.genesis,
+        app,
+        mempool,
+        p2p,
+        driver: () => this.#driver,
+        validators: this.validators,
+        self: this.#self,
+      }),
+      { version: NODE_VERSION, ...(this.#self === undefined ? {} : { selfIndex: this.#self.index }) },
+    );
+    this.#metrics = metrics;
 
     const driver = new ConsensusDriver({
       chainId,
@@ -315,14 +344,21 @@ export class BabyNode {
       cors: this.config.rpc.cors,
       limits: { ...this.config.rpc.limits, rateLimit: this.config.rpc.rateLimit },
       trustProxy: this.config.rpc.trustProxy,
+      observer: metrics.rpcObserver,
     });
     this.#rpc = rpc;
     this.#closers.push(() => rpc.close());
+    if (this.config.metrics.listen !== '') {
+      const server = await startMetricsServer(this.config.metrics.listen, metrics);
+      this.#closers.push(() => server.close());
+      this.#metricsUrl = server.url;
+    }
     this.#log.info('node started', {
       chainId,
       version: NODE_VERSION,
       peerId: p2p.peerId,
       rpc: rpc.url,
+      metrics: this.#metricsUrl || null,
       p2p: p2p.multiaddrs(),
       validator: this.#self?.index ?? null,
       height: String(app.info().height),
@@ -398,7 +434,7 @@ export class BabyNode {
     }
     // After the recheck, so that a subscriber told of the block sees what it dropped (RPC-5).
     this.#commits.emit(c);
-    this.#metrics.committed(c.header.height, c.block.txs.length);
+    this.#metrics?.committed(c);
   }
 
   #rpcBackend(): RpcBackend {
@@ -412,7 +448,7 @@ export class BabyNode {
       config: this.config,
       validators: this.validators,
       self: this.#self,
-      metrics: this.#metrics,
+      metrics: this.#need(this.#metrics),
       commits: this.#commits,
       handlers: UPGRADE_HANDLERS,
     });

@@ -262,21 +262,7 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
         blockListeners.delete(listener);
       };
     },
-    metrics: () => {
-      const d = driver.status();
-      const p = p2p.metrics();
-      return metrics.render({
-        height: d.height,
-        round: d.round,
-        peers: p.peers,
-        mempoolTxs: mempool.size,
-        evidence: d.evidence,
-        gossipIn: p.gossipIn,
-        gossipRejected: p.gossipRejected,
-        bans: p.bans,
-        app: app.metrics,
-      });
-    },
+    metrics: () => metrics.render(),
     ...(config.devnetAdmin ? { setDenylist: (peerIds: readonly string[]) => p2p.setDenylist(peerIds) } : {}),
   };
 }

@@ -13,7 +13,7 @@ import { tcp } from '@libp2p/tcp';
 import { lpStream } from '@libp2p/utils';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { multiaddr } from '@multiformats/multiaddr';
-import { createLibp2p } from 'libp2p';
+import { createLibp2p, type Libp2pOptions } from 'libp2p';
 import { P2pErrorCode, p2pError } from './errors.ts';
 import { PeerScores } from './scores.ts';
 
@@ -38,6 +38,8 @@ export interface P2pOptions {
   readonly banMs?: number;
   /** default 1000 */
   readonly redialIntervalMs?: number;
+  /** libp2p's metrics (e.g. @libp2p/prometheus-metrics): bytes in and out per connection and protocol */
+  readonly metrics?: Libp2pOptions['metrics'];
 }
 
 export type GossipVerdict = 'accept' | 'reject' | 'ignore';
@@ -271,6 +273,7 @@ export class P2pHost {
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       connectionGater: gater,
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
       connectionManager: {
         maxConnections: maxPeers * 2 + 8,
         // Devnets run every node on one loopback address; the default (5 per second per host) refuses them.

@@ -91,23 +91,41 @@ export class RequestBudget {
   }
 }
 
-/** Warn lines naming the client that hit a limit: at most one per client, limit and window, and a few per window. */
+/** What the server tells the operator's metrics: every answered HTTP request and every limit a client hit. */
+export interface RpcObserver {
+  /** `route` is the matched route pattern (`/blocks/:height`), or `unmatched` */
+  request(route: string, status: number, seconds: number): void;
+  /** `route` as above, or `connection` for the connection caps and the headers timeout */
+  limitHit(route: string, limit: string): void;
+}
+
+/** The route label of what no route matched, and of limits that bind a connection before any request. */
+export const UNMATCHED_ROUTE = 'unmatched';
+export const CONNECTION_ROUTE = 'connection';
+
+/**
+ * Warn lines naming the client that hit a limit: at most one per client, limit and window, and a few per window.
+ * The observer counts every hit, logged or not.
+ */
 export class LimitLog {
   readonly #logger: RpcLogger | undefined;
   readonly #windowMs: number;
+  readonly #observer: RpcObserver | undefined;
   readonly #now: () => number;
   #window = -1;
   #seen = new Set<string>();
   #lines = 0;
   #suppressed = 0;
 
-  constructor(logger: RpcLogger | undefined, windowMs: number, now: () => number = Date.now) {
+  constructor(logger: RpcLogger | undefined, windowMs: number, observer?: RpcObserver, now: () => number = Date.now) {
     this.#logger = logger;
     this.#windowMs = windowMs;
+    this.#observer = observer;
     this.#now = now;
   }
 
-  hit(client: string, limit: string, details: Record<string, unknown> = {}): void {
+  hit(client: string, limit: string, route: string, details: Record<string, unknown> = {}): void {
+    this.#observer?.limitHit(route, limit);
     const window = Math.floor(this.#now() / this.#windowMs);
     if (window !== this.#window) {
       if (this.#suppressed > 0) {
@@ -154,7 +172,7 @@ export class ConnectionCaps {
     const held = this.#open.get(client) ?? 0;
     if (this.#total >= this.#max || held >= this.#perClient) {
       const limit = held >= this.#perClient ? 'connections per client' : 'connections';
-      this.#log.hit(client, limit, { open: held, total: this.#total });
+      this.#log.hit(client, limit, CONNECTION_ROUTE, { open: held, total: this.#total });
       socket.destroy();
       return;
     }

@@ -1,7 +1,7 @@
 // @babychain/rpc: public surface (README.md). Everything else in src/ is internal.
 export type { BlockEvent, DroppedTx, JsonObject, RpcBackend, RpcLogger } from './backend.ts';
 export { RpcErrorCode, type RpcErrorCodeValue } from './errors.ts';
-export { DEFAULT_RPC_LIMITS, type RpcLimits } from './guard.ts';
+export { DEFAULT_RPC_LIMITS, type RpcLimits, type RpcObserver } from './guard.ts';
 export { MAX_BATCH } from './jsonrpc.ts';
 export { DEFAULT_COMMIT_TIMEOUT_MS, MAX_BLOCK_RANGE } from './methods.ts';
 export {

@@ -105,3 +105,31 @@ describe('bind', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 });
+
+describe('observer', () => {
+  it('is told each answered request by route pattern and status, and each limit hit by route', async () => {
+    const requests: [string, number][] = [];
+    const hits: [string, string][] = [];
+    const server = await serve({
+      limits: { rateLimit: { max: 3, windowMs: 60_000 } },
+      observer: {
+        request: (route, status, seconds) => {
+          expect(seconds).toBeGreaterThanOrEqual(0);
+          requests.push([route, status]);
+        },
+        limitHit: (route, limit) => hits.push([route, limit]),
+      },
+    });
+    await fetch(`${server.url}/blocks/1`);
+    await fetch(`${server.url}/no/such/route`);
+    await fetch(`${server.url}/status`);
+    expect((await fetch(`${server.url}/status`)).status).toBe(429);
+    expect(requests).toEqual([
+      ['/blocks/:height', 200],
+      ['unmatched', 404],
+      ['/status', 200],
+      ['/status', 429],
+    ]);
+    expect(hits).toEqual([['/status', 'rate']]);
+  });
+});

@@ -21,7 +21,16 @@ import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
 import type { JsonObject, RpcBackend, RpcLogger } from './backend.ts';
 import { errorInfo, httpStatusOf, RpcErrorCode, rpcError } from './errors.ts';
-import { ConnectionCaps, DEFAULT_RPC_LIMITS, LimitLog, RequestBudget, type RpcLimits } from './guard.ts';
+import {
+  CONNECTION_ROUTE,
+  ConnectionCaps,
+  DEFAULT_RPC_LIMITS,
+  LimitLog,
+  RequestBudget,
+  type RpcLimits,
+  type RpcObserver,
+  UNMATCHED_ROUTE,
+} from './guard.ts';
 import type { DispatchOptions } from './jsonrpc.ts';
 import { dispatch, errorResponse, schemaErrors, validatorOf } from './jsonrpc.ts';
 import type { MethodContext, MethodSpec } from './methods.ts';
@@ -56,6 +65,8 @@ export interface RpcServerOptions {
    * fit: for tests. Default: the environment variable BABYCHAIN_RPC_CHECK_RESPONSES is "1".
    */
   readonly checkResponses?: boolean;
+  /** told of every answered HTTP request and every limit hit: the node's metrics */
+  readonly observer?: RpcObserver;
 }
 
 export interface RpcServer {
@@ -70,6 +81,11 @@ const TAG_TRANSPORTS = 'transports';
 const TAG_OPERATIONS = 'operations';
 
 const JSONRPC_URL = '/';
+
+/** The matched route pattern: a bounded label, unlike the URL a client chose. */
+function routeOf(req: FastifyRequest): string {
+  return req.routeOptions.url ?? UNMATCHED_ROUTE;
+}
 
 function isJsonRpcRoute(req: FastifyRequest): boolean {
   return req.method === 'POST' && req.routeOptions.url === JSONRPC_URL;
@@ -134,7 +150,7 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
   const checkResponses = options.checkResponses ?? process.env['BABYCHAIN_RPC_CHECK_RESPONSES'] === '1';
   const limits: RpcLimits = { ...DEFAULT_RPC_LIMITS, ...options.limits };
   const budget = new RequestBudget(limits.rateLimit);
-  const limitLog = new LimitLog(logger, limits.rateLimit.windowMs);
+  const limitLog = new LimitLog(logger, limits.rateLimit.windowMs, options.observer);
   const ctx: MethodContext = {
     backend,
     logger,
@@ -156,7 +172,9 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
   app.server.on('connection', (socket: Socket) => caps.admit(socket));
   app.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-      limitLog.hit(socket.remoteAddress ?? 'unknown', 'headers timeout', { headersTimeoutMs: limits.headersTimeoutMs });
+      limitLog.hit(socket.remoteAddress ?? 'unknown', 'headers timeout', CONNECTION_ROUTE, {
+        headersTimeoutMs: limits.headersTimeoutMs,
+      });
     }
   });
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
@@ -199,10 +217,16 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
   app.addHook('onRequest', async (req, reply) => {
     const refusal = budget.take(req.ip);
     if (refusal === undefined) return;
-    limitLog.hit(req.ip, 'rate', refusal.meta);
+    limitLog.hit(req.ip, 'rate', routeOf(req), refusal.meta);
     reply.header('retry-after', String(Math.ceil(Number(refusal.meta['retryAfterMs']) / 1000)));
     throw refusal;
   });
+  const observer = options.observer;
+  if (observer !== undefined) {
+    app.addHook('onResponse', async (req, reply) => {
+      observer.request(routeOf(req), reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
   const routes: { method: string; pattern: RegExp }[] = [];
   app.addHook('onRoute', (route) => {
     const pattern = routePattern(route.url);
@@ -304,7 +328,7 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
           prepaid: 1,
           take: () => budget.take(req.ip),
           maxAnswerBytes: limits.maxAnswerBytes,
-          onLimit: (limit, details) => limitLog.hit(req.ip, limit, details),
+          onLimit: (limit, details) => limitLog.hit(req.ip, limit, JSONRPC_URL, details),
         });
         if (response === undefined) return reply.code(204).send();
         return response;

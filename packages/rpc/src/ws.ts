@@ -24,6 +24,8 @@ export const MAX_WS_MESSAGE_BYTES = 64 * 1024;
 const CLOSE_GRACE_MS = 1000;
 /** Request text read but not yet dispatched, at most: what arrived before the socket stopped reading. */
 const MAX_WAITING_BYTES = 1024 * 1024;
+/** The websocket's route: its limit hits are counted under it. */
+export const WS_ROUTE = '/ws';
 
 export interface SocketGuards {
   readonly client: string;
@@ -46,7 +48,7 @@ export function serveSocket(
   /** Closes a connection that broke a limit, once, naming the client in the (rate-limited) warn log. */
   const drop = (limit: string, reason: string, details: Record<string, unknown>): void => {
     if (socket.readyState !== socket.OPEN) return;
-    log.hit(client, limit, details);
+    log.hit(client, limit, WS_ROUTE, details);
     socket.close(1008, reason);
     // A client that does not read will not read the close frame either: the socket goes after a grace period.
     setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
@@ -132,7 +134,7 @@ export function serveSocket(
     extra,
     take: () => budget.take(client),
     maxAnswerBytes: limits.maxAnswerBytes,
-    onLimit: (limit, details) => log.hit(client, limit, details),
+    onLimit: (limit, details) => log.hit(client, limit, WS_ROUTE, details),
   };
   const waiting: string[] = [];
   let waitingBytes = 0;
@@ -179,7 +181,7 @@ export function serveSocket(
   });
   const ping = setInterval(() => {
     if (!alive) {
-      log.hit(client, 'idle websocket', { idleTimeoutMs: limits.idleTimeoutMs });
+      log.hit(client, 'idle websocket', WS_ROUTE, { idleTimeoutMs: limits.idleTimeoutMs });
       socket.terminate();
       return;
     }

@@ -67,3 +67,4 @@ export {
   upgradeInfoOf,
   writeUpgradeInfo,
 } from './upgrade-info.ts';
+export { type ExitReport, readUpgradeReport, type UpgradeReport, upgradeReportPath } from './upgrade-report.ts';

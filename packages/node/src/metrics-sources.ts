@@ -1,0 +1,57 @@
+/** Where the node's metrics read their values: its services, the chain's governance record and the launcher's report. */
+
+import type { Genesis } from '@babychain/codec';
+import { toHex } from '@babychain/codec';
+import type { ValidatorSet } from '@babychain/consensus';
+import { MEMPOOL_DEFAULTS, type Mempool } from '@babychain/mempool';
+import type { P2pHost } from '@babychain/p2p';
+import type { App } from '@babychain/state';
+import { governanceStatus, readUpgradeReport, upgradeReportPath } from '@babychain/upgrade';
+import type { ConsensusDriver, SelfValidator } from './driver.ts';
+import type { MetricsSources } from './metrics.ts';
+
+export interface MetricsDeps {
+  readonly home: string;
+  readonly genesis: Genesis;
+  readonly app: App;
+  readonly mempool: Mempool;
+  readonly p2p: P2pHost;
+  /** absent until consensus starts: the scrape reads zeros before */
+  readonly driver: () => ConsensusDriver | undefined;
+  readonly validators: ValidatorSet;
+  readonly self: SelfValidator | undefined;
+}
+
+export function metricsSources(deps: MetricsDeps): MetricsSources {
+  const { app, mempool, p2p, validators, self, genesis } = deps;
+  const reportPath = upgradeReportPath(deps.home);
+  return {
+    consensus: () => deps.driver()?.status() ?? { height: app.info().height, round: 0, evidence: 0 },
+    p2p: () => p2p.metrics(),
+    mempool: () => {
+      const s = mempool.stats();
+      return {
+        txs: s.pendingTxs + s.queuedTxs,
+        bytes: s.pendingBytes + s.queuedBytes,
+        maxTxs: MEMPOOL_DEFAULTS.maxTxs,
+        maxBytes: MEMPOOL_DEFAULTS.maxBytes,
+      };
+    },
+    app: () => app.metrics,
+    power: () => ({ self: self === undefined ? 0n : validators.power(self.index), total: validators.totalPower }),
+    upgrade: () => {
+      const gov = governanceStatus(genesis, app.governanceRecord());
+      const report = readUpgradeReport(reportPath);
+      return {
+        appVersion: gov.appVersion,
+        plan:
+          gov.plan === null
+            ? undefined
+            : { name: gov.plan.name, version: gov.plan.version, height: BigInt(gov.plan.height) },
+        readyPower: BigInt(gov.ready.power),
+        selfReady: self !== undefined && gov.ready.validators.includes(toHex(self.address)),
+        rolledBackAtMs: report?.status === 'rolled-back' ? report.atMs : undefined,
+      };
+    },
+  };
+}
