@@ -87,14 +87,24 @@ export interface DispatchOptions {
   /** checks a method's result against its schema (RpcServerOptions.checkResponses) */
   readonly checkResult?: (spec: MethodSpec, result: unknown) => void;
   readonly onInternalError?: (err: unknown, method: string) => void;
-  /** RPC-10: takes one request from the client's shared budget, or returns the refusal; none: no budget */
-  readonly take?: () => BabyError | undefined;
+  /** RPC-10: takes `units` requests (default 1) from the client's shared budget, or returns the refusal */
+  readonly take?: (units?: number) => BabyError | undefined;
   /** requests the transport already took for this body (an HTTP request pays for its first) */
   readonly prepaid?: number;
   /** RPC-10: the answers to one body stop at this many bytes; later requests are answered RPC_TOO_LARGE */
   readonly maxAnswerBytes?: number;
   /** told when the body's requests ran past the budget or the answer bytes */
   readonly onLimit?: (limit: 'rate' | 'answer bytes', details: Record<string, unknown>) => void;
+}
+
+/** RPC-10: a call that costs more than one request takes the rest from the budget before it runs. */
+function chargeCost(spec: MethodSpec, params: unknown, o: DispatchOptions): void {
+  const more = (spec.cost?.(params as never) ?? 1) - 1;
+  if (more <= 0) return;
+  const refusal = o.take?.(more);
+  if (refusal === undefined) return;
+  o.onLimit?.('rate', refusal.meta);
+  throw refusal;
 }
 
 /** One request object: its response, or undefined for a notification (no `id`). */
@@ -135,6 +145,7 @@ async function dispatchOne(request: unknown, o: DispatchOptions): Promise<JsonRp
       }
       const p = params ?? {};
       checkParams(spec, p);
+      chargeCost(spec, p, o);
       result = await spec.handler(o.ctx, p as never);
       o.checkResult?.(spec, result);
     }

@@ -133,3 +133,36 @@ describe('observer', () => {
     expect(hits).toEqual([['/status', 'rate']]);
   });
 });
+
+describe('cost', () => {
+  it('charges a blocks call one request per 10 heights, over REST and JSON-RPC alike (RPC-10)', async () => {
+    const server = await serve({ limits: { rateLimit: { max: 150, windowMs: 60_000 } } });
+    // 100 requests: a full range of 1000 heights
+    expect((await fetch(`${server.url}/blocks?from=1&to=1000`)).status).toBe(200);
+    // 1 + 100 more would pass 150: refused before it runs, with the window named
+    const second = await fetch(`${server.url}/blocks?from=1&to=1000`);
+    expect(second.status).toBe(429);
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
+    // the refused call took its budget too (101 more): 201 used, everything is refused for the window
+    const rpc = await fetch(`${server.url}/`, {
+      method: 'POST',
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'blocks', params: { from: '1', to: '5' } }),
+    });
+    expect(rpc.status).toBe(429);
+
+    const other = await serve({ limits: { rateLimit: { max: 25, windowMs: 60_000 } } });
+    const call = (id: number, to: string) => ({ jsonrpc: '2.0', id, method: 'blocks', params: { from: '1', to } });
+    const batch = await fetch(`${other.url}/`, {
+      method: 'POST',
+      // 1 request (10 heights), 2 (11 heights), 30 (300 heights): the third passes 25, and the fourth finds none left
+      body: JSON.stringify([call(1, '10'), call(2, '11'), call(3, '300'), call(4, '1')]),
+    });
+    const answers = (await batch.json()) as { id: number; error?: { data?: { code: string } } }[];
+    expect(answers.map((a) => [a.id, a.error?.data?.code ?? 'ok'])).toEqual([
+      [1, 'ok'],
+      [2, 'ok'],
+      [3, 'RPC_RATE_LIMITED'],
+      [4, 'RPC_RATE_LIMITED'],
+    ]);
+  });
+});

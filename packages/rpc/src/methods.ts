@@ -32,6 +32,8 @@ import {
 
 /** RPC-4: at most this many blocks per `blocks` call. */
 export const MAX_BLOCK_RANGE = 1000n;
+/** RPC-10: a `blocks` call costs one request per this many heights of its range, rounded up. */
+export const BLOCKS_PER_REQUEST = 10n;
 /** RPC-7: how long `submit_tx` in mode commit waits for the inclusion. */
 export const DEFAULT_COMMIT_TIMEOUT_MS = 30_000;
 
@@ -53,11 +55,15 @@ export interface MethodSpec<P extends TSchema = TSchema, R extends TSchema = TSc
   readonly result: R;
   readonly rest: { readonly method: 'GET' | 'POST'; readonly url: string; readonly from: ParamSource };
   readonly handler: (ctx: MethodContext, params: Static<P>) => Promise<unknown>;
+  /** RPC-10: the requests of the client's budget a call costs, by its valid params; 1 when absent */
+  readonly cost?: (params: Static<P>) => number;
 }
 
 function method<P extends TSchema, R extends TSchema>(spec: MethodSpec<P, R>): MethodSpec {
   return spec as unknown as MethodSpec;
 }
+
+const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
 function u64(text: string, what: string): bigint {
   const value = BigInt(text);
@@ -153,6 +159,11 @@ export const METHODS: readonly MethodSpec[] = [
     params: BlocksParams,
     result: BlocksResult,
     rest: { method: 'GET', url: '/blocks', from: 'query' },
+    cost: (params) => {
+      const [from, to] = [u64(params.from, 'from'), u64(params.to, 'to')];
+      const heights = to < from ? 1n : to - from + 1n;
+      return Number((min(heights, MAX_BLOCK_RANGE) + BLOCKS_PER_REQUEST - 1n) / BLOCKS_PER_REQUEST);
+    },
     handler: async (ctx, params) => {
       const from = u64(params.from, 'from');
       const to = u64(params.to, 'to');

@@ -213,13 +213,15 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null }, staticCSP: true });
-  // RPC-10: every HTTP request takes one request from its client's budget, websocket upgrades and unknown routes too.
-  app.addHook('onRequest', async (req, reply) => {
-    const refusal = budget.take(req.ip);
+  const refuseOverBudget = (req: FastifyRequest, reply: FastifyReply, refusal: BabyError | undefined): void => {
     if (refusal === undefined) return;
     limitLog.hit(req.ip, 'rate', routeOf(req), refusal.meta);
     reply.header('retry-after', String(Math.ceil(Number(refusal.meta['retryAfterMs']) / 1000)));
     throw refusal;
+  };
+  // RPC-10: every HTTP request takes one request from its client's budget, websocket upgrades and unknown routes too.
+  app.addHook('onRequest', async (req, reply) => {
+    refuseOverBudget(req, reply, budget.take(req.ip));
   });
   const observer = options.observer;
   if (observer !== undefined) {
@@ -281,7 +283,12 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
   });
 
   // --- the methods as REST routes (RPC-2..RPC-8) ---
-  for (const spec of METHODS) registerRest(app, spec, ctx);
+  // RPC-10: a REST call paid one request in onRequest; one that costs more takes the rest once its params are valid.
+  const charge: Charge = (req, reply, spec, params) => {
+    const more = (spec.cost?.(params as never) ?? 1) - 1;
+    if (more > 0) refuseOverBudget(req, reply, budget.take(req.ip, more));
+  };
+  for (const spec of METHODS) registerRest(app, spec, ctx, charge);
 
   // --- JSON-RPC 2.0 over HTTP (RPC-11) ---
   const dispatchOptions: Omit<DispatchOptions, 'ctx'> = {
@@ -326,7 +333,7 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
           ctx,
           // the HTTP request paid for its first request; each further batch member pays its own
           prepaid: 1,
-          take: () => budget.take(req.ip),
+          take: (units) => budget.take(req.ip, units),
           maxAnswerBytes: limits.maxAnswerBytes,
           onLimit: (limit, details) => limitLog.hit(req.ip, limit, JSONRPC_URL, details),
         });
@@ -395,7 +402,10 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
   return app;
 }
 
-function registerRest(app: FastifyInstance, spec: MethodSpec, ctx: MethodContext): void {
+/** Takes what a REST call costs beyond its first request (RPC-10), or throws the refusal. */
+type Charge = (req: FastifyRequest, reply: FastifyReply, spec: MethodSpec, params: unknown) => void;
+
+function registerRest(app: FastifyInstance, spec: MethodSpec, ctx: MethodContext, charge: Charge): void {
   const schema: FastifySchema & Record<string, unknown> = {
     operationId: spec.name,
     tags: [TAG_METHODS],
@@ -411,8 +421,9 @@ function registerRest(app: FastifyInstance, spec: MethodSpec, ctx: MethodContext
     method: spec.rest.method,
     url: spec.rest.url,
     schema,
-    handler: async (req) => {
+    handler: async (req, reply) => {
       const params = from === 'params' ? req.params : from === 'query' ? req.query : from === 'body' ? req.body : {};
+      charge(req, reply, spec, params);
       return (await spec.handler(ctx, params as never)) as JsonObject;
     },
   });

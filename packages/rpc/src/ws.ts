@@ -132,7 +132,7 @@ export function serveSocket(
     ...dispatchOptions,
     ctx,
     extra,
-    take: () => budget.take(client),
+    take: (units) => budget.take(client, units),
     maxAnswerBytes: limits.maxAnswerBytes,
     onLimit: (limit, details) => log.hit(client, limit, WS_ROUTE, details),
   };
