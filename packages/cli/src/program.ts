@@ -8,6 +8,7 @@ import { queryCommand } from './commands/query.ts';
 import { releaseCommand } from './commands/release.ts';
 import { statusCommand } from './commands/status.ts';
 import { txCommand } from './commands/tx.ts';
+import { completionCommand } from './completion.ts';
 import type { CliIo } from './io.ts';
 
 export function buildProgram(io: CliIo): Command {
@@ -24,6 +25,7 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(statusCommand(io));
   program.addCommand(govCommand(io));
   program.addCommand(releaseCommand(io));
+  program.addCommand(completionCommand(io, () => program));
   forEachCommand(program, (cmd) =>
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }),
   );

@@ -45,6 +45,8 @@ export class FakeNode {
   readonly committed = new Map<string, Committed>();
   /** every tx as submitted (hex), accepted or not */
   readonly submitted: string[] = [];
+  /** the transactions POST /txs/check was asked about */
+  readonly checked: string[] = [];
   /** every request as `METHOD /path` */
   readonly requests: string[] = [];
   readonly blocks: { height: bigint; timeMs: bigint; txIds: string[] }[] = [];
@@ -156,8 +158,13 @@ export class FakeNode {
     };
   }
 
+  /** `POST /txs/check`: every check of a submission, nothing applied */
+  check(hex: string) {
+    return this.submit(hex, 'check');
+  }
+
   submit(hex: string, mode: string) {
-    this.submitted.push(hex);
+    if (mode !== 'check') this.submitted.push(hex);
     const bytes = fromHex(hex);
     const id = toHex(sha256(bytes));
     const tx = decodeTx(bytes);
@@ -194,6 +201,11 @@ export class FakeNode {
     if (body.action?.case !== 'transfer') throw new RuleError('TX_MISSING_ACTION', 'no transfer');
     const { to, amount } = body.action.value;
     if (account.balance < amount + body.fee) throw new RuleError('TX_INSUFFICIENT_FUNDS', 'insufficient funds');
+    if (mode === 'check') {
+      this.checked.push(hex);
+      const n = String(body.nonce);
+      return { id, sender, fee: String(body.fee), nonce: n, accountNonce: String(account.nonce) };
+    }
     account.balance -= amount + body.fee;
     account.nonce += 1n;
     if (key.case === 'multisig') {
@@ -228,6 +240,7 @@ export class FakeNode {
     const id = get(/^\/txs\/([0-9a-f]{64})$/);
     if (id !== null) return this.tx(id);
     if (method === 'POST' && p === '/txs') return this.submit(String(body['tx']), String(body['mode'] ?? 'sync'));
+    if (method === 'POST' && p === '/txs/check') return this.check(String(body['tx']));
     throw new RuleError('RPC_NOT_FOUND', `no route ${method} ${p}`, 404);
   }
 

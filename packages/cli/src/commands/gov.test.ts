@@ -106,7 +106,7 @@ class GovNode extends FakeNode {
     const tx = decodeTx(bytes);
     const body = tx.body;
     if (body?.action === undefined || body.action.case === 'transfer') return super.submit(hex, mode);
-    this.submitted.push(hex);
+    if (mode !== 'check') this.submitted.push(hex);
     if (this.refuse !== undefined) throw new BabyError(this.refuse.code, this.refuse.message);
     const key = body.signer?.key;
     const sig = tx.signatures[0]?.signature ?? new Uint8Array(64);
@@ -119,6 +119,16 @@ class GovNode extends FakeNode {
     if (body.fee < MIN_FEE) throw new BabyError('TX_FEE_TOO_LOW', 'fee too low');
     const deposit = body.action.case === 'submitProposal' ? body.action.value.deposit : 0n;
     if (account.balance < body.fee + deposit) throw new BabyError('TX_INSUFFICIENT_FUNDS', 'insufficient funds');
+    if (mode === 'check') {
+      this.checked.push(hex);
+      return {
+        id: toHex(sha256(bytes)),
+        sender,
+        fee: String(body.fee),
+        nonce: String(body.nonce),
+        accountNonce: String(account.nonce),
+      };
+    }
     account.balance -= body.fee + deposit;
     account.nonce += 1n;
     this.accounts.set(sender, account);
@@ -534,6 +544,19 @@ describe('baby gov', () => {
       expect(run.code).toBe(1);
       expect(run.err).toMatch(/^error RPC_TX_DROPPED: .*\(GOV_UNKNOWN_PROPOSAL\)/m);
       expect(polls() - before).toBe(1);
+    });
+
+    it("--dry-run has the node check the signed vote, with governance's own refusals, and submits nothing", async () => {
+      const submitted = node.submitted.length;
+      const ok = await baby(['gov', 'vote', '4', 'yes', '--validator-home', validatorHome, '--dry-run', '--json']);
+      expect(ok.err).toBe('');
+      expect(json(ok.out)).toMatchObject({ status: 'checked, not submitted (dry run)', action: 'vote', proposal: '4' });
+      expect(node.checked.length).toBeGreaterThan(0);
+      node.refuse = { code: 'GOV_UNKNOWN_PROPOSAL', message: 'no proposal 99' };
+      const refused = await baby(['gov', 'vote', '99', 'yes', '--validator-home', validatorHome, '--dry-run']);
+      node.refuse = undefined;
+      expect(refused.err).toBe('error GOV_UNKNOWN_PROPOSAL: no proposal 99\n');
+      expect(node.submitted.length).toBe(submitted);
     });
 
     it("surfaces the node's refusal with its code", async () => {

@@ -36,6 +36,7 @@ import { printResult } from '../output.ts';
 import { releaseInfoOf } from '../release/release-info.ts';
 import { checkPlanSources } from '../release/source-check.ts';
 import { readPassphrase } from '../secrets.ts';
+import { dryRun, type Submitted } from '../submit-modes.ts';
 import { periods, printGovernance } from './gov-show.ts';
 import { DEFAULT_WAIT_SECONDS, parseJsonFile, seconds } from './tx.ts';
 
@@ -45,6 +46,7 @@ interface SignerOptions {
   fee?: string;
   memo: string;
   wait: boolean;
+  dryRun?: boolean;
   timeout: number;
 }
 
@@ -210,6 +212,7 @@ function signerOptions(cmd: Command): Command {
     .option('--fee <amount>', "fee paid to the block proposer (default: the chain's minimum fee)")
     .option('--memo <text>', 'free text, at most 256 bytes', '')
     .option('--no-wait', 'return once the node has admitted the transaction to its mempool')
+    .option('--dry-run', "sign and run the node's admission check (governance rules included), without submitting")
     .option('--timeout <seconds>', 'how long to wait for inclusion', seconds, DEFAULT_WAIT_SECONDS);
 }
 
@@ -319,17 +322,7 @@ async function sendSigned(
   } finally {
     seed.fill(0);
   }
-  const shown = progress(io, `waiting for ${txIdHex(bytes).slice(0, 12)}… to be included in a block`);
-  let result: Awaited<ReturnType<typeof submitAndWait>>;
-  try {
-    result = await submitAndWait(client, bytes, {
-      wait: opts.wait,
-      waitTimeoutMs: opts.timeout * 1000,
-      onProgress: (ms) => shown.tick(ms),
-    });
-  } finally {
-    shown.done();
-  }
+  const result = opts.dryRun === true ? await dryRun(ctx, bytes) : await submitWithProgress(client, io, bytes, opts);
   const state = result.height === undefined ? (result.status ?? 'submitted') : 'committed';
   const found = result.height === undefined || after === undefined ? {} : await after(result.height);
   const out = {
@@ -345,6 +338,24 @@ async function sendSigned(
   };
   if (ctx.json) printResult(io.stdout, true, out);
   else printResult(io.stdout, false, { ...out, fee: formatAmount(body.fee), ...human(details) });
+}
+
+async function submitWithProgress(
+  client: ReturnType<ChainContext['client']>,
+  io: CliIo,
+  bytes: Uint8Array,
+  opts: SignerOptions,
+): Promise<Submitted> {
+  const shown = progress(io, `waiting for ${txIdHex(bytes).slice(0, 12)}… to be included in a block`);
+  try {
+    return await submitAndWait(client, bytes, {
+      wait: opts.wait,
+      waitTimeoutMs: opts.timeout * 1000,
+      onProgress: (ms) => shown.tick(ms),
+    });
+  } finally {
+    shown.done();
+  }
 }
 
 function human(details: Record<string, unknown>): Record<string, unknown> {

@@ -87,6 +87,26 @@ describe('baby keys', () => {
     expect(json(run)['address']).toBe(alice['address']);
   });
 
+  it('refuses to recover a key the keyring already holds under another name, unless --force', async () => {
+    const mnemonic = `${String(alice['mnemonic'])}\n${PASS}\n`;
+    const twice = await baby(home, ['keys', 'recover', 'alice-again'], mnemonic);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(
+      new RegExp(`^error CLI_KEY_EXISTS: the keyring already holds this key's address ${alice['address']} as "alice"`),
+    );
+    expect(readdirSync(join(home, 'keyring')).filter((f) => f.endsWith('.key.json'))).toEqual(['alice.key.json']);
+    const forced = await baby(home, ['keys', 'recover', 'alice-again', '--force', '--json'], mnemonic);
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toMatch(/^warning: .* is also in the keyring as "alice"/);
+    expect(json(forced)['address']).toBe(alice['address']);
+    await baby(home, ['keys', 'delete', 'alice-again', '--yes']);
+  });
+
+  it('prints only the address with show -a, for scripts', async () => {
+    const run = await baby(home, ['keys', 'show', 'alice', '-a']);
+    expect(run.stdout).toBe(`${alice['address']}\n`);
+  });
+
   it('derives a different account from the same mnemonic with --account', async () => {
     const other = mkdtempSync(join(tmpdir(), 'baby-keys-account-'));
     const run = await baby(

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { BabyError } from '@babychain/codec';
-import { DEFAULT_ADDRESS_PREFIX, Keyring } from '@babychain/crypto';
+import { BabyError, toHex } from '@babychain/codec';
+import { DEFAULT_ADDRESS_PREFIX, deriveAccountKey, Keyring, validateMnemonic } from '@babychain/crypto';
 import { Command } from 'commander';
 import { CliErrorCode } from '../errors.ts';
 import { keyringDir, resolveHome } from '../home.ts';
@@ -48,9 +48,11 @@ export function keysCommand(io: CliIo): Command {
     .description('restore a key from its mnemonic (read from the terminal or standard input)')
     .argument('<name>', 'name for the restored key')
     .option('--account <n>', 'HD account index', parseAccount, 0)
-    .action(async (name: string, opts: { account: number }, cmd: Command) => {
+    .option('--force', 'restore it even when the keyring holds its address under another name')
+    .action(async (name: string, opts: { account: number; force?: boolean }, cmd: Command) => {
       const { keyring, json } = context(cmd);
       const mnemonic = await readMnemonic(io);
+      refuseSameAddress(keyring, name, mnemonic, opts, io);
       const passphrase = await readPassphrase(io, 'create');
       const recovered = await keyring.add(name, passphrase, { mnemonic, account: opts.account });
       printResult(io.stdout, json, { ...recovered, mnemonic: undefined });
@@ -68,7 +70,7 @@ export function keysCommand(io: CliIo): Command {
     .command('show')
     .description("show a key's address and public key")
     .argument('<name>')
-    .option('--address', 'print only the address')
+    .option('-a, --address', 'print only the address')
     .action((name: string, opts: { address?: boolean }, cmd: Command) => {
       const { keyring, json } = context(cmd);
       const info = keyring.get(name);
@@ -140,4 +142,31 @@ export function keysCommand(io: CliIo): Command {
 function parseAccount(value: string): number {
   if (!/^\d{1,9}$/.test(value)) throw new BabyError(CliErrorCode.BAD_ARGUMENT, `not a small whole number: ${value}`);
   return Number(value);
+}
+
+/**
+ * A mnemonic restored under a second name would leave two keystores of one key, each with its own passphrase: the
+ * operator is told the name it already has, and only --force restores it again.
+ */
+function refuseSameAddress(
+  keyring: Keyring,
+  name: string,
+  mnemonic: string,
+  opts: { account: number; force?: boolean },
+  io: CliIo,
+): void {
+  const derived = deriveAccountKey(validateMnemonic(mnemonic), opts.account);
+  derived.seed.fill(0);
+  const publicKey = toHex(derived.publicKey);
+  const same = keyring.list().find((k) => k.kind === 'ed25519' && k.publicKey === publicKey);
+  if (same === undefined || same.name === name) return;
+  if (opts.force !== true) {
+    throw new BabyError(
+      CliErrorCode.KEY_EXISTS,
+      `the keyring already holds this key's address ${same.address} as "${same.name}"; ` +
+        `use it, or give --force to restore it as "${name}" too`,
+      { existing: same.name, address: same.address },
+    );
+  }
+  io.stderr.write(`warning: ${same.address} is also in the keyring as "${same.name}"\n`);
 }

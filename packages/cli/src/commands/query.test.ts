@@ -72,7 +72,7 @@ describe('baby query and baby status', () => {
   it('shows a committed transaction and says when there is none', async () => {
     const run = await baby(['query', 'tx', txId, '--json', '--node', node.url]);
     expect(run.err).toBe('');
-    expect(json(run.out)).toMatchObject({ id: txId, height: String(node.height), index: 0, sender: alice.address });
+    expect(json(run.out)).toMatchObject({ id: txId, height: String(node.height), index: 0, from: alice.address });
     const human = await baby(['query', 'tx', txId, '--node', node.url]);
     expect(human.out).toMatch(/^amount: +1000000 ubaby \(1 BABY\)$/m);
     expect(human.out).toMatch(/^memo: +hello$/m);

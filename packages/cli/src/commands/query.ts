@@ -1,10 +1,11 @@
-import { BabyError, toHex, toJson } from '@babychain/codec';
+import { BabyError, create, toHex, toJson } from '@babychain/codec';
 import { encodeAddress } from '@babychain/crypto';
 import { Command } from 'commander';
 import { chainContext, formatAmount, parseWhole, resolveAddress, withNodeOption } from '../chain.ts';
 import { CliErrorCode } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { printResult } from '../output.ts';
+import { readableSummary, summaryJson, txSummary } from '../tx-summary.ts';
 
 /** `baby query …`: read accounts, blocks and transactions from a node. */
 export function queryCommand(io: CliIo): Command {
@@ -84,30 +85,22 @@ export function queryCommand(io: CliIo): Command {
     if (info === null) {
       throw new BabyError(CliErrorCode.NOT_FOUND, `no committed transaction ${id} (it may still be pending)`, { id });
     }
+    const summary = txSummary(info.tx.body ?? create('babychain.v0.TxBody'), ctx.prefix);
+    const where = { id: info.id, height: info.height, index: info.index };
     if (ctx.json) {
       printResult(io.stdout, true, {
-        id: info.id,
-        height: info.height,
-        index: info.index,
-        sender: info.sender,
+        ...where,
+        ...summaryJson(summary),
         tx: toJson('babychain.v0.Tx', info.tx),
         bytes: toHex(info.bytes),
       });
       return;
     }
-    const body = info.tx.body;
-    const transfer = body?.action?.case === 'transfer' ? body.action.value : undefined;
+    const signer = info.tx.body?.signer?.key;
     printResult(io.stdout, false, {
-      id: info.id,
-      height: info.height,
-      index: info.index,
-      sender: info.sender,
-      signer: body?.signer?.key?.case === 'multisig' ? multisigLabel(body.signer.key.value) : undefined,
-      to: transfer === undefined ? undefined : encodeAddress(transfer.to, ctx.prefix),
-      amount: transfer === undefined ? undefined : formatAmount(transfer.amount),
-      fee: body === undefined ? undefined : formatAmount(body.fee),
-      nonce: body?.nonce,
-      memo: body?.memo === '' ? undefined : body?.memo,
+      ...where,
+      ...readableSummary(summary),
+      signer: signer?.case === 'multisig' ? multisigLabel(signer.value) : undefined,
       signatures: info.tx.signatures.length,
     });
   });

@@ -33,6 +33,7 @@ describe('baby tx', () => {
     writeFileSync(path, text);
     return path;
   };
+  const file_ = (name: string, value: unknown) => file(name, JSON.stringify(value));
 
   beforeAll(async () => {
     node = await new FakeNode().start();
@@ -157,6 +158,76 @@ describe('baby tx', () => {
       expect(run.err).toMatch(/^error CLIENT_UNREACHABLE: /);
     });
 
+    it("--dry-run signs and runs the node's check, and submits nothing", async () => {
+      const bob = keys['bob'] as Key;
+      const alice = keys['alice'] as Key;
+      const before = { submitted: node.submitted.length, balance: node.balance(alice.address) };
+      const run = await baby(['tx', 'send', 'alice', bob.address, '2', '--dry-run', '--json']);
+      expect(run.err).toBe('');
+      expect(json(run.out)).toMatchObject({
+        status: 'checked, not submitted (dry run)',
+        from: alice.address,
+        to: bob.address,
+      });
+      expect(node.checked.length).toBeGreaterThan(0);
+      expect([node.submitted.length, node.balance(alice.address)]).toEqual([before.submitted, before.balance]);
+      // the check's refusal is the error, with its code
+      const broke = await baby(['tx', 'send', 'alice', bob.address, '1000000BABY', '--dry-run']);
+      expect(broke.err).toMatch(/^error TX_INSUFFICIENT_FUNDS: /);
+      expect(node.submitted.length).toBe(before.submitted);
+    });
+
+    it('--generate-only runs offline with --chain-id, --nonce and --fee, and names what is missing without them', async () => {
+      const dead = ['--node', 'http://127.0.0.1:9'];
+      const bob = keys['bob'] as Key;
+      const requests = node.requests.length;
+      const offline = await baby([
+        'tx',
+        'send',
+        'alice',
+        bob.address,
+        '5',
+        '--generate-only',
+        '--chain-id',
+        CHAIN_ID,
+        '--nonce',
+        '7',
+        '--fee',
+        '900',
+        ...dead,
+      ]);
+      expect(offline.err).toBe('');
+      expect(json(offline.out)['summary']).toMatchObject({
+        chainId: CHAIN_ID,
+        nonce: '7',
+        fee: '900',
+        to: bob.address,
+      });
+      const missing = await baby([
+        'tx',
+        'send',
+        'alice',
+        bob.address,
+        '5',
+        '--generate-only',
+        '--chain-id',
+        CHAIN_ID,
+        ...dead,
+      ]);
+      expect(missing.err).toMatch(/^error CLI_OFFLINE_MISSING: .*missing --nonce, --fee$/m);
+      expect(node.requests.length).toBe(requests);
+    });
+
+    it('prints the same fields as query tx prints of the committed transaction', async () => {
+      const bob = keys['bob'] as Key;
+      const sent = json((await baby(['tx', 'send', 'alice', bob.address, '3', '--memo', 'same', '--json'])).out);
+      const queried = json((await baby(['query', 'tx', String(sent['id']), '--json'])).out);
+      const { status: _, ...fields } = sent;
+      expect(queried).toMatchObject(fields);
+      const human = await baby(['query', 'tx', String(sent['id'])]);
+      for (const label of ['from:', 'to:', 'amount:', 'fee:', 'nonce:', 'memo:']) expect(human.out).toContain(label);
+    });
+
     it('refuses to sign for a multisig key online', async () => {
       const run = await baby(['tx', 'send', 'treasury', 'dave', '1']);
       expect(run.err).toMatch(/^error CLI_MULTISIG_OFFLINE: .*--generate-only/);
@@ -179,12 +250,33 @@ describe('baby tx', () => {
       sigB = file('sig-b.json', (await baby(['tx', 'sign', unsigned, '--from', 'bob', '--multisig', 'treasury'])).out);
     });
 
-    it('writes the unsigned body as canonical JSON with the nonce from the node', () => {
-      const body = json(readFileSync(unsigned, 'utf8'));
+    it('writes the unsigned body as canonical JSON with the nonce from the node, and its summary beside it', () => {
+      const file = json(readFileSync(unsigned, 'utf8'));
+      const body = file['body'] as Record<string, unknown>;
       expect(body).toMatchObject({ chainId: CHAIN_ID, nonce: '0', fee: '500' });
       expect(body['signer']).toEqual({
         key: { case: 'multisig', value: { threshold: 2, publicKeys: treasury.publicKeys } },
       });
+      // the recipient a member checks by eye, beside the 20 raw bytes that get signed
+      const dave = keys['dave'] as Key;
+      expect(file['summary']).toEqual({
+        chainId: CHAIN_ID,
+        from: treasury.address,
+        action: 'transfer',
+        to: dave.address,
+        amount: '3000000',
+        fee: '500',
+        nonce: '0',
+      });
+      expect((body['action'] as { value: { to: string } }).value.to).toBe(toHex(decodeAddress(dave.address)));
+    });
+
+    it('refuses to sign a body whose summary says something else, naming the field', async () => {
+      const file = json(readFileSync(unsigned, 'utf8'));
+      const lying = { ...file, summary: { ...(file['summary'] as object), to: keys['alice']?.address } };
+      const run = await baby(['tx', 'sign', file_('lying.json', lying), '--from', 'alice', '--multisig', 'treasury']);
+      expect(run.err).toMatch(/^error CLI_BAD_FILE: .*the summary does not say what the body does \(to: /);
+      expect(run.out).toBe('');
     });
 
     it("signs with each member's position in the multisig key", () => {
@@ -202,9 +294,10 @@ describe('baby tx', () => {
       expect(other.err).toMatch(/^error CLI_WRONG_SIGNER: /);
       const single = await baby(['tx', 'sign', unsigned, '--from', 'alice']);
       expect(single.err).toMatch(/^error CLI_WRONG_SIGNER: /);
+      // a bare body (as written before the summary existed) is still read
       const foreign = file(
         'foreign.json',
-        JSON.stringify({ ...json(readFileSync(unsigned, 'utf8')), chainId: 'another-chain' }),
+        JSON.stringify({ ...(json(readFileSync(unsigned, 'utf8'))['body'] as object), chainId: 'another-chain' }),
       );
       const wrongChain = await baby(['tx', 'sign', foreign, '--from', 'alice', '--multisig', 'treasury']);
       expect(wrongChain.err).toMatch(/^error CLI_WRONG_CHAIN: .*another-chain/);

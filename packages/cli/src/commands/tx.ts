@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { assembleTx, bodyFromJson, bodyToJson, signBody, transferBody } from '@babychain/client';
+import { assembleTx, signBody, transferBody } from '@babychain/client';
 import type { MultisigKey, Signature, TxBody } from '@babychain/codec';
-import { BabyError, bytesEqual, decodeTx, fromHex, isBabyError, toHex, txId, txSignBytes } from '@babychain/codec';
+import { BabyError, bytesEqual, decodeTx, fromHex, toHex, txId, txSignBytes } from '@babychain/codec';
 import { type KeyInfo, verify } from '@babychain/crypto';
 import { Command, Option } from 'commander';
 import {
   type ChainContext,
   chainContext,
-  formatAmount,
   parseAmount,
   parseWhole,
   progress,
@@ -18,6 +17,9 @@ import { CliErrorCode } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { printResult } from '../output.ts';
 import { readPassphrase } from '../secrets.ts';
+import { dryRun, type Submitted, txFields } from '../submit-modes.ts';
+import { readableSummary, summaryJson, type TxSummary, txSummary } from '../tx-summary.ts';
+import { readUnsignedFile, unsignedFile } from '../unsigned.ts';
 
 export const DEFAULT_WAIT_SECONDS = 60;
 
@@ -30,6 +32,7 @@ interface SendOptions {
   chainId?: string;
   wait: boolean;
   generateOnly?: boolean;
+  dryRun?: boolean;
   timeout: number;
 }
 
@@ -52,7 +55,12 @@ export function txCommand(io: CliIo): Command {
       .option('--nonce <n>', "the account's nonce (default: read from the node)")
       .option('--chain-id <id>', 'chain id (default: read from the node)')
       .option('--no-wait', 'return once the node has admitted the transaction to its mempool')
-      .option('--generate-only', 'print the unsigned body as JSON instead of signing it (for tx sign / multisign)')
+      .option(
+        '--generate-only',
+        'print the unsigned body and its summary as JSON instead of signing it (for tx sign / multisign); ' +
+          'with --chain-id, --nonce and --fee it needs no node',
+      )
+      .option('--dry-run', "sign and run the node's admission check, without submitting")
       .option('--timeout <seconds>', 'how long to wait for inclusion', seconds, DEFAULT_WAIT_SECONDS),
   ).action(async (fromName: string, toText: string, amountText: string, opts: SendOptions, cmd: Command) => {
     const ctx = chainContext(cmd, io);
@@ -66,23 +74,22 @@ export function txCommand(io: CliIo): Command {
     const to = resolveAddress(toText, ctx);
     const amount = parseAmount(amountText);
     const nonce = opts.nonce === undefined ? undefined : parseWhole(opts.nonce, 'nonce');
-    const status = opts.chainId === undefined || opts.fee === undefined ? await ctx.client().status() : undefined;
-    const chainId = opts.chainId ?? (status as NonNullable<typeof status>).chainId;
-    const fee =
-      opts.fee === undefined
-        ? (status as NonNullable<typeof status>).params.minFee
-        : parseAmount(opts.fee, 'fee', true);
+    const given = {
+      chainId: opts.chainId,
+      fee: opts.fee === undefined ? undefined : parseAmount(opts.fee, 'fee', true),
+    };
+    const online = await txFields(ctx, { ...given, nonce, address: from.address }, opts.generateOnly === true);
     const body = transferBody({
-      chainId,
+      chainId: online.chainId,
       signer: signerOf(from),
       to: to.bytes,
       amount,
-      fee,
-      nonce: nonce ?? (await ctx.client().account(from.address)).nonce,
+      fee: online.fee,
+      nonce: online.nonce,
       memo: opts.memo,
     });
     if (opts.generateOnly === true) {
-      io.stdout.write(`${JSON.stringify(bodyToJson(body), null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify(unsignedFile(body, ctx.prefix), null, 2)}\n`);
       return;
     }
     const secret = await ctx.keyring.unlock(from.name, await readPassphrase(io, 'unlock'));
@@ -92,9 +99,11 @@ export function txCommand(io: CliIo): Command {
     } finally {
       secret.seed.fill(0);
     }
-    const result = await submit(ctx, io, bytes, opts.wait ? 'commit' : 'sync', opts.timeout);
-    const summary = { from: from.address, to: to.address, amount, fee, nonce: body.nonce, memo: body.memo };
-    report(io, ctx.json, result, summary);
+    const result =
+      opts.dryRun === true
+        ? await dryRun(ctx, bytes)
+        : await submit(ctx, io, bytes, opts.wait ? 'commit' : 'sync', opts.timeout);
+    report(io, ctx.json, result, txSummary(body, ctx.prefix));
   });
 
   withNodeOption(
@@ -107,7 +116,7 @@ export function txCommand(io: CliIo): Command {
       .option('--chain-id <id>', 'the chain the body must be for (default: asked from the node)'),
   ).action(async (file: string, opts: { from: string; multisig?: string; chainId?: string }, cmd: Command) => {
     const ctx = chainContext(cmd, io);
-    const body = await readBody(io, file);
+    const body = await readBody(io, file, ctx.prefix);
     const from = ctx.keyring.get(opts.from);
     if (from.kind !== 'ed25519') {
       throw new BabyError(CliErrorCode.BAD_ARGUMENT, `--from "${from.name}" is a multisig key; give a member's key`);
@@ -156,7 +165,7 @@ export function txCommand(io: CliIo): Command {
     .argument('<signatures...>', 'signature files written by tx sign')
     .action(async (file: string, name: string, sigFiles: string[], _opts: unknown, cmd: Command) => {
       const ctx = chainContext(cmd, io);
-      const body = await readBody(io, file);
+      const body = await readBody(io, file, ctx.prefix);
       const multisig = multisigKey(ctx, name);
       expectSigner(body, multisig);
       const signBytes = txSignBytes(body);
@@ -205,31 +214,21 @@ export function txCommand(io: CliIo): Command {
           .choices(['async', 'sync', 'commit'])
           .default('commit'),
       )
+      .option('--dry-run', "run the node's admission check, without submitting")
       .option('--timeout <seconds>', 'how long to wait for inclusion', seconds, DEFAULT_WAIT_SECONDS),
-  ).action(async (file: string, opts: { mode: Mode; timeout: number }, cmd: Command) => {
+  ).action(async (file: string, opts: { mode: Mode; timeout: number; dryRun?: boolean }, cmd: Command) => {
     const ctx = chainContext(cmd, io);
     const bytes = parseSignedFile(file, await readText(io, file));
     const body = decodeTx(bytes).body as TxBody;
-    const result = await submit(ctx, io, bytes, opts.mode, opts.timeout);
-    const transfer = body.action?.case === 'transfer' ? body.action.value : undefined;
-    report(io, ctx.json, result, {
-      nonce: body.nonce,
-      fee: body.fee,
-      ...(transfer === undefined ? {} : { amount: transfer.amount }),
-    });
+    const result =
+      opts.dryRun === true ? await dryRun(ctx, bytes) : await submit(ctx, io, bytes, opts.mode, opts.timeout);
+    report(io, ctx.json, result, txSummary(body, ctx.prefix));
   });
 
   return tx;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-
-interface Submitted {
-  id: string;
-  status?: string;
-  height?: bigint;
-  index?: number;
-}
 
 /**
  * Submits the bytes. `commit` submits in sync mode (so a refusal comes back at once with its code) and then waits
@@ -253,29 +252,11 @@ async function submit(ctx: ChainContext, io: CliIo, bytes: Uint8Array, mode: Mod
   }
 }
 
-function report(
-  io: CliIo,
-  json: boolean,
-  result: Submitted,
-  details: { from?: string; to?: string; amount?: bigint; fee: bigint; nonce: bigint; memo?: string },
-): void {
+function report(io: CliIo, json: boolean, result: Submitted, summary: TxSummary): void {
   const status = result.height === undefined ? (result.status ?? 'submitted') : 'committed';
-  if (json) {
-    printResult(io.stdout, true, { ...result, status, ...details });
-    return;
-  }
-  printResult(io.stdout, false, {
-    id: result.id,
-    status,
-    height: result.height,
-    index: result.index,
-    from: details.from,
-    to: details.to,
-    amount: details.amount === undefined ? undefined : formatAmount(details.amount),
-    fee: formatAmount(details.fee),
-    nonce: details.nonce,
-    memo: details.memo === '' ? undefined : details.memo,
-  });
+  const where = { id: result.id, status, height: result.height, index: result.index };
+  if (json) printResult(io.stdout, true, { ...where, ...summaryJson(summary) });
+  else printResult(io.stdout, false, { ...where, ...readableSummary(summary) });
 }
 
 function signerOf(info: KeyInfo): Uint8Array | MultisigKey {
@@ -330,17 +311,8 @@ export function parseJsonFile(file: string, text: string): unknown {
   }
 }
 
-async function readBody(io: CliIo, file: string): Promise<TxBody> {
-  const json = parseJsonFile(file, await readText(io, file));
-  try {
-    return bodyFromJson(json);
-  } catch (err) {
-    if (!isBabyError(err)) throw err;
-    throw new BabyError(CliErrorCode.BAD_FILE, `${file} is not an unsigned transaction body: ${err.message}`, {
-      file,
-      cause: err.code,
-    });
-  }
+async function readBody(io: CliIo, file: string, prefix: string): Promise<TxBody> {
+  return readUnsignedFile(file, parseJsonFile(file, await readText(io, file)), prefix);
 }
 
 function parseSignatureFile(file: string, text: string): Signature {
