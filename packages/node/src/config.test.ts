@@ -26,6 +26,7 @@ describe('NodeConfig rpc section', () => {
     maxBufferedBytes: 4 * 1024 * 1024,
     headersTimeoutMs: 10_000,
     idleTimeoutMs: 60_000,
+    refusalDelayMs: 1000,
   };
 
   it('binds to 127.0.0.1 with CORS off, 600 requests per 10 s, RPC-10 limits and no trusted proxy by default', () => {

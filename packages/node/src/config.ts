@@ -143,7 +143,8 @@ export function readConfig(home: string): NodeConfig {
     if (!Number.isInteger(v) || v < 1) badConfig(path, `rpc.rateLimit.${k}`);
   }
   for (const [k, v] of Object.entries(config.rpc.limits)) {
-    if (!(k in DEFAULT_RPC_LIMITS) || !Number.isSafeInteger(v) || v < 1) badConfig(path, `rpc.limits.${k}`);
+    const least = k === 'refusalDelayMs' ? 0 : 1;
+    if (!(k in DEFAULT_RPC_LIMITS) || !Number.isSafeInteger(v) || v < least) badConfig(path, `rpc.limits.${k}`);
   }
   const proxies: unknown = config.rpc.trustProxy;
   if (!Array.isArray(proxies) || !proxies.every((p) => typeof p === 'string' && p.length > 0))

@@ -15,8 +15,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
+/** A server whose rate refusals come at once, unless the test sets refusalDelayMs: the delay has its own test. */
 async function serve(options: Partial<RpcServerOptions> = {}, backend = new FakeBackend()) {
-  const server = await startRpcServer({ host: '127.0.0.1', port: 0, backend, ...options });
+  const limits = { refusalDelayMs: 0, ...options.limits };
+  const server = await startRpcServer({ host: '127.0.0.1', port: 0, backend, ...options, limits });
   servers.push(server);
   return { server, backend, port: Number(new URL(server.url).port) };
 }
@@ -100,6 +102,30 @@ describe('one budget per client, every way in', () => {
     await expect.poll(() => ws.answers.length, { timeout: 20_000 }).toBe(5000);
     expect(codes(ws.answers)).toEqual({ ok: 99, RPC_RATE_LIMITED: 4901 });
   }, 30_000);
+
+  it('answers a rate refusal only after refusalDelayMs, on every way in, and a websocket holds its slot meanwhile', async () => {
+    const delay = 400;
+    const { server } = await serve({
+      limits: { rateLimit: { max: 2, windowMs: 60_000 }, refusalDelayMs: delay, maxInFlightPerConnection: 1 },
+    });
+    const ws = await socket(server.url); // 1
+    ws.send(JSON.stringify(call(1, 'status'))); // 2
+    await expect.poll(() => ws.answers.length).toBe(1);
+    const sent = performance.now();
+    ws.send(JSON.stringify(call(2, 'status')));
+    ws.send(JSON.stringify(call(3, 'status')));
+    await expect.poll(() => ws.answers.length, { timeout: 5000 }).toBe(3);
+    // one in flight at a time: the second refusal waited for the first's delay, then its own
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(2 * delay - 5);
+    for (const waited of [
+      async () => fetch(`${server.url}/status`),
+      async () => post(`${server.url}/`, call(4, 'status')),
+    ]) {
+      const start = performance.now();
+      expect((await waited()).status).toBe(429);
+      expect(performance.now() - start).toBeGreaterThanOrEqual(delay - 5);
+    }
+  });
 
   it('names the client that hit a limit in a warn line, once per window', async () => {
     const warnings: Record<string, unknown>[] = [];

@@ -27,6 +27,11 @@ export interface RpcLimits {
   readonly headersTimeoutMs: number;
   /** an HTTP connection without a request, or a websocket without a message or pong, is closed after this */
   readonly idleTimeoutMs: number;
+  /**
+   * a refusal for the rate is answered after this (or when the window turns, if sooner): a client that ignores
+   * retry-after waits instead of keeping the node busy refusing it
+   */
+  readonly refusalDelayMs: number;
 }
 
 export const DEFAULT_RPC_LIMITS: Readonly<RpcLimits> = Object.freeze({
@@ -38,7 +43,15 @@ export const DEFAULT_RPC_LIMITS: Readonly<RpcLimits> = Object.freeze({
   maxBufferedBytes: 4 * 1024 * 1024,
   headersTimeoutMs: 10_000,
   idleTimeoutMs: 60_000,
+  refusalDelayMs: 1000,
 });
+
+/** Waits before a rate refusal is answered (RPC-10): `delayMs`, or until the refusal's window turns if sooner. */
+export function delayRefusal(refusal: BabyError, delayMs: number): Promise<void> {
+  const ms = Math.min(delayMs, Number(refusal.meta['retryAfterMs'] ?? delayMs));
+  if (!(ms > 0)) return Promise.resolve();
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
 
 /** Clients tracked per window at most; beyond, the newcomers of that window share one budget. */
 const MAX_TRACKED_CLIENTS = 100_000;

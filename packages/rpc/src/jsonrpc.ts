@@ -95,6 +95,8 @@ export interface DispatchOptions {
   readonly maxAnswerBytes?: number;
   /** told when the body's requests ran past the budget or the answer bytes */
   readonly onLimit?: (limit: 'rate' | 'answer bytes', details: Record<string, unknown>) => void;
+  /** RPC-10: a body with a request refused for the rate is answered after this wait */
+  readonly delayRefusal?: (refusal: BabyError) => Promise<void>;
 }
 
 /** RPC-10: a call that costs more than one request takes the rest from the budget before it runs. */
@@ -197,6 +199,14 @@ async function dispatchBounded(
   const maxBytes = o.maxAnswerBytes ?? Number.POSITIVE_INFINITY;
   let bytes = 0;
   let warned = false;
+  // every rate refusal of the body comes from its budget: the first one sets the wait before the answer
+  let rateRefusal: BabyError | undefined;
+  const take = (units?: number): BabyError | undefined => {
+    const refusal = o.take?.(units);
+    rateRefusal ??= refusal;
+    return refusal;
+  };
+  const inner: DispatchOptions = { ...o, take };
   for (const [i, request] of requests.entries()) {
     const refusal =
       i < (o.prepaid ?? 0)
@@ -205,17 +215,18 @@ async function dispatchBounded(
           ? rpcError(RpcErrorCode.TOO_LARGE, `the answers to one request body are limited to ${maxBytes} bytes`, {
               maxAnswerBytes: maxBytes,
             })
-          : o.take?.();
+          : inner.take?.();
     if (refusal !== undefined) {
       if (!warned) o.onLimit?.(refusal.code === RpcErrorCode.TOO_LARGE ? 'answer bytes' : 'rate', refusal.meta);
       warned = true;
       out.push(refused(request, refusal));
       continue;
     }
-    const response = await dispatchOne(request, o);
+    const response = await dispatchOne(request, inner);
     if (response !== undefined && maxBytes !== Number.POSITIVE_INFINITY) bytes += JSON.stringify(response).length;
     out.push(response);
   }
+  if (rateRefusal !== undefined) await o.delayRefusal?.(rateRefusal);
   return out;
 }
 

@@ -26,6 +26,7 @@ describe('rate limit', () => {
       maxBufferedBytes: 4 * 1024 * 1024,
       headersTimeoutMs: 10_000,
       idleTimeoutMs: 60_000,
+      refusalDelayMs: 1000,
     });
   });
 

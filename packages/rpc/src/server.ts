@@ -25,6 +25,7 @@ import {
   CONNECTION_ROUTE,
   ConnectionCaps,
   DEFAULT_RPC_LIMITS,
+  delayRefusal,
   LimitLog,
   RequestBudget,
   type RpcLimits,
@@ -213,15 +214,17 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null }, staticCSP: true });
-  const refuseOverBudget = (req: FastifyRequest, reply: FastifyReply, refusal: BabyError | undefined): void => {
+  const refusalDelay = (refusal: BabyError) => delayRefusal(refusal, limits.refusalDelayMs);
+  const refuseOverBudget = async (req: FastifyRequest, reply: FastifyReply, refusal: BabyError | undefined) => {
     if (refusal === undefined) return;
     limitLog.hit(req.ip, 'rate', routeOf(req), refusal.meta);
+    await refusalDelay(refusal);
     reply.header('retry-after', String(Math.ceil(Number(refusal.meta['retryAfterMs']) / 1000)));
     throw refusal;
   };
   // RPC-10: every HTTP request takes one request from its client's budget, websocket upgrades and unknown routes too.
   app.addHook('onRequest', async (req, reply) => {
-    refuseOverBudget(req, reply, budget.take(req.ip));
+    await refuseOverBudget(req, reply, budget.take(req.ip));
   });
   const observer = options.observer;
   if (observer !== undefined) {
@@ -284,9 +287,9 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
 
   // --- the methods as REST routes (RPC-2..RPC-8) ---
   // RPC-10: a REST call paid one request in onRequest; one that costs more takes the rest once its params are valid.
-  const charge: Charge = (req, reply, spec, params) => {
+  const charge: Charge = async (req, reply, spec, params) => {
     const more = (spec.cost?.(params as never) ?? 1) - 1;
-    if (more > 0) refuseOverBudget(req, reply, budget.take(req.ip, more));
+    if (more > 0) await refuseOverBudget(req, reply, budget.take(req.ip, more));
   };
   for (const spec of METHODS) registerRest(app, spec, ctx, charge);
 
@@ -302,6 +305,7 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
         }
       : {}),
     onInternalError: (err, method) => internal(err, { method }),
+    delayRefusal: refusalDelay,
   };
   await app.register(async (scope) => {
     // The body is parsed by the dispatcher, so that bad JSON is a JSON-RPC parse error whatever the content type.
@@ -403,7 +407,7 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
 }
 
 /** Takes what a REST call costs beyond its first request (RPC-10), or throws the refusal. */
-type Charge = (req: FastifyRequest, reply: FastifyReply, spec: MethodSpec, params: unknown) => void;
+type Charge = (req: FastifyRequest, reply: FastifyReply, spec: MethodSpec, params: unknown) => Promise<void>;
 
 function registerRest(app: FastifyInstance, spec: MethodSpec, ctx: MethodContext, charge: Charge): void {
   const schema: FastifySchema & Record<string, unknown> = {
@@ -423,7 +427,7 @@ function registerRest(app: FastifyInstance, spec: MethodSpec, ctx: MethodContext
     schema,
     handler: async (req, reply) => {
       const params = from === 'params' ? req.params : from === 'query' ? req.query : from === 'body' ? req.body : {};
-      charge(req, reply, spec, params);
+      await charge(req, reply, spec, params);
       return (await spec.handler(ctx, params as never)) as JsonObject;
     },
   });
