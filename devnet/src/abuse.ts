@@ -4,7 +4,8 @@
  * `blocks` calls and never reads, 5,000 `status` calls on one websocket, 8 clients sending HTTP JSON-RPC batches of
  * 20 x `blocks`, a 1,000-connection flood and slowloris. For an idle window first and then each attack it prints
  * the node's peak resident memory, the block-time p99 (and its ratio to the idle one) and how fast the node
- * answered `GET /status` to a well-behaved client watching from another loopback address, every 100 ms.
+ * answered `GET /status` to a well-behaved client watching from another loopback address, every 100 ms, on a
+ * thread of its own (status-probe.ts).
  *
  * Targets (specs/rpc.md RPC-10): peak RSS under 512 MiB, block-time p99 under 1.5 x idle, /status under 100 ms.
  * Exit code 1 when one is missed. Progress on stderr; `--json` prints the figures as JSON instead of a table.
@@ -16,7 +17,6 @@
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -30,6 +30,7 @@ import {
 } from './attacks.ts';
 import { Devnet } from './devnet.ts';
 import { statusMiB } from './proc.ts';
+import { probe, startStatusProbe } from './status-probe.ts';
 import { sleep, waitFor } from './wait.ts';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
@@ -48,30 +49,7 @@ const progress = (what: string): void => {
   process.stderr.write(`[abuse ${new Date().toISOString().slice(11, 19)}] ${what}\n`);
 };
 
-/** GET `path` from the watcher's address on a fresh connection: the body, and how long the answer took. */
-function watch(url: string, path: string): Promise<{ ms: number; status: number; body: string }> {
-  const u = new URL(url);
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const req = request(
-      { host: u.hostname, port: u.port, path, localAddress: WATCHER, agent: false, timeout: PROBE_TIMEOUT_MS },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            ms: performance.now() - started,
-            status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve({ ms: performance.now() - started, status: 0, body: '' }));
-    req.end();
-  });
-}
+const watch = (url: string, path: string) => probe(url, path, WATCHER, PROBE_TIMEOUT_MS);
 
 async function height(url: string): Promise<number> {
   const answer = await watch(url, '/status');
@@ -127,26 +105,17 @@ async function phase(
   const startHeight = await height(chain);
   let running = true;
   let peak = 0;
-  const latencies: number[] = [];
-  let failures = 0;
   const sampler = (async () => {
     while (running) {
       peak = Math.max(peak, statusMiB(pid, 'VmRSS'));
       await sleep(PROBE_EVERY_MS); // sampling pace
     }
   })();
-  const watcher = (async () => {
-    while (running) {
-      const answer = await watch(url, '/status');
-      if (answer.status === 200) latencies.push(answer.ms);
-      else failures++;
-      await sleep(PROBE_EVERY_MS); // probing pace
-    }
-  })();
+  const watcher = startStatusProbe({ url, from: WATCHER, everyMs: PROBE_EVERY_MS, timeoutMs: PROBE_TIMEOUT_MS });
   const report = await attack();
   await sleep(RECOVER_MS); // the tail of the attack's effect belongs to its phase
   running = false;
-  await Promise.all([sampler, watcher]);
+  const [, { latencies, failures }] = await Promise.all([sampler, watcher.stop()]);
   const endHeight = await height(chain);
   const gaps = await intervals(chain, startHeight, endHeight);
   return {

@@ -177,13 +177,7 @@ export async function connectionFlood(target: Target, connections: number, holdM
     r.sent++;
   }
   await sleep(holdMs); // the observation window
-  const closed = r.closedByNode;
-  for (const s of sockets) {
-    s.removeAllListeners('close');
-    s.destroy();
-  }
-  r.closedByNode = closed;
-  return r;
+  return hangUp(sockets, r);
 }
 
 /** Slowloris: `connections` connections each send a request's headers one short line per `everyMs`. */
@@ -206,6 +200,11 @@ export async function slowloris(target: Target, connections: number, everyMs: nu
     for (const s of sockets) if (!s.destroyed) s.write(`X-Slow-${line}: 1\r\n`);
     await sleep(everyMs); // the attack's own pace
   }
+  return hangUp(sockets, r);
+}
+
+/** Closes the attack's sockets without counting those closes as the node's. */
+function hangUp(sockets: readonly Socket[], r: AttackReport): AttackReport {
   const closed = r.closedByNode;
   for (const s of sockets) {
     s.removeAllListeners('close');

@@ -1,13 +1,8 @@
-// The load generator against a real one-validator node in this process: its transfers go through the node's
-// signature workers and its finality comes from the websocket block notifications.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BabyClient, type BlockEvent } from '@babychain/client';
-import { publicKeyFromSeed } from '@babychain/crypto';
-import { BabyNode, createLogger, initHome } from '@babychain/node';
-import { createDevGenesis, genesisToJson } from '@babychain/state';
+import { BabyNode, createLogger, initSoloHome } from '@babychain/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAccounts, prepareTransfers, runLoad } from './load.ts';
 
@@ -19,20 +14,13 @@ let client: BabyClient;
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'babyload-'));
-  const validatorSeed = new Uint8Array(randomBytes(32));
-  const genesis = createDevGenesis({
-    chainId: CHAIN,
-    accounts: accounts.map((a) => ({ address: a.addressBytes, balance: 1_000_000n })),
-    validators: [{ name: 'solo', publicKey: publicKeyFromSeed(validatorSeed), power: 10n }],
-    genesisTimeMs: BigInt(Date.now()),
-  });
-  await initHome({
+  await initSoloHome({
     home,
     moniker: 'solo',
-    genesis: genesisToJson(genesis),
+    chainId: CHAIN,
+    accounts: accounts.map((a) => ({ address: a.addressBytes, balance: 1_000_000n })),
     p2pPort: 0,
     rpcPort: 0,
-    validatorSeed,
     commitWaitMs: 50,
   });
   node = await BabyNode.open({ home, logger: createLogger({ level: 'silent' }) });

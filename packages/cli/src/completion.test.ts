@@ -52,7 +52,8 @@ describe('baby completion', () => {
       const words = line.split(' ');
       const program = [
         'compadd() { [[ "$1" == "--" ]] && shift; print -l -- "$@"; }',
-        '_files() { print FILES; }',
+        // an external command must still run inside the completion function: $path is zsh's PATH
+        '_files() { command -v ls >/dev/null && print FILES; }',
         'compdef() { :; }',
         `source '${path}'`,
         `words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}`,

@@ -39,10 +39,9 @@ function caseTable(entries: readonly PathEntry[], pick: (e: PathEntry) => readon
   return entries.map((e) => `${indent}"${e.path}") echo "${pick(e).join(' ')}" ;;`).join('\n');
 }
 
-function bash(name: string, entries: readonly PathEntry[]): string {
-  return `# bash completion for ${name}: source <(${name} completion bash), or save it in
-# /etc/bash_completion.d/${name} or ~/.local/share/bash-completion/completions/${name}
-_${name}_subcommands() {
+/** `_<name>_subcommands <path>` and `_<name>_options <path>`: the table, as bash and zsh both read it. */
+function lookups(name: string, entries: readonly PathEntry[]): string {
+  return `_${name}_subcommands() {
   case "$1" in
 ${caseTable(entries, (e) => e.subcommands, '    ')}
   esac
@@ -51,18 +50,24 @@ _${name}_options() {
   case "$1" in
 ${caseTable(entries, (e) => e.options, '    ')}
   esac
+}`;
 }
+
+function bash(name: string, entries: readonly PathEntry[]): string {
+  return `# bash completion for ${name}: source <(${name} completion bash), or save it in
+# /etc/bash_completion.d/${name} or ~/.local/share/bash-completion/completions/${name}
+${lookups(name, entries)}
 _${name}() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" path="" word i
+  local cur="\${COMP_WORDS[COMP_CWORD]}" cmdpath="" word i
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="\${COMP_WORDS[i]}"
     [[ "$word" == -* ]] && continue
-    if [[ " $(_${name}_subcommands "$path") " == *" $word "* ]]; then path="\${path:+$path }$word"; fi
+    if [[ " $(_${name}_subcommands "$cmdpath") " == *" $word "* ]]; then cmdpath="\${cmdpath:+$cmdpath }$word"; fi
   done
   if [[ "$cur" == -* ]]; then
-    COMPREPLY=($(compgen -W "$(_${name}_options "$path")" -- "$cur"))
+    COMPREPLY=($(compgen -W "$(_${name}_options "$cmdpath")" -- "$cur"))
   else
-    COMPREPLY=($(compgen -W "$(_${name}_subcommands "$path")" -- "$cur"))
+    COMPREPLY=($(compgen -W "$(_${name}_subcommands "$cmdpath")" -- "$cur"))
   fi
 }
 complete -o default -F _${name} ${name}
@@ -73,27 +78,18 @@ function zsh(name: string, entries: readonly PathEntry[]): string {
   return `#compdef ${name}
 # zsh completion for ${name}: save it as _${name} in a directory of $fpath, or source <(${name} completion zsh)
 # after compinit
-_${name}_subcommands() {
-  case "$1" in
-${caseTable(entries, (e) => e.subcommands, '    ')}
-  esac
-}
-_${name}_options() {
-  case "$1" in
-${caseTable(entries, (e) => e.options, '    ')}
-  esac
-}
+${lookups(name, entries)}
 _${name}() {
-  local path="" word i subs
+  local cmdpath="" word i subs
   for ((i = 2; i < CURRENT; i++)); do
     word="\${words[i]}"
     [[ "$word" == -* ]] && continue
-    if [[ " $(_${name}_subcommands "$path") " == *" $word "* ]]; then path="\${path:+$path }$word"; fi
+    if [[ " $(_${name}_subcommands "$cmdpath") " == *" $word "* ]]; then cmdpath="\${cmdpath:+$cmdpath }$word"; fi
   done
   if [[ "\${words[CURRENT]}" == -* ]]; then
-    compadd -- \${=$(_${name}_options "$path")}
+    compadd -- \${=$(_${name}_options "$cmdpath")}
   else
-    subs="$(_${name}_subcommands "$path")"
+    subs="$(_${name}_subcommands "$cmdpath")"
     if [[ -n "$subs" ]]; then compadd -- \${=subs}; else _files; fi
   fi
 }

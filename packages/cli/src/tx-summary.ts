@@ -3,6 +3,7 @@
  * unsigned body, so that a script reads the same names everywhere and a multisig member can check a body by eye.
  */
 
+import { bodyToJson } from '@babychain/client';
 import type { TxBody } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, multisigAddress } from '@babychain/crypto';
 import { formatAmount } from './chain.ts';
@@ -19,6 +20,8 @@ export interface TxSummary {
   readonly fee: bigint;
   readonly nonce: bigint;
   readonly memo?: string;
+  /** any other action's fields, as its canonical JSON */
+  readonly details?: string;
 }
 
 export function txSummary(body: TxBody, prefix: string): TxSummary {
@@ -39,10 +42,16 @@ export function txSummary(body: TxBody, prefix: string): TxSummary {
     from,
     action: action?.case ?? 'none',
     ...(transfer === undefined ? {} : { to: encodeAddress(transfer.to, prefix), amount: transfer.amount }),
+    ...(transfer === undefined && action !== undefined ? { details: actionJson(body) } : {}),
     fee: body.fee,
     nonce: body.nonce,
     ...(body.memo === '' ? {} : { memo: body.memo }),
   };
+}
+
+function actionJson(body: TxBody): string {
+  const json = bodyToJson(body) as { action?: { value?: unknown } };
+  return JSON.stringify(json.action?.value ?? {});
 }
 
 /** The summary as JSON text values (amounts as base-unit strings), as files and --json print it. */

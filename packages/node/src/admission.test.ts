@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import type { TxBody } from '@babychain/codec';
 import { encode, sha256, toHex, txSignBytes } from '@babychain/codec';
 import { addressFromPublicKey, publicKeyFromSeed, sign } from '@babychain/crypto';
-import { createDevGenesis, DEFAULT_PARAMS, genesisToJson } from '@babychain/state';
+import { DEFAULT_PARAMS } from '@babychain/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initHome } from './init.ts';
+import { initSoloHome } from './init.ts';
 import { silentLogger } from './logger.ts';
 import { BabyNode } from './node.ts';
 
@@ -130,29 +130,26 @@ const height = async () => BigInt((await call('/status')).json['height'] as stri
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'babynode-admission-'));
-  const genesis = createDevGenesis({
+  await initSoloHome({
+    home,
+    moniker: 'solo',
     chainId: CHAIN_ID,
     accounts: [
       { address: addressFromPublicKey(validator.publicKey), balance: 10_000_000n },
       { address: addressFromPublicKey(wallet.publicKey), balance: 10_000_000n },
     ],
-    validators: [{ name: 'solo', publicKey: validator.publicKey, power: 10n }],
-    params: { minFee: FEE },
-    govParams: {
-      minDeposit: MIN_DEPOSIT,
-      babyVotingPeriod: VOTING_PERIOD,
-      grownUpVotingPeriod: 2n * VOTING_PERIOD,
-      babyUpgradeDelay: 3n,
-      grownUpUpgradeDelay: 6n,
-      releaseSigners: [],
-      releaseThreshold: 0,
+    genesis: {
+      params: { minFee: FEE },
+      govParams: {
+        minDeposit: MIN_DEPOSIT,
+        babyVotingPeriod: VOTING_PERIOD,
+        grownUpVotingPeriod: 2n * VOTING_PERIOD,
+        babyUpgradeDelay: 3n,
+        grownUpUpgradeDelay: 6n,
+        releaseSigners: [],
+        releaseThreshold: 0,
+      },
     },
-    genesisTimeMs: BigInt(Date.now()),
-  });
-  await initHome({
-    home,
-    moniker: 'solo',
-    genesis: genesisToJson(genesis),
     p2pPort: 0,
     rpcPort: 0,
     validatorSeed: validator.seed,

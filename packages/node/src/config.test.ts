@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isBabyError } from '@babychain/codec';
+import { DEFAULT_RPC_LIMITS } from '@babychain/rpc';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig, homePaths, readConfig } from './config.ts';
 
@@ -18,16 +19,8 @@ function homeWith(config: unknown): string {
 }
 
 describe('NodeConfig rpc section', () => {
-  const limits = {
-    maxConnections: 1024,
-    maxConnectionsPerClient: 64,
-    maxInFlightPerConnection: 8,
-    maxAnswerBytes: 4 * 1024 * 1024,
-    maxBufferedBytes: 4 * 1024 * 1024,
-    headersTimeoutMs: 10_000,
-    idleTimeoutMs: 60_000,
-    refusalDelayMs: 1000,
-  };
+  // the numbers themselves are RPC-10's, asserted by the rpc package's tests
+  const { rateLimit: _, ...limits } = DEFAULT_RPC_LIMITS;
 
   it('binds to 127.0.0.1 with CORS off, 600 requests per 10 s, RPC-10 limits and no trusted proxy by default', () => {
     expect(defaultConfig('n', 1, 2).rpc).toEqual({

@@ -5,7 +5,13 @@ export { UPGRADE_EXIT_CODE } from '@babychain/upgrade';
 export { type NodeConfig, readConfig } from './config.ts';
 export type { UpgradeHalt } from './driver.ts';
 export { NodeErrorCode, type NodeErrorCodeValue } from './errors.ts';
-export { type InitHomeOptions, type InitHomeResult, initHome } from './init.ts';
+export {
+  type InitHomeOptions,
+  type InitHomeResult,
+  type InitSoloHomeOptions,
+  initHome,
+  initSoloHome,
+} from './init.ts';
 export { createLogger, type Logger, type LogLevel } from './logger.ts';
 export { BabyNode, type NodeOpenOptions } from './node.ts';
 export { NODE_VERSION } from './version.ts';

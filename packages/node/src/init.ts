@@ -1,12 +1,12 @@
-/** `baby init`: writes a home directory (config.ts) for a validator or a full node. */
+/** `baby init`: writes a home directory (config.ts) for a validator or a full node, or a one-validator chain. */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { BabyError, toHex } from '@babychain/codec';
 import type { TimeoutParams } from '@babychain/consensus';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
 import { peerIdFromSeed } from '@babychain/p2p';
-import type { GenesisJson } from '@babychain/state';
-import { genesisFromJson } from '@babychain/state';
+import type { DevGenesisOptions, GenesisJson } from '@babychain/state';
+import { createDevGenesis, genesisFromJson, genesisToJson } from '@babychain/state';
 import type { NodeConfig } from './config.ts';
 import { defaultConfig, ensureDir, homePaths, writeFileAtomic, writeSeedFile } from './config.ts';
 import { NodeErrorCode } from './errors.ts';
@@ -81,4 +81,34 @@ export async function initHome(options: InitHomeOptions): Promise<InitHomeResult
     rpcUrl: `http://127.0.0.1:${options.rpcPort}`,
     ...(validatorAddress === undefined ? {} : { validatorAddress }),
   };
+}
+
+export interface InitSoloHomeOptions extends Omit<InitHomeOptions, 'genesis' | 'validatorSeed'> {
+  readonly chainId: string;
+  /** genesis accounts, funded; none by default */
+  readonly accounts?: DevGenesisOptions['accounts'];
+  /** the rest of the genesis (params, governance parameters, release version…) */
+  readonly genesis?: Omit<DevGenesisOptions, 'chainId' | 'accounts' | 'validators'>;
+  /** the validator's key; a fresh random one by default */
+  readonly validatorSeed?: Uint8Array;
+}
+
+/**
+ * A home for a chain of its own with this node as its only validator (power 10), started now: what
+ * `baby init --chain-id` writes, and what a test needs to run one real node.
+ */
+export async function initSoloHome(
+  options: InitSoloHomeOptions,
+): Promise<InitHomeResult & { readonly validatorSeed: Uint8Array }> {
+  const { chainId, accounts, genesis: rest, validatorSeed: given, ...init } = options;
+  const validatorSeed = given ?? new Uint8Array(randomBytes(32));
+  const genesis = createDevGenesis({
+    genesisTimeMs: BigInt(Date.now()),
+    ...rest,
+    chainId,
+    accounts: accounts ?? [],
+    validators: [{ name: options.moniker, publicKey: publicKeyFromSeed(validatorSeed), power: 10n }],
+  });
+  const result = await initHome({ ...init, genesis: genesisToJson(genesis), validatorSeed });
+  return { ...result, validatorSeed };
 }

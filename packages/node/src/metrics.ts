@@ -94,7 +94,7 @@ export class NodeMetrics {
     });
     this.#rpcLatency = new Histogram({
       name: 'babychain_rpc_request_duration_seconds',
-      help: 'time to answer an HTTP request, by route pattern',
+      help: 'time to answer an HTTP request, by route pattern (rate refusals, which wait on purpose, left out)',
       labelNames: ['route'],
       buckets: RPC_LATENCY_BUCKETS,
       registers,
@@ -201,9 +201,10 @@ export class NodeMetrics {
     return {
       request: (route, status, seconds) => {
         this.#rpcRequests.inc({ route, status: String(status) });
-        this.#rpcLatency.observe({ route }, seconds);
+        // a rate refusal waits on purpose (RPC-10): it would show as latency when someone is abusive
+        if (status !== 429) this.#rpcLatency.observe({ route }, seconds);
       },
-      limitHit: (route, limit) => this.#rpcLimits.inc({ route, limit }),
+      limitHit: (route, limit) => this.#rpcLimits.inc({ route, limit: limit.replaceAll(' ', '_') }),
     };
   }
 

@@ -199,7 +199,12 @@ export class BabyNode {
     const p2p = await P2pHost.create({
       nodeKeySeed: readSeedFile(paths.nodeKey),
       // libp2p counts the bytes of every connection into the node's registry (libp2p_data_transfer_bytes_total)
-      metrics: prometheusMetrics({ registry, collectDefaultMetrics: false, preserveExistingMetrics: true }),
+      metrics: prometheusMetrics({
+        registry,
+        collectDefaultMetrics: false,
+        preserveExistingMetrics: true,
+        statfsLocation: this.#home,
+      }),
       listen: this.config.p2p.listen,
       bootstrap: this.config.p2p.bootstrap,
       logger: (level, msg, ctx) => this.#log[level](msg, ctx),

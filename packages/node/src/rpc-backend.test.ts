@@ -1,6 +1,3 @@
-// The node's RPC answers on a one-validator chain, checked against the RPC's result schemas (checkResponses: any
-// answer that does not fit its schema would come back as RPC_INTERNAL).
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +11,8 @@ import {
   sign,
   sortMultisigKeys,
 } from '@babychain/crypto';
-import { createDevGenesis, genesisToJson } from '@babychain/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initHome } from './init.ts';
+import { initSoloHome } from './init.ts';
 import { silentLogger } from './logger.ts';
 import { BabyNode } from './node.ts';
 
@@ -37,23 +33,16 @@ beforeAll(async () => {
   previous = process.env['BABYCHAIN_RPC_CHECK_RESPONSES'];
   process.env['BABYCHAIN_RPC_CHECK_RESPONSES'] = '1';
   home = mkdtempSync(join(tmpdir(), 'babynode-rpc-'));
-  const validatorSeed = new Uint8Array(randomBytes(32));
-  const genesis = createDevGenesis({
+  await initSoloHome({
+    home,
+    moniker: 'solo',
     chainId: CHAIN_ID,
     accounts: [
       { address: multisig, balance: 1_000_000n },
       { address: wallet, balance: 1_000_000n },
     ],
-    validators: [{ name: 'solo', publicKey: publicKeyFromSeed(validatorSeed), power: 10n }],
-    genesisTimeMs: BigInt(Date.now()),
-  });
-  await initHome({
-    home,
-    moniker: 'solo',
-    genesis: genesisToJson(genesis),
     p2pPort: 0,
     rpcPort: 0,
-    validatorSeed,
     commitWaitMs: 50,
   });
   node = await BabyNode.open({ home, logger: silentLogger });

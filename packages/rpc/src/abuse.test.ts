@@ -87,7 +87,7 @@ describe('one budget per client, every way in', () => {
     ); // 3 + 5 = 8
     expect(codes((await batch.json()) as Answer[])).toEqual({ ok: 5 });
     const ws = await socket(server.url); // the upgrade: 9
-    ws.send(JSON.stringify([1, 2, 3].map((i) => call(i, 'status')))); // 10, then two refused
+    ws.send(JSON.stringify([1, 2, 3].map((i) => call(i, 'status')))); // the message: 10, then two members refused
     await expect.poll(() => ws.answers.length).toBe(3);
     expect(codes(ws.answers)).toEqual({ ok: 1, RPC_RATE_LIMITED: 2 });
     expect((await fetch(`${server.url}/status`)).status).toBe(429);
@@ -125,6 +125,16 @@ describe('one budget per client, every way in', () => {
       expect((await waited()).status).toBe(429);
       expect(performance.now() - start).toBeGreaterThanOrEqual(delay - 5);
     }
+  });
+
+  it('charges each websocket message, malformed or not, and closes a binary one', async () => {
+    const { server } = await serve({ limits: { rateLimit: { max: 4, windowMs: 60_000 } } });
+    const ws = await socket(server.url); // 1
+    for (const text of ['not json', '[]', '{"jsonrpc":"2.0","id":1,"method":"status"}', 'not json']) ws.send(text);
+    await expect.poll(() => ws.answers.length).toBe(4);
+    expect(codes(ws.answers)).toEqual({ RPC_PARSE_ERROR: 1, RPC_INVALID_REQUEST: 1, ok: 1, RPC_RATE_LIMITED: 1 });
+    ws.send(Buffer.from([1, 2, 3]));
+    await closed(ws);
   });
 
   it('names the client that hit a limit in a warn line, once per window', async () => {
@@ -246,6 +256,20 @@ describe('connections and waits', () => {
     clearInterval(trickle);
     expect(got).toMatch(/^HTTP\/1\.1 408/);
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('answers 408 and closes a connection whose body trickles past requestTimeoutMs', async () => {
+    const { port } = await serve({ limits: { headersTimeoutMs: 300, requestTimeoutMs: 600 } });
+    const slow = tcp(port);
+    let got = '';
+    slow.on('data', (d: Buffer) => {
+      got += String(d);
+    });
+    slow.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n[');
+    const trickle = setInterval(() => slow.write(' '), 100);
+    await closed(slow);
+    clearInterval(trickle);
+    expect(got).toMatch(/^HTTP\/1\.1 408/);
   });
 
   it('closes a websocket that answers no ping within idleTimeoutMs, and keeps one that does', async () => {

@@ -4,7 +4,7 @@
  * limited themselves so that an abusive client cannot flood the log either.
  */
 
-import type { Socket } from 'node:net';
+import { isIPv6, type Socket } from 'node:net';
 import type { BabyError } from '@babychain/codec';
 import type { RpcLogger } from './backend.ts';
 import { RpcErrorCode, rpcError } from './errors.ts';
@@ -25,6 +25,8 @@ export interface RpcLimits {
   readonly maxBufferedBytes: number;
   /** a request's headers must arrive within this (slowloris) */
   readonly headersTimeoutMs: number;
+  /** a whole request, headers and body, must arrive within this (at least headersTimeoutMs) */
+  readonly requestTimeoutMs: number;
   /** an HTTP connection without a request, or a websocket without a message or pong, is closed after this */
   readonly idleTimeoutMs: number;
   /**
@@ -42,6 +44,7 @@ export const DEFAULT_RPC_LIMITS: Readonly<RpcLimits> = Object.freeze({
   maxAnswerBytes: 4 * 1024 * 1024,
   maxBufferedBytes: 4 * 1024 * 1024,
   headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
   idleTimeoutMs: 60_000,
   refusalDelayMs: 1000,
 });
@@ -58,6 +61,24 @@ const MAX_TRACKED_CLIENTS = 100_000;
 const OVERFLOW_CLIENT = '(too many clients)';
 /** Warn lines per window at most, whatever the number of clients. */
 const MAX_WARNINGS_PER_WINDOW = 20;
+
+/**
+ * The client an address counts as (RPC-15): an IPv4 address (IPv4-mapped IPv6 too) is itself, an IPv6 address its
+ * /64, the smallest block one subscriber gets: rotating through it buys no fresh budget or connections.
+ */
+export function clientOf(address: string): string {
+  if (!isIPv6(address)) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped !== null) return mapped[1] as string;
+  const [head = '', tail] = address.toLowerCase().split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
 
 /** "10 s", "1.5 s", "250 ms": how a window reads in a message. */
 export function describeWindow(ms: number): string {
@@ -89,7 +110,8 @@ export class RequestBudget {
       this.#window = window;
       this.#used = new Map();
     }
-    const key = this.#used.has(client) || this.#used.size < MAX_TRACKED_CLIENTS ? client : OVERFLOW_CLIENT;
+    const who = clientOf(client);
+    const key = this.#used.has(who) || this.#used.size < MAX_TRACKED_CLIENTS ? who : OVERFLOW_CLIENT;
     const used = (this.#used.get(key) ?? 0) + units;
     this.#used.set(key, used);
     if (used <= this.#max) return undefined;
@@ -181,7 +203,7 @@ export class ConnectionCaps {
 
   /** Counts a new socket until it closes, or destroys it at once when a cap is reached. */
   admit(socket: Socket): void {
-    const client = socket.remoteAddress ?? 'unknown';
+    const client = clientOf(socket.remoteAddress ?? 'unknown');
     const held = this.#open.get(client) ?? 0;
     if (this.#total >= this.#max || held >= this.#perClient) {
       const limit = held >= this.#perClient ? 'connections per client' : 'connections';

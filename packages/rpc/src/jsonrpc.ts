@@ -8,7 +8,7 @@ import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { errorInfo, jsonRpcNumberOf, RpcErrorCode, rpcError } from './errors.ts';
 import type { MethodContext, MethodSpec } from './methods.ts';
-import { METHODS_BY_NAME } from './methods.ts';
+import { costBeyondFirst, METHODS_BY_NAME } from './methods.ts';
 
 /** RPC-11: the most requests one batch may hold. */
 export const MAX_BATCH = 20;
@@ -101,7 +101,7 @@ export interface DispatchOptions {
 
 /** RPC-10: a call that costs more than one request takes the rest from the budget before it runs. */
 function chargeCost(spec: MethodSpec, params: unknown, o: DispatchOptions): void {
-  const more = (spec.cost?.(params as never) ?? 1) - 1;
+  const more = costBeyondFirst(spec, params);
   if (more <= 0) return;
   const refusal = o.take?.(more);
   if (refusal === undefined) return;

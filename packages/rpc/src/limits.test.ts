@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeBackend } from './fake-backend.testutil.ts';
-import { DEFAULT_RPC_LIMITS } from './guard.ts';
+import { clientOf, DEFAULT_RPC_LIMITS, RequestBudget } from './guard.ts';
 import type { RpcServer, RpcServerOptions } from './server.ts';
 import { startRpcServer } from './server.ts';
 
@@ -25,6 +25,7 @@ describe('rate limit', () => {
       maxAnswerBytes: 4 * 1024 * 1024,
       maxBufferedBytes: 4 * 1024 * 1024,
       headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
       idleTimeoutMs: 60_000,
       refusalDelayMs: 1000,
     });
@@ -165,5 +166,22 @@ describe('cost', () => {
       [3, 'RPC_RATE_LIMITED'],
       [4, 'RPC_RATE_LIMITED'],
     ]);
+  });
+});
+
+describe('clients', () => {
+  it('counts an IPv6 address as its /64 and an IPv4-mapped one as the IPv4 address', () => {
+    expect(
+      ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::7', '2001:0db8:0001:0002:aaaa::1', '::1', 'fe80::1'].map(clientOf),
+    ).toEqual(['2001:db8:1:2::/64', '2001:db8:1:2::/64', '2001:db8:1:2::/64', '0:0:0:0::/64', 'fe80:0:0:0::/64']);
+    expect(['::ffff:10.0.0.1', '10.0.0.1'].map(clientOf)).toEqual(['10.0.0.1', '10.0.0.1']);
+  });
+
+  it('gives one budget to the addresses of one /64: rotating through them buys nothing', () => {
+    const budget = new RequestBudget({ max: 2, windowMs: 60_000 }, () => 0);
+    expect(budget.take('2001:db8:1:2::1')).toBeUndefined();
+    expect(budget.take('2001:db8:1:2::2')).toBeUndefined();
+    expect(budget.take('2001:db8:1:2::3')?.code).toBe('RPC_RATE_LIMITED');
+    expect(budget.take('2001:db8:1:3::1')).toBeUndefined();
   });
 });

@@ -59,6 +59,11 @@ export interface MethodSpec<P extends TSchema = TSchema, R extends TSchema = TSc
   readonly cost?: (params: Static<P>) => number;
 }
 
+/** RPC-10: the requests a call costs beyond the one every request pays, by its (valid) params. */
+export function costBeyondFirst(spec: MethodSpec, params: unknown): number {
+  return (spec.cost?.(params as never) ?? 1) - 1;
+}
+
 function method<P extends TSchema, R extends TSchema>(spec: MethodSpec<P, R>): MethodSpec {
   return spec as unknown as MethodSpec;
 }
@@ -252,6 +257,8 @@ export const METHODS: readonly MethodSpec[] = [
     params: SubmitTxsParams,
     result: SubmitTxsResult,
     rest: { method: 'POST', url: '/txs/batch', from: 'body' },
+    // each transaction is decoded and its signatures checked, as many submit_tx calls would
+    cost: ({ txs }) => Math.max(1, txs.length),
     handler: async (ctx, { txs }) => {
       const decoded = txs.map((hex): Uint8Array | BabyError => {
         try {

@@ -35,7 +35,7 @@ import {
 import type { DispatchOptions } from './jsonrpc.ts';
 import { dispatch, errorResponse, schemaErrors, validatorOf } from './jsonrpc.ts';
 import type { MethodContext, MethodSpec } from './methods.ts';
-import { DEFAULT_COMMIT_TIMEOUT_MS, METHODS } from './methods.ts';
+import { costBeyondFirst, DEFAULT_COMMIT_TIMEOUT_MS, METHODS } from './methods.ts';
 import { DenylistParams, JsonRpcRequest, JsonRpcResponse, OkResult, RestError } from './schemas.ts';
 import { MAX_WS_MESSAGE_BYTES, serveSocket } from './ws.ts';
 
@@ -140,7 +140,7 @@ function routePattern(url: string): RegExp {
   return new RegExp(`^${segments.join('/').replace(/\/$/, '')}/?$`);
 }
 
-/** How often Node looks for connections past their headers timeout. */
+/** How often Node looks for connections past their headers or request timeout. */
 const CHECK_INTERVAL_MS = 1000;
 /** Node's own keep-alive idle default: a client that wants more holds its connection with requests. */
 const KEEP_ALIVE_MS = 5000;
@@ -166,6 +166,8 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
     trustProxy: trusted.length === 0 ? false : [...trusted],
     // a silent or trickling client must send its headers within headersTimeoutMs (slowloris): 408, then closed
     http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: CHECK_INTERVAL_MS },
+    // and the whole request within requestTimeoutMs: a body that trickles is cut off too (Node needs it >= headers)
+    requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
     // between requests a keep-alive connection idles at most this; a commit-mode wait is not idle for Node
     keepAliveTimeout: Math.min(limits.idleTimeoutMs, KEEP_ALIVE_MS),
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -173,8 +175,9 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
   app.server.on('connection', (socket: Socket) => caps.admit(socket));
   app.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-      limitLog.hit(socket.remoteAddress ?? 'unknown', 'headers timeout', CONNECTION_ROUTE, {
+      limitLog.hit(socket.remoteAddress ?? 'unknown', 'request timeout', CONNECTION_ROUTE, {
         headersTimeoutMs: limits.headersTimeoutMs,
+        requestTimeoutMs: limits.requestTimeoutMs,
       });
     }
   });
@@ -218,8 +221,10 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
   const refuseOverBudget = async (req: FastifyRequest, reply: FastifyReply, refusal: BabyError | undefined) => {
     if (refusal === undefined) return;
     limitLog.hit(req.ip, 'rate', routeOf(req), refusal.meta);
+    const waited = performance.now();
     await refusalDelay(refusal);
-    reply.header('retry-after', String(Math.ceil(Number(refusal.meta['retryAfterMs']) / 1000)));
+    const left = Number(refusal.meta['retryAfterMs']) - (performance.now() - waited);
+    reply.header('retry-after', String(Math.max(0, Math.ceil(left / 1000))));
     throw refusal;
   };
   // RPC-10: every HTTP request takes one request from its client's budget, websocket upgrades and unknown routes too.
@@ -288,7 +293,7 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
   // --- the methods as REST routes (RPC-2..RPC-8) ---
   // RPC-10: a REST call paid one request in onRequest; one that costs more takes the rest once its params are valid.
   const charge: Charge = async (req, reply, spec, params) => {
-    const more = (spec.cost?.(params as never) ?? 1) - 1;
+    const more = costBeyondFirst(spec, params);
     if (more > 0) await refuseOverBudget(req, reply, budget.take(req.ip, more));
   };
   for (const spec of METHODS) registerRest(app, spec, ctx, charge);

@@ -12,7 +12,7 @@ import type { BlockEvent, JsonObject } from './backend.ts';
 import { RpcErrorCode, rpcError } from './errors.ts';
 import type { LimitLog, RequestBudget, RpcLimits } from './guard.ts';
 import type { DispatchOptions, ExtraMethod } from './jsonrpc.ts';
-import { checkParams, dispatch } from './jsonrpc.ts';
+import { checkParams, dispatch, errorResponse } from './jsonrpc.ts';
 import type { MethodContext } from './methods.ts';
 import { SubscribeParams, UnsubscribeParams } from './schemas.ts';
 
@@ -46,10 +46,10 @@ export function serveSocket(
   let next = 1;
 
   /** Closes a connection that broke a limit, once, naming the client in the (rate-limited) warn log. */
-  const drop = (limit: string, reason: string, details: Record<string, unknown>): void => {
+  const drop = (limit: string, reason: string, details: Record<string, unknown>, code = 1008): void => {
     if (socket.readyState !== socket.OPEN) return;
     log.hit(client, limit, WS_ROUTE, details);
-    socket.close(1008, reason);
+    socket.close(code, reason);
     // A client that does not read will not read the close frame either: the socket goes after a grace period.
     setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
   };
@@ -102,7 +102,15 @@ export function serveSocket(
       }),
     );
     // Already committed or dropped: notify at once, after the subscribe answer.
-    const committed = await ctx.backend.tx(p.id);
+    let committed: JsonObject | undefined;
+    try {
+      committed = await ctx.backend.tx(p.id);
+    } catch (err) {
+      // the client gets the error, not the subscription id: nothing may stay subscribed
+      subscriptions.get(subscription)?.();
+      subscriptions.delete(subscription);
+      throw err;
+    }
     setImmediate(() => {
       if (committed !== undefined && committed['pending'] !== true) {
         finish({ height: committed['height'], index: Number(committed['index']) });
@@ -133,6 +141,8 @@ export function serveSocket(
     ctx,
     extra,
     take: (units) => budget.take(client, units),
+    // each message paid one request before it was read (pump), whatever it holds: a batch's first member is paid
+    prepaid: 1,
     maxAnswerBytes: limits.maxAnswerBytes,
     onLimit: (limit, details) => log.hit(client, limit, WS_ROUTE, details),
   };
@@ -140,6 +150,14 @@ export function serveSocket(
   let waitingBytes = 0;
   let inFlight = 0;
   let paused = false;
+  /** One message: it pays one request first (RPC-10), so that malformed text costs its sender like any request. */
+  const answer = async (text: string) => {
+    const refusal = budget.take(client);
+    if (refusal === undefined) return dispatch(text, options);
+    log.hit(client, 'rate', WS_ROUTE, refusal.meta);
+    await options.delayRefusal?.(refusal);
+    return errorResponse(null, refusal);
+  };
   /** Dispatches what waits while the connection has room; reads from the socket only while nothing waits. */
   const pump = (): void => {
     while (inFlight < limits.maxInFlightPerConnection && waiting.length > 0) {
@@ -147,7 +165,7 @@ export function serveSocket(
       const text = waiting.shift() as string;
       waitingBytes -= text.length;
       inFlight++;
-      void dispatch(text, options)
+      void answer(text)
         .then((response) => {
           if (response !== undefined) send(response);
         })
@@ -161,9 +179,15 @@ export function serveSocket(
     if (waiting.length === 0 && paused) socket.resume();
     paused = waiting.length > 0;
   };
+  // Idle: a ping every idleTimeoutMs / 2; a connection with no message and no pong since the last one is gone.
+  let alive = true;
   socket.on('message', (data, isBinary) => {
     alive = true;
-    const text = isBinary ? '' : data.toString();
+    if (isBinary) {
+      drop('binary frame', 'JSON-RPC text frames only', {}, 1003);
+      return;
+    }
+    const text = data.toString();
     waiting.push(text);
     waitingBytes += text.length;
     // Messages already read when the socket paused still arrive; more than this is a client ignoring backpressure.
@@ -174,8 +198,6 @@ export function serveSocket(
     pump();
   });
 
-  // Idle: a ping every idleTimeoutMs / 2; a connection with no message and no pong since the last one is gone.
-  let alive = true;
   socket.on('pong', () => {
     alive = true;
   });

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { BabyError } from '@babychain/codec';
-import { publicKeyFromSeed } from '@babychain/crypto';
-import { BabyNode, initHome, NODE_VERSION, UPGRADE_EXIT_CODE } from '@babychain/node';
+import { BabyNode, initHome, initSoloHome, NODE_VERSION, UPGRADE_EXIT_CODE } from '@babychain/node';
 import type { GenesisJson } from '@babychain/state';
-import { createDevGenesis, genesisToJson } from '@babychain/state';
 import { Command, CommanderError } from 'commander';
 import { CliErrorCode } from '../errors.ts';
 import { resolveHome } from '../home.ts';
@@ -51,32 +49,27 @@ export function initCommand(io: CliIo): Command {
       if ((opts.genesis === undefined) === (opts.chainId === undefined)) {
         throw new BabyError(CliErrorCode.BAD_ARGUMENT, 'give exactly one of --genesis <file> and --chain-id <id>');
       }
-      const validatorSeed = opts.validator || opts.chainId !== undefined ? new Uint8Array(randomBytes(32)) : undefined;
-      let genesis: GenesisJson;
-      if (opts.genesis !== undefined) {
-        genesis = JSON.parse(await readFile(opts.genesis, 'utf8')) as GenesisJson;
-      } else {
-        const publicKey = publicKeyFromSeed(validatorSeed as Uint8Array);
-        genesis = genesisToJson(
-          createDevGenesis({
-            chainId: opts.chainId as string,
-            accounts: [],
-            validators: [{ name: opts.moniker, publicKey, power: 10n }],
-            genesisTimeMs: BigInt(Date.now()),
-            releaseVersion: NODE_VERSION,
-          }),
-        );
-      }
-      const result = await initHome({
+      const common = {
         home,
         moniker: opts.moniker,
-        genesis,
         p2pPort: opts.p2pPort,
         rpcPort: opts.rpcPort,
         bootstrap: opts.bootstrap,
-        ...(validatorSeed === undefined ? {} : { validatorSeed }),
-      });
-      printResult(io.stdout, globals.json === true, { home, ...result });
+      };
+      const result =
+        opts.genesis === undefined
+          ? await initSoloHome({
+              ...common,
+              chainId: opts.chainId as string,
+              genesis: { releaseVersion: NODE_VERSION },
+            })
+          : await initHome({
+              ...common,
+              genesis: JSON.parse(await readFile(opts.genesis, 'utf8')) as GenesisJson,
+              ...(opts.validator ? { validatorSeed: new Uint8Array(randomBytes(32)) } : {}),
+            });
+      const { validatorSeed: _, ...shown } = result as typeof result & { validatorSeed?: Uint8Array };
+      printResult(io.stdout, globals.json === true, { home, ...shown });
     });
 }
 

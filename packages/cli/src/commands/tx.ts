@@ -144,6 +144,8 @@ export function txCommand(io: CliIo): Command {
         { body: body.chainId, expected: expectedChain },
       );
     }
+    // What gets signed, read from the body itself (not the file's summary): the member's last look before the passphrase.
+    printResult(io.stderr, false, { signing: 'this transaction', ...readableSummary(txSummary(body, ctx.prefix)) });
     const secret = await ctx.keyring.unlock(from.name, await readPassphrase(io, 'unlock'));
     let signature: Signature;
     try {
