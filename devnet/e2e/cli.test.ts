@@ -98,7 +98,7 @@ describe('baby CLI on a devnet', () => {
     expect(await balance('bob', 2)).toBe(1_500_000n);
 
     const tx = await json(['query', 'tx', sent['id'] as string], 1);
-    expect(tx).toMatchObject({ id: sent['id'], height: sent['height'], sender: alice });
+    expect(tx).toMatchObject({ id: sent['id'], height: sent['height'], from: alice });
     const block = await json(['query', 'block', sent['height'] as string], 3);
     expect(block['txIds']).toContain(sent['id']);
 
