@@ -1,4 +1,4 @@
-// Enforces DESIGN.md section 1: one-way package dependencies, no import cycles, and no reaching
+// Enforces docs/architecture.md (Packages and their layers): one-way package dependencies, no import cycles, and no reaching
 // into another package's files past its src/index.ts.
 const layers = require('./scripts/package-layers.json');
 

@@ -1,4 +1,4 @@
-// DESIGN.md §6 scenarios 6 and 7: every node killed while transfers flow, and a validator restarted on a damaged
+// Faults F6 and F7 (docs/architecture.md): every node killed while transfers flow, and a validator restarted on a damaged
 // WAL. Each ends with the safety check.
 
 import { appendFileSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';

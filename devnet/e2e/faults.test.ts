@@ -1,4 +1,4 @@
-// DESIGN.md §6 scenarios 1 to 5 and 8: validators killed, paused, partitioned and duplicated. Each scenario runs a
+// Faults F1 to F5 and F8 (docs/architecture.md): validators killed, paused, partitioned and duplicated. Each scenario runs a
 // fresh devnet in the OS temp dir (vitest's e2e project runs these files one at a time) and ends with the safety check.
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';

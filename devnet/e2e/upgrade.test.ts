@@ -130,7 +130,7 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
   it('switches to 0.2.0 at the plan height with no manual step, past a first mirror that trickles, losing no acknowledged transfer', async () => {
     logsOnFailure(() => devnet);
     const prepared = releases.get('v0.2.0') as PreparedRelease;
-    // LCH-3 (DESIGN §6 item 13): the plan's first URL sends one byte a second; every launcher must give up on it
+    // LCH-3 (fault F13): the plan's first URL sends one byte a second; every launcher must give up on it
     // at its total deadline and take the next.
     const { proposalId, plan } = await proposeUpgrade(ctx, prepared, {
       proposer: 1,
@@ -206,9 +206,9 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
     expect(await expectSafe(need())).toBeGreaterThan(Number(plan.height));
   }, 180_000);
 
-  it('lets a late joiner sync from genesis across both upgrades, one whose manifest expired since, and end on the same hashes (DESIGN §6 items 10, 12)', async () => {
+  it('lets a late joiner sync from genesis across both upgrades, one whose manifest expired since, and end on the same hashes (faults F10, F12)', async () => {
     logsOnFailure(() => devnet);
-    // UPG-8 (DESIGN §6 item 12): v0.3.0's manifest has expired since its plan passed; the joiner must still cross it.
+    // UPG-8 (fault F12): v0.3.0's manifest has expired since its plan passed; the joiner must still cross it.
     const expiresMs = (releases.get('v0.3.0') as PreparedRelease).manifest.manifest?.expiresMs ?? 0n;
     await waitFor(() => (BigInt(Date.now()) > expiresMs ? true : null), {
       timeoutMs: V030_EXPIRES_IN_MS,

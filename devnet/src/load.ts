@@ -5,7 +5,7 @@
  * Finality is observed from one node's block notifications (`subscribeBlocks`: the websocket, RPC-9), each with the
  * block's tx ids.
  *
- * Used by `pnpm bench` (bench.ts) and meant for the sustained-load scenario (DESIGN.md §6 item 9).
+ * Used by `pnpm bench` (bench.ts) and meant for the sustained-load scenario (fault F9 of docs/architecture.md).
  */
 import { createHash } from 'node:crypto';
 import type { BabyClient } from '@babychain/client';

@@ -124,7 +124,7 @@ export async function startArtifactServer(
     }
     res.writeHead(200, { 'content-type': 'application/octet-stream' });
     if (options.trickle === true) {
-      // A mirror at one byte a second (DESIGN's trickling source): never idle, never done.
+      // A mirror at one byte a second (fault F13's trickling source, docs/architecture.md): never idle, never done.
       const bytes = readFileSync(path);
       let sent = 0;
       const timer = setInterval(() => res.write(bytes.subarray(sent, ++sent)), 1000);

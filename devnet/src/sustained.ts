@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:sustained`: DESIGN §6 item 9 as a script that prints JSON, not a test. An open-loop load at 90 % of the
+ * `pnpm bench:sustained`: fault F9 of docs/architecture.md as a script that prints JSON, not a test. An open-loop load at 90 % of the
  * measured saturation for 90 s on a fresh devnet, then: how long the mempool takes to drain after the last send
  * (target 10 s), and every node's resident memory sampled every 5 s during and after the load (target: it stops
  * growing). Progress on stderr.

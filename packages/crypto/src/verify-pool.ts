@@ -1,6 +1,6 @@
 /**
  * Ed25519 verification on worker threads, so that a node's main thread, which also runs RPC, gossip, the mempool and
- * block execution, does not spend half its time in OpenSSL (DESIGN.md §5; the same split as Lodestar's BLS pool).
+ * block execution, does not spend half its time in OpenSSL (docs/architecture.md, Performance facts; the same split as Lodestar's BLS pool).
  *
  * The main thread keeps SIG-3 to SIG-6 (byte comparisons) and the naming of a failure; a worker only answers whether
  * OpenSSL accepts the equation (SIG-7). So `verifyBatch` gives the outcome `verifyDetailed` gives, failure code

@@ -31,7 +31,7 @@ const systemTimer: BatchTimer = {
 
 /**
  * Collects newly admitted transactions and hands them to `send` in batches, because publishing one gossip message
- * per transaction tops out near 3.7k messages/s (DESIGN.md §5). Transactions that arrived from a peer are not
+ * per transaction tops out near 3.7k messages/s (docs/architecture.md, Performance facts). Transactions that arrived from a peer are not
  * collected: the gossip layer already relays the batch they came in, and the peer has them.
  */
 export class GossipBatcher {

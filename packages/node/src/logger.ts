@@ -1,4 +1,4 @@
-/** The injected logger of DESIGN §2: `(msg, ctx?, err?)` per level, pino underneath (JSON lines on stdout). */
+/** The injected logger (docs/architecture.md, Conventions): `(msg, ctx?, err?)` per level, pino underneath (JSON lines). */
 import { pino } from 'pino';
 
 export type LogContext = Readonly<Record<string, unknown>>;
