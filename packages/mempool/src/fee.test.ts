@@ -1,14 +1,5 @@
-import type { TxBody } from '@babychain/codec';
 import { describe, expect, it } from 'vitest';
-import {
-  compareFeeRate,
-  compareRated,
-  isEnoughBump,
-  minReplacementFee,
-  SMALL_FEE_LIMIT,
-  smallFeeOf,
-  txCost,
-} from './fee.ts';
+import { compareFeeRate, compareRated, isEnoughBump, minReplacementFee, SMALL_FEE_LIMIT, smallFeeOf } from './fee.ts';
 import { prng } from './pool.testutil.ts';
 
 const rated = (fee: bigint, size: number) => ({ fee, size, sizeBig: BigInt(size), smallFee: smallFeeOf(fee, size) });
@@ -46,16 +37,5 @@ describe('fee rate', () => {
     expect(minReplacementFee(1n, 10n)).toBe(2n);
     expect(isEnoughBump(5n, 5n, 0n)).toBe(false);
     expect(minReplacementFee(5n, 0n)).toBe(6n);
-  });
-});
-
-describe('txCost', () => {
-  const body = (action: TxBody['action']): TxBody => ({ chainId: 'c', nonce: 0n, fee: 7n, memo: '', action });
-
-  it('counts the fee plus what the action takes: a transfer amount, a proposal deposit, nothing for a vote', () => {
-    expect(txCost(body({ case: 'transfer', value: { to: new Uint8Array(20), amount: 100n } }))).toBe(107n);
-    expect(txCost(body({ case: 'submitProposal', value: { deposit: 5_000n, title: 't' } }))).toBe(5_007n);
-    expect(txCost(body({ case: 'vote', value: { proposalId: 1n, option: 1 } }))).toBe(7n);
-    expect(txCost(body({ case: 'signalReady', value: { planName: 'v2' } }))).toBe(7n);
   });
 });

@@ -1,5 +1,3 @@
-import type { TxBody } from '@babychain/codec';
-
 /**
  * Compares fee rates (fee per encoded byte) exactly: the sign of aFee/aSize - bFee/bSize, by bigint
  * cross-multiplication. Never floats: a u64 fee times a size does not fit a double's mantissa.
@@ -37,22 +35,6 @@ export function compareRated(a: Rated, b: Rated): number {
     return left > right ? 1 : left < right ? -1 : 0;
   }
   return compareFeeRate(a.fee, a.sizeBig, b.fee, b.sizeBig);
-}
-
-/**
- * What the transaction takes from the sender's balance if it executes (STATE-5): the fee plus a transfer's amount
- * or a proposal's deposit (GOV-4); other governance actions spend the fee alone.
- */
-export function txCost(body: TxBody): bigint {
-  const action = body.action;
-  switch (action?.case) {
-    case 'transfer':
-      return action.value.amount + body.fee;
-    case 'submitProposal':
-      return action.value.deposit + body.fee;
-    default:
-      return body.fee;
-  }
 }
 
 /** Replace-by-fee: the new fee is above the old one and at least `bumpPercent` percent higher. */

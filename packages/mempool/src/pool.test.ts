@@ -102,7 +102,7 @@ describe('Mempool', () => {
       pool.add(makeTx(alice, { nonce: 1n, amount: 90n, fee: 10n }));
       const err = rejection(() => pool.add(makeTx(alice, { nonce: 2n, amount: 91n, fee: 10n })));
       expect(err.code).toBe('TX_INSUFFICIENT_FUNDS');
-      expect(err.meta).toMatchObject({ balance: 300n, required: 301n });
+      expect(err.meta).toMatchObject({ balance: 300n, needed: 301n });
       expect(pool.add(makeTx(alice, { nonce: 2n, amount: 90n, fee: 10n })).status).toBe('pending');
     });
 

@@ -1,7 +1,18 @@
 import { BabyError, isBabyError, MAX_TX_BYTES } from '@babychain/codec';
-import { type CheckedTx, checkTxBytes, LruCache, TxErrorCode } from '@babychain/state';
+import {
+  type CheckedTx,
+  checkTxBytes,
+  committedRefusal,
+  feeRefusal,
+  fundsRefusal,
+  LruCache,
+  nonceRefusal,
+  spendName,
+  TxErrorCode,
+  txSpend,
+} from '@babychain/state';
 import { MempoolErrorCode } from './errors.ts';
-import { compareRated, isEnoughBump, minReplacementFee, type Rated, smallFeeOf, txCost } from './fee.ts';
+import { compareRated, isEnoughBump, minReplacementFee, type Rated, smallFeeOf } from './fee.ts';
 import { Heap } from './heap.ts';
 import { hex, sha256Hex } from './hex.ts';
 import { type PoolTx, SenderQueue } from './sender.ts';
@@ -236,11 +247,7 @@ export class Mempool {
     if (idHex !== undefined) {
       if (this.#byId.has(idHex)) throw duplicate(idHex);
       if (this.#committed.has(idHex)) {
-        throw new BabyError(TxErrorCode.BAD_NONCE, `transaction ${idHex} is already committed`, {
-          rule: 'STATE-3',
-          id: idHex,
-          committed: true,
-        });
+        throw committedRefusal(idHex);
       }
       const known = this.#rejected.get(idHex);
       if (known !== undefined) {
@@ -454,7 +461,8 @@ export class Mempool {
 
   #admit(checked: CheckedTx, origin: TxOrigin): AddResult {
     const body = checked.tx.body;
-    if (body === undefined) throw new BabyError(TxErrorCode.MISSING_BODY, 'transaction has no body', { rule: 'TX-5' });
+    // checkTxBytes refused a transaction without a body (TX-5) before it got here
+    if (body === undefined) throw new Error('mempool: a checked transaction has no body');
     const idHex = hex(checked.id);
     if (this.#byId.has(idHex)) throw duplicate(idHex);
     const limits = this.#limits;
@@ -463,20 +471,8 @@ export class Mempool {
     const minFee = this.#view.minFee;
     const { nonce, fee } = body;
 
-    if (fee < minFee) {
-      throw new BabyError(TxErrorCode.FEE_TOO_LOW, `fee ${fee} is under the minimum fee ${minFee}`, {
-        rule: 'STATE-4',
-        fee,
-        minFee,
-      });
-    }
-    if (nonce < account.nonce) {
-      throw new BabyError(TxErrorCode.BAD_NONCE, `nonce ${nonce} is already used; the account is at ${account.nonce}`, {
-        rule: 'STATE-3',
-        expected: account.nonce,
-        got: nonce,
-      });
-    }
+    if (fee < minFee) throw feeRefusal(fee, minFee);
+    if (nonce < account.nonce) throw nonceRefusal(account.nonce, nonce);
     if (nonce - account.nonce > this.#maxNonceGap) {
       throw new BabyError(
         MempoolErrorCode.NONCE_TOO_FAR,
@@ -504,7 +500,7 @@ export class Mempool {
       );
     }
 
-    const cost = txCost(body);
+    const cost = txSpend(body);
     let before = 0n;
     let executableEnd = account.nonce;
     if (existing !== undefined) {
@@ -515,11 +511,8 @@ export class Mempool {
       }
     }
     if (before + cost > account.balance) {
-      throw new BabyError(
-        TxErrorCode.INSUFFICIENT_FUNDS,
-        `balance ${account.balance} does not cover ${cost} after ${before} for lower nonces`,
-        { rule: 'STATE-5', balance: account.balance, required: before + cost },
-      );
+      const what = before === 0n ? spendName(body) : `${spendName(body)} + ${before} held for lower nonces`;
+      throw fundsRefusal(account.balance, before + cost, undefined, what);
     }
     const action = body.action?.case === 'transfer' ? undefined : checked;
     // APP-1: an action the next block could not execute is never held (its rules are the execution's own).

@@ -21,7 +21,6 @@ import type { SignatureVerifier, VerifyResult } from '@babychain/crypto';
 import { BlockErrorCode, StateErrorCode } from './errors.ts';
 import type { ExecContext, Execution, PrecheckedTx, TxResult } from './execute.ts';
 import {
-  actionSpend,
   checkActionAgainst,
   checkBlockLimits,
   checkDuplicateTxs,
@@ -33,6 +32,7 @@ import {
 import { genesisHash, genesisParams, validateGenesis } from './genesis.ts';
 import type { Governance } from './governance.ts';
 import { LruCache } from './lru.ts';
+import { actionSpend } from './refusals.ts';
 import type { ChainRules } from './rules.ts';
 import { rulesFor } from './rules.ts';
 import type { CheckedTx, TxSignatureSet } from './stateless.ts';

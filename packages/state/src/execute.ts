@@ -8,6 +8,7 @@ import type { Account, Params, TxBody } from '@babychain/codec';
 import { BabyError, isBabyError, toHex, txId } from '@babychain/codec';
 import { BlockErrorCode, TxErrorCode } from './errors.ts';
 import type { AccountAccess, BlockInfo, Governance, GovernanceBlock } from './governance.ts';
+import { actionSpend, feeRefusal, fundsRefusal, nonceRefusal, spendName, txSpend } from './refusals.ts';
 import type { CheckedTx } from './stateless.ts';
 import { checkAction, checkTxBytes, unsupportedAction } from './stateless.ts';
 
@@ -126,14 +127,6 @@ export function touchedAddresses(txs: readonly PrecheckedTx[], proposer: Uint8Ar
   return out;
 }
 
-/** What a transaction takes from its sender besides the fee: a transfer's amount, a proposal's deposit, else 0. */
-export function actionSpend(body: TxBody): bigint {
-  const action = body.action;
-  if (action?.case === 'transfer') return action.value.amount;
-  if (action?.case === 'submitProposal') return action.value.deposit;
-  return 0n;
-}
-
 /** BLK-10: at most `maxBlockTxs` transactions whose encodings sum to at most `maxBlockBytes`. */
 export function checkBlockLimits(txs: readonly Uint8Array[], params: Params): void {
   if (txs.length > params.maxBlockTxs) {
@@ -250,10 +243,10 @@ export function executeCandidates(
 export function checkTxAgainst(tx: CheckedTx, account: Account | undefined, minFee: bigint): void {
   const body = bodyOf(tx);
   const acct = account ?? ZERO;
-  if (body.nonce < acct.nonce) throw badNonce(acct.nonce, body.nonce, undefined);
-  if (body.fee < minFee) throw feeTooLow(body.fee, minFee, undefined);
-  const need = actionSpend(body) + body.fee;
-  if (acct.balance < need) throw insufficient(acct.balance, need, undefined, spendName(body));
+  if (body.nonce < acct.nonce) throw nonceRefusal(acct.nonce, body.nonce, undefined);
+  if (body.fee < minFee) throw feeRefusal(body.fee, minFee, undefined);
+  const need = txSpend(body);
+  if (acct.balance < need) throw fundsRefusal(acct.balance, need, undefined, spendName(body));
 }
 
 /**
@@ -352,18 +345,18 @@ class Run {
   check(tx: CheckedTx, txIndex: number): BabyError | undefined {
     const body = bodyOf(tx);
     const sender = this.#get(toHex(tx.sender));
-    if (body.nonce !== sender.nonce) return badNonce(sender.nonce, body.nonce, txIndex);
-    if (body.fee < this.#minFee) return feeTooLow(body.fee, this.#minFee, txIndex);
+    if (body.nonce !== sender.nonce) return nonceRefusal(sender.nonce, body.nonce, txIndex);
+    if (body.fee < this.#minFee) return feeRefusal(body.fee, this.#minFee, txIndex);
     const action = body.action;
     if (action?.case !== 'transfer') {
       if (this.#gov === undefined) return unsupportedAction(action?.case, { txIndex });
       // The deposit is governance's to check (GOV-4), after the fee is taken.
-      if (sender.balance < body.fee) return insufficient(sender.balance, body.fee, txIndex, 'fee');
+      if (sender.balance < body.fee) return fundsRefusal(sender.balance, body.fee, txIndex, 'fee');
       return undefined;
     }
     const { to, amount } = action.value;
     const need = amount + body.fee;
-    if (sender.balance < need) return insufficient(sender.balance, need, txIndex);
+    if (sender.balance < need) return fundsRefusal(sender.balance, need, txIndex);
     // The recipient differs from the sender (TX-9), so its balance is not affected by the debit.
     if (this.#get(toHex(to)).balance + amount > U64_MAX) {
       return new BabyError(TxErrorCode.AMOUNT_OVERFLOW, 'the recipient balance would exceed 2^64-1', {
@@ -463,43 +456,6 @@ function bodyOf(tx: CheckedTx) {
   const body = tx.tx.body;
   if (body === undefined) throw new Error('execute: transaction was not statelessly checked (no body)');
   return body;
-}
-
-function spendName(body: TxBody): string {
-  const kind = body.action?.case;
-  return kind === 'transfer' ? 'amount + fee' : kind === 'submitProposal' ? 'deposit + fee' : 'fee';
-}
-
-function txMeta(txIndex: number | undefined): Record<string, unknown> {
-  return txIndex === undefined ? {} : { txIndex };
-}
-
-function badNonce(expected: bigint, got: bigint, txIndex: number | undefined): BabyError {
-  const kind = got < expected ? 'a replay' : 'a gap';
-  return new BabyError(TxErrorCode.BAD_NONCE, `nonce ${got} is ${kind}: the account's nonce is ${expected}`, {
-    rule: 'STATE-3',
-    ...txMeta(txIndex),
-    expected,
-    got,
-  });
-}
-
-function feeTooLow(fee: bigint, minFee: bigint, txIndex: number | undefined): BabyError {
-  return new BabyError(TxErrorCode.FEE_TOO_LOW, `fee ${fee} is below the minimum fee ${minFee}`, {
-    rule: 'STATE-4',
-    ...txMeta(txIndex),
-    fee,
-    minFee,
-  });
-}
-
-function insufficient(balance: bigint, need: bigint, txIndex: number | undefined, what = 'amount + fee'): BabyError {
-  return new BabyError(TxErrorCode.INSUFFICIENT_FUNDS, `balance ${balance} does not cover ${what} = ${need}`, {
-    rule: 'STATE-5',
-    ...txMeta(txIndex),
-    balance,
-    needed: need,
-  });
 }
 
 /** The same error with `meta.txIndex` added (STATE-2); a non-BabyError is returned unchanged. */

@@ -52,6 +52,14 @@ export type {
   GovernanceView,
 } from './governance.ts';
 export { LruCache } from './lru.ts';
+export {
+  committedRefusal,
+  feeRefusal,
+  fundsRefusal,
+  nonceRefusal,
+  spendName,
+  txSpend,
+} from './refusals.ts';
 export { type ChainRules, rulesFor } from './rules.ts';
 export { type CheckedTx, checkTx, checkTxBytes } from './stateless.ts';
 export { accountKey, EMPTY_HASH, StateTree, type TreeReader, valueHash, verifyStateProof } from './tree/index.ts';

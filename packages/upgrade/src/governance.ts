@@ -26,7 +26,7 @@ import type {
   GovernanceBlock,
   GovernanceView,
 } from '@babychain/state';
-import { Maturity, TxErrorCode } from '@babychain/state';
+import { fundsRefusal, Maturity } from '@babychain/state';
 import { GovErrorCode, UpgradeErrorCode } from './errors.ts';
 import { checkParamChange, checkPlan, checkPlanName, planDecision } from './plan.ts';
 import {
@@ -317,12 +317,8 @@ class Block implements GovernanceBlock {
     }
     const account = this.#accounts.get(sender);
     if (account.balance < submit.deposit) {
-      throw fail(
-        TxErrorCode.INSUFFICIENT_FUNDS,
-        `balance ${account.balance} after the fee does not cover the deposit ${submit.deposit}`,
-        'GOV-4',
-        { balance: account.balance, needed: submit.deposit },
-      );
+      // STATE-5 for the deposit, after the fee was taken (GOV-4)
+      throw fundsRefusal(account.balance, submit.deposit, undefined, 'the deposit, after the fee');
     }
     if (state.proposals.length >= MAX_PROPOSALS_IN_VOTING) {
       throw fail(
