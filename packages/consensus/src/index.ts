@@ -1,4 +1,6 @@
 // @babychain/consensus: public surface (README.md). Everything else in src/ is internal.
+
+export type { AppCommit, ConsensusApp, ConsensusAppInfo, PreparedProposal, ProposalRequest } from './app.ts';
 export { ConsensusEngine, type EngineOptions, type EngineState } from './engine.ts';
 export { ConsensusErrorCode, type ConsensusErrorCodeValue } from './errors.ts';
 export { consensusFiles } from './files.ts';

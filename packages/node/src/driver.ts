@@ -21,6 +21,8 @@ import type {
 } from '@babychain/codec';
 import { BabyError, blockHash, bytesEqual, commitHash, create, encode, isBabyError, toHex } from '@babychain/codec';
 import type {
+  AppCommit,
+  ConsensusApp,
   DoubleSignGuard,
   EngineInput,
   EngineOutput,
@@ -38,7 +40,6 @@ import {
   verifyProposal,
   verifyVote,
 } from '@babychain/consensus';
-import type { App, CommitResult } from '@babychain/state';
 import type { ChainStore } from './chain-store.ts';
 import { NodeErrorCode } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -87,7 +88,7 @@ export interface CommittedBlock {
   readonly block: Block;
   readonly header: Header;
   readonly hash: Uint8Array;
-  readonly result: CommitResult;
+  readonly result: AppCommit;
   /** how the node learned the decision */
   readonly via: 'consensus' | 'sync' | 'replay';
 }
@@ -96,7 +97,8 @@ export interface DriverOptions {
   readonly chainId: string;
   readonly validators: ValidatorSet;
   readonly self?: SelfValidator;
-  readonly app: App;
+  /** the state machine, through consensus's own connection to it */
+  readonly app: ConsensusApp;
   readonly chain: ChainStore;
   readonly wal: Wal;
   readonly network: ConsensusNetwork;

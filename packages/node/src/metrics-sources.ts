@@ -13,7 +13,7 @@ import type { MetricsSources } from './metrics.ts';
 export interface MetricsDeps {
   readonly home: string;
   readonly genesis: Genesis;
-  readonly app: App;
+  readonly app: Pick<App, 'info' | 'metrics' | 'governanceRecord'>;
   readonly mempool: Mempool;
   readonly p2p: P2pHost;
   /** absent until consensus starts: the scrape reads zeros before */

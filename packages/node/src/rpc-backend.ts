@@ -32,8 +32,26 @@ export class CommitEvents {
   }
 }
 
+/**
+ * The application as the RPC sees it: queries, and the admission check a submission runs (APP-1). Declared beside
+ * its consumer (docs/architecture.md, Packages and their layers); `App` satisfies it.
+ */
+export type QueryApp = Pick<
+  App,
+  | 'info'
+  | 'params'
+  | 'account'
+  | 'accountHistory'
+  | 'blockByHeight'
+  | 'blockByHash'
+  | 'tx'
+  | 'checkTx'
+  | 'precheckTxs'
+  | 'governanceRecord'
+>;
+
 export interface RpcBackendDeps {
-  readonly app: App;
+  readonly app: QueryApp;
   readonly chain: ChainStore;
   readonly mempool: Mempool;
   readonly p2p: P2pHost;

@@ -1,0 +1,58 @@
+/**
+ * The application as consensus sees it: the calls of specs/state.md APP-2…APP-5 and what a proposer and a syncing
+ * node read, in consensus's own terms. Declared where it is consumed, as CometBFT's `proxy/app_conn.go` gives each
+ * consumer its own connection; the state machine satisfies it structurally, so consensus never imports state
+ * (docs/architecture.md, Packages and their layers).
+ */
+
+import type { Account, Block, Genesis, Params } from '@babychain/codec';
+
+export interface ConsensusAppInfo {
+  /** the last committed height (0: the genesis state) */
+  readonly height: bigint;
+  /** the state root at that height */
+  readonly appHash: Uint8Array;
+  /** the hash of the block at that height (empty at height 0) */
+  readonly lastBlockHash: Uint8Array;
+}
+
+/** APP-2's request: the proposer's height, time and address, and the mempool's candidates in its order. */
+export interface ProposalRequest {
+  readonly height: bigint;
+  readonly timeMs: bigint;
+  readonly proposerAddress: Uint8Array;
+  readonly candidates: readonly Uint8Array[];
+}
+
+/** APP-2's answer: the transactions chosen, in block order, with the roots the header commits to (BLK-6, BLK-7). */
+export interface PreparedProposal {
+  readonly txs: Uint8Array[];
+  readonly txRoot: Uint8Array;
+  readonly appHash: Uint8Array;
+}
+
+/** APP-5's answer: the new head, and every account the block changed (hex address → account). */
+export interface AppCommit {
+  readonly height: bigint;
+  readonly appHash: Uint8Array;
+  readonly changes: ReadonlyMap<string, Account>;
+}
+
+export interface ConsensusApp {
+  readonly genesis: Genesis;
+  /** the chain parameters in force (block limits) */
+  readonly params: Params;
+  info(): ConsensusAppInfo;
+  /** UPG-3: the header version a block at `height` carries */
+  headerVersion(height: bigint): number;
+  /** a committed block, for block sync and catch-up; undefined above the head */
+  blockByHeight(height: bigint): Promise<Block | undefined>;
+  /** APP-2 */
+  prepareProposal(request: ProposalRequest): Promise<PreparedProposal>;
+  /** APP-3: resolves when the block is valid, rejects with the rule that failed */
+  processProposal(block: Block): Promise<unknown>;
+  /** APP-4 */
+  finalizeBlock(block: Block): Promise<unknown>;
+  /** APP-5 */
+  commit(): Promise<AppCommit>;
+}
