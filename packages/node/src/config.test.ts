@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isBabyError } from '@babychain/codec';
 import { DEFAULT_RPC_LIMITS } from '@babychain/rpc';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig, homePaths, readConfig } from './config.ts';
+import { defaultConfig, homePaths, readConfig, readSeedFile, writeSeedFile } from './config.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -113,5 +113,17 @@ describe('NodeConfig metrics.listen', () => {
         expect.objectContaining({ code: 'NODE_BAD_CONFIG', meta: { field: 'metrics.listen' } }),
       );
     }
+  });
+});
+
+describe('key files', () => {
+  it('are readable by their owner only, also over a temp file a crash left readable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baby-key-'));
+    const path = join(dir, 'priv_validator_key.json');
+    writeFileSync(`${path}.tmp`, 'left by a crash mid-write', { mode: 0o644 });
+    writeSeedFile(path, new Uint8Array(32).fill(7));
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readSeedFile(path)).toEqual(new Uint8Array(32).fill(7));
+    rmSync(dir, { recursive: true, force: true });
   });
 });

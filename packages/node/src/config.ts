@@ -10,12 +10,13 @@
  *   data/consensus/wal/         the consensus WAL (CONS-10)
  *   data/consensus/last_signed  the double-sign guard (CONS-11)
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BabyError, fromHex, toHex } from '@babychain/codec';
 import type { TimeoutParams } from '@babychain/consensus';
 import { consensusFiles, DEFAULT_TIMEOUTS } from '@babychain/consensus';
 import { DEFAULT_RPC_LIMITS, type RpcLimits } from '@babychain/rpc';
+import { writeFileDurable } from '@babychain/upgrade';
 import { NodeErrorCode } from './errors.ts';
 import { parseListen } from './metrics-server.ts';
 
@@ -167,15 +168,8 @@ function badConfig(path: string, field: string): never {
   throw new BabyError(NodeErrorCode.BAD_CONFIG, `${path}: ${field} is missing or invalid`, { field });
 }
 
-/** Writes a file so that a crash leaves either the old or the new content (temp file, then rename). */
-export function writeFileAtomic(path: string, content: string, mode = 0o644): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, content, { mode });
-  renameSync(tmp, path);
-}
-
 export function writeSeedFile(path: string, seed: Uint8Array, extra: Record<string, string> = {}): void {
-  writeFileAtomic(path, `${JSON.stringify({ seed: toHex(seed), ...extra }, null, 2)}\n`, 0o600);
+  writeFileDurable(path, `${JSON.stringify({ seed: toHex(seed), ...extra }, null, 2)}\n`, 0o600);
 }
 
 export function readSeedFile(path: string): Uint8Array {

@@ -7,8 +7,9 @@ import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babycha
 import { peerIdFromSeed } from '@babychain/p2p';
 import type { DevGenesisOptions, GenesisJson } from '@babychain/state';
 import { createDevGenesis, genesisFromJson, genesisToJson } from '@babychain/state';
+import { writeFileDurable } from '@babychain/upgrade';
 import type { NodeConfig } from './config.ts';
-import { defaultConfig, ensureDir, homePaths, writeFileAtomic, writeSeedFile } from './config.ts';
+import { defaultConfig, ensureDir, homePaths, writeSeedFile } from './config.ts';
 import { NodeErrorCode } from './errors.ts';
 
 export interface InitHomeOptions {
@@ -72,8 +73,8 @@ export async function initHome(options: InitHomeOptions): Promise<InitHomeResult
       address: validatorAddress,
     });
   }
-  writeFileAtomic(paths.genesis, `${JSON.stringify(options.genesis, null, 2)}\n`);
-  writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
+  writeFileDurable(paths.genesis, `${JSON.stringify(options.genesis, null, 2)}\n`);
+  writeFileDurable(paths.config, `${JSON.stringify(config, null, 2)}\n`);
   const peerId = await peerIdFromSeed(nodeKeySeed);
   return {
     peerId,
