@@ -71,8 +71,9 @@ function eventInput(event: Input): EngineInput<Block> {
 function outputJson(o: EngineOutput<Block>): JsonValue {
   switch (o.kind) {
     case 'propose':
+      // the vector format calls the engine's valid round `polRound` (-1: none), test-vectors/README.md
       return {
-        propose: { height: o.height.toString(), round: o.round, polRound: o.polRound, block: o.block ?? null },
+        propose: { height: o.height.toString(), round: o.round, polRound: o.validRound, block: o.block ?? null },
       };
     case 'vote':
       return {

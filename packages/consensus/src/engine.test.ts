@@ -117,7 +117,7 @@ describe('ConsensusEngine', () => {
     const { engine, feed, feedAll } = engineOf(0);
     expect(feedAll({ kind: 'start' })).toEqual([
       { kind: 'roundStep', height: H, round: 0, step: Step.PROPOSE },
-      { kind: 'propose', height: H, round: 0, polRound: NO_ROUND, block: undefined },
+      { kind: 'propose', height: H, round: 0, validRound: NO_ROUND, block: undefined },
     ]);
     expect(feedAll(p(0, A))).toEqual([prevote(0, A), { kind: 'roundStep', height: H, round: 0, step: Step.PREVOTE }]);
     expect(feed(v(PREVOTE, 0, A, 0))).toEqual([]);
@@ -247,7 +247,7 @@ describe('ConsensusEngine', () => {
     expect(engine.state).toMatchObject({ validRound: 0, validHash: A });
     expect(feedAll(timeout(TimeoutStep.PRECOMMIT, 0))).toEqual([
       { kind: 'roundStep', height: H, round: 1, step: Step.PROPOSE },
-      { kind: 'propose', height: H, round: 1, polRound: 0, block: label(A) },
+      { kind: 'propose', height: H, round: 1, validRound: 0, block: label(A) },
     ]);
     // the driver feeds the signed proposal back: locked on A at 0 <= vr, so it prevotes A
     expect(feedAll(p(1, A, 0))[0]).toEqual(prevote(1, A));

@@ -52,8 +52,8 @@ interface HeldProposal<B> {
   readonly proposal: Proposal;
   readonly block: B;
   readonly valid: boolean;
-  /** the proposal's vr: its wire pol_round - 1 */
-  readonly polRound: number;
+  /** the proposal's vr: its wire pol_round - 1 (NO_ROUND for none) */
+  readonly validRound: number;
 }
 
 interface Value<B> {
@@ -228,7 +228,7 @@ export class ConsensusEngine<B> {
       else this.#equivocations++;
       return false;
     }
-    data.proposal = { proposal, block, valid: valid === true, polRound: proposal.polRound - 1 };
+    data.proposal = { proposal, block, valid: valid === true, validRound: proposal.polRound - 1 };
     // "f + 1 <*, h_p, round, *, *>" (line 55): a proposal is a message of its proposer.
     this.#addSender(proposal.round, data, this.#validators.proposer(this.#height, proposal.round));
     return true;
@@ -340,7 +340,7 @@ export class ConsensusEngine<B> {
   #line22(out: EngineOutput<B>[]): boolean {
     if (this.#step !== Step.PROPOSE) return false;
     const held = this.#rounds.get(this.#round)?.proposal;
-    if (held === undefined || held.polRound !== NO_ROUND) return false;
+    if (held === undefined || held.validRound !== NO_ROUND) return false;
     const hash = held.proposal.blockHash;
     const accept =
       held.valid &&
@@ -354,13 +354,13 @@ export class ConsensusEngine<B> {
   #line28(out: EngineOutput<B>[]): boolean {
     if (this.#step !== Step.PROPOSE) return false;
     const held = this.#rounds.get(this.#round)?.proposal;
-    if (held === undefined || held.polRound === NO_ROUND || held.polRound >= this.#round) return false;
+    if (held === undefined || held.validRound === NO_ROUND || held.validRound >= this.#round) return false;
     const hash = held.proposal.blockHash;
-    const pol = this.#rounds.get(held.polRound);
+    const pol = this.#rounds.get(held.validRound);
     if (pol === undefined || !this.#twoThirds(pol.prevotes.powerFor(hash))) return false;
     const accept =
       held.valid &&
-      (this.#lockedRound <= held.polRound ||
+      (this.#lockedRound <= held.validRound ||
         (this.#lockedValue !== undefined && bytesEqual(this.#lockedValue.hash, hash)));
     this.#vote(VoteType.PREVOTE, accept ? hash : EMPTY, out);
     this.#setStep(Step.PREVOTE, out);
@@ -440,7 +440,7 @@ export class ConsensusEngine<B> {
         kind: 'propose',
         height: this.#height,
         round,
-        polRound: this.#validRound,
+        validRound: this.#validRound,
         block: this.#validValue?.block,
       });
     } else {

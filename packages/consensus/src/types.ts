@@ -74,13 +74,15 @@ export type EngineInput<B> =
 export type EngineOutput<B> =
   /**
    * This validator is the proposer of (height, round): propose `block` (the valid value, CONS-6) when given,
-   * otherwise a new block; sign it with `polRound` and feed the signed proposal back as a `proposal` input.
+   * otherwise a new block; sign it with the wire pol_round `validRound + 1` (0 when `validRound` is NO_ROUND) and
+   * feed the signed proposal back as a `proposal` input.
    */
   | {
       readonly kind: 'propose';
       readonly height: bigint;
       readonly round: number;
-      readonly polRound: number;
+      /** the engine's vr: the round of the valid value it re-proposes, NO_ROUND for none */
+      readonly validRound: number;
       readonly block: B | undefined;
     }
   /** sign this vote (through the double-sign guard), log it, feed it back as a `vote` input, then broadcast it */

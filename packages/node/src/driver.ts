@@ -28,13 +28,16 @@ import type {
   EngineOutput,
   StepValue,
   TimeoutParams,
+  TimeoutStepValue,
   ValidatorSet,
+  VoteTypeValue,
   Wal,
 } from '@babychain/consensus';
 import {
   ConsensusEngine,
   NO_ROUND,
   Step,
+  VoteType,
   verifyCommit,
   verifyEvidence,
   verifyProposal,
@@ -560,7 +563,7 @@ export class ConsensusDriver {
           this.#schedule(o.step, o.height, o.round, o.ms);
           break;
         case 'propose':
-          await this.#propose(o.height, o.round, o.polRound, o.block);
+          await this.#propose(o.height, o.round, o.validRound, o.block);
           break;
         case 'vote':
           await this.#castVote(o.type, o.height, o.round, o.blockHash);
@@ -575,7 +578,7 @@ export class ConsensusDriver {
     }
   }
 
-  #schedule(step: 1 | 2 | 3, height: bigint, round: number, ms: number): void {
+  #schedule(step: TimeoutStepValue, height: bigint, round: number, ms: number): void {
     const handle = this.#clock.setTimeout(() => {
       this.#timers.delete(handle);
       void this.#enqueue(async () => {
@@ -587,13 +590,14 @@ export class ConsensusDriver {
     this.#timers.add(handle);
   }
 
-  async #propose(height: bigint, round: number, polRound: number, valid: Block | undefined): Promise<void> {
+  /** `validRound` is the engine's vr (NO_ROUND for none); the wire's pol_round is vr + 1, 0 for none (CONS-6). */
+  async #propose(height: bigint, round: number, validRound: number, valid: Block | undefined): Promise<void> {
     const self = this.#o.self;
     if (self === undefined) return;
     const block = valid ?? (await this.#buildBlock(height, self.address));
     const header = block.header as Header;
     const hash = blockHash(header);
-    const wirePol = polRound === NO_ROUND ? 0 : polRound + 1;
+    const wirePolRound = validRound === NO_ROUND ? 0 : validRound + 1;
     let signed: { signature: Uint8Array; timeMs: bigint };
     try {
       signed = await self.guard.sign({
@@ -602,7 +606,7 @@ export class ConsensusDriver {
         round,
         blockHash: hash,
         timeMs: BigInt(this.#clock.now()),
-        polRound: wirePol,
+        polRound: wirePolRound,
       });
     } catch (err) {
       this.#log.warn('not proposing: the double-sign guard refused', {
@@ -615,7 +619,7 @@ export class ConsensusDriver {
     const proposal = create('babychain.v0.Proposal', {
       height,
       round,
-      polRound: wirePol,
+      polRound: wirePolRound,
       blockHash: hash,
       timeMs: signed.timeMs,
       signature: signed.signature,
@@ -657,13 +661,13 @@ export class ConsensusDriver {
     });
   }
 
-  async #castVote(type: 1 | 2, height: bigint, round: number, hash: Uint8Array): Promise<void> {
+  async #castVote(type: VoteTypeValue, height: bigint, round: number, hash: Uint8Array): Promise<void> {
     const self = this.#o.self;
     if (self === undefined) return;
     let signed: { signature: Uint8Array; timeMs: bigint };
     try {
       signed = await self.guard.sign({
-        step: type === 1 ? Step.PREVOTE : Step.PRECOMMIT,
+        step: type === VoteType.PREVOTE ? Step.PREVOTE : Step.PRECOMMIT,
         height,
         round,
         blockHash: hash,
