@@ -96,7 +96,7 @@ export interface AccountInfo {
   readonly multisig: MultisigInfo | null;
 }
 
-export interface BlockInfo {
+export interface BlockRecord {
   readonly height: bigint;
   /** hex; checked against the header */
   readonly hash: string;
@@ -241,7 +241,7 @@ export interface GovernanceInfo {
   readonly govParams: GovParamsInfo;
 }
 
-export interface UpgradeInfo {
+export interface UpgradeStatus {
   readonly chainId: string;
   readonly height: bigint;
   /** the release the node runs */
@@ -324,13 +324,13 @@ export class BabyClient {
   }
 
   /** `GET /blocks/{height}` or `/blocks/latest`; a height not committed yet is RPC_NOT_FOUND. */
-  async block(height: bigint | 'latest'): Promise<BlockInfo> {
+  async block(height: bigint | 'latest'): Promise<BlockRecord> {
     const which = height === 'latest' ? 'latest' : height.toString();
     return parseBlock(await this.#call(`/blocks/${which}`, { method: 'GET' }));
   }
 
   /** `GET /blocks/hash/{hash}` */
-  async blockByHash(hash: string): Promise<BlockInfo> {
+  async blockByHash(hash: string): Promise<BlockRecord> {
     return parseBlock(await this.#call(`/blocks/hash/${encodeURIComponent(hash.toLowerCase())}`, { method: 'GET' }));
   }
 
@@ -356,7 +356,7 @@ export class BabyClient {
   }
 
   /** `GET /upgrade`: governance and upgrades (specs/governance.md), for wallets, operators and launchers. */
-  async upgrade(): Promise<UpgradeInfo> {
+  async upgrade(): Promise<UpgradeStatus> {
     return parseUpgrade(await this.#call('/upgrade', { method: 'GET' }));
   }
 
@@ -630,7 +630,7 @@ export function parseAccount(json: unknown): AccountInfo {
   };
 }
 
-export function parseBlock(json: unknown): BlockInfo {
+export function parseBlock(json: unknown): BlockRecord {
   const p = 'block';
   const o = object(json, p);
   const header = message(o, 'header', p, 'babychain.v0.Header');
@@ -776,7 +776,7 @@ function parseProposal(json: unknown, p: string): ProposalInfo {
   };
 }
 
-export function parseUpgrade(json: unknown): UpgradeInfo {
+export function parseUpgrade(json: unknown): UpgradeStatus {
   const p = 'upgrade';
   const o = object(json, p);
   const gp = `${p}.governance`;

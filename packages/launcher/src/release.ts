@@ -33,13 +33,13 @@ import { LauncherErrorCode, launcherError } from './errors.ts';
 import { type LauncherPaths, writeJsonDurable } from './layout.ts';
 
 /** REL-5's release.json plus the launcher's own key: `source` marks a checkout registered with `install --source`. */
-export interface ReleaseInfo extends ArtifactReleaseInfo {
+export interface InstalledReleaseInfo extends ArtifactReleaseInfo {
   readonly source?: boolean;
 }
 
 export interface Release {
   readonly dir: string;
-  readonly info: ReleaseInfo;
+  readonly info: InstalledReleaseInfo;
   /** absolute path of the script to run */
   readonly entryPath: string;
 }
@@ -244,7 +244,7 @@ export function registerSourceRelease(
   }
   const dir = releaseDir(paths, version);
   mkdirSync(dir, { recursive: true });
-  const info: ReleaseInfo = { version, sourceCommit: '', platform, appVersion: 0, entry, source: true };
+  const info: InstalledReleaseInfo = { version, sourceCommit: '', platform, appVersion: 0, entry, source: true };
   writeJsonDurable(join(dir, RELEASE_INFO_FILE), info);
   return readRelease(dir);
 }

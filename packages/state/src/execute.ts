@@ -7,7 +7,7 @@
 import type { Account, Params, TxBody } from '@babychain/codec';
 import { BabyError, isBabyError, toHex, txId } from '@babychain/codec';
 import { BlockErrorCode, TxErrorCode } from './errors.ts';
-import type { AccountAccess, BlockInfo, Governance, GovernanceBlock } from './governance.ts';
+import type { AccountAccess, ExecutingBlock, Governance, GovernanceBlock } from './governance.ts';
 import { actionSpend, feeRefusal, fundsRefusal, nonceRefusal, spendName, txSpend } from './refusals.ts';
 import type { CheckedTx } from './stateless.ts';
 import { checkAction, checkTxBytes, unsupportedAction } from './stateless.ts';
@@ -66,7 +66,7 @@ export interface GovernanceContext {
   readonly governance: Governance;
   /** the committed record (GOV-3; empty bytes at genesis) */
   readonly record: Uint8Array;
-  readonly block: BlockInfo;
+  readonly block: ExecutingBlock;
   /**
    * Hex addresses whose committed accounts were prefetched into `base` (absent ones have none): governance may
    * read or write no other, since an account it did not see would read as never credited.
@@ -259,7 +259,7 @@ export function checkActionAgainst(
   account: Account,
   governance: Governance,
   record: Uint8Array,
-  next: BlockInfo,
+  next: ExecutingBlock,
 ): void {
   const body = bodyOf(tx);
   if (body.action?.case === 'transfer') return;

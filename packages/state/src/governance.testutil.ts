@@ -14,7 +14,7 @@ import { BabyError, encode, fromHex, sha256, toHex, txSignBytes } from '@babycha
 import { sign } from '@babychain/crypto';
 import type { TestKey } from './app.testutil.ts';
 import { genesisParams } from './genesis.ts';
-import type { AccountAccess, BlockInfo, Governance, GovernanceBlock, GovernanceView } from './governance.ts';
+import type { AccountAccess, ExecutingBlock, Governance, GovernanceBlock, GovernanceView } from './governance.ts';
 import type { CheckedTx } from './stateless.ts';
 
 const text = new TextEncoder();
@@ -110,15 +110,15 @@ export class ToyGovernance implements Governance {
       .map((p) => fromHex(p.proposer));
   }
 
-  admit(record: Uint8Array, tx: CheckedTx, info: BlockInfo, accounts: AccountAccess): void {
+  admit(record: Uint8Array, tx: CheckedTx, info: ExecutingBlock, accounts: AccountAccess): void {
     this.#block(record, info, accounts, false).deliver(tx, 0);
   }
 
-  begin(record: Uint8Array, info: BlockInfo, accounts: AccountAccess): GovernanceBlock {
+  begin(record: Uint8Array, info: ExecutingBlock, accounts: AccountAccess): GovernanceBlock {
     return this.#block(record, info, accounts, true);
   }
 
-  #block(record: Uint8Array, info: BlockInfo, accounts: AccountAccess, migrate: boolean): GovernanceBlock {
+  #block(record: Uint8Array, info: ExecutingBlock, accounts: AccountAccess, migrate: boolean): GovernanceBlock {
     const state = decodeToyRecord(record);
     let dirty = false;
     if (migrate && this.#o.upgradeAt === info.height && state.appVersion < 1) {

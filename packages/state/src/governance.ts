@@ -18,7 +18,7 @@ export interface AccountAccess {
 }
 
 /** The block being executed. */
-export interface BlockInfo {
+export interface ExecutingBlock {
   readonly height: bigint;
   /** the header's time (a proposal's time when preparing) */
   readonly timeMs: bigint;
@@ -64,11 +64,11 @@ export interface Governance {
    * Starts executing the block at `info.height`; when the scheduled plan is due at this height it runs the
    * installed handler's migration first (UPG-4), or throws `UPG_NEEDED` when there is none.
    */
-  begin(record: Uint8Array, info: BlockInfo, accounts: AccountAccess): GovernanceBlock;
+  begin(record: Uint8Array, info: ExecutingBlock, accounts: AccountAccess): GovernanceBlock;
   /**
    * APP-1 for a governance transaction: runs the very rules `deliver` runs, against `record` as the block at
    * `info.height` starts (without that block's migration), on `accounts` (the fee and nonce already taken). Throws
    * the rule's BabyError; changes nothing the caller keeps.
    */
-  admit(record: Uint8Array, tx: CheckedTx, info: BlockInfo, accounts: AccountAccess): void;
+  admit(record: Uint8Array, tx: CheckedTx, info: ExecutingBlock, accounts: AccountAccess): void;
 }

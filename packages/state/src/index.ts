@@ -46,7 +46,7 @@ export {
 } from './genesis.ts';
 export type {
   AccountAccess,
-  BlockInfo,
+  ExecutingBlock,
   Governance,
   GovernanceBlock,
   GovernanceView,

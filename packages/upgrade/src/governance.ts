@@ -20,8 +20,8 @@ import type {
 import { BabyError, bytesEqual, compareBytes, isBabyError } from '@babychain/codec';
 import type {
   AccountAccess,
-  BlockInfo,
   CheckedTx,
+  ExecutingBlock,
   Governance,
   GovernanceBlock,
   GovernanceView,
@@ -212,7 +212,7 @@ class Rules {
     return out;
   }
 
-  begin(record: Uint8Array, info: BlockInfo, accounts: AccountAccess): GovernanceBlock {
+  begin(record: Uint8Array, info: ExecutingBlock, accounts: AccountAccess): GovernanceBlock {
     const state = decodeGovRecord(record); // a private copy: the block mutates it
     const plan = state.plan;
     if (plan !== undefined && plan.height === info.height) {
@@ -245,11 +245,11 @@ class Rules {
 class Block implements GovernanceBlock {
   readonly #rules: Rules;
   readonly #state: GovState;
-  readonly #info: BlockInfo;
+  readonly #info: ExecutingBlock;
   readonly #accounts: AccountAccess;
   #ended = false;
 
-  constructor(rules: Rules, state: GovState, info: BlockInfo, accounts: AccountAccess) {
+  constructor(rules: Rules, state: GovState, info: ExecutingBlock, accounts: AccountAccess) {
     this.#rules = rules;
     this.#state = state;
     this.#info = info;

@@ -1,6 +1,6 @@
 /** `baby gov show` for people: the governance record of GET /upgrade as sections of short lines. */
 import type { Writable } from 'node:stream';
-import type { GovernanceInfo, TallyInfo, UpgradeInfo } from '@babychain/client';
+import type { GovernanceInfo, TallyInfo, UpgradeStatus } from '@babychain/client';
 import { formatAmount, formatBaby } from '../chain.ts';
 
 /** `part` as a share of `total`: `75%`, `33.3%`; a zero total is 0%. */
@@ -32,7 +32,7 @@ export function periods(g: GovernanceInfo): { voting: bigint; delay: bigint } {
   };
 }
 
-function header(info: UpgradeInfo): [string, string][] {
+function header(info: UpgradeStatus): [string, string][] {
   const g = info.governance;
   const { voting, delay } = periods(g);
   return [
@@ -114,7 +114,7 @@ function appliedLines(g: GovernanceInfo): string[] {
   ];
 }
 
-export function printGovernance(out: Writable, info: UpgradeInfo): void {
+export function printGovernance(out: Writable, info: UpgradeStatus): void {
   const g = info.governance;
   const head = header(info);
   const width = Math.max(...head.map(([k]) => k.length)) + 2;

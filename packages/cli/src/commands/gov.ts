@@ -12,7 +12,7 @@ import {
   signBody,
   submitAndWait,
   txIdHex,
-  type UpgradeInfo,
+  type UpgradeStatus,
   VOTE_CHOICES,
   type VoteChoice,
   voteBody,
@@ -380,7 +380,7 @@ async function submitProposal(
   io: CliIo,
   opts: ProposeOptions,
   input: { signer: GovSigner; deposit?: bigint },
-  contentOf: (info: UpgradeInfo) => { content: ProposalContent; details: Record<string, unknown> },
+  contentOf: (info: UpgradeStatus) => { content: ProposalContent; details: Record<string, unknown> },
 ): Promise<void> {
   const info = await ctx.client().upgrade();
   const { content, details } = contentOf(info);
@@ -490,7 +490,7 @@ async function loadPlanFile(path: string): Promise<PlanFile> {
  * The plan to propose. `--height-in n` puts it n blocks after the earliest height UPG-2 accepts when the proposal
  * lands in the next block: the next height, plus the voting period, plus the upgrade delay, by maturity.
  */
-function planOf(file: PlanFile, info: UpgradeInfo, heightIn: bigint | undefined): Plan {
+function planOf(file: PlanFile, info: UpgradeStatus, heightIn: bigint | undefined): Plan {
   const { voting, delay } = periods(info.governance);
   const height = heightIn === undefined ? file.height : info.height + 1n + voting + delay + heightIn;
   if (height === undefined) throw badPlan(file.path, 'give "height" in the plan or --height-in <blocks>');
