@@ -8,6 +8,9 @@ import { FakeBackend } from './fake-backend.testutil.ts';
 import type { RpcServer, RpcServerOptions } from './server.ts';
 import { startRpcServer } from './server.ts';
 
+/** Budget windows are aligned to the clock: an hour, so that no test straddles one by chance. */
+const WINDOW_MS = 3_600_000;
+
 const servers: RpcServer[] = [];
 const sockets: (Socket | WebSocket)[] = [];
 afterEach(async () => {
@@ -79,7 +82,7 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
 
 describe('one budget per client, every way in', () => {
   it('counts HTTP requests, batch members past the first and websocket requests together', async () => {
-    const { server } = await serve({ limits: { rateLimit: { max: 10, windowMs: 60_000 } } });
+    const { server } = await serve({ limits: { rateLimit: { max: 10, windowMs: WINDOW_MS } } });
     for (let i = 0; i < 3; i++) expect((await fetch(`${server.url}/status`)).status).toBe(200); // 3
     const batch = await post(
       `${server.url}/`,
@@ -96,7 +99,7 @@ describe('one budget per client, every way in', () => {
   });
 
   it('answers 5,000 status calls on one websocket within the budget, the rest refused, the socket kept', async () => {
-    const { server } = await serve({ limits: { rateLimit: { max: 100, windowMs: 60_000 } } });
+    const { server } = await serve({ limits: { rateLimit: { max: 100, windowMs: WINDOW_MS } } });
     const ws = await socket(server.url);
     for (let i = 0; i < 5000; i++) ws.send(JSON.stringify(call(i, 'status')));
     await expect.poll(() => ws.answers.length, { timeout: 20_000 }).toBe(5000);
@@ -106,7 +109,7 @@ describe('one budget per client, every way in', () => {
   it('answers a rate refusal only after refusalDelayMs, on every way in, and a websocket holds its slot meanwhile', async () => {
     const delay = 400;
     const { server } = await serve({
-      limits: { rateLimit: { max: 2, windowMs: 60_000 }, refusalDelayMs: delay, maxInFlightPerConnection: 1 },
+      limits: { rateLimit: { max: 2, windowMs: WINDOW_MS }, refusalDelayMs: delay, maxInFlightPerConnection: 1 },
     });
     const ws = await socket(server.url); // 1
     ws.send(JSON.stringify(call(1, 'status'))); // 2
@@ -128,7 +131,7 @@ describe('one budget per client, every way in', () => {
   });
 
   it('charges each websocket message, malformed or not, and closes a binary one', async () => {
-    const { server } = await serve({ limits: { rateLimit: { max: 4, windowMs: 60_000 } } });
+    const { server } = await serve({ limits: { rateLimit: { max: 4, windowMs: WINDOW_MS } } });
     const ws = await socket(server.url); // 1
     for (const text of ['not json', '[]', '{"jsonrpc":"2.0","id":1,"method":"status"}', 'not json']) ws.send(text);
     await expect.poll(() => ws.answers.length).toBe(4);
@@ -140,7 +143,7 @@ describe('one budget per client, every way in', () => {
   it('names the client that hit a limit in a warn line, once per window', async () => {
     const warnings: Record<string, unknown>[] = [];
     const logger: RpcLogger = { debug: () => {}, warn: (msg, ctx) => warnings.push({ msg, ...ctx }) };
-    const { server } = await serve({ logger, limits: { rateLimit: { max: 1, windowMs: 60_000 } } });
+    const { server } = await serve({ logger, limits: { rateLimit: { max: 1, windowMs: WINDOW_MS } } });
     for (let i = 0; i < 5; i++) await fetch(`${server.url}/status`);
     expect(warnings).toEqual([
       expect.objectContaining({ msg: 'rpc client hit a limit', client: '127.0.0.1', limit: 'rate', max: 1 }),
@@ -148,7 +151,7 @@ describe('one budget per client, every way in', () => {
   });
 
   it('takes the client from X-Forwarded-For only when the connection comes from a trusted proxy', async () => {
-    const limits = { rateLimit: { max: 1, windowMs: 60_000 } };
+    const limits = { rateLimit: { max: 1, windowMs: WINDOW_MS } };
     const behind = await serve({ limits, trustProxy: ['127.0.0.1'] });
     const as = (ip: string) => fetch(`${behind.server.url}/status`, { headers: { 'x-forwarded-for': ip } });
     expect((await as('10.0.0.1')).status).toBe(200);
@@ -187,7 +190,7 @@ describe('bounded answers', () => {
       maxInFlightPerConnection: 2,
       maxBufferedBytes: 256 * 1024,
       maxConnectionsPerClient: 1,
-      rateLimit: { max: 10_000, windowMs: 60_000 },
+      rateLimit: { max: 10_000, windowMs: WINDOW_MS },
     };
     const { server } = await serve({ limits }, backend);
     const ws = await socket(server.url);
