@@ -1,4 +1,3 @@
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { nodeSha256 } from './sha256-node.ts';
 import { portableSha256 } from './sha256-portable.ts';
 
@@ -13,14 +12,8 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
   return sha256Of(parts);
 }
 
-export function toHex(bytes: Uint8Array): string {
-  return bytesToHex(bytes);
-}
-
-/** Lower- or upper-case hex without a 0x prefix. Throws (a plain Error from @noble/hashes, not a BabyError) on anything else: callers validate input first. */
-export function fromHex(hex: string): Uint8Array {
-  return hexToBytes(hex);
-}
+/** Hex lives in util; codec's users read it here too. */
+export { fromHex, toHex } from '@babychain/util';
 
 /** Bytewise order, a proper prefix first (so the empty string sorts before everything). */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {

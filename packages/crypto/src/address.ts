@@ -14,10 +14,6 @@ export const MAX_MULTISIG_KEYS = 16;
 const SINGLE_KEY_TAG = Uint8Array.of(0x00);
 const MULTISIG_TAG = Uint8Array.of(0x01);
 
-function hex(bytes: Uint8Array): string {
-  return toHex(bytes);
-}
-
 function checkPublicKey(publicKey: Uint8Array, index?: number): void {
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== PUBLIC_KEY_LENGTH) {
     throw cryptoError('SIG_BAD_LENGTH', `a public key is ${PUBLIC_KEY_LENGTH} bytes`, {
@@ -48,7 +44,7 @@ const MAX_PARTY_KEYS = 4096;
 
 /** SIG-9 for member `index` of a multisig key, remembered once it passes. */
 function checkPartyKey(key: Uint8Array, index: number): void {
-  const h = hex(key);
+  const h = toHex(key);
   if (partyKeys.has(h)) return;
   const problem = partyKeyProblem(key);
   if (problem !== undefined) {
@@ -83,7 +79,7 @@ export function validateMultisigKey(threshold: number, publicKeys: readonly Uint
   });
   const seen = new Set<string>();
   publicKeys.forEach((key, index) => {
-    const h = hex(key);
+    const h = toHex(key);
     if (seen.has(h)) {
       throw cryptoError('CRYPTO_MULTISIG_DUPLICATE_KEY', `public key ${h} appears twice in the multisig key`, {
         publicKey: h,
@@ -119,7 +115,7 @@ export function sortMultisigKeys(publicKeys: readonly Uint8Array[]): Uint8Array[
   const sorted = [...publicKeys].sort(compareBytes);
   for (let i = 1; i < sorted.length; i++) {
     if (compareBytes(sorted[i - 1] as Uint8Array, sorted[i] as Uint8Array) === 0) {
-      const h = hex(sorted[i] as Uint8Array);
+      const h = toHex(sorted[i] as Uint8Array);
       throw cryptoError('CRYPTO_MULTISIG_DUPLICATE_KEY', `public key ${h} is given twice`, { publicKey: h });
     }
   }

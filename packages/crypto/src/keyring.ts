@@ -25,7 +25,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { isBabyError } from '@babychain/codec';
+import { isBabyError, toHex } from '@babychain/codec';
 import {
   addressFromPublicKey,
   DEFAULT_ADDRESS_PREFIX,
@@ -110,10 +110,6 @@ export function normalizeKeyName(name: string): string {
     );
   }
   return name.toLowerCase();
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
 }
 
 function fromHexStrict(text: string): Uint8Array {
@@ -394,7 +390,7 @@ export class Keyring {
       name: stored,
       kind: 'multisig',
       threshold,
-      publicKeys: sorted.map(hex),
+      publicKeys: sorted.map((k) => toHex(k)),
       createdAt: new Date().toISOString(),
     };
     this.#write(stored, `${JSON.stringify(entry, null, 2)}\n`);

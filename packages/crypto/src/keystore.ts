@@ -22,7 +22,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { bytesEqual } from '@babychain/codec';
+import { bytesEqual, toHex } from '@babychain/codec';
 import { publicKeyFromSeed, SEED_LENGTH } from './ed25519.ts';
 import { cryptoError } from './errors.ts';
 import { validateMnemonic } from './hd.ts';
@@ -106,10 +106,6 @@ export interface EncryptKeystoreOptions {
   readonly createdAt?: Date;
 }
 
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
-
 /** Canonical JSON: object keys sorted by code unit, no whitespace. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -179,24 +175,24 @@ export async function encryptKeystore(
     version: KEYSTORE_VERSION,
     name: options.name,
     kind: 'ed25519',
-    publicKey: hex(publicKeyFromSeed(seed)),
+    publicKey: toHex(publicKeyFromSeed(seed)),
     createdAt: (options.createdAt ?? new Date()).toISOString(),
     crypto: {
       kdf: 'scrypt',
-      kdfParams: { n: params.n, r: params.r, p: params.p, dkLen: KEY_LENGTH, salt: hex(salt) },
+      kdfParams: { n: params.n, r: params.r, p: params.p, dkLen: KEY_LENGTH, salt: toHex(salt) },
       cipher: 'aes-256-gcm',
-      nonce: hex(nonce),
-      check: hex(passphraseCheck(key)),
+      nonce: toHex(nonce),
+      check: toHex(passphraseCheck(key)),
       ciphertext: '',
     },
   };
-  const plaintext = Buffer.from(JSON.stringify({ seed: hex(seed), mnemonic, account }), 'utf8');
+  const plaintext = Buffer.from(JSON.stringify({ seed: toHex(seed), mnemonic, account }), 'utf8');
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH });
   cipher.setAAD(additionalData(header));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
   plaintext.fill(0);
   key.fill(0);
-  return { ...header, crypto: { ...header.crypto, ciphertext: hex(ciphertext) } };
+  return { ...header, crypto: { ...header.crypto, ciphertext: toHex(ciphertext) } };
 }
 
 function bad(why: string, meta: Record<string, unknown> = {}, cause?: unknown): never {

@@ -24,7 +24,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { consensusFiles, parseLastSigned } from '@babychain/consensus';
-import { fsyncPath, writeFileDurable } from '@babychain/upgrade';
+import { fsyncPath, writeFileDurable } from '@babychain/util';
 import { type GuardRecord, guardToKeep, walFromFailed } from './decisions.ts';
 import { LauncherErrorCode, launcherError } from './errors.ts';
 import { readJson, writeJsonDurable } from './layout.ts';

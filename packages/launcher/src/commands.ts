@@ -2,7 +2,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256, toHex } from '@babychain/codec';
-import { currentPlatform, readUpgradeReport, writeFileDurable } from '@babychain/upgrade';
+import { currentPlatform, readUpgradeReport } from '@babychain/upgrade';
+import { writeFileDurable } from '@babychain/util';
 import { readJournal } from './journal.ts';
 import { ensureLayout, launcherPaths, readCurrent, writeCurrent } from './layout.ts';
 import { installTarball, type Release, readRelease, registerSourceRelease } from './release.ts';

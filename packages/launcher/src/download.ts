@@ -13,10 +13,10 @@ import {
   type ArtifactRequester,
   artifactUrl,
   fetchArtifactFromPeers,
-  fsyncPath,
   ReleaseErrorCode,
   verifyArtifactBytes,
 } from '@babychain/upgrade';
+import { fsyncPath } from '@babychain/util';
 import { LauncherErrorCode, launcherError } from './errors.ts';
 import type { LauncherPaths } from './layout.ts';
 import type { Logger } from './log.ts';

@@ -4,7 +4,8 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { upgradeReportPath, writeFileDurable } from '@babychain/upgrade';
+import { upgradeReportPath } from '@babychain/upgrade';
+import { writeFileDurable } from '@babychain/util';
 
 export interface LauncherPaths {
   readonly home: string;

@@ -21,13 +21,13 @@ import { BabyError, isBabyError } from '@babychain/codec';
 import {
   type ReleaseInfo as ArtifactReleaseInfo,
   checkReleaseInfo,
-  fsyncPath,
   MAX_UNPACKED_BYTES,
   parseReleaseInfo,
   parseVersion,
   RELEASE_INFO_FILE,
   ReleaseErrorCode,
 } from '@babychain/upgrade';
+import { fsyncPath } from '@babychain/util';
 import { extract } from 'tar-stream';
 import { LauncherErrorCode, launcherError } from './errors.ts';
 import { type LauncherPaths, writeJsonDurable } from './layout.ts';

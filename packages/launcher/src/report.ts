@@ -1,6 +1,7 @@
 /** `launcher/last-upgrade.json` (LCH-1): writing the report of the last switch, rollback or refusal; `prepared.json`. */
 
-import { type UpgradeReport, writeFileDurable } from '@babychain/upgrade';
+import type { UpgradeReport } from '@babychain/upgrade';
+import { writeFileDurable } from '@babychain/util';
 import { type LauncherPaths, readJson } from './layout.ts';
 import { bigints } from './log.ts';
 

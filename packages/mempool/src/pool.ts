@@ -5,12 +5,12 @@ import {
   committedRefusal,
   feeRefusal,
   fundsRefusal,
-  LruCache,
   nonceRefusal,
   spendName,
   TxErrorCode,
   txSpend,
 } from '@babychain/state';
+import { LruCache } from '@babychain/util';
 import { MempoolErrorCode } from './errors.ts';
 import { compareRated, isEnoughBump, minReplacementFee, type Rated, smallFeeOf } from './fee.ts';
 import { Heap } from './heap.ts';

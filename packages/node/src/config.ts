@@ -16,7 +16,7 @@ import { BabyError, fromHex, toHex } from '@babychain/codec';
 import type { TimeoutParams } from '@babychain/consensus';
 import { consensusFiles, DEFAULT_TIMEOUTS } from '@babychain/consensus';
 import { DEFAULT_RPC_LIMITS, type RpcLimits } from '@babychain/rpc';
-import { writeFileDurable } from '@babychain/upgrade';
+import { writeFileDurable } from '@babychain/util';
 import { NodeErrorCode } from './errors.ts';
 import { parseListen } from './metrics-server.ts';
 

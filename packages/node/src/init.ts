@@ -7,7 +7,7 @@ import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babycha
 import { peerIdFromSeed } from '@babychain/p2p';
 import type { DevGenesisOptions, GenesisJson } from '@babychain/state';
 import { createDevGenesis, genesisFromJson, genesisToJson } from '@babychain/state';
-import { writeFileDurable } from '@babychain/upgrade';
+import { writeFileDurable } from '@babychain/util';
 import type { NodeConfig } from './config.ts';
 import { defaultConfig, ensureDir, homePaths, writeSeedFile } from './config.ts';
 import { NodeErrorCode } from './errors.ts';

@@ -26,9 +26,9 @@ import {
   MAX_ARTIFACT_REQUEST_BYTES,
   MAX_ARTIFACT_RESPONSE_BYTES,
   upgradeInfoOf,
-  writeFileDurable,
   writeUpgradeInfo,
 } from '@babychain/upgrade';
+import { writeFileDurable } from '@babychain/util';
 import { prometheusMetrics } from '@libp2p/prometheus-metrics';
 import { Registry } from 'prom-client';
 import { ChainStore } from './chain-store.ts';

@@ -18,6 +18,7 @@ import {
   toHex,
 } from '@babychain/codec';
 import type { SignatureVerifier, VerifyResult } from '@babychain/crypto';
+import { LruCache } from '@babychain/util';
 import { BlockErrorCode, StateErrorCode } from './errors.ts';
 import type { ExecContext, Execution, PrecheckedTx, TxResult } from './execute.ts';
 import {
@@ -31,7 +32,6 @@ import {
 } from './execute.ts';
 import { genesisHash, genesisParams, validateGenesis } from './genesis.ts';
 import type { Governance } from './governance.ts';
-import { LruCache } from './lru.ts';
 import { actionSpend } from './refusals.ts';
 import type { ChainRules } from './rules.ts';
 import { rulesFor } from './rules.ts';

@@ -51,7 +51,6 @@ export type {
   GovernanceBlock,
   GovernanceView,
 } from './governance.ts';
-export { LruCache } from './lru.ts';
 export {
   committedRefusal,
   feeRefusal,

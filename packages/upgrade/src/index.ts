@@ -10,7 +10,6 @@ export {
   type PeerFetchResult,
 } from './artifact-protocol.ts';
 export { artifactProtocol, artifactUrl, currentPlatform, MAX_ARTIFACT_CHUNK } from './artifact-source.ts';
-export { fsyncPath, writeFileDurable } from './durable.ts';
 export { GovErrorCode, ReleaseErrorCode, UpgradeErrorCode } from './errors.ts';
 export {
   checkGovAction,

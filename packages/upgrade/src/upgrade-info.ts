@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Genesis, GovState, PlanDecision, SignedManifest } from '@babychain/codec';
 import { BabyError, decode, encode, fromHex, fromJson, toHex, toJson } from '@babychain/codec';
-import { writeFileDurable } from './durable.ts';
+import { writeFileDurable } from '@babychain/util';
 import { UpgradeErrorCode } from './errors.ts';
 
 /** UPG-4: the node's exit status when it halts for an upgrade. */

@@ -21,8 +21,8 @@
 // store that does not hold the committed tree fails loudly (STATE_CORRUPT) instead of producing a wrong root.
 import type { StateProof } from '@babychain/codec';
 import { BabyError, bytesEqual, fromHex, sha256, toHex } from '@babychain/codec';
+import { LruCache } from '@babychain/util';
 import { StateErrorCode } from '../errors.ts';
-import { LruCache } from '../lru.ts';
 import {
   bitAt,
   EMPTY_HASH,

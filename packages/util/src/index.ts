@@ -1,0 +1,4 @@
+// @babychain/util: public surface (README.md). Helpers with no protocol in them, below every other package.
+export { fsyncPath, writeFileDurable } from './durable.ts';
+export { fromHex, toHex } from './hex.ts';
+export { LruCache } from './lru.ts';
