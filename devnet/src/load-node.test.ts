@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BabyClient, type BlockEvent } from '@babychain/client';
-import { BabyNode, createLogger, initSoloHome } from '@babychain/node';
+import { BabyNode, initSoloHome } from '@babychain/node';
+import { createLogger } from '@babychain/util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAccounts, prepareTransfers, runLoad } from './load.ts';
 

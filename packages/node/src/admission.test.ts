@@ -9,9 +9,9 @@ import type { TxBody } from '@babychain/codec';
 import { encode, sha256, toHex, txSignBytes } from '@babychain/codec';
 import { addressFromPublicKey, publicKeyFromSeed, sign } from '@babychain/crypto';
 import { DEFAULT_PARAMS } from '@babychain/state';
+import { silentLogger } from '@babychain/util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initSoloHome } from './init.ts';
-import { silentLogger } from './logger.ts';
 import { BabyNode } from './node.ts';
 
 const CHAIN_ID = 'admission-test-1';

@@ -43,10 +43,10 @@ import {
   verifyProposal,
   verifyVote,
 } from '@babychain/consensus';
+import type { Logger } from '@babychain/util';
+import { DurationWindow } from '@babychain/util';
 import type { ChainStore } from './chain-store.ts';
 import { NodeErrorCode } from './errors.ts';
-import type { Logger } from './logger.ts';
-import { DurationWindow } from './percentiles.ts';
 
 /** CONS-6: a proposal whose block time is further ahead of this node's clock is not valid (prevote nil). */
 export const MAX_CLOCK_DRIFT_MS = 5000n;

@@ -12,6 +12,5 @@ export {
   initHome,
   initSoloHome,
 } from './init.ts';
-export { createLogger, type Logger, type LogLevel } from './logger.ts';
 export { BabyNode, type NodeOpenOptions } from './node.ts';
 export { NODE_VERSION } from './version.ts';

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { encode, isBabyError, sha256, toHex, txSignBytes } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed, sign } from '@babychain/crypto';
 import { createDevGenesis, genesisToJson } from '@babychain/state';
+import { silentLogger } from '@babychain/util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from './config.ts';
 import { initHome } from './init.ts';
-import { silentLogger } from './logger.ts';
 import { BabyNode } from './node.ts';
 
 const dirs: string[] = [];

@@ -28,7 +28,8 @@ import {
   upgradeInfoOf,
   writeUpgradeInfo,
 } from '@babychain/upgrade';
-import { writeFileDurable } from '@babychain/util';
+import type { Logger } from '@babychain/util';
+import { createLogger, writeFileDurable } from '@babychain/util';
 import { prometheusMetrics } from '@libp2p/prometheus-metrics';
 import { Registry } from 'prom-client';
 import { ChainStore } from './chain-store.ts';
@@ -37,8 +38,6 @@ import { ensureDir, homePaths, readConfig, readSeedFile } from './config.ts';
 import type { CommittedBlock, SelfValidator, UpgradeHalt } from './driver.ts';
 import { ConsensusDriver } from './driver.ts';
 import { NodeErrorCode } from './errors.ts';
-import type { Logger } from './logger.ts';
-import { createLogger } from './logger.ts';
 import { NodeMetrics } from './metrics.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { metricsSources } from './metrics-sources.ts';

@@ -11,9 +11,9 @@ import {
   sign,
   sortMultisigKeys,
 } from '@babychain/crypto';
+import { silentLogger } from '@babychain/util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initSoloHome } from './init.ts';
-import { silentLogger } from './logger.ts';
 import { BabyNode } from './node.ts';
 
 const CHAIN_ID = 'rpc-test-1';

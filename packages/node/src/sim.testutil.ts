@@ -13,10 +13,10 @@ import type { TimeoutParams } from '@babychain/consensus';
 import { DEFAULT_TIMEOUTS, DoubleSignGuard, ValidatorSet, Wal } from '@babychain/consensus';
 import { addressFromPublicKey, publicKeyFromSeed } from '@babychain/crypto';
 import { App, createDevGenesis } from '@babychain/state';
+import type { LogContext, Logger } from '@babychain/util';
 import { ChainStore } from './chain-store.ts';
 import type { Clock, CommittedBlock } from './driver.ts';
 import { ConsensusDriver } from './driver.ts';
-import type { LogContext, Logger } from './logger.ts';
 
 export const SIM_CHAIN_ID = 'sim-chain-1';
 export const GENESIS_TIME_MS = 1_700_000_000_000n;

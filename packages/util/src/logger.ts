@@ -1,0 +1,58 @@
+/**
+ * The one logger every package takes (docs/architecture.md, Conventions): `(msg, ctx?, err?)` per level, pino
+ * underneath, JSON lines. A library never creates one; its caller injects it (or `silentLogger`).
+ */
+import { pino } from 'pino';
+
+export type LogContext = Readonly<Record<string, unknown>>;
+export type LogFn = (msg: string, ctx?: LogContext, err?: unknown) => void;
+
+export interface Logger {
+  readonly debug: LogFn;
+  readonly info: LogFn;
+  readonly warn: LogFn;
+  readonly error: LogFn;
+  child(bindings: LogContext): Logger;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+function wrap(p: pino.Logger): Logger {
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error'): LogFn =>
+    (msg, ctx, err) => {
+      const fields: Record<string, unknown> = { ...ctx };
+      if (err !== undefined) fields['err'] = err;
+      p[level](fields, msg);
+    };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (bindings) => wrap(p.child(bindings)),
+  };
+}
+
+export interface LoggerOptions {
+  readonly level?: LogLevel;
+  /** bound as `node` on every line */
+  readonly name?: string;
+  /** where the lines go: stdout (a node) or stderr (a tool whose stdout is its answer, such as the launcher) */
+  readonly to?: 'stdout' | 'stderr';
+  /** bound on every line, e.g. `{ component: 'launcher' }` */
+  readonly bindings?: LogContext;
+}
+
+/** JSON lines; bigint and byte values are logged as decimal strings and hex by the callers. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const base = { ...(options.name === undefined ? {} : { node: options.name }), ...options.bindings };
+  const settings: pino.LoggerOptions = {
+    level: options.level ?? 'info',
+    base: Object.keys(base).length === 0 ? null : base,
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return wrap(options.to === 'stderr' ? pino(settings, pino.destination(2)) : pino(settings));
+}
+
+export const silentLogger: Logger = createLogger({ level: 'silent' });
