@@ -16,8 +16,8 @@ import {
   testGenesis,
   testKey,
 } from './app.testutil.ts';
-import type { AppOptions } from './app.ts';
 import { App } from './app.ts';
+import type { AppOptions } from './app-types.ts';
 import { executeBlockTxs } from './execute.ts';
 import { genesisParams } from './genesis.ts';
 import type { ToyOptions } from './governance.testutil.ts';

@@ -1,14 +1,14 @@
-export {
-  App,
-  type AppInfo,
-  type AppMetrics,
-  type AppOptions,
-  type BlockResult,
-  type CheckTxResult,
-  type CommitResult,
-  type PrepareProposalResult,
-  treeChanges,
-} from './app.ts';
+export { App } from './app.ts';
+export { treeChanges } from './app-load.ts';
+export type { AppMetrics } from './app-metrics.ts';
+export type {
+  AppInfo,
+  AppOptions,
+  BlockResult,
+  CheckTxResult,
+  CommitResult,
+  PrepareProposalResult,
+} from './app-types.ts';
 export {
   BlockErrorCode,
   type BlockErrorCodeValue,

@@ -3,8 +3,8 @@
  * block's accounts, tree nodes, block, indexes and head record go into ONE `batch()`: after a crash the store is
  * at the height before or the height of the block, never between (APP-5). The layout is in README.md.
  */
-import type { Account, Block, Genesis } from '@babychain/codec';
-import { BabyError, bytesEqual, decode, encode, fromHex, toHex } from '@babychain/codec';
+import type { Account, Block, Genesis, Tx } from '@babychain/codec';
+import { BabyError, bytesEqual, decode, decodeTx, encode, fromHex, toHex } from '@babychain/codec';
 import { Level } from 'level';
 import { StateErrorCode } from './errors.ts';
 import type { TreeReader, TreeWrite } from './tree/index.ts';
@@ -38,6 +38,13 @@ export interface HeadRecord {
 
 /** Where a transaction is: the block height and its position in the block. */
 export interface TxLocation {
+  readonly height: bigint;
+  readonly index: number;
+}
+
+export interface StoredTx {
+  readonly tx: Tx;
+  readonly bytes: Uint8Array;
   readonly height: bigint;
   readonly index: number;
 }
@@ -236,6 +243,20 @@ export class StateStore {
     if (hash.length !== 32) return undefined;
     const bytes = await this.#get(prefixed(NS_BLOCK_HASH, hash));
     return bytes === undefined ? undefined : readU64(bytes, 0);
+  }
+
+  async blockByHash(hash: Uint8Array): Promise<Block | undefined> {
+    const height = await this.heightOfBlock(hash);
+    return height === undefined ? undefined : this.block(height);
+  }
+
+  /** A committed transaction by id (TX-4), with where it is. */
+  async tx(id: Uint8Array): Promise<StoredTx | undefined> {
+    const at = await this.txLocation(id);
+    if (at === undefined) return undefined;
+    const bytes = (await this.block(at.height))?.txs[at.index];
+    if (bytes === undefined) throw new BabyError(StateErrorCode.CORRUPT, 'tx index points at a missing transaction');
+    return { tx: decodeTx(bytes), bytes, height: at.height, index: at.index };
   }
 
   async txLocation(id: Uint8Array): Promise<TxLocation | undefined> {
