@@ -23,6 +23,10 @@ export const ConsensusErrorCode = Object.freeze({
   WAL_CORRUPT: 'CONS_WAL_CORRUPT',
   /** the WAL was used after close() */
   WAL_CLOSED: 'CONS_WAL_CLOSED',
+  /** valid(v) (CONS-6): a proposed or synced block fails a consensus-level check; `meta.rule` names which */
+  BAD_BLOCK: 'CONS_BAD_BLOCK',
+  /** CONS-12: the state machine has a head block but no commit is stored for it; the node refuses to start */
+  MISSING_COMMIT: 'NODE_MISSING_COMMIT',
 } as const);
 
 export type ConsensusErrorCodeValue = (typeof ConsensusErrorCode)[keyof typeof ConsensusErrorCode];

@@ -1,6 +1,17 @@
 // @babychain/consensus: public surface (README.md). Everything else in src/ is internal.
 
 export type { AppCommit, ConsensusApp, ConsensusAppInfo, PreparedProposal, ProposalRequest } from './app.ts';
+export type { Clock } from './driver/clock.ts';
+export { ConsensusDriver } from './driver/driver.ts';
+export type { BlockLimits, CommittedBlock } from './driver/executor.ts';
+export type { ConsensusHandlers, ConsensusNetwork, Verdict } from './driver/network.ts';
+export type {
+  DriverOptions,
+  DriverStatus,
+  SelfValidator,
+  UpgradeHalt,
+} from './driver/options.ts';
+export type { ConsensusStore } from './driver/store.ts';
 export { ConsensusEngine, type EngineOptions, type EngineState } from './engine.ts';
 export { ConsensusErrorCode, type ConsensusErrorCodeValue } from './errors.ts';
 export { consensusFiles } from './files.ts';

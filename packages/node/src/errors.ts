@@ -4,7 +4,5 @@ export const NodeErrorCode = {
   HOME_EXISTS: 'NODE_HOME_EXISTS',
   NOT_INITIALISED: 'NODE_NOT_INITIALISED',
   BAD_KEY_FILE: 'NODE_BAD_KEY_FILE',
-  MISSING_COMMIT: 'NODE_MISSING_COMMIT',
-  BAD_BLOCK: 'NODE_BAD_BLOCK',
 } as const;
 export type NodeErrorCodeValue = (typeof NodeErrorCode)[keyof typeof NodeErrorCode];

@@ -2,12 +2,11 @@
 
 import type { Genesis } from '@babychain/codec';
 import { toHex } from '@babychain/codec';
-import type { ValidatorSet } from '@babychain/consensus';
+import type { ConsensusDriver, SelfValidator, ValidatorSet } from '@babychain/consensus';
 import { MEMPOOL_DEFAULTS, type Mempool } from '@babychain/mempool';
 import type { P2pHost } from '@babychain/p2p';
 import type { App } from '@babychain/state';
 import { governanceStatus, readUpgradeReport, upgradeReportPath } from '@babychain/upgrade';
-import type { ConsensusDriver, SelfValidator } from './driver.ts';
 import type { MetricsSources } from './metrics.ts';
 
 export interface MetricsDeps {

@@ -1,6 +1,6 @@
+import type { CommittedBlock } from '@babychain/consensus';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import type { CommittedBlock } from './driver.ts';
 import { type MetricsSources, NodeMetrics } from './metrics.ts';
 
 const app = {

@@ -3,11 +3,11 @@
  * services are read on each scrape from `MetricsSources`; commits and RPC requests are counted as they happen.
  */
 
+import type { CommittedBlock } from '@babychain/consensus';
 import type { P2pMetrics } from '@babychain/p2p';
 import type { RpcObserver } from '@babychain/rpc';
 import type { AppMetrics } from '@babychain/state';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
-import type { CommittedBlock } from './driver.ts';
 
 /** What the scrape reads; each source is called once per scrape. */
 export interface MetricsSources {

@@ -5,9 +5,10 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Account, ConsensusMessage, Genesis } from '@babychain/codec';
+import type { Account, Genesis } from '@babychain/codec';
 import { BabyError, decode, encode, fromHex, isBabyError, sha256, toHex } from '@babychain/codec';
-import { DoubleSignGuard, ValidatorSet, Wal } from '@babychain/consensus';
+import type { CommittedBlock, SelfValidator, UpgradeHalt } from '@babychain/consensus';
+import { ConsensusDriver, DoubleSignGuard, ValidatorSet, Wal } from '@babychain/consensus';
 import { addressFromPublicKey, defaultVerifyWorkers, publicKeyFromSeed, VerifyPool } from '@babychain/crypto';
 import type { AccountView } from '@babychain/mempool';
 import { GossipBatcher, MEMPOOL_DEFAULTS, Mempool } from '@babychain/mempool';
@@ -35,21 +36,16 @@ import { Registry } from 'prom-client';
 import { ChainStore } from './chain-store.ts';
 import type { NodeConfig } from './config.ts';
 import { ensureDir, homePaths, readConfig, readSeedFile } from './config.ts';
-import type { CommittedBlock, SelfValidator, UpgradeHalt } from './driver.ts';
-import { ConsensusDriver } from './driver.ts';
+import { consensusNetworkOver } from './consensus-network.ts';
 import { NodeErrorCode } from './errors.ts';
 import { NodeMetrics } from './metrics.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { metricsSources } from './metrics-sources.ts';
-import { protocols, topics } from './protocols.ts';
+import { topics } from './protocols.ts';
 import { CommitEvents, createRpcBackend } from './rpc-backend.ts';
 import { UPGRADE_HANDLERS } from './upgrades/index.ts';
 import { NODE_VERSION } from './version.ts';
 
-/** Largest block-sync or catch-up response (P2P-5, P2P-6): a 4 MiB block plus its commit and votes. */
-const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
-const MAX_SYNC_REQUEST_BYTES = 64;
-const SYNC_TIMEOUT_MS = 10_000;
 /** `data/mempool.txs`: the transactions held at the last stop (a TxBatch), admitted again at the next start. */
 const MEMPOOL_FILE = 'mempool.txs';
 const MAX_KEPT_BYTES = 256 * 1024 * 1024;
@@ -255,7 +251,7 @@ export class BabyNode {
       validators: this.validators,
       ...(this.#self === undefined ? {} : { self: this.#self }),
       app,
-      chain,
+      store: chain,
       wal,
       timeouts: this.config.consensus.timeouts,
       commitWaitMs: this.config.consensus.commitWaitMs,
@@ -268,39 +264,10 @@ export class BabyNode {
         return handlerFor(handlers, due) === undefined ? due : undefined;
       },
       onUpgradeHalt: (halt) => this.#onUpgradeHalt(halt),
-      network: {
-        broadcast: (message) => {
-          void p2p.publish(topics.consensus(chainId), encode('babychain.v0.ConsensusMessage', message)).catch(() => {});
-        },
-        requestBlocks: async (peer, fromHeight, maxBlocks) => {
-          const request = encode('babychain.v0.BlocksRequest', { fromHeight, maxBlocks });
-          const bytes = await p2p.request(peer, protocols.blocks(chainId), request, {
-            timeoutMs: SYNC_TIMEOUT_MS,
-            maxResponseBytes: MAX_RESPONSE_BYTES,
-          });
-          return decode('babychain.v0.BlocksResponse', bytes, { maxBytes: MAX_RESPONSE_BYTES });
-        },
-        requestCatchUp: async (peer, height, round) => {
-          const request = encode('babychain.v0.CatchUpRequest', { height, round });
-          const bytes = await p2p.request(peer, protocols.catchUp(chainId), request, {
-            maxResponseBytes: MAX_RESPONSE_BYTES,
-          });
-          return decode('babychain.v0.CatchUpResponse', bytes, { maxBytes: MAX_RESPONSE_BYTES });
-        },
-        penalize: (peer, points, reason) => p2p.penalize(peer, points, reason),
-      },
+      network: consensusNetworkOver(p2p, chainId),
     });
     this.#driver = driver;
 
-    p2p.subscribe(topics.consensus(chainId), (data, from) => {
-      let message: ConsensusMessage;
-      try {
-        message = decode('babychain.v0.ConsensusMessage', data, { maxBytes: MAX_RESPONSE_BYTES });
-      } catch {
-        return 'reject';
-      }
-      return driver.receive(message, from);
-    });
     p2p.subscribe(txTopic, async (data, from) => {
       let txs: Uint8Array[];
       try {
@@ -312,24 +279,6 @@ export class BabyNode {
       const results = mempool.addBatch(txs, from);
       return results.some((r) => r.ok) ? 'accept' : 'ignore';
     });
-    const limits = { maxRequestBytes: MAX_SYNC_REQUEST_BYTES, maxResponseBytes: MAX_RESPONSE_BYTES };
-    p2p.handle(
-      protocols.blocks(chainId),
-      async (request) => {
-        const req = decode('babychain.v0.BlocksRequest', request, { maxBytes: MAX_SYNC_REQUEST_BYTES });
-        const response = await driver.serveBlocks(req.fromHeight, req.maxBlocks, MAX_RESPONSE_BYTES - 1024);
-        return encode('babychain.v0.BlocksResponse', response);
-      },
-      limits,
-    );
-    p2p.handle(
-      protocols.catchUp(chainId),
-      async (request) => {
-        const req = decode('babychain.v0.CatchUpRequest', request, { maxBytes: MAX_SYNC_REQUEST_BYTES });
-        return encode('babychain.v0.CatchUpResponse', driver.serveCatchUp(req.height, req.round));
-      },
-      limits,
-    );
 
     const artifactsDir = join(this.#home, 'launcher', 'artifacts');
     p2p.handle(artifactProtocol(chainId), (request) => answerArtifactRequest(artifactsDir, request), {

@@ -4,7 +4,7 @@
  */
 import type { Block, Genesis, MultisigKey, Tx } from '@babychain/codec';
 import { blockHash, fromHex, toHex, toJson, txId } from '@babychain/codec';
-import type { ValidatorSet } from '@babychain/consensus';
+import type { CommittedBlock, ConsensusDriver, SelfValidator, ValidatorSet } from '@babychain/consensus';
 import { addressFromPublicKey, decodeAddress, encodeAddress, multisigAddress } from '@babychain/crypto';
 import type { Mempool } from '@babychain/mempool';
 import type { P2pHost } from '@babychain/p2p';
@@ -14,7 +14,6 @@ import type { UpgradeHandler } from '@babychain/upgrade';
 import { governanceStatus } from '@babychain/upgrade';
 import type { ChainStore } from './chain-store.ts';
 import type { NodeConfig } from './config.ts';
-import type { CommittedBlock, ConsensusDriver, SelfValidator } from './driver.ts';
 import type { NodeMetrics } from './metrics.ts';
 import { NODE_VERSION } from './version.ts';
 

@@ -9,14 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BlocksResponse, CatchUpResponse, ConsensusMessage, Genesis, Vote } from '@babychain/codec';
 import { toHex } from '@babychain/codec';
-import type { TimeoutParams } from '@babychain/consensus';
-import { DEFAULT_TIMEOUTS, DoubleSignGuard, ValidatorSet, Wal } from '@babychain/consensus';
+import type { Clock, CommittedBlock, TimeoutParams } from '@babychain/consensus';
+import { ConsensusDriver, DEFAULT_TIMEOUTS, DoubleSignGuard, ValidatorSet, Wal } from '@babychain/consensus';
 import { addressFromPublicKey, publicKeyFromSeed } from '@babychain/crypto';
 import { App, createDevGenesis } from '@babychain/state';
 import type { LogContext, Logger } from '@babychain/util';
 import { ChainStore } from './chain-store.ts';
-import type { Clock, CommittedBlock } from './driver.ts';
-import { ConsensusDriver } from './driver.ts';
 
 export const SIM_CHAIN_ID = 'sim-chain-1';
 export const GENESIS_TIME_MS = 1_700_000_000_000n;
@@ -515,7 +513,7 @@ export class Sim {
             },
           }),
       app,
-      chain,
+      store: chain,
       wal,
       timeouts: this.timeouts,
       commitWaitMs: this.commitWaitMs,
@@ -528,6 +526,8 @@ export class Sim {
         node.halted = { height: halt.height, atMs: this.now };
       },
       network: {
+        // deliveries call the live driver of the node they reach (deliver, #request)
+        attach: () => {},
         broadcast: (message) => this.#broadcast(node, owner, message),
         requestBlocks: (peer, fromHeight, maxBlocks) =>
           this.#request<BlocksResponse>(node, owner, peer, 'blocks', async (to) => {

@@ -1,0 +1,190 @@
+/**
+ * The one block executor (model: CometBFT's state/execution.go): it creates the proposer's block, judges a proposed
+ * or synced block (valid(v), CONS-6, with every consensus-level check in `validateBlock`), and applies a decided
+ * block to the state machine (APP-4, APP-5) after storing it (CONS-12). It owns the head: the last block's header,
+ * hash and commit, which the next block links to.
+ */
+import type { Block, CertifiedBlock, Commit, Header } from '@babychain/codec';
+import { BabyError, blockHash, bytesEqual, commitHash, create, toHex } from '@babychain/codec';
+import type { Logger } from '@babychain/util';
+import { DurationWindow } from '@babychain/util';
+import type { AppCommit, ConsensusApp } from '../app.ts';
+import { ConsensusErrorCode } from '../errors.ts';
+import { verifyCommit } from '../signing.ts';
+import type { ValidatorSet } from '../validators.ts';
+import type { Wal } from '../wal.ts';
+import type { Clock } from './clock.ts';
+import { codeOf } from './code-of.ts';
+import type { ConsensusStore } from './store.ts';
+
+/** CONS-6: a proposal whose block time is further ahead of this node's clock is not valid (prevote nil). */
+export const MAX_CLOCK_DRIFT_MS = 5000n;
+
+export interface CommittedBlock {
+  readonly block: Block;
+  readonly header: Header;
+  readonly hash: Uint8Array;
+  readonly result: AppCommit;
+  /** how the node learned the decision */
+  readonly via: 'consensus' | 'sync' | 'replay';
+}
+
+export interface BlockLimits {
+  readonly maxBytes: number;
+  readonly maxTxs: number;
+}
+
+export interface BlockExecutorOptions {
+  readonly chainId: string;
+  readonly validators: ValidatorSet;
+  /** the state machine, through consensus's own connection to it */
+  readonly app: ConsensusApp;
+  readonly store: ConsensusStore;
+  readonly wal: Pick<Wal, 'prune'>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** transactions for a new block, in mempool order */
+  readonly reap: (limits: BlockLimits) => Uint8Array[];
+  /** after each committed block: the node updates its mempool and tells subscribers */
+  readonly onCommitted: (committed: CommittedBlock) => void;
+  /** the head moved to `height`: the driver decides the next one */
+  readonly onHead: (height: bigint) => void;
+}
+
+export class BlockExecutor {
+  readonly #o: BlockExecutorOptions;
+  #lastCommit: Commit | undefined;
+  #lastHeader: Header | undefined;
+  readonly blockTimes = new DurationWindow();
+  readonly finality = new DurationWindow();
+
+  constructor(options: BlockExecutorOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * CONS-12 steps 1 and 2: applies the block decided before a restart if the state machine did not commit it, then
+   * loads the commit of the head. Returns the head height.
+   */
+  async load(): Promise<bigint> {
+    const app = this.#o.app;
+    let info = app.info();
+    const decided = await this.#o.store.decided();
+    const decidedHeight = decided?.block?.header?.height;
+    if (decided !== undefined && decidedHeight === info.height + 1n) {
+      this.#o.logger.info('applying the block decided before the restart', { height: String(decidedHeight) });
+      await this.apply(decided, 'replay');
+      info = app.info();
+    }
+    if (info.height > 0n) {
+      const commit = await this.#o.store.commit(info.height);
+      if (commit === undefined) {
+        throw new BabyError(
+          ConsensusErrorCode.MISSING_COMMIT,
+          `no commit is stored for the head height ${info.height}`,
+          { rule: 'CONS-12' },
+        );
+      }
+      this.#lastCommit = commit;
+      this.#lastHeader = (await app.blockByHeight(info.height))?.header;
+    }
+    return info.height;
+  }
+
+  /** specs/consensus.md, the proposer's block: APP-2 over the mempool's candidates, linked to the head (BLK-8). */
+  async createBlock(height: bigint, proposer: Uint8Array): Promise<Block> {
+    const app = this.#o.app;
+    const params = app.params;
+    const parentTime = this.#lastHeader?.timeMs ?? app.genesis.genesisTimeMs;
+    const now = BigInt(this.#o.clock.now());
+    const timeMs = now > parentTime ? now : parentTime + 1n;
+    const candidates = this.#o.reap({ maxBytes: Number(params.maxBlockBytes), maxTxs: params.maxBlockTxs });
+    const prepared = await app.prepareProposal({ height, timeMs, proposerAddress: proposer, candidates });
+    const lastCommit = this.#lastCommit;
+    const header = create('babychain.v0.Header', {
+      version: app.headerVersion(height),
+      chainId: this.#o.chainId,
+      height,
+      timeMs,
+      lastBlockHash: app.info().lastBlockHash,
+      lastCommitHash: lastCommit === undefined ? new Uint8Array(0) : commitHash(lastCommit),
+      txRoot: prepared.txRoot,
+      validatorsHash: this.#o.validators.hash,
+      nextValidatorsHash: this.#o.validators.hash,
+      appHash: prepared.appHash,
+      proposerAddress: proposer,
+    });
+    return create('babychain.v0.Block', {
+      header,
+      txs: prepared.txs,
+      ...(lastCommit === undefined ? {} : { lastCommit }),
+    });
+  }
+
+  /**
+   * valid(v) steps 1 to 4 (CONS-6), in the spec's order; the state machine checks the rest (step 5, APP-3). A
+   * synced block skips the clock check: it was decided long ago.
+   */
+  validateBlock(block: Block, options: { clock: boolean }): void {
+    const header = block.header as Header;
+    const set = this.#o.validators;
+    const bad = (rule: string, message: string) => new BabyError(ConsensusErrorCode.BAD_BLOCK, message, { rule });
+    if (!bytesEqual(header.validatorsHash, set.hash) || !bytesEqual(header.nextValidatorsHash, set.hash)) {
+      throw bad('CONS-2', 'validators_hash is not the validator set hash');
+    }
+    if (set.indexOfAddress(header.proposerAddress) < 0) throw bad('CONS-6', 'the proposer is not a validator');
+    if (options.clock && header.timeMs > BigInt(this.#o.clock.now()) + MAX_CLOCK_DRIFT_MS) {
+      throw bad('CONS-6', 'the block time is too far ahead of this node');
+    }
+    if (header.height === 1n) return;
+    const last = block.lastCommit;
+    if (last === undefined) throw bad('CONS-8', 'the block has no last commit');
+    verifyCommit(this.#o.chainId, set, header.height - 1n, header.lastBlockHash, last);
+  }
+
+  /** valid(v) (CONS-6): the consensus-level checks, then the state machine's (APP-3). Logs why a block is not. */
+  async judge(block: Block): Promise<boolean> {
+    const header = block.header;
+    if (header === undefined) return false;
+    try {
+      this.validateBlock(block, { clock: true });
+      await this.#o.app.processProposal(block);
+      return true;
+    } catch (err) {
+      this.#o.logger.warn('proposed block is invalid', { height: String(header.height), code: codeOf(err) });
+      return false;
+    }
+  }
+
+  /** CONS-12: stores the decision durably, then applies it. */
+  async commit(certified: CertifiedBlock, via: CommittedBlock['via']): Promise<void> {
+    await this.#o.store.saveDecided(certified);
+    await this.apply(certified, via);
+  }
+
+  /** Applies a decided block to the state machine and moves the head. */
+  async apply(certified: CertifiedBlock, via: CommittedBlock['via']): Promise<void> {
+    const block = certified.block as Block;
+    const header = block.header as Header;
+    const app = this.#o.app;
+    await app.finalizeBlock(block);
+    const result = await app.commit();
+    const hash = blockHash(header);
+    if (via === 'consensus' && this.#lastHeader !== undefined) {
+      this.blockTimes.add(Number(header.timeMs - this.#lastHeader.timeMs));
+    }
+    if (via === 'consensus') this.finality.add(Math.max(0, this.#o.clock.now() - Number(header.timeMs)));
+    this.#lastCommit = certified.commit;
+    this.#lastHeader = header;
+    this.#o.onHead(header.height);
+    await this.#o.wal.prune(header.height);
+    this.#o.onCommitted({ block, header, hash, result, via });
+    this.#o.logger.info('committed', {
+      height: String(header.height),
+      hash: toHex(hash),
+      txs: block.txs.length,
+      round: certified.commit?.round ?? 0,
+      via,
+    });
+  }
+}
