@@ -385,18 +385,7 @@ class Run {
     this.#changes.set(senderHex, { balance: sender.balance - amount - body.fee, nonce: sender.nonce + 1n });
     const recipient = this.#get(toHexAddr);
     this.#changes.set(toHexAddr, { balance: recipient.balance + amount, nonce: recipient.nonce });
-    this.#fees += body.fee;
-    this.bytes += tx.bytes.length;
-    this.results.push({
-      index,
-      id: tx.id,
-      sender: tx.sender,
-      recipient: to,
-      amount,
-      fee: body.fee,
-      nonce: body.nonce,
-      size: tx.bytes.length,
-    });
+    this.#included(tx, index, body, to, amount);
   }
 
   #applyGovernance(tx: CheckedTx, index: number, body: TxBody): void {
@@ -417,17 +406,23 @@ class Run {
     } finally {
       this.#journal = undefined;
     }
+    this.#included(tx, index, body, tx.sender, actionSpend(body));
+  }
+
+  /** A transaction that applied: its fee joins the block's (STATE-7) and its result is recorded. */
+  #included(tx: CheckedTx, index: number, body: TxBody, recipient: Uint8Array, amount: bigint): void {
     this.#fees += body.fee;
     this.bytes += tx.bytes.length;
+    const size = tx.bytes.length;
     this.results.push({
       index,
       id: tx.id,
       sender: tx.sender,
-      recipient: tx.sender,
-      amount: actionSpend(body),
+      recipient,
+      amount,
       fee: body.fee,
       nonce: body.nonce,
-      size: tx.bytes.length,
+      size,
     });
   }
 

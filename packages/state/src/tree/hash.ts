@@ -26,19 +26,19 @@ export function valueHash(account: Account): Uint8Array {
 
 /** The 65-byte preimage of a leaf, `0x00 || key || valueHash`; the tree stores leaves in exactly this form. */
 export function leafNode(key: Uint8Array, vh: Uint8Array): Uint8Array {
-  const node = new Uint8Array(1 + 2 * HASH_BYTES);
-  node[0] = LEAF_TAG;
-  node.set(key, 1);
-  node.set(vh, 1 + HASH_BYTES);
-  return node;
+  return taggedPair(LEAF_TAG, key, vh);
 }
 
 /** The 65-byte preimage of an inner node, `0x01 || left || right`; the tree stores inner nodes in this form. */
 export function innerNode(left: Uint8Array, right: Uint8Array): Uint8Array {
+  return taggedPair(INNER_TAG, left, right);
+}
+
+function taggedPair(tag: number, a: Uint8Array, b: Uint8Array): Uint8Array {
   const node = new Uint8Array(1 + 2 * HASH_BYTES);
-  node[0] = INNER_TAG;
-  node.set(left, 1);
-  node.set(right, 1 + HASH_BYTES);
+  node[0] = tag;
+  node.set(a, 1);
+  node.set(b, 1 + HASH_BYTES);
   return node;
 }
 
