@@ -73,7 +73,7 @@ export class BlockExecutor {
     const decidedHeight = decided?.block?.header?.height;
     if (decided !== undefined && decidedHeight === info.height + 1n) {
       this.#o.logger.info('applying the block decided before the restart', { height: String(decidedHeight) });
-      await this.apply(decided, 'replay');
+      await this.#apply(decided, 'replay');
       info = app.info();
     }
     if (info.height > 0n) {
@@ -159,11 +159,11 @@ export class BlockExecutor {
   /** CONS-12: stores the decision durably, then applies it. */
   async commit(certified: CertifiedBlock, via: CommittedBlock['via']): Promise<void> {
     await this.#o.store.saveDecided(certified);
-    await this.apply(certified, via);
+    await this.#apply(certified, via);
   }
 
   /** Applies a decided block to the state machine and moves the head. */
-  async apply(certified: CertifiedBlock, via: CommittedBlock['via']): Promise<void> {
+  async #apply(certified: CertifiedBlock, via: CommittedBlock['via']): Promise<void> {
     const block = certified.block as Block;
     const header = block.header as Header;
     const app = this.#o.app;
