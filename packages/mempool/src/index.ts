@@ -1,4 +1,5 @@
 // @babychain/mempool: public surface (README.md). Everything else in src/ is internal.
+export type { MempoolApp } from './app.ts';
 export { type BatchTimer, GOSSIP_BATCH_DEFAULTS, GossipBatcher, type GossipBatcherOptions } from './batcher.ts';
 export { MempoolErrorCode, type MempoolErrorCodeValue } from './errors.ts';
 export { MEMPOOL_DEFAULTS, Mempool, type MempoolOptions } from './pool.ts';

@@ -121,9 +121,11 @@ describe('Mempool', () => {
       const pool = new Mempool({
         chainId: CHAIN,
         view,
-        checkTx: (bytes, chainId) => {
-          verified++;
-          return checkTxBytes(bytes, chainId);
+        app: {
+          checkTxStateless: (bytes) => {
+            verified++;
+            return checkTxBytes(bytes, CHAIN);
+          },
         },
       });
       const tx = makeTx(alice);

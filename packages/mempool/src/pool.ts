@@ -11,6 +11,7 @@ import {
   txSpend,
 } from '@babychain/state';
 import { LruCache } from '@babychain/util';
+import type { MempoolApp } from './app.ts';
 import { MempoolErrorCode } from './errors.ts';
 import { compareRated, isEnoughBump, minReplacementFee, type Rated, smallFeeOf } from './fee.ts';
 import { Heap } from './heap.ts';
@@ -33,8 +34,13 @@ import type {
 } from './types.ts';
 
 export interface MempoolOptions {
-  /** transactions for any other chain fail TX-5 */
+  /** transactions for any other chain fail TX-5 (the stateless rules run without an `app`) */
   readonly chainId: string;
+  /**
+   * the application's mempool connection (state's `App`); without it, the stateless rules alone (`checkTxBytes`)
+   * and no governance action rules
+   */
+  readonly app?: MempoolApp;
   /** the committed state at construction; `update` brings each next one */
   readonly view: AccountView;
   /** most transactions held (pending + queued) */
@@ -58,14 +64,6 @@ export interface MempoolOptions {
   readonly cacheSize?: number;
   /** milliseconds clock for ages in `stats()`; Date.now by default */
   readonly now?: () => number;
-  /** the stateless checks TX-1..TX-12; `checkTxBytes` from @babychain/state by default */
-  readonly checkTx?: (bytes: Uint8Array, chainId: string) => CheckedTx;
-  /**
-   * A governance action's state rules against the committed state (`App.checkActionState`), given the sender's
-   * account from the view; throws the rule's BabyError. Run at admission and, for every action held, after each
-   * `update`: what no longer passes is dropped. Without it actions pass on fee, nonce and balance alone.
-   */
-  readonly checkAction?: (tx: CheckedTx, account: Account) => void;
   /** told about each admitted transaction, after the pool is consistent again (wire a GossipBatcher here) */
   readonly onAdmitted?: (tx: AdmittedTx) => void;
   /** told each time a peer sends a transaction that fails a stateless rule (TX_, CODEC_, CRYPTO_ codes) */
@@ -176,15 +174,13 @@ function removal(tx: PoolTx, reason: RemovalReason): RemovedTx {
  * against each newly committed state. Synchronous and single-threaded: every method leaves the pool consistent.
  */
 export class Mempool {
-  readonly #chainId: string;
+  readonly #app: MempoolApp;
   readonly #limits: Limits;
   readonly #maxNonceGap: bigint;
   readonly #rbfBump: bigint;
   readonly #now: () => number;
-  readonly #checkTx: (bytes: Uint8Array, chainId: string) => CheckedTx;
   readonly #onAdmitted: ((tx: AdmittedTx) => void) | undefined;
   readonly #onInvalidFromPeer: ((peer: string, code: string) => void) | undefined;
-  readonly #checkAction: ((tx: CheckedTx, account: Account) => void) | undefined;
   #view: AccountView;
   /** the view's minimum fee at the last update, to notice a change even when the view object is reused */
   #minFee: bigint;
@@ -210,17 +206,16 @@ export class Mempool {
   #queuedBytes = 0;
 
   constructor(options: MempoolOptions) {
-    this.#chainId = options.chainId;
+    const chainId = options.chainId;
+    this.#app = options.app ?? { checkTxStateless: (bytes) => checkTxBytes(bytes, chainId) };
     this.#view = options.view;
     this.#minFee = options.view.minFee;
     this.#limits = resolveLimits(options);
     this.#maxNonceGap = BigInt(this.#limits.maxNonceGap);
     this.#rbfBump = BigInt(this.#limits.rbfBumpPercent);
     this.#now = options.now ?? Date.now;
-    this.#checkTx = options.checkTx ?? checkTxBytes;
     this.#onAdmitted = options.onAdmitted;
     this.#onInvalidFromPeer = options.onInvalidFromPeer;
-    this.#checkAction = options.checkAction;
     this.#dropped = new LruCache(2 * this.#limits.cacheSize);
     this.#committed = new LruCache(2 * this.#limits.cacheSize);
     this.#rejected = new LruCache(2 * this.#limits.cacheSize);
@@ -267,7 +262,7 @@ export class Mempool {
     }
     let checked: CheckedTx;
     try {
-      checked = this.#checkTx(bytes, this.#chainId);
+      checked = this.#app.checkTxStateless(bytes);
     } catch (err) {
       if (isBabyError(err)) {
         // Stateless rules depend only on the bytes and the chain id: the same bytes always fail the same way.
@@ -516,7 +511,7 @@ export class Mempool {
     }
     const action = body.action?.case === 'transfer' ? undefined : checked;
     // APP-1: an action the next block could not execute is never held (its rules are the execution's own).
-    if (action !== undefined) this.#checkAction?.(action, account);
+    if (action !== undefined) this.#app.checkActionState?.(action, account);
     const pending = replaces !== undefined ? nonce < executableEnd : nonce === executableEnd;
 
     const size = checked.bytes.length;
@@ -676,15 +671,15 @@ export class Mempool {
    * state; one that fails is dropped (its sender's nonce is free again) and its sender's queue is recomputed.
    */
   #recheckActions(view: AccountView, removed: RemovedTx[]): { promoted: number; demoted: number } {
-    const check = this.#checkAction;
+    const app = this.#app;
     let promoted = 0;
     let demoted = 0;
-    if (check === undefined) return { promoted, demoted };
+    if (app.checkActionState === undefined) return { promoted, demoted };
     for (const tx of [...this.#actions]) {
       if (!this.#actions.has(tx)) continue; // dropped with an earlier action of its sender
       const account = view.account(tx.sender.address);
       try {
-        check(tx.action as CheckedTx, account);
+        app.checkActionState(tx.action as CheckedTx, account);
         continue;
       } catch (err) {
         const { code, message } = isBabyError(err)
