@@ -206,7 +206,7 @@ export class BabyNode {
       }),
       listen: this.config.p2p.listen,
       bootstrap: this.config.p2p.bootstrap,
-      logger: (level, msg, ctx) => this.#log[level](msg, ctx),
+      logger: this.#log,
     });
     this.#p2p = p2p;
     this.#closers.push(() => p2p.close());

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isBabyError } from '@babychain/codec';
+import { type Logger, silentLogger } from '@babychain/util';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
@@ -17,9 +18,6 @@ import { createLibp2p, type Libp2pOptions } from 'libp2p';
 import { P2pErrorCode, p2pError } from './errors.ts';
 import { PeerScores } from './scores.ts';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type P2pLogger = (level: LogLevel, msg: string, ctx?: Record<string, unknown>) => void;
-
 export interface P2pOptions {
   /** 32-byte ed25519 seed of the node key; the peer id derives from it */
   readonly nodeKeySeed: Uint8Array;
@@ -31,7 +29,8 @@ export interface P2pOptions {
   readonly maxPeers?: number;
   /** max bytes of one gossip message (default 4 MiB + 64 KiB) */
   readonly maxGossipBytes?: number;
-  readonly logger?: P2pLogger;
+  /** the package never prints: without one it is silent */
+  readonly logger?: Logger;
   /** score at or below which a peer is disconnected and refused for banMs (default -100) */
   readonly banThreshold?: number;
   /** default 60 000 */
@@ -91,8 +90,6 @@ const GOSSIP_FRAME_OVERHEAD = 64 * 1024;
 const MAX_VARINT_BYTES = 10;
 
 type Services = { identify: Identify; pubsub: GossipSub };
-
-const noopLogger: P2pLogger = () => {};
 
 /** The peer id (base58) of the host whose node key has this 32-byte ed25519 seed. */
 export async function peerIdFromSeed(seed: Uint8Array): Promise<string> {
@@ -166,7 +163,7 @@ export class P2pHost {
   readonly peerId: string;
   readonly #node: Libp2p<Services>;
   readonly #pubsub: GossipSub;
-  readonly #log: P2pLogger;
+  readonly #log: Logger;
   readonly #maxGossipBytes: number;
   readonly #redialIntervalMs: number;
   readonly #scores: PeerScores;
@@ -185,7 +182,7 @@ export class P2pHost {
   private constructor(
     node: Libp2p<Services>,
     state: {
-      log: P2pLogger;
+      log: Logger;
       maxGossipBytes: number;
       redialIntervalMs: number;
       scores: PeerScores;
@@ -206,7 +203,7 @@ export class P2pHost {
 
   static async create(options: P2pOptions): Promise<P2pHost> {
     checkSeed(options.nodeKeySeed);
-    const log = options.logger ?? noopLogger;
+    const log = options.logger ?? silentLogger;
     const maxPeers = positiveInt('maxPeers', options.maxPeers, DEFAULT_MAX_PEERS);
     const maxGossipBytes = positiveInt('maxGossipBytes', options.maxGossipBytes, DEFAULT_MAX_GOSSIP_BYTES);
     const banMs = positiveInt('banMs', options.banMs, DEFAULT_BAN_MS);
@@ -247,7 +244,7 @@ export class P2pHost {
       if (denylist.ids.has(id)) reason = 'denylisted';
       else if (scores.isBanned(id)) reason = 'banned';
       if (reason === undefined) return false;
-      log('debug', `p2p: connection ${why} refused: peer ${reason}`, { peer: id, reason });
+      log.debug(`p2p: connection ${why} refused: peer ${reason}`, { peer: id, reason });
       return true;
     };
     const gater: ConnectionGater = {
@@ -257,7 +254,7 @@ export class P2pHost {
         if (refused(peer, 'inbound')) return true;
         const node = holder.node;
         if (node !== undefined && node.getConnections(peer).length === 0 && node.getPeers().length >= maxPeers) {
-          log('debug', 'p2p: inbound connection refused: maxPeers reached', { peer: peer.toString(), maxPeers });
+          log.debug('p2p: inbound connection refused: maxPeers reached', { peer: peer.toString(), maxPeers });
           return true;
         }
         return false;
@@ -309,7 +306,7 @@ export class P2pHost {
     const host = new P2pHost(node, { log, maxGossipBytes, redialIntervalMs, scores, bootstrap, denylist });
     host.#wire();
     await node.start();
-    log('info', 'p2p: host started', { peerId: self, addrs: host.multiaddrs() });
+    log.info('p2p: host started', { peerId: self, addrs: host.multiaddrs() });
     host.#redial();
     host.#timer = setInterval(() => host.#redial(), redialIntervalMs);
     host.#timer.unref();
@@ -319,12 +316,12 @@ export class P2pHost {
   #wire(): void {
     this.#node.addEventListener('peer:connect', (evt) => {
       const peer = evt.detail.toString();
-      this.#log('info', 'p2p: peer connected', { peer });
+      this.#log.info('p2p: peer connected', { peer });
       this.#emit('connect', peer);
     });
     this.#node.addEventListener('peer:disconnect', (evt) => {
       const peer = evt.detail.toString();
-      this.#log('info', 'p2p: peer disconnected', { peer });
+      this.#log.info('p2p: peer disconnected', { peer });
       this.#emit('disconnect', peer);
     });
   }
@@ -334,7 +331,7 @@ export class P2pHost {
       try {
         listener(peer);
       } catch (err) {
-        this.#log('error', `p2p: ${event} listener threw`, { peer, err: errorMessage(err) });
+        this.#log.error(`p2p: ${event} listener threw`, { peer, err: errorMessage(err) });
       }
     }
   }
@@ -343,7 +340,7 @@ export class P2pHost {
     const tracked = promise.then(
       () => undefined,
       (err: unknown) => {
-        if (!this.#closed) this.#log('debug', 'p2p: background task failed', { err: errorMessage(err) });
+        if (!this.#closed) this.#log.debug('p2p: background task failed', { err: errorMessage(err) });
       },
     );
     this.#pending.add(tracked);
@@ -364,7 +361,7 @@ export class P2pHost {
           .then(
             () => undefined,
             (err: unknown) => {
-              this.#log('debug', 'p2p: bootstrap dial failed', { peer, err: errorMessage(err) });
+              this.#log.debug('p2p: bootstrap dial failed', { peer, err: errorMessage(err) });
             },
           )
           .finally(() => this.#dialing.delete(peer)),
@@ -398,7 +395,7 @@ export class P2pHost {
         try {
           verdict = await handler(msg.data, from);
         } catch (err) {
-          this.#log('error', 'p2p: gossip handler threw', { topic, peer: from, err: errorMessage(err) });
+          this.#log.error('p2p: gossip handler threw', { topic, peer: from, err: errorMessage(err) });
           verdict = 'ignore';
         }
       }
@@ -473,7 +470,7 @@ export class P2pHost {
       if (isOversizeError(err)) {
         this.penalize(from, OVERSIZE_REQUEST_PENALTY, `oversize request on ${protocol}`);
       } else {
-        this.#log('debug', 'p2p: could not read request', { protocol, peer: from, err: errorMessage(err) });
+        this.#log.debug('p2p: could not read request', { protocol, peer: from, err: errorMessage(err) });
       }
       return;
     }
@@ -484,13 +481,13 @@ export class P2pHost {
       if (isBabyError(err) && err.code.startsWith('P2P_BAD')) {
         this.penalize(from, BAD_REQUEST_PENALTY, `${err.code} on ${protocol}: ${err.message}`);
       } else {
-        this.#log('warn', 'p2p: request handler threw', { protocol, peer: from, err: errorMessage(err) });
+        this.#log.warn('p2p: request handler threw', { protocol, peer: from, err: errorMessage(err) });
       }
       await stream.close().catch((e: unknown) => stream.abort(e instanceof Error ? e : new Error(String(e))));
       return;
     }
     if (response.byteLength > limits.maxResponseBytes) {
-      this.#log('error', 'p2p: response larger than maxResponseBytes, not sent', {
+      this.#log.error('p2p: response larger than maxResponseBytes, not sent', {
         protocol,
         peer: from,
         size: response.byteLength,
@@ -504,7 +501,7 @@ export class P2pHost {
       await stream.close({ signal: AbortSignal.timeout(INBOUND_REQUEST_READ_TIMEOUT_MS) });
     } catch (err) {
       stream.abort(err instanceof Error ? err : new Error(String(err)));
-      this.#log('debug', 'p2p: could not send response', { protocol, peer: from, err: errorMessage(err) });
+      this.#log.debug('p2p: could not send response', { protocol, peer: from, err: errorMessage(err) });
     }
   }
 
@@ -560,7 +557,7 @@ export class P2pHost {
       throw p2pError(P2pErrorCode.INVALID_OPTIONS, 'penalty points must be a non-negative number', { points });
     }
     const { score, banned } = this.#scores.penalize(peer, points);
-    this.#log(banned ? 'warn' : 'info', `p2p: peer penalised: ${reason}`, { peer, points, score, banned });
+    this.#log[banned ? 'warn' : 'info'](`p2p: peer penalised: ${reason}`, { peer, points, score, banned });
     if (banned) {
       this.#counters.bans++;
       this.#hangUp(peer);
@@ -575,7 +572,7 @@ export class P2pHost {
   setDenylist(peerIds: readonly string[]): void {
     for (const peer of peerIds) parsePeerId(peer);
     this.#denylist.ids = new Set(peerIds);
-    this.#log('info', 'p2p: denylist set', { peers: [...peerIds] });
+    this.#log.info('p2p: denylist set', { peers: [...peerIds] });
     for (const peer of this.peers()) {
       if (this.#denylist.ids.has(peer)) this.#hangUp(peer);
     }
@@ -609,7 +606,7 @@ export class P2pHost {
     await this.#node.stop();
     await Promise.allSettled([...this.#pending]);
     cancelAddressUpdate(this.#node);
-    this.#log('info', 'p2p: host stopped', { peerId: this.peerId });
+    this.#log.info('p2p: host stopped', { peerId: this.peerId });
   }
 
   #open(): void {

@@ -4,8 +4,6 @@ export { P2pErrorCode } from './errors.ts';
 export type {
   GossipHandler,
   GossipVerdict,
-  LogLevel,
-  P2pLogger,
   P2pMetrics,
   P2pOptions,
   PeerEvent,
