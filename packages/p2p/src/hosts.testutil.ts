@@ -2,8 +2,8 @@
 // Not exported from index.ts.
 import { type LogContext, type LogLevel, loggerTo } from '@babychain/util';
 import { afterEach } from 'vitest';
-import type { P2pOptions } from './host.ts';
 import { P2pHost } from './host.ts';
+import type { P2pOptions } from './options.ts';
 
 export interface LogLine {
   level: LogLevel;
