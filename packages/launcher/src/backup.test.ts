@@ -85,9 +85,7 @@ describe('backups (LCH-8)', () => {
     const tar = join(home, 'r.tar.gz');
     writeFileSync(tar, await releaseTarball('1.0.0'));
     await installArtifact(home, tar);
-    const err = await new Launcher({ home, backupDir: join(home, 'data', 'backups'), log: () => {} })
-      .run()
-      .catch((e: unknown) => e);
+    const err = await new Launcher({ home, backupDir: join(home, 'data', 'backups') }).run().catch((e: unknown) => e);
     expect(isBabyError(err, 'LCH_BAD_USAGE')).toBe(true);
   });
 });

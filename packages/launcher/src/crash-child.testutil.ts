@@ -2,6 +2,7 @@
 // log lines on stdout. The test kills its whole process group (the launcher and the node it runs) at random
 // points of a switch, then starts it again and checks what the restart resumes to.
 // Usage: node crash-child.testutil.ts <home>
+import { loggerTo } from '@babychain/util';
 import { Launcher } from './launcher.ts';
 
 const home = process.argv[2];
@@ -10,7 +11,7 @@ const launcher = new Launcher({
   home,
   pollMs: 50,
   switchTimeoutMs: 10_000,
-  log: (level, message) => process.stdout.write(`${level} ${message}\n`),
+  log: loggerTo((level, message) => process.stdout.write(`${level} ${message}\n`)),
   output: () => {},
 });
 process.on('SIGTERM', () => void launcher.stop());

@@ -16,10 +16,10 @@ import {
   ReleaseErrorCode,
   verifyArtifactBytes,
 } from '@babychain/upgrade';
+import type { Logger } from '@babychain/util';
 import { fsyncPath } from '@babychain/util';
 import { LauncherErrorCode, launcherError } from './errors.ts';
 import type { LauncherPaths } from './layout.ts';
-import type { Logger } from './log.ts';
 
 export interface PeerSource {
   readonly request: ArtifactRequester;
@@ -61,7 +61,7 @@ export async function obtainArtifact(req: DownloadRequest): Promise<string> {
       verifyArtifactBytes(readFileSync(final), artifact);
       return final;
     } catch (err) {
-      log('warn', `artifacts/${hex} does not verify; fetching it again`, { err: (err as Error).message });
+      log.warn(`artifacts/${hex} does not verify; fetching it again`, { err: (err as Error).message });
       rmSync(final, { force: true });
     }
   }
@@ -80,7 +80,7 @@ export async function obtainArtifact(req: DownloadRequest): Promise<string> {
         message: (err as Error).message,
       };
       failures.push(failure);
-      log('warn', `artifact source skipped: ${failure.code} ${failure.message}`, { source, code: failure.code });
+      log.warn(`artifact source skipped: ${failure.code} ${failure.message}`, { source, code: failure.code });
       rmSync(partial, { force: true });
       return false;
     }
@@ -97,7 +97,7 @@ export async function obtainArtifact(req: DownloadRequest): Promise<string> {
   fsyncPath(partial);
   renameSync(partial, final);
   fsyncPath(paths.artifacts);
-  log('info', `artifact ${hex} verified and stored`, { sha256: hex, size: artifact.size.toString() });
+  log.info(`artifact ${hex} verified and stored`, { sha256: hex, size: artifact.size.toString() });
   return final;
 }
 
@@ -140,11 +140,11 @@ async function fromPeers(req: DownloadRequest, partial: string, failures: Source
         code: f.code || LauncherErrorCode.DOWNLOAD_FAILED,
         message: f.message,
       });
-      req.log('warn', `artifact source skipped: ${f.code} ${f.message}`, { source: f.peer, code: f.code });
+      req.log.warn(`artifact source skipped: ${f.code} ${f.message}`, { source: f.peer, code: f.code });
     }
     if (result.peer !== null) {
       verifyArtifactBytes(readFileSync(partial), req.artifact);
-      req.log('info', `artifact fetched from peer ${result.peer}`, { peer: result.peer });
+      req.log.info(`artifact fetched from peer ${result.peer}`, { peer: result.peer });
       return true;
     }
   } catch (err) {

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UpgradeReport } from '@babychain/upgrade';
+import { loggerTo } from '@babychain/util';
 import { installArtifact } from './commands.ts';
 import {
   type ArtifactServer,
@@ -106,7 +107,7 @@ export async function scenario(gov: (home: string) => GovFixture, o: ScenarioOpt
     pollMs: 100,
     switchTimeoutMs: 10_000,
     peerWaitMs: 5000,
-    log: (level, message, ctx) => logs.push(`${level} ${message} ${JSON.stringify(ctx ?? {})}`),
+    log: loggerTo((level, message, ctx) => logs.push(`${level} ${message} ${JSON.stringify(ctx ?? {})}`)),
     output: (line) => output.push(line),
     ...o.launcher,
   });

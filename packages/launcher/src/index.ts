@@ -24,5 +24,4 @@ export {
   type LauncherOptions,
 } from './launcher.ts';
 export { type LauncherPaths, launcherPaths } from './layout.ts';
-export type { Logger, LogLevel } from './log.ts';
 export type { PreparedRelease } from './report.ts';

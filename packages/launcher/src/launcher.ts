@@ -10,12 +10,12 @@ import type { PlanDecision } from '@babychain/codec';
 import { isBabyError } from '@babychain/codec';
 import type { UpgradeReport } from '@babychain/upgrade';
 import { readUpgradeInfo, UPGRADE_EXIT_CODE, type UpgradeInfo } from '@babychain/upgrade';
+import { type Logger, silentLogger } from '@babychain/util';
 import { NodeChild, type OutputSink } from './child.ts';
 import { resumeAction, type SourceTiming } from './decisions.ts';
 import { LauncherErrorCode, launcherError } from './errors.ts';
 import { readJournal, type SwitchJournal } from './journal.ts';
 import { ensureLayout, type LauncherPaths, launcherPaths, readCurrent } from './layout.ts';
-import { type Logger, stderrLogger } from './log.ts';
 import { fetchUpgradeView, manifestDigest, type PlanView, rpcUrl, type UpgradeView } from './node-rpc.ts';
 import { Preparer } from './prepare.ts';
 import { type Release, readRelease, releaseDir } from './release.ts';
@@ -35,6 +35,7 @@ export interface LauncherOptions {
   readonly home: string;
   /** extra arguments after `start --home H` */
   readonly nodeArgs?: readonly string[];
+  /** the launcher's own lines (silent without one): `baby-launcher run` passes JSON lines on stderr */
   readonly log?: Logger;
   /** the node's output lines; default: written as-is to the launcher's stdout / stderr */
   readonly output?: OutputSink;
@@ -84,7 +85,7 @@ export class Launcher {
   constructor(options: LauncherOptions) {
     this.#opts = options;
     this.paths = launcherPaths(options.home);
-    this.#log = options.log ?? stderrLogger();
+    this.#log = options.log ?? silentLogger;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#preparer = new Preparer(
       {
@@ -155,7 +156,7 @@ export class Launcher {
         }
         const upMs = exit.atMs - (this.#startedAt ?? exit.atMs);
         if (upMs > MAX_RESTART_MS * 2) restartMs = FIRST_RETRY_MS;
-        this.#log('error', `${LauncherErrorCode.NODE_CRASHED}: the node exited with ${describeExit(exit)}`, {
+        this.#log.error(`${LauncherErrorCode.NODE_CRASHED}: the node exited with ${describeExit(exit)}`, {
           code: LauncherErrorCode.NODE_CRASHED,
           exitCode: exit.code,
           signal: exit.signal,
@@ -205,12 +206,12 @@ export class Launcher {
   #report(report: UpgradeReport): void {
     const err = writeReport(this.paths, report);
     if (err !== undefined) {
-      this.#log('error', `cannot write ${this.paths.report}: ${err.message}`, { status: report.status });
+      this.#log.error(`cannot write ${this.paths.report}: ${err.message}`, { status: report.status });
     }
   }
 
   #start(release: Release): NodeChild {
-    this.#log('info', `starting release ${release.info.version}`, { entry: release.entryPath });
+    this.#log.info(`starting release ${release.info.version}`, { entry: release.entryPath });
     const output: OutputSink =
       this.#opts.output ??
       ((line, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`));
@@ -238,7 +239,7 @@ export class Launcher {
       try {
         view = await fetchUpgradeView(this.#nodeClient());
       } catch (err) {
-        this.#log('debug', `GET /upgrade: ${(err as Error).message}`);
+        this.#log.debug(`GET /upgrade: ${(err as Error).message}`);
         return;
       }
       this.#lastView = view;
@@ -250,7 +251,7 @@ export class Launcher {
       });
     } catch (err) {
       // A poll that fails (a full disk under prepared.json, ...) is tried again at the next; it never ends the launcher.
-      this.#log('error', `the poll of the node failed: ${(err as Error).message}`);
+      this.#log.error(`the poll of the node failed: ${(err as Error).message}`);
     } finally {
       this.#ticking = false;
     }
@@ -292,7 +293,7 @@ export class Launcher {
   }
 
   #stayStopped(journal: SwitchJournal): undefined {
-    this.#log('error', `${LauncherErrorCode.NO_BACKUP}: release ${journal.toVersion} failed and there was no backup`, {
+    this.#log.error(`${LauncherErrorCode.NO_BACKUP}: release ${journal.toVersion} failed and there was no backup`, {
       plan: journal.plan,
       hint: 'restore data/ from your own backup or install a fixed release with "baby-launcher install"',
     });
@@ -318,7 +319,7 @@ export class Launcher {
         const code = isBabyError(err) ? err.code : LauncherErrorCode.IO_FAILED;
         const retryInMs = Math.min(FIRST_RETRY_MS * 2 ** failures++, MAX_RETRY_MS);
         const plan = readJournal(this.paths)?.plan ?? '';
-        this.#log('error', `plan ${plan}: ${code} ${(err as Error).message}; trying again in ${retryInMs} ms`, {
+        this.#log.error(`plan ${plan}: ${code} ${(err as Error).message}; trying again in ${retryInMs} ms`, {
           ...(isBabyError(err) ? err.meta : { errno: (err as NodeJS.ErrnoException).code }),
         });
         this.#report({ status: 'retrying', code, message: (err as Error).message, plan, retryInMs, atMs: Date.now() });
@@ -345,7 +346,7 @@ export class Launcher {
       return this.#refuseHalt('', LauncherErrorCode.NOT_PREPARED, 'the node exited 3 without data/upgrade-info.json');
     }
     if (journal?.state === 'rolled-back' && journal.plan === info.name && journal.fromVersion === this.version) {
-      this.#log('error', `plan ${info.name}: release ${journal.toVersion} was rolled back; staying halted`, {
+      this.#log.error(`plan ${info.name}: release ${journal.toVersion} was rolled back; staying halted`, {
         code: LauncherErrorCode.ROLLED_BACK,
         plan: info.name,
         hint: 'install a fixed release with "baby-launcher install" and restart the launcher',
@@ -366,7 +367,7 @@ export class Launcher {
         );
       }
       if (this.#preparer.refused(plan)) {
-        this.#log('error', `staying halted: the release of plan ${info.name} was refused (last-upgrade.json says why)`);
+        this.#log.error(`staying halted: the release of plan ${info.name} was refused (last-upgrade.json says why)`);
         return undefined;
       }
       const wait = this.#preparer.waitFor(plan) ?? 0;
@@ -399,7 +400,7 @@ export class Launcher {
   }
 
   #refuseHalt(plan: string, code: string, message: string): undefined {
-    this.#log('error', `staying halted: ${code} ${message}`, { code, plan });
+    this.#log.error(`staying halted: ${code} ${message}`, { code, plan });
     this.#report({ status: 'refused', code, message, plan, atMs: Date.now() });
     return undefined;
   }
@@ -436,7 +437,7 @@ async function stopOrphan(paths: LauncherPaths, log: Logger): Promise<void> {
     return;
   }
   if (!Number.isSafeInteger(pid) || pid <= 1 || pid === process.pid || !isOurs(pid, paths.home)) return;
-  log('warn', `the node ${pid} a previous launcher started still runs: stopping it`, { pid });
+  log.warn(`the node ${pid} a previous launcher started still runs: stopping it`, { pid });
   process.kill(pid, 'SIGKILL');
   for (let i = 0; i < 100 && isOurs(pid, paths.home); i++) await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isBabyError } from '@babychain/codec';
+import { createLogger } from '@babychain/util';
 import { installArtifact, installSource, launcherStatus } from './commands.ts';
 import { SOURCE_TIMING } from './decisions.ts';
 import { LauncherErrorCode, launcherError } from './errors.ts';
@@ -43,6 +44,8 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       const launcher = new Launcher({
         home,
+        // stdout carries the node's own lines: the launcher's go to stderr, JSON like the node's (docs/architecture.md)
+        log: createLogger({ to: 'stderr', bindings: { component: 'launcher' } }),
         nodeArgs: values['node-arg'] ?? [],
         ...(values['backup-dir'] === undefined ? {} : { backupDir: resolve(values['backup-dir']) }),
         ...(keep === undefined ? {} : { keepBackups: Number(keep) }),

@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { P2pHost } from '@babychain/p2p';
 import { artifactProtocol, MAX_ARTIFACT_RESPONSE_BYTES } from '@babychain/upgrade';
+import type { Logger } from '@babychain/util';
 import type { PeerSource } from './download.ts';
 import { type LauncherPaths, readJson } from './layout.ts';
-import type { Logger } from './log.ts';
 
 /** The bootstrap multiaddrs in the node's config.json. */
 export function bootstrapPeers(paths: LauncherPaths): string[] {
@@ -40,7 +40,7 @@ export async function openPeerSource(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const peers = host.peers();
-  log('info', `asking ${peers.length} peer(s) for the artifact`, { peers });
+  log.info(`asking ${peers.length} peer(s) for the artifact`, { peers });
   const protocol = artifactProtocol(chainId);
   return {
     peers,

@@ -7,11 +7,11 @@ import type { BabyClient } from '@babychain/client';
 import { isBabyError, toHex } from '@babychain/codec';
 import type { UpgradeReport } from '@babychain/upgrade';
 import { currentPlatform } from '@babychain/upgrade';
+import type { Logger } from '@babychain/util';
 import { isRetried, releaseForPlan, type SourceTiming, sourceDeadlines } from './decisions.ts';
 import { obtainArtifact } from './download.ts';
 import { LauncherErrorCode } from './errors.ts';
 import { type LauncherPaths, writeJsonDurable } from './layout.ts';
-import type { Logger } from './log.ts';
 import type { PlanView, UpgradeView } from './node-rpc.ts';
 import { openPeerSource } from './peers.ts';
 import { readValidatorKey, submitSignalReady } from './ready.ts';
@@ -149,7 +149,7 @@ export class Preparer {
     }
     this.#write({ ...prepared, status: 'cancelled' });
     this.#ctx.report({ status: 'cancelled', plan: prepared.plan, version: prepared.version, atMs: Date.now() });
-    this.#ctx.log('info', `plan ${prepared.plan} is no longer scheduled: release ${prepared.version} will not run`, {
+    this.#ctx.log.info(`plan ${prepared.plan} is no longer scheduled: release ${prepared.version} will not run`, {
       plan: prepared.plan,
     });
   }
@@ -169,7 +169,7 @@ export class Preparer {
       // UPG-8: the chain's decision binds; neither this machine's clock nor today's signer set has a say.
       const platform = ctx.platform ?? currentPlatform();
       const { manifest, artifact } = releaseForPlan(view.chainId, plan.name, plan.manifest, plan.decision, platform);
-      ctx.log('info', `plan ${plan.name}: release ${manifest.version} verified (REL-4), fetching its artifact`, {
+      ctx.log.info(`plan ${plan.name}: release ${manifest.version} verified (REL-4), fetching its artifact`, {
         plan: plan.name,
         height: plan.height.toString(),
         sha256: toHex(artifact.sha256),
@@ -213,7 +213,7 @@ export class Preparer {
         sha256: prepared.sha256,
         atMs: Date.now(),
       });
-      ctx.log('info', `plan ${plan.name}: release ${prepared.version} unpacked and ready to switch`, {
+      ctx.log.info(`plan ${plan.name}: release ${prepared.version} unpacked and ready to switch`, {
         dir: release.dir,
       });
       await this.signalReady(view, prepared);
@@ -229,13 +229,13 @@ export class Preparer {
     attempt.failures++;
     if (!isRetried(code)) {
       attempt.refused = true;
-      ctx.log('error', `plan ${plan.name}: refused: ${code} ${message}`, { code, plan: plan.name });
+      ctx.log.error(`plan ${plan.name}: refused: ${code} ${message}`, { code, plan: plan.name });
       ctx.report({ status: 'refused', code, message, plan: plan.name, atMs: Date.now() });
       return;
     }
     const retryInMs = Math.min(FIRST_RETRY_MS * 2 ** (attempt.failures - 1), MAX_RETRY_MS);
     attempt.nextTryMs = ctx.now() + retryInMs;
-    ctx.log('warn', `plan ${plan.name}: not prepared yet: ${code} ${message}`, { code, plan: plan.name, retryInMs });
+    ctx.log.warn(`plan ${plan.name}: not prepared yet: ${code} ${message}`, { code, plan: plan.name, retryInMs });
     ctx.report({ status: 'retrying', code, message, plan: plan.name, retryInMs, atMs: Date.now() });
   }
 
@@ -246,7 +246,7 @@ export class Preparer {
     const done = (why: string) => {
       this.#write({ ...prepared, readySent: true });
       this.#readyAtMs = ctx.now();
-      ctx.log('info', `plan ${prepared.plan}: ${why}`);
+      ctx.log.info(`plan ${prepared.plan}: ${why}`);
     };
     if (key === undefined) return done('not a validator: no SignalReady to send');
     if (view.ready.includes(key.addressHex)) return done('this validator is already counted as ready');
@@ -259,7 +259,7 @@ export class Preparer {
         // The node judged it (UPG_ALREADY_READY, ...): sending it again would get the same answer.
         done(`SignalReady refused by the node: ${err.code} ${err.message}`);
       } else {
-        ctx.log('warn', `SignalReady not submitted, will retry: ${(err as Error).message}`);
+        ctx.log.warn(`SignalReady not submitted, will retry: ${(err as Error).message}`);
       }
     } finally {
       this.#readyInFlight = false;

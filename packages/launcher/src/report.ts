@@ -3,7 +3,11 @@
 import type { UpgradeReport } from '@babychain/upgrade';
 import { writeFileDurable } from '@babychain/util';
 import { type LauncherPaths, readJson } from './layout.ts';
-import { bigints } from './log.ts';
+
+/** JSON.stringify's replacer for the report: uint64 values as decimal strings, as everywhere in JSON. */
+function bigints(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
 
 /** Writes the report durably; the error when the disk refuses it, which must not stop the launcher. */
 export function writeReport(paths: LauncherPaths, report: UpgradeReport): Error | undefined {

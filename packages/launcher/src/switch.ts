@@ -7,12 +7,12 @@ import { dirname, join } from 'node:path';
 import { BabyClient } from '@babychain/client';
 import type { UpgradeReport } from '@babychain/upgrade';
 import { readUpgradeInfo, UPGRADE_EXIT_CODE } from '@babychain/upgrade';
+import type { Logger } from '@babychain/util';
 import { backupData, keepFailedConsensus, markRestored, moveEntries, planBackupDir, pruneBackups } from './backup.ts';
 import type { ChildExit, NodeChild } from './child.ts';
 import { LauncherErrorCode } from './errors.ts';
 import { type RollbackStep, type SwitchJournal, writeJournal } from './journal.ts';
 import { type LauncherPaths, writeCurrent } from './layout.ts';
-import type { Logger } from './log.ts';
 import { rpcUrl } from './node-rpc.ts';
 import { type Release, readRelease, releaseDir } from './release.ts';
 
@@ -64,15 +64,12 @@ export async function switchRelease(ctx: SwitchContext, req: SwitchRequest): Pro
   ctx.report({ status: 'switching', ...reportBase(base), step: 'backing-up', atMs: Date.now() });
   let backupStats: { linked: number; copied: number } | undefined;
   if (ctx.skipBackup) {
-    ctx.log(
-      'warn',
-      `plan ${req.plan}: no backup of data/ (--unsafe-skip-backup): a failed release cannot be rolled back`,
-    );
+    ctx.log.warn(`plan ${req.plan}: no backup of data/ (--unsafe-skip-backup): a failed release cannot be rolled back`);
   } else {
     const backup = backupData(ctx.paths.data, planDir, base);
     backupStats = backup;
     const pruned = pruneBackups(ctx.backupDir, req.plan, ctx.keepBackups);
-    ctx.log('info', `plan ${req.plan}: data backed up (${backup.linked} linked, ${backup.copied} copied)`, {
+    ctx.log.info(`plan ${req.plan}: data backed up (${backup.linked} linked, ${backup.copied} copied)`, {
       dir: planDir,
       ...(pruned.length > 0 ? { pruned } : {}),
     });
@@ -87,7 +84,7 @@ export async function switchRelease(ctx: SwitchContext, req: SwitchRequest): Pro
 
 /** LCH-7: picks a switch up where a killed launcher left it (decisions.ts resumeAction). */
 export async function resumeSwitch(ctx: SwitchContext, journal: SwitchJournal): Promise<NodeChild | undefined> {
-  ctx.log('warn', `resuming the switch to ${journal.toVersion} for plan ${journal.plan} from "${journal.state}"`);
+  ctx.log.warn(`resuming the switch to ${journal.toVersion} for plan ${journal.plan} from "${journal.state}"`);
   if (journal.state === 'rolling-back') return rollBack(ctx, journal);
   return watchNew(ctx, journal);
 }
@@ -116,7 +113,7 @@ async function watchNew(ctx: SwitchContext, journal: SwitchJournal): Promise<Nod
       atMs: Date.now(),
     });
     writeJournal(ctx.paths, { ...watching, state: 'upgraded' });
-    ctx.log('info', `plan ${journal.plan}: upgraded ${journal.fromVersion} -> ${journal.toVersion} in ${switchMs} ms`, {
+    ctx.log.info(`plan ${journal.plan}: upgraded ${journal.fromVersion} -> ${journal.toVersion} in ${switchMs} ms`, {
       firstHeightOnNew: outcome.height.toString(),
     });
     return child;
@@ -139,7 +136,7 @@ async function watchNew(ctx: SwitchContext, journal: SwitchJournal): Promise<Nod
       message: `${message}; there is no backup to roll back to (--unsafe-skip-backup): the node stays stopped`,
     });
     writeJournal(ctx.paths, { ...watching, state: 'failed', failure });
-    ctx.log('error', `${LauncherErrorCode.NO_BACKUP}: ${message}; staying stopped`, { plan: journal.plan });
+    ctx.log.error(`${LauncherErrorCode.NO_BACKUP}: ${message}; staying stopped`, { plan: journal.plan });
     return undefined;
   }
   const failedData = join(planBackupDir(ctx.backupDir, journal.plan), `failed-${Date.now()}`);
@@ -173,7 +170,7 @@ async function rollBack(ctx: SwitchContext, journal: SwitchJournal): Promise<Nod
     ...failure,
   });
   writeJournal(ctx.paths, { ...journal, state: 'rolled-back' });
-  ctx.log('error', `${LauncherErrorCode.ROLLED_BACK}: ${failure.message}; back on ${journal.fromVersion}`, {
+  ctx.log.error(`${LauncherErrorCode.ROLLED_BACK}: ${failure.message}; back on ${journal.fromVersion}`, {
     code: LauncherErrorCode.ROLLED_BACK,
     plan: journal.plan,
     failedData,
@@ -211,8 +208,7 @@ async function awaitHeight(ctx: SwitchContext, child: NodeChild, height: bigint)
       if (status.height >= height) return { kind: 'ok', height: status.height, atMs: Date.now() };
       if (Date.now() >= nextNote) {
         nextNote = Date.now() + ctx.switchTimeoutMs;
-        ctx.log(
-          'warn',
+        ctx.log.warn(
           `the new release runs at height ${status.height} and waits for two thirds of the power to reach ${height}`,
         );
       }

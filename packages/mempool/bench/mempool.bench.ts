@@ -108,7 +108,7 @@ const precheckedOptions = (extra: Partial<MempoolOptions> = {}): MempoolOptions 
   chainId: CHAIN,
   view,
   maxTxs: TXS,
-  checkTx: (tx) => checked.get(tx) as CheckedTx,
+  app: { checkTxStateless: (tx) => checked.get(tx) as CheckedTx },
   ...extra,
 });
 

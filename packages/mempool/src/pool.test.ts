@@ -1,8 +1,9 @@
 import { BabyError, sha256, toHex } from '@babychain/codec';
 import { checkTxBytes } from '@babychain/state';
 import { describe, expect, it } from 'vitest';
+import type { MempoolOptions } from './options.ts';
 import { applyBlock, CHAIN, idOf, key, MemoryView, makeTx, prng, type TestKey } from './pool.testutil.ts';
-import { Mempool, type MempoolOptions } from './pool.ts';
+import { Mempool } from './pool.ts';
 
 const alice = key('alice');
 const bob = key('bob');
@@ -121,9 +122,11 @@ describe('Mempool', () => {
       const pool = new Mempool({
         chainId: CHAIN,
         view,
-        checkTx: (bytes, chainId) => {
-          verified++;
-          return checkTxBytes(bytes, chainId);
+        app: {
+          checkTxStateless: (bytes) => {
+            verified++;
+            return checkTxBytes(bytes, CHAIN);
+          },
         },
       });
       const tx = makeTx(alice);

@@ -1,21 +1,16 @@
 import { BabyError, isBabyError, MAX_TX_BYTES } from '@babychain/codec';
-import {
-  type CheckedTx,
-  checkTxBytes,
-  committedRefusal,
-  feeRefusal,
-  fundsRefusal,
-  nonceRefusal,
-  spendName,
-  TxErrorCode,
-  txSpend,
-} from '@babychain/state';
+import { type CheckedTx, checkTxBytes, committedRefusal, TxErrorCode } from '@babychain/state';
 import { LruCache } from '@babychain/util';
+import { type AdmissionLimits, admissionLimits, placeAgainstAccount } from './admission.ts';
+import type { MempoolApp } from './app.ts';
 import { MempoolErrorCode } from './errors.ts';
-import { compareRated, isEnoughBump, minReplacementFee, type Rated, smallFeeOf } from './fee.ts';
-import { Heap } from './heap.ts';
+import { chooseVictims } from './eviction.ts';
+import { smallFeeOf } from './fee.ts';
+import { HeldTxs } from './held.ts';
 import { hex, sha256Hex } from './hex.ts';
-import { type PoolTx, SenderQueue } from './sender.ts';
+import { type Limits, type MempoolOptions, resolveLimits } from './options.ts';
+import { reapPending } from './reap.ts';
+import type { PoolTx, SenderQueue } from './sender.ts';
 import type {
   Account,
   AccountView,
@@ -32,100 +27,10 @@ import type {
   UpdateResult,
 } from './types.ts';
 
-export interface MempoolOptions {
-  /** transactions for any other chain fail TX-5 */
-  readonly chainId: string;
-  /** the committed state at construction; `update` brings each next one */
-  readonly view: AccountView;
-  /** most transactions held (pending + queued) */
-  readonly maxTxs?: number;
-  /** most bytes held: the sum of the transactions' encodings */
-  readonly maxBytes?: number;
-  /** most transactions held per sender */
-  readonly maxPerSender?: number;
-  /** most transactions held that a given peer sent first */
-  readonly maxPerPeer?: number;
-  /** highest nonce accepted: committed nonce + this */
-  readonly maxNonceGap?: number;
-  /** a replacement's fee must be at least this many percent above the fee it replaces */
-  readonly rbfBumpPercent?: number;
-  /** a transaction queued behind a nonce gap for this many blocks is dropped */
-  readonly queuedTtlBlocks?: number;
-  /**
-   * how many committed and statelessly-invalid ids are remembered at least (at most twice as many), to refuse them
-   * again without verifying
-   */
-  readonly cacheSize?: number;
-  /** milliseconds clock for ages in `stats()`; Date.now by default */
-  readonly now?: () => number;
-  /** the stateless checks TX-1..TX-12; `checkTxBytes` from @babychain/state by default */
-  readonly checkTx?: (bytes: Uint8Array, chainId: string) => CheckedTx;
-  /**
-   * A governance action's state rules against the committed state (`App.checkActionState`), given the sender's
-   * account from the view; throws the rule's BabyError. Run at admission and, for every action held, after each
-   * `update`: what no longer passes is dropped. Without it actions pass on fee, nonce and balance alone.
-   */
-  readonly checkAction?: (tx: CheckedTx, account: Account) => void;
-  /** told about each admitted transaction, after the pool is consistent again (wire a GossipBatcher here) */
-  readonly onAdmitted?: (tx: AdmittedTx) => void;
-  /** told each time a peer sends a transaction that fails a stateless rule (TX_, CODEC_, CRYPTO_ codes) */
-  readonly onInvalidFromPeer?: (peer: string, code: string) => void;
-}
-
-type Limits = Required<
-  Pick<
-    MempoolOptions,
-    | 'maxTxs'
-    | 'maxBytes'
-    | 'maxPerSender'
-    | 'maxPerPeer'
-    | 'maxNonceGap'
-    | 'rbfBumpPercent'
-    | 'queuedTtlBlocks'
-    | 'cacheSize'
-  >
->;
-
-export const MEMPOOL_DEFAULTS: Readonly<Limits> = Object.freeze({
-  maxTxs: 20_000,
-  maxBytes: 64 * 1024 * 1024,
-  maxPerSender: 16,
-  maxPerPeer: 10_000,
-  maxNonceGap: 16,
-  rbfBumpPercent: 10,
-  queuedTtlBlocks: 20,
-  cacheSize: 20_000,
-});
-
-const MINIMUM: Readonly<Limits> = Object.freeze({
-  maxTxs: 1,
-  maxBytes: 1,
-  maxPerSender: 1,
-  maxPerPeer: 1,
-  maxNonceGap: 0,
-  rbfBumpPercent: 0,
-  queuedTtlBlocks: 1,
-  cacheSize: 0,
-});
-
 interface RejectedTx {
   readonly code: string;
   readonly message: string;
   readonly meta: Readonly<Record<string, unknown>>;
-}
-
-/** The newcomer as the eviction search sees it. */
-interface Newcomer extends Rated {
-  readonly senderKey: string;
-  readonly nonce: bigint;
-  readonly pending: boolean;
-  readonly replaces: PoolTx | undefined;
-}
-
-interface ReapCursor {
-  readonly sq: SenderQueue;
-  index: number;
-  tx: PoolTx;
 }
 
 const REASONS: readonly RemovalReason[] = [
@@ -150,22 +55,6 @@ const DROP_CODES: Readonly<Record<DroppedTx['reason'], string>> = {
   invalid: 'INTERNAL',
 };
 
-/** True when `a` is a worse keep than `b`: lower fee rate, or the same rate and newer. */
-function evictsBefore(a: PoolTx, b: PoolTx): boolean {
-  const c = compareRated(a, b);
-  return c < 0 || (c === 0 && a.seq > b.seq);
-}
-
-/** True when `a` goes into a block before `b`: higher fee rate, or the same rate and older. */
-function reapsBefore(a: PoolTx, b: PoolTx): boolean {
-  const c = compareRated(a, b);
-  return c > 0 || (c === 0 && a.seq < b.seq);
-}
-
-function setIndex(tx: PoolTx, index: number): void {
-  tx.heapIndex = index;
-}
-
 function removal(tx: PoolTx, reason: RemovalReason): RemovedTx {
   return { id: tx.idHex, sender: tx.sender.key, nonce: tx.nonce, reason };
 }
@@ -176,51 +65,35 @@ function removal(tx: PoolTx, reason: RemovalReason): RemovedTx {
  * against each newly committed state. Synchronous and single-threaded: every method leaves the pool consistent.
  */
 export class Mempool {
-  readonly #chainId: string;
+  readonly #app: MempoolApp;
   readonly #limits: Limits;
-  readonly #maxNonceGap: bigint;
-  readonly #rbfBump: bigint;
+  readonly #admission: AdmissionLimits;
   readonly #now: () => number;
-  readonly #checkTx: (bytes: Uint8Array, chainId: string) => CheckedTx;
   readonly #onAdmitted: ((tx: AdmittedTx) => void) | undefined;
   readonly #onInvalidFromPeer: ((peer: string, code: string) => void) | undefined;
-  readonly #checkAction: ((tx: CheckedTx, account: Account) => void) | undefined;
   #view: AccountView;
   /** the view's minimum fee at the last update, to notice a change even when the view object is reused */
   #minFee: bigint;
 
-  readonly #byId = new Map<string, PoolTx>();
-  readonly #senders = new Map<string, SenderQueue>();
-  /** worst first; a transaction sits in the heap of its status */
-  readonly #pendingHeap = new Heap<PoolTx>(evictsBefore, setIndex);
-  readonly #queuedHeap = new Heap<PoolTx>(evictsBefore, setIndex);
-  readonly #peerHeld = new Map<string, number>();
+  readonly #held = new HeldTxs();
   readonly #invalidByPeer = new Map<string, number>();
   readonly #committed: LruCache<string, true>;
   readonly #rejected: LruCache<string, RejectedTx>;
-  /** the governance actions held: rechecked after every block, whatever accounts it touched */
-  readonly #actions = new Set<PoolTx>();
   /** why recently held transactions left other than in a block, by hex id */
   readonly #dropped: LruCache<string, DroppedTx>;
   #seq = 0;
   #blocks = 0;
-  #pendingTxs = 0;
-  #pendingBytes = 0;
-  #queuedTxs = 0;
-  #queuedBytes = 0;
 
   constructor(options: MempoolOptions) {
-    this.#chainId = options.chainId;
+    const chainId = options.chainId;
+    this.#app = options.app ?? { checkTxStateless: (bytes) => checkTxBytes(bytes, chainId) };
     this.#view = options.view;
     this.#minFee = options.view.minFee;
     this.#limits = resolveLimits(options);
-    this.#maxNonceGap = BigInt(this.#limits.maxNonceGap);
-    this.#rbfBump = BigInt(this.#limits.rbfBumpPercent);
+    this.#admission = admissionLimits(this.#limits);
     this.#now = options.now ?? Date.now;
-    this.#checkTx = options.checkTx ?? checkTxBytes;
     this.#onAdmitted = options.onAdmitted;
     this.#onInvalidFromPeer = options.onInvalidFromPeer;
-    this.#checkAction = options.checkAction;
     this.#dropped = new LruCache(2 * this.#limits.cacheSize);
     this.#committed = new LruCache(2 * this.#limits.cacheSize);
     this.#rejected = new LruCache(2 * this.#limits.cacheSize);
@@ -228,12 +101,12 @@ export class Mempool {
 
   /** Transactions held, pending and queued. */
   get size(): number {
-    return this.#byId.size;
+    return this.#held.byId.size;
   }
 
   /** Bytes held: the sum of the held transactions' encodings. */
   get bytes(): number {
-    return this.#pendingBytes + this.#queuedBytes;
+    return this.#held.bytes;
   }
 
   /**
@@ -245,7 +118,7 @@ export class Mempool {
     // Cheap refusals first: a hash costs about 1 µs, a signature check about 85 µs.
     const idHex = bytes.length <= MAX_TX_BYTES ? sha256Hex(bytes) : undefined;
     if (idHex !== undefined) {
-      if (this.#byId.has(idHex)) throw duplicate(idHex);
+      if (this.#held.byId.has(idHex)) throw duplicate(idHex);
       if (this.#committed.has(idHex)) {
         throw committedRefusal(idHex);
       }
@@ -256,7 +129,7 @@ export class Mempool {
       }
     }
     if (peer !== undefined) {
-      const held = this.#peerHeld.get(peer) ?? 0;
+      const held = this.#held.peerHeld.get(peer) ?? 0;
       if (held >= this.#limits.maxPerPeer) {
         throw new BabyError(MempoolErrorCode.PEER_LIMIT, `peer ${peer} already has ${held} transactions held`, {
           peer,
@@ -267,7 +140,7 @@ export class Mempool {
     }
     let checked: CheckedTx;
     try {
-      checked = this.#checkTx(bytes, this.#chainId);
+      checked = this.#app.checkTxStateless(bytes);
     } catch (err) {
       if (isBabyError(err)) {
         // Stateless rules depend only on the bytes and the chain id: the same bytes always fail the same way.
@@ -301,35 +174,7 @@ export class Mempool {
    * `update` does, once a block is committed.
    */
   reap(limits: ReapLimits = {}): Uint8Array[] {
-    const maxTxs = limits.maxTxs ?? Number.POSITIVE_INFINITY;
-    const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
-    const heads: ReapCursor[] = [];
-    for (const sq of this.#senders.values()) {
-      const tx = sq.txs[0];
-      if (tx?.status === 'pending') heads.push({ sq, index: 0, tx });
-    }
-    const heap = new Heap<ReapCursor>((a, b) => reapsBefore(a.tx, b.tx), undefined, heads);
-    const out: Uint8Array[] = [];
-    let bytes = 0;
-    while (out.length < maxTxs) {
-      const head = heap.peek();
-      if (head === undefined) break;
-      if (bytes + head.tx.size > maxBytes) {
-        heap.pop();
-        continue;
-      }
-      out.push(head.tx.bytes);
-      bytes += head.tx.size;
-      const next = head.sq.txs[head.index + 1];
-      if (next?.status === 'pending') {
-        head.index++;
-        head.tx = next;
-        heap.updateAt(0);
-      } else {
-        heap.pop();
-      }
-    }
-    return out;
+    return reapPending(this.#held.senders.values(), limits);
   }
 
   /**
@@ -338,7 +183,7 @@ export class Mempool {
    */
   snapshot(): Uint8Array[] {
     const out: Uint8Array[] = [];
-    for (const sq of this.#senders.values()) for (const tx of sq.txs) out.push(tx.bytes);
+    for (const sq of this.#held.senders.values()) for (const tx of sq.txs) out.push(tx.bytes);
     return out;
   }
 
@@ -362,18 +207,18 @@ export class Mempool {
     for (const id of committedTxIds) {
       const idHex = hex(id);
       this.#committed.set(idHex, true);
-      const tx = this.#byId.get(idHex);
+      const tx = this.#held.byId.get(idHex);
       if (tx === undefined) continue;
       affected.add(tx.sender);
-      this.#detach(tx);
+      this.#held.detach(tx);
       removed.push(removal(tx, 'included'));
     }
     let recheck: Iterable<SenderQueue> = affected;
     if (options.touched === undefined || minFeeChanged) {
-      recheck = [...this.#senders.values()];
+      recheck = [...this.#held.senders.values()];
     } else {
       for (const address of options.touched) {
-        const sq = this.#senders.get(hex(address));
+        const sq = this.#held.senders.get(hex(address));
         if (sq !== undefined) affected.add(sq);
       }
     }
@@ -389,7 +234,7 @@ export class Mempool {
     promoted += moved.promoted;
     demoted += moved.demoted;
     const ttl = this.#limits.queuedTtlBlocks;
-    const expired = [...this.#queuedHeap.values()].filter((tx) => this.#blocks - tx.queuedSince >= ttl);
+    const expired = [...this.#held.queuedHeap.values()].filter((tx) => this.#blocks - tx.queuedSince >= ttl);
     expired.sort((a, b) => a.seq - b.seq);
     for (const tx of expired) {
       this.#drop(tx, 'expired', removed, `it waited ${ttl} blocks behind a nonce gap`);
@@ -400,21 +245,20 @@ export class Mempool {
   }
 
   stats(): MempoolStats {
+    const held = this.#held;
     let oldestBlock = this.#blocks;
     let oldestMs = Number.POSITIVE_INFINITY;
-    for (const tx of this.#queuedHeap.values()) {
+    for (const tx of held.queuedHeap.values()) {
       if (tx.queuedSince < oldestBlock) oldestBlock = tx.queuedSince;
       if (tx.queuedSinceMs < oldestMs) oldestMs = tx.queuedSinceMs;
     }
+    const counts = held.counts;
     return {
-      pendingTxs: this.#pendingTxs,
-      pendingBytes: this.#pendingBytes,
-      queuedTxs: this.#queuedTxs,
-      queuedBytes: this.#queuedBytes,
-      senders: this.#senders.size,
+      ...counts,
+      senders: held.senders.size,
       oldestQueuedBlocks: this.#blocks - oldestBlock,
-      oldestQueuedMs: this.#queuedTxs === 0 ? 0 : Math.max(0, this.#now() - oldestMs),
-      peers: this.#peerHeld.size,
+      oldestQueuedMs: counts.queuedTxs === 0 ? 0 : Math.max(0, this.#now() - oldestMs),
+      peers: held.peerHeld.size,
     };
   }
 
@@ -427,18 +271,18 @@ export class Mempool {
   }
 
   has(id: Uint8Array | string): boolean {
-    return this.#byId.has(typeof id === 'string' ? id : hex(id));
+    return this.#held.byId.has(typeof id === 'string' ? id : hex(id));
   }
 
   /** The encoded transaction, if held. */
   get(id: Uint8Array | string): Uint8Array | undefined {
-    return this.#byId.get(typeof id === 'string' ? id : hex(id))?.bytes;
+    return this.#held.byId.get(typeof id === 'string' ? id : hex(id))?.bytes;
   }
 
   /** The nonce a wallet should use next: the committed nonce plus the sender's pending run. */
   nextNonce(address: Uint8Array): bigint {
     const committed = this.#view.account(address).nonce;
-    const sq = this.#senders.get(hex(address));
+    const sq = this.#held.senders.get(hex(address));
     if (sq === undefined) return committed;
     let next = committed;
     for (const tx of sq.txs) {
@@ -464,70 +308,34 @@ export class Mempool {
     // checkTxBytes refused a transaction without a body (TX-5) before it got here
     if (body === undefined) throw new Error('mempool: a checked transaction has no body');
     const idHex = hex(checked.id);
-    if (this.#byId.has(idHex)) throw duplicate(idHex);
+    if (this.#held.byId.has(idHex)) throw duplicate(idHex);
     const limits = this.#limits;
     const senderKey = hex(checked.sender);
     const account = this.#view.account(checked.sender);
     const minFee = this.#view.minFee;
     const { nonce, fee } = body;
 
-    if (fee < minFee) throw feeRefusal(fee, minFee);
-    if (nonce < account.nonce) throw nonceRefusal(account.nonce, nonce);
-    if (nonce - account.nonce > this.#maxNonceGap) {
-      throw new BabyError(
-        MempoolErrorCode.NONCE_TOO_FAR,
-        `nonce ${nonce} is more than ${limits.maxNonceGap} ahead of the account's ${account.nonce}`,
-        { expected: account.nonce, got: nonce, maxNonceGap: limits.maxNonceGap },
-      );
-    }
-
-    const existing = this.#senders.get(senderKey);
-    const replaces = existing?.find(nonce);
-    if (replaces !== undefined) {
-      if (!isEnoughBump(replaces.fee, fee, this.#rbfBump)) {
-        const needed = minReplacementFee(replaces.fee, this.#rbfBump);
-        throw new BabyError(
-          MempoolErrorCode.REPLACEMENT_UNDERPRICED,
-          `replacing ${replaces.idHex} (fee ${replaces.fee}) takes a fee of at least ${needed}, got ${fee}`,
-          { replaces: replaces.idHex, fee, minFee: needed, rbfBumpPercent: limits.rbfBumpPercent },
-        );
-      }
-    } else if (existing !== undefined && existing.size >= limits.maxPerSender) {
-      throw new BabyError(
-        MempoolErrorCode.SENDER_LIMIT,
-        `sender ${senderKey} already has ${existing.size} transactions held`,
-        { sender: senderKey, held: existing.size, maxPerSender: limits.maxPerSender },
-      );
-    }
-
-    const cost = txSpend(body);
-    let before = 0n;
-    let executableEnd = account.nonce;
-    if (existing !== undefined) {
-      for (const tx of existing.txs) {
-        if (tx.nonce < account.nonce) continue;
-        if (tx.nonce === executableEnd) executableEnd++;
-        if (tx.nonce < nonce) before += tx.cost;
-      }
-    }
-    if (before + cost > account.balance) {
-      const what = before === 0n ? spendName(body) : `${spendName(body)} + ${before} held for lower nonces`;
-      throw fundsRefusal(account.balance, before + cost, undefined, what);
-    }
+    const existing = this.#held.senders.get(senderKey);
+    const { replaces, cost, pending } = placeAgainstAccount(body, account, minFee, existing, this.#admission);
     const action = body.action?.case === 'transfer' ? undefined : checked;
     // APP-1: an action the next block could not execute is never held (its rules are the execution's own).
-    if (action !== undefined) this.#checkAction?.(action, account);
-    const pending = replaces !== undefined ? nonce < executableEnd : nonce === executableEnd;
+    if (action !== undefined) this.#app.checkActionState?.(action, account);
 
     const size = checked.bytes.length;
     const sizeBig = BigInt(size);
     const smallFee = smallFeeOf(fee, size);
-    const overTxs = this.#byId.size + (replaces === undefined ? 1 : 0) - limits.maxTxs;
+    const overTxs = this.size + (replaces === undefined ? 1 : 0) - limits.maxTxs;
     const overBytes = this.bytes + size - (replaces?.size ?? 0) - limits.maxBytes;
     const victims =
       overTxs > 0 || overBytes > 0
-        ? this.#chooseVictims({ senderKey, nonce, fee, smallFee, size, sizeBig, pending, replaces }, overTxs, overBytes)
+        ? chooseVictims(
+            this.#held,
+            { senderKey, nonce, fee, smallFee, size, sizeBig, pending, replaces },
+            overTxs,
+            overBytes,
+          )
         : [];
+    if (victims === undefined) throw this.#full(pending);
 
     // Committed from here on: nothing below throws.
     const removed: RemovedTx[] = [];
@@ -537,11 +345,7 @@ export class Mempool {
     if (replaces !== undefined) {
       this.#drop(replaces, 'replaced', [], `transaction ${idHex} with its nonce and a higher fee replaced it`);
     }
-    let sq = this.#senders.get(senderKey);
-    if (sq === undefined) {
-      sq = new SenderQueue(checked.sender, senderKey);
-      this.#senders.set(senderKey, sq);
-    }
+    const sq = this.#held.queueOf(checked.sender, senderKey);
     const tx: PoolTx = {
       id: checked.id,
       idHex,
@@ -561,7 +365,7 @@ export class Mempool {
       queuedSinceMs: pending ? 0 : this.#now(),
       heapIndex: -1,
     };
-    this.#attach(tx);
+    this.#held.attach(tx);
     this.#dropped.delete(idHex);
     this.#reconcile(sq, account, minFee, removed);
 
@@ -576,57 +380,12 @@ export class Mempool {
     };
   }
 
-  /**
-   * The transactions to evict so the newcomer fits: repeatedly the worst held one (lowest fee rate, newest on
-   * ties, queued before pending on ties) with all of its sender's higher nonces, which could no longer execute.
-   * A queued newcomer only displaces queued transactions. Throws MEMPOOL_FULL, changing nothing, when the next
-   * one to evict pays at least the newcomer's fee rate or nothing evictable is left.
-   */
-  #chooseVictims(newcomer: Newcomer, overTxs: number, overBytes: number): PoolTx[] {
-    const popped: PoolTx[] = [];
-    const victims = new Set<PoolTx>();
-    let txs = overTxs;
-    let bytes = overBytes;
-    try {
-      while (txs > 0 || bytes > 0) {
-        const queued = this.#queuedHeap.peek();
-        const pending = newcomer.pending ? this.#pendingHeap.peek() : undefined;
-        let candidate: PoolTx | undefined;
-        // Between the two worst, the queued one goes unless the pending one pays a strictly lower rate.
-        if (queued !== undefined && (pending === undefined || compareRated(pending, queued) >= 0)) {
-          candidate = this.#queuedHeap.pop();
-        } else if (pending !== undefined) {
-          candidate = this.#pendingHeap.pop();
-        }
-        if (candidate === undefined) throw this.#full(newcomer);
-        popped.push(candidate);
-        if (victims.has(candidate) || candidate === newcomer.replaces) continue;
-        // Its own lower nonces are the newcomer's foundation: evicting one would strand it.
-        if (candidate.sender.key === newcomer.senderKey && candidate.nonce < newcomer.nonce) continue;
-        if (compareRated(candidate, newcomer) >= 0) {
-          throw this.#full(newcomer);
-        }
-        for (const tx of candidate.sender.from(candidate.nonce)) {
-          if (victims.has(tx) || tx === newcomer.replaces) continue;
-          victims.add(tx);
-          txs--;
-          bytes -= tx.size;
-        }
-      }
-    } catch (err) {
-      for (const tx of popped) this.#heapOf(tx.status).push(tx);
-      throw err;
-    }
-    for (const tx of popped) if (!victims.has(tx)) this.#heapOf(tx.status).push(tx);
-    return [...victims];
-  }
-
-  #full(newcomer: Newcomer): BabyError {
+  #full(pending: boolean): BabyError {
     return new BabyError(
       MempoolErrorCode.FULL,
-      `mempool is full (${this.#byId.size} transactions, ${this.bytes} bytes) and holds nothing ` +
-        `${newcomer.pending ? '' : 'queued '}paying a lower fee rate`,
-      { held: this.#byId.size, bytes: this.bytes, maxTxs: this.#limits.maxTxs, maxBytes: this.#limits.maxBytes },
+      `mempool is full (${this.size} transactions, ${this.bytes} bytes) and holds nothing ` +
+        `${pending ? '' : 'queued '}paying a lower fee rate`,
+      { held: this.size, bytes: this.bytes, maxTxs: this.#limits.maxTxs, maxBytes: this.#limits.maxBytes },
     );
   }
 
@@ -664,7 +423,11 @@ export class Mempool {
       const status: TxStatus = tx.nonce === next ? 'pending' : 'queued';
       if (status === 'pending') next++;
       if (status === tx.status) continue;
-      this.#setStatus(tx, status);
+      if (status === 'queued') {
+        tx.queuedSince = this.#blocks;
+        tx.queuedSinceMs = this.#now();
+      }
+      this.#held.setStatus(tx, status);
       if (status === 'pending') promoted++;
       else demoted++;
     }
@@ -676,15 +439,15 @@ export class Mempool {
    * state; one that fails is dropped (its sender's nonce is free again) and its sender's queue is recomputed.
    */
   #recheckActions(view: AccountView, removed: RemovedTx[]): { promoted: number; demoted: number } {
-    const check = this.#checkAction;
+    const app = this.#app;
     let promoted = 0;
     let demoted = 0;
-    if (check === undefined) return { promoted, demoted };
-    for (const tx of [...this.#actions]) {
-      if (!this.#actions.has(tx)) continue; // dropped with an earlier action of its sender
+    if (app.checkActionState === undefined) return { promoted, demoted };
+    for (const tx of [...this.#held.actions]) {
+      if (!this.#held.actions.has(tx)) continue; // dropped with an earlier action of its sender
       const account = view.account(tx.sender.address);
       try {
-        check(tx.action as CheckedTx, account);
+        app.checkActionState(tx.action as CheckedTx, account);
         continue;
       } catch (err) {
         const { code, message } = isBabyError(err)
@@ -702,58 +465,9 @@ export class Mempool {
 
   /** Removes a held transaction for `reason` and remembers why, for a wallet waiting on it (`dropped`). */
   #drop(tx: PoolTx, reason: DroppedTx['reason'], removed: RemovedTx[], message: string, code?: string): void {
-    this.#detach(tx);
+    this.#held.detach(tx);
     removed.push(removal(tx, reason));
     this.#dropped.set(tx.idHex, { reason, code: code ?? DROP_CODES[reason], message });
-  }
-
-  #heapOf(status: TxStatus): Heap<PoolTx> {
-    return status === 'pending' ? this.#pendingHeap : this.#queuedHeap;
-  }
-
-  #count(tx: PoolTx, sign: 1 | -1): void {
-    if (tx.status === 'pending') {
-      this.#pendingTxs += sign;
-      this.#pendingBytes += sign * tx.size;
-    } else {
-      this.#queuedTxs += sign;
-      this.#queuedBytes += sign * tx.size;
-    }
-  }
-
-  #setStatus(tx: PoolTx, status: TxStatus): void {
-    if (tx.heapIndex >= 0) this.#heapOf(tx.status).removeAt(tx.heapIndex);
-    this.#count(tx, -1);
-    tx.status = status;
-    if (status === 'queued') {
-      tx.queuedSince = this.#blocks;
-      tx.queuedSinceMs = this.#now();
-    }
-    this.#count(tx, 1);
-    this.#heapOf(status).push(tx);
-  }
-
-  #attach(tx: PoolTx): void {
-    this.#byId.set(tx.idHex, tx);
-    tx.sender.insert(tx);
-    this.#heapOf(tx.status).push(tx);
-    this.#count(tx, 1);
-    if (tx.action !== undefined) this.#actions.add(tx);
-    if (tx.peer !== undefined) this.#peerHeld.set(tx.peer, (this.#peerHeld.get(tx.peer) ?? 0) + 1);
-  }
-
-  #detach(tx: PoolTx): void {
-    if (!this.#byId.delete(tx.idHex)) return;
-    tx.sender.delete(tx);
-    if (tx.sender.size === 0 && this.#senders.get(tx.sender.key) === tx.sender) this.#senders.delete(tx.sender.key);
-    if (tx.heapIndex >= 0) this.#heapOf(tx.status).removeAt(tx.heapIndex);
-    this.#count(tx, -1);
-    this.#actions.delete(tx);
-    if (tx.peer !== undefined) {
-      const held = (this.#peerHeld.get(tx.peer) ?? 1) - 1;
-      if (held === 0) this.#peerHeld.delete(tx.peer);
-      else this.#peerHeld.set(tx.peer, held);
-    }
   }
 
   #reportInvalid(peer: string | undefined, code: string): void {
@@ -765,21 +479,4 @@ export class Mempool {
 
 function duplicate(idHex: string): BabyError {
   return new BabyError(MempoolErrorCode.DUPLICATE, `transaction ${idHex} is already in the mempool`, { id: idHex });
-}
-
-function resolveLimits(options: MempoolOptions): Limits {
-  const limits = { ...MEMPOOL_DEFAULTS };
-  for (const key of Object.keys(MEMPOOL_DEFAULTS) as (keyof Limits)[]) {
-    const value = options[key];
-    if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value < MINIMUM[key]) {
-      throw new BabyError(
-        MempoolErrorCode.INVALID_OPTION,
-        `mempool option ${key} must be an integer >= ${MINIMUM[key]}, got ${value}`,
-        { option: key, value },
-      );
-    }
-    limits[key] = value;
-  }
-  return limits;
 }

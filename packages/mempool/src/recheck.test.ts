@@ -3,8 +3,9 @@
 import type { TxBody } from '@babychain/codec';
 import { BabyError, encode, txSignBytes } from '@babychain/codec';
 import { sign } from '@babychain/crypto';
-import type { CheckedTx } from '@babychain/state';
+import { type CheckedTx, checkTxBytes } from '@babychain/state';
 import { describe, expect, it } from 'vitest';
+import type { MempoolApp } from './app.ts';
 import { applyBlock, CHAIN, idOf, key, MemoryView, makeTx, type TestKey } from './pool.testutil.ts';
 import { Mempool } from './pool.ts';
 import type { Account } from './types.ts';
@@ -28,17 +29,20 @@ function vote(from: TestKey, proposalId: bigint, nonce: bigint, fee = 10n): Uint
 }
 
 /** A model of governance's vote rule: the proposal must be open. The pool must hold only what it lets through. */
-class OpenProposals {
+class OpenProposals implements MempoolApp {
   readonly open = new Set<bigint>();
   calls = 0;
-  readonly check = (tx: CheckedTx, _account: Account): void => {
+  checkTxStateless(bytes: Uint8Array): CheckedTx {
+    return checkTxBytes(bytes, CHAIN);
+  }
+  checkActionState(tx: CheckedTx, _account: Account): void {
     this.calls++;
     const action = tx.tx.body?.action;
     if (action?.case !== 'vote') throw new Error('the pool asked about a transfer');
     if (!this.open.has(action.value.proposalId)) {
       throw new BabyError('GOV_UNKNOWN_PROPOSAL', `no open proposal ${action.value.proposalId}`, { rule: 'GOV-5' });
     }
-  };
+  }
 }
 
 function setup() {
@@ -46,7 +50,7 @@ function setup() {
   for (const k of [alice, bob]) view.set(k.address, { balance: 1_000_000n });
   const gov = new OpenProposals();
   gov.open.add(1n);
-  const pool = new Mempool({ chainId: CHAIN, view, checkAction: gov.check });
+  const pool = new Mempool({ chainId: CHAIN, view, app: gov });
   return { view, gov, pool };
 }
 

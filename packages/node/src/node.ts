@@ -202,7 +202,7 @@ export class BabyNode {
       }),
       listen: this.config.p2p.listen,
       bootstrap: this.config.p2p.bootstrap,
-      logger: (level, msg, ctx) => this.#log[level](msg, ctx),
+      logger: this.#log,
     });
     this.#p2p = p2p;
     this.#closers.push(() => p2p.close());
@@ -217,10 +217,9 @@ export class BabyNode {
     const mempool = new Mempool({
       chainId,
       view: accounts,
-      // Admission verifies each signature once; the app remembers it for the proposal and the block.
-      checkTx: (bytes) => app.checkTxStateless(bytes),
-      // APP-1: a governance action is held only while the next block could execute it; rechecked after each one.
-      checkAction: (tx, account) => app.checkActionState(tx, account),
+      // Admission verifies each signature once and the app remembers it for the proposal and the block; APP-1: a
+      // governance action is held only while the next block could execute it, rechecked after each one.
+      app,
       onAdmitted: (tx) => batcher.add(tx.bytes, tx.origin),
       onInvalidFromPeer: (peer, code) => p2p.penalize(peer, 5, `invalid transaction ${code}`),
     });

@@ -28,3 +28,8 @@ export function p2pError(
 ): P2pError {
   return new BabyError(code, message, meta, cause === undefined ? undefined : { cause });
 }
+
+/** An error's message for a log line's context. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

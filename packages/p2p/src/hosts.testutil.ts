@@ -1,13 +1,14 @@
 // Test harness for the p2p tests: hosts on 127.0.0.1 port 0, closed after each test, and polling waits.
 // Not exported from index.ts.
+import { type LogContext, type LogLevel, loggerTo } from '@babychain/util';
 import { afterEach } from 'vitest';
-import type { LogLevel, P2pOptions } from './host.ts';
 import { P2pHost } from './host.ts';
+import type { P2pOptions } from './options.ts';
 
 export interface LogLine {
   level: LogLevel;
   msg: string;
-  ctx: Record<string, unknown> | undefined;
+  ctx: LogContext | undefined;
 }
 
 export interface TestHost {
@@ -36,9 +37,7 @@ export async function startHost(
     redialIntervalMs: 200,
     ...options,
     nodeKeySeed: seed(n),
-    logger: (level, msg, ctx) => {
-      logs.push({ level, msg, ctx });
-    },
+    logger: loggerTo((level, msg, ctx) => logs.push({ level, msg, ctx })),
   });
   open.push(host);
   return { host, logs };

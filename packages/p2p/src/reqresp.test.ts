@@ -1,9 +1,9 @@
 import { BabyError, isBabyError } from '@babychain/codec';
 import { describe, expect, it } from 'vitest';
 import { P2pErrorCode } from './errors.ts';
-import { BAD_REQUEST_PENALTY, OVERSIZE_REQUEST_PENALTY } from './host.ts';
 import type { TestHost } from './hosts.testutil.ts';
 import { connected, startHost, waitFor } from './hosts.testutil.ts';
+import { BAD_REQUEST_PENALTY, OVERSIZE_REQUEST_PENALTY } from './reqresp.ts';
 
 const PROTOCOL = '/baby/test/1';
 

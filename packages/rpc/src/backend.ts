@@ -3,6 +3,8 @@
  * shaped as the result schemas of schemas.ts say (specs/rpc.md). Refusals are thrown as BabyErrors with the code of
  * the rule that failed; the server maps them (RPC-13, RPC-14).
  */
+import type { Logger } from '@babychain/util';
+
 export type JsonObject = { readonly [key: string]: unknown };
 
 /** One committed block as the websocket and the commit waiter see it: its summary plus its transaction ids. */
@@ -57,7 +59,5 @@ export interface RpcBackend {
   setDenylist?: (peerIds: readonly string[]) => void;
 }
 
-export interface RpcLogger {
-  debug(msg: string, ctx?: Record<string, unknown>, err?: unknown): void;
-  warn(msg: string, ctx?: Record<string, unknown>, err?: unknown): void;
-}
+/** The two levels the server logs at, of util's one Logger (docs/architecture.md, Conventions). */
+export type RpcLogger = Pick<Logger, 'debug' | 'warn'>;

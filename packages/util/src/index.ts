@@ -8,6 +8,8 @@ export {
   type Logger,
   type LoggerOptions,
   type LogLevel,
+  type LogWriter,
+  loggerTo,
   silentLogger,
 } from './logger.ts';
 export { LruCache } from './lru.ts';

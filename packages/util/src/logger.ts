@@ -56,3 +56,28 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 export const silentLogger: Logger = createLogger({ level: 'silent' });
+
+export type LogWriter = (
+  level: Exclude<LogLevel, 'silent'>,
+  msg: string,
+  ctx: LogContext | undefined,
+  err: unknown,
+) => void;
+
+/**
+ * A Logger that hands every line to `write`, a child's bindings merged under the line's context: for a caller that
+ * keeps the lines itself, such as a test reading what a package logged.
+ */
+export function loggerTo(write: LogWriter, bindings?: LogContext): Logger {
+  const at =
+    (level: Exclude<LogLevel, 'silent'>): LogFn =>
+    (msg, ctx, err) =>
+      write(level, msg, bindings === undefined ? ctx : { ...bindings, ...ctx }, err);
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (more) => loggerTo(write, { ...bindings, ...more }),
+  };
+}
