@@ -86,6 +86,7 @@ export class BabyNode {
   readonly config: NodeConfig;
   readonly genesis: Genesis;
   readonly validators: ValidatorSet;
+  readonly #governance: ReturnType<typeof createGovernance>;
   readonly #home: string;
   readonly #log: Logger;
   readonly #closers: (() => Promise<void> | void)[] = [];
@@ -110,6 +111,7 @@ export class BabyNode {
     this.config = config;
     this.genesis = genesis;
     this.validators = ValidatorSet.fromGenesis(genesis.validators);
+    this.#governance = createGovernance(genesis, UPGRADE_HANDLERS);
     this.#log = logger;
   }
 
@@ -147,88 +149,14 @@ export class BabyNode {
     return this.#p2p?.peerId ?? '';
   }
 
+  /** Opens what the node is made of, in the order it depends on itself; `close` undoes it in reverse. */
   async #start(): Promise<void> {
     const paths = homePaths(this.#home);
-    const chainId = this.genesis.chainId;
-    ensureDir(paths.state);
-    ensureDir(paths.chain);
-    // Remember as many checked transactions as the mempool holds plus a full block, so none is verified twice.
-    const checkedCacheSize = MEMPOOL_DEFAULTS.maxTxs + genesisParams(this.genesis).maxBlockTxs;
-    const governance = createGovernance(this.genesis, UPGRADE_HANDLERS);
-    const handlers = handlerIndex(UPGRADE_HANDLERS);
-    const verifyPool = this.#verifyPool();
-    const app = await App.open({
-      db: paths.state,
-      genesis: this.genesis,
-      checkedCacheSize,
-      governance,
-      ...(verifyPool === undefined ? {} : { signatureVerifier: verifyPool }),
-    });
-    this.#app = app;
-    this.#closers.push(() => app.close());
-    checkStartup(app.governanceRecord(), UPGRADE_HANDLERS, app.info().height + 1n);
-    const chain = await ChainStore.open(paths.chain);
-    this.#chain = chain;
-    this.#closers.push(() => chain.close());
-    const { wal, repaired } = await Wal.open(paths.wal);
-    this.#closers.push(() => wal.close());
-    for (const r of repaired) this.#log.warn('repaired a torn WAL tail', { ...r });
-
-    const validatorSeed = this.#validatorSeed();
-    if (validatorSeed !== undefined) {
-      const publicKey = publicKeyFromSeed(validatorSeed);
-      const index = this.validators.indexOfPublicKey(publicKey);
-      if (index < 0) {
-        this.#log.warn('the validator key is not in the genesis validator set: running as a full node');
-      } else {
-        const guard = await DoubleSignGuard.open(paths.lastSigned, validatorSeed, chainId);
-        this.#self = { index, address: addressFromPublicKey(publicKey), guard };
-      }
-    }
-
-    const accounts = new CommittedAccounts(app);
-    for await (const [address, account] of app.allAccounts()) accounts.set(toHex(address), account);
-    this.#accounts = accounts;
-
+    const { app, chain, wal } = await this.#openStores(paths);
+    await this.#openSelf(paths);
     const registry = new Registry();
-    const p2p = await P2pHost.create({
-      nodeKeySeed: readSeedFile(paths.nodeKey),
-      // libp2p counts the bytes of every connection into the node's registry (libp2p_data_transfer_bytes_total)
-      metrics: prometheusMetrics({
-        registry,
-        collectDefaultMetrics: false,
-        preserveExistingMetrics: true,
-        statfsLocation: this.#home,
-      }),
-      listen: this.config.p2p.listen,
-      bootstrap: this.config.p2p.bootstrap,
-      logger: this.#log,
-    });
-    this.#p2p = p2p;
-    this.#closers.push(() => p2p.close());
-
-    const txTopic = topics.txs(chainId);
-    const batcher = new GossipBatcher((txs) => {
-      void p2p.publish(txTopic, encode('babychain.v0.TxBatch', { txs })).catch((err: unknown) => {
-        this.#log.debug('tx batch not published', { code: isBabyError(err) ? err.code : String(err) });
-      });
-    });
-    this.#closers.push(() => batcher.close());
-    const mempool = new Mempool({
-      chainId,
-      view: accounts,
-      // Admission verifies each signature once and the app remembers it for the proposal and the block; APP-1: a
-      // governance action is held only while the next block could execute it, rechecked after each one.
-      app,
-      onAdmitted: (tx) => batcher.add(tx.bytes, tx.origin),
-      onInvalidFromPeer: (peer, code) => p2p.penalize(peer, 5, `invalid transaction ${code}`),
-    });
-    this.#mempool = mempool;
-    const kept = join(dirname(paths.state), MEMPOOL_FILE);
-    this.#restoreMempool(mempool, kept);
-    // Closed after the driver (closers run in reverse): what is still held survives a restart or an upgrade halt.
-    this.#closers.push(() => saveTxs(kept, mempool.snapshot()));
-
+    const p2p = await this.#startP2p(paths, registry);
+    const mempool = await this.#startMempool(app, p2p, paths);
     const metrics = new NodeMetrics(
       registry,
       metricsSources({
@@ -244,29 +172,111 @@ export class BabyNode {
       { version: NODE_VERSION, ...(this.#self === undefined ? {} : { selfIndex: this.#self.index }) },
     );
     this.#metrics = metrics;
-
-    const driver = new ConsensusDriver({
-      chainId,
-      validators: this.validators,
-      ...(this.#self === undefined ? {} : { self: this.#self }),
-      app,
-      store: chain,
-      wal,
-      timeouts: this.config.consensus.timeouts,
-      commitWaitMs: this.config.consensus.commitWaitMs,
-      logger: this.#log,
-      reap: (limits) => mempool.reap(limits),
-      onCommitted: (c) => this.#onCommitted(c),
-      upgradeDue: (height) => {
-        const due = governance.view(app.governanceRecord()).scheduled;
-        if (due === undefined || due.height !== height) return undefined;
-        return handlerFor(handlers, due) === undefined ? due : undefined;
-      },
-      onUpgradeHalt: (halt) => this.#onUpgradeHalt(halt),
-      network: consensusNetworkOver(p2p, chainId),
+    await this.#startConsensus(app, chain, wal, mempool, p2p);
+    const rpc = await this.#startRpc(metrics);
+    this.#log.info('node started', {
+      chainId: this.genesis.chainId,
+      version: NODE_VERSION,
+      peerId: p2p.peerId,
+      rpc: rpc.url,
+      metrics: this.#metricsUrl || null,
+      p2p: p2p.multiaddrs(),
+      validator: this.#self?.index ?? null,
+      height: String(app.info().height),
     });
-    this.#driver = driver;
+  }
 
+  /** The state machine (UPG-5 checked at once), consensus's chain store and its WAL. */
+  async #openStores(paths: ReturnType<typeof homePaths>): Promise<{ app: App; chain: ChainStore; wal: Wal }> {
+    ensureDir(paths.state);
+    ensureDir(paths.chain);
+    // Remember as many checked transactions as the mempool holds plus a full block, so none is verified twice.
+    const checkedCacheSize = MEMPOOL_DEFAULTS.maxTxs + genesisParams(this.genesis).maxBlockTxs;
+    const verifyPool = this.#verifyPool();
+    const app = await App.open({
+      db: paths.state,
+      genesis: this.genesis,
+      checkedCacheSize,
+      governance: this.#governance,
+      ...(verifyPool === undefined ? {} : { signatureVerifier: verifyPool }),
+    });
+    this.#app = app;
+    this.#closers.push(() => app.close());
+    checkStartup(app.governanceRecord(), UPGRADE_HANDLERS, app.info().height + 1n);
+    const chain = await ChainStore.open(paths.chain);
+    this.#chain = chain;
+    this.#closers.push(() => chain.close());
+    const { wal, repaired } = await Wal.open(paths.wal);
+    this.#closers.push(() => wal.close());
+    for (const r of repaired) this.#log.warn('repaired a torn WAL tail', { ...r });
+    return { app, chain, wal };
+  }
+
+  /** A validator of the genesis set signs through its double-sign guard (CONS-11); any other node is a full node. */
+  async #openSelf(paths: ReturnType<typeof homePaths>): Promise<void> {
+    const validatorSeed = this.#validatorSeed();
+    if (validatorSeed === undefined) return;
+    const publicKey = publicKeyFromSeed(validatorSeed);
+    const index = this.validators.indexOfPublicKey(publicKey);
+    if (index < 0) {
+      this.#log.warn('the validator key is not in the genesis validator set: running as a full node');
+      return;
+    }
+    const guard = await DoubleSignGuard.open(paths.lastSigned, validatorSeed, this.genesis.chainId);
+    this.#self = { index, address: addressFromPublicKey(publicKey), guard };
+  }
+
+  async #startP2p(paths: ReturnType<typeof homePaths>, registry: Registry): Promise<P2pHost> {
+    const p2p = await P2pHost.create({
+      nodeKeySeed: readSeedFile(paths.nodeKey),
+      // libp2p counts the bytes of every connection into the node's registry (libp2p_data_transfer_bytes_total)
+      metrics: prometheusMetrics({
+        registry,
+        collectDefaultMetrics: false,
+        preserveExistingMetrics: true,
+        statfsLocation: this.#home,
+      }),
+      listen: this.config.p2p.listen,
+      bootstrap: this.config.p2p.bootstrap,
+      logger: this.#log,
+    });
+    this.#p2p = p2p;
+    this.#closers.push(() => p2p.close());
+    // LCH-4: peers fetch release artifacts from this node's launcher by content hash
+    const artifactsDir = join(this.#home, 'launcher', 'artifacts');
+    p2p.handle(artifactProtocol(this.genesis.chainId), (request) => answerArtifactRequest(artifactsDir, request), {
+      maxRequestBytes: MAX_ARTIFACT_REQUEST_BYTES,
+      maxResponseBytes: MAX_ARTIFACT_RESPONSE_BYTES,
+    });
+    return p2p;
+  }
+
+  /** The mempool over the committed accounts, fed by RPC and the transaction topic, refilled from the last stop. */
+  async #startMempool(app: App, p2p: P2pHost, paths: ReturnType<typeof homePaths>): Promise<Mempool> {
+    const accounts = new CommittedAccounts(app);
+    for await (const [address, account] of app.allAccounts()) accounts.set(toHex(address), account);
+    this.#accounts = accounts;
+    const txTopic = topics.txs(this.genesis.chainId);
+    const batcher = new GossipBatcher((txs) => {
+      void p2p.publish(txTopic, encode('babychain.v0.TxBatch', { txs })).catch((err: unknown) => {
+        this.#log.debug('tx batch not published', { code: isBabyError(err) ? err.code : String(err) });
+      });
+    });
+    this.#closers.push(() => batcher.close());
+    const mempool = new Mempool({
+      chainId: this.genesis.chainId,
+      view: accounts,
+      // Admission verifies each signature once and the app remembers it for the proposal and the block; APP-1: a
+      // governance action is held only while the next block could execute it, rechecked after each one.
+      app,
+      onAdmitted: (tx) => batcher.add(tx.bytes, tx.origin),
+      onInvalidFromPeer: (peer, code) => p2p.penalize(peer, 5, `invalid transaction ${code}`),
+    });
+    this.#mempool = mempool;
+    const kept = join(dirname(paths.state), MEMPOOL_FILE);
+    this.#restoreMempool(mempool, kept);
+    // Closed after the driver (closers run in reverse): what is still held survives a restart or an upgrade halt.
+    this.#closers.push(() => saveTxs(kept, mempool.snapshot()));
     p2p.subscribe(txTopic, async (data, from) => {
       let txs: Uint8Array[];
       try {
@@ -278,16 +288,39 @@ export class BabyNode {
       const results = mempool.addBatch(txs, from);
       return results.some((r) => r.ok) ? 'accept' : 'ignore';
     });
+    return mempool;
+  }
 
-    const artifactsDir = join(this.#home, 'launcher', 'artifacts');
-    p2p.handle(artifactProtocol(chainId), (request) => answerArtifactRequest(artifactsDir, request), {
-      maxRequestBytes: MAX_ARTIFACT_REQUEST_BYTES,
-      maxResponseBytes: MAX_ARTIFACT_RESPONSE_BYTES,
+  /** The consensus driver over the app, the chain store, the WAL, the mempool and libp2p; started at once. */
+  async #startConsensus(app: App, chain: ChainStore, wal: Wal, mempool: Mempool, p2p: P2pHost): Promise<void> {
+    const handlers = handlerIndex(UPGRADE_HANDLERS);
+    const driver = new ConsensusDriver({
+      chainId: this.genesis.chainId,
+      validators: this.validators,
+      ...(this.#self === undefined ? {} : { self: this.#self }),
+      app,
+      store: chain,
+      wal,
+      timeouts: this.config.consensus.timeouts,
+      commitWaitMs: this.config.consensus.commitWaitMs,
+      logger: this.#log,
+      reap: (limits) => mempool.reap(limits),
+      onCommitted: (c) => this.#onCommitted(c),
+      upgradeDue: (height) => {
+        const due = this.#governance.view(app.governanceRecord()).scheduled;
+        if (due === undefined || due.height !== height) return undefined;
+        return handlerFor(handlers, due) === undefined ? due : undefined;
+      },
+      onUpgradeHalt: (halt) => this.#onUpgradeHalt(halt),
+      network: consensusNetworkOver(p2p, this.genesis.chainId),
     });
-
+    this.#driver = driver;
     await driver.start();
     this.#closers.push(() => driver.close());
+  }
 
+  /** The RPC server, and the metrics listener when `metrics.listen` is set. */
+  async #startRpc(metrics: NodeMetrics): Promise<RpcServer> {
     const rpc = await startRpcServer({
       host: this.config.rpc.host,
       port: this.config.rpc.port,
@@ -305,16 +338,7 @@ export class BabyNode {
       this.#closers.push(() => server.close());
       this.#metricsUrl = server.url;
     }
-    this.#log.info('node started', {
-      chainId,
-      version: NODE_VERSION,
-      peerId: p2p.peerId,
-      rpc: rpc.url,
-      metrics: this.#metricsUrl || null,
-      p2p: p2p.multiaddrs(),
-      validator: this.#self?.index ?? null,
-      height: String(app.info().height),
-    });
+    return rpc;
   }
 
   /** The signature workers (closed after the app, as closers run in reverse), or none when configured to 0. */
