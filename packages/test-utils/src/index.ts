@@ -17,4 +17,5 @@ export {
   rpcError,
   type StaticFiles,
 } from './fake-node.ts';
+export { makeValidatorHome, type ValidatorHome, type ValidatorHomeOptions } from './home.ts';
 export { SeededRandom } from './random.ts';

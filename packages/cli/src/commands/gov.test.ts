@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SignedManifest, Tx, TxBody } from '@babychain/codec';
 import { BabyError, decodeTx, fromHex, sha256, toHex, toJson } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
-import { FAKE_CHAIN_ID as CHAIN_ID, FakeNode, FAKE_MIN_FEE as MIN_FEE } from '@babychain/test-utils';
+import { FAKE_CHAIN_ID as CHAIN_ID, FakeNode, FAKE_MIN_FEE as MIN_FEE, makeValidatorHome } from '@babychain/test-utils';
 import { encodeReleaseInfo } from '@babychain/upgrade';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../program.ts';
@@ -175,7 +175,7 @@ const validatorAddress = encodeAddress(addressFromPublicKey(validatorKey), 'baby
 describe('baby gov', () => {
   const home = mkdtempSync(join(tmpdir(), 'baby-gov-'));
   const files = mkdtempSync(join(tmpdir(), 'baby-gov-files-'));
-  const validatorHome = join(files, 'validator');
+  let validatorHome: string;
   let node: GovNode;
   let proposer: { address: string; publicKey: string };
 
@@ -216,10 +216,7 @@ describe('baby gov', () => {
     await baby(['keys', 'add-multisig', 'council', '--threshold', '1', 'proposer', toHex(validatorKey)]);
     node.accounts.set(proposer.address, { balance: 100_000_000n, nonce: 3n, multisig: null });
     node.fund(validatorAddress, 100_000_000n);
-    file(
-      'validator/priv_validator_key.json',
-      JSON.stringify({ seed: toHex(validatorSeed), publicKey: toHex(validatorKey) }),
-    );
+    ({ home: validatorHome } = await makeValidatorHome({ chainId: CHAIN_ID, validatorSeed, parent: files }));
     file('release/v4.manifest.json', JSON.stringify(toJson('babychain.v0.SignedManifest', manifest)));
     file(
       'release/plan.json',
