@@ -22,7 +22,7 @@ const warnings: unknown[] = [];
 /** the address of 20 bytes 0x33 */
 const ADDRESS_MULTI = 'baby1xvenxvenxvenxvenxvenxvenxvenxven69a4wg';
 
-/** The fake node, with what these tests script on top: a replay, a queued transaction, a bad prefix and a crash. */
+/** The fake node, with the refusals these tests script: a replay, a queued transaction, a low fee, a bad prefix and a crash. */
 class ScriptedBackend extends FakeBackend {
   override submitTx(bytes: Uint8Array): JsonObject {
     const nonce = decodeTx(bytes).body?.nonce;
@@ -31,6 +31,12 @@ class ScriptedBackend extends FakeBackend {
     }
     const answer = super.submitTx(bytes);
     return nonce === 7n ? { ...answer, status: 'queued' } : answer;
+  }
+
+  override async checkTx(bytes: Uint8Array): Promise<JsonObject> {
+    const fee = decodeTx(bytes).body?.fee ?? 0n;
+    if (fee < 10n) throw new BabyError('TX_FEE_TOO_LOW', `fee ${fee} is below the minimum 10`, { minFee: 10n });
+    return super.checkTx(bytes);
   }
 
   override async account(address: string): Promise<JsonObject> {
@@ -44,8 +50,8 @@ let fake: ScriptedBackend;
 let server: RpcServer;
 
 beforeAll(async () => {
-  // The server is under test, not the rules: its transactions need no keys, and the fee floor is low.
-  fake = new ScriptedBackend({ verify: false, minFee: 10n });
+  // The server is under test, not the rules: its transactions need no keys.
+  fake = new ScriptedBackend({ verify: false });
   fake.fund(ADDRESS_A, 5n);
   const publicKeys = [1, 2, 3].map((n) => toHex(new Uint8Array(32).fill(n)));
   fake.accounts.set(ADDRESS_MULTI, { balance: 5n, nonce: 0n, multisig: { threshold: 2, publicKeys } });

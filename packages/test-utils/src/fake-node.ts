@@ -6,10 +6,11 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Header, Tx } from '@babychain/codec';
-import { BabyError, blockHash, decodeTx, encode, sha256, toHex, toJson, txSignBytes } from '@babychain/codec';
-import { addressFromPublicKey, decodeAddress, encodeAddress, multisigAddress, verify } from '@babychain/crypto';
+import type { Header, Tx, TxBody } from '@babychain/codec';
+import { blockHash, decodeTx, encode, sha256, toHex, toJson } from '@babychain/codec';
+import { addressFromPublicKey, decodeAddress, encodeAddress, multisigAddress } from '@babychain/crypto';
 import type { BlockEvent, DroppedTx, JsonObject, RpcBackend, RpcServer } from '@babychain/rpc';
+import { checkTx, feeRefusal, fundsRefusal, nonceRefusal, spendName, txSpend } from '@babychain/state';
 
 export const FAKE_CHAIN_ID = 'fake-1';
 export const FAKE_MIN_FEE = 500n;
@@ -99,9 +100,9 @@ export interface FakeBackendOptions {
   readonly chainId?: string;
   readonly minFee?: bigint;
   /**
-   * true (the default): admission checks the chain id, signatures, nonce and funds, and moves the balances, as a node
-   * does; false: any transaction that decodes and pays the fee is admitted and the ledger stays as it is, for tests
-   * of the server, whose transactions need no keys
+   * true (the default): admission applies state's checks (chain id, signatures, nonce, fee, funds) and moves the
+   * balances, as a node does; false: any transaction that decodes is admitted and the ledger stays as it is, for
+   * tests of the server, whose transactions need no keys and whose refusals they script
    */
   readonly verify?: boolean;
   /** the node answers as a full node of the chain; by default it is the chain's one validator */
@@ -282,54 +283,30 @@ export class FakeBackend implements RpcBackend {
     return this.pool.has(idHex) ? { id: idHex, pending: true } : undefined;
   }
 
-  /** What a node checks of a transaction before it admits it, in the order it checks (TX-1…TX-12, APP-1). */
-  #check(tx: Tx): Checked {
-    const body = tx.body;
-    if (body === undefined) throw new BabyError('TX_MISSING_BODY', 'the transaction has no body');
-    const key = body.signer?.key;
-    if (key === undefined) throw new BabyError('TX_MISSING_SIGNER', 'the transaction has no signer');
-    const sender = senderOf(tx);
-    const account = this.accounts.get(sender) ?? { balance: 0n, nonce: 0n, multisig: null };
-    const action = body.action;
-    const paid =
-      action?.case === 'transfer' ? action.value.amount : action?.case === 'submitProposal' ? action.value.deposit : 0n;
-    const cost = body.fee + paid;
-    if (this.#verify) {
-      if (body.chainId !== this.chainId) throw new BabyError('TX_WRONG_CHAIN_ID', `chain id ${body.chainId}`);
-      const signBytes = txSignBytes(body);
-      const keys = key.case === 'ed25519' ? [key.value] : key.value.publicKeys;
-      let last = -1;
-      for (const sig of tx.signatures) {
-        if (sig.keyIndex <= last) throw new BabyError('TX_SIGNATURES_UNSORTED', 'signatures out of key order');
-        last = sig.keyIndex;
-        const publicKey = keys[sig.keyIndex];
-        if (publicKey === undefined) throw new BabyError('TX_UNKNOWN_SIGNER', `no key ${sig.keyIndex}`);
-        if (!verify(publicKey, signBytes, sig.signature)) throw new BabyError('TX_BAD_SIGNATURE', 'bad signature');
-      }
-      const needed = key.case === 'ed25519' ? 1 : key.value.threshold;
-      if (tx.signatures.length < needed) throw new BabyError('TX_BELOW_THRESHOLD', `${needed} signatures needed`);
-      if (body.nonce !== account.nonce) {
-        throw new BabyError('TX_BAD_NONCE', `nonce ${body.nonce}, the account is at ${account.nonce}`, {
-          expected: account.nonce,
-          got: body.nonce,
-        });
-      }
+  /** What a node checks before it admits a transaction, with the node's own rules and refusals (APP-1). */
+  #check(tx: Tx, bytes: Uint8Array): Checked {
+    if (!this.#verify) {
+      const sender = senderOf(tx);
+      return { tx, sender, account: this.#account(sender), cost: 0n };
     }
-    if (body.fee < this.minFee) {
-      throw new BabyError('TX_FEE_TOO_LOW', `fee ${body.fee} is below the minimum ${this.minFee}`, {
-        minFee: this.minFee,
-      });
-    }
-    if (this.#verify && account.balance < cost) {
-      throw new BabyError('TX_INSUFFICIENT_FUNDS', `balance ${account.balance} is below ${cost}`);
-    }
+    const sender = encodeAddress(checkTx(tx, this.chainId, undefined, bytes));
+    const body = tx.body as TxBody;
+    const account = this.#account(sender);
+    if (body.nonce !== account.nonce) throw nonceRefusal(account.nonce, body.nonce);
+    if (body.fee < this.minFee) throw feeRefusal(body.fee, this.minFee);
+    const cost = txSpend(body);
+    if (account.balance < cost) throw fundsRefusal(account.balance, cost, undefined, spendName(body));
     return { tx, sender, account, cost };
+  }
+
+  #account(address: string): FakeAccount {
+    return this.accounts.get(address) ?? { balance: 0n, nonce: 0n, multisig: null };
   }
 
   submitTx(bytes: Uint8Array): JsonObject {
     const tx = decodeTx(bytes);
     this.submitted.push(bytes);
-    const { sender, account, cost } = this.#check(tx);
+    const { sender, account, cost } = this.#check(tx, bytes);
     const id = toHex(sha256(bytes));
     if (this.#verify) this.#apply(tx, sender, account, cost);
     this.pool.set(id, bytes);
@@ -353,13 +330,13 @@ export class FakeBackend implements RpcBackend {
     const action = tx.body?.action;
     if (action?.case === 'transfer') {
       const recipient = encodeAddress(action.value.to);
-      const to = this.accounts.get(recipient) ?? { balance: 0n, nonce: 0n, multisig: null };
+      const to = this.#account(recipient);
       this.accounts.set(recipient, { ...to, balance: to.balance + action.value.amount });
     }
   }
 
   async checkTx(bytes: Uint8Array): Promise<JsonObject> {
-    const { tx, sender, account } = this.#check(decodeTx(bytes));
+    const { tx, sender, account } = this.#check(decodeTx(bytes), bytes);
     this.checked.push(bytes);
     const body = tx.body;
     const action = body?.action;
@@ -481,9 +458,10 @@ export class FakeBackend implements RpcBackend {
   };
 }
 
+/** The signer's address, unchecked: what a block of the fake credits and debits. */
 function senderOf(tx: Tx): string {
   const key = tx.body?.signer?.key;
-  if (key === undefined) throw new BabyError('TX_MISSING_SIGNER', 'the transaction has no signer');
+  if (key === undefined) throw new Error('a transaction given to the fake has a signer');
   return encodeAddress(
     key.case === 'ed25519'
       ? addressFromPublicKey(key.value)
