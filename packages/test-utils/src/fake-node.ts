@@ -97,8 +97,6 @@ interface Checked {
 }
 
 export interface FakeBackendOptions {
-  readonly chainId?: string;
-  readonly minFee?: bigint;
   /**
    * true (the default): admission applies state's checks (chain id, signatures, nonce, fee, funds) and moves the
    * balances, as a node does; false: any transaction that decodes is admitted and the ledger stays as it is, for
@@ -110,18 +108,16 @@ export interface FakeBackendOptions {
 }
 
 export class FakeBackend implements RpcBackend {
-  readonly chainId: string;
-  readonly minFee: bigint;
   readonly #verify: boolean;
   readonly #fullNode: boolean;
   /** by bech32 address */
   readonly accounts = new Map<string, FakeAccount>();
-  readonly blocksByHeight = new Map<bigint, FakeBlock>();
+  readonly #blocks = new Map<bigint, FakeBlock>();
   readonly #committed = new Map<string, Committed>();
   /** the mempool: admitted and not committed yet, by id */
   readonly pool = new Map<string, Uint8Array>();
   /** what the pool let go, by id: set by `drop` */
-  readonly droppedTxs = new Map<string, DroppedTx>();
+  readonly #dropped = new Map<string, DroppedTx>();
   /** every transaction that decoded, as submitted, admitted or not */
   readonly submitted: Uint8Array[] = [];
   /** the transactions `checkTx` was asked about and passed */
@@ -134,8 +130,6 @@ export class FakeBackend implements RpcBackend {
   height = 0n;
 
   constructor(options: FakeBackendOptions = {}) {
-    this.chainId = options.chainId ?? FAKE_CHAIN_ID;
-    this.minFee = options.minFee ?? FAKE_MIN_FEE;
     this.#verify = options.verify ?? true;
     this.#fullNode = options.fullNode ?? false;
     this.commitBlock([]);
@@ -158,20 +152,20 @@ export class FakeBackend implements RpcBackend {
   drop(bytes: Uint8Array, why: DroppedTx): void {
     const id = toHex(sha256(bytes));
     this.pool.delete(id);
-    this.droppedTxs.set(id, why);
+    this.#dropped.set(id, why);
   }
 
   dropped(idHex: string): DroppedTx | undefined {
-    return this.droppedTxs.get(idHex);
+    return this.#dropped.get(idHex);
   }
 
   commitBlock(txs: readonly Uint8Array[]): FakeBlock {
-    const previous = this.blocksByHeight.get(this.height);
+    const previous = this.#blocks.get(this.height);
     this.height++;
     const height = this.height;
     const header: Header = {
       version: 1,
-      chainId: this.chainId,
+      chainId: FAKE_CHAIN_ID,
       height,
       timeMs: GENESIS_TIME_MS + height * 1000n,
       lastBlockHash: previous === undefined ? new Uint8Array() : blockHash(previous.header),
@@ -193,7 +187,7 @@ export class FakeBackend implements RpcBackend {
       proposer: encodeAddress(VALIDATOR_ADDRESS),
     };
     const block: FakeBlock = { hash, header, summary, txs };
-    this.blocksByHeight.set(height, block);
+    this.#blocks.set(height, block);
     for (const [index, bytes] of txs.entries()) {
       const tx = decodeTx(bytes);
       const id = txIds[index] as string;
@@ -218,16 +212,14 @@ export class FakeBackend implements RpcBackend {
   }
 
   async status(): Promise<JsonObject> {
-    const tip = this.blocksByHeight.get(this.height);
+    const tip = this.#blocks.get(this.height);
     return fakeStatus({
-      chainId: this.chainId,
       height: String(this.height),
       lastBlockHash: tip?.hash,
       appHash: toHex(APP_HASH),
       lastBlockTimeMs: String(tip?.header.timeMs),
       validator: this.#fullNode ? null : { index: 0, address: encodeAddress(VALIDATOR_ADDRESS), power: '10' },
       mempool: { txs: this.pool.size, bytes: 0 },
-      params: { minFee: String(this.minFee), maxBlockBytes: '1048576', maxBlockTxs: 5000 },
       appVersion: 0,
       upgrade: { name: 'v2', height: '40', version: '0.2.0', readyPower: '10', totalPower: '10' },
     });
@@ -240,7 +232,7 @@ export class FakeBackend implements RpcBackend {
     this.blocksCalls++;
     const out: JsonObject[] = [];
     for (let h = from; h <= to && h <= this.height; h++) {
-      const b = this.blocksByHeight.get(h);
+      const b = this.#blocks.get(h);
       if (b !== undefined) out.push(b.summary);
     }
     return out;
@@ -258,14 +250,14 @@ export class FakeBackend implements RpcBackend {
     calls.max = Math.max(calls.max, calls.running);
     try {
       if (this.gate !== undefined) await this.gate;
-      return this.#full(this.blocksByHeight.get(height === 'latest' ? this.height : height));
+      return this.#full(this.#blocks.get(height === 'latest' ? this.height : height));
     } finally {
       calls.running--;
     }
   }
 
   async blockByHash(hashHex: string): Promise<JsonObject | undefined> {
-    return this.#full([...this.blocksByHeight.values()].find((b) => b.hash === hashHex));
+    return this.#full([...this.#blocks.values()].find((b) => b.hash === hashHex));
   }
 
   async tx(idHex: string): Promise<JsonObject | undefined> {
@@ -289,11 +281,11 @@ export class FakeBackend implements RpcBackend {
       const sender = senderOf(tx);
       return { tx, sender, account: this.#account(sender), cost: 0n };
     }
-    const sender = encodeAddress(checkTx(tx, this.chainId, undefined, bytes));
-    const body = tx.body as TxBody;
+    const sender = encodeAddress(checkTx(tx, FAKE_CHAIN_ID, undefined, bytes));
+    const body = tx.body as TxBody; // checkTx refuses a transaction without one
     const account = this.#account(sender);
     if (body.nonce !== account.nonce) throw nonceRefusal(account.nonce, body.nonce);
-    if (body.fee < this.minFee) throw feeRefusal(body.fee, this.minFee);
+    if (body.fee < FAKE_MIN_FEE) throw feeRefusal(body.fee, FAKE_MIN_FEE);
     const cost = txSpend(body);
     if (account.balance < cost) throw fundsRefusal(account.balance, cost, undefined, spendName(body));
     return { tx, sender, account, cost };
@@ -353,7 +345,7 @@ export class FakeBackend implements RpcBackend {
   }
 
   async account(address: string): Promise<JsonObject> {
-    decodeAddress(address);
+    decodeAddress(address); // a malformed address gets the node's CRYPTO_ refusal
     const a = this.accounts.get(address);
     return {
       address,
@@ -385,7 +377,7 @@ export class FakeBackend implements RpcBackend {
     const hex = (byte: number, n: number) => byte.toString(16).padStart(2, '0').repeat(n);
     const tally = { yes: '10', no: '0', abstain: '0', veto: '0', totalPower: '10' };
     return {
-      chainId: this.chainId,
+      chainId: FAKE_CHAIN_ID,
       height: String(this.height),
       nodeVersion: '0.1.0',
       handlers: [],
@@ -417,7 +409,7 @@ export class FakeBackend implements RpcBackend {
         proposals: [],
         results: [{ id: '1', title: 'v2', status: 'passed', tally, endHeight: '30', reason: '' }],
         applied: [],
-        params: { minFee: String(this.minFee), maxBlockBytes: '1048576', maxBlockTxs: 5000 },
+        params: fakeStatus()['params'],
         govParams: {
           minDeposit: '10000000',
           babyVotingPeriod: '20',
