@@ -4,16 +4,21 @@ const layers = require('./scripts/package-layers.json');
 
 const packages = Object.keys(layers).filter((name) => !name.startsWith('$'));
 
-const layerRules = packages.map((name) => {
-  const allowed = [name, ...layers[name]];
-  return {
-    name: `layer-${name}`,
-    comment: `${name} may depend only on: ${layers[name].join(', ') || 'no workspace package'}`,
-    severity: 'error',
-    from: { path: `^packages/${name}/` },
-    to: { path: '^packages/[^/]+/', pathNot: `^packages/(${allowed.join('|')})/` },
-  };
+// Tests, their helpers and benchmarks: they alone may also import test-utils, which production code never loads.
+const TEST_CODE = '\\.(test|testutil|bench)\\.ts$|/bench(/|\\.ts$)';
+
+const layerRule = (name, kind, from, allowed) => ({
+  name: `layer-${name}${kind}`,
+  comment: `${name}${kind} may depend only on: ${allowed.join(', ') || 'no workspace package'}`,
+  severity: 'error',
+  from,
+  to: { path: '^packages/[^/]+/', pathNot: `^packages/(${[name, ...allowed].join('|')})/` },
 });
+
+const layerRules = packages.flatMap((name) => [
+  layerRule(name, '', { path: `^packages/${name}/`, pathNot: TEST_CODE }, layers[name]),
+  layerRule(name, ' tests', { path: `^packages/${name}/.*(${TEST_CODE})` }, [...layers[name], 'test-utils']),
+]);
 
 module.exports = {
   forbidden: [

@@ -37,13 +37,18 @@ describe('repository layout', () => {
         expect(readme).toMatch(/\|\s*Owns\s*\|\s*Does not own\s*\|\s*Depends on\s*\|/);
       });
 
-      it('declares only the workspace dependencies its layer allows', () => {
+      it('declares only the workspace dependencies its layer allows, and test-utils only for its tests', () => {
         const pkg = readJson(join(dir, 'package.json'));
-        const deps = Object.keys((pkg['dependencies'] ?? {}) as Record<string, string>)
-          .filter((d) => d.startsWith('@babychain/'))
-          .map((d) => d.slice('@babychain/'.length))
-          .sort();
-        for (const dep of deps) expect(layers[name] as string[], `${name} -> ${dep}`).toContain(dep);
+        const workspaceDeps = (field: string) =>
+          Object.keys((pkg[field] ?? {}) as Record<string, string>)
+            .filter((d) => d.startsWith('@babychain/'))
+            .map((d) => d.slice('@babychain/'.length));
+        for (const dep of workspaceDeps('dependencies')) {
+          expect(layers[name] as string[], `${name} -> ${dep}`).toContain(dep);
+        }
+        for (const dep of workspaceDeps('devDependencies')) {
+          expect([...layers[name], 'test-utils'], `${name} -(dev)-> ${dep}`).toContain(dep);
+        }
       });
     });
   }

@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { BabyClient, type BlockEvent } from '@babychain/client';
-import { BabyNode, initSoloHome } from '@babychain/node';
+import { BabyNode } from '@babychain/node';
+import { makeValidatorHome } from '@babychain/test-utils';
 import { createLogger } from '@babychain/util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAccounts, prepareTransfers, runLoad } from './load.ts';
@@ -14,16 +13,11 @@ let node: BabyNode;
 let client: BabyClient;
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'babyload-'));
-  await initSoloHome({
-    home,
-    moniker: 'solo',
+  ({ home } = await makeValidatorHome({
     chainId: CHAIN,
     accounts: accounts.map((a) => ({ address: a.addressBytes, balance: 1_000_000n })),
-    p2pPort: 0,
-    rpcPort: 0,
     commitWaitMs: 50,
-  });
+  }));
   node = await BabyNode.open({ home, logger: createLogger({ level: 'silent' }) });
   client = new BabyClient({ url: node.rpcUrl });
 }, 30_000);

@@ -2,10 +2,10 @@
 // prometheus package is installed, which runs their unit tests), and every metric the dashboard and the rules query
 // exists on a running node's metrics listener.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BabyNode, initSoloHome } from '@babychain/node';
+import { BabyNode } from '@babychain/node';
+import { makeValidatorHome } from '@babychain/test-utils';
 import { createLogger } from '@babychain/util';
 import { parser } from '@prometheus-io/lezer-promql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,18 +104,13 @@ describe('the metrics of a running node', () => {
   let node: BabyNode;
 
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'babymetrics-'));
-    await initSoloHome({
-      home,
-      moniker: 'solo',
+    ({ home } = await makeValidatorHome({
       chainId: 'metrics-test-1',
-      p2pPort: 0,
-      rpcPort: 0,
       commitWaitMs: 20,
       rpcRateLimit: { max: RATE_LIMIT, windowMs: WINDOW_MS },
       metricsListen: '127.0.0.1:0',
       logLevel: 'silent',
-    });
+    }));
     node = await BabyNode.open({ home, logger: createLogger({ level: 'silent' }) });
   }, 30_000);
 

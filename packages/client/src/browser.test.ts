@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fromHex, toHex, txId } from '@babychain/codec';
 import { addressFromPublicKey, deriveAccountKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
+import { type FakeHandler, FakeNode, fakeStatus, rpcError } from '@babychain/test-utils';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { type FakeHandler, fakeStatus, rpcError, startFakeNode } from './fakenode.testutil.ts';
 import { signedTransfer } from './transfer.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -99,13 +99,13 @@ export { addressFromPublicKey, deriveAccountKey, encodeAddress, publicKeyFromSee
       }
       return rpcError(404, 'RPC_NOT_FOUND', `no route ${r.path}`);
     };
-    const node = await startFakeNode(
+    const node = await new FakeNode({
       handler,
-      new Map([
+      files: new Map([
         ['/', ['text/html', PAGE]],
         ['/bundle.js', ['text/javascript', js]],
       ]),
-    );
+    }).start();
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
     try {
       const page = await browser.newPage();

@@ -1,8 +1,8 @@
 import { BabyError, blockHash, create, isBabyError, toHex, toJson, txId } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
+import { FakeNode, fakeStatus, rpcError } from '@babychain/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BabyClient } from './client.ts';
-import { type FakeNode, fakeStatus, rpcError, startFakeNode } from './fakenode.testutil.ts';
 import { signedTransfer } from './transfer.ts';
 
 const seed = new Uint8Array(32).fill(7);
@@ -143,7 +143,7 @@ describe('BabyClient', () => {
   let client: BabyClient;
 
   beforeEach(async () => {
-    node = await startFakeNode(() => rpcError(404, 'RPC_NOT_FOUND', 'no route'));
+    node = await new FakeNode({ handler: () => rpcError(404, 'RPC_NOT_FOUND', 'no route') }).start();
     client = new BabyClient({ url: `${node.url}/`, timeoutMs: 2000 });
   });
   afterEach(() => node.close());
@@ -478,7 +478,7 @@ describe('BabyClient', () => {
     });
 
     it('reports CLIENT_UNREACHABLE when nothing listens or the connection drops', async () => {
-      const gone = await startFakeNode(() => 'hang');
+      const gone = await new FakeNode({ handler: () => 'hang' }).start();
       await gone.close();
       const err = await rejection(new BabyClient({ url: gone.url }).status());
       expect(err.code).toBe('CLIENT_UNREACHABLE');

@@ -1,9 +1,9 @@
 import type { Plan, TxBody } from '@babychain/codec';
 import { BabyError, decode, decodeTx, encode, fromHex, toHex, txId, txSignBytes } from '@babychain/codec';
 import { publicKeyFromSeed, verify } from '@babychain/crypto';
+import { FakeNode, rpcError } from '@babychain/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BabyClient } from './client.ts';
-import { type FakeNode, rpcError, startFakeNode } from './fakenode.testutil.ts';
 import { attestBody, proposalBody, readyBody, sendGovernanceTx, VOTE_CHOICES, voteBody } from './governance.ts';
 
 const seed = new Uint8Array(32).fill(5);
@@ -107,18 +107,20 @@ describe('sendGovernanceTx', () => {
 
   beforeEach(async () => {
     submitted = [];
-    node = await startFakeNode((r) => {
-      if (r.method === 'POST' && r.path === '/txs') {
-        const bytes = fromHex((r.body as { tx: string }).tx);
-        submitted.push(bytes);
-        return { json: { id: toHex(txId(bytes)), status: 'pending' } };
-      }
-      const last = submitted.at(-1);
-      if (last !== undefined && r.path === `/txs/${toHex(txId(last))}`) {
-        return { json: { id: toHex(txId(last)), height: '40', index: 1, sender: 's', tx: {}, bytes: toHex(last) } };
-      }
-      return rpcError(404, 'RPC_NOT_FOUND', 'no');
-    });
+    node = await new FakeNode({
+      handler: (r) => {
+        if (r.method === 'POST' && r.path === '/txs') {
+          const bytes = fromHex((r.body as { tx: string }).tx);
+          submitted.push(bytes);
+          return { json: { id: toHex(txId(bytes)), status: 'pending' } };
+        }
+        const last = submitted.at(-1);
+        if (last !== undefined && r.path === `/txs/${toHex(txId(last))}`) {
+          return { json: { id: toHex(txId(last)), height: '40', index: 1, sender: 's', tx: {}, bytes: toHex(last) } };
+        }
+        return rpcError(404, 'RPC_NOT_FOUND', 'no');
+      },
+    }).start();
   });
   afterEach(() => node.close());
 

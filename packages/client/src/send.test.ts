@@ -7,9 +7,9 @@ import {
   sortMultisigKeys,
   verify,
 } from '@babychain/crypto';
+import { type FakeHandler, FakeNode, fakeStatus, rpcError } from '@babychain/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BabyClient } from './client.ts';
-import { type FakeHandler, type FakeNode, fakeStatus, rpcError, startFakeNode } from './fakenode.testutil.ts';
 import { addressPrefix, sendTransfer } from './send.ts';
 import { assembleTx, bodyFromJson, bodyToJson, signBody, signedTransfer, transferBody } from './transfer.ts';
 
@@ -57,7 +57,7 @@ describe('sendTransfer', () => {
   beforeEach(async () => {
     const c = chain();
     submitted = c.submitted;
-    node = await startFakeNode((r) => (r.path === '/status' ? { json: fullStatus } : c.handler(r)));
+    node = await new FakeNode({ handler: (r) => (r.path === '/status' ? { json: fullStatus } : c.handler(r)) }).start();
   });
   afterEach(() => node.close());
 

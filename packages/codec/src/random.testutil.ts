@@ -1,42 +1,13 @@
-// Seeded random messages for the property and fuzz tests (no test-only dependency). Not exported from index.ts.
+// Seeded random messages for the property and fuzz tests. Not exported from index.ts.
+import { SeededRandom } from '@babychain/test-utils';
 import type { FieldDesc, MessageDesc } from './reflect.ts';
 import { defaultScalar } from './values.ts';
 
-/** mulberry32: tiny, fast, and good enough to spread test inputs; the seed makes every failure reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export class Random {
-  readonly next: () => number;
-
-  constructor(seed: number) {
-    this.next = prng(seed);
-  }
-
-  int(maxExclusive: number): number {
-    return Math.floor(this.next() * maxExclusive);
-  }
-
-  bool(pTrue = 0.5): boolean {
-    return this.next() < pTrue;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)] as T;
-  }
-
-  bytes(maxLen: number): Uint8Array {
-    const out = new Uint8Array(this.int(maxLen + 1));
-    for (let i = 0; i < out.length; i++) out[i] = this.int(256);
-    return out;
+/** The seeded generator, with the values the wire format treats specially. */
+export class Random extends SeededRandom {
+  /** up to `maxLen` random bytes */
+  bytesUpTo(maxLen: number): Uint8Array {
+    return this.bytes(this.int(maxLen + 1));
   }
 
   u32(): number {
@@ -57,7 +28,6 @@ export class Random {
   }
 
   u64(): bigint {
-    const random64 = (BigInt(this.int(2 ** 32)) << 32n) | BigInt(this.int(2 ** 32));
     return this.pick([
       0n,
       1n,
@@ -67,7 +37,7 @@ export class Random {
       2n ** 53n + 1n,
       2n ** 63n,
       2n ** 64n - 1n,
-      random64,
+      this.bigint(2n ** 64n),
       BigInt(this.int(1000)),
     ]);
   }
@@ -103,7 +73,7 @@ function scalar(r: Random, f: FieldDesc, depth: number): unknown {
     case 'string':
       return r.string(12);
     case 'bytes':
-      return r.bytes(40);
+      return r.bytesUpTo(40);
     case 'message':
       if (f.message === undefined) throw new Error('unlinked message');
       return randomMessage(r, f.message, depth + 1);

@@ -69,7 +69,7 @@ const mutations: Record<string, Mutation> = {
     return new Uint8Array([...b.subarray(0, i), ...b.subarray(i + 1)]);
   },
   truncate: (r, b) => b.slice(0, r.int(b.length + 1)),
-  append: (r, b) => new Uint8Array([...b, ...r.bytes(3)]),
+  append: (r, b) => new Uint8Array([...b, ...r.bytesUpTo(3)]),
   duplicateRange: (r, b) => {
     const i = r.int(b.length + 1);
     const j = i + r.int(b.length - i + 1);

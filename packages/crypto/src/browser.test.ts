@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isBabyError } from '@babychain/codec';
+import { SeededRandom } from '@babychain/test-utils';
 import { describe, expect, it } from 'vitest';
 import * as browser from './browser.ts';
-import { seededBytes } from './bytes.testutil.ts';
 import * as node from './index.ts';
 
 /** Every file reachable from `entry` through relative imports. */
@@ -38,10 +38,10 @@ describe('the browser entry', () => {
   });
 
   it('derives the same public keys and signs the same bytes as the OpenSSL path', () => {
-    const random = seededBytes(5);
+    const random = new SeededRandom(5);
     for (let i = 0; i < 32; i++) {
-      const seed = random(32);
-      const message = random(i * 7);
+      const seed = random.bytes(32);
+      const message = random.bytes(i * 7);
       const publicKey = browser.publicKeyFromSeed(seed);
       expect(publicKey).toEqual(node.publicKeyFromSeed(seed));
       const signature = browser.sign(seed, message);

@@ -1,8 +1,9 @@
+import { SeededRandom } from '@babychain/test-utils';
 import { ED25519_TORSION_SUBGROUP, ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import { h, hex, seededBytes } from './bytes.testutil.ts';
+import { h, hex } from './bytes.testutil.ts';
 import {
   assertValidSignature,
   generateKeyPair,
@@ -47,10 +48,10 @@ describe('ed25519 keys and signing', () => {
   });
 
   it('signs deterministically and exactly as @noble/curves does', () => {
-    const bytes = seededBytes(1);
+    const random = new SeededRandom(1);
     for (let i = 0; i < 40; i++) {
-      const seed = bytes(32);
-      const msg = bytes(i * 7);
+      const seed = random.bytes(32);
+      const msg = random.bytes(i * 7);
       expect(hex(publicKeyFromSeed(seed))).toBe(hex(ed25519.getPublicKey(seed)));
       expect(hex(sign(seed, msg))).toBe(hex(ed25519.sign(msg, seed)));
       expect(hex(sign(seed, msg))).toBe(hex(sign(seed, msg)));
@@ -150,11 +151,11 @@ describe('ed25519 verification policy', () => {
     const r = 0x777n;
     const R = Point.BASE.multiply(r).toBytes();
     const k = (m: Uint8Array): bigint => bytesToNumberLE(sha512(cat(R, A, m))) % L;
-    const bytes = seededBytes(7);
+    const random = new SeededRandom(7);
     let cofactoredOnly = 0;
     let valid = 0;
     for (let i = 0; i < 32; i++) {
-      const m = bytes(16);
+      const m = random.bytes(16);
       const sig = cat(R, le32((r + k(m) * a) % L));
       const result = both(A, m, sig);
       expect(result).toBe(k(m) % 8n === 0n ? 'valid' : 'SIG_MISMATCH');
@@ -173,8 +174,9 @@ describe('ed25519 verification policy', () => {
   });
 
   it('gives the same outcome and code on both paths for 2,400 random and mutated signatures', () => {
-    const bytes = seededBytes(20260101);
-    const int = (n: number): number => (bytes(4).reduce((acc, b) => acc * 256 + b, 0) >>> 0) % n;
+    const random = new SeededRandom(20260101);
+    const bytes = (n: number): Uint8Array => random.bytes(n);
+    const int = (n: number): number => random.int(n);
     const keys = Array.from({ length: 24 }, () => {
       const seed = bytes(32);
       return { seed, pub: publicKeyFromSeed(seed) };

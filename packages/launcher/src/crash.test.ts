@@ -2,10 +2,12 @@
 // points of preparing, backing up, switching, watching and rolling back, then started again, always ends in a true
 // state: upgraded on the new release's data, or rolled back on the pre-switch data with the guard never behind what
 // was signed; and its report says which. Runs: BABYCHAIN_LAUNCHER_CRASH_RUNS (default 10), in two lanes.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SeededRandom } from '@babychain/test-utils';
 import type { UpgradeReport } from '@babychain/upgrade';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lastSigned } from './fake-guard.testutil.ts';
@@ -28,14 +30,7 @@ const CHILD = fileURLToPath(new URL('./crash-child.testutil.ts', import.meta.url
 const TARGETS = ['prepare', 'backing-up', 'switched', 'watching', 'rolling-back'] as const;
 type Target = (typeof TARGETS)[number];
 
-let seed = 0x5eed;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const random = new SeededRandom(0x5eed);
 
 const servers: ArtifactServer[] = [];
 afterAll(async () => {
@@ -101,14 +96,14 @@ async function setUp(lane: number, failing: boolean): Promise<string> {
 async function killAt(home: string, child: ChildProcess, target: Target): Promise<string> {
   const deadline = Date.now() + 20_000;
   const startedAt = Date.now();
-  const early = 100 + Math.floor(random() * 700);
+  const early = 100 + random.int(700);
   for (;;) {
     const state = journal(home)?.state;
     const hit = target === 'prepare' ? Date.now() - startedAt >= early || state !== undefined : state === target;
     const over = state === 'upgraded' || state === 'rolled-back';
     if (hit || over || Date.now() > deadline) {
       // A rollback takes milliseconds: it is killed the moment it shows.
-      const jitter = target === 'rolling-back' ? 0 : Math.floor(random() * 15);
+      const jitter = target === 'rolling-back' ? 0 : random.int(15);
       if (hit && !over && jitter > 0) await new Promise((resolve) => setTimeout(resolve, jitter));
       const at = journal(home)?.state ?? 'no journal';
       await killGroup(child);
@@ -153,11 +148,10 @@ describe('a launcher killed at any instant of a switch (LCH-7)', () => {
     const covered = new Map<string, number>();
     const lane = async (l: number, runs: number) => {
       for (let i = 0; i < runs; i++) {
-        const failing = random() < 0.5;
+        const failing = random.bool();
         // A failing release is the only way to a rollback: aim half of those runs at it.
         const targets = TARGETS.filter((t) => t !== 'rolling-back');
-        const target =
-          failing && random() < 0.5 ? 'rolling-back' : (targets[Math.floor(random() * targets.length)] as Target);
+        const target = failing && random.bool() ? 'rolling-back' : (targets[random.int(targets.length)] as Target);
         const home = await setUp(l, failing);
         const first = startLauncher(home);
         const at = await killAt(home, first, target);

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ReleaseManifest, SignedManifest } from '@babychain/codec';
 import { encode, toHex } from '@babychain/codec';
-import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
+import { publicKeyFromSeed } from '@babychain/crypto';
+import { makeValidatorHome } from '@babychain/test-utils';
 import { currentPlatform, describeArtifact, signManifest, withSignature } from '@babychain/upgrade';
 import { pack } from 'tar-stream';
 
@@ -40,23 +41,16 @@ export interface TestHome {
   readonly rpcPort: number;
 }
 
+/** A validator home of chain CHAIN_ID with the key VALIDATOR_SEED, its RPC on a free port, and an empty data/. */
 export async function makeHome(bootstrap: readonly string[] = [], parent = tmpdir()): Promise<TestHome> {
-  const home = mkdtempSync(join(parent, 'baby-launcher-'));
   const rpcPort = await freePort();
-  writeFileSync(
-    join(home, 'config.json'),
-    JSON.stringify({ moniker: 'v0', rpc: { host: '127.0.0.1', port: rpcPort }, p2p: { listen: [], bootstrap } }),
-  );
-  const publicKey = publicKeyFromSeed(VALIDATOR_SEED);
-  writeFileSync(
-    join(home, 'priv_validator_key.json'),
-    JSON.stringify({
-      seed: toHex(VALIDATOR_SEED),
-      publicKey: toHex(publicKey),
-      address: encodeAddress(addressFromPublicKey(publicKey), 'baby'),
-    }),
-  );
-  writeFileSync(join(home, 'genesis.json'), JSON.stringify({ chainId: CHAIN_ID, addressPrefix: 'baby' }));
+  const { home } = await makeValidatorHome({
+    chainId: CHAIN_ID,
+    validatorSeed: VALIDATOR_SEED,
+    rpcPort,
+    bootstrap,
+    parent,
+  });
   mkdirSync(join(home, 'data'), { recursive: true });
   return { home, rpcPort };
 }

@@ -6,9 +6,11 @@
  * Admission is timed twice: with the stateless checks (decode + ed25519 verify: the bulk of the cost) and with them
  * done beforehand, which leaves the pool's own work (hashing, stateful checks, ordering, limits).
  */
+
 import { encode, sha256, type TxBody, toHex, txSignBytes } from '@babychain/codec';
 import { addressFromPublicKey, publicKeyFromSeed, sign } from '@babychain/crypto';
 import { type CheckedTx, checkTxBytes } from '@babychain/state';
+import { SeededRandom } from '@babychain/test-utils';
 import { type Account, type AccountView, Mempool, type MempoolOptions } from '../src/index.ts';
 
 const CHAIN = 'babychain-bench';
@@ -24,22 +26,8 @@ class View implements AccountView {
   }
 }
 
-/** xorshift, so runs are comparable */
-let state = 0x9e3779b9;
-function random(): number {
-  state ^= state << 13;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  return (state >>> 0) / 4294967296;
-}
-
-function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j] as T, items[i] as T];
-  }
-  return items;
-}
+/** seeded, so runs are comparable */
+const random = new SeededRandom(0x9e3779b9);
 
 function ms(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
@@ -61,8 +49,8 @@ function makeTxs(label: string, feeBase: bigint, view = new View()): { bytes: Ui
         chainId: CHAIN,
         signer: { key: { case: 'ed25519', value: publicKey } },
         nonce: BigInt(n),
-        fee: feeBase + BigInt(Math.floor(random() * 1000)),
-        memo: random() < 0.2 ? 'm'.repeat(Math.floor(random() * 64)) : '',
+        fee: feeBase + BigInt(random.int(1000)),
+        memo: random.bool(0.2) ? 'm'.repeat(random.int(64)) : '',
         action: { case: 'transfer', value: { to: sink, amount: 1000n + BigInt(s) } },
       };
       const signature = sign(seed, txSignBytes(body));
@@ -113,7 +101,7 @@ const precheckedOptions = (extra: Partial<MempoolOptions> = {}): MempoolOptions 
 });
 
 const inOrder = bytes;
-const shuffled = shuffle([...bytes]);
+const shuffled = random.shuffle([...bytes]);
 
 const full = new Mempool({ chainId: CHAIN, view, maxTxs: TXS });
 const fullMs = admit(full, shuffled);

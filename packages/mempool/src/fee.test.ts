@@ -1,6 +1,6 @@
+import { SeededRandom } from '@babychain/test-utils';
 import { describe, expect, it } from 'vitest';
 import { compareFeeRate, compareRated, isEnoughBump, minReplacementFee, SMALL_FEE_LIMIT, smallFeeOf } from './fee.ts';
-import { prng } from './pool.testutil.ts';
 
 const rated = (fee: bigint, size: number) => ({ fee, size, sizeBig: BigInt(size), smallFee: smallFeeOf(fee, size) });
 
@@ -16,14 +16,14 @@ describe('fee rate', () => {
   });
 
   it('takes the number fast path and the bigint path to the same answer on either side of its limit', () => {
-    const random = prng(3);
+    const random = new SeededRandom(3);
     const fees = [0n, 1n, SMALL_FEE_LIMIT - 1n, SMALL_FEE_LIMIT, SMALL_FEE_LIMIT + 1n, (1n << 64n) - 1n];
     for (let i = 0; i < 2000; i++) {
-      fees.push(BigInt(Math.floor(random() * 2 ** 40)) * (random() < 0.5 ? 1n : 1024n));
+      fees.push(BigInt(random.int(2 ** 40)) * (random.bool() ? 1n : 1024n));
     }
     for (let i = 0; i < 4000; i++) {
-      const a = rated(fees[Math.floor(random() * fees.length)] as bigint, 1 + Math.floor(random() * 16384));
-      const b = rated(fees[Math.floor(random() * fees.length)] as bigint, 1 + Math.floor(random() * 16384));
+      const a = rated(fees[random.int(fees.length)] as bigint, 1 + random.int(16384));
+      const b = rated(fees[random.int(fees.length)] as bigint, 1 + random.int(16384));
       expect(compareRated(a, b)).toBe(compareFeeRate(a.fee, a.sizeBig, b.fee, b.sizeBig));
     }
   });

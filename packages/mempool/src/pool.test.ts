@@ -1,8 +1,9 @@
 import { BabyError, sha256, toHex } from '@babychain/codec';
 import { checkTxBytes } from '@babychain/state';
+import { SeededRandom } from '@babychain/test-utils';
 import { describe, expect, it } from 'vitest';
 import type { MempoolOptions } from './options.ts';
-import { applyBlock, CHAIN, idOf, key, MemoryView, makeTx, prng, type TestKey } from './pool.testutil.ts';
+import { applyBlock, CHAIN, idOf, key, MemoryView, makeTx, type TestKey } from './pool.testutil.ts';
 import { Mempool } from './pool.ts';
 
 const alice = key('alice');
@@ -232,7 +233,7 @@ describe('Mempool', () => {
     });
 
     it('matches a naive greedy selection on a random pool', () => {
-      const random = prng(7);
+      const random = new SeededRandom(7);
       const senders = Array.from({ length: 25 }, (_, i) => key(`reap-${i}`));
       const { pool, view } = setup({ maxPerSender: 16 });
       interface Held {
@@ -245,10 +246,10 @@ describe('Mempool', () => {
       const next = senders.map(() => 0n);
       for (const s of senders) view.set(s.address, { balance: 10n ** 12n });
       for (let arrival = 0; arrival < 200; arrival++) {
-        const s = Math.floor(random() * senders.length);
+        const s = random.int(senders.length);
         if ((next[s] as bigint) >= 12n) continue;
-        const fee = 1n + BigInt(Math.floor(random() * 40));
-        const memo = 'z'.repeat(Math.floor(random() * 60));
+        const fee = 1n + BigInt(random.int(40));
+        const memo = 'z'.repeat(random.int(60));
         const bytes = makeTx(senders[s] as TestKey, { nonce: next[s] as bigint, fee, memo });
         next[s] = (next[s] as bigint) + 1n;
         expect(pool.add(bytes).status).toBe('pending');
@@ -567,7 +568,7 @@ describe('Mempool', () => {
     });
 
     it('only ever reaps blocks the state machine accepts, through random traffic', () => {
-      const random = prng(42);
+      const random = new SeededRandom(42);
       const senders = Array.from({ length: 12 }, (_, i) => key(`sim-${i}`));
       const { pool, view } = setup({ maxTxs: 30, maxPerSender: 6, maxNonceGap: 6, queuedTtlBlocks: 4 });
       for (const s of senders) view.set(s.address, { balance: 12_000n });
@@ -576,16 +577,16 @@ describe('Mempool', () => {
       const saw = (what: string) => seen.set(what, (seen.get(what) ?? 0) + 1);
       for (let block = 0; block < 30; block++) {
         for (let i = 0; i < 25; i++) {
-          const s = senders[Math.floor(random() * senders.length)] as TestKey;
-          const nonce = view.account(s.address).nonce + BigInt(Math.floor(random() * 5));
+          const s = senders[random.int(senders.length)] as TestKey;
+          const nonce = view.account(s.address).nonce + BigInt(random.int(5));
           const tx = makeTx(s, {
             nonce,
-            fee: 1n + BigInt(Math.floor(random() * 30)),
-            amount: 1n + BigInt(Math.floor(random() * 2_000)),
-            memo: random() < 0.3 ? 'p'.repeat(Math.floor(random() * 50)) : '',
+            fee: 1n + BigInt(random.int(30)),
+            amount: 1n + BigInt(random.int(2_000)),
+            memo: random.bool(0.3) ? 'p'.repeat(random.int(50)) : '',
           });
           try {
-            const result = pool.add(tx, random() < 0.5 ? { peer: `peer-${i % 3}` } : {});
+            const result = pool.add(tx, random.bool() ? { peer: `peer-${i % 3}` } : {});
             saw(result.status);
             if (result.replaced !== undefined) saw('replaced');
             for (const r of result.removed ?? []) saw(r.reason);
@@ -595,12 +596,13 @@ describe('Mempool', () => {
           }
         }
         if (block === 15) view.minFee = 8n;
-        const reaped = pool.reap({ maxTxs: 1 + Math.floor(random() * 20), maxBytes: 4000 });
+        const reaped = pool.reap({ maxTxs: 1 + random.int(20), maxBytes: 4000 });
         const applied = applyBlock(view, reaped);
         included += reaped.length;
         if (block % 3 === 0) {
-          // A transaction this pool never saw takes a sender's next nonce (another node's mempool proposed it).
-          const s = senders[Math.floor(random() * senders.length)] as TestKey;
+          // A transaction this pool never saw takes a sender's next nonce (another node's mempool proposed it), from
+          // a sender who can still pay for it, as the block would not be valid otherwise.
+          const s = random.pick(senders.filter((k) => view.account(k.address).balance >= 10n));
           const outside = applyBlock(view, [makeTx(s, { nonce: view.account(s.address).nonce, fee: 9n, amount: 1n })]);
           applied.ids.push(...outside.ids);
           applied.touched.push(...outside.touched);

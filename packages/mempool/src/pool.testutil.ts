@@ -72,18 +72,6 @@ export class MemoryView implements AccountView {
   }
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so randomized tests replay exactly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Executes a block on the view the way the state machine would (STATE-2 to STATE-6) and throws on the first
  * transaction a block may not contain. Returns what `Mempool.update` needs.

@@ -2,16 +2,14 @@
 // rule's code and leaves nothing in the mempool; one that becomes unexecutable while it waits is dropped after the
 // commit that made it so, and GET /txs/:id says why, so that a waiting wallet stops.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { TxBody } from '@babychain/codec';
 import { encode, sha256, toHex, txSignBytes } from '@babychain/codec';
 import { addressFromPublicKey, publicKeyFromSeed, sign } from '@babychain/crypto';
 import { DEFAULT_PARAMS } from '@babychain/state';
+import { makeValidatorHome } from '@babychain/test-utils';
 import { silentLogger } from '@babychain/util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initSoloHome } from './init.ts';
 import { BabyNode } from './node.ts';
 
 const CHAIN_ID = 'admission-test-1';
@@ -129,10 +127,7 @@ async function openProposal(): Promise<{ id: bigint; end: bigint }> {
 const height = async () => BigInt((await call('/status')).json['height'] as string);
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'babynode-admission-'));
-  await initSoloHome({
-    home,
-    moniker: 'solo',
+  ({ home } = await makeValidatorHome({
     chainId: CHAIN_ID,
     accounts: [
       { address: addressFromPublicKey(validator.publicKey), balance: 10_000_000n },
@@ -150,11 +145,9 @@ beforeAll(async () => {
         releaseThreshold: 0,
       },
     },
-    p2pPort: 0,
-    rpcPort: 0,
     validatorSeed: validator.seed,
     commitWaitMs: 50,
-  });
+  }));
   node = await BabyNode.open({ home, logger: silentLogger });
 }, 30_000);
 

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode, isBabyError, sha256, toHex, txSignBytes } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed, sign } from '@babychain/crypto';
-import { createDevGenesis, genesisToJson } from '@babychain/state';
+import type { GenesisJson } from '@babychain/state';
+import { makeValidatorHome, type ValidatorHome } from '@babychain/test-utils';
 import { silentLogger } from '@babychain/util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from './config.ts';
@@ -29,33 +30,21 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number
 const json = async (url: string, init?: RequestInit) =>
   (await fetch(url, init)).json() as Promise<Record<string, unknown>>;
 
-function soloChain() {
-  const home = mkdtempSync(join(tmpdir(), 'babynode-'));
-  dirs.push(home);
-  const validatorSeed = new Uint8Array(randomBytes(32));
-  const walletSeed = new Uint8Array(randomBytes(32));
-  const walletKey = publicKeyFromSeed(walletSeed);
-  const genesis = createDevGenesis({
-    chainId: 'node-test-1',
-    accounts: [{ address: addressFromPublicKey(walletKey), balance: 1_000_000n }],
-    validators: [{ name: 'solo', publicKey: publicKeyFromSeed(validatorSeed), power: 10n }],
-    genesisTimeMs: BigInt(Date.now()),
-  });
-  return { home, validatorSeed, walletSeed, walletKey, genesis: genesisToJson(genesis) };
-}
+const walletSeed = new Uint8Array(randomBytes(32));
+const walletKey = publicKeyFromSeed(walletSeed);
 
-/** A transfer from the chain's wallet, encoded. */
-function transfer(chain: ReturnType<typeof soloChain>, nonce: bigint, amount: bigint): Uint8Array {
+/** A transfer from the wallet funded at genesis, encoded. */
+function transfer(nonce: bigint, amount: bigint): Uint8Array {
   const to = addressFromPublicKey(publicKeyFromSeed(new Uint8Array(32).fill(7)));
   const body = {
     chainId: 'node-test-1',
-    signer: { key: { case: 'ed25519' as const, value: chain.walletKey } },
+    signer: { key: { case: 'ed25519' as const, value: walletKey } },
     nonce,
     fee: 500n,
     memo: '',
     action: { case: 'transfer' as const, value: { to, amount } },
   };
-  const signature = sign(chain.walletSeed, txSignBytes(body));
+  const signature = sign(walletSeed, txSignBytes(body));
   return encode('babychain.v0.Tx', { body, signatures: [{ keyIndex: 0, signature }] });
 }
 
@@ -67,18 +56,14 @@ const submit = (rpcUrl: string, tx: Uint8Array) =>
   });
 
 /** A one-validator chain whose home is initialised, ready for `openNode`. */
-async function initSolo(commitWaitMs = 50): Promise<ReturnType<typeof soloChain>> {
-  const chain = soloChain();
-  await initHome({
-    home: chain.home,
-    moniker: 'solo',
-    genesis: chain.genesis,
-    p2pPort: 0,
-    rpcPort: 0,
-    validatorSeed: chain.validatorSeed,
+async function initSolo(commitWaitMs = 50): Promise<ValidatorHome> {
+  const solo = await makeValidatorHome({
+    chainId: 'node-test-1',
+    accounts: [{ address: addressFromPublicKey(walletKey), balance: 1_000_000n }],
     commitWaitMs,
   });
-  return chain;
+  dirs.push(solo.home);
+  return solo;
 }
 
 const openNode = (chain: { home: string }) => BabyNode.open({ home: chain.home, logger: silentLogger });
@@ -100,7 +85,7 @@ describe('BabyNode', () => {
     let node = await openNode(chain);
     try {
       const to = addressFromPublicKey(publicKeyFromSeed(new Uint8Array(32).fill(7)));
-      const tx = transfer(chain, 0n, 1234n);
+      const tx = transfer(0n, 1234n);
       const submitted = await submit(node.rpcUrl, tx);
       expect(submitted['id']).toBe(toHex(sha256(tx)));
       const included = await committed(node.rpcUrl, toHex(sha256(tx)), 'the transfer to be committed');
@@ -133,7 +118,7 @@ describe('BabyNode', () => {
     let node = await openNode(chain);
     try {
       // Nonce 1 before nonce 0: it waits in the mempool, queued behind the gap.
-      const second = transfer(chain, 1n, 2n);
+      const second = transfer(1n, 2n);
       const id = toHex(sha256(second));
       expect((await submit(node.rpcUrl, second))['id']).toBe(id);
       await node.close();
@@ -143,7 +128,7 @@ describe('BabyNode', () => {
       expect(waiting.status).toBe(404);
       expect(await waiting.text()).toContain('in the mempool');
 
-      await submit(node.rpcUrl, transfer(chain, 0n, 1n));
+      await submit(node.rpcUrl, transfer(0n, 1n));
       const kept = await committed(node.rpcUrl, id, 'the kept transfer to be committed');
       expect(kept['id']).toBe(id);
     } finally {
@@ -159,26 +144,18 @@ describe('BabyNode', () => {
   });
 
   it('writes the RPC rate limit it is given, and the default one otherwise', async () => {
-    const limited = soloChain();
-    await initHome({
-      home: limited.home,
-      moniker: 'a',
-      genesis: limited.genesis,
-      p2pPort: 0,
-      rpcPort: 0,
-      rpcRateLimit: { max: 9, windowMs: 1000 },
-    });
+    const limited = await makeValidatorHome({ rpcRateLimit: { max: 9, windowMs: 1000 } });
+    const plain = await makeValidatorHome();
+    dirs.push(limited.home, plain.home);
     expect(readConfig(limited.home).rpc.rateLimit).toEqual({ max: 9, windowMs: 1000 });
-    const plain = soloChain();
-    await initHome({ home: plain.home, moniker: 'b', genesis: plain.genesis, p2pPort: 0, rpcPort: 0 });
     expect(readConfig(plain.home).rpc.rateLimit).toEqual({ max: 600, windowMs: 10_000 });
   });
 
   it('refuses to initialise a home twice', async () => {
-    const chain = soloChain();
-    const options = { home: chain.home, moniker: 'a', genesis: chain.genesis, p2pPort: 0, rpcPort: 0 };
-    await initHome(options);
-    const err = await initHome(options).catch((e: unknown) => e);
+    const { home } = await makeValidatorHome();
+    dirs.push(home);
+    const genesis = JSON.parse(readFileSync(join(home, 'genesis.json'), 'utf8')) as GenesisJson;
+    const err = await initHome({ home, moniker: 'a', genesis, p2pPort: 0, rpcPort: 0 }).catch((e: unknown) => e);
     expect(isBabyError(err, 'NODE_HOME_EXISTS')).toBe(true);
   });
 });

@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { TxBody } from '@babychain/codec';
 import { encode, sha256, toHex, txSignBytes } from '@babychain/codec';
 import {
@@ -11,9 +9,9 @@ import {
   sign,
   sortMultisigKeys,
 } from '@babychain/crypto';
+import { makeValidatorHome } from '@babychain/test-utils';
 import { silentLogger } from '@babychain/util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initSoloHome } from './init.ts';
 import { BabyNode } from './node.ts';
 
 const CHAIN_ID = 'rpc-test-1';
@@ -32,19 +30,14 @@ let previous: string | undefined;
 beforeAll(async () => {
   previous = process.env['BABYCHAIN_RPC_CHECK_RESPONSES'];
   process.env['BABYCHAIN_RPC_CHECK_RESPONSES'] = '1';
-  home = mkdtempSync(join(tmpdir(), 'babynode-rpc-'));
-  await initSoloHome({
-    home,
-    moniker: 'solo',
+  ({ home } = await makeValidatorHome({
     chainId: CHAIN_ID,
     accounts: [
       { address: multisig, balance: 1_000_000n },
       { address: wallet, balance: 1_000_000n },
     ],
-    p2pPort: 0,
-    rpcPort: 0,
     commitWaitMs: 50,
-  });
+  }));
   node = await BabyNode.open({ home, logger: silentLogger });
 }, 30_000);
 

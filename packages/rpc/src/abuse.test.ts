@@ -1,10 +1,10 @@
 // RPC-10 against abusive clients: one budget shared by every way in, bounded answers, connections, in-flight
 // requests and waits, and warn lines that name the client. Each test is a client doing what an attacker does.
 import { connect, type Socket } from 'node:net';
+import { FakeBackend } from '@babychain/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RpcLogger } from './backend.ts';
-import { FakeBackend } from './fake-backend.testutil.ts';
 import type { RpcServer, RpcServerOptions } from './server.ts';
 import { startRpcServer } from './server.ts';
 

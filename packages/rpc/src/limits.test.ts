@@ -1,5 +1,5 @@
+import { FakeBackend } from '@babychain/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeBackend } from './fake-backend.testutil.ts';
 import { clientOf, DEFAULT_RPC_LIMITS, RequestBudget } from './guard.ts';
 import type { RpcServer, RpcServerOptions } from './server.ts';
 import { startRpcServer } from './server.ts';

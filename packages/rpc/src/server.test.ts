@@ -1,6 +1,7 @@
-import { sha256, toHex } from '@babychain/codec';
+import { BabyError, decodeTx, sha256, toHex } from '@babychain/codec';
+import { FAKE_TX_SENDER as ADDRESS_A, FakeBackend, fakeTx } from '@babychain/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADDRESS_A, ADDRESS_MULTI, FakeBackend, fakeTx } from './fake-backend.testutil.ts';
+import type { JsonObject } from './backend.ts';
 import { MAX_BATCH } from './jsonrpc.ts';
 import type { RpcServer } from './server.ts';
 import { startRpcServer } from './server.ts';
@@ -18,11 +19,42 @@ type RpcAnswer = {
 /** `METHOD /openapi/{path}` of every route a test called: the last test checks the OpenAPI document against it. */
 const exercised = new Set<string>();
 const warnings: unknown[] = [];
-let fake: FakeBackend;
+/** the address of 20 bytes 0x33 */
+const ADDRESS_MULTI = 'baby1xvenxvenxvenxvenxvenxvenxvenxven69a4wg';
+
+/** The fake node, with the refusals these tests script: a replay, a queued transaction, a low fee, a bad prefix and a crash. */
+class ScriptedBackend extends FakeBackend {
+  override submitTx(bytes: Uint8Array): JsonObject {
+    const nonce = decodeTx(bytes).body?.nonce;
+    if (nonce === 99n) {
+      throw new BabyError('TX_BAD_NONCE', 'nonce 99 is a replay', { expected: 5n, got: nonce, key: bytes.slice(0, 2) });
+    }
+    const answer = super.submitTx(bytes);
+    return nonce === 7n ? { ...answer, status: 'queued' } : answer;
+  }
+
+  override async checkTx(bytes: Uint8Array): Promise<JsonObject> {
+    const fee = decodeTx(bytes).body?.fee ?? 0n;
+    if (fee < 10n) throw new BabyError('TX_FEE_TOO_LOW', `fee ${fee} is below the minimum 10`, { minFee: 10n });
+    return super.checkTx(bytes);
+  }
+
+  override async account(address: string): Promise<JsonObject> {
+    if (!address.startsWith('baby1')) throw new BabyError('ADDR_BAD_PREFIX', 'not a baby address', { address });
+    if (address === 'baby1crash') throw new Error('disk on fire');
+    return super.account(address);
+  }
+}
+
+let fake: ScriptedBackend;
 let server: RpcServer;
 
 beforeAll(async () => {
-  fake = new FakeBackend();
+  // The server is under test, not the rules: its transactions need no keys.
+  fake = new ScriptedBackend({ verify: false });
+  fake.fund(ADDRESS_A, 5n);
+  const publicKeys = [1, 2, 3].map((n) => toHex(new Uint8Array(32).fill(n)));
+  fake.accounts.set(ADDRESS_MULTI, { balance: 5n, nonce: 0n, multisig: { threshold: 2, publicKeys } });
   server = await startRpcServer({
     host: '127.0.0.1',
     port: 0,

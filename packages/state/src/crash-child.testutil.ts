@@ -3,21 +3,15 @@
 // fast as it can, printing each committed height on its own line once commit() has returned.
 // Usage: node crash-child.testutil.ts <dir> <seed>
 
+import { SeededRandom } from '@babychain/test-utils';
 import { assembleBlock, crashGenesis, crashKeys, signedTransfer, TEST_CHAIN } from './app.testutil.ts';
 import { App } from './app.ts';
 import { ready, signedAction, ToyGovernance } from './governance.testutil.ts';
 
 const [dir, seedArg] = process.argv.slice(2);
 if (dir === undefined) throw new Error('usage: crash-child.testutil.ts <dir> <seed>');
-let seed = Number(seedArg ?? 1) >>> 0;
-const random = (): number => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = (n: number): number => Math.floor(random() * n);
+const random = new SeededRandom(Number(seedArg ?? 1));
+const pick = (n: number): number => random.int(n);
 
 const keys = crashKeys();
 const genesis = crashGenesis();

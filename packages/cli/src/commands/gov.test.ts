@@ -2,13 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SignedManifest, Tx, TxBody } from '@babychain/codec';
-import { BabyError, decodeTx, fromHex, sha256, toHex, toJson, txSignBytes } from '@babychain/codec';
-import { addressFromPublicKey, encodeAddress, publicKeyFromSeed, verify } from '@babychain/crypto';
+import { BabyError, decodeTx, fromHex, sha256, toHex, toJson } from '@babychain/codec';
+import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
+import { FAKE_CHAIN_ID as CHAIN_ID, FakeNode, FAKE_MIN_FEE as MIN_FEE, makeValidatorHome } from '@babychain/test-utils';
 import { encodeReleaseInfo } from '@babychain/upgrade';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../program.ts';
 import { packArtifact } from '../release/pack.ts';
-import { CHAIN_ID, FakeNode, fakeIo, MIN_FEE, RuleError } from './fake-node.testutil.ts';
+import { fakeIo } from './io.testutil.ts';
 
 const PASS = 'correct horse battery';
 const tally = (yes: string, total = '40') => ({ yes, no: '0', abstain: '0', veto: '0', totalPower: total });
@@ -78,87 +79,78 @@ function upgradeAnswer() {
 type Answer = ReturnType<typeof upgradeAnswer>;
 
 /**
- * The CLI's fake node, also executing governance actions: it checks signature, nonce and fee as for a transfer,
- * takes the deposit, and lists each proposal in the /upgrade answer (served through a stubbed fetch, since the
- * shared fake node has no such route).
+ * The shared fake node (which admits governance actions as a node does: signature, nonce, fee and deposit), with
+ * what these tests script on top: the governance record it answers, extra status fields, a refusal of the next
+ * governance transactions, and a rule that drops them from the mempool once admitted. A committed proposal joins
+ * the record, as `gov propose` looks for it there.
  */
 class GovNode extends FakeNode {
-  upgrade: Answer = upgradeAnswer();
+  record: Answer = upgradeAnswer();
   statusExtra: Record<string, unknown> = {};
   /** the node's refusal of the next governance transactions */
   refuse: { code: string; message: string } | undefined;
   /** admit the next governance transactions, then drop them from the mempool with this rule's code */
-  drop: string | undefined;
-  readonly #dropped = new Map<string, string>();
+  dropCode: string | undefined;
 
-  override tx(id: string) {
-    const code = this.#dropped.get(id);
-    if (code === undefined) return super.tx(id);
-    throw new RuleError('RPC_TX_DROPPED', `transaction ${id} left the mempool uncommitted (${code}): closed`, 410);
+  constructor() {
+    // rpc's TxJson schema lists only transfers: the lookup of a committed governance action would fail the check.
+    super({ checkResponses: false });
   }
 
-  override status() {
-    return { ...super.status(), ...this.statusExtra };
+  override async status() {
+    return { ...(await super.status()), ...this.statusExtra };
   }
 
-  override submit(hex: string, mode: string) {
-    const bytes = fromHex(hex);
-    const tx = decodeTx(bytes);
-    const body = tx.body;
-    if (body?.action === undefined || body.action.case === 'transfer') return super.submit(hex, mode);
-    if (mode !== 'check') this.submitted.push(hex);
-    if (this.refuse !== undefined) throw new BabyError(this.refuse.code, this.refuse.message);
-    const key = body.signer?.key;
-    const sig = tx.signatures[0]?.signature ?? new Uint8Array(64);
-    if (key?.case !== 'ed25519' || !verify(key.value, txSignBytes(body), sig)) {
-      throw new BabyError('TX_BAD_SIGNATURE', 'bad signature');
+  override async upgrade() {
+    return this.record;
+  }
+
+  #refuseGovernance(bytes: Uint8Array): void {
+    const action = decodeTx(bytes).body?.action;
+    const governance = action !== undefined && action.case !== 'transfer';
+    if (governance && this.refuse !== undefined) throw new BabyError(this.refuse.code, this.refuse.message);
+  }
+
+  override async checkTx(bytes: Uint8Array) {
+    this.#refuseGovernance(bytes);
+    return super.checkTx(bytes);
+  }
+
+  override submitTx(bytes: Uint8Array) {
+    this.#refuseGovernance(bytes);
+    const answer = super.submitTx(bytes);
+    const action = decodeTx(bytes).body?.action;
+    if (this.dropCode !== undefined && action?.case !== 'transfer') {
+      this.drop(bytes, { reason: 'invalid', code: this.dropCode, message: 'closed' });
     }
-    const sender = encodeAddress(addressFromPublicKey(key.value), 'baby');
-    const account = this.accounts.get(sender) ?? { balance: 0n, nonce: 0n, multisig: null };
-    if (body.nonce !== account.nonce) throw new BabyError('TX_BAD_NONCE', `the account is at ${account.nonce}`);
-    if (body.fee < MIN_FEE) throw new BabyError('TX_FEE_TOO_LOW', 'fee too low');
-    const deposit = body.action.case === 'submitProposal' ? body.action.value.deposit : 0n;
-    if (account.balance < body.fee + deposit) throw new BabyError('TX_INSUFFICIENT_FUNDS', 'insufficient funds');
-    if (mode === 'check') {
-      this.checked.push(hex);
-      return {
-        id: toHex(sha256(bytes)),
-        sender,
-        fee: String(body.fee),
-        nonce: String(body.nonce),
-        accountNonce: String(account.nonce),
-      };
-    }
-    account.balance -= body.fee + deposit;
-    account.nonce += 1n;
-    this.accounts.set(sender, account);
-    const id = toHex(sha256(bytes));
-    if (this.drop !== undefined) {
-      this.#dropped.set(id, this.drop);
-      return { id, status: 'pending' };
-    }
-    this.height += 1n;
-    this.blocks.push({ height: this.height, timeMs: 1_700_000_000_000n + this.height * 1000n, txIds: [id] });
-    this.committed.set(id, { id, height: this.height, index: 0, sender, tx, bytes });
-    if (body.action.case === 'submitProposal') {
-      this.upgrade.governance.proposals.push({
-        id: String(this.upgrade.governance.proposals.length + 10),
+    return answer;
+  }
+
+  override commitBlock(txs: readonly Uint8Array[]) {
+    const block = super.commitBlock(txs);
+    for (const tx of txs.map((bytes) => decodeTx(bytes))) {
+      const body = tx.body;
+      const key = body?.signer?.key;
+      if (body?.action?.case !== 'submitProposal' || key?.case !== 'ed25519') continue;
+      const proposals = this.record.governance.proposals;
+      proposals.push({
+        id: String(proposals.length + 10),
         title: body.action.value.title,
         kind: 'cancel-upgrade',
         proposer: toHex(addressFromPublicKey(key.value)),
-        deposit: String(deposit),
+        deposit: String(body.action.value.deposit),
         submitHeight: String(this.height),
         votingEndHeight: String(this.height + 20n),
         planName: 'v3',
         tally: tally('0'),
       });
     }
-    return mode === 'async' ? { id } : { id, status: 'pending' };
+    return block;
   }
 
   /** The last submitted transaction, decoded. */
   last(): Tx {
-    return decodeTx(fromHex(this.submitted.at(-1) as string));
+    return decodeTx(this.submitted.at(-1) as Uint8Array);
   }
 }
 
@@ -183,7 +175,7 @@ const validatorAddress = encodeAddress(addressFromPublicKey(validatorKey), 'baby
 describe('baby gov', () => {
   const home = mkdtempSync(join(tmpdir(), 'baby-gov-'));
   const files = mkdtempSync(join(tmpdir(), 'baby-gov-files-'));
-  const validatorHome = join(files, 'validator');
+  let validatorHome: string;
   let node: GovNode;
   let proposer: { address: string; publicKey: string };
 
@@ -215,7 +207,6 @@ describe('baby gov', () => {
     const realFetch = globalThis.fetch;
     vi.stubGlobal('fetch', (input: string | URL | Request, init?: RequestInit) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
-      if (url.pathname === '/upgrade' && url.origin === node.url) return Promise.resolve(Response.json(node.upgrade));
       // The plan's mirrors: example.org serves the release, stale.example.org an older build of it.
       if (url.origin === 'https://example.org') return Promise.resolve(new Response(ARTIFACT));
       if (url.origin === 'https://stale.example.org') return Promise.resolve(new Response(ARTIFACT.map((b) => b ^ 1)));
@@ -225,10 +216,7 @@ describe('baby gov', () => {
     await baby(['keys', 'add-multisig', 'council', '--threshold', '1', 'proposer', toHex(validatorKey)]);
     node.accounts.set(proposer.address, { balance: 100_000_000n, nonce: 3n, multisig: null });
     node.fund(validatorAddress, 100_000_000n);
-    file(
-      'validator/priv_validator_key.json',
-      JSON.stringify({ seed: toHex(validatorSeed), publicKey: toHex(validatorKey) }),
-    );
+    ({ home: validatorHome } = await makeValidatorHome({ chainId: CHAIN_ID, validatorSeed, parent: files }));
     file('release/v4.manifest.json', JSON.stringify(toJson('babychain.v0.SignedManifest', manifest)));
     file(
       'release/plan.json',
@@ -243,7 +231,7 @@ describe('baby gov', () => {
 
   beforeEach(() => {
     node.refuse = undefined;
-    node.upgrade = upgradeAnswer();
+    node.record = upgradeAnswer();
   });
 
   describe('propose', () => {
@@ -536,11 +524,11 @@ describe('baby gov', () => {
 
   describe('refusals', () => {
     it('ends the wait at once, with the reason, when the node drops an admitted vote', async () => {
-      node.drop = 'GOV_UNKNOWN_PROPOSAL';
-      const polls = () => node.requests.filter((r) => r.startsWith('GET /txs/')).length;
+      node.dropCode = 'GOV_UNKNOWN_PROPOSAL';
+      const polls = () => node.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/txs/')).length;
       const before = polls();
       const run = await baby(['gov', 'vote', '4', 'yes', '--validator-home', validatorHome]);
-      node.drop = undefined;
+      node.dropCode = undefined;
       expect(run.code).toBe(1);
       expect(run.err).toMatch(/^error RPC_TX_DROPPED: .*\(GOV_UNKNOWN_PROPOSAL\)/m);
       expect(polls() - before).toBe(1);
@@ -703,7 +691,7 @@ describe('baby gov', () => {
     });
 
     it('says what is absent, and gives the whole record as JSON', async () => {
-      const g = node.upgrade.governance as Record<string, unknown>;
+      const g = node.record.governance as Record<string, unknown>;
       Object.assign(g, { plan: null, attestations: [], proposals: [], results: [], applied: [], releaseSigners: [] });
       const run = await baby(['gov', 'show']);
       for (const line of [
@@ -717,7 +705,7 @@ describe('baby gov', () => {
       }
       expect(run.out).toMatch(/^release signers: +none \(no software upgrade can pass\)$/m);
 
-      node.upgrade = upgradeAnswer();
+      node.record = upgradeAnswer();
       const asJson = await baby(['gov', 'show', '--json']);
       expect(asJson.err).toBe('');
       expect(json(asJson.out)).toEqual(upgradeAnswer());

@@ -1,9 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FAKE_CHAIN_ID as CHAIN_ID, FakeNode } from '@babychain/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../program.ts';
-import { CHAIN_ID, FakeNode, fakeIo } from './fake-node.testutil.ts';
+import { fakeIo } from './io.testutil.ts';
 
 const PASS = 'correct horse battery';
 
@@ -22,7 +23,7 @@ describe('baby query and baby status', () => {
   const json = (text: string) => JSON.parse(text) as Record<string, unknown>;
 
   beforeAll(async () => {
-    node = await new FakeNode().start();
+    node = await new FakeNode({ fullNode: true }).start();
     alice = json((await baby(['keys', 'add', 'alice', '--json'])).out) as typeof alice;
     bob = json((await baby(['keys', 'add', 'bob', '--json'])).out) as typeof bob;
     node.fund(alice.address, 5_000_000n);

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../program.ts';
 import { readArtifact } from '../release/pack.ts';
 import { git, snapshotSource } from '../release/source.testutil.ts';
-import { fakeIo } from './fake-node.testutil.ts';
+import { fakeIo } from './io.testutil.ts';
 
 const VERSION = '9.8.7';
 

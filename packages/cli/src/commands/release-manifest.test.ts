@@ -9,7 +9,7 @@ import { encodeReleaseInfo } from '@babychain/upgrade';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../program.ts';
 import { packArtifact } from '../release/pack.ts';
-import { fakeIo } from './fake-node.testutil.ts';
+import { fakeIo } from './io.testutil.ts';
 
 const PASS = 'correct horse battery';
 const COMMIT = 'ab'.repeat(20);

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeTx, fromHex, sha256, toHex, txSignBytes } from '@babychain/codec';
 import { decodeAddress, verify } from '@babychain/crypto';
+import { FAKE_CHAIN_ID as CHAIN_ID, FakeNode } from '@babychain/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../program.ts';
-import { CHAIN_ID, FakeNode, fakeIo } from './fake-node.testutil.ts';
+import { fakeIo } from './io.testutil.ts';
 
 const PASS = 'correct horse battery';
 
@@ -63,7 +64,7 @@ describe('baby tx', () => {
       expect(run.err).toBe('');
       expect(run.code).toBe(0);
       const result = json(run.out);
-      const submitted = fromHex(node.submitted.at(-1) as string);
+      const submitted = node.submitted.at(-1) as Uint8Array;
       expect(result).toMatchObject({
         id: toHex(sha256(submitted)),
         status: 'committed',

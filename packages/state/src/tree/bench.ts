@@ -7,17 +7,19 @@
  *
  * --disk uses LevelDB (classic-level) in a temporary directory instead of memory-level.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Account } from '@babychain/codec';
 import { sha256, toHex } from '@babychain/codec';
+import { SeededRandom } from '@babychain/test-utils';
 import { Level } from 'level';
 import { MemoryLevel } from 'memory-level';
 import { accountKey, EMPTY_HASH, valueHash } from './hash.ts';
 import { verifyStateProof } from './proof.ts';
-import { rng, testAddress } from './tree.testutil.ts';
+import { testAddress } from './tree.testutil.ts';
 import { StateTree, type TreeUpdate } from './tree.ts';
 
 const { values } = parseArgs({
@@ -41,7 +43,7 @@ const db: Db = values.disk
   : new MemoryLevel<Uint8Array, Uint8Array>({ keyEncoding: 'view', valueEncoding: 'view' });
 await db.open();
 
-const random = rng(1);
+const random = new SeededRandom(1);
 const ms = (t0: number): number => performance.now() - t0;
 const fmt = (x: number, digits = 1): string => x.toFixed(digits);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -76,7 +78,7 @@ for (let start = 0; start < N; start += BUILD_BATCH) {
   for (let i = start; i < Math.min(N, start + BUILD_BATCH); i++) {
     const address = testAddress(i, 'bench');
     addresses.push(address);
-    const account = { balance: BigInt(1 + Math.floor(random() * 1e12)), nonce: 0n };
+    const account = { balance: BigInt(1 + random.int(1e12)), nonce: 0n };
     state.set(toHex(address), account);
     changes.set(toHex(accountKey(address)), valueHash(account));
   }
@@ -100,12 +102,12 @@ for (let b = 0; b < BLOCKS; b++) {
   const changes = new Map<string, Uint8Array>();
   while (changes.size < BLOCK) {
     let address: Uint8Array;
-    if (random() < 0.9) address = addresses[Math.floor(random() * addresses.length)] as Uint8Array;
+    if (random.bool(0.9)) address = addresses[random.int(addresses.length)] as Uint8Array;
     else {
       address = testAddress(next++, 'bench');
       addresses.push(address);
     }
-    const account = { balance: BigInt(Math.floor(random() * 1e12)), nonce: BigInt(b + 1) };
+    const account = { balance: BigInt(random.int(1e12)), nonce: BigInt(b + 1) };
     state.set(toHex(address), account);
     changes.set(toHex(accountKey(address)), valueHash(account));
   }

@@ -1,5 +1,6 @@
 import type { Account } from '@babychain/codec';
 import { bytesEqual, isBabyError, sha256, toHex } from '@babychain/codec';
+import { SeededRandom } from '@babychain/test-utils';
 import { describe, expect, it } from 'vitest';
 import { accountKey, bitAt, EMPTY_HASH, innerNode, leafHash, leafNode, valueHash } from './hash.ts';
 import { verifyStateProof } from './proof.ts';
@@ -9,10 +10,8 @@ import {
   changesOf,
   dump,
   memoryStore,
-  rng,
   type Store,
   sharedPrefixPair,
-  shuffle,
   testAddress,
 } from './tree.testutil.ts';
 import type { TreeReader, TreeUpdate } from './tree.ts';
@@ -174,21 +173,21 @@ describe('StateTree', () => {
   });
 
   it('reaches the reference root for 10k accounts whatever the insertion order and batching, with the same stored nodes', async () => {
-    const random = rng(42);
+    const random = new SeededRandom(42);
     const accounts = Array.from(
       { length: 10_000 },
-      (_, i) => [testAddress(i, 'ten thousand'), acct(BigInt(1 + Math.floor(random() * 1e9)), BigInt(i % 7))] as const,
+      (_, i) => [testAddress(i, 'ten thousand'), acct(BigInt(1 + random.int(1e9)), BigInt(i % 7))] as const,
     );
     const state = new Map(accounts.map((e) => [toHex(e[0]), e] as const));
     const expected = toHex(reference(state));
 
     const dumps: string[][] = [];
     for (let run = 0; run < 3; run++) {
-      const order = shuffle([...accounts], rng(run + 1));
+      const order = new SeededRandom(run + 1).shuffle([...accounts]);
       const db = memoryStore();
       const tree = await StateTree.open(db, EMPTY_HASH, { cacheSize: run === 2 ? 500 : 200_000 });
       for (let i = 0; i < order.length; ) {
-        const size = run === 0 ? order.length : 1 + Math.floor(random() * (run === 1 ? 3000 : 300));
+        const size = run === 0 ? order.length : 1 + random.int(run === 1 ? 3000 : 300);
         await apply(tree, db, order.slice(i, i + size));
         i += size;
       }
@@ -201,16 +200,16 @@ describe('StateTree', () => {
   }, 60_000);
 
   it('follows the reference root through overwrites and inserts mixed in random batches', async () => {
-    const random = rng(7);
+    const random = new SeededRandom(7);
     const db = memoryStore();
     const tree = await StateTree.open(db, EMPTY_HASH, { cacheSize: 64 });
     const state = new Map<string, readonly [Uint8Array, Account]>();
     for (let block = 0; block < 40; block++) {
       const batch = new Map<string, readonly [Uint8Array, Account]>();
-      const size = 1 + Math.floor(random() * 60);
+      const size = 1 + random.int(60);
       for (let i = 0; i < size; i++) {
-        const address = testAddress(Math.floor(random() * 800), 'mixed');
-        batch.set(toHex(address), [address, acct(BigInt(Math.floor(random() * 1000)), BigInt(block))]);
+        const address = testAddress(random.int(800), 'mixed');
+        batch.set(toHex(address), [address, acct(BigInt(random.int(1000)), BigInt(block))]);
       }
       await apply(tree, db, batch.values());
       for (const [k, v] of batch) state.set(k, v);

@@ -12,26 +12,6 @@ export function testAddress(n: number, label = 'babychain state tree test'): Uin
   return sha256(text.encode(`${label} ${n}`)).slice(0, 20);
 }
 
-/** A small deterministic pseudo-random generator (mulberry32), so failures replay. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function shuffle<T>(items: T[], random: () => number): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j] as T, items[i] as T];
-  }
-  return items;
-}
-
 /** The first `bits` bits of a key as a number (bits <= 32). */
 function prefixOf(key: Uint8Array, bits: number): number {
   const word = (((key[0] ?? 0) << 24) | ((key[1] ?? 0) << 16) | ((key[2] ?? 0) << 8) | (key[3] ?? 0)) >>> 0;
