@@ -2,10 +2,7 @@
  * The methods of specs/rpc.md (RPC-2..RPC-8) as one table: each has a params schema, a result schema and one
  * handler, reached both through its REST route and as a JSON-RPC method of the same name.
  */
-import { type BabyError, decodeTx, fromHex, isBabyError, toHex, txId } from '@babychain/codec';
-import type { Static, TSchema } from 'typebox';
-import type { BlockEvent, JsonObject, RpcBackend, RpcLogger } from './backend.ts';
-import { RpcErrorCode, rpcError, txDropped } from './errors.ts';
+
 import {
   AccountParams,
   AccountResult,
@@ -28,7 +25,11 @@ import {
   UINT64_MAX,
   UpgradeResult,
   ValidatorsResult,
-} from './schemas.ts';
+} from '@babychain/api';
+import { type BabyError, decodeTx, fromHex, isBabyError, toHex, txId } from '@babychain/codec';
+import type { Static, TSchema } from 'typebox';
+import type { BlockEvent, JsonObject, RpcBackend, RpcLogger } from './backend.ts';
+import { RpcErrorCode, rpcError, txDropped } from './errors.ts';
 
 /** RPC-4: at most this many blocks per `blocks` call. */
 export const MAX_BLOCK_RANGE = 1000n;

@@ -7,6 +7,7 @@
  */
 
 import type { Socket } from 'node:net';
+import { DenylistParams, JsonRpcRequest, JsonRpcResponse, OkResult, RestError } from '@babychain/api';
 import type { BabyError } from '@babychain/codec';
 import { isBabyError } from '@babychain/codec';
 import cors from '@fastify/cors';
@@ -36,7 +37,6 @@ import type { DispatchOptions } from './jsonrpc.ts';
 import { dispatch, errorResponse, schemaErrors, validatorOf } from './jsonrpc.ts';
 import type { MethodContext, MethodSpec } from './methods.ts';
 import { costBeyondFirst, DEFAULT_COMMIT_TIMEOUT_MS, METHODS } from './methods.ts';
-import { DenylistParams, JsonRpcRequest, JsonRpcResponse, OkResult, RestError } from './schemas.ts';
 import { MAX_WS_MESSAGE_BYTES, serveSocket } from './ws.ts';
 
 /** RPC-10: a transaction is at most 16 KiB (TX-2): hex doubles it, JSON adds a little. */

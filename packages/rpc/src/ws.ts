@@ -7,6 +7,8 @@
  * at `maxAnswerBytes`; a client that leaves more than `maxBufferedBytes` unsent, or answers no ping within
  * `idleTimeoutMs`, is closed. A client that does not read loses its connection, never the node its memory.
  */
+
+import { SubscribeParams, UnsubscribeParams } from '@babychain/api';
 import type { WebSocket } from '@fastify/websocket';
 import type { BlockEvent, JsonObject } from './backend.ts';
 import { RpcErrorCode, rpcError } from './errors.ts';
@@ -14,7 +16,6 @@ import type { LimitLog, RequestBudget, RpcLimits } from './guard.ts';
 import type { DispatchOptions, ExtraMethod } from './jsonrpc.ts';
 import { checkParams, dispatch, errorResponse } from './jsonrpc.ts';
 import type { MethodContext } from './methods.ts';
-import { SubscribeParams, UnsubscribeParams } from './schemas.ts';
 
 /** RPC-9: subscriptions one connection may hold. */
 export const MAX_SUBSCRIPTIONS = 100;
