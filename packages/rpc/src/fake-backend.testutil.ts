@@ -2,7 +2,7 @@
 // the servers under test can run with checkResponses on.
 import type { Tx } from '@babychain/codec';
 import { BabyError, decodeTx, encode, sha256, toHex } from '@babychain/codec';
-import type { BlockEvent, DroppedTx, JsonObject, RpcBackend } from './backend.ts';
+import type { BlockEvent, DroppedTx, RpcBackend } from './backend.ts';
 
 export const ADDRESS_A = 'baby1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqa0a0a0';
 export const ADDRESS_MULTI = 'baby1multisigmultisigmultisigmultisig00';
@@ -25,7 +25,7 @@ export function fakeTx(nonce: bigint, fee = 500n, memo = ''): Uint8Array {
 }
 
 interface FakeBlock {
-  readonly summary: JsonObject;
+  readonly summary: BlockEvent['summary'];
   readonly txs: readonly Uint8Array[];
 }
 
@@ -82,7 +82,7 @@ export class FakeBackend implements RpcBackend {
     return block;
   }
 
-  #full(block: FakeBlock | undefined): JsonObject | undefined {
+  #full(block: FakeBlock | undefined): Awaited<ReturnType<RpcBackend['block']>> {
     if (block === undefined) return undefined;
     const s = block.summary;
     return {
@@ -107,7 +107,7 @@ export class FakeBackend implements RpcBackend {
     };
   }
 
-  async status(): Promise<JsonObject> {
+  async status(): ReturnType<RpcBackend['status']> {
     const p = { p50: 1000, p99: 1200, samples: 10 };
     return {
       chainId: 'fake-1',
@@ -138,9 +138,9 @@ export class FakeBackend implements RpcBackend {
   /** `blocks` calls answered */
   blocksCalls = 0;
 
-  async blocks(from: bigint, to: bigint): Promise<readonly JsonObject[]> {
+  async blocks(from: bigint, to: bigint): ReturnType<RpcBackend['blocks']> {
     this.blocksCalls++;
-    const out: JsonObject[] = [];
+    const out: BlockEvent['summary'][] = [];
     for (let h = from; h <= to && h <= this.height; h++) {
       const b = this.blocksByHeight.get(h);
       if (b !== undefined) out.push(b.summary);
@@ -153,7 +153,7 @@ export class FakeBackend implements RpcBackend {
   /** `block` calls running now, and the most seen at once */
   blockCalls = { running: 0, max: 0, total: 0 };
 
-  async block(height: bigint | 'latest'): Promise<JsonObject | undefined> {
+  async block(height: bigint | 'latest'): ReturnType<RpcBackend['block']> {
     const calls = this.blockCalls;
     calls.total++;
     calls.running++;
@@ -166,11 +166,11 @@ export class FakeBackend implements RpcBackend {
     }
   }
 
-  async blockByHash(hashHex: string): Promise<JsonObject | undefined> {
+  async blockByHash(hashHex: string): ReturnType<RpcBackend['blockByHash']> {
     return this.#full([...this.blocksByHeight.values()].find((b) => b.summary['hash'] === hashHex));
   }
 
-  async tx(idHex: string): Promise<JsonObject | undefined> {
+  async tx(idHex: string): ReturnType<RpcBackend['tx']> {
     for (const [h, b] of this.blocksByHeight) {
       const index = b.txs.findIndex((t) => toHex(sha256(t)) === idHex);
       const bytes = b.txs[index];
@@ -183,11 +183,11 @@ export class FakeBackend implements RpcBackend {
           sender: ADDRESS_A,
           tx: {
             body: {
-              chainId: tx.body?.chainId,
+              chainId: tx.body?.chainId ?? '',
               signer: { key: { case: 'ed25519', value: hex(1, 32) } },
               nonce: String(tx.body?.nonce),
               fee: String(tx.body?.fee),
-              memo: tx.body?.memo,
+              memo: tx.body?.memo ?? '',
               action: { case: 'transfer', value: { to: hex(2, 20), amount: '1000' } },
             },
             signatures: [{ keyIndex: 0, signature: hex(3, 64) }],
@@ -199,7 +199,7 @@ export class FakeBackend implements RpcBackend {
     return this.pool.has(idHex) ? { id: idHex, pending: true } : undefined;
   }
 
-  submitTx(bytes: Uint8Array): JsonObject {
+  submitTx(bytes: Uint8Array): ReturnType<RpcBackend['submitTx']> {
     const tx = decodeTx(bytes);
     const nonce = tx.body?.nonce ?? 0n;
     if (nonce === 99n) {
@@ -212,7 +212,7 @@ export class FakeBackend implements RpcBackend {
     return { id, status: nonce === 7n ? 'queued' : 'pending' };
   }
 
-  async checkTx(bytes: Uint8Array): Promise<JsonObject> {
+  async checkTx(bytes: Uint8Array): ReturnType<RpcBackend['checkTx']> {
     const tx = decodeTx(bytes);
     const fee = tx.body?.fee ?? 0n;
     if (fee < 10n) throw new BabyError('TX_FEE_TOO_LOW', `fee ${fee} is below the minimum 10`, { minFee: 10n });
@@ -228,7 +228,7 @@ export class FakeBackend implements RpcBackend {
     };
   }
 
-  async account(address: string): Promise<JsonObject> {
+  async account(address: string): ReturnType<RpcBackend['account']> {
     if (!address.startsWith('baby1')) throw new BabyError('ADDR_BAD_PREFIX', 'not a baby address', { address });
     if (address === 'baby1crash') throw new Error('disk on fire');
     return {
@@ -240,7 +240,7 @@ export class FakeBackend implements RpcBackend {
     };
   }
 
-  async validators(): Promise<JsonObject> {
+  async validators(): ReturnType<RpcBackend['validators']> {
     return {
       height: String(this.height),
       totalPower: '10',
@@ -248,7 +248,7 @@ export class FakeBackend implements RpcBackend {
     };
   }
 
-  async upgrade(): Promise<JsonObject> {
+  async upgrade(): ReturnType<RpcBackend['upgrade']> {
     const tally = { yes: '10', no: '0', abstain: '0', veto: '0', totalPower: '10' };
     return {
       chainId: 'fake-1',
@@ -295,7 +295,7 @@ export class FakeBackend implements RpcBackend {
     };
   }
 
-  mempool(): JsonObject {
+  mempool(): ReturnType<RpcBackend['mempool']> {
     return {
       pendingTxs: this.pool.size,
       pendingBytes: 0,

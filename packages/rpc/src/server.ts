@@ -20,7 +20,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Fasti
 import Fastify from 'fastify';
 import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
-import type { JsonObject, RpcBackend, RpcLogger } from './backend.ts';
+import type { RpcBackend, RpcLogger } from './backend.ts';
 import { errorInfo, httpStatusOf, RpcErrorCode, rpcError } from './errors.ts';
 import {
   CONNECTION_ROUTE,
@@ -433,7 +433,7 @@ function registerRest(app: FastifyInstance, spec: MethodSpec, ctx: MethodContext
     handler: async (req, reply) => {
       const params = from === 'params' ? req.params : from === 'query' ? req.query : from === 'body' ? req.body : {};
       await charge(req, reply, spec, params);
-      return (await spec.handler(ctx, params as never)) as JsonObject;
+      return spec.handler(ctx, params as never);
     },
   });
 }
@@ -450,23 +450,22 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
 
 /** The OpenAPI 3.1 document of the API (what `GET /docs/json` serves), built without a node. */
 export async function rpcOpenApiDocument(): Promise<Record<string, unknown>> {
-  const none = async () => {
+  const never = (): never => {
     throw new Error('no backend');
   };
+  const none = async () => never();
   const backend: RpcBackend = {
     status: none,
     blocks: none,
     block: none,
     blockByHash: none,
     tx: none,
-    submitTx: () => {
-      throw new Error('no backend');
-    },
+    submitTx: never,
     checkTx: none,
     account: none,
     validators: none,
     upgrade: none,
-    mempool: () => ({}),
+    mempool: never,
     dropped: () => undefined,
     subscribeBlocks: () => () => {},
     metrics: none,
