@@ -14,7 +14,6 @@ export {
   DenylistParams,
   JsonRpcRequest,
   JsonRpcResponse,
-  MAX_BATCH_TXS,
   MempoolResult,
   NoParams,
   OkResult,
