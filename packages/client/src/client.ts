@@ -1,6 +1,6 @@
 /**
- * BabyClient: typed calls to a node's REST API (specs/rpc.md). Only `fetch` is used, so the same code runs in Node
- * and in a browser bundle.
+ * BabyClient: typed calls to a node's REST API (specs/rpc.md): the routes and the transport; answers.ts reads what
+ * comes back. Only `fetch` is used, so the same code runs in Node and in a browser bundle.
  */
 import { BabyError, isBabyError, toHex } from '@babychain/codec';
 import {

@@ -2,7 +2,6 @@
  * The methods of specs/rpc.md (RPC-2..RPC-8) as one table: each has a params schema, a result schema and one
  * handler, reached both through its REST route and as a JSON-RPC method of the same name.
  */
-
 import {
   AccountParams,
   AccountResult,

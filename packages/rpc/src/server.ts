@@ -450,22 +450,22 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
 
 /** The OpenAPI 3.1 document of the API (what `GET /docs/json` serves), built without a node. */
 export async function rpcOpenApiDocument(): Promise<Record<string, unknown>> {
-  const never = (): never => {
+  const fail = (): never => {
     throw new Error('no backend');
   };
-  const none = async () => never();
+  const none = async () => fail();
   const backend: RpcBackend = {
     status: none,
     blocks: none,
     block: none,
     blockByHash: none,
     tx: none,
-    submitTx: never,
+    submitTx: fail,
     checkTx: none,
     account: none,
     validators: none,
     upgrade: none,
-    mempool: never,
+    mempool: fail,
     dropped: () => undefined,
     subscribeBlocks: () => () => {},
     metrics: none,

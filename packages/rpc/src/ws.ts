@@ -7,7 +7,6 @@
  * at `maxAnswerBytes`; a client that leaves more than `maxBufferedBytes` unsent, or answers no ping within
  * `idleTimeoutMs`, is closed. A client that does not read loses its connection, never the node its memory.
  */
-
 import { SubscribeParams, UnsubscribeParams } from '@babychain/api';
 import type { WebSocket } from '@fastify/websocket';
 import type { BlockEvent, DroppedTx, RpcBackend } from './backend.ts';
