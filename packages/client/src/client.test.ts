@@ -160,6 +160,19 @@ describe('BabyClient', () => {
       expect(node.requests).toEqual([{ method: 'GET', path: '/status', body: undefined }]);
     });
 
+    it('leaves out the fields a newer node adds, so that an older client keeps working', async () => {
+      node.handler = () => ({
+        json: {
+          ...statusJson,
+          shardCount: 4,
+          params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000, maxGas: '9' },
+        },
+      });
+      const status = await client.status();
+      expect(status).not.toHaveProperty('shardCount');
+      expect(status.params).toEqual({ minFee: 500n, maxBlockBytes: 1_048_576n, maxBlockTxs: 5000 });
+    });
+
     it('reads the app version and the scheduled upgrade from the status, and their absence from an older node', async () => {
       const upgrade = { name: 'v2', height: '120', version: '0.2.0', readyPower: '30', totalPower: '40' };
       node.handler = () => ({ json: { ...statusJson, appVersion: 1, upgrade } });
@@ -343,10 +356,12 @@ describe('BabyClient', () => {
 
     it('reads block summaries over a range', async () => {
       node.handler = () => ({
-        json: { blocks: [{ height: '1', hash: 'aa', appHash: 'bb', timeMs: '5', txs: 2, proposer: sender }] },
+        json: {
+          blocks: [{ height: '1', hash: 'aa'.repeat(32), appHash: 'bb', timeMs: '5', txs: 2, proposer: sender }],
+        },
       });
       expect(await client.blocks(1n, 3n)).toEqual([
-        { height: 1n, hash: 'aa', appHash: 'bb', timeMs: 5n, txs: 2, proposer: sender },
+        { height: 1n, hash: 'aa'.repeat(32), appHash: 'bb', timeMs: 5n, txs: 2, proposer: sender },
       ]);
       expect(node.requests[0]?.path).toBe('/blocks?from=1&to=3');
     });

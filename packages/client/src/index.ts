@@ -1,39 +1,37 @@
 // The public surface of @babychain/client (README.md). No `node:` imports anywhere under src/ outside tests.
 
-export type { BlockSummary } from './block-summary.ts';
-export {
-  type AccountInfo,
-  type AppliedUpgradeInfo,
-  type AttestationInfo,
-  BabyClient,
-  type BatchEntry,
-  type BlockRecord,
-  type CheckResult,
-  type ClientOptions,
-  DEFAULT_TIMEOUT_MS,
-  type DurationSummary,
-  type GovernanceInfo,
-  type GovParamsInfo,
-  type Maturity,
-  type MempoolInfo,
-  type MultisigInfo,
-  type NodeStatus,
-  type PlanDecisionInfo,
-  type PlanInfo,
-  type ProposalInfo,
-  type ProposalKind,
-  type ProposalOutcome,
-  type ProposalResultInfo,
-  type ScheduledUpgrade,
-  type SubmitMode,
-  type SubmitResult,
-  type TallyInfo,
-  type TxInfo,
-  type UpgradeStatus,
-  type ValidatorInfo,
-  type ValidatorsInfo,
-  type WaitOptions,
-} from './client.ts';
+export type {
+  AccountInfo,
+  AppliedUpgradeInfo,
+  AttestationInfo,
+  BatchEntry,
+  BlockEvent,
+  BlockRecord,
+  BlockSummary,
+  CheckResult,
+  DurationSummary,
+  GovernanceInfo,
+  GovParamsInfo,
+  Maturity,
+  MempoolInfo,
+  MultisigInfo,
+  NodeStatus,
+  PlanDecisionInfo,
+  PlanInfo,
+  ProposalInfo,
+  ProposalKind,
+  ProposalOutcome,
+  ProposalResultInfo,
+  ScheduledUpgrade,
+  SubmitMode,
+  SubmitResult,
+  TallyInfo,
+  TxInfo,
+  UpgradeStatus,
+  ValidatorInfo,
+  ValidatorsInfo,
+} from './answers.ts';
+export { BabyClient, type ClientOptions, DEFAULT_TIMEOUT_MS, type WaitOptions } from './client.ts';
 export { ClientErrorCode } from './errors.ts';
 export {
   type AttestRequest,
@@ -60,12 +58,7 @@ export {
   type TransferResult,
   txIdHex,
 } from './send.ts';
-export {
-  type BlockEvent,
-  type BlockSubscription,
-  type SubscribeOptions,
-  subscribeBlocks,
-} from './subscribe.ts';
+export { type BlockSubscription, type SubscribeOptions, subscribeBlocks } from './subscribe.ts';
 export {
   assembleTx,
   bodyFromJson,

@@ -3,14 +3,9 @@
  * learns of inclusion from one small notification per block instead of fetching every block in full. Uses the
  * global `WebSocket` (Node 22+ and browsers).
  */
-import { type BlockSummary, parseBlockSummary } from './block-summary.ts';
+import { type BlockEvent, readBlockEvent } from './answers.ts';
+import { object } from './decode.ts';
 import { ClientErrorCode, clientError } from './errors.ts';
-import { array, object, stringItem } from './parse.ts';
-
-/** One committed block: its RPC-4 summary and the TX-4 ids of its transactions, in block order. */
-export interface BlockEvent extends BlockSummary {
-  readonly txIds: readonly string[];
-}
 
 export interface BlockSubscription {
   /** settles once the node confirmed the subscription; rejects with CLIENT_UNREACHABLE or the node's error */
@@ -70,8 +65,7 @@ export function subscribeBlocks(
         return;
       }
       if (msg['method'] !== 'block') return;
-      const params = object(msg['params'], 'params');
-      onBlock({ ...parseBlockSummary(params, 'params'), txIds: array(params, 'txIds', 'params', stringItem) });
+      onBlock(readBlockEvent(msg['params']));
     } catch (err) {
       fail(err as Error);
     }

@@ -1,8 +1,10 @@
 /**
  * What the RPC server serves, read from the node's services: status, blocks, transactions, accounts, metrics and
- * the devnet-only denylist. Answers are JSON-ready (heights and amounts as decimal strings, bytes as hex).
+ * the devnet-only denylist. Answers are the JSON of api's result schemas (heights and amounts as decimal strings,
+ * bytes as hex), which `RpcBackend` types them by.
  */
-import type { Block, Genesis, MultisigKey, Tx } from '@babychain/codec';
+import type { BlockResult, Json } from '@babychain/api';
+import type { Block, Genesis, MessageName, MessageTypes, MultisigKey, Tx } from '@babychain/codec';
 import { blockHash, fromHex, toHex, toJson, txId } from '@babychain/codec';
 import type { CommittedBlock, ConsensusDriver, SelfValidator, ValidatorSet } from '@babychain/consensus';
 import { addressFromPublicKey, decodeAddress, encodeAddress, multisigAddress } from '@babychain/crypto';
@@ -98,16 +100,16 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
     }
   });
 
-  const fullBlock = async (block: Block | undefined) => {
+  const fullBlock = async (block: Block | undefined): Promise<Json<typeof BlockResult> | undefined> => {
     if (block?.header === undefined) return undefined;
     const commit = await chain.commit(block.header.height);
     return {
       height: String(block.header.height),
       hash: toHex(blockHash(block.header)),
-      header: toJson('babychain.v0.Header', block.header),
+      header: canonicalJson('babychain.v0.Header', block.header),
       txIds: block.txs.map((tx) => toHex(txId(tx))),
       txs: block.txs.map((tx) => toHex(tx)),
-      commit: commit === undefined ? null : toJson('babychain.v0.Commit', commit),
+      commit: commit === undefined ? null : canonicalJson('babychain.v0.Commit', commit),
     };
   };
 
@@ -213,7 +215,7 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
           height: String(found.height),
           index: found.index,
           sender: encodeAddress(senderOf(found.tx), prefix),
-          tx: toJson('babychain.v0.Tx', found.tx),
+          tx: canonicalJson('babychain.v0.Tx', found.tx),
           bytes: toHex(found.bytes),
         };
       }
@@ -282,6 +284,15 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
     metrics: () => metrics.render(),
     ...(config.devnetAdmin ? { setDenylist: (peerIds: readonly string[]) => p2p.setDenylist(peerIds) } : {}),
   };
+}
+
+/**
+ * A message's canonical JSON (ENC canonical JSON) as the api schema spells it out where it is used: the codec types
+ * it as any message's, so the shape is taken from the context here, and the backend tests check it against the
+ * schema (checkResponses).
+ */
+function canonicalJson<T, N extends MessageName>(name: N, message: MessageTypes[N]): T {
+  return toJson(name, message) as unknown as T;
 }
 
 /** The sender of a committed transaction: the address of its signer key (ADDR-1, ADDR-3). */

@@ -1,18 +1,37 @@
 /**
- * What the RPC server needs from a node: plain JSON-ready answers (uint64 values as decimal strings, bytes as hex),
- * shaped as the result schemas of schemas.ts say (specs/rpc.md). Refusals are thrown as BabyErrors with the code of
- * the rule that failed; the server maps them (RPC-13, RPC-14).
+ * What the RPC server needs from a node: answers shaped as api's result schemas, in their JSON form (uint64 values
+ * as decimal strings, bytes as hex; specs/rpc.md RPC-1), so that a backend answering another shape fails the
+ * typecheck. Refusals are thrown as BabyErrors with the code of the rule that failed; the server maps them (RPC-13,
+ * RPC-14).
  */
-import type { Logger } from '@babychain/util';
 
-export type JsonObject = { readonly [key: string]: unknown };
+import type {
+  AccountResult,
+  BlockResult,
+  BlockSummary,
+  CheckTxResult,
+  Json,
+  MempoolResult,
+  StatusResult,
+  SubmitTxSyncResult,
+  TxResult,
+  UpgradeResult,
+  ValidatorsResult,
+} from '@babychain/api';
+import type { Logger } from '@babychain/util';
 
 /** One committed block as the websocket and the commit waiter see it: its summary plus its transaction ids. */
 export interface BlockEvent {
-  /** the `blocks` summary: height, hash, appHash, timeMs, txs, proposer */
-  readonly summary: JsonObject;
+  /** the `blocks` summary */
+  readonly summary: Json<typeof BlockSummary>;
   /** TX-4 ids (hex), in block order */
   readonly txIds: readonly string[];
+}
+
+/** A transaction only in the mempool: `tx` answers it RPC_NOT_FOUND with `pending` (RPC-5). */
+export interface PendingTx {
+  readonly id: string;
+  readonly pending: true;
 }
 
 /** Why the mempool let a transaction go other than in a block (RPC-5). */
@@ -23,31 +42,31 @@ export interface DroppedTx {
 }
 
 export interface RpcBackend {
-  status(): Promise<JsonObject>;
+  status(): Promise<Json<typeof StatusResult>>;
   /** summaries of the committed blocks in [from, to] (those above the tip are left out) */
-  blocks(from: bigint, to: bigint): Promise<readonly JsonObject[]>;
+  blocks(from: bigint, to: bigint): Promise<readonly Json<typeof BlockSummary>[]>;
   /** a committed block in full, or undefined */
-  block(height: bigint | 'latest'): Promise<JsonObject | undefined>;
-  blockByHash(hashHex: string): Promise<JsonObject | undefined>;
-  /** a committed transaction, `{ id, pending: true }` for one only in the mempool, or undefined */
-  tx(idHex: string): Promise<JsonObject | undefined>;
+  block(height: bigint | 'latest'): Promise<Json<typeof BlockResult> | undefined>;
+  blockByHash(hashHex: string): Promise<Json<typeof BlockResult> | undefined>;
+  /** a committed transaction, a pending one only in the mempool, or undefined */
+  tx(idHex: string): Promise<Json<typeof TxResult> | PendingTx | undefined>;
   /** why the mempool let this transaction go other than in a block (RPC-5), if it did; an in-memory lookup */
   dropped(idHex: string): DroppedTx | undefined;
-  /** mempool admission (`{ id, status }`); throws the rule's BabyError */
-  submitTx(bytes: Uint8Array): JsonObject;
+  /** mempool admission; throws the rule's BabyError */
+  submitTx(bytes: Uint8Array): Json<typeof SubmitTxSyncResult>;
   /**
    * Verifies the signatures of transactions about to be submitted, off the main thread, so that `submitTx` finds the
    * verdicts ready; optional (without it `submitTx` verifies). Never throws for a bad transaction.
    */
   precheckTxs?: (txs: readonly Uint8Array[]) => Promise<void>;
   /** APP-1 against the committed state without admitting; throws the rule's BabyError */
-  checkTx(bytes: Uint8Array): Promise<JsonObject>;
+  checkTx(bytes: Uint8Array): Promise<Json<typeof CheckTxResult>>;
   /** throws CRYPTO_/ADDR_ errors for a malformed address */
-  account(address: string): Promise<JsonObject>;
-  validators(): Promise<JsonObject>;
-  /** the governance record in force (UpgradeResult) */
-  upgrade(): Promise<JsonObject>;
-  mempool(): JsonObject;
+  account(address: string): Promise<Json<typeof AccountResult>>;
+  validators(): Promise<Json<typeof ValidatorsResult>>;
+  /** the governance record in force */
+  upgrade(): Promise<Json<typeof UpgradeResult>>;
+  mempool(): Json<typeof MempoolResult>;
   /**
    * calls `listener` once per committed block, in height order, until the returned function is called; the mempool
    * has taken the block into account by then (`dropped` answers what its recheck let go)

@@ -1,5 +1,5 @@
 // @babychain/rpc: public surface (README.md). Everything else in src/ is internal.
-export type { BlockEvent, DroppedTx, JsonObject, RpcBackend, RpcLogger } from './backend.ts';
+export type { BlockEvent, DroppedTx, PendingTx, RpcBackend, RpcLogger } from './backend.ts';
 export { RpcErrorCode, type RpcErrorCodeValue } from './errors.ts';
 export { DEFAULT_RPC_LIMITS, type RpcLimits, type RpcObserver } from './guard.ts';
 export { MAX_BATCH } from './jsonrpc.ts';

@@ -2,10 +2,6 @@
  * The methods of specs/rpc.md (RPC-2..RPC-8) as one table: each has a params schema, a result schema and one
  * handler, reached both through its REST route and as a JSON-RPC method of the same name.
  */
-import { type BabyError, decodeTx, fromHex, isBabyError, toHex, txId } from '@babychain/codec';
-import type { Static, TSchema } from 'typebox';
-import type { BlockEvent, JsonObject, RpcBackend, RpcLogger } from './backend.ts';
-import { RpcErrorCode, rpcError, txDropped } from './errors.ts';
 import {
   AccountParams,
   AccountResult,
@@ -16,11 +12,14 @@ import {
   BlocksResult,
   CheckTxParams,
   CheckTxResult,
+  type Json,
   MempoolResult,
   NoParams,
   StatusResult,
+  type SubmitTxCommitResult,
   SubmitTxParams,
   SubmitTxResult,
+  type SubmitTxSyncResult,
   SubmitTxsParams,
   SubmitTxsResult,
   TxParams,
@@ -28,7 +27,11 @@ import {
   UINT64_MAX,
   UpgradeResult,
   ValidatorsResult,
-} from './schemas.ts';
+} from '@babychain/api';
+import { type BabyError, decodeTx, fromHex, isBabyError, toHex, txId } from '@babychain/codec';
+import type { Static, TSchema } from 'typebox';
+import type { BlockEvent, RpcBackend, RpcLogger } from './backend.ts';
+import { RpcErrorCode, rpcError, txDropped } from './errors.ts';
 
 /** RPC-4: at most this many blocks per `blocks` call. */
 export const MAX_BLOCK_RANGE = 1000n;
@@ -54,7 +57,8 @@ export interface MethodSpec<P extends TSchema = TSchema, R extends TSchema = TSc
   readonly params: P;
   readonly result: R;
   readonly rest: { readonly method: 'GET' | 'POST'; readonly url: string; readonly from: ParamSource };
-  readonly handler: (ctx: MethodContext, params: Static<P>) => Promise<unknown>;
+  /** answers the result schema's JSON: a handler answering another shape fails the typecheck */
+  readonly handler: (ctx: MethodContext, params: Static<P>) => Promise<Json<R>>;
   /** RPC-10: the requests of the client's budget a call costs, by its valid params; 1 when absent */
   readonly cost?: (params: Static<P>) => number;
 }
@@ -82,25 +86,27 @@ function found<T>(value: T | undefined, message: string, meta: Record<string, un
 }
 
 /** Mempool admission of one transaction, its signatures verified off the main thread first when the backend can. */
-async function admit(backend: RpcBackend, bytes: Uint8Array): Promise<JsonObject> {
+async function admit(backend: RpcBackend, bytes: Uint8Array): Promise<Json<typeof SubmitTxSyncResult>> {
   await backend.precheckTxs?.([bytes]);
   return backend.submitTx(bytes);
 }
 
+type Included = Json<typeof SubmitTxCommitResult>;
+
 /** RPC-7 mode commit: admits the transaction, then waits for the block that includes it. */
-async function submitAndWait(ctx: MethodContext, bytes: Uint8Array): Promise<JsonObject> {
+async function submitAndWait(ctx: MethodContext, bytes: Uint8Array): Promise<Included> {
   const { backend } = ctx;
   let unsubscribe = (): void => {};
-  let settle: ((err: Error | undefined, value?: JsonObject) => void) | undefined;
+  let settle: ((err: Error | undefined, value?: Included) => void) | undefined;
   let idHex = '';
-  const included = new Promise<JsonObject>((resolve, reject) => {
-    settle = (err, value) => (err === undefined ? resolve(value as JsonObject) : reject(err));
+  const included = new Promise<Included>((resolve, reject) => {
+    settle = (err, value) => (err === undefined ? resolve(value as Included) : reject(err));
   });
   // Subscribe before admitting, so that no block can commit it unseen.
   unsubscribe = backend.subscribeBlocks((event: BlockEvent) => {
     const index = event.txIds.indexOf(idHex);
     if (index >= 0) {
-      settle?.(undefined, { id: idHex, height: event.summary['height'], index });
+      settle?.(undefined, { id: idHex, height: event.summary.height, index });
       return;
     }
     // The block's recheck may have dropped it: then no later block will include it through this node.
@@ -120,7 +126,7 @@ async function submitAndWait(ctx: MethodContext, bytes: Uint8Array): Promise<Jso
   );
   ctx.waiters.add(abort);
   try {
-    idHex = String((await admit(backend, bytes))['id']);
+    idHex = (await admit(backend, bytes)).id;
     return await included;
   } finally {
     clearTimeout(timer);
@@ -189,7 +195,7 @@ export const METHODS: readonly MethodSpec[] = [
       const dropped = answer === undefined ? ctx.backend.dropped(id) : undefined;
       if (dropped !== undefined) throw txDropped(id, dropped);
       const tx = found(answer, `unknown transaction ${id}`, { id });
-      if (tx['pending'] === true) {
+      if ('pending' in tx) {
         throw rpcError(RpcErrorCode.NOT_FOUND, `transaction ${id} is in the mempool, not committed yet`, {
           id,
           pending: true,

@@ -1,7 +1,7 @@
 import { BabyError, decodeTx, sha256, toHex } from '@babychain/codec';
 import { FAKE_TX_SENDER as ADDRESS_A, FakeBackend, fakeTx } from '@babychain/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JsonObject } from './backend.ts';
+import type { RpcBackend } from './backend.ts';
 import { MAX_BATCH } from './jsonrpc.ts';
 import type { RpcServer } from './server.ts';
 import { startRpcServer } from './server.ts';
@@ -24,7 +24,7 @@ const ADDRESS_MULTI = 'baby1xvenxvenxvenxvenxvenxvenxvenxven69a4wg';
 
 /** The fake node, with the refusals these tests script: a replay, a queued transaction, a low fee, a bad prefix and a crash. */
 class ScriptedBackend extends FakeBackend {
-  override submitTx(bytes: Uint8Array): JsonObject {
+  override submitTx(bytes: Uint8Array): ReturnType<RpcBackend['submitTx']> {
     const nonce = decodeTx(bytes).body?.nonce;
     if (nonce === 99n) {
       throw new BabyError('TX_BAD_NONCE', 'nonce 99 is a replay', { expected: 5n, got: nonce, key: bytes.slice(0, 2) });
@@ -33,13 +33,13 @@ class ScriptedBackend extends FakeBackend {
     return nonce === 7n ? { ...answer, status: 'queued' } : answer;
   }
 
-  override async checkTx(bytes: Uint8Array): Promise<JsonObject> {
+  override async checkTx(bytes: Uint8Array): ReturnType<RpcBackend['checkTx']> {
     const fee = decodeTx(bytes).body?.fee ?? 0n;
     if (fee < 10n) throw new BabyError('TX_FEE_TOO_LOW', `fee ${fee} is below the minimum 10`, { minFee: 10n });
     return super.checkTx(bytes);
   }
 
-  override async account(address: string): Promise<JsonObject> {
+  override async account(address: string): ReturnType<RpcBackend['account']> {
     if (!address.startsWith('baby1')) throw new BabyError('ADDR_BAD_PREFIX', 'not a baby address', { address });
     if (address === 'baby1crash') throw new Error('disk on fire');
     return super.account(address);

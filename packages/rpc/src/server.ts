@@ -7,6 +7,7 @@
  */
 
 import type { Socket } from 'node:net';
+import { DenylistParams, JsonRpcRequest, JsonRpcResponse, OkResult, RestError } from '@babychain/api';
 import type { BabyError } from '@babychain/codec';
 import { isBabyError } from '@babychain/codec';
 import cors from '@fastify/cors';
@@ -19,7 +20,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Fasti
 import Fastify from 'fastify';
 import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
-import type { JsonObject, RpcBackend, RpcLogger } from './backend.ts';
+import type { RpcBackend, RpcLogger } from './backend.ts';
 import { errorInfo, httpStatusOf, RpcErrorCode, rpcError } from './errors.ts';
 import {
   CONNECTION_ROUTE,
@@ -36,7 +37,6 @@ import type { DispatchOptions } from './jsonrpc.ts';
 import { dispatch, errorResponse, schemaErrors, validatorOf } from './jsonrpc.ts';
 import type { MethodContext, MethodSpec } from './methods.ts';
 import { costBeyondFirst, DEFAULT_COMMIT_TIMEOUT_MS, METHODS } from './methods.ts';
-import { DenylistParams, JsonRpcRequest, JsonRpcResponse, OkResult, RestError } from './schemas.ts';
 import { MAX_WS_MESSAGE_BYTES, serveSocket } from './ws.ts';
 
 /** RPC-10: a transaction is at most 16 KiB (TX-2): hex doubles it, JSON adds a little. */
@@ -433,7 +433,7 @@ function registerRest(app: FastifyInstance, spec: MethodSpec, ctx: MethodContext
     handler: async (req, reply) => {
       const params = from === 'params' ? req.params : from === 'query' ? req.query : from === 'body' ? req.body : {};
       await charge(req, reply, spec, params);
-      return (await spec.handler(ctx, params as never)) as JsonObject;
+      return spec.handler(ctx, params as never);
     },
   });
 }
@@ -450,23 +450,22 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
 
 /** The OpenAPI 3.1 document of the API (what `GET /docs/json` serves), built without a node. */
 export async function rpcOpenApiDocument(): Promise<Record<string, unknown>> {
-  const none = async () => {
+  const fail = (): never => {
     throw new Error('no backend');
   };
+  const none = async () => fail();
   const backend: RpcBackend = {
     status: none,
     blocks: none,
     block: none,
     blockByHash: none,
     tx: none,
-    submitTx: () => {
-      throw new Error('no backend');
-    },
+    submitTx: fail,
     checkTx: none,
     account: none,
     validators: none,
     upgrade: none,
-    mempool: () => ({}),
+    mempool: fail,
     dropped: () => undefined,
     subscribeBlocks: () => () => {},
     metrics: none,

@@ -7,14 +7,14 @@
  * at `maxAnswerBytes`; a client that leaves more than `maxBufferedBytes` unsent, or answers no ping within
  * `idleTimeoutMs`, is closed. A client that does not read loses its connection, never the node its memory.
  */
+import { SubscribeParams, UnsubscribeParams } from '@babychain/api';
 import type { WebSocket } from '@fastify/websocket';
-import type { BlockEvent, JsonObject } from './backend.ts';
+import type { BlockEvent, DroppedTx, RpcBackend } from './backend.ts';
 import { RpcErrorCode, rpcError } from './errors.ts';
 import type { LimitLog, RequestBudget, RpcLimits } from './guard.ts';
 import type { DispatchOptions, ExtraMethod } from './jsonrpc.ts';
 import { checkParams, dispatch, errorResponse } from './jsonrpc.ts';
 import type { MethodContext } from './methods.ts';
-import { SubscribeParams, UnsubscribeParams } from './schemas.ts';
 
 /** RPC-9: subscriptions one connection may hold. */
 export const MAX_SUBSCRIPTIONS = 100;
@@ -82,7 +82,7 @@ export function serveSocket(
     }
     let done = false;
     /** `{ height, index }` once committed, or `{ dropped }` once this node's mempool let it go (RPC-5) */
-    const finish = (outcome: JsonObject) => {
+    const finish = (outcome: { readonly height: string; readonly index: number } | { readonly dropped: DroppedTx }) => {
       if (done) return;
       done = true;
       subscriptions.get(subscription)?.();
@@ -97,12 +97,12 @@ export function serveSocket(
       subscription,
       ctx.backend.subscribeBlocks((e: BlockEvent) => {
         const index = e.txIds.indexOf(p.id);
-        if (index >= 0) finish({ height: e.summary['height'], index });
+        if (index >= 0) finish({ height: e.summary.height, index });
         else dropped();
       }),
     );
     // Already committed or dropped: notify at once, after the subscribe answer.
-    let committed: JsonObject | undefined;
+    let committed: Awaited<ReturnType<RpcBackend['tx']>>;
     try {
       committed = await ctx.backend.tx(p.id);
     } catch (err) {
@@ -112,8 +112,8 @@ export function serveSocket(
       throw err;
     }
     setImmediate(() => {
-      if (committed !== undefined && committed['pending'] !== true) {
-        finish({ height: committed['height'], index: Number(committed['index']) });
+      if (committed !== undefined && !('pending' in committed)) {
+        finish({ height: committed.height, index: committed.index });
       } else dropped();
     });
     return { subscription };

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Header, Tx, TxBody } from '@babychain/codec';
 import { blockHash, decodeTx, encode, sha256, toHex, toJson } from '@babychain/codec';
 import { addressFromPublicKey, decodeAddress, encodeAddress, multisigAddress } from '@babychain/crypto';
-import type { BlockEvent, DroppedTx, JsonObject, RpcBackend, RpcServer } from '@babychain/rpc';
+import type { BlockEvent, DroppedTx, RpcBackend, RpcServer } from '@babychain/rpc';
 import { checkTx, feeRefusal, fundsRefusal, nonceRefusal, spendName, txSpend } from '@babychain/state';
 
 export const FAKE_CHAIN_ID = 'fake-1';
@@ -19,6 +19,14 @@ const GENESIS_TIME_MS = 1_700_000_000_000n;
 const VALIDATOR_KEY = new Uint8Array(32).fill(9);
 const VALIDATOR_ADDRESS = addressFromPublicKey(VALIDATOR_KEY);
 const APP_HASH = new Uint8Array(32).fill(0xaa);
+
+/**
+ * codec's JSON of a message, or a test's own answer, typed as the schema the server checks it against: the server's
+ * response check (on in these tests) is what holds it to the shape.
+ */
+function schemaTyped<T>(json: unknown): T {
+  return json as T;
+}
 
 /** A `GET /status` answer with every field a client parses; `overrides` replace top-level fields. */
 export function fakeStatus(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -76,7 +84,7 @@ export interface FakeBlock {
   readonly hash: string;
   readonly header: Header;
   /** the `blocks` summary */
-  readonly summary: JsonObject;
+  readonly summary: BlockEvent['summary'];
   readonly txs: readonly Uint8Array[];
 }
 
@@ -178,7 +186,7 @@ export class FakeBackend implements RpcBackend {
     };
     const hash = toHex(blockHash(header));
     const txIds = txs.map((t) => toHex(sha256(t)));
-    const summary: JsonObject = {
+    const summary: BlockEvent['summary'] = {
       height: String(height),
       hash,
       appHash: toHex(APP_HASH),
@@ -199,38 +207,40 @@ export class FakeBackend implements RpcBackend {
     return block;
   }
 
-  #full(block: FakeBlock | undefined): JsonObject | undefined {
+  #full(block: FakeBlock | undefined): Awaited<ReturnType<RpcBackend['block']>> {
     if (block === undefined) return undefined;
     return {
       height: String(block.header.height),
       hash: block.hash,
-      header: toJson('babychain.v0.Header', block.header),
+      header: schemaTyped(toJson('babychain.v0.Header', block.header)),
       txIds: block.txs.map((t) => toHex(sha256(t))),
       txs: block.txs.map((t) => toHex(t)),
       commit: null,
     };
   }
 
-  async status(): Promise<JsonObject> {
+  async status(): ReturnType<RpcBackend['status']> {
     const tip = this.#blocks.get(this.height);
-    return fakeStatus({
-      height: String(this.height),
-      lastBlockHash: tip?.hash,
-      appHash: toHex(APP_HASH),
-      lastBlockTimeMs: String(tip?.header.timeMs),
-      validator: this.#fullNode ? null : { index: 0, address: encodeAddress(VALIDATOR_ADDRESS), power: '10' },
-      mempool: { txs: this.pool.size, bytes: 0 },
-      appVersion: 0,
-      upgrade: { name: 'v2', height: '40', version: '0.2.0', readyPower: '10', totalPower: '10' },
-    });
+    return schemaTyped(
+      fakeStatus({
+        height: String(this.height),
+        lastBlockHash: tip?.hash,
+        appHash: toHex(APP_HASH),
+        lastBlockTimeMs: String(tip?.header.timeMs),
+        validator: this.#fullNode ? null : { index: 0, address: encodeAddress(VALIDATOR_ADDRESS), power: '10' },
+        mempool: { txs: this.pool.size, bytes: 0 },
+        appVersion: 0,
+        upgrade: { name: 'v2', height: '40', version: '0.2.0', readyPower: '10', totalPower: '10' },
+      }),
+    );
   }
 
   /** `blocks` calls answered */
   blocksCalls = 0;
 
-  async blocks(from: bigint, to: bigint): Promise<readonly JsonObject[]> {
+  async blocks(from: bigint, to: bigint): ReturnType<RpcBackend['blocks']> {
     this.blocksCalls++;
-    const out: JsonObject[] = [];
+    const out: BlockEvent['summary'][] = [];
     for (let h = from; h <= to && h <= this.height; h++) {
       const b = this.#blocks.get(h);
       if (b !== undefined) out.push(b.summary);
@@ -243,7 +253,7 @@ export class FakeBackend implements RpcBackend {
   /** `block` calls running now, and the most seen at once */
   blockCalls = { running: 0, max: 0, total: 0 };
 
-  async block(height: bigint | 'latest'): Promise<JsonObject | undefined> {
+  async block(height: bigint | 'latest'): ReturnType<RpcBackend['block']> {
     const calls = this.blockCalls;
     calls.total++;
     calls.running++;
@@ -256,11 +266,11 @@ export class FakeBackend implements RpcBackend {
     }
   }
 
-  async blockByHash(hashHex: string): Promise<JsonObject | undefined> {
+  async blockByHash(hashHex: string): ReturnType<RpcBackend['blockByHash']> {
     return this.#full([...this.#blocks.values()].find((b) => b.hash === hashHex));
   }
 
-  async tx(idHex: string): Promise<JsonObject | undefined> {
+  async tx(idHex: string): ReturnType<RpcBackend['tx']> {
     const c = this.#committed.get(idHex);
     if (c !== undefined) {
       return {
@@ -268,7 +278,7 @@ export class FakeBackend implements RpcBackend {
         height: String(c.height),
         index: c.index,
         sender: c.sender,
-        tx: toJson('babychain.v0.Tx', c.tx),
+        tx: schemaTyped(toJson('babychain.v0.Tx', c.tx)),
         bytes: toHex(c.bytes),
       };
     }
@@ -295,7 +305,7 @@ export class FakeBackend implements RpcBackend {
     return this.accounts.get(address) ?? { balance: 0n, nonce: 0n, multisig: null };
   }
 
-  submitTx(bytes: Uint8Array): JsonObject {
+  submitTx(bytes: Uint8Array): ReturnType<RpcBackend['submitTx']> {
     const tx = decodeTx(bytes);
     this.submitted.push(bytes);
     const { sender, account, cost } = this.#check(tx, bytes);
@@ -327,7 +337,7 @@ export class FakeBackend implements RpcBackend {
     }
   }
 
-  async checkTx(bytes: Uint8Array): Promise<JsonObject> {
+  async checkTx(bytes: Uint8Array): ReturnType<RpcBackend['checkTx']> {
     const { tx, sender, account } = this.#check(decodeTx(bytes), bytes);
     this.checked.push(bytes);
     const body = tx.body;
@@ -344,7 +354,7 @@ export class FakeBackend implements RpcBackend {
     };
   }
 
-  async account(address: string): Promise<JsonObject> {
+  async account(address: string): ReturnType<RpcBackend['account']> {
     decodeAddress(address); // a malformed address gets the node's CRYPTO_ refusal
     const a = this.accounts.get(address);
     return {
@@ -356,7 +366,7 @@ export class FakeBackend implements RpcBackend {
     };
   }
 
-  async validators(): Promise<JsonObject> {
+  async validators(): ReturnType<RpcBackend['validators']> {
     return {
       height: String(this.height),
       totalPower: '10',
@@ -373,7 +383,7 @@ export class FakeBackend implements RpcBackend {
   }
 
   /** A baby chain with plan v2 scheduled at height 40, every validator ready. */
-  async upgrade(): Promise<JsonObject> {
+  async upgrade(): ReturnType<RpcBackend['upgrade']> {
     const hex = (byte: number, n: number) => byte.toString(16).padStart(2, '0').repeat(n);
     const tally = { yes: '10', no: '0', abstain: '0', veto: '0', totalPower: '10' };
     return {
@@ -409,7 +419,7 @@ export class FakeBackend implements RpcBackend {
         proposals: [],
         results: [{ id: '1', title: 'v2', status: 'passed', tally, endHeight: '30', reason: '' }],
         applied: [],
-        params: fakeStatus()['params'],
+        params: schemaTyped(fakeStatus()['params']),
         govParams: {
           minDeposit: '10000000',
           babyVotingPeriod: '20',
@@ -421,7 +431,7 @@ export class FakeBackend implements RpcBackend {
     };
   }
 
-  mempool(): JsonObject {
+  mempool(): ReturnType<RpcBackend['mempool']> {
     return {
       pendingTxs: this.pool.size,
       pendingBytes: 0,

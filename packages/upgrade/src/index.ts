@@ -47,7 +47,7 @@ export {
   type ReleaseInfo,
 } from './release-info.ts';
 export { checkStartup, highestAppVersion } from './startup.ts';
-export { type GovernanceStatusJson, governanceStatus, type PlanDecisionJson, type TallyJson } from './status.ts';
+export { type GovernanceStatusJson, governanceStatus } from './status.ts';
 export {
   countVotes,
   type OutcomeContext,

@@ -2,80 +2,17 @@
  * The governance summary that RPC (`GET /upgrade`), node status and the launcher read (GOV-7: status shows the
  * stage; UPG-6: the share of power that is ready). Plain JSON: uint64 as decimal strings, bytes as lowercase hex.
  */
+import type { Json, UpgradeResult } from '@babychain/api';
 import type { Genesis, PlanDecision, Tally } from '@babychain/codec';
 import { create, encode, toHex, toJson } from '@babychain/codec';
 import { proposalKind } from './governance.ts';
 import { decodeGovRecord, govParamsInForce, isGrownUp, paramsInForce, Voters, versionInForce } from './record.ts';
-import { countVotes, type ProposalKind, type ProposalStatusName, statusName } from './tally.ts';
+import { countVotes, statusName } from './tally.ts';
 
-export interface TallyJson {
-  yes: string;
-  no: string;
-  abstain: string;
-  veto: string;
-  totalPower: string;
-}
-
-/** The canonical JSON of a `PlanDecision` (UPG-8). */
-export interface PlanDecisionJson {
-  height: string;
-  timeMs: string;
-  versionInForce: string;
-  releaseSigners: string[];
-  releaseThreshold: number;
-}
-
-export interface GovernanceStatusJson {
-  maturity: 'baby' | 'grown-up';
-  appVersion: number;
-  version: string;
-  /** GOV-3: what a release must be above (REL-4) */
-  versionInForce: string;
-  releaseSigners: string[];
-  releaseThreshold: number;
-  plan: null | {
-    name: string;
-    height: string;
-    appVersion: number;
-    version: string;
-    /** hex of the SignedManifest's canonical encoding */
-    manifest: string;
-    urls: string[];
-    artifacts: { platform: string; sha256: string; size: string }[];
-    /** UPG-8: what the release was checked against when the plan passed, as launchers check it */
-    decision: PlanDecisionJson;
-  };
-  ready: { validators: string[]; power: string; totalPower: string };
-  attestations: { planName: string; validator: string; platform: string; sha256: string }[];
-  proposals: {
-    id: string;
-    title: string;
-    kind: ProposalKind;
-    proposer: string;
-    deposit: string;
-    submitHeight: string;
-    votingEndHeight: string;
-    planName?: string;
-    tally: TallyJson;
-  }[];
-  results: {
-    id: string;
-    title: string;
-    status: ProposalStatusName;
-    tally: TallyJson;
-    endHeight: string;
-    reason: string;
-  }[];
-  applied: { name: string; height: string; appVersion: number; version: string }[];
-  params: { minFee: string; maxBlockBytes: string; maxBlockTxs: number };
-  govParams: {
-    minDeposit: string;
-    babyVotingPeriod: string;
-    grownUpVotingPeriod: string;
-    babyUpgradeDelay: string;
-    grownUpUpgradeDelay: string;
-  };
-}
+/** The `governance` of `GET /upgrade`: its shape is api's UpgradeResult, which the RPC serves and documents. */
+export type GovernanceStatusJson = Json<typeof UpgradeResult>['governance'];
+type PlanDecisionJson = NonNullable<GovernanceStatusJson['plan']>['decision'];
+type TallyJson = GovernanceStatusJson['proposals'][number]['tally'];
 
 /** What `record` (empty bytes at genesis) says, for people and launchers. */
 export function governanceStatus(genesis: Genesis, record: Uint8Array): GovernanceStatusJson {

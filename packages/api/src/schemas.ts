@@ -1,6 +1,7 @@
 /**
  * TypeBox schemas of every method's params and result (specs/rpc.md RPC-2..RPC-10): fastify validates REST input
- * with them, the JSON-RPC dispatcher validates params with them, and the OpenAPI document is generated from them.
+ * with them, the JSON-RPC dispatcher validates params with them, the OpenAPI document is generated from them, the
+ * node's backend is typed by them and the client decodes answers with them.
  */
 import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
@@ -12,7 +13,20 @@ import { Type } from 'typebox';
 const U64_PATTERN = '^(0|[1-9][0-9]{0,19})$';
 export const UINT64_MAX = (1n << 64n) - 1n;
 
-export const U64 = Type.String({ pattern: U64_PATTERN, description: 'a uint64 as a decimal string' });
+/**
+ * A uint64 as a decimal string on the wire; decoded (a client's `Decoded<>`), a bigint. Twenty digits can exceed
+ * 2^64-1, so decoding checks the range the pattern cannot.
+ */
+const uint64 = (description: string) =>
+  Type.Codec(Type.String({ pattern: U64_PATTERN, description }))
+    .Decode((text: string): bigint => {
+      const value = BigInt(text);
+      if (value > UINT64_MAX) throw new RangeError(`${text} exceeds 2^64-1`);
+      return value;
+    })
+    .Encode((value: bigint): string => value.toString());
+
+export const U64 = uint64('a uint64 as a decimal string');
 export const Hex = Type.String({ pattern: '^(?:[0-9a-f]{2})*$', description: 'bytes as lowercase hex' });
 export const NonEmptyHex = Type.String({
   pattern: '^(?:[0-9a-f]{2})+$',
@@ -115,10 +129,7 @@ export const StatusResult = Type.Object(
     height: U64,
     lastBlockHash: Hex,
     appHash: Hex,
-    lastBlockTimeMs: Type.String({
-      pattern: U64_PATTERN,
-      description: 'the last block header time (ms), the genesis time at height 0',
-    }),
+    lastBlockTimeMs: uint64('the last block header time (ms), the genesis time at height 0'),
     round: Integer,
     step: Type.String(),
     syncing: Type.Boolean(),
@@ -144,8 +155,8 @@ export const StatusResult = Type.Object(
     ),
     params: Type.Object(
       {
-        minFee: Type.String({ pattern: U64_PATTERN, description: 'STATE-4: the lowest fee a transaction may pay' }),
-        maxBlockBytes: Type.String({ pattern: U64_PATTERN, description: 'BLK-10' }),
+        minFee: uint64('STATE-4: the lowest fee a transaction may pay'),
+        maxBlockBytes: uint64('BLK-10'),
         maxBlockTxs: Integer,
       },
       closed,
@@ -346,17 +357,15 @@ export const SubmitTxParams = Type.Object(
   { ...closed, description: 'tx: the canonical Tx encoding as hex' },
 );
 
-export const SubmitTxResult = Type.Union([
-  Type.Object({ id: Hash }, { ...closed, title: 'async' }),
-  Type.Object(
-    { id: Hash, status: Type.Union([Type.Literal('pending'), Type.Literal('queued')]) },
-    {
-      ...closed,
-      title: 'sync',
-    },
-  ),
-  Type.Object({ id: Hash, height: U64, index: Integer }, { ...closed, title: 'commit' }),
-]);
+const AdmissionStatus = Type.Union([Type.Literal('pending'), Type.Literal('queued')]);
+
+export const SubmitTxAsyncResult = Type.Object({ id: Hash }, { ...closed, title: 'async' });
+export const SubmitTxSyncResult = Type.Object({ id: Hash, status: AdmissionStatus }, { ...closed, title: 'sync' });
+export const SubmitTxCommitResult = Type.Object(
+  { id: Hash, height: U64, index: Integer },
+  { ...closed, title: 'commit' },
+);
+export const SubmitTxResult = Type.Union([SubmitTxAsyncResult, SubmitTxSyncResult, SubmitTxCommitResult]);
 
 /** RPC-7: the most transactions one `submit_txs` request carries. */
 export const MAX_BATCH_TXS = 128;
@@ -366,24 +375,16 @@ export const SubmitTxsParams = Type.Object(
   { ...closed, description: 'txs: canonical Tx encodings as hex, admitted in this order' },
 );
 
-export const SubmitTxsResult = Type.Object(
+export const SubmitTxsAdmitted = Type.Object({ id: Hash, status: AdmissionStatus }, { ...closed, title: 'admitted' });
+export const SubmitTxsRefused = Type.Object(
   {
-    results: Type.Array(
-      Type.Union([
-        Type.Object(
-          { id: Hash, status: Type.Union([Type.Literal('pending'), Type.Literal('queued')]) },
-          { ...closed, title: 'admitted' },
-        ),
-        Type.Object(
-          {
-            id: Type.Optional(Hash),
-            error: Type.Object({ code: Type.String(), message: Type.String() }, closed),
-          },
-          { ...closed, title: 'refused' },
-        ),
-      ]),
-    ),
+    id: Type.Optional(Hash),
+    error: Type.Object({ code: Type.String(), message: Type.String() }, closed),
   },
+  { ...closed, title: 'refused' },
+);
+export const SubmitTxsResult = Type.Object(
+  { results: Type.Array(Type.Union([SubmitTxsAdmitted, SubmitTxsRefused])) },
   closed,
 );
 
