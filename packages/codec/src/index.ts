@@ -2,7 +2,15 @@
 export type { DecodeOptions, JsonValue, MessageInit, MessageName } from './codec.ts';
 export { create, decode, encode, fromJson, toJson } from './codec.ts';
 export type { CodecErrorCodeValue, CodeOf } from './errors.ts';
-export { BabyError, CodecErrorCode, isBabyError } from './errors.ts';
+export {
+  BabyError,
+  type BabyErrorMeta,
+  CodecErrorCode,
+  type ErrorMeta,
+  isBabyError,
+  type MetaArgs,
+  type MetaOf,
+} from './errors.ts';
 export type {
   Account,
   AppliedUpgrade,
