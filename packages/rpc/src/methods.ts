@@ -2,7 +2,7 @@
  * The methods of specs/rpc.md (RPC-2..RPC-8) as one table: each has a params schema, a result schema and one
  * handler, reached both through its REST route and as a JSON-RPC method of the same name.
  */
-import { type BabyError, decodeTx, fromHex, isBabyError, toHex, txId } from '@babychain/codec';
+import { type BabyError, decodeTx, fromHex, isBabyError, type MetaOf, toHex, txId } from '@babychain/codec';
 import type { Static, TSchema } from 'typebox';
 import type { BlockEvent, JsonObject, RpcBackend, RpcLogger } from './backend.ts';
 import { RpcErrorCode, rpcError, txDropped } from './errors.ts';
@@ -76,7 +76,7 @@ function u64(text: string, what: string): bigint {
   return value;
 }
 
-function found<T>(value: T | undefined, message: string, meta: Record<string, unknown>): T {
+function found<T>(value: T | undefined, message: string, meta: MetaOf<typeof RpcErrorCode.NOT_FOUND>): T {
   if (value === undefined) throw rpcError(RpcErrorCode.NOT_FOUND, message, meta);
   return value;
 }
