@@ -40,6 +40,9 @@ export type ErrorMeta = {
   file?: string;
 };
 
+/** A value other than the one a rule requires. */
+export type Mismatch<T> = { expected: T; got: T };
+
 /** The meta of a code; a code no table declares (a remote node's, a test's) carries any JSON-safe fields. */
 export type MetaOf<Code extends string> = Code extends keyof BabyErrorMeta
   ? BabyErrorMeta[Code]

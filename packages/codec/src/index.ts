@@ -10,6 +10,7 @@ export {
   isBabyError,
   type MetaArgs,
   type MetaOf,
+  type Mismatch,
 } from './errors.ts';
 export type {
   Account,

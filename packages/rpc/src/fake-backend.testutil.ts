@@ -203,7 +203,12 @@ export class FakeBackend implements RpcBackend {
     const tx = decodeTx(bytes);
     const nonce = tx.body?.nonce ?? 0n;
     if (nonce === 99n) {
-      throw new BabyError('TX_BAD_NONCE', 'nonce 99 is a replay', { expected: 5n, got: nonce, key: bytes.slice(0, 2) });
+      // untyped (<string>): the bytes field is not TX_BAD_NONCE's, it is here to be turned into hex (RPC-13)
+      throw new BabyError<string>('TX_BAD_NONCE', 'nonce 99 is a replay', {
+        expected: 5n,
+        got: nonce,
+        key: bytes.slice(0, 2),
+      });
     }
     const id = toHex(sha256(bytes));
     this.submitted.push(bytes);
@@ -215,7 +220,7 @@ export class FakeBackend implements RpcBackend {
   async checkTx(bytes: Uint8Array): Promise<JsonObject> {
     const tx = decodeTx(bytes);
     const fee = tx.body?.fee ?? 0n;
-    if (fee < 10n) throw new BabyError('TX_FEE_TOO_LOW', `fee ${fee} is below the minimum 10`, { minFee: 10n });
+    if (fee < 10n) throw new BabyError<string>('TX_FEE_TOO_LOW', `fee ${fee} is below the minimum 10`, { minFee: 10n });
     return {
       id: toHex(sha256(bytes)),
       sender: ADDRESS_A,

@@ -1,10 +1,10 @@
 /**
  * The genesis file (specs/state.md GEN-1..GEN-7): its JSON form, its checks in GEN-6 order, its hash.
  */
-import type { Genesis, GenesisAccount, GenesisValidator, GovParams, Params } from '@babychain/codec';
+import type { Genesis, GenesisAccount, GenesisValidator, GovParams, MetaOf, Params } from '@babychain/codec';
 import { BabyError, compareBytes, encode, fromHex, sha256, toHex } from '@babychain/codec';
 import { decodeAddress, encodeAddress, partyKeyProblem, verifyDetailed } from '@babychain/crypto';
-import { GenesisErrorCode } from './errors.ts';
+import { GenesisErrorCode, type GenesisErrorCodeValue } from './errors.ts';
 import { parseVersion } from './version.ts';
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -460,7 +460,12 @@ function publicKeyProblem(publicKey: Uint8Array): string | undefined {
   return !result.ok && KEY_FAILURES.has(result.reason) ? result.reason : undefined;
 }
 
-function genesisError(code: string, message: string, rule: string, meta: Record<string, unknown> = {}): BabyError {
+function genesisError(
+  code: GenesisErrorCodeValue,
+  message: string,
+  rule: string,
+  meta: MetaOf<GenesisErrorCodeValue> = {},
+): BabyError {
   return new BabyError(code, message, { rule, ...meta });
 }
 

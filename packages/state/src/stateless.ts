@@ -1,8 +1,8 @@
-import type { Signer, Tx, TxBody } from '@babychain/codec';
+import type { ErrorMeta, MetaOf, Signer, Tx, TxBody } from '@babychain/codec';
 import { BabyError, bytesEqual, decodeTx, txId, txSignBytes, txSignBytesOf } from '@babychain/codec';
 import { addressFromPublicKey, multisigAddress, type SignatureSet, verifyDetailed } from '@babychain/crypto';
 import type { CheckedTx } from './checked-tx.ts';
-import { TxErrorCode } from './errors.ts';
+import { TxErrorCode, type TxErrorCodeValue } from './errors.ts';
 import type { Governance } from './governance.ts';
 import type { ChainRules } from './rules.ts';
 import { rulesFor } from './rules.ts';
@@ -112,7 +112,7 @@ export function checkAction(tx: Tx, governance: Governance | undefined): void {
 }
 
 /** TX-13's error: this node does not execute `kind` transactions (no governance, or not this action). */
-export function unsupportedAction(kind: string | undefined, meta: Record<string, unknown> = {}): BabyError {
+export function unsupportedAction(kind: string | undefined, meta: Pick<ErrorMeta, 'txIndex'> = {}): BabyError {
   return fail(
     TxErrorCode.UNSUPPORTED_ACTION,
     `this node does not execute ${kind ?? 'no-action'} transactions`,
@@ -199,6 +199,6 @@ function signatureSets(
   }));
 }
 
-function fail(code: string, message: string, rule: string, meta: Record<string, unknown> = {}): BabyError {
+function fail(code: TxErrorCodeValue, message: string, rule: string, meta: MetaOf<TxErrorCodeValue> = {}): BabyError {
   return new BabyError(code, message, { rule, ...meta });
 }
