@@ -220,7 +220,7 @@ export class FakeBackend implements RpcBackend {
   async checkTx(bytes: Uint8Array): Promise<JsonObject> {
     const tx = decodeTx(bytes);
     const fee = tx.body?.fee ?? 0n;
-    if (fee < 10n) throw new BabyError<string>('TX_FEE_TOO_LOW', `fee ${fee} is below the minimum 10`, { minFee: 10n });
+    if (fee < 10n) throw new BabyError('TX_FEE_TOO_LOW', `fee ${fee} is below the minimum 10`, { minFee: 10n });
     return {
       id: toHex(sha256(bytes)),
       sender: ADDRESS_A,

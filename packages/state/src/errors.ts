@@ -101,10 +101,10 @@ declare module '@babychain/codec' {
     [TxErrorCode.SIGNATURES_UNSORTED]: KeyAt;
     [TxErrorCode.BELOW_THRESHOLD]: ErrorMeta & { count: number; threshold: number };
     /** `reason`: the SIG-8 code the signature failed with */
-    [TxErrorCode.BAD_SIGNATURE]: KeyAt & { reason: string };
+    [TxErrorCode.BAD_SIGNATURE]: KeyAt;
     /** a nonce off the account's (`expected`/`got`), or bytes already committed (`id`, `committed`) */
     [TxErrorCode.BAD_NONCE]: ErrorMeta & Partial<Mismatch<bigint>> & { id?: string; committed?: true };
-    [TxErrorCode.FEE_TOO_LOW]: ErrorMeta & { fee: bigint; minFee: bigint };
+    [TxErrorCode.FEE_TOO_LOW]: ErrorMeta & { fee?: bigint; minFee?: bigint };
     [TxErrorCode.INSUFFICIENT_FUNDS]: ErrorMeta & { balance?: bigint; needed?: bigint };
     [TxErrorCode.UNSUPPORTED_ACTION]: ErrorMeta & { action: string | undefined };
 

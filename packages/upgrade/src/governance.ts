@@ -17,7 +17,7 @@ import type {
   SubmitProposal,
   TxBody,
 } from '@babychain/codec';
-import { BabyError, bytesEqual, compareBytes, isBabyError } from '@babychain/codec';
+import { BabyError, bytesEqual, compareBytes, isBabyError, type MetaOf } from '@babychain/codec';
 import type {
   AccountAccess,
   CheckedTx,
@@ -27,7 +27,7 @@ import type {
   GovernanceView,
 } from '@babychain/state';
 import { fundsRefusal, Maturity } from '@babychain/state';
-import { GovErrorCode, UpgradeErrorCode } from './errors.ts';
+import { GovErrorCode, type GovErrorCodeValue, UpgradeErrorCode, type UpgradeErrorCodeValue } from './errors.ts';
 import { checkParamChange, checkPlan, checkPlanName, planDecision } from './plan.ts';
 import {
   decodeGovRecord,
@@ -584,6 +584,11 @@ function compareStrings(a: string, b: string): number {
   return compareBytes(utf8.encode(a), utf8.encode(b));
 }
 
-function fail(code: string, message: string, rule: string, meta: Record<string, unknown> = {}): BabyError {
+function fail(
+  code: GovErrorCodeValue | UpgradeErrorCodeValue,
+  message: string,
+  rule: string,
+  meta: MetaOf<GovErrorCodeValue | UpgradeErrorCodeValue> = {},
+): BabyError {
   return new BabyError(code, message, { rule, ...meta });
 }

@@ -3,11 +3,11 @@
  * consensus runs on a plan and a launcher runs again before it unpacks anything.
  */
 import { gunzipSync } from 'node:zlib';
-import type { Artifact, ManifestSignature, ReleaseManifest, SignedManifest } from '@babychain/codec';
+import type { Artifact, ManifestSignature, MetaOf, ReleaseManifest, SignedManifest } from '@babychain/codec';
 import { BabyError, bytesEqual, compareBytes, encode, sha256, toHex } from '@babychain/codec';
 import { publicKeyFromSeed, sign, verifyDetailed } from '@babychain/crypto';
 import { compareVersions, parseVersion } from '@babychain/state';
-import { ReleaseErrorCode } from './errors.ts';
+import { ReleaseErrorCode, type ReleaseErrorCodeValue } from './errors.ts';
 
 /** REL-3 */
 export const RELEASE_SIGN_DOMAIN = 'babychain/release/v0';
@@ -204,6 +204,11 @@ export function verifyArtifactBytes(bytes: Uint8Array, artifact: Artifact): void
   }
 }
 
-function fail(code: string, message: string, rule: string, meta: Record<string, unknown> = {}): BabyError {
+function fail(
+  code: ReleaseErrorCodeValue,
+  message: string,
+  rule: string,
+  meta: MetaOf<ReleaseErrorCodeValue> = {},
+): BabyError {
   return new BabyError(code, message, { rule, ...meta });
 }

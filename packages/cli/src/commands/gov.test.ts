@@ -111,12 +111,12 @@ class GovNode extends FakeNode {
     const key = body.signer?.key;
     const sig = tx.signatures[0]?.signature ?? new Uint8Array(64);
     if (key?.case !== 'ed25519' || !verify(key.value, txSignBytes(body), sig)) {
-      throw new BabyError('TX_BAD_SIGNATURE', 'bad signature', { reason: 'SIG_MISMATCH' });
+      throw new BabyError('TX_BAD_SIGNATURE', 'bad signature');
     }
     const sender = encodeAddress(addressFromPublicKey(key.value), 'baby');
     const account = this.accounts.get(sender) ?? { balance: 0n, nonce: 0n, multisig: null };
     if (body.nonce !== account.nonce) throw new BabyError('TX_BAD_NONCE', `the account is at ${account.nonce}`);
-    if (body.fee < MIN_FEE) throw new BabyError('TX_FEE_TOO_LOW', 'fee too low', { fee: body.fee, minFee: MIN_FEE });
+    if (body.fee < MIN_FEE) throw new BabyError('TX_FEE_TOO_LOW', 'fee too low');
     const deposit = body.action.case === 'submitProposal' ? body.action.value.deposit : 0n;
     if (account.balance < body.fee + deposit) throw new BabyError('TX_INSUFFICIENT_FUNDS', 'insufficient funds');
     if (mode === 'check') {
