@@ -1,4 +1,4 @@
-import { BabyError, type ErrorMeta, type MetaOf } from '@babychain/codec';
+import { BabyError, type ErrorMeta, type MetaArgs } from '@babychain/codec';
 
 /**
  * The codes this package produces itself. Everything else a client call throws is the node's own answer: an HTTP
@@ -38,11 +38,10 @@ declare module '@babychain/codec' {
   }
 }
 
-export function clientError(
-  code: ClientErrorCode,
+export function clientError<Code extends ClientErrorCode>(
+  code: Code,
   message: string,
-  meta: MetaOf<ClientErrorCode> = {},
-  cause?: unknown,
+  ...[meta, cause]: MetaArgs<Code, unknown>
 ): BabyError<ClientErrorCode> {
-  return new BabyError(code, message, meta, cause === undefined ? undefined : { cause });
+  return new BabyError<ClientErrorCode>(code, message, meta, cause === undefined ? undefined : { cause });
 }

@@ -48,11 +48,14 @@ export type MetaOf<Code extends string> = Code extends keyof BabyErrorMeta
   ? BabyErrorMeta[Code]
   : Readonly<Record<string, unknown>>;
 
-/** The constructor's tail: meta may be left out only when its shape has no required field. */
-export type MetaArgs<Code extends string> =
+/**
+ * The arguments after the message, of the constructor (`Then` = ErrorOptions) and of a package's helper (`Then` =
+ * its cause): meta may be left out only when its shape has no required field.
+ */
+export type MetaArgs<Code extends string, Then = ErrorOptions> =
   Record<string, never> extends MetaOf<Code>
-    ? [meta?: MetaOf<Code>, options?: ErrorOptions | undefined]
-    : [meta: MetaOf<Code>, options?: ErrorOptions | undefined];
+    ? [meta?: MetaOf<Code>, then?: Then | undefined]
+    : [meta: MetaOf<Code>, then?: Then | undefined];
 
 /** Helper type: the union of a code table's values. */
 export type CodeOf<Table extends Readonly<Record<string, string>>> = Table[keyof Table];

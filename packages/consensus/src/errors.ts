@@ -1,4 +1,4 @@
-import { BabyError, type ErrorMeta, type MetaOf } from '@babychain/codec';
+import { BabyError, type ErrorMeta, type MetaArgs } from '@babychain/codec';
 
 /**
  * Every code this package throws (README.md lists them). Sub-cases are told apart by `meta.reason`. Codes are
@@ -61,8 +61,7 @@ export type ConsensusError = BabyError<ConsensusErrorCodeValue>;
 export function consensusError<Code extends ConsensusErrorCodeValue>(
   code: Code,
   message: string,
-  meta: MetaOf<Code>,
-  cause?: unknown,
-): BabyError<Code> {
-  return new BabyError(code, message, meta, cause === undefined ? undefined : { cause });
+  ...[meta, cause]: MetaArgs<Code, unknown>
+): ConsensusError {
+  return new BabyError<ConsensusErrorCodeValue>(code, message, meta, cause === undefined ? undefined : { cause });
 }

@@ -1,4 +1,4 @@
-import { BabyError, type ErrorMeta, type MetaOf } from '@babychain/codec';
+import { BabyError, type ErrorMeta, type MetaArgs } from '@babychain/codec';
 
 /**
  * Every code this package throws or returns. `SIG_*` codes are the signature verification outcomes (specs/signatures.md,
@@ -70,11 +70,10 @@ declare module '@babychain/codec' {
 
 export type CryptoError = BabyError<CryptoErrorCode>;
 
-export function cryptoError(
-  code: CryptoErrorCode,
+export function cryptoError<Code extends CryptoErrorCode>(
+  code: Code,
   message: string,
-  meta: MetaOf<CryptoErrorCode> = {},
-  cause?: unknown,
+  ...[meta, cause]: MetaArgs<Code, unknown>
 ): CryptoError {
-  return new BabyError(code, message, meta, cause === undefined ? undefined : { cause });
+  return new BabyError<CryptoErrorCode>(code, message, meta, cause === undefined ? undefined : { cause });
 }

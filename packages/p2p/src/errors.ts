@@ -1,4 +1,4 @@
-import { BabyError, type ErrorMeta, type MetaOf } from '@babychain/codec';
+import { BabyError, type ErrorMeta, type MetaArgs } from '@babychain/codec';
 
 /**
  * Every code this package throws. Codes reach RPC clients and logs and are never renamed. Codes starting with
@@ -41,11 +41,10 @@ declare module '@babychain/codec' {
 
 export type P2pError = BabyError<P2pErrorCode>;
 
-export function p2pError(
-  code: P2pErrorCode,
+export function p2pError<Code extends P2pErrorCode>(
+  code: Code,
   message: string,
-  meta: MetaOf<P2pErrorCode> = {},
-  cause?: unknown,
+  ...[meta, cause]: MetaArgs<Code, unknown>
 ): P2pError {
-  return new BabyError(code, message, meta, cause === undefined ? undefined : { cause });
+  return new BabyError<P2pErrorCode>(code, message, meta, cause === undefined ? undefined : { cause });
 }

@@ -1,7 +1,7 @@
 /**
  * The genesis file (specs/state.md GEN-1..GEN-7): its JSON form, its checks in GEN-6 order, its hash.
  */
-import type { Genesis, GenesisAccount, GenesisValidator, GovParams, MetaOf, Params } from '@babychain/codec';
+import type { Genesis, GenesisAccount, GenesisValidator, GovParams, MetaArgs, Params } from '@babychain/codec';
 import { BabyError, compareBytes, encode, fromHex, sha256, toHex } from '@babychain/codec';
 import { decodeAddress, encodeAddress, partyKeyProblem, verifyDetailed } from '@babychain/crypto';
 import { GenesisErrorCode, type GenesisErrorCodeValue } from './errors.ts';
@@ -460,13 +460,13 @@ function publicKeyProblem(publicKey: Uint8Array): string | undefined {
   return !result.ok && KEY_FAILURES.has(result.reason) ? result.reason : undefined;
 }
 
-function genesisError(
-  code: GenesisErrorCodeValue,
+function genesisError<Code extends GenesisErrorCodeValue>(
+  code: Code,
   message: string,
   rule: string,
-  meta: MetaOf<GenesisErrorCodeValue> = {},
+  ...[meta]: MetaArgs<Code, never>
 ): BabyError {
-  return new BabyError(code, message, { rule, ...meta });
+  return new BabyError<GenesisErrorCodeValue>(code, message, { rule, ...meta });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import type { ErrorMeta, MetaOf, Signer, Tx, TxBody } from '@babychain/codec';
+import type { ErrorMeta, MetaArgs, Signer, Tx, TxBody } from '@babychain/codec';
 import { BabyError, bytesEqual, decodeTx, txId, txSignBytes, txSignBytesOf } from '@babychain/codec';
 import { addressFromPublicKey, multisigAddress, type SignatureSet, verifyDetailed } from '@babychain/crypto';
 import type { CheckedTx } from './checked-tx.ts';
@@ -199,6 +199,11 @@ function signatureSets(
   }));
 }
 
-function fail(code: TxErrorCodeValue, message: string, rule: string, meta: MetaOf<TxErrorCodeValue> = {}): BabyError {
-  return new BabyError(code, message, { rule, ...meta });
+function fail<Code extends TxErrorCodeValue>(
+  code: Code,
+  message: string,
+  rule: string,
+  ...[meta]: MetaArgs<Code, never>
+): BabyError {
+  return new BabyError<TxErrorCodeValue>(code, message, { rule, ...meta });
 }

@@ -17,7 +17,7 @@ import type {
   SubmitProposal,
   TxBody,
 } from '@babychain/codec';
-import { BabyError, bytesEqual, compareBytes, isBabyError, type MetaOf } from '@babychain/codec';
+import { BabyError, bytesEqual, compareBytes, isBabyError, type MetaArgs } from '@babychain/codec';
 import type {
   AccountAccess,
   CheckedTx,
@@ -584,11 +584,11 @@ function compareStrings(a: string, b: string): number {
   return compareBytes(utf8.encode(a), utf8.encode(b));
 }
 
-function fail(
-  code: GovErrorCodeValue | UpgradeErrorCodeValue,
+function fail<Code extends GovErrorCodeValue | UpgradeErrorCodeValue>(
+  code: Code,
   message: string,
   rule: string,
-  meta: MetaOf<GovErrorCodeValue | UpgradeErrorCodeValue> = {},
+  ...[meta]: MetaArgs<Code, never>
 ): BabyError {
-  return new BabyError(code, message, { rule, ...meta });
+  return new BabyError<GovErrorCodeValue | UpgradeErrorCodeValue>(code, message, { rule, ...meta });
 }

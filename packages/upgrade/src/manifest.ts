@@ -3,7 +3,7 @@
  * consensus runs on a plan and a launcher runs again before it unpacks anything.
  */
 import { gunzipSync } from 'node:zlib';
-import type { Artifact, ManifestSignature, MetaOf, ReleaseManifest, SignedManifest } from '@babychain/codec';
+import type { Artifact, ManifestSignature, MetaArgs, ReleaseManifest, SignedManifest } from '@babychain/codec';
 import { BabyError, bytesEqual, compareBytes, encode, sha256, toHex } from '@babychain/codec';
 import { publicKeyFromSeed, sign, verifyDetailed } from '@babychain/crypto';
 import { compareVersions, parseVersion } from '@babychain/state';
@@ -204,11 +204,11 @@ export function verifyArtifactBytes(bytes: Uint8Array, artifact: Artifact): void
   }
 }
 
-function fail(
-  code: ReleaseErrorCodeValue,
+function fail<Code extends ReleaseErrorCodeValue>(
+  code: Code,
   message: string,
   rule: string,
-  meta: MetaOf<ReleaseErrorCodeValue> = {},
+  ...[meta]: MetaArgs<Code, never>
 ): BabyError {
-  return new BabyError(code, message, { rule, ...meta });
+  return new BabyError<ReleaseErrorCodeValue>(code, message, { rule, ...meta });
 }

@@ -167,6 +167,6 @@ function badParams(message: string, param: string): BabyError {
   return new BabyError(GovErrorCode.BAD_PARAMS, message, { rule: 'GOV-9', param });
 }
 
-function fail(code: UpgradeErrorCodeValue, message: string, meta: MetaOf<UpgradeErrorCodeValue>): BabyError {
-  return new BabyError(code, message, { rule: 'UPG-2', ...meta });
+function fail<Code extends UpgradeErrorCodeValue>(code: Code, message: string, meta: MetaOf<Code>): BabyError {
+  return new BabyError<UpgradeErrorCodeValue>(code, message, { rule: 'UPG-2', ...meta });
 }
