@@ -17,7 +17,7 @@ import {
   verifyArtifactBytes,
 } from '@babychain/upgrade';
 import { fsyncPath } from '@babychain/util';
-import { LauncherErrorCode, launcherError } from './errors.ts';
+import { LauncherErrorCode, launcherError, type SourceFailure } from './errors.ts';
 import type { LauncherPaths } from './layout.ts';
 import type { Logger } from './log.ts';
 
@@ -40,12 +40,6 @@ export interface DownloadRequest {
   readonly deadlines: { readonly idleMs: number; readonly totalMs: number };
   /** ends the download (the launcher stops) */
   readonly signal?: AbortSignal;
-}
-
-export interface SourceFailure {
-  readonly source: string;
-  readonly code: string;
-  readonly message: string;
 }
 
 /**
