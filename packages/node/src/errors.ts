@@ -1,3 +1,5 @@
+import type { ErrorMeta } from '@babychain/codec';
+
 /** Codes of the node's own failures: configuration, home directory, startup. */
 export const NodeErrorCode = {
   BAD_CONFIG: 'NODE_BAD_CONFIG',
@@ -8,3 +10,11 @@ export const NodeErrorCode = {
   BAD_BLOCK: 'NODE_BAD_BLOCK',
 } as const;
 export type NodeErrorCodeValue = (typeof NodeErrorCode)[keyof typeof NodeErrorCode];
+
+declare module '@babychain/codec' {
+  interface BabyErrorMeta extends Record<NodeErrorCodeValue, ErrorMeta> {
+    /** `field`: the config key at fault */
+    [NodeErrorCode.BAD_CONFIG]: ErrorMeta & { field?: string };
+    [NodeErrorCode.HOME_EXISTS]: ErrorMeta & { home: string };
+  }
+}
