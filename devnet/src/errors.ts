@@ -1,4 +1,4 @@
-import { BabyError, type ErrorMeta, type MetaArgs } from '@babychain/codec';
+import { type ErrorMeta, errorHelper } from '@babychain/codec';
 
 /** Codes of the devnet manager's own failures (documented in devnet/README.md). */
 export const DevnetErrorCode = Object.freeze({
@@ -33,10 +33,4 @@ declare module '@babychain/codec' {
   }
 }
 
-export function devnetError<Code extends DevnetErrorCodeValue>(
-  code: Code,
-  message: string,
-  ...meta: MetaArgs<Code>
-): BabyError<Code> {
-  return new BabyError(code, message, ...meta);
-}
+export const devnetError = errorHelper<DevnetErrorCodeValue>();

@@ -57,6 +57,22 @@ export type MetaArgs<Code extends string, Then = ErrorOptions> =
     ? [meta?: MetaOf<Code>, then?: Then | undefined]
     : [meta: MetaOf<Code>, then?: Then | undefined];
 
+/** A domain's error helper: `new BabyError` for that domain's codes only, so another table's code does not compile. */
+export function errorHelper<Codes extends string>() {
+  return <Code extends Codes>(code: Code, message: string, ...meta: MetaArgs<Code>): BabyError<Code> =>
+    new BabyError(code, message, ...meta);
+}
+
+/** A spec rule's refusal: the rule leads its meta, where the vectors and clients look for it. */
+export function ruleError<Code extends string>(
+  code: Code,
+  message: string,
+  rule: string,
+  ...[meta]: MetaArgs<Code, never>
+): BabyError {
+  return new BabyError<string>(code, message, { rule, ...meta });
+}
+
 /** Helper type: the union of a code table's values. */
 export type CodeOf<Table extends Readonly<Record<string, string>>> = Table[keyof Table];
 

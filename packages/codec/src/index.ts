@@ -2,7 +2,7 @@
 export type { DecodeOptions, JsonValue, MessageInit, MessageName } from './codec.ts';
 export { create, decode, encode, fromJson, toJson } from './codec.ts';
 export type { BabyErrorMeta, CodecErrorCodeValue, CodeOf, ErrorMeta, MetaArgs, MetaOf, Mismatch } from './errors.ts';
-export { BabyError, CodecErrorCode, isBabyError } from './errors.ts';
+export { BabyError, CodecErrorCode, errorHelper, isBabyError, ruleError } from './errors.ts';
 export type {
   Account,
   AppliedUpgrade,

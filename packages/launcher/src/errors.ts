@@ -1,4 +1,4 @@
-import { BabyError, type ErrorMeta, type MetaArgs } from '@babychain/codec';
+import { type ErrorMeta, errorHelper } from '@babychain/codec';
 
 /**
  * What the launcher refuses or reports (specs/governance.md LCH-*, docs/upgrades.md). The REL_* codes of a refused
@@ -49,10 +49,4 @@ declare module '@babychain/codec' {
   }
 }
 
-export function launcherError<Code extends LauncherErrorCode>(
-  code: Code,
-  message: string,
-  ...meta: MetaArgs<Code>
-): BabyError<Code> {
-  return new BabyError(code, message, ...meta);
-}
+export const launcherError = errorHelper<LauncherErrorCode>();

@@ -2,7 +2,7 @@
  * The RPC layer's own codes (specs/rpc.md RPC-12), and how any BabyError becomes a REST or JSON-RPC error
  * (RPC-13, RPC-14). Every other error carries the code of the rule it broke, unchanged.
  */
-import { BabyError, type ErrorMeta, type MetaArgs, toHex } from '@babychain/codec';
+import { type BabyError, type ErrorMeta, errorHelper, toHex } from '@babychain/codec';
 
 export const RpcErrorCode = {
   NOT_FOUND: 'RPC_NOT_FOUND',
@@ -54,13 +54,7 @@ declare module '@babychain/codec' {
 /** RPC-10: what a client over its budget is answered. */
 export type RateRefusal = BabyError<typeof RpcErrorCode.RATE_LIMITED>;
 
-export function rpcError<Code extends RpcErrorCodeValue>(
-  code: Code,
-  message: string,
-  ...meta: MetaArgs<Code>
-): BabyError<Code> {
-  return new BabyError(code, message, ...meta);
-}
+export const rpcError = errorHelper<RpcErrorCodeValue>();
 
 /** RPC-5: a transaction this node's mempool let go, with the rule's code and reason. */
 export function txDropped(id: string, dropped: { reason: string; code: string; message: string }): BabyError {

@@ -1,8 +1,16 @@
-import type { ErrorMeta, MetaArgs, Signer, Tx, TxBody } from '@babychain/codec';
-import { BabyError, bytesEqual, decodeTx, txId, txSignBytes, txSignBytesOf } from '@babychain/codec';
+import type { ErrorMeta, Signer, Tx, TxBody } from '@babychain/codec';
+import {
+  type BabyError,
+  bytesEqual,
+  decodeTx,
+  ruleError as fail,
+  txId,
+  txSignBytes,
+  txSignBytesOf,
+} from '@babychain/codec';
 import { addressFromPublicKey, multisigAddress, type SignatureSet, verifyDetailed } from '@babychain/crypto';
 import type { CheckedTx } from './checked-tx.ts';
-import { TxErrorCode, type TxErrorCodeValue } from './errors.ts';
+import { TxErrorCode } from './errors.ts';
 import type { Governance } from './governance.ts';
 import type { ChainRules } from './rules.ts';
 import { rulesFor } from './rules.ts';
@@ -197,13 +205,4 @@ function signatureSets(
     message,
     signature,
   }));
-}
-
-function fail<Code extends TxErrorCodeValue>(
-  code: Code,
-  message: string,
-  rule: string,
-  ...[meta]: MetaArgs<Code, never>
-): BabyError {
-  return new BabyError<TxErrorCodeValue>(code, message, { rule, ...meta });
 }

@@ -17,7 +17,7 @@ import type {
   SubmitProposal,
   TxBody,
 } from '@babychain/codec';
-import { BabyError, bytesEqual, compareBytes, isBabyError, type MetaArgs } from '@babychain/codec';
+import { BabyError, bytesEqual, compareBytes, ruleError as fail, isBabyError } from '@babychain/codec';
 import type {
   AccountAccess,
   CheckedTx,
@@ -27,7 +27,7 @@ import type {
   GovernanceView,
 } from '@babychain/state';
 import { fundsRefusal, Maturity } from '@babychain/state';
-import { GovErrorCode, type GovErrorCodeValue, UpgradeErrorCode, type UpgradeErrorCodeValue } from './errors.ts';
+import { GovErrorCode, UpgradeErrorCode } from './errors.ts';
 import { checkParamChange, checkPlan, checkPlanName, planDecision } from './plan.ts';
 import {
   decodeGovRecord,
@@ -582,13 +582,4 @@ function compareAttestations(a: Attestation, b: Attestation): number {
 /** Bytewise order of the UTF-8 encodings, the same on every implementation. */
 function compareStrings(a: string, b: string): number {
   return compareBytes(utf8.encode(a), utf8.encode(b));
-}
-
-function fail<Code extends GovErrorCodeValue | UpgradeErrorCodeValue>(
-  code: Code,
-  message: string,
-  rule: string,
-  ...[meta]: MetaArgs<Code, never>
-): BabyError {
-  return new BabyError<GovErrorCodeValue | UpgradeErrorCodeValue>(code, message, { rule, ...meta });
 }

@@ -3,11 +3,11 @@
  * consensus runs on a plan and a launcher runs again before it unpacks anything.
  */
 import { gunzipSync } from 'node:zlib';
-import type { Artifact, ManifestSignature, MetaArgs, ReleaseManifest, SignedManifest } from '@babychain/codec';
-import { BabyError, bytesEqual, compareBytes, encode, sha256, toHex } from '@babychain/codec';
+import type { Artifact, ManifestSignature, ReleaseManifest, SignedManifest } from '@babychain/codec';
+import { bytesEqual, compareBytes, encode, ruleError as fail, sha256, toHex } from '@babychain/codec';
 import { publicKeyFromSeed, sign, verifyDetailed } from '@babychain/crypto';
 import { compareVersions, parseVersion } from '@babychain/state';
-import { ReleaseErrorCode, type ReleaseErrorCodeValue } from './errors.ts';
+import { ReleaseErrorCode } from './errors.ts';
 
 /** REL-3 */
 export const RELEASE_SIGN_DOMAIN = 'babychain/release/v0';
@@ -202,13 +202,4 @@ export function verifyArtifactBytes(bytes: Uint8Array, artifact: Artifact): void
       },
     );
   }
-}
-
-function fail<Code extends ReleaseErrorCodeValue>(
-  code: Code,
-  message: string,
-  rule: string,
-  ...[meta]: MetaArgs<Code, never>
-): BabyError {
-  return new BabyError<ReleaseErrorCodeValue>(code, message, { rule, ...meta });
 }
