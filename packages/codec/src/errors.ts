@@ -63,13 +63,14 @@ export function errorHelper<Codes extends string>() {
     new BabyError(code, message, ...meta);
 }
 
-/** A spec rule's refusal: the rule leads its meta, where the vectors and clients look for it. */
+/** A spec rule's refusal: `rule` comes first in its meta, the key order its JSON has always had (RPC-13). */
 export function ruleError<Code extends string>(
   code: Code,
   message: string,
   rule: string,
   ...[meta]: MetaArgs<Code, never>
 ): BabyError {
+  // the call checked meta against Code's shape; a spread of a generic shape is beyond what tsc can prove
   return new BabyError<string>(code, message, { rule, ...meta });
 }
 
