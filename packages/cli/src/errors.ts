@@ -28,7 +28,7 @@ export const CliErrorCode = {
 
 export type CliErrorCodeValue = (typeof CliErrorCode)[keyof typeof CliErrorCode];
 
-/** A file the command was given: `path` here, ErrorMeta's `file` where a command named it so first (both are on the wire). */
+/** A file the command was given: `path`, or ErrorMeta's `file` where a command named it so first (both on the wire). */
 type PathMeta = ErrorMeta & { path?: string };
 
 declare module '@babychain/codec' {
