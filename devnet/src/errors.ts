@@ -1,4 +1,4 @@
-import { BabyError } from '@babychain/codec';
+import { type ErrorMeta, errorHelper } from '@babychain/codec';
 
 /** Codes of the devnet manager's own failures (documented in devnet/README.md). */
 export const DevnetErrorCode = Object.freeze({
@@ -18,11 +18,19 @@ export const DevnetErrorCode = Object.freeze({
 
 export type DevnetErrorCodeValue = (typeof DevnetErrorCode)[keyof typeof DevnetErrorCode];
 
-export function devnetError(
-  code: DevnetErrorCodeValue,
-  message: string,
-  meta: Record<string, unknown> = {},
-  options?: ErrorOptions,
-): BabyError<DevnetErrorCodeValue> {
-  return new BabyError(code, message, meta, options);
+declare module '@babychain/codec' {
+  interface BabyErrorMeta extends Record<DevnetErrorCodeValue, ErrorMeta> {
+    [DevnetErrorCode.BAD_STATE_FILE]: ErrorMeta & { path: string };
+    [DevnetErrorCode.RPC_FAILED]: ErrorMeta & { url: string; status?: number };
+    [DevnetErrorCode.TIMEOUT]: ErrorMeta & { timeoutMs: number };
+    /** two nodes (`nodes`) saw different `values` of a block's `field` at `height` */
+    [DevnetErrorCode.SAFETY_VIOLATION]: ErrorMeta & {
+      height: number;
+      field: string;
+      nodes: string[];
+      values: string[];
+    };
+  }
 }
+
+export const devnetError = errorHelper<DevnetErrorCodeValue>();

@@ -1,3 +1,5 @@
+import type { ErrorMeta } from '@babychain/codec';
+
 /** Errors of the command line itself (documented in packages/cli/README.md); protocol errors keep their own codes. */
 export const CliErrorCode = {
   NO_INPUT: 'CLI_NO_INPUT',
@@ -23,3 +25,32 @@ export const CliErrorCode = {
   OFFLINE_MISSING: 'CLI_OFFLINE_MISSING',
   KEY_EXISTS: 'CLI_KEY_EXISTS',
 } as const;
+
+export type CliErrorCodeValue = (typeof CliErrorCode)[keyof typeof CliErrorCode];
+
+/** A file the command was given: `path`, or ErrorMeta's `file` where a command named it so first (both on the wire). */
+type PathMeta = ErrorMeta & { path?: string };
+
+declare module '@babychain/codec' {
+  interface BabyErrorMeta extends Record<CliErrorCodeValue, ErrorMeta> {
+    /** `missing`: the flags or values still to give */
+    [CliErrorCode.BAD_ARGUMENT]: ErrorMeta & { missing?: string[] };
+    /** `fields`: the unexpected ones; `cause`: the decoder's code */
+    [CliErrorCode.BAD_FILE]: PathMeta & { fields?: string[]; cause?: string };
+    [CliErrorCode.BAD_VALIDATOR_KEY]: PathMeta;
+    [CliErrorCode.BAD_ARTIFACT]: PathMeta;
+    [CliErrorCode.NOT_A_MEMBER]: ErrorMeta & { key: string; multisig: string };
+    [CliErrorCode.WRONG_SIGNER]: ErrorMeta & { key: string };
+    /** `body`: the chain id the transaction body names */
+    [CliErrorCode.WRONG_CHAIN]: ErrorMeta & { body: string; expected: string };
+    [CliErrorCode.TOO_FEW_SIGNATURES]: ErrorMeta & { threshold: number; given: number };
+    [CliErrorCode.NOT_FOUND]: ErrorMeta & { id: string };
+    [CliErrorCode.BAD_SOURCE]: ErrorMeta & { source?: string };
+    /** `files`: what git reports changed */
+    [CliErrorCode.DIRTY_SOURCE]: ErrorMeta & { source: string; files: string[] };
+    [CliErrorCode.BUNDLE_FAILED]: ErrorMeta & { source?: string };
+    /** `node`: the node asked, if any */
+    [CliErrorCode.OFFLINE_MISSING]: ErrorMeta & { missing: string[]; node: string | undefined };
+    [CliErrorCode.KEY_EXISTS]: ErrorMeta & { existing: string; address: string };
+  }
+}

@@ -1,4 +1,4 @@
-import { BabyError } from '@babychain/codec';
+import { BabyError, type ErrorMeta, type MetaArgs } from '@babychain/codec';
 
 /**
  * The codes this package produces itself. Everything else a client call throws is the node's own answer: an HTTP
@@ -13,11 +13,35 @@ export const ClientErrorCode = Object.freeze({
 
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
-export function clientError(
-  code: ClientErrorCode,
+declare module '@babychain/codec' {
+  interface BabyErrorMeta {
+    /** `code`: the websocket's close code */
+    [ClientErrorCode.UNREACHABLE]: ErrorMeta & { url?: string; code?: number };
+    /** a request that ran out of time (`url`), or a transaction not committed in time (`id`) */
+    [ClientErrorCode.TIMEOUT]: ErrorMeta & {
+      url?: string;
+      timeoutMs?: number;
+      id?: string;
+      waitedMs?: number;
+      lastError?: string;
+    };
+    /** an HTTP answer (`url`, `status`, the start of its `body`), or the JSON `path` of a value not as `expected` */
+    [ClientErrorCode.BAD_RESPONSE]: ErrorMeta & {
+      url?: string;
+      status?: number;
+      body?: string;
+      path?: string;
+      expected?: string;
+      got?: string;
+      error?: unknown;
+    };
+  }
+}
+
+export function clientError<Code extends ClientErrorCode>(
+  code: Code,
   message: string,
-  meta: Record<string, unknown> = {},
-  cause?: unknown,
+  ...[meta, cause]: MetaArgs<Code, unknown>
 ): BabyError<ClientErrorCode> {
-  return new BabyError(code, message, meta, cause === undefined ? undefined : { cause });
+  return new BabyError<ClientErrorCode>(code, message, meta, cause === undefined ? undefined : { cause });
 }

@@ -1,24 +1,77 @@
 /**
  * The one error type of Babychain. Every domain defines its own code table (a frozen object of
  * prefixed string values, e.g. `CODEC_UNKNOWN_FIELD`); the same code string reaches RPC clients
- * and test vectors, so codes are part of the protocol and never renamed.
+ * and test vectors, so codes are part of the protocol and never renamed. Each code's `meta` has the shape its
+ * package registers in `BabyErrorMeta` (docs/architecture.md, Conventions).
  */
 export class BabyError<Code extends string = string> extends Error {
   readonly code: Code;
-  readonly meta: Readonly<Record<string, unknown>>;
+  readonly meta: Readonly<MetaOf<Code>>;
 
-  constructor(code: Code, message: string, meta: Record<string, unknown> = {}, options?: ErrorOptions) {
+  constructor(code: Code, message: string, ...[meta, options]: MetaArgs<Code>) {
     super(message, options);
     this.name = 'BabyError';
     this.code = code;
-    this.meta = meta;
+    // MetaArgs lets meta be left out only where every field of the shape is optional, so `{}` is of that shape.
+    this.meta = meta ?? ({} as MetaOf<Code>);
   }
 }
 
-/** True when `err` is a BabyError, optionally with one of the given codes. */
+/** True when `err` is a BabyError, optionally with one of the given codes (then `meta` has their shape). */
 export function isBabyError<Code extends string>(err: unknown, ...codes: Code[]): err is BabyError<Code> {
   if (!(err instanceof BabyError)) return false;
   return codes.length === 0 || codes.includes(err.code as Code);
+}
+
+/**
+ * The meta fields more than one domain sets, declared once so that each means the same wherever it appears. Meta
+ * shapes are type aliases, not interfaces: a BabyError of one code must still pass where any BabyError is taken.
+ */
+export type ErrorMeta = {
+  /** the spec rule broken (`TX-9`, `GEN-6`): vectors and clients tell cases apart by it */
+  rule?: string;
+  /** which case of a code that covers several (CONS-*, LCH-*) */
+  reason?: string;
+  /** the failing transaction's place in its block, added when a block carries it (BLK-*) */
+  txIndex?: number;
+  /** the mempool answered from its cache of recent rejections */
+  cached?: boolean;
+  /** the file a refused input came from */
+  file?: string;
+};
+
+/** A value other than the one a rule requires. */
+export type Mismatch<T> = { expected: T; got: T };
+
+/** The meta of a code; a code no table declares (a remote node's, a test's) carries any JSON-safe fields. */
+export type MetaOf<Code extends string> = Code extends keyof BabyErrorMeta
+  ? BabyErrorMeta[Code]
+  : Readonly<Record<string, unknown>>;
+
+/**
+ * The arguments after the message, of the constructor (`Then` = ErrorOptions) and of a package's helper (`Then` =
+ * its cause): meta may be left out only when its shape has no required field.
+ */
+export type MetaArgs<Code extends string, Then = ErrorOptions> =
+  Record<string, never> extends MetaOf<Code>
+    ? [meta?: MetaOf<Code>, then?: Then | undefined]
+    : [meta: MetaOf<Code>, then?: Then | undefined];
+
+/** A domain's error helper: `new BabyError` for that domain's codes only, so another table's code does not compile. */
+export function errorHelper<Codes extends string>() {
+  return <Code extends Codes>(code: Code, message: string, ...meta: MetaArgs<Code>): BabyError<Code> =>
+    new BabyError(code, message, ...meta);
+}
+
+/** A spec rule's refusal: `rule` comes first in its meta, the key order its JSON has always had (RPC-13). */
+export function ruleError<Code extends string>(
+  code: Code,
+  message: string,
+  rule: string,
+  ...[meta]: MetaArgs<Code, never>
+): BabyError {
+  // the call checked meta against Code's shape; a spread of a generic shape is beyond what tsc can prove
+  return new BabyError<string>(code, message, { rule, ...meta });
 }
 
 /** Helper type: the union of a code table's values. */
@@ -55,19 +108,31 @@ export type CodecErrorCodeValue = CodeOf<typeof CodecErrorCode>;
  */
 export const TX_TOO_LARGE = 'TX_TOO_LARGE';
 
-/** Where a codec error happened: the message type, the field if known, and the byte offset in the input. */
-export interface CodecErrorMeta {
-  readonly type: string;
-  readonly field?: string;
-  readonly offset: number;
-  readonly rule: string;
-  readonly [k: string]: unknown;
+/**
+ * Where a codec error happened: the message type, and where known the field, its path, the byte offset in the input
+ * and the input's size.
+ */
+export type CodecErrorMeta = ErrorMeta & {
+  type: string;
+  field?: string;
+  path?: string;
+  offset?: number;
+  size?: number;
+};
+
+/**
+ * The meta shape of every code, keyed by the code string. Each other package adds its codes by declaration merging
+ * beside its code table (`declare module '@babychain/codec'`), so a code's shape is found from the code alone.
+ */
+export interface BabyErrorMeta extends Record<CodecErrorCodeValue, CodecErrorMeta> {
+  [TX_TOO_LARGE]: CodecErrorMeta & { size: number };
 }
 
+/** The decoder always knows the offset and the ENC rule (ENC-12). */
 export function codecError(
   code: CodecErrorCodeValue,
   message: string,
-  meta: CodecErrorMeta,
+  meta: CodecErrorMeta & { offset: number; rule: string },
 ): BabyError<CodecErrorCodeValue> {
-  return new BabyError(code, message, { ...meta });
+  return new BabyError(code, message, meta);
 }

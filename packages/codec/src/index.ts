@@ -1,8 +1,8 @@
 // The public surface of @babychain/codec (README.md). Everything else in src/ is internal.
 export type { DecodeOptions, JsonValue, MessageInit, MessageName } from './codec.ts';
 export { create, decode, encode, fromJson, toJson } from './codec.ts';
-export type { CodecErrorCodeValue, CodeOf } from './errors.ts';
-export { BabyError, CodecErrorCode, isBabyError } from './errors.ts';
+export type { BabyErrorMeta, CodecErrorCodeValue, CodeOf, ErrorMeta, MetaArgs, MetaOf, Mismatch } from './errors.ts';
+export { BabyError, CodecErrorCode, errorHelper, isBabyError, ruleError } from './errors.ts';
 export type {
   Account,
   AppliedUpgrade,

@@ -1,4 +1,4 @@
-import { BabyError } from '@babychain/codec';
+import { BabyError, type ErrorMeta, type MetaArgs } from '@babychain/codec';
 
 /**
  * Every code this package throws (README.md lists them). Sub-cases are told apart by `meta.reason`. Codes are
@@ -31,13 +31,41 @@ export const ConsensusErrorCode = Object.freeze({
 
 export type ConsensusErrorCodeValue = (typeof ConsensusErrorCode)[keyof typeof ConsensusErrorCode];
 
+/** Every code but CONS_WAL_CLOSED names its case in `reason`; `position` is an index into the input's list. */
+type Because = ErrorMeta & { reason: string };
+
+declare module '@babychain/codec' {
+  interface BabyErrorMeta extends Record<ConsensusErrorCodeValue, ErrorMeta> {
+    [ConsensusErrorCode.BAD_VALIDATOR_SET]: Because & { position?: number };
+    [ConsensusErrorCode.BAD_VOTE]: Because & { height: bigint; round: number; validatorIndex: number };
+    [ConsensusErrorCode.BAD_PROPOSAL]: Because & { height: bigint; round: number };
+    [ConsensusErrorCode.BAD_COMMIT]: Because & {
+      position?: number;
+      validatorIndex?: number;
+      power?: bigint;
+      totalPower?: bigint;
+    };
+    /** `field`: the one two votes differ in; `vote`: the vote that failed BAD_VOTE's checks, whose reason this is */
+    [ConsensusErrorCode.BAD_EVIDENCE]: Because & { field?: string; vote?: 'a' | 'b' };
+    [ConsensusErrorCode.DOUBLE_SIGN]: Because & {
+      height: bigint;
+      round: number;
+      step: number;
+      lastHeight: bigint;
+      lastRound: number;
+      lastStep: number;
+    };
+    [ConsensusErrorCode.GUARD_CORRUPT]: Because & { file: string };
+    [ConsensusErrorCode.WAL_CORRUPT]: Because & { bytes?: number };
+  }
+}
+
 export type ConsensusError = BabyError<ConsensusErrorCodeValue>;
 
-export function consensusError(
-  code: ConsensusErrorCodeValue,
+export function consensusError<Code extends ConsensusErrorCodeValue>(
+  code: Code,
   message: string,
-  meta: Record<string, unknown> = {},
-  cause?: unknown,
+  ...[meta, cause]: MetaArgs<Code, unknown>
 ): ConsensusError {
-  return new BabyError(code, message, meta, cause === undefined ? undefined : { cause });
+  return new BabyError<ConsensusErrorCodeValue>(code, message, meta, cause === undefined ? undefined : { cause });
 }

@@ -3,7 +3,7 @@
  * evidence (CONS-9).
  */
 import type { Commit, DuplicateVoteEvidence, Proposal, Vote } from '@babychain/codec';
-import { bytesEqual, compareBytes, encode, isBabyError } from '@babychain/codec';
+import { bytesEqual, compareBytes, encode, isBabyError, type MetaOf } from '@babychain/codec';
 import { sign, verify } from '@babychain/crypto';
 import { ConsensusErrorCode, consensusError } from './errors.ts';
 import { VoteType } from './types.ts';
@@ -132,7 +132,11 @@ export function verifyProposal(chainId: string, proposal: Proposal, set: Validat
   }
 }
 
-function badCommit(reason: string, message: string, meta: Record<string, unknown> = {}): never {
+function badCommit(
+  reason: string,
+  message: string,
+  meta: Omit<MetaOf<typeof ConsensusErrorCode.BAD_COMMIT>, 'reason'> = {},
+): never {
   throw consensusError(ConsensusErrorCode.BAD_COMMIT, message, { reason, ...meta });
 }
 
@@ -192,7 +196,11 @@ export function verifyCommit(
   }
 }
 
-function badEvidence(reason: string, message: string, meta: Record<string, unknown> = {}): never {
+function badEvidence(
+  reason: string,
+  message: string,
+  meta: Omit<MetaOf<typeof ConsensusErrorCode.BAD_EVIDENCE>, 'reason'> = {},
+): never {
   throw consensusError(ConsensusErrorCode.BAD_EVIDENCE, message, { reason, ...meta });
 }
 
@@ -223,7 +231,7 @@ export function verifyEvidence(chainId: string, set: ValidatorSet, evidence: Dup
       verifyVote(chainId, vote, set);
     } catch (err: unknown) {
       if (isBabyError(err, ConsensusErrorCode.BAD_VOTE)) {
-        badEvidence(String(err.meta['reason']), `vote_${name}: ${err.message}`, { vote: name });
+        badEvidence(err.meta.reason, `vote_${name}: ${err.message}`, { vote: name });
       }
       throw err;
     }

@@ -1,7 +1,7 @@
 /**
  * The validator set of a height (CONS-2) and its proposer schedule (CONS-3).
  */
-import { compareBytes, encode, merkleRoot, toHex } from '@babychain/codec';
+import { compareBytes, encode, type MetaOf, merkleRoot, toHex } from '@babychain/codec';
 import { addressFromPublicKey, PUBLIC_KEY_LENGTH } from '@babychain/crypto';
 import { ConsensusErrorCode, consensusError } from './errors.ts';
 import type { ValidatorSetView } from './types.ts';
@@ -34,7 +34,11 @@ function gcd(a: bigint, b: bigint): bigint {
   return a;
 }
 
-function badSet(reason: string, message: string, meta: Record<string, unknown> = {}): never {
+function badSet(
+  reason: string,
+  message: string,
+  meta: Omit<MetaOf<typeof ConsensusErrorCode.BAD_VALIDATOR_SET>, 'reason'> = {},
+): never {
   throw consensusError(ConsensusErrorCode.BAD_VALIDATOR_SET, message, { reason, ...meta });
 }
 

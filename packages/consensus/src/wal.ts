@@ -15,7 +15,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { WalRecord } from '@babychain/codec';
+import type { MetaOf, WalRecord } from '@babychain/codec';
 import { decode, encode } from '@babychain/codec';
 import CRC32C from 'crc-32/crc32c.js';
 import type { ConsensusError } from './errors.ts';
@@ -98,7 +98,12 @@ function fileName(height: bigint): string {
   return `${height.toString().padStart(20, '0')}.wal`;
 }
 
-function walError(reason: string, message: string, meta: Record<string, unknown>, cause?: unknown): ConsensusError {
+function walError(
+  reason: string,
+  message: string,
+  meta: Omit<MetaOf<typeof ConsensusErrorCode.WAL_CORRUPT>, 'reason'>,
+  cause?: unknown,
+): ConsensusError {
   return consensusError(ConsensusErrorCode.WAL_CORRUPT, message, { reason, ...meta }, cause);
 }
 

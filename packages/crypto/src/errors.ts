@@ -1,4 +1,4 @@
-import { BabyError } from '@babychain/codec';
+import { BabyError, type ErrorMeta, type MetaArgs } from '@babychain/codec';
 
 /**
  * Every code this package throws or returns. `SIG_*` codes are the signature verification outcomes (specs/signatures.md,
@@ -44,13 +44,36 @@ export type PartyKeyFailure =
   | 'SIG_SMALL_ORDER_KEY'
   | 'SIG_MIXED_ORDER_KEY';
 
+/** A key or signature that failed, by its hex (null when it was no byte array) or by its place in a list. */
+type KeyMeta = ErrorMeta & { publicKey?: string | null; length?: number | null; index?: number };
+
+declare module '@babychain/codec' {
+  interface BabyErrorMeta extends Record<CryptoErrorCode, KeyMeta> {
+    [CryptoErrorCode.CRYPTO_BAD_ADDRESS]: KeyMeta & { address?: string; prefix?: string };
+    [CryptoErrorCode.CRYPTO_WRONG_ADDRESS_PREFIX]: ErrorMeta & {
+      address: string;
+      prefix: string;
+      expectedPrefix: string;
+    };
+    [CryptoErrorCode.CRYPTO_MULTISIG_TOO_MANY_KEYS]: ErrorMeta & { count: number; max: number };
+    [CryptoErrorCode.CRYPTO_MULTISIG_BAD_THRESHOLD]: ErrorMeta & { threshold?: number; keys?: number };
+    [CryptoErrorCode.CRYPTO_BAD_MNEMONIC]: ErrorMeta & { words?: number; position?: number };
+    [CryptoErrorCode.CRYPTO_BAD_DERIVATION_PATH]: ErrorMeta & { path?: string; index?: number; account?: number };
+    [CryptoErrorCode.CRYPTO_WRONG_PASSPHRASE]: ErrorMeta & { name?: string };
+    [CryptoErrorCode.CRYPTO_BAD_KEYSTORE]: ErrorMeta & { name?: string; fields?: string[]; kdfParams?: unknown };
+    [CryptoErrorCode.CRYPTO_BAD_KEY_NAME]: ErrorMeta & { name: unknown };
+    [CryptoErrorCode.CRYPTO_KEY_EXISTS]: ErrorMeta & { name: string };
+    [CryptoErrorCode.CRYPTO_KEY_NOT_FOUND]: ErrorMeta & { name: string };
+    [CryptoErrorCode.CRYPTO_NOT_A_SIGNING_KEY]: ErrorMeta & { name: string };
+  }
+}
+
 export type CryptoError = BabyError<CryptoErrorCode>;
 
-export function cryptoError(
-  code: CryptoErrorCode,
+export function cryptoError<Code extends CryptoErrorCode>(
+  code: Code,
   message: string,
-  meta: Record<string, unknown> = {},
-  cause?: unknown,
+  ...[meta, cause]: MetaArgs<Code, unknown>
 ): CryptoError {
-  return new BabyError(code, message, meta, cause === undefined ? undefined : { cause });
+  return new BabyError<CryptoErrorCode>(code, message, meta, cause === undefined ? undefined : { cause });
 }

@@ -22,9 +22,9 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { bytesEqual, toHex } from '@babychain/codec';
+import { bytesEqual, type MetaOf, toHex } from '@babychain/codec';
 import { publicKeyFromSeed, SEED_LENGTH } from './ed25519.ts';
-import { cryptoError } from './errors.ts';
+import { type CryptoErrorCode, cryptoError } from './errors.ts';
 import { validateMnemonic } from './hd.ts';
 
 const scryptAsync = promisify(scrypt) as (
@@ -195,7 +195,7 @@ export async function encryptKeystore(
   return { ...header, crypto: { ...header.crypto, ciphertext: toHex(ciphertext) } };
 }
 
-function bad(why: string, meta: Record<string, unknown> = {}, cause?: unknown): never {
+function bad(why: string, meta: MetaOf<typeof CryptoErrorCode.CRYPTO_BAD_KEYSTORE> = {}, cause?: unknown): never {
   throw cryptoError('CRYPTO_BAD_KEYSTORE', `not a valid keystore file: ${why}`, meta, cause);
 }
 

@@ -18,7 +18,7 @@ import {
 } from '@babychain/upgrade';
 import type { Logger } from '@babychain/util';
 import { fsyncPath } from '@babychain/util';
-import { LauncherErrorCode, launcherError } from './errors.ts';
+import { LauncherErrorCode, launcherError, type SourceFailure } from './errors.ts';
 import type { LauncherPaths } from './layout.ts';
 
 export interface PeerSource {
@@ -40,12 +40,6 @@ export interface DownloadRequest {
   readonly deadlines: { readonly idleMs: number; readonly totalMs: number };
   /** ends the download (the launcher stops) */
   readonly signal?: AbortSignal;
-}
-
-export interface SourceFailure {
-  readonly source: string;
-  readonly code: string;
-  readonly message: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BabyError } from '@babychain/codec';
+import { type ErrorMeta, errorHelper } from '@babychain/codec';
 
 /**
  * What the launcher refuses or reports (specs/governance.md LCH-*, docs/upgrades.md). The REL_* codes of a refused
@@ -26,11 +26,27 @@ export const LauncherErrorCode = {
 
 export type LauncherErrorCode = (typeof LauncherErrorCode)[keyof typeof LauncherErrorCode];
 
-export function launcherError(
-  code: LauncherErrorCode,
-  message: string,
-  meta: Record<string, unknown> = {},
-  options?: ErrorOptions,
-): BabyError<LauncherErrorCode> {
-  return new BabyError(code, message, meta, options);
+/** Why one download source failed: a REL_* refusal, a full disk, or the transport's code. */
+export interface SourceFailure {
+  readonly source: string;
+  readonly code: string;
+  readonly message: string;
 }
+
+/** `errno`: the system's error code (ENOSPC, EACCES, ...) */
+type IoMeta = ErrorMeta & { errno?: string };
+
+declare module '@babychain/codec' {
+  interface BabyErrorMeta extends Record<LauncherErrorCode, ErrorMeta> {
+    [LauncherErrorCode.NO_ARTIFACT]: ErrorMeta & { platform: string };
+    /** `entry`: the archive entry at fault; `version`: the release already running */
+    [LauncherErrorCode.BAD_RELEASE]: ErrorMeta & { entry?: string; type?: string; version?: string };
+    [LauncherErrorCode.DOWNLOAD_FAILED]: ErrorMeta & { sources?: readonly SourceFailure[] };
+    [LauncherErrorCode.DISK_FULL]: IoMeta;
+    /** `reason`: disk-full, symlink, special-file or the errno; `path`: the entry that cannot be copied */
+    [LauncherErrorCode.BACKUP_FAILED]: IoMeta & { reason: string; path?: string };
+    [LauncherErrorCode.IO_FAILED]: IoMeta;
+  }
+}
+
+export const launcherError = errorHelper<LauncherErrorCode>();

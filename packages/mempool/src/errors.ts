@@ -1,4 +1,4 @@
-import type { CodeOf } from '@babychain/codec';
+import type { CodeOf, ErrorMeta, Mismatch } from '@babychain/codec';
 
 /**
  * Mempool policy rejections. These are node policy, not protocol rules: a transaction refused here may still be valid
@@ -21,3 +21,24 @@ export const MempoolErrorCode = Object.freeze({
 } as const);
 
 export type MempoolErrorCodeValue = CodeOf<typeof MempoolErrorCode>;
+
+/** How many transactions the pool held against the limit it met. */
+type Held = ErrorMeta & { held: number };
+
+declare module '@babychain/codec' {
+  interface BabyErrorMeta extends Record<MempoolErrorCodeValue, ErrorMeta> {
+    [MempoolErrorCode.FULL]: Held & { bytes: number; maxTxs: number; maxBytes: number };
+    [MempoolErrorCode.DUPLICATE]: ErrorMeta & { id: string };
+    [MempoolErrorCode.NONCE_TOO_FAR]: ErrorMeta & Mismatch<bigint> & { maxNonceGap: number };
+    /** `replaces`: the id of the transaction it would replace */
+    [MempoolErrorCode.REPLACEMENT_UNDERPRICED]: ErrorMeta & {
+      replaces: string;
+      fee: bigint;
+      minFee: bigint;
+      rbfBumpPercent: number;
+    };
+    [MempoolErrorCode.SENDER_LIMIT]: Held & { sender: string; maxPerSender: number };
+    [MempoolErrorCode.PEER_LIMIT]: Held & { peer: string; maxPerPeer: number };
+    [MempoolErrorCode.INVALID_OPTION]: ErrorMeta & { option: string; value: unknown };
+  }
+}

@@ -1,3 +1,5 @@
+import type { ErrorMeta } from '@babychain/codec';
+
 /** Codes of the node's own failures: configuration, home directory, startup. */
 export const NodeErrorCode = {
   BAD_CONFIG: 'NODE_BAD_CONFIG',
@@ -6,3 +8,11 @@ export const NodeErrorCode = {
   BAD_KEY_FILE: 'NODE_BAD_KEY_FILE',
 } as const;
 export type NodeErrorCodeValue = (typeof NodeErrorCode)[keyof typeof NodeErrorCode];
+
+declare module '@babychain/codec' {
+  interface BabyErrorMeta extends Record<NodeErrorCodeValue, ErrorMeta> {
+    /** `field`: the config key at fault */
+    [NodeErrorCode.BAD_CONFIG]: ErrorMeta & { field?: string };
+    [NodeErrorCode.HOME_EXISTS]: ErrorMeta & { home: string };
+  }
+}

@@ -1,4 +1,4 @@
-import { BabyError } from '@babychain/codec';
+import { BabyError, type ErrorMeta, type MetaArgs } from '@babychain/codec';
 
 /**
  * Every code this package throws. Codes reach RPC clients and logs and are never renamed. Codes starting with
@@ -18,15 +18,35 @@ export const P2pErrorCode = Object.freeze({
 
 export type P2pErrorCode = (typeof P2pErrorCode)[keyof typeof P2pErrorCode];
 
+/** A request to a peer that failed, and what the transport said (`err`). */
+type RequestMeta = ErrorMeta & { peer: string; protocol: string; err: string };
+
+declare module '@babychain/codec' {
+  interface BabyErrorMeta extends Record<P2pErrorCode, ErrorMeta> {
+    /** a request's answer (RequestMeta), or a gossip message of `size` bytes on `topic` */
+    [P2pErrorCode.MESSAGE_TOO_LARGE]: RequestMeta | (ErrorMeta & { topic: string; size: number; max: number });
+    [P2pErrorCode.TIMEOUT]: RequestMeta;
+    [P2pErrorCode.REQUEST_FAILED]: RequestMeta;
+    /** the option at fault, by its name */
+    [P2pErrorCode.INVALID_OPTIONS]: ErrorMeta & {
+      length?: number | null;
+      banThreshold?: number;
+      addr?: string;
+      points?: number;
+    };
+    [P2pErrorCode.INVALID_PEER_ID]: ErrorMeta & { peer: string };
+    [P2pErrorCode.DUPLICATE_HANDLER]: ErrorMeta & { topic?: string; protocol?: string };
+  }
+}
+
 export type P2pError = BabyError<P2pErrorCode>;
 
-export function p2pError(
-  code: P2pErrorCode,
+export function p2pError<Code extends P2pErrorCode>(
+  code: Code,
   message: string,
-  meta: Record<string, unknown> = {},
-  cause?: unknown,
+  ...[meta, cause]: MetaArgs<Code, unknown>
 ): P2pError {
-  return new BabyError(code, message, meta, cause === undefined ? undefined : { cause });
+  return new BabyError<P2pErrorCode>(code, message, meta, cause === undefined ? undefined : { cause });
 }
 
 /** An error's message for a log line's context. */

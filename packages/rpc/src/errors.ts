@@ -2,7 +2,7 @@
  * The RPC layer's own codes (specs/rpc.md RPC-12), and how any BabyError becomes a REST or JSON-RPC error
  * (RPC-13, RPC-14). Every other error carries the code of the rule it broke, unchanged.
  */
-import { BabyError, toHex } from '@babychain/codec';
+import { type BabyError, type ErrorMeta, errorHelper, toHex } from '@babychain/codec';
 
 export const RpcErrorCode = {
   NOT_FOUND: 'RPC_NOT_FOUND',
@@ -21,9 +21,40 @@ export const RpcErrorCode = {
 } as const;
 export type RpcErrorCodeValue = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
 
-export function rpcError(code: RpcErrorCodeValue, message: string, meta: Record<string, unknown> = {}): BabyError {
-  return new BabyError(code, message, meta);
+declare module '@babychain/codec' {
+  interface BabyErrorMeta extends Record<RpcErrorCodeValue, ErrorMeta> {
+    /** the request named by its height, hash or id, or a subscription this connection does not hold */
+    [RpcErrorCode.NOT_FOUND]: ErrorMeta & {
+      id?: string;
+      pending?: true;
+      height?: string;
+      hash?: string;
+      subscription?: string;
+    };
+    [RpcErrorCode.METHOD_NOT_ALLOWED]: ErrorMeta & { allowed: string[] };
+    [RpcErrorCode.TX_DROPPED]: ErrorMeta & { id: string; reason: string; code: string; message: string };
+    /** what broke: schema errors, an out-of-range height, a limit, or a transport status under 500 */
+    [RpcErrorCode.BAD_REQUEST]: ErrorMeta & {
+      errors?: string[];
+      from?: string;
+      to?: string;
+      height?: string;
+      max?: number;
+      status?: number;
+    };
+    [RpcErrorCode.INVALID_REQUEST]: ErrorMeta & { max?: number; size?: number };
+    [RpcErrorCode.UNKNOWN_METHOD]: ErrorMeta & { method: string };
+    [RpcErrorCode.TOO_LARGE]: ErrorMeta & { maxAnswerBytes?: number };
+    /** RPC-10: the budget, and when the client's window turns */
+    [RpcErrorCode.RATE_LIMITED]: ErrorMeta & { max: number; windowMs: number; retryAfterMs: number };
+    [RpcErrorCode.TIMEOUT]: ErrorMeta & { id?: string; timeoutMs?: number; closing?: true };
+  }
 }
+
+/** RPC-10: what a client over its budget is answered. */
+export type RateRefusal = BabyError<typeof RpcErrorCode.RATE_LIMITED>;
+
+export const rpcError = errorHelper<RpcErrorCodeValue>();
 
 /** RPC-5: a transaction this node's mempool let go, with the rule's code and reason. */
 export function txDropped(id: string, dropped: { reason: string; code: string; message: string }): BabyError {

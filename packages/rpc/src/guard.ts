@@ -5,9 +5,8 @@
  */
 
 import { isIPv6, type Socket } from 'node:net';
-import type { BabyError } from '@babychain/codec';
 import type { RpcLogger } from './backend.ts';
-import { RpcErrorCode, rpcError } from './errors.ts';
+import { type RateRefusal, RpcErrorCode, rpcError } from './errors.ts';
 
 /** RPC-10's limits; DEFAULT_RPC_LIMITS documents each default. */
 export interface RpcLimits {
@@ -50,8 +49,8 @@ export const DEFAULT_RPC_LIMITS: Readonly<RpcLimits> = Object.freeze({
 });
 
 /** Waits before a rate refusal is answered (RPC-10): `delayMs`, or until the refusal's window turns if sooner. */
-export function delayRefusal(refusal: BabyError, delayMs: number): Promise<void> {
-  const ms = Math.min(delayMs, Number(refusal.meta['retryAfterMs'] ?? delayMs));
+export function delayRefusal(refusal: RateRefusal, delayMs: number): Promise<void> {
+  const ms = Math.min(delayMs, refusal.meta.retryAfterMs);
   if (!(ms > 0)) return Promise.resolve();
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -103,7 +102,7 @@ export class RequestBudget {
   }
 
   /** Takes `units` from the client's budget: undefined when it had them, else the RPC_RATE_LIMITED refusal. */
-  take(client: string, units = 1): BabyError | undefined {
+  take(client: string, units = 1): RateRefusal | undefined {
     const now = this.#now();
     const window = Math.floor(now / this.#windowMs);
     if (window !== this.#window) {

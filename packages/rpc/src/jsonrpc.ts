@@ -6,7 +6,7 @@ import type { BabyError } from '@babychain/codec';
 import { isBabyError } from '@babychain/codec';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { errorInfo, jsonRpcNumberOf, RpcErrorCode, rpcError } from './errors.ts';
+import { errorInfo, jsonRpcNumberOf, type RateRefusal, RpcErrorCode, rpcError } from './errors.ts';
 import type { MethodContext, MethodSpec } from './methods.ts';
 import { costBeyondFirst, METHODS_BY_NAME } from './methods.ts';
 
@@ -88,7 +88,7 @@ export interface DispatchOptions {
   readonly checkResult?: (spec: MethodSpec, result: unknown) => void;
   readonly onInternalError?: (err: unknown, method: string) => void;
   /** RPC-10: takes `units` requests (default 1) from the client's shared budget, or returns the refusal */
-  readonly take?: (units?: number) => BabyError | undefined;
+  readonly take?: (units?: number) => RateRefusal | undefined;
   /** requests the transport already took for this body (an HTTP request pays for its first) */
   readonly prepaid?: number;
   /** RPC-10: the answers to one body stop at this many bytes; later requests are answered RPC_TOO_LARGE */
@@ -96,7 +96,7 @@ export interface DispatchOptions {
   /** told when the body's requests ran past the budget or the answer bytes */
   readonly onLimit?: (limit: 'rate' | 'answer bytes', details: Record<string, unknown>) => void;
   /** RPC-10: a body with a request refused for the rate is answered after this wait */
-  readonly delayRefusal?: (refusal: BabyError) => Promise<void>;
+  readonly delayRefusal?: (refusal: RateRefusal) => Promise<void>;
 }
 
 /** RPC-10: a call that costs more than one request takes the rest from the budget before it runs. */
@@ -200,8 +200,8 @@ async function dispatchBounded(
   let bytes = 0;
   let warned = false;
   // every rate refusal of the body comes from its budget: the first one sets the wait before the answer
-  let rateRefusal: BabyError | undefined;
-  const take = (units?: number): BabyError | undefined => {
+  let rateRefusal: RateRefusal | undefined;
+  const take = (units?: number): RateRefusal | undefined => {
     const refusal = o.take?.(units);
     rateRefusal ??= refusal;
     return refusal;

@@ -28,7 +28,7 @@ import {
   UpgradeResult,
   ValidatorsResult,
 } from '@babychain/api';
-import { type BabyError, decodeTx, fromHex, isBabyError, toHex, txId } from '@babychain/codec';
+import { type BabyError, decodeTx, fromHex, isBabyError, type MetaOf, toHex, txId } from '@babychain/codec';
 import type { Static, TSchema } from 'typebox';
 import type { BlockEvent, RpcBackend, RpcLogger } from './backend.ts';
 import { RpcErrorCode, rpcError, txDropped } from './errors.ts';
@@ -80,7 +80,7 @@ function u64(text: string, what: string): bigint {
   return value;
 }
 
-function found<T>(value: T | undefined, message: string, meta: Record<string, unknown>): T {
+function found<T>(value: T | undefined, message: string, meta: MetaOf<typeof RpcErrorCode.NOT_FOUND>): T {
   if (value === undefined) throw rpcError(RpcErrorCode.NOT_FOUND, message, meta);
   return value;
 }

@@ -27,7 +27,9 @@ class ScriptedBackend extends FakeBackend {
   override submitTx(bytes: Uint8Array): ReturnType<RpcBackend['submitTx']> {
     const nonce = decodeTx(bytes).body?.nonce;
     if (nonce === 99n) {
-      throw new BabyError('TX_BAD_NONCE', 'nonce 99 is a replay', { expected: 5n, got: nonce, key: bytes.slice(0, 2) });
+      // bytes in meta are not a field TX_BAD_NONCE declares: untyped, to show the server writes them as hex
+      const meta = { expected: 5n, got: nonce, key: bytes.slice(0, 2) };
+      throw new BabyError<string>('TX_BAD_NONCE', 'nonce 99 is a replay', meta);
     }
     const answer = super.submitTx(bytes);
     return nonce === 7n ? { ...answer, status: 'queued' } : answer;

@@ -21,7 +21,7 @@ import Fastify from 'fastify';
 import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
 import type { RpcBackend, RpcLogger } from './backend.ts';
-import { errorInfo, httpStatusOf, RpcErrorCode, rpcError } from './errors.ts';
+import { errorInfo, httpStatusOf, type RateRefusal, RpcErrorCode, rpcError } from './errors.ts';
 import {
   CONNECTION_ROUTE,
   ConnectionCaps,
@@ -217,13 +217,13 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null }, staticCSP: true });
-  const refusalDelay = (refusal: BabyError) => delayRefusal(refusal, limits.refusalDelayMs);
-  const refuseOverBudget = async (req: FastifyRequest, reply: FastifyReply, refusal: BabyError | undefined) => {
+  const refusalDelay = (refusal: RateRefusal) => delayRefusal(refusal, limits.refusalDelayMs);
+  const refuseOverBudget = async (req: FastifyRequest, reply: FastifyReply, refusal: RateRefusal | undefined) => {
     if (refusal === undefined) return;
     limitLog.hit(req.ip, 'rate', routeOf(req), refusal.meta);
     const waited = performance.now();
     await refusalDelay(refusal);
-    const left = Number(refusal.meta['retryAfterMs']) - (performance.now() - waited);
+    const left = refusal.meta.retryAfterMs - (performance.now() - waited);
     reply.header('retry-after', String(Math.max(0, Math.ceil(left / 1000))));
     throw refusal;
   };

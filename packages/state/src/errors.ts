@@ -1,3 +1,5 @@
+import type { ErrorMeta, Mismatch } from '@babychain/codec';
+
 /** Transaction rule violations (specs/transactions.md, specs/state.md). Values are protocol: never rename. */
 export const TxErrorCode = {
   TOO_LARGE: 'TX_TOO_LARGE',
@@ -75,3 +77,63 @@ export const StateErrorCode = {
   /** the store was initialised from another genesis */
   GENESIS_MISMATCH: 'STATE_GENESIS_MISMATCH',
 } as const;
+
+export type StateErrorCodeValue = (typeof StateErrorCode)[keyof typeof StateErrorCode];
+
+/** A signer key by its place in the transaction's signer (TX-8..TX-12). */
+type KeyAt = ErrorMeta & { keyIndex?: number };
+
+/** An account or validator by its place in the genesis file's list. */
+type GenesisAt = ErrorMeta & { index?: number };
+
+declare module '@babychain/codec' {
+  interface BabyErrorMeta
+    extends Record<TxErrorCodeValue, ErrorMeta>,
+      Record<BlockErrorCodeValue, ErrorMeta>,
+      Record<GenesisErrorCodeValue, GenesisAt>,
+      Record<StateErrorCodeValue, ErrorMeta> {
+    [TxErrorCode.WRONG_CHAIN_ID]: ErrorMeta & Mismatch<string>;
+    [TxErrorCode.BAD_PUBLIC_KEY]: KeyAt;
+    [TxErrorCode.MEMO_TOO_LONG]: ErrorMeta & { limit: number };
+    [TxErrorCode.SIGNATURE_COUNT]: ErrorMeta & { count: number };
+    [TxErrorCode.UNKNOWN_SIGNER]: KeyAt;
+    [TxErrorCode.DUPLICATE_SIGNER]: KeyAt;
+    [TxErrorCode.SIGNATURES_UNSORTED]: KeyAt;
+    [TxErrorCode.BELOW_THRESHOLD]: ErrorMeta & { count: number; threshold: number };
+    /** `reason`: the SIG-8 code the signature failed with */
+    [TxErrorCode.BAD_SIGNATURE]: KeyAt;
+    /** a nonce off the account's (`expected`/`got`), or bytes already committed (`id`, `committed`) */
+    [TxErrorCode.BAD_NONCE]: ErrorMeta & Partial<Mismatch<bigint>> & { id?: string; committed?: true };
+    [TxErrorCode.FEE_TOO_LOW]: ErrorMeta & { fee?: bigint; minFee?: bigint };
+    [TxErrorCode.INSUFFICIENT_FUNDS]: ErrorMeta & { balance?: bigint; needed?: bigint };
+    [TxErrorCode.UNSUPPORTED_ACTION]: ErrorMeta & { action: string | undefined };
+
+    [BlockErrorCode.WRONG_CHAIN_ID]: ErrorMeta & Mismatch<string>;
+    [BlockErrorCode.BAD_HEIGHT]: ErrorMeta & Mismatch<bigint>;
+    [BlockErrorCode.BAD_TIME]: ErrorMeta & { parentTimeMs: bigint; got: bigint };
+    /** roots in hex */
+    [BlockErrorCode.BAD_TX_ROOT]: ErrorMeta & Mismatch<string>;
+    [BlockErrorCode.DUPLICATE_TX]: ErrorMeta & { firstIndex: number; id: string };
+    [BlockErrorCode.BAD_APP_HASH]: ErrorMeta & Mismatch<string>;
+    [BlockErrorCode.TOO_MANY_TXS]: ErrorMeta & { count: number; max: number };
+    [BlockErrorCode.TOO_LARGE]: ErrorMeta & { size: number; max: bigint };
+    [BlockErrorCode.BAD_VERSION]: ErrorMeta & Mismatch<number>;
+
+    /** `field`: the JSON path of the value (GEN-6) */
+    [GenesisErrorCode.MALFORMED]: ErrorMeta & { field?: string };
+    [GenesisErrorCode.BAD_CHAIN_ID]: ErrorMeta & { chainId: string };
+    [GenesisErrorCode.BAD_PREFIX]: ErrorMeta & { prefix: string };
+    [GenesisErrorCode.DUPLICATE_ACCOUNT]: GenesisAt & { address: string };
+    [GenesisErrorCode.BAD_PARAMS]: ErrorMeta & { param?: string };
+    [GenesisErrorCode.BAD_MATURITY]: ErrorMeta & { maturity?: string };
+    [GenesisErrorCode.BAD_GOV_PARAMS]: ErrorMeta & { param: string };
+    [GenesisErrorCode.BAD_RELEASE_VERSION]: ErrorMeta & { releaseVersion: string };
+
+    /** `index`: the sibling at fault; `cause`: why the account has no encoding */
+    [StateErrorCode.BAD_PROOF]: ErrorMeta & { siblings?: number; index?: number; cause?: unknown };
+    /** `path`: the tree path (hex) of the node at fault */
+    [StateErrorCode.CORRUPT]: ErrorMeta & { path?: string };
+    /** the two genesis hashes, in hex */
+    [StateErrorCode.GENESIS_MISMATCH]: ErrorMeta & { stored: string; given: string };
+  }
+}

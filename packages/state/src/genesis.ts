@@ -2,7 +2,7 @@
  * The genesis file (specs/state.md GEN-1..GEN-7): its JSON form, its checks in GEN-6 order, its hash.
  */
 import type { Genesis, GenesisAccount, GenesisValidator, GovParams, Params } from '@babychain/codec';
-import { BabyError, compareBytes, encode, fromHex, sha256, toHex } from '@babychain/codec';
+import { BabyError, compareBytes, encode, fromHex, ruleError as genesisError, sha256, toHex } from '@babychain/codec';
 import { decodeAddress, encodeAddress, partyKeyProblem, verifyDetailed } from '@babychain/crypto';
 import { GenesisErrorCode } from './errors.ts';
 import { parseVersion } from './version.ts';
@@ -458,10 +458,6 @@ function publicKeyProblem(publicKey: Uint8Array): string | undefined {
   if (publicKey.length !== 32) return 'SIG_BAD_LENGTH';
   const result = verifyDetailed(publicKey, new Uint8Array(0), PROBE_SIGNATURE);
   return !result.ok && KEY_FAILURES.has(result.reason) ? result.reason : undefined;
-}
-
-function genesisError(code: string, message: string, rule: string, meta: Record<string, unknown> = {}): BabyError {
-  return new BabyError(code, message, { rule, ...meta });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * for the execution, the admission check and the mempool, so that each code comes from one place.
  */
 
-import type { TxBody } from '@babychain/codec';
+import type { ErrorMeta, TxBody } from '@babychain/codec';
 import { BabyError } from '@babychain/codec';
 import { TxErrorCode } from './errors.ts';
 
@@ -26,7 +26,7 @@ export function spendName(body: TxBody): string {
   return kind === 'transfer' ? 'amount + fee' : kind === 'submitProposal' ? 'deposit + fee' : 'fee';
 }
 
-function txMeta(txIndex: number | undefined): Record<string, unknown> {
+function txMeta(txIndex: number | undefined): Pick<ErrorMeta, 'txIndex'> {
   return txIndex === undefined ? {} : { txIndex };
 }
 

@@ -1,5 +1,13 @@
-import type { Signer, Tx, TxBody } from '@babychain/codec';
-import { BabyError, bytesEqual, decodeTx, txId, txSignBytes, txSignBytesOf } from '@babychain/codec';
+import type { ErrorMeta, Signer, Tx, TxBody } from '@babychain/codec';
+import {
+  type BabyError,
+  bytesEqual,
+  decodeTx,
+  ruleError as fail,
+  txId,
+  txSignBytes,
+  txSignBytesOf,
+} from '@babychain/codec';
 import { addressFromPublicKey, multisigAddress, type SignatureSet, verifyDetailed } from '@babychain/crypto';
 import type { CheckedTx } from './checked-tx.ts';
 import { TxErrorCode } from './errors.ts';
@@ -112,7 +120,7 @@ export function checkAction(tx: Tx, governance: Governance | undefined): void {
 }
 
 /** TX-13's error: this node does not execute `kind` transactions (no governance, or not this action). */
-export function unsupportedAction(kind: string | undefined, meta: Record<string, unknown> = {}): BabyError {
+export function unsupportedAction(kind: string | undefined, meta: Pick<ErrorMeta, 'txIndex'> = {}): BabyError {
   return fail(
     TxErrorCode.UNSUPPORTED_ACTION,
     `this node does not execute ${kind ?? 'no-action'} transactions`,
@@ -197,8 +205,4 @@ function signatureSets(
     message,
     signature,
   }));
-}
-
-function fail(code: string, message: string, rule: string, meta: Record<string, unknown> = {}): BabyError {
-  return new BabyError(code, message, { rule, ...meta });
 }

@@ -1,3 +1,4 @@
+import type { ErrorMeta, Mismatch } from '@babychain/codec';
 import { BAD_VERSION_CODE } from '@babychain/state';
 
 /** Governance rule violations (specs/governance.md GOV-*). Values are protocol: never rename. */
@@ -46,3 +47,50 @@ export const ReleaseErrorCode = {
   /** REL-5: the gunzipped tar stream is not the manifest's unpacked_size long */
   WRONG_UNPACKED_SIZE: 'REL_WRONG_UNPACKED_SIZE',
 } as const;
+
+export type GovErrorCodeValue = (typeof GovErrorCode)[keyof typeof GovErrorCode];
+export type UpgradeErrorCodeValue = (typeof UpgradeErrorCode)[keyof typeof UpgradeErrorCode];
+export type ReleaseErrorCodeValue = (typeof ReleaseErrorCode)[keyof typeof ReleaseErrorCode];
+
+/** The plan a refusal is about, as scheduled (UPG-4, UPG-5). */
+type PlanMeta = ErrorMeta & { name: string; height: bigint; appVersion?: number };
+
+declare module '@babychain/codec' {
+  interface BabyErrorMeta
+    extends Record<GovErrorCodeValue, ErrorMeta>,
+      Record<UpgradeErrorCodeValue, ErrorMeta>,
+      Record<ReleaseErrorCodeValue, ErrorMeta> {
+    [GovErrorCode.BAD_PROPOSAL]: ErrorMeta & { titleBytes?: number };
+    [GovErrorCode.BAD_OPTION]: ErrorMeta & { option?: number };
+    [GovErrorCode.DEPOSIT_TOO_LOW]: ErrorMeta & { deposit: bigint; minDeposit: bigint };
+    [GovErrorCode.UNKNOWN_PROPOSAL]: ErrorMeta & { proposalId?: bigint };
+    /** `param`: the parameter at fault, when the check names one */
+    [GovErrorCode.BAD_PARAMS]: ErrorMeta & { param?: string };
+
+    [UpgradeErrorCode.BAD_NAME]: ErrorMeta & { name: string };
+    [UpgradeErrorCode.BAD_APP_VERSION]: ErrorMeta & { appVersion: number; expected: number };
+    [UpgradeErrorCode.TOO_EARLY]: ErrorMeta & { height: bigint; minHeightExclusive: bigint };
+    /** `count`: how many urls there are; `index`: the one at fault */
+    [UpgradeErrorCode.BAD_URL]: ErrorMeta & { count?: number; index?: number };
+    [UpgradeErrorCode.PLAN_CONFLICT]: ErrorMeta & { scheduled: string };
+    [UpgradeErrorCode.NO_SUCH_PLAN]: ErrorMeta & { planName?: string; name?: string };
+    [UpgradeErrorCode.DIGEST_MISMATCH]: ErrorMeta & { planName: string; platform: string };
+    /** `version`: the release that must run from the plan's height */
+    [UpgradeErrorCode.NEEDED]: PlanMeta & { version?: string };
+    [UpgradeErrorCode.EARLY_BINARY]: PlanMeta & { nextHeight: bigint };
+    [UpgradeErrorCode.BINARY_TOO_OLD]: ErrorMeta & { appVersion: number; highest: number };
+
+    [ReleaseErrorCode.BAD_VERSION]: ErrorMeta & { version: string };
+    [ReleaseErrorCode.VERSION_NOT_HIGHER]: ErrorMeta & { version: string; current: string };
+    [ReleaseErrorCode.EXPIRED]: ErrorMeta & { expiresMs: bigint };
+    [ReleaseErrorCode.UNKNOWN_SIGNER]: ErrorMeta & { publicKey: string };
+    [ReleaseErrorCode.BAD_SIGNATURE]: ErrorMeta & { publicKey: string };
+    [ReleaseErrorCode.TOO_FEW_SIGNATURES]: ErrorMeta & { count: number; threshold: number };
+    /** the launcher's download sends `size` and `expected` as decimal strings */
+    [ReleaseErrorCode.WRONG_SIZE]: ErrorMeta & { url?: string; size?: number | string; expected?: bigint | string };
+    /** digests in hex */
+    [ReleaseErrorCode.DIGEST_MISMATCH]: ErrorMeta & Partial<Mismatch<string>> & { url?: string };
+    [ReleaseErrorCode.BAD_RELEASE_INFO]: ErrorMeta & Partial<Mismatch<unknown>> & { field?: string };
+    [ReleaseErrorCode.WRONG_UNPACKED_SIZE]: ErrorMeta & { unpacked: string; expected: string };
+  }
+}

@@ -17,7 +17,7 @@ import type {
   SubmitProposal,
   TxBody,
 } from '@babychain/codec';
-import { BabyError, bytesEqual, compareBytes, isBabyError } from '@babychain/codec';
+import { BabyError, bytesEqual, compareBytes, ruleError as fail, isBabyError } from '@babychain/codec';
 import type {
   AccountAccess,
   CheckedTx,
@@ -582,8 +582,4 @@ function compareAttestations(a: Attestation, b: Attestation): number {
 /** Bytewise order of the UTF-8 encodings, the same on every implementation. */
 function compareStrings(a: string, b: string): number {
   return compareBytes(utf8.encode(a), utf8.encode(b));
-}
-
-function fail(code: string, message: string, rule: string, meta: Record<string, unknown> = {}): BabyError {
-  return new BabyError(code, message, { rule, ...meta });
 }

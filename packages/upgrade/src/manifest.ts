@@ -4,7 +4,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { Artifact, ManifestSignature, ReleaseManifest, SignedManifest } from '@babychain/codec';
-import { BabyError, bytesEqual, compareBytes, encode, sha256, toHex } from '@babychain/codec';
+import { bytesEqual, compareBytes, encode, ruleError as fail, sha256, toHex } from '@babychain/codec';
 import { publicKeyFromSeed, sign, verifyDetailed } from '@babychain/crypto';
 import { compareVersions, parseVersion } from '@babychain/state';
 import { ReleaseErrorCode } from './errors.ts';
@@ -202,8 +202,4 @@ export function verifyArtifactBytes(bytes: Uint8Array, artifact: Artifact): void
       },
     );
   }
-}
-
-function fail(code: string, message: string, rule: string, meta: Record<string, unknown> = {}): BabyError {
-  return new BabyError(code, message, { rule, ...meta });
 }

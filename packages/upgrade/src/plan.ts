@@ -2,10 +2,19 @@
  * Proposal contents (specs/governance.md GOV-8..GOV-10, UPG-2): what consensus checks on a plan, a cancel and a
  * parameter change, at submission and again when they pass.
  */
-import type { Genesis, GovParams, GovState, ParamChange, Plan, PlanDecision, ReleaseManifest } from '@babychain/codec';
+import type {
+  Genesis,
+  GovParams,
+  GovState,
+  MetaOf,
+  ParamChange,
+  Plan,
+  PlanDecision,
+  ReleaseManifest,
+} from '@babychain/codec';
 import { BabyError, isBabyError } from '@babychain/codec';
 import { Maturity, validateGovParams, validateParams, withGovDefaults } from '@babychain/state';
-import { GovErrorCode, UpgradeErrorCode } from './errors.ts';
+import { GovErrorCode, UpgradeErrorCode, type UpgradeErrorCodeValue } from './errors.ts';
 import { type ManifestContext, verifyManifest } from './manifest.ts';
 import { versionInForce } from './record.ts';
 
@@ -158,6 +167,6 @@ function badParams(message: string, param: string): BabyError {
   return new BabyError(GovErrorCode.BAD_PARAMS, message, { rule: 'GOV-9', param });
 }
 
-function fail(code: string, message: string, meta: Record<string, unknown>): BabyError {
-  return new BabyError(code, message, { rule: 'UPG-2', ...meta });
+function fail<Code extends UpgradeErrorCodeValue>(code: Code, message: string, meta: MetaOf<Code>): BabyError {
+  return new BabyError<UpgradeErrorCodeValue>(code, message, { rule: 'UPG-2', ...meta });
 }

@@ -2,7 +2,7 @@
  * REL-5's `release.json`: what an artifact is, written by `baby release build` and read back by `baby release
  * manifest`, `baby gov` and a launcher, which must all agree on what a well-formed one is.
  */
-import { BabyError } from '@babychain/codec';
+import { BabyError, type MetaOf } from '@babychain/codec';
 import { parseVersion } from '@babychain/state';
 import { ReleaseErrorCode } from './errors.ts';
 
@@ -89,7 +89,11 @@ export function checkReleaseInfo(info: ReleaseInfo, expected: Omit<ReleaseInfo, 
   }
 }
 
-function fail(message: string, meta: Record<string, unknown> = {}, cause?: unknown): BabyError {
+function fail(
+  message: string,
+  meta: MetaOf<typeof ReleaseErrorCode.BAD_RELEASE_INFO> = {},
+  cause?: unknown,
+): BabyError {
   return new BabyError(
     ReleaseErrorCode.BAD_RELEASE_INFO,
     message,

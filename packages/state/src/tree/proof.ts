@@ -1,6 +1,6 @@
 // STATE-11: checking a StateProof against a state root. Every check that fails throws STATE_BAD_PROOF with a
 // `reason` in meta; nothing is accepted that the spec does not describe.
-import type { Account, StateProof } from '@babychain/codec';
+import type { Account, MetaOf, StateProof } from '@babychain/codec';
 import { BabyError, bytesEqual, sha256 } from '@babychain/codec';
 import { StateErrorCode } from '../errors.ts';
 import {
@@ -15,7 +15,10 @@ import {
   valueHash,
 } from './hash.ts';
 
-function bad(reason: string, extra: Record<string, unknown> = {}): BabyError<typeof StateErrorCode.BAD_PROOF> {
+function bad(
+  reason: string,
+  extra: MetaOf<typeof StateErrorCode.BAD_PROOF> = {},
+): BabyError<typeof StateErrorCode.BAD_PROOF> {
   return new BabyError(StateErrorCode.BAD_PROOF, `state proof rejected: ${reason}`, {
     rule: 'STATE-11',
     reason,

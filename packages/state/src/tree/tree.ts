@@ -19,7 +19,7 @@
 //
 // Every node read from storage is checked against the hash its parent (or the committed root) gives for it, so a
 // store that does not hold the committed tree fails loudly (STATE_CORRUPT) instead of producing a wrong root.
-import type { StateProof } from '@babychain/codec';
+import type { MetaOf, StateProof } from '@babychain/codec';
 import { BabyError, bytesEqual, fromHex, sha256, toHex } from '@babychain/codec';
 import { LruCache } from '@babychain/util';
 import { StateErrorCode } from '../errors.ts';
@@ -104,7 +104,7 @@ interface Request {
   readonly onlyChild?: boolean;
 }
 
-function corrupt(message: string, meta: Record<string, unknown>): BabyError {
+function corrupt(message: string, meta: MetaOf<typeof StateErrorCode.CORRUPT>): BabyError {
   return new BabyError(StateErrorCode.CORRUPT, `state tree store: ${message}`, { rule: 'STATE-10', ...meta });
 }
 
