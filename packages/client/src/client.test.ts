@@ -1,6 +1,6 @@
 import { BabyError, blockHash, create, isBabyError, toHex, toJson, txId } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
-import { FakeNode, fakeStatus, rpcError } from '@babychain/test-utils';
+import { FAKE_GOV_PARAMS, FakeNode, fakeStatus, rpcError } from '@babychain/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BabyClient } from './client.ts';
 import { signedTransfer } from './transfer.ts';
@@ -118,13 +118,7 @@ const upgradeJson = {
     results: [{ id: '3', title: 'v3', status: 'passed', tally: tally('40'), endHeight: '29', reason: '' }],
     applied: [{ name: 'v2', height: '20', appVersion: 1, version: '0.1.0' }],
     params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
-    govParams: {
-      minDeposit: '10000000',
-      babyVotingPeriod: '20',
-      grownUpVotingPeriod: '2000',
-      babyUpgradeDelay: '5',
-      grownUpUpgradeDelay: '200',
-    },
+    govParams: FAKE_GOV_PARAMS,
   },
 };
 

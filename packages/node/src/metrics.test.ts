@@ -1,19 +1,10 @@
 import type { CommittedBlock } from '@babychain/consensus';
+import { emptyAppMetrics } from '@babychain/state';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { type MetricsSources, NodeMetrics } from './metrics.ts';
 
-const app = {
-  blocksExecuted: 0,
-  txsExecuted: 0,
-  blocksCommitted: 0,
-  checkedCacheHits: 0,
-  precheckMs: 0,
-  accountsMs: 0,
-  executeMs: 0,
-  rootMs: 0,
-  commitMs: 0,
-};
+const app = emptyAppMetrics();
 const p2p = { peers: 3, gossipIn: 0, gossipOut: 0, gossipRejected: 0, requestsIn: 0, requestsOut: 0, bans: 0 };
 
 function metricsOf(selfIndex?: number) {

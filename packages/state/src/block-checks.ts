@@ -89,22 +89,29 @@ export function checkProposer(address: Uint8Array): void {
 
 /** BLK-6: the header's tx root is the Merkle root of the transactions' ids. */
 export function checkTxRoot(header: Header, txRoot: Uint8Array): void {
-  if (!bytesEqual(txRoot, header.txRoot)) {
-    throw new BabyError(BlockErrorCode.BAD_TX_ROOT, 'tx_root is not the Merkle root of the transaction ids', {
-      rule: 'BLK-6',
-      expected: toHex(txRoot),
-      got: toHex(header.txRoot),
-    });
-  }
+  const message = 'tx_root is not the Merkle root of the transaction ids';
+  checkRoot(BlockErrorCode.BAD_TX_ROOT, 'BLK-6', message, txRoot, header.txRoot);
 }
 
 /** BLK-7: the header's app hash is the state root after the block. */
 export function checkAppHash(header: Header, root: Uint8Array): void {
-  if (!bytesEqual(root, header.appHash)) {
-    throw new BabyError(BlockErrorCode.BAD_APP_HASH, 'app_hash is not the state root after the block', {
-      rule: 'BLK-7',
-      expected: toHex(root),
-      got: toHex(header.appHash),
-    });
+  checkRoot(
+    BlockErrorCode.BAD_APP_HASH,
+    'BLK-7',
+    'app_hash is not the state root after the block',
+    root,
+    header.appHash,
+  );
+}
+
+function checkRoot(
+  code: typeof BlockErrorCode.BAD_TX_ROOT | typeof BlockErrorCode.BAD_APP_HASH,
+  rule: string,
+  message: string,
+  computed: Uint8Array,
+  inHeader: Uint8Array,
+): void {
+  if (!bytesEqual(computed, inHeader)) {
+    throw new BabyError(code, message, { rule, expected: toHex(computed), got: toHex(inHeader) });
   }
 }

@@ -1,6 +1,6 @@
 export { App } from './app.ts';
 export { treeChanges } from './app-load.ts';
-export type { AppMetrics } from './app-metrics.ts';
+export { type AppMetrics, emptyAppMetrics } from './app-metrics.ts';
 export type {
   AppInfo,
   AppOptions,

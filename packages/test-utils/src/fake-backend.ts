@@ -6,6 +6,14 @@ import { checkTx, feeRefusal, fundsRefusal, nonceRefusal, spendName, txSpend } f
 
 export const FAKE_CHAIN_ID = 'fake-1';
 export const FAKE_MIN_FEE = 500n;
+/** The governance parameters every fake answer carries (GOV-9), as `GET /upgrade` writes them. */
+export const FAKE_GOV_PARAMS = {
+  minDeposit: '10000000',
+  babyVotingPeriod: '20',
+  grownUpVotingPeriod: '2000',
+  babyUpgradeDelay: '5',
+  grownUpUpgradeDelay: '200',
+} as const;
 
 const GENESIS_TIME_MS = 1_700_000_000_000n;
 const VALIDATOR_KEY = new Uint8Array(32).fill(9);
@@ -412,13 +420,7 @@ export class FakeBackend implements RpcBackend {
         results: [{ id: '1', title: 'v2', status: 'passed', tally, endHeight: '30', reason: '' }],
         applied: [],
         params: schemaTyped(fakeStatus()['params']),
-        govParams: {
-          minDeposit: '10000000',
-          babyVotingPeriod: '20',
-          grownUpVotingPeriod: '2000',
-          babyUpgradeDelay: '5',
-          grownUpUpgradeDelay: '200',
-        },
+        govParams: FAKE_GOV_PARAMS,
       },
     };
   }
