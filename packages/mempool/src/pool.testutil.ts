@@ -1,6 +1,8 @@
 import type { TxBody } from '@babychain/codec';
-import { decodeTx, encode, sha256, toHex, txSignBytes } from '@babychain/codec';
+import { BabyError, decodeTx, encode, sha256, toHex, txSignBytes } from '@babychain/codec';
 import { addressFromPublicKey, publicKeyFromSeed, sign } from '@babychain/crypto';
+import type { MempoolOptions } from './options.ts';
+import { Mempool } from './pool.ts';
 import type { Account, AccountView } from './types.ts';
 
 export const CHAIN = 'babychain-mempool-test';
@@ -100,3 +102,31 @@ export function applyBlock(view: MemoryView, txs: readonly Uint8Array[]): { ids:
   }
   return { ids, touched };
 }
+
+/** the keys of the pool tests, funded by `setup` */
+export const alice = key('alice');
+export const bob = key('bob');
+export const carol = key('carol');
+export const dave = key('dave');
+
+/** A pool on a view in which alice, bob, carol and dave hold 1_000_000 each. */
+export function setup(options: Partial<Omit<MempoolOptions, 'view'>> = {}, minFee = 1n) {
+  const view = new MemoryView(minFee);
+  for (const k of [alice, bob, carol, dave]) view.set(k.address, { balance: 1_000_000n });
+  const pool = new Mempool({ chainId: CHAIN, view, ...options });
+  return { view, pool };
+}
+
+/** The BabyError `fn` throws. */
+export function rejection(fn: () => unknown): BabyError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof BabyError) return err;
+    throw err;
+  }
+  throw new Error('expected a rejection, got success');
+}
+
+/** the ids (hex) of `txs`, in order */
+export const ids = (txs: readonly Uint8Array[]) => txs.map(idOf);

@@ -4,8 +4,9 @@ import type { SignRequest } from '@babychain/consensus';
 import { Step, VoteType, verifyCommit } from '@babychain/consensus';
 import { addressFromPublicKey, publicKeyFromSeed, sign } from '@babychain/crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SimNode } from './sim.testutil.ts';
-import { SIM_CHAIN_ID, Sim, WALLET_BALANCE, WALLET_SEED } from './sim.testutil.ts';
+import { Sim } from './sim.testutil.ts';
+import type { SimNode } from './sim-parts.testutil.ts';
+import { SIM_CHAIN_ID, WALLET_BALANCE, WALLET_SEED } from './sim-parts.testutil.ts';
 
 let sim: Sim | undefined;
 afterEach(async () => {

@@ -4,141 +4,38 @@
  * only when every node is idle (no store or file operation in flight), in a fixed order. Virtual time moves only
  * when the whole system is quiescent, one timer at a time, so a run depends on its inputs alone.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BlocksResponse, CatchUpResponse, ConsensusMessage, Genesis, Vote } from '@babychain/codec';
 import { toHex } from '@babychain/codec';
-import type { Clock, CommittedBlock, TimeoutParams } from '@babychain/consensus';
+import type { CommittedBlock, TimeoutParams } from '@babychain/consensus';
 import { ConsensusDriver, DEFAULT_TIMEOUTS, DoubleSignGuard, ValidatorSet, Wal } from '@babychain/consensus';
 import { addressFromPublicKey, publicKeyFromSeed } from '@babychain/crypto';
 import { App, createDevGenesis } from '@babychain/state';
-import type { LogContext, Logger } from '@babychain/util';
 import { ChainStore } from './chain-store.ts';
-
-export const SIM_CHAIN_ID = 'sim-chain-1';
-export const GENESIS_TIME_MS = 1_700_000_000_000n;
-/** the funded account of the genesis */
-export const WALLET_SEED = new Uint8Array(32).fill(99);
-export const WALLET_BALANCE = 10_000_000n;
-
-/** One run of a node's driver and stores; a crash ends it and a restart makes a new one. */
-interface Incarnation {
-  /** false once crashed or closed */
-  readonly owner: { alive: boolean };
-  readonly driver: ConsensusDriver;
-  readonly app: App;
-  readonly chain: ChainStore;
-  readonly wal: Wal;
-  readonly guard: DoubleSignGuard | undefined;
-  readonly close: () => Promise<void>;
-}
-
-export interface CommitRecord {
-  readonly height: bigint;
-  readonly hash: string;
-  readonly appHash: string;
-  readonly via: CommittedBlock['via'];
-  /** virtual ms */
-  readonly atMs: number;
-}
-
-export interface LogEntry {
-  readonly level: string;
-  readonly msg: string;
-  readonly ctx: LogContext | undefined;
-}
-
-export interface SimNode {
-  readonly id: string;
-  readonly n: number;
-  /** index in the validator set, undefined for a full node */
-  readonly validatorIndex: number | undefined;
-  readonly seed: Uint8Array | undefined;
-  readonly dir: string;
-  /** transactions `reap` offers (committed ones are removed) */
-  readonly pool: Uint8Array[];
-  /** every height this node committed, across restarts */
-  readonly commits: Map<bigint, CommitRecord>;
-  readonly logs: LogEntry[];
-  /** the upgrade halt this node reported (UPG-4), and when (virtual ms) */
-  halted: { readonly height: bigint; readonly atMs: number } | undefined;
-  incarnation: Incarnation | undefined;
-}
-
-/** A message a node broadcast (whatever the links did with it). */
-export interface Sent {
-  readonly from: SimNode;
-  readonly at: number;
-  readonly message: ConsensusMessage;
-}
-
-export interface RequestRecord {
-  readonly kind: 'blocks' | 'catchUp';
-  readonly from: string;
-  readonly to: string;
-  readonly at: number;
-  served: boolean;
-}
-
-interface Timer {
-  readonly at: number;
-  readonly n: number;
-  readonly seq: number;
-  readonly fn: () => void;
-  readonly owner: { alive: boolean };
-  cancelled: boolean;
-}
-
-interface Envelope {
-  readonly from: SimNode;
-  readonly seq: number;
-  readonly message: ConsensusMessage;
-}
-
-interface PendingRequest {
-  readonly from: SimNode;
-  readonly to: SimNode;
-  readonly seq: number;
-  readonly record: RequestRecord;
-  readonly serve: () => Promise<unknown>;
-  readonly resolve: (value: never) => void;
-  readonly reject: (err: unknown) => void;
-}
-
-export type StoreName = 'app' | 'chain' | 'wal' | 'guard';
-
-export interface SimOptions {
-  readonly validators: number;
-  /** full nodes (not in the validator set) */
-  readonly followers?: number;
-  readonly commitWaitMs?: number;
-  readonly timeouts?: TimeoutParams;
-  /** a height every node's software must not run: an upgrade plan it has no handler for (UPG-4) */
-  readonly haltAt?: bigint;
-}
-
-const noop = () => {};
-
-function recordingLogger(logs: LogEntry[]): Logger {
-  const at = (level: string) => (msg: string, ctx?: LogContext) => {
-    logs.push({ level, msg, ctx });
-  };
-  const logger: Logger = {
-    debug: noop,
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: () => logger,
-  };
-  return logger;
-}
-
-/** A tmpfs directory when there is one: fsync is then free, and the suite stays fast. */
-function baseDir(): string {
-  const root = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-  return mkdtempSync(join(root, 'babysim-'));
-}
+import type {
+  CommitRecord,
+  Envelope,
+  Incarnation,
+  PendingRequest,
+  RequestRecord,
+  Sent,
+  SimNode,
+  SimOptions,
+  StoreName,
+} from './sim-parts.testutil.ts';
+import {
+  baseDir,
+  GENESIS_TIME_MS,
+  noop,
+  recordingLogger,
+  SIM_CHAIN_ID,
+  trackCalls,
+  VirtualClock,
+  WALLET_BALANCE,
+  WALLET_SEED,
+} from './sim-parts.testutil.ts';
+import { findSafetyProblems } from './sim-safety.testutil.ts';
 
 export class Sim {
   readonly genesis: Genesis;
@@ -146,8 +43,6 @@ export class Sim {
   readonly nodes: SimNode[] = [];
   readonly commitWaitMs: number;
   readonly timeouts: TimeoutParams;
-  /** virtual ms */
-  now = Number(GENESIS_TIME_MS) + 1000;
   /** every broadcast of every node, in order */
   readonly sent: Sent[] = [];
   readonly requests: RequestRecord[] = [];
@@ -173,8 +68,7 @@ export class Sim {
   readonly #dir: string;
   readonly #canonical = new Map<bigint, string>();
   readonly #haltAt: bigint | undefined;
-  #timers: Timer[] = [];
-  #timerSeq = new Map<number, number>();
+  readonly #clock = new VirtualClock(Number(GENESIS_TIME_MS) + 1000);
   #queue: Envelope[] = [];
   #requests: PendingRequest[] = [];
   #sendSeq = 0;
@@ -224,6 +118,11 @@ export class Sim {
       throw err;
     }
     return sim;
+  }
+
+  /** virtual ms */
+  get now(): number {
+    return this.#clock.now;
   }
 
   node(n: number): SimNode {
@@ -308,11 +207,11 @@ export class Sim {
     for (;;) {
       await this.settle();
       if (done()) return;
-      const next = this.#nextTimer();
+      const next = this.#clock.next();
       if (next === undefined || next.at > deadline) {
         throw new Error(`virtual time ran out waiting for ${what} at ${this.describe()}`);
       }
-      this.#fire(next);
+      this.#clock.fire(next);
     }
   }
 
@@ -321,11 +220,11 @@ export class Sim {
     const end = this.now + ms;
     for (;;) {
       await this.settle();
-      const next = this.#nextTimer();
+      const next = this.#clock.next();
       if (next === undefined || next.at > end) break;
-      this.#fire(next);
+      this.#clock.fire(next);
     }
-    this.now = end;
+    this.#clock.now = end;
   }
 
   describe(): string {
@@ -337,43 +236,6 @@ export class Sim {
         return `${n.id}:${s.height}/${s.round}/${s.step}`;
       })
       .join(' ');
-  }
-
-  #clockFor(n: number, owner: { alive: boolean }): Clock {
-    return {
-      now: () => this.now,
-      setTimeout: (fn, ms) => {
-        const seq = (this.#timerSeq.get(n) ?? 0) + 1;
-        this.#timerSeq.set(n, seq);
-        const timer: Timer = { at: this.now + Math.max(0, ms), n, seq, fn, owner, cancelled: false };
-        this.#timers.push(timer);
-        return timer;
-      },
-      clearTimeout: (handle) => {
-        if (handle !== undefined && handle !== null) (handle as Timer).cancelled = true;
-      },
-    };
-  }
-
-  #nextTimer(): Timer | undefined {
-    this.#timers = this.#timers.filter((t) => !t.cancelled && t.owner.alive);
-    let best: Timer | undefined;
-    for (const t of this.#timers) {
-      if (
-        best === undefined ||
-        t.at < best.at ||
-        (t.at === best.at && (t.n < best.n || (t.n === best.n && t.seq < best.seq)))
-      ) {
-        best = t;
-      }
-    }
-    return best;
-  }
-
-  #fire(timer: Timer): void {
-    timer.cancelled = true;
-    if (timer.at > this.now) this.now = timer.at;
-    timer.fn();
   }
 
   async #quiesce(): Promise<void> {
@@ -462,28 +324,12 @@ export class Sim {
 
   /** Wraps a store so that its async calls count as in-flight work, and fail once the incarnation crashed. */
   #tracked<T extends object>(target: T, owner: { alive: boolean }, node: SimNode, store: StoreName): T {
-    return new Proxy(target, {
-      get: (t, prop) => {
-        const value: unknown = Reflect.get(t, prop, t);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (!owner.alive) throw new Error('crashed');
-          const result: unknown = (value as (...a: unknown[]) => unknown).apply(t, args);
-          if (result instanceof Promise) {
-            this.#pending++;
-            result.then(
-              () => {
-                this.#pending--;
-                this.onResolved?.(node, store, String(prop), args);
-              },
-              () => {
-                this.#pending--;
-              },
-            );
-          }
-          return result;
-        };
-      },
+    const started = () => {
+      this.#pending++;
+    };
+    return trackCalls(target, owner, started, (method, args, resolved) => {
+      this.#pending--;
+      if (resolved) this.onResolved?.(node, store, method, args);
     });
   }
 
@@ -517,7 +363,7 @@ export class Sim {
       wal,
       timeouts: this.timeouts,
       commitWaitMs: this.commitWaitMs,
-      clock: this.#clockFor(node.n, owner),
+      clock: this.#clock.clockFor(node.n, owner),
       logger: recordingLogger(node.logs),
       reap: () => [...node.pool],
       onCommitted: (c) => this.#committed(node, c),
@@ -623,37 +469,15 @@ export class Sim {
   // Safety
   // --------------------------------------------------------------------------------------------------------
 
-  /**
-   * Everything that would be a safety violation, empty when none: two blocks committed at one height, a validator
-   * broadcasting two different block hashes for one (height, round, step), a node broadcasting a vote of
-   * another validator, a message an honest peer rejected, an equivocation a driver detected.
-   */
+  /** Everything that would be a safety violation (see findSafetyProblems), empty when none. */
   safetyProblems(): string[] {
-    const problems = [...this.forks];
-    const signed = new Map<string, string>();
-    const record = (key: string, value: string) => {
-      const seen = signed.get(key);
-      if (seen === undefined) signed.set(key, value);
-      else if (seen !== value) problems.push(`conflicting ${key}: ${seen.slice(0, 12)} and ${value.slice(0, 12)}`);
-    };
-    for (const s of this.sent) {
-      const m = s.message.message;
-      if (m?.case === 'vote') {
-        const v: Vote = m.value;
-        if (v.validatorIndex !== s.from.validatorIndex)
-          problems.push(`${s.from.id} sent a vote of ${v.validatorIndex}`);
-        record(`vote v${v.validatorIndex} h${v.height} r${v.round} t${v.type}`, toHex(v.blockHash) || 'nil');
-      } else if (m?.case === 'proposal') {
-        const p = m.value.proposal;
-        if (p === undefined) continue;
-        record(`proposal v${s.from.validatorIndex} h${p.height} r${p.round}`, `${toHex(p.blockHash)}/${p.polRound}`);
-      }
-    }
-    for (const r of this.rejected) problems.push(`${r.to} rejected a ${r.kind} from ${r.from}`);
-    for (const node of this.nodes) {
-      if (this.isUp(node) && this.live(node).driver.status().evidence > 0) problems.push(`${node.id} saw equivocation`);
-    }
-    return problems;
+    const equivocated = this.nodes.filter((n) => this.isUp(n) && this.live(n).driver.status().evidence > 0);
+    return findSafetyProblems({
+      forks: this.forks,
+      sent: this.sent,
+      rejected: this.rejected,
+      equivocated: equivocated.map((n) => n.id),
+    });
   }
 
   /** the WAL file of `height` in a node's home */

@@ -1,96 +1,10 @@
-import { BabyError, decodeTx, sha256, toHex } from '@babychain/codec';
-import { FAKE_TX_SENDER as ADDRESS_A, FakeBackend, fakeTx } from '@babychain/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RpcBackend } from './backend.ts';
-import { MAX_BATCH } from './jsonrpc.ts';
-import type { RpcServer } from './server.ts';
-import { startRpcServer } from './server.ts';
+// The RPC server: REST (RPC-2 to RPC-8), JSON-RPC (RPC-11), websocket (RPC-9); OpenAPI (RPC-15) lists only these.
+import { sha256, toHex } from '@babychain/codec';
+import { FAKE_TX_SENDER as ADDRESS_A, fakeTx } from '@babychain/test-utils';
+import { describe, expect, it } from 'vitest';
+import { ADDRESS_MULTI, type Body, codeOf, type RpcAnswer, request, scriptedServer } from './server.testutil.ts';
 
-type Body = Record<string, unknown> & {
-  error?: { code: string; message: string; meta?: Record<string, unknown> };
-};
-type RpcAnswer = {
-  jsonrpc: string;
-  id: unknown;
-  result?: Record<string, unknown>;
-  error?: { code: number; message: string; data: { code: string; meta?: Record<string, unknown> } };
-};
-
-/** `METHOD /openapi/{path}` of every route a test called: the last test checks the OpenAPI document against it. */
-const exercised = new Set<string>();
-const warnings: unknown[] = [];
-/** the address of 20 bytes 0x33 */
-const ADDRESS_MULTI = 'baby1xvenxvenxvenxvenxvenxvenxvenxven69a4wg';
-
-/** The fake node, with the refusals these tests script: a replay, a queued transaction, a low fee, a bad prefix and a crash. */
-class ScriptedBackend extends FakeBackend {
-  override submitTx(bytes: Uint8Array): ReturnType<RpcBackend['submitTx']> {
-    const nonce = decodeTx(bytes).body?.nonce;
-    if (nonce === 99n) {
-      // bytes in meta are not a field TX_BAD_NONCE declares: untyped, to show the server writes them as hex
-      const meta = { expected: 5n, got: nonce, key: bytes.slice(0, 2) };
-      throw new BabyError<string>('TX_BAD_NONCE', 'nonce 99 is a replay', meta);
-    }
-    const answer = super.submitTx(bytes);
-    return nonce === 7n ? { ...answer, status: 'queued' } : answer;
-  }
-
-  override async checkTx(bytes: Uint8Array): ReturnType<RpcBackend['checkTx']> {
-    const fee = decodeTx(bytes).body?.fee ?? 0n;
-    if (fee < 10n) throw new BabyError('TX_FEE_TOO_LOW', `fee ${fee} is below the minimum 10`, { minFee: 10n });
-    return super.checkTx(bytes);
-  }
-
-  override async account(address: string): ReturnType<RpcBackend['account']> {
-    if (!address.startsWith('baby1')) throw new BabyError('ADDR_BAD_PREFIX', 'not a baby address', { address });
-    if (address === 'baby1crash') throw new Error('disk on fire');
-    return super.account(address);
-  }
-}
-
-let fake: ScriptedBackend;
-let server: RpcServer;
-
-beforeAll(async () => {
-  // The server is under test, not the rules: its transactions need no keys.
-  fake = new ScriptedBackend({ verify: false });
-  fake.fund(ADDRESS_A, 5n);
-  const publicKeys = [1, 2, 3].map((n) => toHex(new Uint8Array(32).fill(n)));
-  fake.accounts.set(ADDRESS_MULTI, { balance: 5n, nonce: 0n, multisig: { threshold: 2, publicKeys } });
-  server = await startRpcServer({
-    host: '127.0.0.1',
-    port: 0,
-    backend: fake,
-    checkResponses: true,
-    commitTimeoutMs: 300,
-    logger: { debug: () => {}, warn: (msg, ctx, err) => warnings.push({ msg, ctx, err }) },
-  });
-});
-afterAll(() => server.close());
-
-async function call(method: 'GET' | 'POST', route: string, path: string, body?: string, headers = {}) {
-  exercised.add(`${method} ${route}`);
-  const init: RequestInit =
-    body === undefined ? { method } : { method, body, headers: { 'content-type': 'application/json', ...headers } };
-  const r = await fetch(`${server.url}${path}`, init);
-  const text = await r.text();
-  return { status: r.status, headers: r.headers, text, body: (text === '' ? {} : JSON.parse(text)) as Body };
-}
-const get = (route: string, path = route) => call('GET', route, path);
-const post = (route: string, body: unknown, path = route) =>
-  call('POST', route, path, typeof body === 'string' ? body : JSON.stringify(body));
-const rpc = async (body: unknown) => {
-  const r = await post('/', body);
-  return { status: r.status, answer: r.body as unknown as RpcAnswer, text: r.text };
-};
-const request = (method: string, params?: unknown, id: unknown = 1) => ({
-  jsonrpc: '2.0',
-  id,
-  method,
-  ...(params === undefined ? {} : { params }),
-});
-
-const codeOf = (r: { status: number; body: Body }) => [r.status, r.body.error?.code];
+const { fake, server, exercised, warnings, call, get, post, rpc } = scriptedServer();
 
 describe('REST routes', () => {
   it('serves status, validators and mempool statistics', async () => {
@@ -358,95 +272,6 @@ describe('JSON-RPC 2.0 at POST /', () => {
     expect(commit.answer.result).toMatchObject({ id: toHex(sha256(fakeTx(12n))), index: 0 });
   });
 
-  it('answers a parse error with -32700 and id null', async () => {
-    for (const body of ['not json', '{"jsonrpc": "2.0", "method": "status"', '']) {
-      const { status, answer } = await rpc(body);
-      expect([body, status, answer]).toEqual([
-        body,
-        200,
-        {
-          jsonrpc: '2.0',
-          id: null,
-          error: { code: -32700, message: 'the body is not valid JSON', data: { code: 'RPC_PARSE_ERROR' } },
-        },
-      ]);
-    }
-  });
-
-  it('answers an invalid request with -32600 and RPC_INVALID_REQUEST', async () => {
-    const cases: [unknown, unknown][] = [
-      [5, null],
-      ['"status"', null],
-      [{ id: 1, method: 'status' }, 1],
-      [{ jsonrpc: '1.0', id: 2, method: 'status' }, 2],
-      [{ jsonrpc: '2.0', id: 3, method: 7 }, 3],
-      [{ jsonrpc: '2.0', id: 4, method: 'status', params: 'x' }, 4],
-      [{ jsonrpc: '2.0', id: { a: 1 }, method: 'status' }, null],
-      [[], null],
-    ];
-    for (const [body, id] of cases) {
-      const { answer } = await rpc(typeof body === 'string' ? body : JSON.stringify(body));
-      expect([body, answer.id, answer.error?.code, answer.error?.data.code]).toEqual([
-        body,
-        id,
-        -32600,
-        'RPC_INVALID_REQUEST',
-      ]);
-    }
-  });
-
-  it('answers an unknown method with -32601 and RPC_UNKNOWN_METHOD', async () => {
-    for (const method of ['nope', 'subscribe', '__proto__', 'toString']) {
-      const { answer } = await rpc(request(method, {}, 9));
-      expect(answer.id).toBe(9);
-      expect(answer.error).toMatchObject({ code: -32601, data: { code: 'RPC_UNKNOWN_METHOD', meta: { method } } });
-    }
-  });
-
-  it('answers invalid params with -32602 and RPC_BAD_REQUEST', async () => {
-    const cases: [string, unknown][] = [
-      ['block', { height: 'abc' }],
-      ['block', {}],
-      ['block', ['1']],
-      ['tx', undefined],
-      ['tx', { id: 'zz' }],
-      ['status', { verbose: true }],
-      ['blocks', { from: '5', to: '1' }],
-      ['blocks', { from: 1, to: 2 }],
-      ['submit_tx', { tx: 'abc' }],
-      ['submit_tx', { tx: '00', mode: 'now' }],
-      ['account', { address: 5 }],
-    ];
-    for (const [method, params] of cases) {
-      const { answer } = await rpc(request(method, params));
-      expect([method, params, answer.error?.code, answer.error?.data.code]).toEqual([
-        method,
-        params,
-        -32602,
-        'RPC_BAD_REQUEST',
-      ]);
-    }
-  });
-
-  it("answers a rule's refusal with -32000 and the rule code in data.code", async () => {
-    const refused = await rpc(request('submit_tx', { tx: toHex(fakeTx(99n)) }, 'x'));
-    expect(refused.answer).toEqual({
-      jsonrpc: '2.0',
-      id: 'x',
-      error: {
-        code: -32000,
-        message: 'nonce 99 is a replay',
-        data: { code: 'TX_BAD_NONCE', meta: { expected: '5', got: '99', key: toHex(fakeTx(99n).slice(0, 2)) } },
-      },
-    });
-    const notFound = await rpc(request('block', { height: '999' }));
-    expect(notFound.answer.error).toMatchObject({ code: -32000, data: { code: 'RPC_NOT_FOUND' } });
-    const address = await rpc(request('account', { address: 'cosmos1x' }));
-    expect(address.answer.error).toMatchObject({ code: -32000, data: { code: 'ADDR_BAD_PREFIX' } });
-    const internal = await rpc(request('account', { address: 'baby1crash' }));
-    expect(internal.answer.error).toMatchObject({ code: -32603, data: { code: 'RPC_INTERNAL' } });
-  });
-
   it('answers nothing to notifications (204) and answers a batch in order', async () => {
     const before = fake.submitted.length;
     const note = await rpc({ jsonrpc: '2.0', method: 'submit_tx', params: { tx: toHex(fakeTx(13n)) } });
@@ -466,19 +291,6 @@ describe('JSON-RPC 2.0 at POST /', () => {
     ]);
     const notes = await rpc([{ jsonrpc: '2.0', method: 'status' }]);
     expect(notes.status).toBe(204);
-  });
-
-  it(`refuses a batch of more than ${MAX_BATCH} requests`, async () => {
-    const ok = await rpc(Array.from({ length: MAX_BATCH }, (_, i) => request('mempool', undefined, i)));
-    expect((ok.answer as unknown as RpcAnswer[]).length).toBe(MAX_BATCH);
-    const big = await rpc(Array.from({ length: MAX_BATCH + 1 }, (_, i) => request('mempool', undefined, i)));
-    expect(big.answer.error).toMatchObject({ code: -32600, data: { code: 'RPC_INVALID_REQUEST', meta: { max: 20 } } });
-  });
-
-  it('refuses a body over 64 KiB with HTTP 413 and a JSON-RPC error', async () => {
-    const { status, answer } = await rpc(request('submit_tx', { tx: '00'.repeat(40_000) }));
-    expect(status).toBe(413);
-    expect(answer.error).toMatchObject({ code: -32600, data: { code: 'RPC_TOO_LARGE' } });
   });
 });
 

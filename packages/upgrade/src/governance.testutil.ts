@@ -20,6 +20,7 @@ import { createDevGenesis } from '@babychain/state';
 import { createGovernance, type UpgradeHandler } from './governance.ts';
 import { signManifest, withSignature } from './manifest.ts';
 import { decodeGovRecord } from './record.ts';
+import { VoteOption } from './tally.ts';
 
 export const CHAIN_ID = 'gov-test-1';
 export const SOURCE_COMMIT = 'a'.repeat(40);
@@ -38,6 +39,7 @@ export function key(label: string): Key {
 
 /** four validators of power 10 (unless given), a non-validator with funds, two release signers */
 export const validators = [key('v0'), key('v1'), key('v2'), key('v3')] as const;
+export const [v0, v1, v2, v3] = validators;
 export const alice = key('alice');
 export const bob = key('bob');
 export const signers = [key('signer0'), key('signer1'), key('signer2')].sort((a, b) =>
@@ -227,6 +229,22 @@ export class TestChain {
   advanceTo(height: bigint): void {
     while (this.height < height) this.block();
   }
+}
+
+/** a chain where plan `v1` at `height` passed at the end of block 11; the next block is 12 */
+export function scheduled(handlers: ConstructorParameters<typeof TestChain>[1] = [], height = 20n): TestChain {
+  const chain = new TestChain(testGenesis(), handlers);
+  chain.run(submitUpgrade(alice, plan('v1', height)));
+  chain.run(vote(v0, 1n, VoteOption.YES), vote(v1, 1n, VoteOption.YES), vote(v2, 1n, VoteOption.YES));
+  chain.advanceTo(12n);
+  return chain;
+}
+
+/** the sum of every account's balance */
+export function supply(chain: TestChain): bigint {
+  let sum = 0n;
+  for (const a of chain.accounts.values()) sum += a.balance;
+  return sum;
 }
 
 /** Runs `fn`, which must throw a BabyError with `code` and a `meta.rule`; returns the error. */
