@@ -43,8 +43,7 @@ import {
 import { genesisHash, genesisParams } from './genesis.ts';
 import type { Governance } from './governance.ts';
 import { actionSpend } from './refusals.ts';
-import type { VersionRules } from './rules.ts';
-import { rulesFor, versionRules } from './rules.ts';
+import { rulesFor } from './rules.ts';
 import { runContext } from './run-context.ts';
 import type { CheckedTx } from './stateless.ts';
 import type { HistoryEntry, HistoryQuery } from './store.ts';
@@ -52,6 +51,7 @@ import { StateStore } from './store.ts';
 import type { StateTreeStats } from './tree/index.ts';
 import { accountKey, EMPTY_HASH, type StateTree } from './tree/index.ts';
 import { TxVerdicts } from './verdicts.ts';
+import { type VersionRules, versionRules } from './version-rules.ts';
 
 const NO_BYTES = new Uint8Array(0);
 

@@ -17,24 +17,3 @@ const V0: ChainRules = Object.freeze({ maxMemoBytes: 256 });
 export function rulesFor(_appVersion: number): ChainRules {
   return V0;
 }
-
-/** The rules of one app version and their fingerprint, which every remembered verdict carries (verdicts.ts). */
-export interface VersionRules {
-  readonly rules: ChainRules;
-  readonly key: string;
-}
-
-/** `rulesOf` once per app version, with the fingerprint of every field. */
-export function versionRules(rulesOf: (appVersion: number) => ChainRules): (appVersion: number) => VersionRules {
-  const known = new Map<number, VersionRules>();
-  return (version) => {
-    let found = known.get(version);
-    if (found === undefined) {
-      const rules = rulesOf(version);
-      // A fingerprint of every field, so a rule added later cannot be forgotten by the cache's comparison.
-      found = { rules, key: JSON.stringify(rules) };
-      known.set(version, found);
-    }
-    return found;
-  };
-}

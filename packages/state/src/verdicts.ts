@@ -9,9 +9,9 @@ import type { SignatureVerifier, VerifyResult } from '@babychain/crypto';
 import { LruCache } from '@babychain/util';
 import type { PrecheckedTx } from './execute.ts';
 import type { Governance } from './governance.ts';
-import type { VersionRules } from './rules.ts';
 import type { CheckedTx, TxSignatureSet } from './stateless.ts';
 import { badSignature, checkAction, checkTxBytes, checkTxRules } from './stateless.ts';
+import type { VersionRules } from './version-rules.ts';
 
 /** Failed stateless verdicts remembered from `precheckMany`: enough for the admissions that follow it. */
 const REFUSED_CACHE_SIZE = 4096;
