@@ -257,8 +257,9 @@ export class App {
    */
   prepareProposal(req: PrepareProposalRequest): Promise<PrepareProposalResult> {
     return this.#locked(async () => {
-      checkHeight(req.height, this.#parent());
-      checkTime(req.timeMs, this.#parent());
+      const parent = this.#parent();
+      checkHeight(req.height, parent);
+      checkTime(req.timeMs, parent);
       checkProposer(req.proposerAddress);
       const params = this.params;
       const limits = { maxTxs: params.maxBlockTxs, maxBytes: Number(params.maxBlockBytes) };

@@ -38,14 +38,17 @@ export class ConsensusDriver implements ConsensusHandlers {
   readonly #catchUp: RoundCatchUp;
   readonly #intake: MessageIntake;
   #closed = false;
-  /** the height being decided: last committed + 1 */
-  #height = 0n;
   #engine: Engine | undefined;
   readonly #timers = new Set<unknown>();
   #announceTimer: unknown;
   #stepChangedAt = 0;
   #evidence = 0;
   #halted: UpgradeHalt | undefined;
+
+  /** the height being decided: the last committed + 1 */
+  get #height(): bigint {
+    return this.#executor.nextHeight;
+  }
 
   constructor(options: DriverOptions) {
     this.#o = options;
@@ -63,23 +66,32 @@ export class ConsensusDriver implements ConsensusHandlers {
       logger: this.#log,
       reap: options.reap,
       onCommitted: options.onCommitted,
-      onHead: (height) => {
-        this.#height = height + 1n;
-      },
     });
-    const upgradeDue = (height: bigint) => options.upgradeDue?.(height) !== undefined;
+    const queue = this.#queue;
+    const logger = this.#log;
     this.#sync = new BlockSync({
-      ...{ chainId, validators, app, store, network, executor: this.#executor, queue: this.#queue, logger: this.#log },
+      chainId,
+      validators,
+      app,
+      store,
+      network,
+      executor: this.#executor,
+      queue,
+      logger,
       driver: {
         height: () => this.#height,
         stopped: () => this.#closed || this.#halted !== undefined,
-        upgradeDue,
+        upgradeDue: (height) => options.upgradeDue?.(height) !== undefined,
         stopHeight: () => this.#stopHeight(),
         enterHeight: (height) => this.#enterHeight(height),
       },
     });
     this.#intake = new MessageIntake({
-      ...{ chainId, validators, wal: options.wal, queue: this.#queue, logger: this.#log },
+      chainId,
+      validators,
+      wal: options.wal,
+      queue,
+      logger,
       driver: {
         height: () => this.#height,
         engine: () => this.#engine,
@@ -170,7 +182,6 @@ export class ConsensusDriver implements ConsensusHandlers {
   async #enterHeight(height: bigint): Promise<void> {
     if (this.#closed) return;
     this.#stopHeight();
-    this.#height = height;
     if (this.#haltFor(height)) return;
     this.#intake.enter();
     const engine: Engine = new ConsensusEngine<Block>({

@@ -47,19 +47,24 @@ export interface BlockExecutorOptions {
   readonly reap: (limits: BlockLimits) => Uint8Array[];
   /** after each committed block: the node updates its mempool and tells subscribers */
   readonly onCommitted: (committed: CommittedBlock) => void;
-  /** the head moved to `height`: the driver decides the next one */
-  readonly onHead: (height: bigint) => void;
 }
 
 export class BlockExecutor {
   readonly #o: BlockExecutorOptions;
   #lastCommit: Commit | undefined;
   #lastHeader: Header | undefined;
+  /** the last committed height: -1 until `load` */
+  #head = -1n;
   readonly blockTimes = new DurationWindow();
   readonly finality = new DurationWindow();
 
   constructor(options: BlockExecutorOptions) {
     this.#o = options;
+  }
+
+  /** The height to decide next: the last committed + 1 (0 until `load`). */
+  get nextHeight(): bigint {
+    return this.#head + 1n;
   }
 
   /**
@@ -88,6 +93,7 @@ export class BlockExecutor {
       this.#lastCommit = commit;
       this.#lastHeader = (await app.blockByHeight(info.height))?.header;
     }
+    this.#head = info.height;
     return info.height;
   }
 
@@ -176,7 +182,7 @@ export class BlockExecutor {
     if (via === 'consensus') this.finality.add(Math.max(0, this.#o.clock.now() - Number(header.timeMs)));
     this.#lastCommit = certified.commit;
     this.#lastHeader = header;
-    this.#o.onHead(header.height);
+    this.#head = header.height;
     await this.#o.wal.prune(header.height);
     this.#o.onCommitted({ block, header, hash, result, via });
     this.#o.logger.info('committed', {
