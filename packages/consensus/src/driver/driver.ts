@@ -79,8 +79,8 @@ export class ConsensusDriver implements ConsensusHandlers {
       queue,
       logger,
       driver: {
-        height: () => this.#height,
-        stopped: () => this.#closed || this.#halted !== undefined,
+        closed: () => this.#closed,
+        halted: () => this.#halted !== undefined,
         upgradeDue: (height) => options.upgradeDue?.(height) !== undefined,
         stopHeight: () => this.#stopHeight(),
         enterHeight: (height) => this.#enterHeight(height),

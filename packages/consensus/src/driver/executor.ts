@@ -53,8 +53,9 @@ export class BlockExecutor {
   readonly #o: BlockExecutorOptions;
   #lastCommit: Commit | undefined;
   #lastHeader: Header | undefined;
-  /** the last committed height: -1 until `load` */
+  /** the last committed height (-1 until `load`) and its block hash (empty at height 0) */
   #head = -1n;
+  #headHash: Uint8Array = new Uint8Array(0);
   readonly blockTimes = new DurationWindow();
   readonly finality = new DurationWindow();
 
@@ -94,6 +95,7 @@ export class BlockExecutor {
       this.#lastHeader = (await app.blockByHeight(info.height))?.header;
     }
     this.#head = info.height;
+    this.#headHash = info.lastBlockHash;
     return info.height;
   }
 
@@ -112,7 +114,7 @@ export class BlockExecutor {
       chainId: this.#o.chainId,
       height,
       timeMs,
-      lastBlockHash: app.info().lastBlockHash,
+      lastBlockHash: this.#headHash,
       lastCommitHash: lastCommit === undefined ? new Uint8Array(0) : commitHash(lastCommit),
       txRoot: prepared.txRoot,
       validatorsHash: this.#o.validators.hash,
@@ -183,6 +185,7 @@ export class BlockExecutor {
     this.#lastCommit = certified.commit;
     this.#lastHeader = header;
     this.#head = header.height;
+    this.#headHash = hash;
     await this.#o.wal.prune(header.height);
     this.#o.onCommitted({ block, header, hash, result, via });
     this.#o.logger.info('committed', {

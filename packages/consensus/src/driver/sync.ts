@@ -17,12 +17,11 @@ import type { ConsensusStore } from './store.ts';
 /** Blocks asked for per request; a response holds at most five times as many. */
 export const SYNC_BATCH = 20;
 
-/** The driver's side of a sync: where it stands, and how to leave and re-enter a height. */
+/** The driver's side of a sync: whether it runs, and how to leave and re-enter a height. */
 export interface SyncedDriver {
-  /** the height being decided */
-  height(): bigint;
-  /** closed, or halted for an upgrade (UPG-4): no block is applied any more */
-  stopped(): boolean;
+  closed(): boolean;
+  /** halted for an upgrade (UPG-4): no block is applied any more */
+  halted(): boolean;
   /** UPG-4: true when this software must not run `height` */
   upgradeDue(height: bigint): boolean;
   /** drops the engine and timers of the height being decided: a synced block decides it */
@@ -56,7 +55,7 @@ export class BlockSync {
 
   /** P2P-5: committed blocks from `from` with the commits that certify them, within `maxBytes`. */
   async serve(from: bigint, maxBlocks: number, maxBytes: number): Promise<BlocksResponse> {
-    const tip = this.#o.driver.height() - 1n;
+    const tip = this.#o.executor.nextHeight - 1n;
     const blocks: CertifiedBlock[] = [];
     let bytes = 0;
     for (let h = from; h <= tip && blocks.length < Math.min(maxBlocks, SYNC_BATCH * 5); h++) {
@@ -73,23 +72,23 @@ export class BlockSync {
 
   /** Fetches and applies blocks from `peer` until it has none newer; one sync at a time. */
   async from(peer: string): Promise<void> {
-    const { driver, network, queue } = this.#o;
-    if (this.#syncing || driver.stopped()) return;
+    const { driver, executor, network, queue } = this.#o;
+    if (this.#syncing || driver.closed() || driver.halted()) return;
     this.#syncing = true;
     let applied = 0;
     try {
       for (;;) {
-        const from = driver.height();
+        const from = executor.nextHeight;
         const response = await network.requestBlocks(peer, from, SYNC_BATCH);
         if (response.blocks.length === 0) break;
-        if (driver.stopped()) break;
+        if (driver.closed()) break;
         const result = await queue.result(() => this.#apply(response.blocks, from));
         applied += result?.applied ?? 0;
         if (result === undefined || result.failed) {
           if (result?.failed) network.penalize(peer, 50, 'invalid block in sync response');
           break;
         }
-        if (result.applied === 0 || driver.height() - 1n >= response.tipHeight) break;
+        if (result.applied === 0 || executor.nextHeight - 1n >= response.tipHeight) break;
       }
     } catch (err) {
       this.#o.logger.debug('block sync stopped', { peer, code: codeOf(err) }, err);
@@ -97,8 +96,8 @@ export class BlockSync {
       this.#syncing = false;
     }
     if (applied > 0) {
-      this.#o.logger.info('synced blocks', { peer, applied, height: String(driver.height() - 1n) });
-      await queue.run(() => driver.enterHeight(driver.height()));
+      this.#o.logger.info('synced blocks', { peer, applied, height: String(executor.nextHeight - 1n) });
+      await queue.run(() => driver.enterHeight(executor.nextHeight));
     }
   }
 
@@ -106,14 +105,14 @@ export class BlockSync {
   async #apply(blocks: readonly CertifiedBlock[], from: bigint): Promise<{ applied: number; failed: boolean }> {
     const { driver, executor } = this.#o;
     let applied = 0;
-    if (from !== driver.height()) return { applied, failed: false }; // consensus moved on meanwhile
+    if (from !== executor.nextHeight) return { applied, failed: false }; // consensus moved on meanwhile
     for (const certified of blocks) {
       const header = certified.block?.header;
       const commit = certified.commit;
-      if (header === undefined || commit === undefined || header.height !== driver.height()) {
+      if (header === undefined || commit === undefined || header.height !== executor.nextHeight) {
         return { applied, failed: true };
       }
-      if (driver.stopped() || driver.upgradeDue(header.height)) return { applied, failed: false };
+      if (driver.halted() || driver.upgradeDue(header.height)) return { applied, failed: false };
       try {
         verifyCommit(this.#o.chainId, this.#o.validators, header.height, blockHash(header), commit);
         executor.validateBlock(certified.block as Block, { clock: false });
