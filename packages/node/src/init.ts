@@ -73,8 +73,8 @@ export async function initHome(options: InitHomeOptions): Promise<InitHomeResult
       address: validatorAddress,
     });
   }
-  writeFileDurable(paths.genesis, `${JSON.stringify(options.genesis, null, 2)}\n`);
-  writeFileDurable(paths.config, `${JSON.stringify(config, null, 2)}\n`);
+  writeFileDurable(paths.genesis, `${JSON.stringify(options.genesis, null, 2)}\n`, 0o644);
+  writeFileDurable(paths.config, `${JSON.stringify(config, null, 2)}\n`, 0o644);
   const peerId = await peerIdFromSeed(nodeKeySeed);
   return {
     peerId,
