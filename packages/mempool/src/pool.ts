@@ -1,13 +1,13 @@
 import { BabyError, isBabyError, MAX_TX_BYTES } from '@babychain/codec';
 import { type CheckedTx, checkTxBytes, committedRefusal, TxErrorCode } from '@babychain/state';
-import { LruCache } from '@babychain/util';
+import { LruCache, toHex } from '@babychain/util';
 import { type AdmissionLimits, admissionLimits, placeAgainstAccount } from './admission.ts';
 import type { MempoolApp } from './app.ts';
 import { MempoolErrorCode } from './errors.ts';
 import { chooseVictims } from './eviction.ts';
 import { smallFeeOf } from './fee.ts';
 import { HeldTxs } from './held.ts';
-import { hex, sha256Hex } from './hex.ts';
+import { sha256Hex } from './hex.ts';
 import { type Limits, type MempoolOptions, resolveLimits } from './options.ts';
 import { reapPending } from './reap.ts';
 import type { PoolTx, SenderQueue } from './sender.ts';
@@ -205,7 +205,7 @@ export class Mempool {
     const removed: RemovedTx[] = [];
     const affected = new Set<SenderQueue>();
     for (const id of committedTxIds) {
-      const idHex = hex(id);
+      const idHex = toHex(id);
       this.#committed.set(idHex, true);
       const tx = this.#held.byId.get(idHex);
       if (tx === undefined) continue;
@@ -218,7 +218,7 @@ export class Mempool {
       recheck = [...this.#held.senders.values()];
     } else {
       for (const address of options.touched) {
-        const sq = this.#held.senders.get(hex(address));
+        const sq = this.#held.senders.get(toHex(address));
         if (sq !== undefined) affected.add(sq);
       }
     }
@@ -267,22 +267,22 @@ export class Mempool {
    * such at least), or undefined. Admitting the same bytes again forgets it.
    */
   dropped(id: Uint8Array | string): DroppedTx | undefined {
-    return this.#dropped.get(typeof id === 'string' ? id : hex(id));
+    return this.#dropped.get(typeof id === 'string' ? id : toHex(id));
   }
 
   has(id: Uint8Array | string): boolean {
-    return this.#held.byId.has(typeof id === 'string' ? id : hex(id));
+    return this.#held.byId.has(typeof id === 'string' ? id : toHex(id));
   }
 
   /** The encoded transaction, if held. */
   get(id: Uint8Array | string): Uint8Array | undefined {
-    return this.#held.byId.get(typeof id === 'string' ? id : hex(id))?.bytes;
+    return this.#held.byId.get(typeof id === 'string' ? id : toHex(id))?.bytes;
   }
 
   /** The nonce a wallet should use next: the committed nonce plus the sender's pending run. */
   nextNonce(address: Uint8Array): bigint {
     const committed = this.#view.account(address).nonce;
-    const sq = this.#held.senders.get(hex(address));
+    const sq = this.#held.senders.get(toHex(address));
     if (sq === undefined) return committed;
     let next = committed;
     for (const tx of sq.txs) {
@@ -307,10 +307,10 @@ export class Mempool {
     const body = checked.tx.body;
     // checkTxBytes refused a transaction without a body (TX-5) before it got here
     if (body === undefined) throw new Error('mempool: a checked transaction has no body');
-    const idHex = hex(checked.id);
+    const idHex = toHex(checked.id);
     if (this.#held.byId.has(idHex)) throw duplicate(idHex);
     const limits = this.#limits;
-    const senderKey = hex(checked.sender);
+    const senderKey = toHex(checked.sender);
     const account = this.#view.account(checked.sender);
     const minFee = this.#view.minFee;
     const { nonce, fee } = body;

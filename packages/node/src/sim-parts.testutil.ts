@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ConsensusMessage } from '@babychain/codec';
 import type { Clock, CommittedBlock, ConsensusDriver, DoubleSignGuard, TimeoutParams, Wal } from '@babychain/consensus';
 import type { App } from '@babychain/state';
-import type { LogContext, Logger } from '@babychain/util';
+import { type LogContext, type Logger, loggerTo } from '@babychain/util';
 import type { ChainStore } from './chain-store.ts';
 
 export const SIM_CHAIN_ID = 'sim-chain-1';
@@ -106,17 +106,9 @@ export interface SimOptions {
 export const noop = () => {};
 
 export function recordingLogger(logs: LogEntry[]): Logger {
-  const at = (level: string) => (msg: string, ctx?: LogContext) => {
-    logs.push({ level, msg, ctx });
-  };
-  const logger: Logger = {
-    debug: noop,
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: () => logger,
-  };
-  return logger;
+  return loggerTo((level, msg, ctx) => {
+    if (level !== 'debug') logs.push({ level, msg, ctx });
+  });
 }
 
 /**
