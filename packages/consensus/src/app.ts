@@ -10,8 +10,6 @@ import type { Account, Block, Genesis, Params } from '@babychain/codec';
 export interface ConsensusAppInfo {
   /** the last committed height (0: the genesis state) */
   readonly height: bigint;
-  /** the state root at that height */
-  readonly appHash: Uint8Array;
   /** the hash of the block at that height (empty at height 0) */
   readonly lastBlockHash: Uint8Array;
 }

@@ -10,7 +10,7 @@ import type { P2pHost } from '@babychain/p2p';
 import { protocols, topics } from './protocols.ts';
 
 /** Largest block-sync or catch-up response (P2P-5, P2P-6): a 4 MiB block plus its commit and votes. */
-export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 const MAX_SYNC_REQUEST_BYTES = 64;
 const SYNC_TIMEOUT_MS = 10_000;
 

@@ -11,7 +11,7 @@ import { codeOf } from './code-of.ts';
 import type { ConsensusNetwork, Verdict } from './network.ts';
 
 /** A node whose step has not changed for this long asks a peer at its height for what it holds (P2P-6). */
-export const STUCK_MS = 1500;
+const STUCK_MS = 1500;
 
 /** The driver's side of a catch-up: its engine, when its step last changed, and its gossip intake. */
 export interface CatchingUpDriver {

@@ -15,7 +15,7 @@ import type { SerialQueue } from './queue.ts';
 import type { ConsensusStore } from './store.ts';
 
 /** Blocks asked for per request; a response holds at most five times as many. */
-export const SYNC_BATCH = 20;
+const SYNC_BATCH = 20;
 
 /** The driver's side of a sync: whether it runs, and how to leave and re-enter a height. */
 export interface SyncedDriver {
