@@ -14,6 +14,7 @@ export {
   DenylistParams,
   JsonRpcRequest,
   JsonRpcResponse,
+  MAX_BATCH_TXS,
   MempoolResult,
   NoParams,
   OkResult,

@@ -478,14 +478,9 @@ export const SubscribeParams = Type.Union([
   Type.Object({ event: Type.Literal('blocks') }, closed),
   Type.Object({ event: Type.Literal('tx'), id: Hash }, closed),
 ]);
-export const SubscribeResult = Type.Object({ subscription: Type.String() }, closed);
 export const UnsubscribeParams = Type.Object({ subscription: Type.String() }, closed);
 
 export const BlockNotification = Type.Object(
   { ...BlockSummary.properties, txIds: Type.Array(Hash), subscription: Type.String() },
-  closed,
-);
-export const TxNotification = Type.Object(
-  { id: Hash, height: U64, index: Integer, subscription: Type.String() },
   closed,
 );

@@ -13,6 +13,7 @@ import {
   CheckTxParams,
   CheckTxResult,
   type Json,
+  MAX_BATCH_TXS,
   MempoolResult,
   NoParams,
   StatusResult,
@@ -259,7 +260,7 @@ export const METHODS: readonly MethodSpec[] = [
   }),
   method({
     name: 'submit_txs',
-    summary: 'Submits up to 128 transactions in order, each admitted as sync mode does; one result per transaction',
+    summary: `Submits up to ${MAX_BATCH_TXS} transactions in order, each admitted as sync mode does; one result per transaction`,
     params: SubmitTxsParams,
     result: SubmitTxsResult,
     rest: { method: 'POST', url: '/txs/batch', from: 'body' },
