@@ -17,14 +17,23 @@ export interface Logger {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
+/**
+ * A line's fields: the context with bigints as decimal strings, and the error under `err`. pino would write a bigint
+ * as a bare JSON number, which readers parse as a double: a height or amount above 2^53 would change. Callers that
+ * spread a BabyError's meta (bigint fields) into the context rely on this.
+ */
+export function lineFields(ctx: LogContext | undefined, err: unknown): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(ctx ?? {})) fields[key] = typeof value === 'bigint' ? String(value) : value;
+  if (err !== undefined) fields['err'] = err;
+  return fields;
+}
+
 function wrap(p: pino.Logger): Logger {
   const at =
     (level: 'debug' | 'info' | 'warn' | 'error'): LogFn =>
-    (msg, ctx, err) => {
-      const fields: Record<string, unknown> = { ...ctx };
-      if (err !== undefined) fields['err'] = err;
-      p[level](fields, msg);
-    };
+    (msg, ctx, err) =>
+      p[level](lineFields(ctx, err), msg);
   return {
     debug: at('debug'),
     info: at('info'),
