@@ -44,8 +44,8 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       const launcher = new Launcher({
         home,
-        // stdout carries the node's own lines: the launcher's go to stderr, JSON like the node's (docs/architecture.md)
-        log: createLogger({ to: 'stderr', bindings: { component: 'launcher' } }),
+        // stdout carries the node's own lines: the launcher's, every level as before, go to stderr, JSON like the node's
+        log: createLogger({ level: 'debug', to: 'stderr', bindings: { component: 'launcher' } }),
         nodeArgs: values['node-arg'] ?? [],
         ...(values['backup-dir'] === undefined ? {} : { backupDir: resolve(values['backup-dir']) }),
         ...(keep === undefined ? {} : { keepBackups: Number(keep) }),
