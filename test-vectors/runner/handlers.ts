@@ -16,6 +16,7 @@ import {
 import { checkTxBytes } from '@babychain/state';
 import { governanceHandlers } from '../governance/handlers.ts';
 import { upgradeHandlers } from '../upgrade/handlers.ts';
+import { validatorHandlers } from '../validators/handlers.ts';
 import { consensus } from './consensus-handlers.ts';
 import { state, stateProof, stateRoot } from './state-handlers.ts';
 
@@ -25,6 +26,7 @@ export const handlers: Record<string, Handler> = {
   consensus,
   ...governanceHandlers,
   ...upgradeHandlers,
+  ...validatorHandlers,
   state,
   'state-root': stateRoot,
   'state-proof': stateProof,

@@ -43,6 +43,8 @@ const msAddress = (() => {
   return sha256(Uint8Array.of(1), t, ...msMembers).slice(0, 20); // ADDR-4
 })();
 
+const msAddressText = encodeAddress(msAddress, PREFIX);
+
 // --- the model -------------------------------------------------------------------------------------------------------
 type Accounts = Map<string, { balance: bigint; nonce: bigint }>;
 
@@ -256,6 +258,18 @@ accept(
   'GEN-5',
   [],
   genesis({ releaseVersion: '0.1.0', govParams: signerParams }),
+);
+accept(
+  'genesis-with-operators',
+  'validators naming their operators (VAL-1, GEN-4): the operators are not accounts, the root is that of the accounts alone',
+  'GEN-4',
+  [],
+  genesis({
+    validators: [
+      { name: 'validator-0', publicKey: toHex(val0.publicKey), power: '10', operator: carol.text },
+      { name: 'validator-1', publicKey: toHex(val1.publicKey), power: '10', operator: msAddressText },
+    ],
+  }),
 );
 accept('empty-block', 'an empty block changes nothing: no fees, so the proposer gets no account (STATE-7)', 'STATE-7', [
   { txs: [] },
@@ -590,6 +604,53 @@ badGenesis('validator-key-31-bytes', 'a 31-byte validator key', 'GEN-4', 'GENESI
 badGenesis('duplicate-validator', 'validator-0 listed twice', 'GEN-4', 'GENESIS_DUPLICATE_VALIDATOR', {
   validators: [...g.validators, g.validators[0] as GenesisJson['validators'][0]],
 });
+badGenesis(
+  'duplicate-operator',
+  'two validators naming the same operator (VAL-1)',
+  'GEN-4',
+  'GENESIS_DUPLICATE_OPERATOR',
+  {
+    validators: [
+      { name: 'a', publicKey: toHex(val0.publicKey), power: '1', operator: carol.text },
+      { name: 'b', publicKey: toHex(val1.publicKey), power: '1', operator: carol.text },
+    ],
+  },
+);
+badGenesis(
+  'duplicate-operator-by-default',
+  "an operator that is another validator's key address, which is that validator's operator by default (VAL-1)",
+  'GEN-4',
+  'GENESIS_DUPLICATE_OPERATOR',
+  {
+    validators: [
+      { name: 'a', publicKey: toHex(val0.publicKey), power: '1' },
+      { name: 'b', publicKey: toHex(val1.publicKey), power: '1', operator: val0.text },
+    ],
+  },
+);
+badGenesis(
+  'operator-wrong-prefix',
+  'an operator address with prefix "cosmos"',
+  'GEN-4',
+  'CRYPTO_WRONG_ADDRESS_PREFIX',
+  {
+    validators: [
+      { name: 'v', publicKey: toHex(val0.publicKey), power: '1', operator: encodeAddress(carol.address, 'cosmos') },
+    ],
+  },
+);
+badGenesis(
+  'operator-before-power',
+  'a duplicate operator and power 0: the operator is checked first',
+  'GEN-6',
+  'GENESIS_DUPLICATE_OPERATOR',
+  {
+    validators: [
+      { name: 'a', publicKey: toHex(val0.publicKey), power: '1', operator: carol.text },
+      { name: 'b', publicKey: toHex(val1.publicKey), power: '0', operator: carol.text },
+    ],
+  },
+);
 badGenesis('zero-power', 'a validator with power 0', 'GEN-4', 'GENESIS_ZERO_POWER', {
   validators: [{ name: 'v', publicKey: toHex(val0.publicKey), power: '0' }],
 });

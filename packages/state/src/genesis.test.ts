@@ -1,3 +1,4 @@
+import type { GenesisValidator } from '@babychain/codec';
 import { BabyError, encode, sha256, toHex } from '@babychain/codec';
 import { encodeAddress } from '@babychain/crypto';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import {
   createDevGenesis,
   genesisFromJson,
   genesisHash,
+  genesisOperator,
   genesisSupply,
   genesisToJson,
   parseGenesis,
@@ -72,8 +74,28 @@ describe('parseGenesis', () => {
       { address: alice.address, balance: 1000000000000n },
       { address: bob.address, balance: 5n },
     ]);
-    expect(g.validators[1]).toEqual({ name: 'validator-1', publicKey: v1.publicKey, power: 10n });
+    expect(g.validators[1]).toEqual({
+      name: 'validator-1',
+      publicKey: v1.publicKey,
+      power: 10n,
+      operator: new Uint8Array(0),
+    });
     expect(genesisSupply(g)).toBe(1000000000005n);
+  });
+
+  it("keeps a named operator through the file form and defaults an absent one to the key's address (VAL-1)", () => {
+    const json = base();
+    json.validators[0] = {
+      ...(json.validators[0] as GenesisJson['validators'][0]),
+      operator: encodeAddress(alice.address, 'baby'),
+    };
+    const g = parseGenesis(JSON.stringify(json));
+    expect(genesisOperator(g.validators[0] as GenesisValidator)).toEqual(alice.address);
+    expect(genesisOperator(g.validators[1] as GenesisValidator)).toEqual(v1.address);
+    expect(genesisToJson(g).validators.map((v) => v.operator)).toEqual([
+      encodeAddress(alice.address, 'baby'),
+      undefined,
+    ]);
   });
 
   it('hashes the canonical encoding and round-trips through genesisToJson', () => {

@@ -3,7 +3,7 @@
  */
 import type { Genesis, GenesisAccount, GenesisValidator, GovParams, Params } from '@babychain/codec';
 import { BabyError, compareBytes, encode, fromHex, ruleError as genesisError, sha256, toHex } from '@babychain/codec';
-import { decodeAddress, encodeAddress, partyKeyProblem, verifyDetailed } from '@babychain/crypto';
+import { addressFromPublicKey, decodeAddress, encodeAddress, partyKeyProblem, verifyDetailed } from '@babychain/crypto';
 import { GenesisErrorCode } from './errors.ts';
 import { parseVersion } from './version.ts';
 
@@ -43,7 +43,8 @@ export interface GenesisJson {
   /** GEN-5, GOV-3: the release the chain starts on; absent: none ("") */
   releaseVersion?: string;
   accounts: { address: string; balance: string }[];
-  validators: { name: string; publicKey: string; power: string }[];
+  /** `operator` (VAL-1): the account that acts for the validator in governance; absent: its key's address */
+  validators: { name: string; publicKey: string; power: string; operator?: string }[];
 }
 
 /** The default chain parameters of a development genesis (the values of the spec's example). */
@@ -196,7 +197,7 @@ export function genesisFromJson(json: unknown): Genesis {
     );
   }
   const accounts = checkAccounts(raw.accounts, raw.addressPrefix);
-  const validators = checkValidators(raw.validators);
+  const validators = checkValidators(raw.validators, raw.addressPrefix);
   return {
     chainId: raw.chainId,
     genesisTimeMs: raw.genesisTimeMs,
@@ -225,7 +226,7 @@ export function validateGenesis(genesis: Genesis): void {
     throw genesisError(GenesisErrorCode.BAD_MATURITY, `maturity ${genesis.maturity} is unknown`, 'GEN-5');
   }
   checkAccounts(genesis.accounts, genesis.addressPrefix);
-  checkValidators(genesis.validators);
+  checkValidators(genesis.validators, genesis.addressPrefix);
 }
 
 /** The JSON file form of a genesis (write it with `JSON.stringify(json, null, 2)`). */
@@ -255,6 +256,7 @@ export function genesisToJson(genesis: Genesis): GenesisJson {
       name: v.name,
       publicKey: toHex(v.publicKey),
       power: v.power.toString(),
+      ...(v.operator.length === 0 ? {} : { operator: encodeAddress(v.operator, genesis.addressPrefix) }),
     })),
   };
 }
@@ -275,7 +277,8 @@ export interface DevGenesisOptions {
   chainId: string;
   /** addresses as 20 bytes or as bech32m text with `addressPrefix` */
   accounts: readonly { address: Uint8Array | string; balance: bigint }[];
-  validators: readonly { name: string; publicKey: Uint8Array; power: bigint }[];
+  /** `operator` (VAL-1): bytes or text with `addressPrefix`; absent: the key's address */
+  validators: readonly RawValidator[];
   params?: Partial<Params>;
   /** default: 0 */
   genesisTimeMs?: bigint;
@@ -303,7 +306,7 @@ export function createDevGenesis(opts: DevGenesisOptions): Genesis {
       address: typeof a.address === 'string' ? decodeAddress(a.address, addressPrefix) : a.address,
       balance: a.balance,
     })),
-    validators: opts.validators.map((v) => ({ name: v.name, publicKey: v.publicKey, power: v.power })),
+    validators: checkValidators(opts.validators, addressPrefix),
     ...(opts.govParams === undefined ? {} : { govParams: opts.govParams }),
     releaseVersion: opts.releaseVersion ?? '',
   };
@@ -402,12 +405,19 @@ function checkAccounts(
   return out;
 }
 
+/** VAL-1: the account that acts for a genesis validator in governance, its key's address when none is named. */
+export function genesisOperator(v: GenesisValidator): Uint8Array {
+  return v.operator.length > 0 ? v.operator : addressFromPublicKey(v.publicKey);
+}
+
 /** GEN-4, validator by validator in file order. */
-function checkValidators(validators: readonly GenesisValidator[]): GenesisValidator[] {
+function checkValidators(validators: readonly RawValidator[], prefix: string): GenesisValidator[] {
   if (validators.length === 0) {
     throw genesisError(GenesisErrorCode.NO_VALIDATORS, 'genesis has no validators', 'GEN-4');
   }
   const seen = new Set<string>();
+  const operators = new Set<string>();
+  const out: GenesisValidator[] = [];
   let total = 0n;
   validators.forEach((v, index) => {
     const reason = publicKeyProblem(v.publicKey);
@@ -431,6 +441,17 @@ function checkValidators(validators: readonly GenesisValidator[]): GenesisValida
       );
     }
     seen.add(hex);
+    const operator = checkOperator(v.operator, prefix, index);
+    const operatorHex = toHex(operator.length > 0 ? operator : addressFromPublicKey(v.publicKey));
+    if (operators.has(operatorHex)) {
+      throw genesisError(
+        GenesisErrorCode.DUPLICATE_OPERATOR,
+        `validator ${index} (${v.name}) has the operator of an earlier one`,
+        'GEN-4',
+        { index },
+      );
+    }
+    operators.add(operatorHex);
     if (v.power === 0n) {
       throw genesisError(GenesisErrorCode.ZERO_POWER, `validator ${index} (${v.name}) has power 0`, 'GEN-4', {
         index,
@@ -440,8 +461,22 @@ function checkValidators(validators: readonly GenesisValidator[]): GenesisValida
     if (total > MAX_TOTAL_POWER) {
       throw genesisError(GenesisErrorCode.POWER_OVERFLOW, 'the total voting power exceeds 2^60', 'GEN-4', { index });
     }
+    out.push({ name: v.name, publicKey: v.publicKey, power: v.power, operator });
   });
-  return validators.map((v) => ({ name: v.name, publicKey: v.publicKey, power: v.power }));
+  return out;
+}
+
+/** GEN-4's operator: an address with the genesis's prefix (ADDR-5 codes), or none (empty bytes). */
+function checkOperator(operator: Uint8Array | string | undefined, prefix: string, index: number): Uint8Array {
+  if (operator === undefined) return new Uint8Array(0);
+  const bytes = typeof operator === 'string' ? decodeAddress(operator, prefix) : operator;
+  if (bytes.length !== 0 && bytes.length !== ADDRESS_BYTES) {
+    throw new BabyError('CRYPTO_BAD_ADDRESS', `validator ${index}: an operator address is ${ADDRESS_BYTES} bytes`, {
+      rule: 'GEN-4',
+      index,
+    });
+  }
+  return bytes;
 }
 
 // The Ed25519 base point: canonical, on the curve, of prime order.
@@ -473,7 +508,15 @@ interface RawGenesis {
   govParams?: GovParams;
   releaseVersion?: string;
   accounts: { address: string; balance: bigint }[];
-  validators: GenesisValidator[];
+  validators: RawValidator[];
+}
+
+/** A validator as a file or a caller gives it: the operator as text (with the genesis's prefix), bytes or absent. */
+interface RawValidator {
+  name: string;
+  publicKey: Uint8Array;
+  power: bigint;
+  operator?: Uint8Array | string | undefined;
 }
 
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
@@ -546,10 +589,15 @@ function readShape(json: unknown): RawGenesis {
   });
   const validators = list(top, 'validators', '$').map((el, i) => {
     const path = `$.validators[${i}]`;
-    const v = object(el, path, ['name', 'publicKey', 'power']);
+    const v = object(el, path, ['name', 'publicKey', 'power'], ['operator']);
     const hex = str(v, 'publicKey', path);
     if (!HEX.test(hex)) throw malformed(`${path}.publicKey`, 'expected hex');
-    return { name: str(v, 'name', path), publicKey: fromHex(hex), power: u64(v, 'power', path) };
+    return {
+      name: str(v, 'name', path),
+      publicKey: fromHex(hex),
+      power: u64(v, 'power', path),
+      ...(v['operator'] === undefined ? {} : { operator: str(v, 'operator', path) }),
+    };
   });
   return {
     chainId: str(top, 'chainId', '$'),

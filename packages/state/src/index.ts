@@ -34,6 +34,7 @@ export {
   type GenesisJson,
   genesisFromJson,
   genesisHash,
+  genesisOperator,
   genesisParams,
   genesisSupply,
   genesisToJson,

@@ -12,6 +12,11 @@ export const GovErrorCode = {
   BAD_PARAMS: 'GOV_BAD_PARAMS',
 } as const;
 
+/** Validator rule violations (specs/validators.md VAL-*). */
+export const ValidatorErrorCode = {
+  BAD_POSSESSION: 'VAL_BAD_POSSESSION',
+} as const;
+
 /** Upgrade plan and halting rule violations (UPG-*). */
 export const UpgradeErrorCode = {
   BAD_NAME: 'UPG_BAD_NAME',
@@ -49,6 +54,7 @@ export const ReleaseErrorCode = {
 } as const;
 
 export type GovErrorCodeValue = (typeof GovErrorCode)[keyof typeof GovErrorCode];
+export type ValidatorErrorCodeValue = (typeof ValidatorErrorCode)[keyof typeof ValidatorErrorCode];
 export type UpgradeErrorCodeValue = (typeof UpgradeErrorCode)[keyof typeof UpgradeErrorCode];
 export type ReleaseErrorCodeValue = (typeof ReleaseErrorCode)[keyof typeof ReleaseErrorCode];
 
@@ -59,7 +65,10 @@ declare module '@babychain/codec' {
   interface BabyErrorMeta
     extends Record<GovErrorCodeValue, ErrorMeta>,
       Record<UpgradeErrorCodeValue, ErrorMeta>,
-      Record<ReleaseErrorCodeValue, ErrorMeta> {
+      Record<ReleaseErrorCodeValue, ErrorMeta>,
+      Record<ValidatorErrorCodeValue, ErrorMeta> {
+    /** `reason`: the SIG-8 code of the failed verification */
+    [ValidatorErrorCode.BAD_POSSESSION]: ErrorMeta & { reason: string };
     [GovErrorCode.BAD_PROPOSAL]: ErrorMeta & { titleBytes?: number };
     [GovErrorCode.BAD_OPTION]: ErrorMeta & { option?: number };
     [GovErrorCode.DEPOSIT_TOO_LOW]: ErrorMeta & { deposit: bigint; minDeposit: bigint };

@@ -45,6 +45,18 @@ describe('voting', () => {
     chain.block((b) => expectCode(() => b.deliver(vote(v1, 1n, YES), 0), 'GOV_UNKNOWN_PROPOSAL'));
   });
 
+  it("counts a validator's vote through its operator, and not through its consensus key, once it names one (VAL-1)", () => {
+    const chain = new TestChain(testGenesis({ operators: [alice] }));
+    chain.run(submitParams(alice, { maturity: 1 }));
+    chain.block((b) => {
+      expectCode(() => b.deliver(vote(v0, 1n, YES), 0), 'GOV_NOT_VALIDATOR');
+      b.deliver(vote(alice, 1n, YES), 0);
+      b.deliver(vote(v1, 1n, YES), 1);
+    });
+    chain.advanceTo(12n);
+    expect(chain.state.results[0]?.tally).toMatchObject({ yes: 20n, totalPower: 40n });
+  });
+
   it('gives the same record whatever order the votes came in', () => {
     const a = new TestChain(testGenesis());
     const b = new TestChain(testGenesis());

@@ -65,6 +65,8 @@ export interface GenesisOptions {
   govParams?: GovParams | undefined;
   /** default GENESIS_RELEASE */
   releaseVersion?: string;
+  /** VAL-1: the operator of each validator by index; absent: the key's address */
+  operators?: readonly (Key | undefined)[];
 }
 
 export function testGenesis(opts: GenesisOptions = {}): Genesis {
@@ -76,7 +78,15 @@ export function testGenesis(opts: GenesisOptions = {}): Genesis {
       { address: bob.address, balance: 500n },
       ...validators.map((v) => ({ address: v.address, balance: 50_000n })),
     ],
-    validators: powers.map((power, i) => ({ name: `v${i}`, publicKey: (validators[i] as Key).publicKey, power })),
+    validators: powers.map((power, i) => {
+      const operator = opts.operators?.[i]?.address;
+      return {
+        name: `v${i}`,
+        publicKey: (validators[i] as Key).publicKey,
+        power,
+        ...(operator === undefined ? {} : { operator }),
+      };
+    }),
     maturity: opts.grownUp === true ? 1 : 0,
     releaseVersion: opts.releaseVersion ?? GENESIS_RELEASE,
   });

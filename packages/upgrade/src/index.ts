@@ -10,7 +10,7 @@ export {
   type PeerFetchResult,
 } from './artifact-protocol.ts';
 export { artifactProtocol, artifactUrl, currentPlatform, MAX_ARTIFACT_CHUNK } from './artifact-source.ts';
-export { GovErrorCode, ReleaseErrorCode, UpgradeErrorCode } from './errors.ts';
+export { GovErrorCode, ReleaseErrorCode, UpgradeErrorCode, ValidatorErrorCode } from './errors.ts';
 export {
   checkGovAction,
   createGovernance,
@@ -38,6 +38,13 @@ export {
   withSignature,
 } from './manifest.ts';
 export { decidedManifestContext, planDecision } from './plan.ts';
+export {
+  POSSESSION_SIGN_DOMAIN,
+  type PossessionEntry,
+  possessionSignBytes,
+  signPossession,
+  verifyPossession,
+} from './possession.ts';
 export { decodeGovRecord, GOV_RECORD_KEY, versionInForce } from './record.ts';
 export {
   checkReleaseInfo,

@@ -1,11 +1,10 @@
 /**
  * The governance record (specs/governance.md GOV-3): its key, its encoding, and the values it puts in force over
- * the genesis ones. Also the voters of GOV-1, which never change (they are the genesis validators).
+ * the genesis ones. Also the voters of GOV-1: the genesis validators, by their operators (VAL-1).
  */
 import type { Genesis, GovParams, GovState, Params } from '@babychain/codec';
 import { create, decode, encode, sha256, toHex } from '@babychain/codec';
-import { addressFromPublicKey } from '@babychain/crypto';
-import { genesisParams, Maturity, withGovDefaults } from '@babychain/state';
+import { genesisOperator, genesisParams, Maturity, withGovDefaults } from '@babychain/state';
 
 /** GOV-3: the record's key in the state tree, SHA-256 of the 16 ASCII bytes "babychain/gov/v0". */
 export const GOV_RECORD_KEY: Uint8Array = sha256(new TextEncoder().encode('babychain/gov/v0'));
@@ -57,7 +56,7 @@ export class Voters {
     const power = new Map<string, bigint>();
     let total = 0n;
     for (const v of genesis.validators) {
-      power.set(toHex(addressFromPublicKey(v.publicKey)), v.power);
+      power.set(toHex(genesisOperator(v)), v.power);
       total += v.power;
     }
     this.#power = power;

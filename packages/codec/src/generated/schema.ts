@@ -670,6 +670,36 @@ export const schemaJson = {
                 }
               }
             },
+            "PossessionSignDoc": {
+              "fields": {
+                "domain": {
+                  "type": "string",
+                  "id": 1
+                },
+                "chainId": {
+                  "type": "string",
+                  "id": 2,
+                  "protoName": "chain_id"
+                },
+                "publicKey": {
+                  "type": "bytes",
+                  "id": 3,
+                  "protoName": "public_key"
+                },
+                "power": {
+                  "type": "uint64",
+                  "id": 4
+                },
+                "name": {
+                  "type": "string",
+                  "id": 5
+                },
+                "operator": {
+                  "type": "bytes",
+                  "id": 6
+                }
+              }
+            },
             "VoteOption": {
               "values": {
                 "VOTE_OPTION_UNSPECIFIED": 0,
@@ -1180,6 +1210,10 @@ export const schemaJson = {
                 "power": {
                   "type": "uint64",
                   "id": 3
+                },
+                "operator": {
+                  "type": "bytes",
+                  "id": 4
                 }
               }
             },

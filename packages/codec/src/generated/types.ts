@@ -369,6 +369,21 @@ export interface ParamChange {
 }
 
 /**
+ * VAL-5 (specs/validators.md): what a proof of possession signs. Its canonical encoding is the sign bytes.
+ *
+ * `babychain.v0.PossessionSignDoc`
+ */
+export interface PossessionSignDoc {
+  /** always "babychain/possession/v0" */
+  domain: string;
+  chainId: string;
+  publicKey: Uint8Array;
+  power: bigint;
+  name: string;
+  operator: Uint8Array;
+}
+
+/**
  * Transaction actions (TxBody.action, GOV-4..GOV-7).
  *
  * `babychain.v0.SubmitProposal`
@@ -417,7 +432,7 @@ export interface SignalReady {
  * `babychain.v0.GovVote`
  */
 export interface GovVote {
-  /** validator address */
+  /** a validator's operator address (GOV-1, VAL-1) */
   voter: Uint8Array;
   /** enum babychain.v0.VoteOption */
   option: number;
@@ -614,6 +629,8 @@ export interface GenesisValidator {
   name: string;
   publicKey: Uint8Array;
   power: bigint;
+  /** VAL-1: the 20-byte account that acts for it in governance; absent: its key's address */
+  operator: Uint8Array;
 }
 
 /**
@@ -761,6 +778,7 @@ export interface MessageTypes {
   'babychain.v0.SoftwareUpgrade': SoftwareUpgrade;
   'babychain.v0.CancelUpgrade': CancelUpgrade;
   'babychain.v0.ParamChange': ParamChange;
+  'babychain.v0.PossessionSignDoc': PossessionSignDoc;
   'babychain.v0.SubmitProposal': SubmitProposal;
   'babychain.v0.CastVote': CastVote;
   'babychain.v0.AttestRelease': AttestRelease;
