@@ -46,6 +46,9 @@ const record = (state: Partial<GovState>): string =>
       version: '',
       maturity: 0,
       results: [],
+      validators: [],
+      nextValidators: [],
+      lastValidators: [],
       ...state,
     }),
   );

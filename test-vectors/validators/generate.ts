@@ -102,6 +102,282 @@ possession(
   'VAL_BAD_POSSESSION',
 );
 
+// --- VAL-2..VAL-7: the set of every height, from a model ---------------------------------------------------------
+// The model keeps one list per height, set[h], with set[1] = set[2] = the genesis set and set[h + 2] = set[h + 1]
+// with the changes passed at h applied (VAL-7): a formulation of its own, not the record's three lists. Hashes are
+// ENC-14 over ValidatorLeaf encodings, written out here; addresses are ADDR-1 written out here.
+interface ModelValidator {
+  publicKey: Uint8Array;
+  power: bigint;
+  name: string;
+  operator: Uint8Array;
+}
+type Change =
+  | { kind: 'add'; v: ModelValidator; possession?: Uint8Array }
+  | { kind: 'remove'; publicKey: Uint8Array }
+  | { kind: 'set-power'; publicKey: Uint8Array; power: bigint };
+
+const addr1 = (publicKey: Uint8Array) => sha256(Uint8Array.of(0), publicKey).slice(0, 20);
+const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
+function modelSort(set: ModelValidator[]): ModelValidator[] {
+  return [...set].sort((a, b) =>
+    a.power !== b.power ? (a.power > b.power ? -1 : 1) : Buffer.compare(addr1(a.publicKey), addr1(b.publicKey)),
+  );
+}
+function mth(items: Uint8Array[]): Uint8Array {
+  if (items.length === 0) return sha256(new Uint8Array(0));
+  if (items.length === 1) return sha256(Uint8Array.of(0), items[0] as Uint8Array);
+  let k = 1;
+  while (k * 2 < items.length) k *= 2;
+  return sha256(Uint8Array.of(1), mth(items.slice(0, k)), mth(items.slice(k)));
+}
+const modelHash = (set: ModelValidator[]) =>
+  hexOf(
+    mth(modelSort(set).map((v) => encode('babychain.v0.ValidatorLeaf', { publicKey: v.publicKey, power: v.power }))),
+  );
+
+const MAX_TOTAL = 1n << 60n;
+const total = (set: ModelValidator[]) => set.reduce((s, v) => s + v.power, 0n);
+const same = (a: Uint8Array, b: Uint8Array) => hexOf(a) === hexOf(b);
+const powerIn = (set: ModelValidator[], k: Uint8Array) => set.find((v) => same(v.publicKey, k))?.power ?? 0n;
+
+/** VAL-4 (stateless), VAL-5, then VAL-6 against base and candidate: the new candidate or the error code */
+function modelApply(base: ModelValidator[], cand: ModelValidator[], c: Change): ModelValidator[] | string {
+  const key = c.kind === 'add' ? c.v.publicKey : c.publicKey;
+  if (key.length !== 32) return 'VAL_BAD_CHANGE';
+  if (c.kind === 'add') {
+    const { v } = c;
+    if (v.power < 1n || v.power > MAX_TOTAL) return 'VAL_BAD_CHANGE';
+    const nameBytes = new TextEncoder().encode(v.name).length;
+    if (nameBytes < 1 || nameBytes > 64) return 'VAL_BAD_CHANGE';
+    if (v.operator.length !== 20) return 'VAL_BAD_CHANGE';
+    const possession = c.possession ?? proof(seedFor(v.publicKey), CHAIN, v);
+    if (possession.length !== 64) return 'VAL_BAD_CHANGE';
+    // ed25519 signatures are deterministic: a valid proof here is the one the key's own seed makes
+    const own = seeds.get(hexOf(v.publicKey));
+    if (own === undefined || hexOf(possession) !== hexOf(proof(own, CHAIN, v))) return 'VAL_BAD_POSSESSION';
+    if (cand.some((x) => same(x.publicKey, v.publicKey))) return 'VAL_DUPLICATE_VALIDATOR';
+    if (cand.some((x) => same(x.operator, v.operator))) return 'VAL_DUPLICATE_OPERATOR';
+    if (cand.length >= 100) return 'VAL_TOO_MANY_VALIDATORS';
+    if (total(cand) + v.power > MAX_TOTAL) return 'VAL_POWER_OVERFLOW';
+    return step(base, [...cand, v]);
+  }
+  if (c.kind === 'set-power' && (c.power < 1n || c.power > MAX_TOTAL)) return 'VAL_BAD_CHANGE';
+  const found = cand.find((x) => same(x.publicKey, key));
+  if (found === undefined) return 'VAL_UNKNOWN_VALIDATOR';
+  if (c.kind === 'remove')
+    return step(
+      base,
+      cand.filter((x) => x !== found),
+    );
+  if (total(cand) - found.power + c.power > MAX_TOTAL) return 'VAL_POWER_OVERFLOW';
+  return step(
+    base,
+    cand.map((x) => (x === found ? { ...x, power: c.power } : x)),
+  );
+}
+function step(base: ModelValidator[], after: ModelValidator[]): ModelValidator[] | string {
+  let removed = 0n;
+  let added = 0n;
+  for (const v of base) removed += v.power > powerIn(after, v.publicKey) ? v.power - powerIn(after, v.publicKey) : 0n;
+  for (const v of after) added += v.power > powerIn(base, v.publicKey) ? v.power - powerIn(base, v.publicKey) : 0n;
+  return 3n * removed >= total(base) || 3n * added >= total(base) ? 'VAL_TOO_MUCH_CHANGE' : after;
+}
+
+// Seeds by public key, so the model can sign any key the cases use.
+const seeds = new Map<string, Uint8Array>();
+function vkey(n: number) {
+  const k = key(n);
+  seeds.set(hexOf(k.publicKey), k.seed);
+  return k;
+}
+function seedFor(publicKey: Uint8Array): Uint8Array {
+  // a key nobody holds (a case naming a foreign key) gets a seed that is not its own: its proof never verifies
+  return seeds.get(hexOf(publicKey)) ?? seedOf(9999);
+}
+
+const setCases: Case[] = [];
+const changeJson = (c: Change) => {
+  if (c.kind === 'remove') return { kind: 'remove', publicKey: hexOf(c.publicKey) };
+  if (c.kind === 'set-power') return { kind: 'set-power', publicKey: hexOf(c.publicKey), power: c.power.toString() };
+  return {
+    kind: 'add',
+    publicKey: hexOf(c.v.publicKey),
+    power: c.v.power.toString(),
+    name: c.v.name,
+    operator: hexOf(c.v.operator),
+    possession: hexOf(c.possession ?? proof(seedFor(c.v.publicKey), CHAIN, c.v)),
+  };
+};
+const validatorJson = (v: ModelValidator) => ({
+  publicKey: hexOf(v.publicKey),
+  power: v.power.toString(),
+  name: v.name,
+  operator: hexOf(v.operator),
+});
+
+/** `blocks[i]` lists the changes that pass at the end of the block at height i + 1. */
+function setCase(id: string, description: string, rule: string, genesis: ModelValidator[], blocks: Change[][]) {
+  const sets: ModelValidator[][] = [[], genesis, genesis]; // sets[h] for h ≥ 1
+  const outcomes: string[][] = [];
+  blocks.forEach((passed, i) => {
+    const h = i + 1;
+    const base = sets[h + 1] as ModelValidator[];
+    let cand = base;
+    const results: string[] = [];
+    for (const c of passed) {
+      const r = modelApply(base, cand, c);
+      if (typeof r === 'string') results.push(r);
+      else {
+        cand = r;
+        results.push('applied');
+      }
+    }
+    outcomes.push(results);
+    sets[h + 2] = cand;
+  });
+  const heights = [];
+  for (let h = 1; h <= blocks.length + 1; h++) {
+    heights.push({
+      height: String(h),
+      validatorsHash: modelHash(sets[h] as ModelValidator[]),
+      nextValidatorsHash: modelHash(sets[h + 1] as ModelValidator[]),
+    });
+  }
+  setCases.push({
+    id: `val-set-${id}`,
+    description,
+    rule,
+    input: {
+      chainId: CHAIN,
+      validators: genesis.map(validatorJson),
+      blocks: blocks.map((passed) => ({ passed: passed.map(changeJson) })),
+    },
+    expected: {
+      ok: true,
+      heights,
+      outcomes,
+      last: modelSort(sets[blocks.length + 2] as ModelValidator[]).map((v) => ({
+        publicKey: hexOf(v.publicKey),
+        power: v.power.toString(),
+      })),
+    },
+  });
+}
+
+const ks = Array.from({ length: 8 }, (_, i) => vkey(100 + i));
+const gv = (i: number, power: bigint, operator?: Uint8Array): ModelValidator => {
+  const k = ks[i] as (typeof ks)[number];
+  return { publicKey: k.publicKey, power, name: `validator-${i}`, operator: operator ?? k.address };
+};
+const four = [gv(0, 10n), gv(1, 10n), gv(2, 10n), gv(3, 10n)];
+const five = [...four, gv(4, 10n)];
+const opOf = (n: number) => key(200 + n).address;
+const add = (i: number, power: bigint, extra: Partial<ModelValidator> = {}, possession?: Uint8Array): Change => ({
+  kind: 'add',
+  v: { ...gv(i, power, opOf(i)), ...extra },
+  ...(possession === undefined ? {} : { possession }),
+});
+const remove = (i: number): Change => ({ kind: 'remove', publicKey: (ks[i] as (typeof ks)[number]).publicKey });
+const setPower = (i: number, power: bigint): Change => ({
+  kind: 'set-power',
+  publicKey: (ks[i] as (typeof ks)[number]).publicKey,
+  power,
+});
+
+setCase('unchanged', 'no change: every header names the genesis set twice', 'VAL-3', four, [[], [], []]);
+setCase(
+  'add-h-plus-2',
+  'a validator added at height 2 is in next_validators_hash at 3 and validators_hash from 4',
+  'VAL-7',
+  four,
+  [[], [add(4, 10n)], [], []],
+);
+setCase('remove', 'a validator removed at height 1 signs 2 and not 3', 'VAL-7', four, [[remove(3)], [], []]);
+setCase('set-power-reorders', 'raising the last validator to power 12 moves it first in CONS-2 order', 'VAL-7', four, [
+  [setPower(3, 12n)],
+  [],
+  [],
+]);
+setCase(
+  'equal-powers-order-by-address',
+  'an added validator of equal power takes its place by address (CONS-2)',
+  'VAL-2',
+  [gv(0, 5n), gv(1, 5n), gv(2, 5n), gv(3, 5n)],
+  [[add(5, 5n)], [], []],
+);
+setCase(
+  'same-block-cumulative',
+  'two removals of 10 of 40 pass in one block: the second would move 20, half, and fails',
+  'VAL-6',
+  four,
+  [[remove(3), remove(2)], [], []],
+);
+setCase(
+  'consecutive-blocks-each-a-step',
+  'one removal per block of five: each step is measured against its own base (10 of 50, then 10 of 40), so both pass',
+  'VAL-6',
+  five,
+  [[remove(3)], [remove(2)], [], []],
+);
+setCase(
+  'third-exactly-refused',
+  'removing 10 of 30 is exactly a third: refused (3 · removed ≥ total)',
+  'VAL-6',
+  [gv(0, 10n), gv(1, 10n), gv(2, 10n)],
+  [[remove(2)], []],
+);
+setCase(
+  'below-a-third',
+  'removing 10 of 31 is below a third: applied',
+  'VAL-6',
+  [gv(0, 10n), gv(1, 10n), gv(2, 11n)],
+  [[remove(0)], [], []],
+);
+setCase(
+  'add-boundary',
+  'adding 13 to 40 passes (39 < 40); adding 1 more in the same block does not (42 ≥ 40)',
+  'VAL-6',
+  four,
+  [[add(4, 13n), add(5, 1n)], [], []],
+);
+setCase(
+  'step-rules-in-order',
+  'duplicate key, duplicate operator, unknown key for removal and for power, each refused in turn',
+  'VAL-6',
+  four,
+  [[add(0, 1n), add(4, 1n, { operator: ks[1]?.address as Uint8Array }), remove(6), setPower(7, 3n)], []],
+);
+setCase(
+  'power-overflow',
+  'a set at 2^60 cannot take one more unit of power',
+  'VAL-6',
+  [gv(0, 1n << 59n), gv(1, 1n << 59n)],
+  [[add(4, 1n)], []],
+);
+setCase(
+  'shape-and-possession',
+  'a name of 65 bytes, an operator of 19 bytes, a proof for other power, and a key nobody here holds',
+  'VAL-5',
+  four,
+  [
+    [
+      add(4, 1n, { name: 'n'.repeat(65) }),
+      add(4, 1n, { operator: opOf(4).slice(1) }),
+      add(4, 1n, {}, proof(seedFor(ks[4]?.publicKey as Uint8Array), CHAIN, { ...gv(4, 2n, opOf(4)) })),
+      add(4, 1n, { publicKey: key(300).publicKey }),
+    ],
+    [],
+  ],
+);
+setCase('leave-and-return', 'a validator removed at 1 and added back at 3 signs 1, 2, then 5 on', 'VAL-7', five, [
+  [remove(3)],
+  [],
+  [add(3, 10n)],
+  [],
+  [],
+]);
+
 // --- write ----------------------------------------------------------------------------------------------------------
 function write(name: string, runner: string, description: string, cases: Case[]) {
   writeFileSync(join(import.meta.dirname, name), `${JSON.stringify({ runner, description, cases }, null, 2)}\n`);
@@ -109,6 +385,12 @@ function write(name: string, runner: string, description: string, cases: Case[])
     `wrote ${cases.length} ${runner} cases (${cases.filter((c) => c.expected['ok'] === false).length} must-reject)`,
   );
 }
+write(
+  'sets.json',
+  'validator-set',
+  'VAL-2..VAL-7: validator-set changes and the headers that commit to them. Input: the chain id, the genesis validators (hex key, decimal power, name, 20-byte hex operator) and, per block from height 1, the changes that pass at its end (kind add, remove or set-power, with the AddValidator fields and proof of possession). Output: for each height 1..n+1 its header\'s validators_hash and next_validators_hash (CONS-2 hashes of set(h) and set(h+1)); per block the outcome of each change ("applied" or the VAL-4..VAL-6 code that makes it FAILED); and the set of height n+2 in CONS-2 order.',
+  setCases,
+);
 write(
   'possession.json',
   'validator-possession',

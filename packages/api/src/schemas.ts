@@ -35,7 +35,8 @@ export const NonEmptyHex = Type.String({
 export const Hash = Type.String({ pattern: '^[0-9a-f]{64}$', description: '32 bytes as lowercase hex' });
 export const Address = Type.String({ minLength: 1, maxLength: 200, description: 'a bech32m address (ADDR-1)' });
 const Integer = Type.Integer({ minimum: 0 });
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Nullable = <T extends TSchema>(t: T, options: { description?: string } = {}) =>
+  Type.Union([t, Type.Null()], options);
 const closed = { additionalProperties: false } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -135,7 +136,19 @@ export const StatusResult = Type.Object(
     syncing: Type.Boolean(),
     peers: Integer,
     peerIds: Type.Array(Type.String()),
-    validator: Nullable(Type.Object({ index: Integer, address: Address, power: U64 }, closed)),
+    validator: Nullable(
+      Type.Object(
+        {
+          index: Nullable(Integer, {
+            description: 'VAL-3: its index in the set of the height being decided; null while the key is not in it',
+          }),
+          address: Address,
+          power: U64,
+        },
+        closed,
+      ),
+      { description: 'this node signs with a validator key: where it stands in the set (VAL-3)' },
+    ),
     blockTimeMs: Percentiles,
     finalityMs: Percentiles,
     evidence: Integer,
@@ -227,10 +240,20 @@ export const AccountResult = Type.Object(
 
 export const ValidatorsResult = Type.Object(
   {
-    height: U64,
+    height: Type.Union([U64], { description: 'VAL-3: the height this set signs, the one being decided' }),
     totalPower: U64,
     validators: Type.Array(
-      Type.Object({ index: Integer, name: Type.String(), address: Address, publicKey: Hash, power: U64 }, closed),
+      Type.Object(
+        {
+          index: Integer,
+          name: Type.String(),
+          address: Address,
+          publicKey: Hash,
+          power: U64,
+          operator: Type.Union([Address], { description: 'VAL-1: the account that acts for it in governance' }),
+        },
+        closed,
+      ),
     ),
   },
   closed,
@@ -241,6 +264,7 @@ const ProposalKind = Type.Union([
   Type.Literal('software-upgrade'),
   Type.Literal('cancel-upgrade'),
   Type.Literal('param-change'),
+  Type.Literal('validator-change'),
 ]);
 
 /** specs/governance.md: the governance record in force, for wallets, operators and launchers (LCH-2). */

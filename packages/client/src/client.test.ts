@@ -379,13 +379,16 @@ describe('BabyClient', () => {
               json: {
                 height: '3',
                 totalPower: '40',
-                validators: [{ index: 0, name: 'v0', address: sender, publicKey: toHex(publicKey), power: '10' }],
+                validators: [
+                  { index: 0, name: 'v0', address: sender, publicKey: toHex(publicKey), power: '10', operator: sender },
+                ],
               },
             }
           : { json: { pendingTxs: 1, pendingBytes: 200, queuedTxs: 0, queuedBytes: 0, senders: 1 } };
       const v = await client.validators();
       expect(v.totalPower).toBe(40n);
       expect(v.validators[0]?.publicKey).toEqual(publicKey);
+      expect(v.validators[0]?.operator).toEqual(v.validators[0]?.address);
       expect(await client.mempool()).toEqual({
         pendingTxs: 1,
         pendingBytes: 200,

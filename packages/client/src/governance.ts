@@ -11,7 +11,7 @@ import { assembleTx, signBody } from './transfer.ts';
 /** What every governance body carries besides its action. */
 export interface GovTxFields {
   readonly chainId: string;
-  /** the sender's ed25519 key; for votes, attestations and ready signals a validator's consensus key (GOV-1) */
+  /** the sender's ed25519 key; for votes, attestations and ready signals a validator's operator (GOV-1, VAL-1) */
   readonly signerPublicKey: Uint8Array;
   readonly nonce: bigint;
   readonly fee: bigint;
@@ -29,7 +29,20 @@ export type ProposalContent =
       readonly govParams?: GovParams;
       /** declares the chain grown up for good (GOV-7) */
       readonly grownUp?: boolean;
-    };
+    }
+  | {
+      /** VAL-4: from app version 1 */
+      readonly kind: 'add-validator';
+      readonly publicKey: Uint8Array;
+      readonly power: bigint;
+      readonly name: string;
+      /** the 20-byte account that acts for it in governance (VAL-1) */
+      readonly operator: Uint8Array;
+      /** VAL-5: the consensus key's signature over this entry (`signPossession` of @babychain/upgrade) */
+      readonly possession: Uint8Array;
+    }
+  | { readonly kind: 'remove-validator'; readonly publicKey: Uint8Array }
+  | { readonly kind: 'set-validator-power'; readonly publicKey: Uint8Array; readonly power: bigint };
 
 export interface ProposalRequest extends GovTxFields {
   /** locked while voting; refunded unless the proposal is vetoed or misses the quorum (GOV-6) */
@@ -76,22 +89,37 @@ function envelope(req: GovTxFields, action: NonNullable<TxBody['action']>): TxBo
   };
 }
 
+type WireContent = NonNullable<Extract<TxBody['action'], { case: 'submitProposal' }>['value']['content']>;
+
+function wireContent(c: ProposalContent): WireContent {
+  switch (c.kind) {
+    case 'software-upgrade':
+      return { case: 'softwareUpgrade', value: { plan: c.plan } };
+    case 'cancel-upgrade':
+      return { case: 'cancelUpgrade', value: { name: c.name } };
+    case 'param-change':
+      return {
+        case: 'paramChange',
+        value: {
+          params: c.params,
+          govParams: c.govParams,
+          maturity: c.grownUp === true ? MATURITY_GROWN_UP : MATURITY_BABY,
+        },
+      };
+    case 'add-validator': {
+      const { publicKey, power, name, operator, possession } = c;
+      return { case: 'addValidator', value: { publicKey, power, name, operator, possession } };
+    }
+    case 'remove-validator':
+      return { case: 'removeValidator', value: { publicKey: c.publicKey } };
+    case 'set-validator-power':
+      return { case: 'setValidatorPower', value: { publicKey: c.publicKey, power: c.power } };
+  }
+}
+
 /** GOV-4: a proposal with its deposit. */
 export function proposalBody(req: ProposalRequest): TxBody {
-  const c = req.content;
-  const content: NonNullable<Extract<TxBody['action'], { case: 'submitProposal' }>['value']['content']> =
-    c.kind === 'software-upgrade'
-      ? { case: 'softwareUpgrade', value: { plan: c.plan } }
-      : c.kind === 'cancel-upgrade'
-        ? { case: 'cancelUpgrade', value: { name: c.name } }
-        : {
-            case: 'paramChange',
-            value: {
-              params: c.params,
-              govParams: c.govParams,
-              maturity: c.grownUp === true ? MATURITY_GROWN_UP : MATURITY_BABY,
-            },
-          };
+  const content = wireContent(req.content);
   return envelope(req, { case: 'submitProposal', value: { deposit: req.deposit, title: req.title, content } });
 }
 

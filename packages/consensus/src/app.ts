@@ -6,6 +6,7 @@
  */
 
 import type { Account, Block, Genesis, Params } from '@babychain/codec';
+import type { ValidatorInit } from './validators.ts';
 
 export interface ConsensusAppInfo {
   /** the last committed height (0: the genesis state) */
@@ -36,8 +37,20 @@ export interface AppCommit {
   readonly changes: ReadonlyMap<string, Account>;
 }
 
+/**
+ * VAL-3: the sets the committed state puts in force, with H its height: `last` signed H, `current` signs H + 1 and
+ * `next` signs H + 2 (in any order: consensus sorts them, CONS-2).
+ */
+export interface ConsensusValidatorSets {
+  readonly last: readonly ValidatorInit[];
+  readonly current: readonly ValidatorInit[];
+  readonly next: readonly ValidatorInit[];
+}
+
 export interface ConsensusApp {
   readonly genesis: Genesis;
+  /** VAL-3, from the committed state */
+  validatorSets(): ConsensusValidatorSets;
   /** the chain parameters in force (block limits) */
   readonly params: Params;
   info(): ConsensusAppInfo;

@@ -196,3 +196,29 @@ export class ValidatorSet implements ValidatorSetView {
     return this.#lastChosen;
   }
 }
+
+/**
+ * Sets by their content, so that a height whose set did not change reuses the instance of the height before (and its
+ * proposer schedule, CONS-3) instead of sorting, hashing and simulating it again. Keeps the few most recent.
+ */
+export class ValidatorSetCache {
+  readonly #byKey = new Map<string, ValidatorSet>();
+
+  of(list: readonly ValidatorInit[]): ValidatorSet {
+    const key = list.map((v) => `${toHex(v.publicKey)}:${v.power}`).join(',');
+    let set = this.#byKey.get(key);
+    if (set === undefined) {
+      set = ValidatorSet.fromGenesis(list);
+      this.#byKey.set(key, set);
+      if (this.#byKey.size > SETS_CACHED) this.#byKey.delete(this.#byKey.keys().next().value as string);
+    } else {
+      // most recently used last, so the oldest is the one dropped
+      this.#byKey.delete(key);
+      this.#byKey.set(key, set);
+    }
+    return set;
+  }
+}
+
+/** a set, the one before and the one after it, with a margin */
+const SETS_CACHED = 8;

@@ -23,6 +23,7 @@ export {
   PUBLIC_KEY_LENGTH,
   partyKeyProblem,
   publicKeyFromSeedPortable as publicKeyFromSeed,
+  publicKeyProblem,
   SEED_LENGTH,
   SIGNATURE_LENGTH,
   signPortable as sign,

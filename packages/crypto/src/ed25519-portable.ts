@@ -106,6 +106,15 @@ export function verifyReferenceDetailed(
   return bytesEqualConstantLength(check, rBytes) ? OK : fail('SIG_MISMATCH');
 }
 
+/** SIG-5 and SIG-6 for a public key alone (GEN-4, VAL-4): the failure a verifier would report for it, or undefined. */
+export function publicKeyProblem(publicKey: Uint8Array): Exclude<PartyKeyFailure, 'SIG_MIXED_ORDER_KEY'> | undefined {
+  if (!isBytes(publicKey) || publicKey.length !== PUBLIC_KEY_LENGTH) return 'SIG_BAD_LENGTH';
+  if (!isCanonicalEncodingRef(publicKey)) return 'SIG_NON_CANONICAL_KEY';
+  const A = decodePoint(publicKey);
+  if (A === undefined) return 'SIG_NON_CANONICAL_KEY';
+  return A.isSmallOrder() ? 'SIG_SMALL_ORDER_KEY' : undefined;
+}
+
 /**
  * SIG-9: whether `publicKey` can stand for one party (a release signer, a multisig member). Beyond SIG-5 and SIG-6 it
  * must lie in the prime-order subgroup, [L]A = identity: whoever holds A's secret can sign as A + T, T a torsion
@@ -113,12 +122,11 @@ export function verifyReferenceDetailed(
  * one secret. The failure, or undefined. Costs a 253-bit scalar multiplication: callers on a hot path cache.
  */
 export function partyKeyProblem(publicKey: Uint8Array): PartyKeyFailure | undefined {
-  if (!isBytes(publicKey) || publicKey.length !== PUBLIC_KEY_LENGTH) return 'SIG_BAD_LENGTH';
-  if (!isCanonicalEncodingRef(publicKey)) return 'SIG_NON_CANONICAL_KEY';
-  const A = decodePoint(publicKey);
-  if (A === undefined) return 'SIG_NON_CANONICAL_KEY';
-  if (A.isSmallOrder()) return 'SIG_SMALL_ORDER_KEY';
-  return A.isTorsionFree() ? undefined : 'SIG_MIXED_ORDER_KEY';
+  const problem = publicKeyProblem(publicKey);
+  if (problem !== undefined) return problem;
+  return (decodePoint(publicKey) as NonNullable<ReturnType<typeof decodePoint>>).isTorsionFree()
+    ? undefined
+    : 'SIG_MIXED_ORDER_KEY';
 }
 
 export function verifyReference(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {

@@ -61,6 +61,7 @@ export {
   P,
   PUBLIC_KEY_LENGTH,
   partyKeyProblem,
+  publicKeyProblem,
   SEED_LENGTH,
   SIGNATURE_LENGTH,
   type VerifyResult,

@@ -16,6 +16,7 @@ export {
   PUBLIC_KEY_LENGTH,
   partyKeyProblem,
   publicKeyFromSeed,
+  publicKeyProblem,
   SEED_LENGTH,
   SIGNATURE_LENGTH,
   sign,

@@ -2,7 +2,7 @@
 
 import type { Genesis } from '@babychain/codec';
 import { toHex } from '@babychain/codec';
-import type { ConsensusDriver, SelfValidator, ValidatorSet } from '@babychain/consensus';
+import type { ConsensusDriver, SelfValidator } from '@babychain/consensus';
 import { MEMPOOL_DEFAULTS, type Mempool } from '@babychain/mempool';
 import type { P2pHost } from '@babychain/p2p';
 import type { App } from '@babychain/state';
@@ -17,12 +17,11 @@ export interface MetricsDeps {
   readonly p2p: P2pHost;
   /** absent until consensus starts: the scrape reads zeros before */
   readonly driver: () => ConsensusDriver | undefined;
-  readonly validators: ValidatorSet;
   readonly self: SelfValidator | undefined;
 }
 
 export function metricsSources(deps: MetricsDeps): MetricsSources {
-  const { app, mempool, p2p, validators, self, genesis } = deps;
+  const { app, mempool, p2p, self, genesis, driver } = deps;
   const reportPath = upgradeReportPath(deps.home);
   return {
     consensus: () => deps.driver()?.status() ?? { height: app.info().height, round: 0, evidence: 0 },
@@ -37,7 +36,13 @@ export function metricsSources(deps: MetricsDeps): MetricsSources {
       };
     },
     app: () => app.metrics,
-    power: () => ({ self: self === undefined ? 0n : validators.power(self.index), total: validators.totalPower }),
+    power: () => {
+      // VAL-3: the set of the height being decided; this node may not be in it (yet, or any more)
+      const set = driver()?.validators;
+      if (set === undefined) return { self: 0n, total: 0n };
+      const index = self === undefined ? -1 : set.indexOfPublicKey(self.publicKey);
+      return { self: index < 0 ? 0n : set.power(index), total: set.totalPower };
+    },
     upgrade: () => {
       const gov = governanceStatus(genesis, app.governanceRecord());
       const report = readUpgradeReport(reportPath);

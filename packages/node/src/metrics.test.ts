@@ -1,4 +1,5 @@
-import type { CommittedBlock } from '@babychain/consensus';
+import { type CommittedBlock, ValidatorSet } from '@babychain/consensus';
+import { publicKeyFromSeed } from '@babychain/crypto';
 import { emptyAppMetrics } from '@babychain/state';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,12 @@ import { type MetricsSources, NodeMetrics } from './metrics.ts';
 
 const app = emptyAppMetrics();
 const p2p = { peers: 3, gossipIn: 0, gossipOut: 0, gossipRejected: 0, requestsIn: 0, requestsOut: 0, bans: 0 };
+
+const keys = [1, 2, 3, 4, 5].map((i) => publicKeyFromSeed(new Uint8Array(32).fill(i)));
+const setOf = (ks: Uint8Array[]) =>
+  ValidatorSet.fromGenesis(ks.map((publicKey, i) => ({ name: `v${i}`, publicKey, power: 10n })));
+/** the set that signs every block here unless a test says otherwise */
+const SET = setOf(keys.slice(0, 4));
 
 function metricsOf(selfIndex?: number) {
   const sources: MetricsSources = {
@@ -18,14 +25,15 @@ function metricsOf(selfIndex?: number) {
   };
   return new NodeMetrics(new Registry(), sources, {
     version: '1.2.3',
-    ...(selfIndex === undefined ? {} : { selfIndex }),
+    ...(selfIndex === undefined ? {} : { selfPublicKey: SET.byIndex(selfIndex).publicKey }),
   });
 }
 
 /** A committed block at `timeMs` whose last_commit holds the signatures of `signers`. */
-function block(height: bigint, timeMs: bigint, signers: number[], txs = 0): CommittedBlock {
+function block(height: bigint, timeMs: bigint, signers: number[], txs = 0, lastCommitSet = SET): CommittedBlock {
   return {
     header: { height, timeMs },
+    lastCommitSet,
     block: {
       txs: Array.from({ length: txs }, () => new Uint8Array(1)),
       lastCommit: { signatures: signers.map((validatorIndex) => ({ validatorIndex })) },
@@ -45,6 +53,15 @@ describe('NodeMetrics', () => {
     expect(value(text, 'babychain_validator_missed_signatures_total')).toBe(2);
     expect(value(text, 'babychain_committed_blocks_total')).toBe(3);
     expect(value(text, 'babychain_committed_txs_total')).toBe(5);
+  });
+
+  it('counts nothing missed in a commit of a set this validator was not in, whatever the indexes say (VAL-3)', async () => {
+    const metrics = metricsOf(2);
+    const self = SET.byIndex(2).publicKey;
+    const without = setOf(keys.filter((k) => Buffer.compare(k, self) !== 0));
+    metrics.committed(block(2n, 1000n, [0], 0, without));
+    metrics.committed(block(3n, 2000n, [0], 0, SET));
+    expect(value(await metrics.render(), 'babychain_validator_missed_signatures_total')).toBe(1);
   });
 
   it('never counts a full node as missing signatures', async () => {

@@ -48,7 +48,7 @@ export class NodeMetrics {
   readonly #rpcRequests: Counter<'route' | 'status'>;
   readonly #rpcLatency: Histogram<'route'>;
   readonly #rpcLimits: Counter<'route' | 'limit'>;
-  readonly #selfIndex: number | undefined;
+  readonly #selfPublicKey: Uint8Array | undefined;
   #lastBlockMs: bigint | undefined;
 
   /**
@@ -58,11 +58,11 @@ export class NodeMetrics {
   constructor(
     registry: Registry,
     sources: MetricsSources,
-    build: { readonly version: string; readonly selfIndex?: number },
+    build: { readonly version: string; readonly selfPublicKey?: Uint8Array },
   ) {
     this.registry = registry;
     const registers = [registry];
-    this.#selfIndex = build.selfIndex;
+    this.#selfPublicKey = build.selfPublicKey;
     collectDefaultMetrics({ register: this.registry });
 
     const build_info = new Gauge({
@@ -216,9 +216,10 @@ export class NodeMetrics {
       this.#interval.observe(Number(timeMs - this.#lastBlockMs) / 1000);
     }
     this.#lastBlockMs = timeMs;
-    const self = this.#selfIndex;
+    // The last commit's indexes are those of the set that signed it (VAL-3), where this node may not be.
+    const self = this.#selfPublicKey === undefined ? -1 : c.lastCommitSet.indexOfPublicKey(this.#selfPublicKey);
     const signatures = c.block.lastCommit?.signatures;
-    if (self !== undefined && signatures !== undefined && !signatures.some((s) => s.validatorIndex === self)) {
+    if (self >= 0 && signatures !== undefined && !signatures.some((s) => s.validatorIndex === self)) {
       this.#missed.inc();
     }
   }

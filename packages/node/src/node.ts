@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import type { Account, Genesis } from '@babychain/codec';
 import { BabyError, decode, encode, fromHex, isBabyError, sha256, toHex } from '@babychain/codec';
 import type { CommittedBlock, SelfValidator, UpgradeHalt } from '@babychain/consensus';
-import { ConsensusDriver, DoubleSignGuard, ValidatorSet, Wal } from '@babychain/consensus';
+import { ConsensusDriver, DoubleSignGuard, Wal } from '@babychain/consensus';
 import { addressFromPublicKey, defaultVerifyWorkers, publicKeyFromSeed, VerifyPool } from '@babychain/crypto';
 import type { AccountView } from '@babychain/mempool';
 import { GossipBatcher, MEMPOOL_DEFAULTS, Mempool } from '@babychain/mempool';
@@ -85,7 +85,6 @@ class CommittedAccounts implements AccountView {
 export class BabyNode {
   readonly config: NodeConfig;
   readonly genesis: Genesis;
-  readonly validators: ValidatorSet;
   readonly #governance: ReturnType<typeof createGovernance>;
   readonly #home: string;
   readonly #log: Logger;
@@ -110,7 +109,6 @@ export class BabyNode {
     this.#home = home;
     this.config = config;
     this.genesis = genesis;
-    this.validators = ValidatorSet.fromGenesis(genesis.validators);
     this.#governance = createGovernance(genesis, UPGRADE_HANDLERS);
     this.#log = logger;
   }
@@ -166,10 +164,9 @@ export class BabyNode {
         mempool,
         p2p,
         driver: () => this.#driver,
-        validators: this.validators,
         self: this.#self,
       }),
-      { version: NODE_VERSION, ...(this.#self === undefined ? {} : { selfIndex: this.#self.index }) },
+      { version: NODE_VERSION, ...(this.#self === undefined ? {} : { selfPublicKey: this.#self.publicKey }) },
     );
     this.#metrics = metrics;
     await this.#startConsensus(app, chain, wal, mempool, p2p);
@@ -181,7 +178,8 @@ export class BabyNode {
       rpc: rpc.url,
       metrics: this.#metricsUrl || null,
       p2p: p2p.multiaddrs(),
-      validator: this.#self?.index ?? null,
+      validator:
+        this.#self === undefined ? null : this.#need(this.#driver).validators.indexOfPublicKey(this.#self.publicKey),
       height: String(app.info().height),
     });
   }
@@ -212,18 +210,16 @@ export class BabyNode {
     return { app, chain, wal };
   }
 
-  /** A validator of the genesis set signs through its double-sign guard (CONS-11); any other node is a full node. */
+  /**
+   * A node with a validator key signs through its double-sign guard (CONS-11) at every height whose set holds the
+   * key (VAL-3): one that is not in the set yet follows the chain as a full node until governance adds it.
+   */
   async #openSelf(paths: ReturnType<typeof homePaths>): Promise<void> {
     const validatorSeed = this.#validatorSeed();
     if (validatorSeed === undefined) return;
     const publicKey = publicKeyFromSeed(validatorSeed);
-    const index = this.validators.indexOfPublicKey(publicKey);
-    if (index < 0) {
-      this.#log.warn('the validator key is not in the genesis validator set: running as a full node');
-      return;
-    }
     const guard = await DoubleSignGuard.open(paths.lastSigned, validatorSeed, this.genesis.chainId);
-    this.#self = { index, address: addressFromPublicKey(publicKey), guard };
+    this.#self = { publicKey, address: addressFromPublicKey(publicKey), guard };
   }
 
   async #startP2p(paths: ReturnType<typeof homePaths>, registry: Registry): Promise<P2pHost> {
@@ -296,7 +292,6 @@ export class BabyNode {
     const handlers = handlerIndex(UPGRADE_HANDLERS);
     const driver = new ConsensusDriver({
       chainId: this.genesis.chainId,
-      validators: this.validators,
       ...(this.#self === undefined ? {} : { self: this.#self }),
       app,
       store: chain,
@@ -422,7 +417,6 @@ export class BabyNode {
       driver: this.#need(this.#driver),
       genesis: this.genesis,
       config: this.config,
-      validators: this.validators,
       self: this.#self,
       metrics: this.#need(this.#metrics),
       commits: this.#commits,

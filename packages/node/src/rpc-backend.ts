@@ -49,6 +49,7 @@ export type QueryApp = Pick<
   | 'checkTx'
   | 'precheckTxs'
   | 'governanceRecord'
+  | 'validatorSets'
 >;
 
 export interface RpcBackendDeps {
@@ -59,7 +60,6 @@ export interface RpcBackendDeps {
   readonly driver: ConsensusDriver;
   readonly genesis: Genesis;
   readonly config: NodeConfig;
-  readonly validators: ValidatorSet;
   readonly self: SelfValidator | undefined;
   readonly metrics: NodeMetrics;
   readonly commits: CommitEvents;
@@ -77,7 +77,7 @@ const HISTORY_PAGE = 200;
 const HISTORY_PAGES = 5;
 
 export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
-  const { app, chain, mempool, p2p, driver, genesis, config, validators, self, metrics, commits, handlers } = deps;
+  const { app, chain, mempool, p2p, driver, genesis, config, self, metrics, commits, handlers } = deps;
   const governance = () => governanceStatus(genesis, app.governanceRecord());
   const prefix = genesis.addressPrefix;
   const signerKeys = new Map<string, MultisigKey | null>();
@@ -167,14 +167,7 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
         syncing: d.syncing,
         peers: p2p.peers().length,
         peerIds: p2p.peers(),
-        validator:
-          self === undefined
-            ? null
-            : {
-                index: self.index,
-                address: encodeAddress(self.address, prefix),
-                power: String(validators.power(self.index)),
-              },
+        validator: self === undefined ? null : selfStatus(driver.validators, self, prefix),
         blockTimeMs: d.blockTimeMs,
         finalityMs: d.finalityMs,
         evidence: d.evidence,
@@ -256,17 +249,22 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
           multisig === null ? null : { threshold: multisig.threshold, publicKeys: multisig.publicKeys.map(toHex) },
       };
     },
-    validators: async () => ({
-      height: String(app.info().height),
-      totalPower: String(validators.totalPower),
-      validators: validators.validators.map((v) => ({
-        index: v.index,
-        name: v.name,
-        address: encodeAddress(v.address, prefix),
-        publicKey: toHex(v.publicKey),
-        power: String(v.power),
-      })),
-    }),
+    validators: async () => {
+      const set = driver.validators;
+      const operators = new Map(app.validatorSets().current.map((v) => [toHex(v.publicKey), v.operator]));
+      return {
+        height: String(app.info().height + 1n),
+        totalPower: String(set.totalPower),
+        validators: set.validators.map((v) => ({
+          index: v.index,
+          name: v.name,
+          address: encodeAddress(v.address, prefix),
+          publicKey: toHex(v.publicKey),
+          power: String(v.power),
+          operator: encodeAddress(operators.get(toHex(v.publicKey)) ?? v.address, prefix),
+        })),
+      };
+    },
     upgrade: async () => ({
       chainId: genesis.chainId,
       height: String(app.info().height),
@@ -313,5 +311,15 @@ function blockSummary(block: Block, prefix: string) {
     timeMs: String(header.timeMs),
     txs: block.txs.length,
     proposer: header.proposerAddress.length === 20 ? encodeAddress(header.proposerAddress, prefix) : '',
+  };
+}
+
+/** A node with a validator key: its index and power in the set of the height being decided, if it is there (VAL-3). */
+function selfStatus(set: ValidatorSet, self: SelfValidator, prefix: string) {
+  const index = set.indexOfPublicKey(self.publicKey);
+  return {
+    index: index < 0 ? null : index,
+    address: encodeAddress(self.address, prefix),
+    power: String(index < 0 ? 0n : set.power(index)),
   };
 }

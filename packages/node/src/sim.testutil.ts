@@ -348,12 +348,11 @@ export class Sim {
     const guard = rawGuard === undefined ? undefined : this.#tracked(rawGuard, owner, node, 'guard');
     const driver = new ConsensusDriver({
       chainId: SIM_CHAIN_ID,
-      validators: this.validators,
-      ...(guard === undefined || node.seed === undefined || node.validatorIndex === undefined
+      ...(guard === undefined || node.seed === undefined
         ? {}
         : {
             self: {
-              index: node.validatorIndex,
+              publicKey: publicKeyFromSeed(node.seed),
               address: addressFromPublicKey(publicKeyFromSeed(node.seed)),
               guard,
             },

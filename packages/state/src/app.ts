@@ -40,8 +40,8 @@ import {
   executeBlock,
   executeCandidates,
 } from './execute.ts';
-import { genesisHash, genesisParams } from './genesis.ts';
-import type { Governance } from './governance.ts';
+import { genesisHash, genesisParams, genesisValidators } from './genesis.ts';
+import type { Governance, GovernanceView } from './governance.ts';
 import { actionSpend } from './refusals.ts';
 import { rulesFor } from './rules.ts';
 import { runContext } from './run-context.ts';
@@ -63,6 +63,7 @@ export class App {
   #genesis: Genesis | undefined;
   #genesisHash: Uint8Array = NO_BYTES;
   #params: Params | undefined;
+  #validators: GovernanceView['validators'] | undefined;
   /** the committed governance record (GOV-3; empty: none) */
   #record: Uint8Array = NO_BYTES;
   /** the committed head: height, state root, block hash and time (BLK-4, BLK-5, BLK-8) */
@@ -125,8 +126,10 @@ export class App {
 
   /** Makes `record` the committed record and the params in force its (GOV-3), or the genesis's. */
   #setRecord(record: Uint8Array): void {
-    const governance = this.#options.governance;
-    this.#params = governance === undefined ? genesisParams(this.genesis) : governance.view(record).params;
+    const view = this.#options.governance?.view(record);
+    this.#params = view?.params ?? genesisParams(this.genesis);
+    const genesisSet = genesisValidators(this.genesis);
+    this.#validators = view?.validators ?? { last: genesisSet, current: genesisSet, next: genesisSet };
     this.#record = record;
   }
 
@@ -153,6 +156,11 @@ export class App {
   /** The chain parameters in force for the next block: the governance record's (GOV-3), else the genesis's. */
   get params(): Params {
     return this.#need(this.#params);
+  }
+
+  /** VAL-3: the sets of the committed height, of the next and of the one after (the genesis's without governance). */
+  validatorSets(): GovernanceView['validators'] {
+    return this.#need(this.#validators);
   }
 
   /** The committed governance record (GOV-3), a copy; empty bytes while governance has never been used. */

@@ -1,9 +1,15 @@
 /**
  * The genesis file (specs/state.md GEN-1..GEN-7): its JSON form, its checks in GEN-6 order, its hash.
  */
-import type { Genesis, GenesisAccount, GenesisValidator, GovParams, Params } from '@babychain/codec';
+import type { Genesis, GenesisAccount, GenesisValidator, GovParams, Params, Validator } from '@babychain/codec';
 import { BabyError, compareBytes, encode, fromHex, ruleError as genesisError, sha256, toHex } from '@babychain/codec';
-import { addressFromPublicKey, decodeAddress, encodeAddress, partyKeyProblem, verifyDetailed } from '@babychain/crypto';
+import {
+  addressFromPublicKey,
+  decodeAddress,
+  encodeAddress,
+  partyKeyProblem,
+  publicKeyProblem,
+} from '@babychain/crypto';
 import { GenesisErrorCode } from './errors.ts';
 import { parseVersion } from './version.ts';
 
@@ -410,6 +416,16 @@ export function genesisOperator(v: GenesisValidator): Uint8Array {
   return v.operator.length > 0 ? v.operator : addressFromPublicKey(v.publicKey);
 }
 
+/** VAL-2: the genesis validators as the governance record keeps a set (operators resolved), in genesis order. */
+export function genesisValidators(genesis: Genesis): Validator[] {
+  return genesis.validators.map((v) => ({
+    publicKey: v.publicKey,
+    power: v.power,
+    name: v.name,
+    operator: genesisOperator(v),
+  }));
+}
+
 /** GEN-4, validator by validator in file order. */
 function checkValidators(validators: readonly RawValidator[], prefix: string): GenesisValidator[] {
   if (validators.length === 0) {
@@ -477,22 +493,6 @@ function checkOperator(operator: Uint8Array | string | undefined, prefix: string
     });
   }
   return bytes;
-}
-
-// The Ed25519 base point: canonical, on the curve, of prime order.
-const BASE_POINT = fromHex('5866666666666666666666666666666666666666666666666666666666666666');
-const PROBE_SIGNATURE = new Uint8Array(64);
-PROBE_SIGNATURE.set(BASE_POINT, 0); // R = B, S = 0: passes SIG-3, SIG-4 and the R halves of SIG-5 and SIG-6
-const KEY_FAILURES: ReadonlySet<string> = new Set(['SIG_BAD_LENGTH', 'SIG_NON_CANONICAL_KEY', 'SIG_SMALL_ORDER_KEY']);
-
-/**
- * SIG-5 and SIG-6 for a public key alone. The signature checks of SIG-8 report key failures before any equation, so
- * a probe signature whose R and S pass every rule makes the verifier name exactly the key's problem, if any.
- */
-function publicKeyProblem(publicKey: Uint8Array): string | undefined {
-  if (publicKey.length !== 32) return 'SIG_BAD_LENGTH';
-  const result = verifyDetailed(publicKey, new Uint8Array(0), PROBE_SIGNATURE);
-  return !result.ok && KEY_FAILURES.has(result.reason) ? result.reason : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import type { Genesis, TxBody } from '@babychain/codec';
 import { BabyError, encode, fromHex, sha256, toHex, txSignBytes } from '@babychain/codec';
 import { sign } from '@babychain/crypto';
 import type { TestKey } from './app.testutil.ts';
-import { genesisParams } from './genesis.ts';
+import { genesisParams, genesisValidators } from './genesis.ts';
 import type { AccountAccess, ExecutingBlock, Governance, GovernanceBlock, GovernanceView } from './governance.ts';
 import type { CheckedTx } from './stateless.ts';
 
@@ -91,8 +91,11 @@ export class ToyGovernance implements Governance {
     const r = decodeToyRecord(record);
     const params = genesisParams(this.#o.genesis);
     const at = this.#o.upgradeAt;
+    // The toy never changes the set: every height's is the genesis validators'.
+    const set = genesisValidators(this.#o.genesis);
     return {
       params: r.minFee === null ? params : { ...params, minFee: BigInt(r.minFee) },
+      validators: { last: set, current: set, next: set },
       appVersion: r.appVersion,
       scheduled: at !== undefined && r.appVersion < 1 ? { name: 'toy-v1', height: at, appVersion: 1 } : undefined,
     };

@@ -3,7 +3,7 @@
  * executes governance transactions and upgrades without knowing their rules, the way CometBFT's ABCI keeps the
  * consensus engine ignorant of the application. Governance keeps its whole state in one record (GOV-3).
  */
-import type { Account, Params, TxBody } from '@babychain/codec';
+import type { Account, Params, TxBody, Validator } from '@babychain/codec';
 import type { CheckedTx } from './checked-tx.ts';
 
 /**
@@ -27,6 +27,15 @@ export interface ExecutingBlock {
 /** What a governance record puts in force (GOV-3). */
 export interface GovernanceView {
   readonly params: Params;
+  /**
+   * VAL-2, VAL-3: the sets of the record's height (`last`), of the next height (`current`) and of the one after
+   * (`next`), in CONS-2 order
+   */
+  readonly validators: {
+    readonly last: readonly Validator[];
+    readonly current: readonly Validator[];
+    readonly next: readonly Validator[];
+  };
   /** UPG-3: the app version in force before any upgrade due at the next height */
   readonly appVersion: number;
   /** the scheduled plan, if any (UPG-1) */

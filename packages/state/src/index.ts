@@ -38,6 +38,7 @@ export {
   genesisParams,
   genesisSupply,
   genesisToJson,
+  genesisValidators,
   Maturity,
   parseGenesis,
   validateGenesis,

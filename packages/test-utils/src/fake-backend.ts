@@ -377,6 +377,7 @@ export class FakeBackend implements RpcBackend {
           address: encodeAddress(VALIDATOR_ADDRESS),
           publicKey: toHex(VALIDATOR_KEY),
           power: '10',
+          operator: encodeAddress(VALIDATOR_ADDRESS),
         },
       ],
     };

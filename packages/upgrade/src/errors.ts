@@ -14,7 +14,15 @@ export const GovErrorCode = {
 
 /** Validator rule violations (specs/validators.md VAL-*). */
 export const ValidatorErrorCode = {
+  NOT_IN_FORCE: 'VAL_NOT_IN_FORCE',
+  BAD_CHANGE: 'VAL_BAD_CHANGE',
   BAD_POSSESSION: 'VAL_BAD_POSSESSION',
+  DUPLICATE_VALIDATOR: 'VAL_DUPLICATE_VALIDATOR',
+  DUPLICATE_OPERATOR: 'VAL_DUPLICATE_OPERATOR',
+  TOO_MANY_VALIDATORS: 'VAL_TOO_MANY_VALIDATORS',
+  POWER_OVERFLOW: 'VAL_POWER_OVERFLOW',
+  UNKNOWN_VALIDATOR: 'VAL_UNKNOWN_VALIDATOR',
+  TOO_MUCH_CHANGE: 'VAL_TOO_MUCH_CHANGE',
 } as const;
 
 /** Upgrade plan and halting rule violations (UPG-*). */
@@ -69,6 +77,11 @@ declare module '@babychain/codec' {
       Record<ValidatorErrorCodeValue, ErrorMeta> {
     /** `reason`: the SIG-8 code of the failed verification */
     [ValidatorErrorCode.BAD_POSSESSION]: ErrorMeta & { reason: string };
+    [ValidatorErrorCode.NOT_IN_FORCE]: ErrorMeta & { appVersion: number; from: number };
+    /** `reason`: the field at fault (public-key, power, name, operator, possession) */
+    [ValidatorErrorCode.BAD_CHANGE]: ErrorMeta & { reason: string };
+    [ValidatorErrorCode.TOO_MANY_VALIDATORS]: ErrorMeta & { max: number };
+    [ValidatorErrorCode.TOO_MUCH_CHANGE]: ErrorMeta & { removed: bigint; added: bigint; total: bigint };
     [GovErrorCode.BAD_PROPOSAL]: ErrorMeta & { titleBytes?: number };
     [GovErrorCode.BAD_OPTION]: ErrorMeta & { option?: number };
     [GovErrorCode.DEPOSIT_TOO_LOW]: ErrorMeta & { deposit: bigint; minDeposit: bigint };

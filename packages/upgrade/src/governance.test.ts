@@ -26,6 +26,7 @@ import {
 } from './governance.testutil.ts';
 import { createGovernance, type MigrationContext } from './governance.ts';
 import { ProposalStatus, VoteOption } from './tally.ts';
+import { genesisSet } from './validators.ts';
 
 const { YES, NO, ABSTAIN, VETO } = VoteOption;
 
@@ -42,7 +43,13 @@ describe('createGovernance', () => {
     chain.block();
     chain.block();
     expect(chain.record).toEqual(new Uint8Array(0));
-    expect(chain.gov.view(chain.record)).toEqual({ params: genesis.params, appVersion: 0, scheduled: undefined });
+    const genesisSets = { last: genesisSet(genesis), current: genesisSet(genesis), next: genesisSet(genesis) };
+    expect(chain.gov.view(chain.record)).toEqual({
+      params: genesis.params,
+      validators: genesisSets,
+      appVersion: 0,
+      scheduled: undefined,
+    });
     expect(chain.gov.versionAt(chain.record, 1_000_000n)).toBe(0);
   });
 
@@ -107,7 +114,7 @@ describe('createGovernance', () => {
     expect(state.applied).toEqual([{ name: 'v1', height: 20n, appVersion: 1, version: '1.1.0' }]);
     expect(state.plan).toBeUndefined();
     expect(state.ready).toEqual([]);
-    expect(chain.gov.view(chain.record)).toEqual({
+    expect(chain.gov.view(chain.record)).toMatchObject({
       params: { minFee: 777n, maxBlockBytes: 2048n, maxBlockTxs: 7 },
       appVersion: 1,
       scheduled: undefined,

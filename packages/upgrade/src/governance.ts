@@ -16,6 +16,7 @@ import type {
   SignalReady,
   SubmitProposal,
   TxBody,
+  Validator,
 } from '@babychain/codec';
 import { BabyError, bytesEqual, compareBytes, ruleError as fail, isBabyError } from '@babychain/codec';
 import type {
@@ -41,6 +42,15 @@ import {
   versionInForce,
 } from './record.ts';
 import { countVotes, type ProposalKind, ProposalStatus, tallyOutcome, VoteOption } from './tally.ts';
+import {
+  applyChange,
+  checkChangeShape,
+  isValidatorChange,
+  type RecordSets,
+  recordSets,
+  requireChangesInForce,
+  shiftSets,
+} from './validators.ts';
 
 /** GOV-4: the most proposals in voting at once. */
 export const MAX_PROPOSALS_IN_VOTING = 16;
@@ -131,7 +141,7 @@ export function checkGovAction(body: TxBody): void {
   const action = body.action;
   switch (action?.case) {
     case 'submitProposal':
-      checkSubmitShape(action.value);
+      checkSubmitShape(action.value, body.chainId);
       return;
     case 'vote': {
       const option = action.value.option;
@@ -150,7 +160,7 @@ export function checkGovAction(body: TxBody): void {
   }
 }
 
-function checkSubmitShape(submit: SubmitProposal): void {
+function checkSubmitShape(submit: SubmitProposal, chainId: string): void {
   const titleBytes = utf8.encode(submit.title).length;
   if (titleBytes < 1 || titleBytes > MAX_TITLE_BYTES) {
     throw fail(GovErrorCode.BAD_PROPOSAL, `title is ${titleBytes} bytes, 1 to ${MAX_TITLE_BYTES} allowed`, 'GOV-4', {
@@ -162,6 +172,7 @@ function checkSubmitShape(submit: SubmitProposal): void {
   if (content === undefined || (content.case === 'softwareUpgrade' && content.value.plan === undefined)) {
     throw fail(GovErrorCode.BAD_PROPOSAL, 'a proposal needs exactly one content', 'GOV-4');
   }
+  if (isValidatorChange(content)) checkChangeShape(content, chainId);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -170,7 +181,6 @@ function checkSubmitShape(submit: SubmitProposal): void {
 
 class Rules {
   readonly genesis: Genesis;
-  readonly voters: Voters;
   readonly handlers: ReadonlyMap<string, UpgradeHandler>;
   // The App asks about the same record many times per block; decoding it once is enough. Read-only use only.
   #lastBytes: Uint8Array | undefined;
@@ -178,7 +188,6 @@ class Rules {
 
   constructor(genesis: Genesis, handlers: readonly UpgradeHandler[]) {
     this.genesis = genesis;
-    this.voters = new Voters(genesis);
     this.handlers = handlerIndex(handlers);
   }
 
@@ -198,6 +207,7 @@ class Rules {
     const plan = state.plan;
     return {
       params: paramsInForce(this.genesis, state),
+      validators: recordSets(this.genesis, state),
       appVersion: state.appVersion,
       scheduled: plan === undefined ? undefined : { name: plan.name, height: plan.height, appVersion: plan.appVersion },
     };
@@ -247,6 +257,11 @@ class Block implements GovernanceBlock {
   readonly #state: GovState;
   readonly #info: ExecutingBlock;
   readonly #accounts: AccountAccess;
+  /** VAL-3: the sets as the block starts; the voters are the operators of the block's own set (GOV-1, VAL-8) */
+  readonly #sets: RecordSets;
+  readonly #voters: Voters;
+  /** VAL-7: the next set with the changes passed in this block, once one has */
+  #candidate: Validator[] | undefined;
   #ended = false;
 
   constructor(rules: Rules, state: GovState, info: ExecutingBlock, accounts: AccountAccess) {
@@ -254,6 +269,8 @@ class Block implements GovernanceBlock {
     this.#state = state;
     this.#info = info;
     this.#accounts = accounts;
+    this.#sets = recordSets(rules.genesis, state);
+    this.#voters = new Voters(this.#sets.current);
   }
 
   deliver(tx: CheckedTx, txIndex: number): void {
@@ -300,6 +317,7 @@ class Block implements GovernanceBlock {
     for (const p of due) this.#finish(p);
     if (state.results.length > MAX_RESULTS) state.results = state.results.slice(-MAX_RESULTS);
     this.#dropOrphanAttestations();
+    shiftSets(state, this.#sets, this.#candidate);
     return encodeGovRecord(state);
   }
 
@@ -343,7 +361,10 @@ class Block implements GovernanceBlock {
       });
     } else if (content.case === 'cancelUpgrade') {
       checkPlanName(content.value.name, state);
-    } else {
+    } else if (isValidatorChange(content)) {
+      requireChangesInForce(versionAt(state, this.#info.height));
+      applyChange(this.#sets.next, this.#sets.next, content);
+    } else if (content.case === 'paramChange') {
       stored = { case: 'paramChange', value: checkParamChange(content.value, versionInForce(genesis, state)) };
     }
 
@@ -432,15 +453,16 @@ class Block implements GovernanceBlock {
   }
 
   #requireVoter(sender: Uint8Array, rule: string): void {
-    if (!this.#rules.voters.isVoter(sender)) {
-      throw fail(GovErrorCode.NOT_VALIDATOR, 'the sender is not a genesis validator', rule);
+    if (!this.#voters.isVoter(sender)) {
+      throw fail(GovErrorCode.NOT_VALIDATOR, "the sender is not the operator of a validator of this block's set", rule);
     }
   }
 
   // --- GOV-6 ----------------------------------------------------------------------------------------------------
 
   #finish(p: GovProposal): void {
-    const { genesis, voters } = this.#rules;
+    const { genesis } = this.#rules;
+    const voters = this.#voters;
     const state = this.#state;
     const tally = countVotes(p.votes, (v) => voters.powerOf(v), voters.total);
     const kind = proposalKind(p);
@@ -521,6 +543,11 @@ class Block implements GovernanceBlock {
         if (change.maturity === Maturity.GROWN_UP) state.maturity = Maturity.GROWN_UP;
         return;
       }
+      case 'addValidator':
+      case 'removeValidator':
+      case 'setValidatorPower':
+        this.#candidate = applyChange(this.#sets.next, this.#candidate ?? this.#sets.next, content);
+        return;
     }
   }
 
@@ -547,8 +574,10 @@ export function proposalKind(p: { readonly content?: GovProposal['content'] }): 
       return 'software-upgrade';
     case 'cancelUpgrade':
       return 'cancel-upgrade';
-    default:
+    case 'paramChange':
       return 'param-change';
+    default:
+      return 'validator-change';
   }
 }
 

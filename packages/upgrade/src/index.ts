@@ -74,3 +74,15 @@ export {
   writeUpgradeInfo,
 } from './upgrade-info.ts';
 export { type ExitReport, readUpgradeReport, type UpgradeReport, upgradeReportPath } from './upgrade-report.ts';
+export {
+  applyChange,
+  checkChangeShape,
+  genesisSet,
+  isValidatorChange,
+  MAX_VALIDATORS,
+  type RecordSets,
+  recordSets,
+  shiftSets,
+  VALIDATOR_CHANGES_FROM,
+  type ValidatorChange,
+} from './validators.ts';

@@ -4,7 +4,7 @@
  */
 import type { Genesis, GovParams, GovState, Params } from '@babychain/codec';
 import { create, decode, encode, sha256, toHex } from '@babychain/codec';
-import { genesisOperator, genesisParams, Maturity, withGovDefaults } from '@babychain/state';
+import { genesisParams, Maturity, withGovDefaults } from '@babychain/state';
 
 /** GOV-3: the record's key in the state tree, SHA-256 of the 16 ASCII bytes "babychain/gov/v0". */
 export const GOV_RECORD_KEY: Uint8Array = sha256(new TextEncoder().encode('babychain/gov/v0'));
@@ -48,15 +48,16 @@ export function nextProposalId(state: GovState): bigint {
 }
 
 /** GOV-1: the voters, by the address of their consensus key, with their power. */
+/** GOV-1, VAL-8: the voters of one block, the operators of its set, each with its validator's power. */
 export class Voters {
   readonly total: bigint;
   readonly #power: ReadonlyMap<string, bigint>;
 
-  constructor(genesis: Genesis) {
+  constructor(set: readonly { readonly operator: Uint8Array; readonly power: bigint }[]) {
     const power = new Map<string, bigint>();
     let total = 0n;
-    for (const v of genesis.validators) {
-      power.set(toHex(genesisOperator(v)), v.power);
+    for (const v of set) {
+      power.set(toHex(v.operator), v.power);
       total += v.power;
     }
     this.#power = power;

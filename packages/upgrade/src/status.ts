@@ -8,6 +8,7 @@ import { create, encode, toHex, toJson } from '@babychain/codec';
 import { proposalKind } from './governance.ts';
 import { decodeGovRecord, govParamsInForce, isGrownUp, paramsInForce, Voters, versionInForce } from './record.ts';
 import { countVotes, statusName } from './tally.ts';
+import { recordSets } from './validators.ts';
 
 /** The `governance` of `GET /upgrade`: its shape is api's UpgradeResult, which the RPC serves and documents. */
 export type GovernanceStatusJson = Json<typeof UpgradeResult>['governance'];
@@ -17,7 +18,7 @@ type TallyJson = GovernanceStatusJson['proposals'][number]['tally'];
 /** What `record` (empty bytes at genesis) says, for people and launchers. */
 export function governanceStatus(genesis: Genesis, record: Uint8Array): GovernanceStatusJson {
   const state = decodeGovRecord(record);
-  const voters = new Voters(genesis);
+  const voters = new Voters(recordSets(genesis, state).current);
   const gp = govParamsInForce(genesis, state);
   const params = paramsInForce(genesis, state);
   const plan = state.plan;

@@ -17,7 +17,7 @@ export const ProposalStatus = {
   FAILED: 5,
 } as const;
 
-export type ProposalKind = 'software-upgrade' | 'cancel-upgrade' | 'param-change';
+export type ProposalKind = 'software-upgrade' | 'cancel-upgrade' | 'param-change' | 'validator-change';
 
 /** The votes' weights; a voter without power (never stored, GOV-1) counts 0. */
 export function countVotes(
@@ -57,6 +57,8 @@ export function tallyOutcome(kind: ProposalKind, tally: Tally, ctx: OutcomeConte
     const attested = !ctx.grownUp || 3n * ctx.attestedPower > total;
     return enoughYes && attested ? ProposalStatus.PASSED : ProposalStatus.REJECTED;
   }
+  // VAL-4: the set that signs the chain decides who joins it, as it decides an upgrade.
+  if (kind === 'validator-change') return 3n * yes > 2n * total ? ProposalStatus.PASSED : ProposalStatus.REJECTED;
   return 2n * yes > yes + no + veto ? ProposalStatus.PASSED : ProposalStatus.REJECTED;
 }
 

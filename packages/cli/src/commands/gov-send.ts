@@ -86,7 +86,8 @@ export function govSigner(ctx: ChainContext, opts: SignerOptions): GovSigner {
 
 const VALIDATOR_KEY_FILE = 'priv_validator_key.json';
 
-function readValidatorSeed(home: string): Uint8Array {
+/** The consensus key seed of the validator whose home is `home` (its `priv_validator_key.json`). */
+export function readValidatorSeed(home: string): Uint8Array {
   const path = join(home, VALIDATOR_KEY_FILE);
   let text: string;
   try {

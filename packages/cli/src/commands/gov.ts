@@ -1,18 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import {
-  attestBody,
-  type ProposalContent,
-  proposalBody,
-  readyBody,
-  type UpgradeStatus,
-  VOTE_CHOICES,
-  type VoteChoice,
-  voteBody,
-} from '@babychain/client';
-import { BabyError, fromHex, isBabyError, sha256, toHex } from '@babychain/codec';
-import { addressFromPublicKey } from '@babychain/crypto';
+import { attestBody, readyBody, VOTE_CHOICES, type VoteChoice, voteBody } from '@babychain/client';
+import { BabyError, fromHex, sha256, toHex } from '@babychain/codec';
 import { Command } from 'commander';
-import { type ChainContext, chainContext, parseAmount, parseWhole, withNodeOption } from '../chain.ts';
+import { chainContext, parseWhole, withNodeOption } from '../chain.ts';
 import { CliErrorCode } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { printResult } from '../output.ts';
@@ -20,13 +10,10 @@ import { releaseInfoOf } from '../release/release-info.ts';
 import { checkPlanSources } from '../release/source-check.ts';
 import { type ParamOptions, paramChange } from './gov-param-change.ts';
 import { loadPlanFile, planOf } from './gov-plan-file.ts';
-import { type GovSigner, govSigner, type SignerOptions, sendSigned, signerOptions } from './gov-send.ts';
-import { periods, printGovernance } from './gov-show.ts';
-
-interface ProposeOptions extends SignerOptions {
-  deposit?: string;
-  title: string;
-}
+import { type ProposeOptions, proposalInput, proposeOptions, submitProposal } from './gov-proposal.ts';
+import { govSigner, type SignerOptions, sendSigned, signerOptions } from './gov-send.ts';
+import { printGovernance } from './gov-show.ts';
+import { possessionCommand, validatorProposals } from './gov-validators.ts';
 
 /** `baby gov …`: proposals, votes, release attestations and ready signals (specs/governance.md), and the record. */
 export function govCommand(io: CliIo): Command {
@@ -103,6 +90,9 @@ export function govCommand(io: CliIo): Command {
     });
   });
 
+  validatorProposals(propose, io);
+  gov.addCommand(possessionCommand(io));
+
   signerOptions(
     gov
       .command('vote')
@@ -172,71 +162,6 @@ export function govCommand(io: CliIo): Command {
   });
 
   return gov;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Proposals
-// ---------------------------------------------------------------------------------------------------------------
-
-function proposeOptions(cmd: Command): Command {
-  return signerOptions(cmd)
-    .requiredOption('--title <text>', 'what the proposal is, 1 to 140 bytes')
-    .option('--deposit <amount>', 'locked while voting (default: the minimum deposit in force)');
-}
-
-/** What a proposal command checks before asking the node anything: who signs and the deposit given. */
-function proposalInput(ctx: ChainContext, opts: ProposeOptions): { signer: GovSigner; deposit?: bigint } {
-  const deposit = opts.deposit === undefined ? undefined : parseAmount(opts.deposit, 'deposit');
-  const signer = govSigner(ctx, opts);
-  return deposit === undefined ? { signer } : { signer, deposit };
-}
-
-/**
- * Reads the governance record, builds the content from it (the values in force, the periods by maturity), submits
- * the proposal with the given deposit or the minimum in force, and reports the id the node gave it.
- */
-async function submitProposal(
-  ctx: ChainContext,
-  io: CliIo,
-  opts: ProposeOptions,
-  input: { signer: GovSigner; deposit?: bigint },
-  contentOf: (info: UpgradeStatus) => { content: ProposalContent; details: Record<string, unknown> },
-): Promise<void> {
-  const info = await ctx.client().upgrade();
-  const { content, details } = contentOf(info);
-  const deposit = input.deposit ?? info.governance.govParams.minDeposit;
-  const proposer = toHex(addressFromPublicKey(input.signer.publicKey));
-  await sendSigned(
-    ctx,
-    io,
-    opts,
-    input.signer,
-    (f) => proposalBody({ ...f, deposit, title: opts.title, content }),
-    {
-      action: 'propose',
-      kind: content.kind,
-      title: opts.title,
-      deposit,
-      ...details,
-      votingPeriod: periods(info.governance).voting,
-    },
-    async (height) => {
-      // The id is the node's to give (GOV-4): find the proposal this transaction opened in its block. The
-      // transaction is committed by now, so failing to look the id up must not read as a failed proposal.
-      const now = await ctx
-        .client()
-        .upgrade()
-        .catch((err: unknown) => {
-          if (isBabyError(err)) return undefined;
-          throw err;
-        });
-      const mine = (now?.governance.proposals ?? []).filter(
-        (p) => p.proposer === proposer && p.submitHeight === height && p.title === opts.title,
-      );
-      const last = mine.at(-1);
-      return last === undefined ? {} : { proposal: last.id, votingEndHeight: last.votingEndHeight };
-    },
-  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------

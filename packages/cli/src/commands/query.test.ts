@@ -34,6 +34,17 @@ describe('baby query and baby status', () => {
 
   afterAll(() => node.close());
 
+  it('lists the validator set that signs the next block, with operators (VAL-3)', async () => {
+    const run = await baby(['query', 'validators', '--json'], { BABY_NODE: node.url });
+    expect(run.err).toBe('');
+    const answer = json(run.out) as { totalPower: string; validators: Record<string, unknown>[] };
+    expect(answer.totalPower).toBe('10');
+    expect(answer.validators[0]).toMatchObject({ index: 0, power: '10' });
+    expect(answer.validators[0]?.['operator']).toBe(answer.validators[0]?.['address']);
+    const lines = await baby(['query', 'validators'], { BABY_NODE: node.url });
+    expect(lines.out).toMatch(/1 validators, total power 10\n {2}0 {2}node0 {2}power 10/);
+  });
+
   it('shows an account by key name or address, as JSON with decimal strings', async () => {
     const run = await baby(['query', 'account', 'alice', '--json'], { BABY_NODE: node.url });
     expect(run.err).toBe('');

@@ -105,6 +105,28 @@ export function queryCommand(io: CliIo): Command {
     });
   });
 
+  withNodeOption(
+    query.command('validators').description('the validator set that signs the next block, with each operator (VAL-3)'),
+  ).action(async (_opts: unknown, cmd: Command) => {
+    const ctx = chainContext(cmd, io);
+    const info = await ctx.client().validators();
+    const rows = info.validators.map((v) => ({
+      index: v.index,
+      name: v.name,
+      power: v.power,
+      publicKey: toHex(v.publicKey),
+      address: v.address,
+      operator: v.operator,
+    }));
+    if (ctx.json) {
+      printResult(io.stdout, true, { height: info.height, totalPower: info.totalPower, validators: rows });
+      return;
+    }
+    io.stdout.write(`height ${info.height}: ${rows.length} validators, total power ${info.totalPower}\n`);
+    for (const r of rows)
+      io.stdout.write(`  ${r.index}  ${r.name}  power ${r.power}  key ${r.publicKey}  operator ${r.operator}\n`);
+  });
+
   return query;
 }
 

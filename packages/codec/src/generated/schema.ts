@@ -670,6 +670,74 @@ export const schemaJson = {
                 }
               }
             },
+            "AddValidator": {
+              "fields": {
+                "publicKey": {
+                  "type": "bytes",
+                  "id": 1,
+                  "protoName": "public_key"
+                },
+                "power": {
+                  "type": "uint64",
+                  "id": 2
+                },
+                "name": {
+                  "type": "string",
+                  "id": 3
+                },
+                "operator": {
+                  "type": "bytes",
+                  "id": 4
+                },
+                "possession": {
+                  "type": "bytes",
+                  "id": 5
+                }
+              }
+            },
+            "RemoveValidator": {
+              "fields": {
+                "publicKey": {
+                  "type": "bytes",
+                  "id": 1,
+                  "protoName": "public_key"
+                }
+              }
+            },
+            "SetValidatorPower": {
+              "fields": {
+                "publicKey": {
+                  "type": "bytes",
+                  "id": 1,
+                  "protoName": "public_key"
+                },
+                "power": {
+                  "type": "uint64",
+                  "id": 2
+                }
+              }
+            },
+            "Validator": {
+              "fields": {
+                "publicKey": {
+                  "type": "bytes",
+                  "id": 1,
+                  "protoName": "public_key"
+                },
+                "power": {
+                  "type": "uint64",
+                  "id": 2
+                },
+                "name": {
+                  "type": "string",
+                  "id": 3
+                },
+                "operator": {
+                  "type": "bytes",
+                  "id": 4
+                }
+              }
+            },
             "PossessionSignDoc": {
               "fields": {
                 "domain": {
@@ -715,7 +783,10 @@ export const schemaJson = {
                   "oneof": [
                     "softwareUpgrade",
                     "cancelUpgrade",
-                    "paramChange"
+                    "paramChange",
+                    "addValidator",
+                    "removeValidator",
+                    "setValidatorPower"
                   ]
                 }
               },
@@ -742,6 +813,21 @@ export const schemaJson = {
                   "type": "ParamChange",
                   "id": 18,
                   "protoName": "param_change"
+                },
+                "addValidator": {
+                  "type": "AddValidator",
+                  "id": 19,
+                  "protoName": "add_validator"
+                },
+                "removeValidator": {
+                  "type": "RemoveValidator",
+                  "id": 20,
+                  "protoName": "remove_validator"
+                },
+                "setValidatorPower": {
+                  "type": "SetValidatorPower",
+                  "id": 21,
+                  "protoName": "set_validator_power"
                 }
               }
             },
@@ -802,7 +888,10 @@ export const schemaJson = {
                   "oneof": [
                     "softwareUpgrade",
                     "cancelUpgrade",
-                    "paramChange"
+                    "paramChange",
+                    "addValidator",
+                    "removeValidator",
+                    "setValidatorPower"
                   ]
                 }
               },
@@ -852,6 +941,21 @@ export const schemaJson = {
                   "type": "ParamChange",
                   "id": 18,
                   "protoName": "param_change"
+                },
+                "addValidator": {
+                  "type": "AddValidator",
+                  "id": 19,
+                  "protoName": "add_validator"
+                },
+                "removeValidator": {
+                  "type": "RemoveValidator",
+                  "id": 20,
+                  "protoName": "remove_validator"
+                },
+                "setValidatorPower": {
+                  "type": "SetValidatorPower",
+                  "id": 21,
+                  "protoName": "set_validator_power"
                 }
               }
             },
@@ -1052,6 +1156,23 @@ export const schemaJson = {
                   "type": "PlanDecision",
                   "id": 13,
                   "protoName": "plan_decision"
+                },
+                "validators": {
+                  "rule": "repeated",
+                  "type": "Validator",
+                  "id": 14
+                },
+                "nextValidators": {
+                  "rule": "repeated",
+                  "type": "Validator",
+                  "id": 15,
+                  "protoName": "next_validators"
+                },
+                "lastValidators": {
+                  "rule": "repeated",
+                  "type": "Validator",
+                  "id": 16,
+                  "protoName": "last_validators"
                 }
               }
             },

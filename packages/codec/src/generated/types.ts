@@ -369,6 +369,48 @@ export interface ParamChange {
 }
 
 /**
+ * VAL-4 (specs/validators.md): validator-set changes, from app version 1.
+ *
+ * `babychain.v0.AddValidator`
+ */
+export interface AddValidator {
+  /** 32-byte ed25519 consensus key */
+  publicKey: Uint8Array;
+  power: bigint;
+  /** 1..64 bytes of UTF-8 */
+  name: string;
+  /** 20-byte account address that acts for it in governance (VAL-1) */
+  operator: Uint8Array;
+  /** VAL-5: 64-byte signature by public_key over its PossessionSignDoc */
+  possession: Uint8Array;
+}
+
+/** `babychain.v0.RemoveValidator` */
+export interface RemoveValidator {
+  publicKey: Uint8Array;
+}
+
+/** `babychain.v0.SetValidatorPower` */
+export interface SetValidatorPower {
+  publicKey: Uint8Array;
+  /** > 0; removing is RemoveValidator */
+  power: bigint;
+}
+
+/**
+ * VAL-2: one validator as the governance record keeps it.
+ *
+ * `babychain.v0.Validator`
+ */
+export interface Validator {
+  publicKey: Uint8Array;
+  power: bigint;
+  name: string;
+  /** 20 bytes (VAL-1) */
+  operator: Uint8Array;
+}
+
+/**
  * VAL-5 (specs/validators.md): what a proof of possession signs. Its canonical encoding is the sign bytes.
  *
  * `babychain.v0.PossessionSignDoc`
@@ -396,6 +438,9 @@ export interface SubmitProposal {
     | { case: 'softwareUpgrade'; value: SoftwareUpgrade }
     | { case: 'cancelUpgrade'; value: CancelUpgrade }
     | { case: 'paramChange'; value: ParamChange }
+    | { case: 'addValidator'; value: AddValidator }
+    | { case: 'removeValidator'; value: RemoveValidator }
+    | { case: 'setValidatorPower'; value: SetValidatorPower }
     | undefined;
 }
 
@@ -452,6 +497,9 @@ export interface GovProposal {
     | { case: 'softwareUpgrade'; value: SoftwareUpgrade }
     | { case: 'cancelUpgrade'; value: CancelUpgrade }
     | { case: 'paramChange'; value: ParamChange }
+    | { case: 'addValidator'; value: AddValidator }
+    | { case: 'removeValidator'; value: RemoveValidator }
+    | { case: 'setValidatorPower'; value: SetValidatorPower }
     | undefined;
 }
 
@@ -540,6 +588,12 @@ export interface GovState {
   results: ProposalResult[];
   /** UPG-8: set with `plan`, cleared with it */
   planDecision?: PlanDecision | undefined;
+  /** VAL-2: the set of the next height, CONS-2 order; empty: the genesis set */
+  validators: Validator[];
+  /** VAL-2: the set of the height after it; empty with `validators` */
+  nextValidators: Validator[];
+  /** VAL-2: the set of the record's own height; empty with `validators` */
+  lastValidators: Validator[];
 }
 
 /**
@@ -778,6 +832,10 @@ export interface MessageTypes {
   'babychain.v0.SoftwareUpgrade': SoftwareUpgrade;
   'babychain.v0.CancelUpgrade': CancelUpgrade;
   'babychain.v0.ParamChange': ParamChange;
+  'babychain.v0.AddValidator': AddValidator;
+  'babychain.v0.RemoveValidator': RemoveValidator;
+  'babychain.v0.SetValidatorPower': SetValidatorPower;
+  'babychain.v0.Validator': Validator;
   'babychain.v0.PossessionSignDoc': PossessionSignDoc;
   'babychain.v0.SubmitProposal': SubmitProposal;
   'babychain.v0.CastVote': CastVote;

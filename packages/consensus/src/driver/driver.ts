@@ -12,6 +12,7 @@ import type { DoubleSignGuard } from '../guard.ts';
 import { verifyEvidence } from '../signing.ts';
 import type { EngineInput, EngineOutput, StepValue, TimeoutStepValue, VoteTypeValue } from '../types.ts';
 import { NO_ROUND, Step, VoteType } from '../types.ts';
+import type { ValidatorSet } from '../validators.ts';
 import { RoundCatchUp } from './catch-up.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { codeOf } from './code-of.ts';
@@ -44,6 +45,8 @@ export class ConsensusDriver implements ConsensusHandlers {
   #stepChangedAt = 0;
   #evidence = 0;
   #halted: UpgradeHalt | undefined;
+  /** VAL-3: the set of the engine's height and this node's index in it (undefined: it does not sign that height) */
+  #engineSet: { readonly validators: ValidatorSet; readonly selfIndex: number | undefined } | undefined;
 
   /** the height being decided: the last committed + 1 */
   get #height(): bigint {
@@ -55,10 +58,9 @@ export class ConsensusDriver implements ConsensusHandlers {
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger;
     this.#queue = new SerialQueue(this.#log);
-    const { chainId, validators, app, store, network } = options;
+    const { chainId, app, store, network } = options;
     this.#executor = new BlockExecutor({
       chainId,
-      validators,
       app,
       store,
       wal: options.wal,
@@ -71,7 +73,6 @@ export class ConsensusDriver implements ConsensusHandlers {
     const logger = this.#log;
     this.#sync = new BlockSync({
       chainId,
-      validators,
       app,
       store,
       network,
@@ -88,7 +89,6 @@ export class ConsensusDriver implements ConsensusHandlers {
     });
     this.#intake = new MessageIntake({
       chainId,
-      validators,
       wal: options.wal,
       queue,
       logger,
@@ -96,6 +96,7 @@ export class ConsensusDriver implements ConsensusHandlers {
         height: () => this.#height,
         engine: () => this.#engine,
         judge: (block) => this.#executor.judge(block),
+        setFor: (height) => this.#executor.setFor(height),
         input: (input) => this.#input(input),
       },
     });
@@ -131,6 +132,11 @@ export class ConsensusDriver implements ConsensusHandlers {
     this.#clearTimers();
     this.#clock.clearTimeout(this.#announceTimer);
     await this.#queue.close();
+  }
+
+  /** VAL-3: the set that signs the height being decided */
+  get validators(): ValidatorSet {
+    return this.#executor.sets.current;
   }
 
   status(): DriverStatus {
@@ -184,13 +190,16 @@ export class ConsensusDriver implements ConsensusHandlers {
     this.#stopHeight();
     if (this.#haltFor(height)) return;
     this.#intake.enter();
+    const validators = this.#executor.sets.current;
+    const selfIndex = this.#o.self === undefined ? -1 : validators.indexOfPublicKey(this.#o.self.publicKey);
     const engine: Engine = new ConsensusEngine<Block>({
       height,
-      validators: this.#o.validators,
-      ...(this.#o.self === undefined ? {} : { selfIndex: this.#o.self.index }),
+      validators,
+      ...(selfIndex < 0 ? {} : { selfIndex }),
       timeouts: this.#o.timeouts,
     });
     this.#engine = engine;
+    this.#engineSet = { validators, selfIndex: selfIndex < 0 ? undefined : selfIndex };
     const deferred: EngineOutput<Block>[] = [...engine.handle({ kind: 'start' })];
     const records = await this.#o.wal.read(height);
     for (const record of records) {
@@ -201,7 +210,7 @@ export class ConsensusDriver implements ConsensusHandlers {
       this.#log.info('replayed the consensus WAL', { height: String(height), records: records.length });
     }
     await this.#act(deferred.filter((o) => this.#stillWanted(o)));
-    const own = this.#o.self?.index;
+    const own = this.#engineSet?.selfIndex;
     if (records.length > 0 && own !== undefined) {
       for (const vote of engine.votes(0))
         if (vote.validatorIndex === own) this.#broadcast({ case: 'vote', value: vote });
@@ -261,7 +270,7 @@ export class ConsensusDriver implements ConsensusHandlers {
       case 'propose':
         return o.round === s.round && engine.proposals(o.round).every((p) => p.proposal.round !== o.round);
       case 'vote': {
-        const own = this.#o.self?.index;
+        const own = this.#engineSet?.selfIndex;
         return !engine.votes(o.round).some((v) => v.validatorIndex === own && v.round === o.round && v.type === o.type);
       }
       case 'scheduleTimeout':
@@ -355,7 +364,8 @@ export class ConsensusDriver implements ConsensusHandlers {
 
   async #castVote(type: VoteTypeValue, height: bigint, round: number, hash: Uint8Array): Promise<void> {
     const self = this.#o.self;
-    if (self === undefined) return;
+    const index = this.#engineSet?.selfIndex;
+    if (self === undefined || index === undefined) return;
     const step = type === VoteType.PREVOTE ? Step.PREVOTE : Step.PRECOMMIT;
     const timeMs = BigInt(this.#clock.now());
     const signed = await this.#sign(self, 'not voting', { step, height, round, blockHash: hash, timeMs });
@@ -366,7 +376,7 @@ export class ConsensusDriver implements ConsensusHandlers {
       round,
       blockHash: hash,
       timeMs: signed.timeMs,
-      validatorIndex: self.index,
+      validatorIndex: index,
       signature: signed.signature,
     });
     await this.#o.wal.append(height, walRecord({ case: 'vote', value: vote }), { sync: true });
@@ -418,7 +428,9 @@ export class ConsensusDriver implements ConsensusHandlers {
 
   async #recordEvidence(evidence: Parameters<ConsensusStore['addEvidence']>[1]): Promise<void> {
     try {
-      verifyEvidence(this.#o.chainId, this.#o.validators, evidence);
+      const set = this.#engineSet?.validators;
+      if (set === undefined) return;
+      verifyEvidence(this.#o.chainId, set, evidence);
     } catch (err) {
       this.#log.error('the engine produced evidence that does not verify', { code: codeOf(err) });
       return;

@@ -11,7 +11,7 @@ import { DurationWindow } from '@babychain/util';
 import type { AppCommit, ConsensusApp } from '../app.ts';
 import { ConsensusErrorCode } from '../errors.ts';
 import { verifyCommit } from '../signing.ts';
-import type { ValidatorSet } from '../validators.ts';
+import { type ValidatorSet, ValidatorSetCache } from '../validators.ts';
 import type { Wal } from '../wal.ts';
 import type { Clock } from './clock.ts';
 import { codeOf } from './code-of.ts';
@@ -25,6 +25,8 @@ export interface CommittedBlock {
   readonly header: Header;
   readonly hash: Uint8Array;
   readonly result: AppCommit;
+  /** VAL-3: the set that signed the block's `last_commit` (of the height before it) */
+  readonly lastCommitSet: ValidatorSet;
   /** how the node learned the decision */
   readonly via: 'consensus' | 'sync' | 'replay';
 }
@@ -34,9 +36,15 @@ export interface BlockLimits {
   readonly maxTxs: number;
 }
 
+/** VAL-3: the sets around the height to decide next, `h`: of `h − 1`, of `h` and of `h + 1`. */
+export interface HeightSets {
+  readonly previous: ValidatorSet;
+  readonly current: ValidatorSet;
+  readonly next: ValidatorSet;
+}
+
 export interface BlockExecutorOptions {
   readonly chainId: string;
-  readonly validators: ValidatorSet;
   /** the state machine, through consensus's own connection to it */
   readonly app: ConsensusApp;
   readonly store: ConsensusStore;
@@ -56,6 +64,8 @@ export class BlockExecutor {
   /** the last committed height (-1 until `load`) and its block hash (empty at height 0) */
   #head = -1n;
   #headHash: Uint8Array = new Uint8Array(0);
+  readonly #setCache = new ValidatorSetCache();
+  #sets: HeightSets | undefined;
   readonly blockTimes = new DurationWindow();
   readonly finality = new DurationWindow();
 
@@ -68,6 +78,25 @@ export class BlockExecutor {
     return this.#head + 1n;
   }
 
+  /** VAL-3: the sets around `nextHeight`, read from the committed state; moves with the head. */
+  get sets(): HeightSets {
+    if (this.#sets === undefined) throw new Error('the block executor is not loaded');
+    return this.#sets;
+  }
+
+  /** The set that signs `height`, when it is the height to decide or the one after; else undefined. */
+  setFor(height: bigint): ValidatorSet | undefined {
+    const next = this.nextHeight;
+    if (height === next) return this.sets.current;
+    return height === next + 1n ? this.sets.next : undefined;
+  }
+
+  #readSets(): void {
+    const sets = this.#o.app.validatorSets();
+    const cache = this.#setCache;
+    this.#sets = { previous: cache.of(sets.last), current: cache.of(sets.current), next: cache.of(sets.next) };
+  }
+
   /**
    * CONS-12 steps 1 and 2: applies the block decided before a restart if the state machine did not commit it, then
    * loads the commit of the head. Returns the head height.
@@ -75,6 +104,7 @@ export class BlockExecutor {
   async load(): Promise<bigint> {
     const app = this.#o.app;
     let info = app.info();
+    this.#readSets();
     const decided = await this.#o.store.decided();
     const decidedHeight = decided?.block?.header?.height;
     if (decided !== undefined && decidedHeight === info.height + 1n) {
@@ -96,6 +126,7 @@ export class BlockExecutor {
     }
     this.#head = info.height;
     this.#headHash = info.lastBlockHash;
+    this.#readSets();
     return info.height;
   }
 
@@ -117,8 +148,8 @@ export class BlockExecutor {
       lastBlockHash: this.#headHash,
       lastCommitHash: lastCommit === undefined ? new Uint8Array(0) : commitHash(lastCommit),
       txRoot: prepared.txRoot,
-      validatorsHash: this.#o.validators.hash,
-      nextValidatorsHash: this.#o.validators.hash,
+      validatorsHash: this.sets.current.hash,
+      nextValidatorsHash: this.sets.next.hash,
       appHash: prepared.appHash,
       proposerAddress: proposer,
     });
@@ -135,10 +166,12 @@ export class BlockExecutor {
    */
   validateBlock(block: Block, options: { clock: boolean }): void {
     const header = block.header as Header;
-    const set = this.#o.validators;
+    const { previous, current: set, next } = this.sets;
     const bad = (rule: string, message: string) => new BabyError(ConsensusErrorCode.BAD_BLOCK, message, { rule });
-    if (!bytesEqual(header.validatorsHash, set.hash) || !bytesEqual(header.nextValidatorsHash, set.hash)) {
-      throw bad('CONS-2', 'validators_hash is not the validator set hash');
+    if (!bytesEqual(header.validatorsHash, set.hash))
+      throw bad('VAL-3', 'validators_hash is not the set of its height');
+    if (!bytesEqual(header.nextValidatorsHash, next.hash)) {
+      throw bad('VAL-3', 'next_validators_hash is not the set of the height after it');
     }
     if (set.indexOfAddress(header.proposerAddress) < 0) throw bad('CONS-6', 'the proposer is not a validator');
     if (options.clock && header.timeMs > BigInt(this.#o.clock.now()) + MAX_CLOCK_DRIFT_MS) {
@@ -147,7 +180,7 @@ export class BlockExecutor {
     if (header.height === 1n) return;
     const last = block.lastCommit;
     if (last === undefined) throw bad('CONS-8', 'the block has no last commit');
-    verifyCommit(this.#o.chainId, set, header.height - 1n, header.lastBlockHash, last);
+    verifyCommit(this.#o.chainId, previous, header.height - 1n, header.lastBlockHash, last);
   }
 
   /** valid(v) (CONS-6): the consensus-level checks, then the state machine's (APP-3). Logs why a block is not. */
@@ -178,6 +211,7 @@ export class BlockExecutor {
     await app.finalizeBlock(block);
     const result = await app.commit();
     const hash = blockHash(header);
+    const lastCommitSet = this.sets.previous;
     if (via === 'consensus' && this.#lastHeader !== undefined) {
       this.blockTimes.add(Number(header.timeMs - this.#lastHeader.timeMs));
     }
@@ -186,8 +220,9 @@ export class BlockExecutor {
     this.#lastHeader = header;
     this.#head = header.height;
     this.#headHash = hash;
+    this.#readSets();
     await this.#o.wal.prune(header.height);
-    this.#o.onCommitted({ block, header, hash, result, via });
+    this.#o.onCommitted({ block, header, hash, result, lastCommitSet, via });
     this.#o.logger.info('committed', {
       height: String(header.height),
       hash: toHex(hash),

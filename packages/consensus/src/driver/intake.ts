@@ -26,12 +26,13 @@ export interface IntakeDriver {
   engine(): ConsensusEngine<Block> | undefined;
   /** valid(v), CONS-6 */
   judge(block: Block): Promise<boolean>;
+  /** VAL-3: the set that signs `height`, known for the height being decided and the next */
+  setFor(height: bigint): ValidatorSet | undefined;
   input(input: EngineInput<Block>): Promise<void>;
 }
 
 export interface MessageIntakeOptions {
   readonly chainId: string;
-  readonly validators: ValidatorSet;
   readonly wal: Pick<Wal, 'append'>;
   readonly queue: SerialQueue;
   readonly logger: Logger;
@@ -51,9 +52,10 @@ export class MessageIntake {
   proposal(signed: SignedProposal, from: string): Verdict {
     const { proposal, block } = signed;
     if (proposal === undefined || block?.header === undefined) return 'reject';
-    if (!this.#inWindow(proposal.height, proposal.round)) return 'ignore';
+    const set = this.#inWindow(proposal.height, proposal.round);
+    if (set === undefined) return 'ignore';
     try {
-      verifyProposal(this.#o.chainId, proposal, this.#o.validators);
+      verifyProposal(this.#o.chainId, proposal, set);
     } catch (err) {
       this.#o.logger.debug('proposal refused', { from, code: codeOf(err) });
       return 'reject';
@@ -73,9 +75,10 @@ export class MessageIntake {
   }
 
   vote(vote: Vote): Verdict {
-    if (!this.#inWindow(vote.height, vote.round)) return 'ignore';
+    const set = this.#inWindow(vote.height, vote.round);
+    if (set === undefined) return 'ignore';
     try {
-      verifyVote(this.#o.chainId, vote, this.#o.validators);
+      verifyVote(this.#o.chainId, vote, set);
     } catch {
       return 'reject';
     }
@@ -110,12 +113,15 @@ export class MessageIntake {
     return false;
   }
 
-  /** Only this height and the next are relayed, and not rounds far beyond the engine's. */
-  #inWindow(height: bigint, round: number): boolean {
-    const current = this.#o.driver.height();
-    if (height < current || height > current + 1n) return false;
+  /**
+   * Only this height and the next are relayed, and not rounds far beyond the engine's: the set that signs the
+   * message's height (VAL-3), or undefined for a message outside the window.
+   */
+  #inWindow(height: bigint, round: number): ValidatorSet | undefined {
+    const set = this.#o.driver.setFor(height);
+    if (set === undefined) return undefined;
     const engine = this.#o.driver.engine()?.state;
-    return engine?.height !== height || round <= engine.round + MAX_ROUNDS_AHEAD;
+    return engine?.height !== height || round <= engine.round + MAX_ROUNDS_AHEAD ? set : undefined;
   }
 
   /** Runs `run` now (queued) when the engine is at `height`; holds it while that height is still to come. */

@@ -3,15 +3,15 @@ import type { ConsensusApp } from '../app.ts';
 import type { DoubleSignGuard } from '../guard.ts';
 import type { TimeoutParams } from '../types.ts';
 import { Step } from '../types.ts';
-import type { ValidatorSet } from '../validators.ts';
 import type { Wal } from '../wal.ts';
 import type { Clock } from './clock.ts';
 import type { BlockLimits, CommittedBlock } from './executor.ts';
 import type { ConsensusNetwork } from './network.ts';
 import type { ConsensusStore } from './store.ts';
 
+/** This node's validator key; whether it signs a height, and at which index, is that height's set's (VAL-3). */
 export interface SelfValidator {
-  readonly index: number;
+  readonly publicKey: Uint8Array;
   readonly address: Uint8Array;
   readonly guard: DoubleSignGuard;
 }
@@ -25,7 +25,6 @@ export interface UpgradeHalt {
 
 export interface DriverOptions {
   readonly chainId: string;
-  readonly validators: ValidatorSet;
   readonly self?: SelfValidator;
   /** the state machine, through consensus's own connection to it */
   readonly app: ConsensusApp;

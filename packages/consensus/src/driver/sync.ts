@@ -7,7 +7,6 @@ import { blockHash, encode } from '@babychain/codec';
 import type { Logger } from '@babychain/util';
 import type { ConsensusApp } from '../app.ts';
 import { verifyCommit } from '../signing.ts';
-import type { ValidatorSet } from '../validators.ts';
 import { codeOf } from './code-of.ts';
 import type { BlockExecutor } from './executor.ts';
 import type { ConsensusNetwork } from './network.ts';
@@ -31,7 +30,6 @@ export interface SyncedDriver {
 
 export interface BlockSyncOptions {
   readonly chainId: string;
-  readonly validators: ValidatorSet;
   readonly app: Pick<ConsensusApp, 'blockByHeight'>;
   readonly store: ConsensusStore;
   readonly network: ConsensusNetwork;
@@ -114,7 +112,7 @@ export class BlockSync {
       }
       if (driver.halted() || driver.upgradeDue(header.height)) return { applied, failed: false };
       try {
-        verifyCommit(this.#o.chainId, this.#o.validators, header.height, blockHash(header), commit);
+        verifyCommit(this.#o.chainId, executor.sets.current, header.height, blockHash(header), commit);
         executor.validateBlock(certified.block as Block, { clock: false });
       } catch (err) {
         this.#o.logger.warn('sync block refused', { height: String(header.height), code: codeOf(err) });
