@@ -2,7 +2,8 @@
 // a proposal without enough yes power is rejected, two upgrades in a row switch with no manual step and lose no
 // acknowledged transfer (the first past a mirror that trickles one byte a second, the second fetched from peers by
 // content hash while the artifact server is down), a cancel stops a scheduled upgrade, a late joiner crosses a
-// plan whose manifest expired since, and a release that crashes at start is rolled back with a report.
+// plan whose manifest expired since and is then voted into the validator set of the upgraded chain and out again,
+// and a release that crashes at start is rolled back with a report.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ import {
   waitForReady,
   waitForSwitch,
 } from '../src/upgrade-flow.ts';
+import { proposeJoin, proposeLeave, waitUntilOut, waitUntilSigning } from '../src/validator-flow.ts';
 import { all, disposeDevnet, expectSafe, log, logsOnFailure, reach, secs, tmpDevnet, waitFor } from './helpers.ts';
 
 const SOURCE_VERSION = '0.1.0';
@@ -216,8 +218,9 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
       message: "v0.3.0's manifest to expire",
     });
     const tip = Number((await need().rpc(0).status()).height);
-    // A full node under its own launcher, from release 0.1.0: it must switch at each plan height while syncing.
-    const joiner = await need().addFullNode();
+    // A node under its own launcher, from release 0.1.0: it must switch at each plan height while syncing. It holds
+    // a consensus key of its own, in no set yet: the next scenario votes it in.
+    const joiner = await need().addFullNode({ validatorKey: true });
     const started = Date.now();
     need().start(joiner);
     await reach(need(), tip, [joiner], 180_000);
@@ -234,6 +237,26 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
     });
     expect(await expectSafe(need())).toBeGreaterThanOrEqual(tip);
   }, 240_000);
+
+  it('votes the late joiner into the set once the chain runs app version 1 or later, sees it sign, and votes it out (VAL-4..VAL-7)', async () => {
+    logsOnFailure(() => devnet);
+    const joiner = need().size - 1;
+    expect((await need().rpc(joiner).status()).validator).toMatchObject({ index: null, power: '0' });
+    expect(await proposeJoin(need(), joiner, { proposer: 0, votes: ['yes', 'yes', 'yes', 'yes', null] })).toBe(
+      'passed',
+    );
+    const signing = await waitUntilSigning(need(), joiner);
+    log(
+      'upgrade',
+      `the joiner signs as validator ${signing.index} from height ${signing.from}: proposed ${signing.proposed}, precommitted ${signing.precommitted}`,
+    );
+    expect((await need().rpc(0).validators()).totalPower).toBe(50n);
+    expect(await proposeLeave(need(), joiner, { proposer: 0, votes: ['yes', 'yes', 'yes', 'yes', null] })).toBe(
+      'passed',
+    );
+    await waitUntilOut(need(), joiner);
+    expect(await expectSafe(need())).toBeGreaterThan(Number(signing.precommitted));
+  }, 180_000);
 
   it('rolls a release that crashes at start back to the previous one, data restored, and says why', async () => {
     logsOnFailure(() => devnet);

@@ -9,6 +9,7 @@ import { devnetError } from './errors.ts';
 import { formatStatusTable, formatUpgradeLine } from './format.ts';
 import { DEV_DEVNET_DIR } from './keys.ts';
 import { describeDevnet, launch, printLogTails, show } from './launch.ts';
+import { addValidator, removeValidator } from './set-commands.ts';
 import { DEMO_DIR, upgradeDemo } from './upgrade-demo.ts';
 import { sleep } from './wait.ts';
 
@@ -27,6 +28,9 @@ const USAGE = `usage: pnpm devnet <command> [options]
   down                  stop every node (data kept; "up --keep" restarts them)
   logs <i> [--lines 50] [--follow]
                         the end of node i's log
+  add-validator         start a node with a new consensus key, sync it, propose it with its proof of
+                        possession, have the validators vote, and wait until it signs blocks
+  remove-validator <i>  propose removing node i from the set, vote, wait until it no longer signs
   upgrade-demo          the whole upgrade story on 4 validators run by baby-launcher: build release
                         0.2.0 from source, sign, propose, vote, pre-download, switch at the height
                         (default --dir .babychain-dev/upgrade-demo)
@@ -164,6 +168,16 @@ export async function main(argv: readonly string[]): Promise<number> {
           `all ${devnet.size} nodes stopped; data kept in ${show(dir)} ("pnpm devnet up --keep" restarts them)`,
         );
         if (forced.length > 0) console.log(`killed after 20 s without exiting: node ${forced.join(', ')}`);
+        return 0;
+      }
+      case 'add-validator': {
+        expectArgs(0);
+        await addValidator(Devnet.load(dir), (line) => console.log(line));
+        return 0;
+      }
+      case 'remove-validator': {
+        const { devnet, i } = target();
+        await removeValidator(devnet, i, (line) => console.log(line));
         return 0;
       }
       case 'upgrade-demo': {

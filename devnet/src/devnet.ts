@@ -102,6 +102,8 @@ export interface DevnetCreateOptions {
   readonly params?: Partial<Params>;
   /** ubaby given to each validator's own address, its governance identity (GOV-1) that pays its votes' fees */
   readonly validatorFunds?: bigint;
+  /** GEN-5: the app version the chain starts at; default 0 */
+  readonly appVersion?: number;
   /** run every node under `baby-launcher`, starting from this source tree as release `sourceVersion`, with `args` */
   readonly launcher?: { readonly sourceVersion: string; readonly args?: readonly string[] };
   /** every node's RPC rate limit (RPC-10); default the node's, 600 per 10 s, which a load generator exceeds */
@@ -188,6 +190,7 @@ export class Devnet {
         ...(options.params === undefined ? {} : { params: options.params }),
         // GOV-3: the release every node starts on, so that a plan must name a later one.
         releaseVersion: options.launcher?.sourceVersion ?? NODE_VERSION,
+        appVersion: options.appVersion ?? 0,
         validators: validatorSeeds.map((seed, i) => ({
           name: `node${i}`,
           publicKey: publicKeyFromSeed(seed),
@@ -292,8 +295,11 @@ export class Devnet {
     return new BabyClient({ url: this.node(i).rpcUrl, timeoutMs });
   }
 
-  /** Adds a full node (no validator key) bootstrapping to every validator. Not started. Returns its index. */
-  async addFullNode(options: { readonly basePort?: number } = {}): Promise<number> {
+  /**
+   * Adds a node bootstrapping to every validator, not started; returns its index. With `validatorKey` it holds a
+   * fresh consensus key that is in no set yet: it follows the chain as a full node until governance adds it (VAL-3).
+   */
+  async addFullNode(options: { readonly basePort?: number; readonly validatorKey?: boolean } = {}): Promise<number> {
     const genesis = this.genesis();
     const [p2pPort, rpcPort] =
       options.basePort === undefined ? await freePorts(2) : [options.basePort, options.basePort + 1];
@@ -303,6 +309,7 @@ export class Devnet {
       p2pPort: p2pPort as number,
       rpcPort: rpcPort as number,
       nodeKeySeed: new Uint8Array(randomBytes(32)),
+      ...(options.validatorKey === true ? { validatorSeed: new Uint8Array(randomBytes(32)) } : {}),
       bootstrap: this.state.nodes.filter((n) => n.validator).map((n) => n.p2pAddress),
     });
     this.state.nodes.push(node);

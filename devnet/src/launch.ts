@@ -2,8 +2,10 @@
 // it, wait for it, and say where everything is.
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { VALIDATOR_CHANGES_FROM } from '@babychain/upgrade';
 import { Devnet, STATE_FILE } from './devnet.ts';
 import { DEV_BALANCE, DEV_CHAIN_ID, DEV_KEYRING, DEV_PASSPHRASE, ensureDevAccounts, listDevAccounts } from './keys.ts';
+import { VALIDATOR_FUNDS } from './upgrade-flow.ts';
 import { waitFor } from './wait.ts';
 
 export interface LaunchOptions {
@@ -40,6 +42,10 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       fullNodes: options.fullNodes,
       chainId: DEV_CHAIN_ID,
       accounts: accounts.map((a) => ({ address: a.address, balance: DEV_BALANCE })),
+      // Validator-set changes are in force from the first block (VAL-4), and each validator's own address, its
+      // operator, can pay for its votes: `pnpm devnet add-validator` works on a fresh devnet.
+      appVersion: VALIDATOR_CHANGES_FROM,
+      validatorFunds: VALIDATOR_FUNDS,
       ...(options.commitWaitMs === undefined ? {} : { commitWaitMs: options.commitWaitMs }),
     });
     print(`Created a devnet of ${options.validators} validators in ${show(dir)} (chain id ${devnet.state.chainId})`);

@@ -114,7 +114,7 @@ export type GovSigner = number | { readonly seed: Uint8Array; readonly address: 
  * Signs `body` and waits until it is committed; throws the node's refusal. A validator's launcher signs with the
  * same key (SignalReady), so a nonce taken by it in the meantime is retried with the next one.
  */
-async function sendAs(devnet: Devnet, signer: GovSigner, build: (common: CommonBody) => TxBody): Promise<void> {
+export async function sendAs(devnet: Devnet, signer: GovSigner, build: (common: CommonBody) => TxBody): Promise<void> {
   const node = typeof signer === 'number' ? signer : 0;
   const client = devnet.rpc(node, 10_000);
   const seed = typeof signer === 'number' ? validatorSeed(devnet, signer) : signer.seed;
@@ -216,7 +216,7 @@ export async function proposeUpgrade(
 }
 
 /** Validator i votes `votes[i]` on the proposal (null: it does not vote), all at once. */
-async function castVotes(devnet: Devnet, proposalId: bigint, votes: readonly VoteWord[]): Promise<void> {
+export async function castVotes(devnet: Devnet, proposalId: bigint, votes: readonly VoteWord[]): Promise<void> {
   await Promise.all(
     votes.map((option, i) =>
       option === null ? Promise.resolve() : sendAs(devnet, i, (c) => voteBody({ ...c, proposalId, option })),

@@ -271,6 +271,13 @@ accept(
     ],
   }),
 );
+accept(
+  'genesis-at-app-version-1',
+  'a genesis starting at app version 1 (GEN-5): the state root is that of its accounts alone',
+  'GEN-5',
+  [{ txs: [tx({})] }],
+  genesis({ appVersion: 1 }),
+);
 accept('empty-block', 'an empty block changes nothing: no fees, so the proposer gets no account (STATE-7)', 'STATE-7', [
   { txs: [] },
 ]);
@@ -589,6 +596,15 @@ badGenesis('supply-overflow', 'two balances summing to 2^64', 'GEN-3', 'GENESIS_
   ],
 });
 badGenesis('no-validators', 'an empty validator list', 'GEN-4', 'GENESIS_NO_VALIDATORS', { validators: [] });
+badGenesis(
+  'app-version-string',
+  'appVersion written as a string: a JSON number is required',
+  'GEN-6',
+  'GENESIS_MALFORMED',
+  {
+    appVersion: '1' as unknown as number,
+  },
+);
 badGenesis(
   'validator-small-order-key',
   'a validator key of small order (the identity point)',

@@ -82,12 +82,24 @@ const withPlan = (height: bigint, appVersion: number) =>
     appVersion: appVersion - 1,
     plan: { name: 'v2', height, appVersion, urls: ['https://example.org/{sha256}'] },
   });
-function versionAt(id: string, description: string, rec: string, height: bigint, appVersion: number) {
+function versionAt(
+  id: string,
+  description: string,
+  rec: string,
+  height: bigint,
+  appVersion: number,
+  genesisAppVersion?: number,
+) {
   cases.push({
     id: `upgrade-version-at-${id}`,
     description,
-    rule: 'UPG-3',
-    input: { op: 'version-at', record: rec, height: height.toString() },
+    rule: genesisAppVersion === undefined ? 'UPG-3' : 'GOV-3',
+    input: {
+      op: 'version-at',
+      record: rec,
+      height: height.toString(),
+      ...(genesisAppVersion === undefined ? {} : { genesisAppVersion }),
+    },
     expected: expected({ appVersion }),
   });
 }
@@ -100,6 +112,34 @@ versionAt(
   1,
 );
 versionAt('at-plan', 'the same record: height 40, the plan height, is 2', withPlan(40n, 2), 40n, 2);
+versionAt(
+  'genesis-starts-at-1',
+  'a genesis at app version 1 (GEN-5) and the empty record: 1 at any height',
+  '',
+  1n,
+  1,
+  1,
+);
+const fromGenesisOne = record({
+  plan: { name: 'v2', height: 40n, appVersion: 2, urls: ['https://example.org/{sha256}'] },
+});
+versionAt(
+  'genesis-one-before-plan',
+  'a genesis at app version 1, no upgrade applied, plan v2 (app version 2) at height 40: 39 is 1',
+  fromGenesisOne,
+  39n,
+  1,
+  1,
+);
+versionAt('genesis-one-at-plan', 'the same: height 40 is 2', fromGenesisOne, 40n, 2, 1);
+versionAt(
+  'genesis-below-applied',
+  'a genesis at app version 1 and an applied upgrade to 3: the greater, 3',
+  record({ appVersion: 3 }),
+  5n,
+  3,
+  1,
+);
 
 function startup(
   id: string,

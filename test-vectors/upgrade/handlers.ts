@@ -51,8 +51,9 @@ const ops: Record<string, Handler> = {
   },
 
   'version-at'(input) {
-    // UPG-3 reads the record alone; the genesis only seeds the voters, which it does not need.
-    const gov = createGovernance({ validators: [] } as unknown as Genesis, []);
+    // UPG-3 reads the record and, of the genesis, the app version it starts at (GEN-5, GOV-3).
+    const genesisAppVersion = (input['genesisAppVersion'] as number | undefined) ?? 0;
+    const gov = createGovernance({ validators: [], appVersion: genesisAppVersion } as unknown as Genesis, []);
     return { appVersion: gov.versionAt(fromHex(input['record'] as string), BigInt(input['height'] as string)) };
   },
 

@@ -172,7 +172,7 @@ export class App {
   /** BLK-3 / UPG-3: the header version of the block at `height` under the committed record (0 without governance). */
   headerVersion(height: bigint): number {
     this.#need(this.#store);
-    return this.#options.governance?.versionAt(this.#record, height) ?? 0;
+    return this.#options.governance?.versionAt(this.#record, height) ?? this.genesis.appVersion;
   }
 
   /** UPG-3: the rules in force for the block at `height` under the committed record. */

@@ -48,6 +48,8 @@ export interface GenesisJson {
   };
   /** GEN-5, GOV-3: the release the chain starts on; absent: none ("") */
   releaseVersion?: string;
+  /** GEN-5, GOV-3: the app version the chain starts at; absent: 0 */
+  appVersion?: number;
   accounts: { address: string; balance: string }[];
   /** `operator` (VAL-1): the account that acts for the validator in governance; absent: its key's address */
   validators: { name: string; publicKey: string; power: string; operator?: string }[];
@@ -214,6 +216,7 @@ export function genesisFromJson(json: unknown): Genesis {
     validators,
     ...(raw.govParams === undefined ? {} : { govParams: raw.govParams }),
     releaseVersion,
+    appVersion: raw.appVersion ?? 0,
   };
 }
 
@@ -254,6 +257,7 @@ export function genesisToJson(genesis: Genesis): GenesisJson {
     },
     ...(genesis.govParams === undefined ? {} : { govParams: govParamsToJson(genesis.govParams) }),
     ...(genesis.releaseVersion === '' ? {} : { releaseVersion: genesis.releaseVersion }),
+    ...(genesis.appVersion === 0 ? {} : { appVersion: genesis.appVersion }),
     accounts: genesis.accounts.map((a) => ({
       address: encodeAddress(a.address, genesis.addressPrefix),
       balance: a.balance.toString(),
@@ -296,6 +300,8 @@ export interface DevGenesisOptions {
   govParams?: GovParams;
   /** GEN-5, GOV-3: the release the chain starts on; default "" (none) */
   releaseVersion?: string;
+  /** GEN-5, GOV-3: the app version the chain starts at; default 0 */
+  appVersion?: number;
 }
 
 /** A validated genesis for devnets and tests; missing params take DEFAULT_PARAMS. */
@@ -315,6 +321,7 @@ export function createDevGenesis(opts: DevGenesisOptions): Genesis {
     validators: checkValidators(opts.validators, addressPrefix),
     ...(opts.govParams === undefined ? {} : { govParams: opts.govParams }),
     releaseVersion: opts.releaseVersion ?? '',
+    appVersion: opts.appVersion ?? 0,
   };
   validateGenesis(genesis);
   return genesis;
@@ -507,6 +514,7 @@ interface RawGenesis {
   params: Params;
   govParams?: GovParams;
   releaseVersion?: string;
+  appVersion?: number;
   accounts: { address: string; balance: bigint }[];
   validators: RawValidator[];
 }
@@ -574,7 +582,7 @@ function readShape(json: unknown): RawGenesis {
     json,
     '$',
     ['chainId', 'genesisTimeMs', 'maturity', 'addressPrefix', 'params', 'accounts', 'validators'],
-    ['govParams', 'releaseVersion'],
+    ['govParams', 'releaseVersion', 'appVersion'],
   );
   const p = object(top['params'], '$.params', ['minFee', 'maxBlockBytes', 'maxBlockTxs']);
   const params: Params = {
@@ -607,6 +615,7 @@ function readShape(json: unknown): RawGenesis {
     params,
     ...(top['govParams'] === undefined ? {} : { govParams: readGovParams(top['govParams']) }),
     ...(top['releaseVersion'] === undefined ? {} : { releaseVersion: str(top, 'releaseVersion', '$') }),
+    ...(top['appVersion'] === undefined ? {} : { appVersion: u32(top, 'appVersion', '$') }),
     accounts,
     validators,
   };

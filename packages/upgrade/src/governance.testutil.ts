@@ -67,6 +67,8 @@ export interface GenesisOptions {
   releaseVersion?: string;
   /** VAL-1: the operator of each validator by index; absent: the key's address */
   operators?: readonly (Key | undefined)[];
+  /** GEN-5: the app version the chain starts at; default 0 */
+  appVersion?: number;
 }
 
 export function testGenesis(opts: GenesisOptions = {}): Genesis {
@@ -89,6 +91,7 @@ export function testGenesis(opts: GenesisOptions = {}): Genesis {
     }),
     maturity: opts.grownUp === true ? 1 : 0,
     releaseVersion: opts.releaseVersion ?? GENESIS_RELEASE,
+    appVersion: opts.appVersion ?? 0,
   });
   return 'govParams' in opts && opts.govParams === undefined
     ? genesis

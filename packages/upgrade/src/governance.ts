@@ -31,6 +31,7 @@ import { fundsRefusal, Maturity } from '@babychain/state';
 import { GovErrorCode, UpgradeErrorCode } from './errors.ts';
 import { checkParamChange, checkPlan, checkPlanName, planDecision } from './plan.ts';
 import {
+  appVersionInForce,
   decodeGovRecord,
   encodeGovRecord,
   GOV_RECORD_KEY,
@@ -94,7 +95,7 @@ export function createGovernance(genesis: Genesis, handlers: readonly UpgradeHan
     actions: GOVERNANCE_ACTIONS,
     checkAction: checkGovAction,
     view: (record) => rules.view(record),
-    versionAt: (record, height) => versionAt(rules.read(record), height),
+    versionAt: (record, height) => versionAt(genesis, rules.read(record), height),
     blockTouches: (record, height) => rules.blockTouches(record, height),
     begin: (record, info, accounts) => rules.begin(record, info, accounts),
     // Execution's own rules on a private copy of the record: one place for each rule (APP-1, STATE-12).
@@ -103,9 +104,9 @@ export function createGovernance(genesis: Genesis, handlers: readonly UpgradeHan
 }
 
 /** UPG-3: the app version of the block at `height`. */
-function versionAt(state: GovState, height: bigint): number {
+function versionAt(genesis: Genesis, state: GovState, height: bigint): number {
   const plan = state.plan;
-  return plan !== undefined && height >= plan.height ? plan.appVersion : state.appVersion;
+  return plan !== undefined && height >= plan.height ? plan.appVersion : appVersionInForce(genesis, state);
 }
 
 /** The handler key of `(name, appVersion)`. */
@@ -208,7 +209,7 @@ class Rules {
     return {
       params: paramsInForce(this.genesis, state),
       validators: recordSets(this.genesis, state),
-      appVersion: state.appVersion,
+      appVersion: appVersionInForce(this.genesis, state),
       scheduled: plan === undefined ? undefined : { name: plan.name, height: plan.height, appVersion: plan.appVersion },
     };
   }
@@ -362,7 +363,7 @@ class Block implements GovernanceBlock {
     } else if (content.case === 'cancelUpgrade') {
       checkPlanName(content.value.name, state);
     } else if (isValidatorChange(content)) {
-      requireChangesInForce(versionAt(state, this.#info.height));
+      requireChangesInForce(versionAt(genesis, state, this.#info.height));
       applyChange(this.#sets.next, this.#sets.next, content);
     } else if (content.case === 'paramChange') {
       stored = { case: 'paramChange', value: checkParamChange(content.value, versionInForce(genesis, state)) };

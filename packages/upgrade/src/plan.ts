@@ -16,7 +16,7 @@ import { BabyError, isBabyError } from '@babychain/codec';
 import { Maturity, validateGovParams, validateParams, withGovDefaults } from '@babychain/state';
 import { GovErrorCode, UpgradeErrorCode, type UpgradeErrorCodeValue } from './errors.ts';
 import { type ManifestContext, verifyManifest } from './manifest.ts';
-import { versionInForce } from './record.ts';
+import { appVersionInForce, versionInForce } from './record.ts';
 
 const PLAN_NAME = /^[a-z0-9._-]{1,64}$/;
 const MAX_URLS = 8;
@@ -54,7 +54,7 @@ export function checkPlanName(name: string, state: GovState): void {
 /** UPG-2 in the spec's order; returns the verified manifest. */
 export function checkPlan(plan: Plan, ctx: PlanContext): ReleaseManifest {
   checkPlanName(plan.name, ctx.state);
-  const expected = ctx.state.appVersion + 1;
+  const expected = appVersionInForce(ctx.genesis, ctx.state) + 1;
   if (plan.appVersion !== expected) {
     throw fail(UpgradeErrorCode.BAD_APP_VERSION, `app version ${plan.appVersion}, the next one is ${expected}`, {
       appVersion: plan.appVersion,

@@ -42,6 +42,11 @@ export function isGrownUp(genesis: Genesis, state: GovState): boolean {
   return genesis.maturity === Maturity.GROWN_UP || state.maturity === Maturity.GROWN_UP;
 }
 
+/** GOV-3: the app version in force, the greater of the last applied upgrade's and the genesis's (GEN-5). */
+export function appVersionInForce(genesis: Genesis, state: GovState): number {
+  return Math.max(state.appVersion, genesis.appVersion);
+}
+
 /** GOV-3: `next_proposal_id` absent means 1. */
 export function nextProposalId(state: GovState): bigint {
   return state.nextProposalId === 0n ? 1n : state.nextProposalId;

@@ -6,7 +6,15 @@ import type { Json, UpgradeResult } from '@babychain/api';
 import type { Genesis, PlanDecision, Tally } from '@babychain/codec';
 import { create, encode, toHex, toJson } from '@babychain/codec';
 import { proposalKind } from './governance.ts';
-import { decodeGovRecord, govParamsInForce, isGrownUp, paramsInForce, Voters, versionInForce } from './record.ts';
+import {
+  appVersionInForce,
+  decodeGovRecord,
+  govParamsInForce,
+  isGrownUp,
+  paramsInForce,
+  Voters,
+  versionInForce,
+} from './record.ts';
 import { countVotes, statusName } from './tally.ts';
 import { recordSets } from './validators.ts';
 
@@ -25,7 +33,7 @@ export function governanceStatus(genesis: Genesis, record: Uint8Array): Governan
   const release = plan?.release;
   return {
     maturity: isGrownUp(genesis, state) ? 'grown-up' : 'baby',
-    appVersion: state.appVersion,
+    appVersion: appVersionInForce(genesis, state),
     version: state.version,
     versionInForce: versionInForce(genesis, state),
     releaseSigners: gp.releaseSigners.map((k) => toHex(k)),

@@ -10,6 +10,8 @@ import {
   expectCode,
   type Key,
   key,
+  plan,
+  submitUpgrade,
   TestChain,
   testGenesis,
   tx,
@@ -89,6 +91,17 @@ describe('validator-set changes (VAL-4, VAL-7)', () => {
       b.deliver(vote(bob, 2n, YES), 0);
     });
     expect(chain.state.proposals[0]?.votes.map((v) => toHex(v.voter))).toEqual([toHex(bob.address)]);
+  });
+
+  it('lets a chain whose genesis starts at app version 1 change its set, and wants 2 of its first upgrade (GEN-5)', () => {
+    const chain = new TestChain(testGenesis({ appVersion: 1 }));
+    expect(chain.gov.view(chain.record).appVersion).toBe(1);
+    expect(chain.gov.versionAt(chain.record, 1n)).toBe(1);
+    chain.run(submit(alice, removeContent(v3)));
+    chain.block((b) =>
+      expectCode(() => b.deliver(submitUpgrade(alice, plan('v1', 40n, { appVersion: 1 })), 0), 'UPG_BAD_APP_VERSION'),
+    );
+    chain.run(submitUpgrade(alice, plan('v2', 40n, { appVersion: 2 })));
   });
 
   it('refuses a change before app version 1, as the first content check', () => {

@@ -1382,6 +1382,11 @@ export const schemaJson = {
                   "type": "string",
                   "id": 9,
                   "protoName": "release_version"
+                },
+                "appVersion": {
+                  "type": "uint32",
+                  "id": 10,
+                  "protoName": "app_version"
                 }
               }
             },

@@ -705,6 +705,8 @@ export interface Genesis {
   govParams?: GovParams | undefined;
   /** GOV-3: the release the chain starts on (REL-2), "" for none */
   releaseVersion: string;
+  /** GEN-5, GOV-3: the app version the chain starts at (UPG-3); absent: 0 */
+  appVersion: number;
 }
 
 /**
