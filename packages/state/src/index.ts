@@ -32,6 +32,7 @@ export {
   DEFAULT_PARAMS,
   type DevGenesisOptions,
   type GenesisJson,
+  genesisDraftFromJson,
   genesisFromJson,
   genesisHash,
   genesisOperator,
