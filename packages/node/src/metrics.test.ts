@@ -5,7 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { type MetricsSources, NodeMetrics } from './metrics.ts';
 
 const app = emptyAppMetrics();
-const p2p = { peers: 3, gossipIn: 0, gossipOut: 0, gossipRejected: 0, requestsIn: 0, requestsOut: 0, bans: 0 };
+const p2p = {
+  peers: 3,
+  gossipIn: 0,
+  gossipOut: 0,
+  gossipRejected: 0,
+  requestsIn: 0,
+  requestsOut: 0,
+  bans: 0,
+  genesisMismatches: 0,
+};
 
 function metricsOf(selfIndex?: number) {
   const sources: MetricsSources = {

@@ -53,6 +53,7 @@ export type {
   GovernanceBlock,
   GovernanceView,
 } from './governance.ts';
+export { GENESIS_TAG_BYTES, networkName } from './network.ts';
 export {
   committedRefusal,
   feeRefusal,
