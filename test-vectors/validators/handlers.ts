@@ -1,6 +1,7 @@
-// The validator runners of test-vectors/README.md (`validator-possession`) on this implementation.
-import { fromHex } from '@babychain/codec';
-import { verifyPossession } from '@babychain/upgrade';
+// The validator runners of test-vectors/README.md (`validator-possession`, `genesis-collect`) on this implementation.
+import { fromHex, toHex } from '@babychain/codec';
+import { genesisDraftFromJson, genesisHash, genesisToJson } from '@babychain/state';
+import { collectGenesis, verifyPossession } from '@babychain/upgrade';
 
 type Input = Record<string, unknown>;
 type Handler = (input: Input) => Record<string, unknown>;
@@ -15,5 +16,15 @@ export const validatorHandlers: Record<string, Handler> = {
     };
     verifyPossession(input['chainId'] as string, entry, fromHex(input['possession'] as string));
     return {};
+  },
+
+  'genesis-collect'(input) {
+    const draft = genesisDraftFromJson(input['draft']);
+    const texts = input['submissions'] as string[];
+    const genesis = collectGenesis(
+      draft,
+      texts.map((text, i) => ({ file: `submission-${i}`, text })),
+    );
+    return { genesisHash: toHex(genesisHash(genesis)), validators: genesisToJson(genesis).validators };
   },
 };
