@@ -1,8 +1,11 @@
 // `baby genesis`: the three-operator ceremony of docs/validator.md ("A genesis across hosts", GEN-8), step by step,
 // each operator in a home of its own; then what the field gets wrong, refused with a code and no stack trace.
+import { once } from 'node:events';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BabyNode } from '@babychain/node';
 import { parseGenesis } from '@babychain/state';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../program.ts';
@@ -31,8 +34,20 @@ async function refused(args: string[]): Promise<string> {
   return (JSON.parse(run.err) as { error: { code: string } }).error.code;
 }
 
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
 interface Ceremony {
   dir: string;
+  /** each operator's p2pAddress, as its init printed it */
+  p2p: string[];
   draft: string;
   submissions: string[];
   homes: string[];
@@ -53,27 +68,23 @@ async function threeOperatorCeremony(): Promise<Ceremony> {
   }
   // 2. the coordinator drafts the genesis, funds the operators and shares the draft, announcing its hash
   const draft = join(coord, 'genesis.draft.json');
-  await ok([
-    'genesis',
-    'init',
-    '--chain-id',
-    'walkthrough-1',
-    '--genesis-time',
-    '2026-12-08T12:00:00Z',
-    '--out',
-    draft,
-  ]);
+  // a start time already past, so that the nodes the last test starts make blocks at once
+  const startAt = new Date().toISOString();
+  await ok(['genesis', 'init', '--chain-id', 'walkthrough-1', '--genesis-time', startAt, '--out', draft]);
   let announced = '';
   for (const address of operators) {
     announced = (await ok(['genesis', 'add-account', draft, address, '1000BABY']))['draftHash'] as string;
   }
   // 3. each operator inits its home from its copy of the draft and signs its submission
   const submissions: string[] = [];
+  const p2p: string[] = [];
   for (const [i, home] of homes.entries()) {
     const name = `op${i + 1}`;
     const copy = join(dir, `${name}-draft.json`);
     copyFileSync(draft, copy);
-    await ok(['--home', home, 'init', '--moniker', name, '--validator', '--genesis', copy]);
+    const ports = ['--p2p-port', String(await freePort()), '--rpc-port', String(await freePort())];
+    const init = ['init', '--moniker', name, '--validator', '--genesis', copy, ...ports];
+    p2p.push((await ok(['--home', home, ...init]))['p2pAddress'] as string);
     const out = join(dir, `${name}.submission.json`);
     const signed = await ok([
       '--home',
@@ -95,7 +106,7 @@ async function threeOperatorCeremony(): Promise<Ceremony> {
   // 4. the coordinator collects (in whatever order the files came) and shares genesis.json and its hash
   const genesis = join(coord, 'genesis.json');
   const collected = await ok(['genesis', 'collect', draft, ...[...submissions].reverse(), '--out', genesis]);
-  return { dir, draft, submissions, homes, genesis, hash: collected['genesisHash'] as string };
+  return { dir, p2p, draft, submissions, homes, genesis, hash: collected['genesisHash'] as string };
 }
 
 describe('baby genesis: the three-operator walkthrough (GEN-8)', () => {
@@ -168,4 +179,37 @@ describe('baby genesis: the three-operator walkthrough (GEN-8)', () => {
       'CLI_BAD_ARGUMENT',
     );
   });
+
+  it('starts: the three nodes, each bootstrapping to the other two, commit the same first block', async () => {
+    const c = await threeOperatorCeremony();
+    for (const [i, home] of c.homes.entries()) {
+      copyFileSync(c.genesis, join(home, 'genesis.json'));
+      const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')) as {
+        p2p: { bootstrap: string[] };
+        logLevel: string;
+      };
+      config.p2p.bootstrap = c.p2p.filter((_, j) => j !== i);
+      config.logLevel = 'silent';
+      writeFileSync(join(home, 'config.json'), JSON.stringify(config));
+    }
+    const nodes: BabyNode[] = [];
+    try {
+      for (const home of c.homes) nodes.push(await BabyNode.open({ home }));
+      const firstBlock = async (node: BabyNode) => {
+        const r = await fetch(`${node.rpcUrl}/blocks/1`);
+        return r.status === 200 ? ((await r.json()) as { hash: string }).hash : undefined;
+      };
+      let hashes: (string | undefined)[] = [];
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        hashes = await Promise.all(nodes.map(firstBlock));
+        if (hashes.every((h) => h !== undefined)) break;
+        if (Date.now() > deadline) throw new Error(`no first block on every node: ${JSON.stringify(hashes)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(new Set(hashes).size).toBe(1);
+    } finally {
+      for (const node of nodes.reverse()) await node.close();
+    }
+  }, 60_000);
 });
