@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encode, sha256, toHex } from '@babychain/codec';
 import { addressFromPublicKey, publicKeyFromSeed, sign } from '@babychain/crypto';
+import { collectCases } from './ceremony.ts';
 
 const CHAIN = 'babychain-vectors-1';
 const seedOf = (n: number) => sha256(new TextEncoder().encode(`babychain validator vector key ${n}`));
@@ -396,4 +397,10 @@ write(
   'validator-possession',
   'VAL-5 proofs of possession. Input: the chain id, the entry (public key, power, name, 20-byte operator, all hex or decimal) and the 64-byte signature. Output: success when the signature verifies under the key over the canonical PossessionSignDoc. Keys: seed n = SHA-256("babychain validator vector key n").',
   possessionCases,
+);
+write(
+  'genesis-collect.json',
+  'genesis-collect',
+  'GEN-8 genesis ceremonies. Input: the draft (a genesis file with no validators) and the submission files as text, in the order given. Output: the genesis hash of the collected genesis and its validators in their JSON form (operators written out), or the first refusal in GEN-8 order. Keys: seed n = SHA-256("babychain ceremony vector key n"); the funded account and v1\'s operator is key 10.',
+  collectCases,
 );

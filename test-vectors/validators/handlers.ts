@@ -1,9 +1,18 @@
-// The validator runners of test-vectors/README.md (`validator-possession`, `validator-set`) on this implementation.
+// The validator runners of test-vectors/README.md (`validator-possession`, `validator-set`, `genesis-collect`) on
+// this implementation.
 import type { GovState, Validator } from '@babychain/codec';
 import { create, fromHex, isBabyError, toHex } from '@babychain/codec';
 import { ValidatorSet } from '@babychain/consensus';
+import { genesisDraftFromJson, genesisHash, genesisToJson } from '@babychain/state';
 import type { ValidatorChange } from '@babychain/upgrade';
-import { applyChange, checkChangeShape, recordSets, shiftSets, verifyPossession } from '@babychain/upgrade';
+import {
+  applyChange,
+  checkChangeShape,
+  collectGenesis,
+  recordSets,
+  shiftSets,
+  verifyPossession,
+} from '@babychain/upgrade';
 
 type Input = Record<string, unknown>;
 type Handler = (input: Input) => Record<string, unknown>;
@@ -18,6 +27,16 @@ export const validatorHandlers: Record<string, Handler> = {
     };
     verifyPossession(input['chainId'] as string, entry, fromHex(input['possession'] as string));
     return {};
+  },
+
+  'genesis-collect'(input) {
+    const draft = genesisDraftFromJson(input['draft']);
+    const texts = input['submissions'] as string[];
+    const genesis = collectGenesis(
+      draft,
+      texts.map((text, i) => ({ file: `submission-${i}`, text })),
+    );
+    return { genesisHash: toHex(genesisHash(genesis)), validators: genesisToJson(genesis).validators };
   },
 
   /** VAL-2..VAL-7 through the record's lists, block by block, as governance runs them after its tallies */

@@ -1,6 +1,7 @@
 import { isBabyError } from '@babychain/codec';
 import { DEFAULT_ADDRESS_PREFIX } from '@babychain/crypto';
 import { Command, CommanderError } from 'commander';
+import { genesisCommand } from './commands/genesis.ts';
 import { govCommand } from './commands/gov.ts';
 import { keysCommand } from './commands/keys.ts';
 import { initCommand, startCommand } from './commands/node.ts';
@@ -20,6 +21,7 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(keysCommand(io));
   program.addCommand(initCommand(io));
   program.addCommand(startCommand(io));
+  program.addCommand(genesisCommand(io));
   program.addCommand(txCommand(io));
   program.addCommand(queryCommand(io));
   program.addCommand(statusCommand(io));

@@ -41,12 +41,19 @@ export interface TestHome {
   readonly rpcPort: number;
 }
 
-/** A validator home of chain CHAIN_ID with the key VALIDATOR_SEED, its RPC on a free port, and an empty data/. */
+/** Every test home's genesis time: homes made alike share one genesis, so a test peer can be on it (P2P-2). */
+export const GENESIS_TIME_MS = 1_795_400_000_000n;
+
+/**
+ * A validator home of chain CHAIN_ID with the key VALIDATOR_SEED, its RPC on a free port, and an empty data/. Its
+ * genesis is the same for every home (GENESIS_TIME_MS).
+ */
 export async function makeHome(bootstrap: readonly string[] = [], parent = tmpdir()): Promise<TestHome> {
   const rpcPort = await freePort();
   const { home } = await makeValidatorHome({
     chainId: CHAIN_ID,
     validatorSeed: VALIDATOR_SEED,
+    genesis: { genesisTimeMs: GENESIS_TIME_MS },
     rpcPort,
     bootstrap,
     parent,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { decode, fromHex, toHex } from '@babychain/codec';
 import { publicKeyFromSeed } from '@babychain/crypto';
 import { P2pHost } from '@babychain/p2p';
+import { genesisHash, networkName, parseGenesis } from '@babychain/state';
 import {
   answerArtifactRequest,
   artifactProtocol,
@@ -15,6 +16,7 @@ import { lastSigned, wouldSignPrevote } from './fake-guard.testutil.ts';
 import {
   artifactServer,
   CHAIN_ID,
+  makeHome,
   releaseTarball,
   SIGNER_SEEDS,
   STRANGER_SEED,
@@ -269,8 +271,16 @@ describe('Launcher', () => {
     const dir = join(await import('node:os').then((os) => os.tmpdir()), `peer-artifacts-${Date.now()}`);
     await mkdir(dir, { recursive: true });
     writeFileSync(join(dir, toHex(sha256Of(tar))), tar);
-    const peer = await P2pHost.create({ nodeKeySeed: new Uint8Array(32).fill(42), listen: ['/ip4/127.0.0.1/tcp/0'] });
-    peer.handle(artifactProtocol(CHAIN_ID), (req) => answerArtifactRequest(dir, req), {
+    // the peer is on the genesis every test home has (P2P-2): read it from one
+    const probe = await makeHome();
+    const genesis = parseGenesis(readFileSync(join(probe.home, 'genesis.json'), 'utf8'));
+    await rm(probe.home, { recursive: true, force: true });
+    const peer = await P2pHost.create({
+      nodeKeySeed: new Uint8Array(32).fill(42),
+      genesisHash: genesisHash(genesis),
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+    });
+    peer.handle(artifactProtocol(networkName(genesis)), (req) => answerArtifactRequest(dir, req), {
       maxRequestBytes: MAX_ARTIFACT_REQUEST_BYTES,
       maxResponseBytes: MAX_ARTIFACT_RESPONSE_BYTES,
     });

@@ -3,7 +3,9 @@
  * competes with the node's), dialling the node's bootstrap peers and asking them for the artifact by hash.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { P2pHost } from '@babychain/p2p';
+import { genesisHash, networkName, parseGenesis } from '@babychain/state';
 import { artifactProtocol, MAX_ARTIFACT_RESPONSE_BYTES } from '@babychain/upgrade';
 import type { Logger } from '@babychain/util';
 import type { PeerSource } from './download.ts';
@@ -22,15 +24,17 @@ export function bootstrapPeers(paths: LauncherPaths): string[] {
  */
 export async function openPeerSource(
   paths: LauncherPaths,
-  chainId: string,
   waitMs: number,
   idleMs: number,
   log: Logger,
 ): Promise<PeerSource | undefined> {
   const bootstrap = bootstrapPeers(paths);
   if (bootstrap.length === 0) return undefined;
+  // P2P-2: the node's peers answer only a host on their genesis, under their genesis's names
+  const genesis = parseGenesis(readFileSync(paths.genesis, 'utf8'));
   const host = await P2pHost.create({
     nodeKeySeed: new Uint8Array(randomBytes(32)),
+    genesisHash: genesisHash(genesis),
     listen: ['/ip4/127.0.0.1/tcp/0'],
     bootstrap,
     redialIntervalMs: 250,
@@ -41,7 +45,7 @@ export async function openPeerSource(
   }
   const peers = host.peers();
   log.info(`asking ${peers.length} peer(s) for the artifact`, { peers });
-  const protocol = artifactProtocol(chainId);
+  const protocol = artifactProtocol(networkName(genesis));
   return {
     peers,
     request: (peer, bytes, timeoutMs) =>

@@ -179,7 +179,7 @@ export class Preparer {
         artifact,
         urls: plan.urls,
         fetch: ctx.fetch,
-        peers: (idleMs) => openPeerSource(ctx.paths, view.chainId, ctx.peerWaitMs, idleMs, ctx.log),
+        peers: (idleMs) => openPeerSource(ctx.paths, ctx.peerWaitMs, idleMs, ctx.log),
         log: ctx.log,
         deadlines: sourceDeadlines(artifact.size, ctx.sources),
         signal: ctx.signal,

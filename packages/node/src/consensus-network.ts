@@ -14,10 +14,11 @@ const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 const MAX_SYNC_REQUEST_BYTES = 64;
 const SYNC_TIMEOUT_MS = 10_000;
 
-export function consensusNetworkOver(p2p: P2pHost, chainId: string): ConsensusNetwork {
+/** `network`: the chain's `networkName` (P2P-2), the prefix of its topics and protocols. */
+export function consensusNetworkOver(p2p: P2pHost, network: string): ConsensusNetwork {
   return {
     attach: (handlers) => {
-      p2p.subscribe(topics.consensus(chainId), (data, from) => {
+      p2p.subscribe(topics.consensus(network), (data, from) => {
         let message: ConsensusMessage;
         try {
           message = decode('babychain.v0.ConsensusMessage', data, { maxBytes: MAX_RESPONSE_BYTES });
@@ -28,7 +29,7 @@ export function consensusNetworkOver(p2p: P2pHost, chainId: string): ConsensusNe
       });
       const limits = { maxRequestBytes: MAX_SYNC_REQUEST_BYTES, maxResponseBytes: MAX_RESPONSE_BYTES };
       p2p.handle(
-        protocols.blocks(chainId),
+        protocols.blocks(network),
         async (request) => {
           const req = decode('babychain.v0.BlocksRequest', request, { maxBytes: MAX_SYNC_REQUEST_BYTES });
           const response = await handlers.serveBlocks(req.fromHeight, req.maxBlocks, MAX_RESPONSE_BYTES - 1024);
@@ -37,7 +38,7 @@ export function consensusNetworkOver(p2p: P2pHost, chainId: string): ConsensusNe
         limits,
       );
       p2p.handle(
-        protocols.catchUp(chainId),
+        protocols.catchUp(network),
         async (request) => {
           const req = decode('babychain.v0.CatchUpRequest', request, { maxBytes: MAX_SYNC_REQUEST_BYTES });
           return encode('babychain.v0.CatchUpResponse', handlers.serveCatchUp(req.height, req.round));
@@ -46,11 +47,11 @@ export function consensusNetworkOver(p2p: P2pHost, chainId: string): ConsensusNe
       );
     },
     broadcast: (message) => {
-      void p2p.publish(topics.consensus(chainId), encode('babychain.v0.ConsensusMessage', message)).catch(() => {});
+      void p2p.publish(topics.consensus(network), encode('babychain.v0.ConsensusMessage', message)).catch(() => {});
     },
     requestBlocks: async (peer, fromHeight, maxBlocks) => {
       const request = encode('babychain.v0.BlocksRequest', { fromHeight, maxBlocks });
-      const bytes = await p2p.request(peer, protocols.blocks(chainId), request, {
+      const bytes = await p2p.request(peer, protocols.blocks(network), request, {
         timeoutMs: SYNC_TIMEOUT_MS,
         maxResponseBytes: MAX_RESPONSE_BYTES,
       });
@@ -58,7 +59,7 @@ export function consensusNetworkOver(p2p: P2pHost, chainId: string): ConsensusNe
     },
     requestCatchUp: async (peer, height, round) => {
       const request = encode('babychain.v0.CatchUpRequest', { height, round });
-      const bytes = await p2p.request(peer, protocols.catchUp(chainId), request, {
+      const bytes = await p2p.request(peer, protocols.catchUp(network), request, {
         maxResponseBytes: MAX_RESPONSE_BYTES,
       });
       return decode('babychain.v0.CatchUpResponse', bytes, { maxBytes: MAX_RESPONSE_BYTES });

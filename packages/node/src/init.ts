@@ -6,7 +6,7 @@ import type { TimeoutParams } from '@babychain/consensus';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
 import { peerIdFromSeed } from '@babychain/p2p';
 import type { DevGenesisOptions, GenesisJson } from '@babychain/state';
-import { createDevGenesis, genesisFromJson, genesisToJson } from '@babychain/state';
+import { createDevGenesis, genesisDraftFromJson, genesisFromJson, genesisToJson } from '@babychain/state';
 import { writeFileDurable } from '@babychain/util';
 import type { NodeConfig } from './config.ts';
 import { defaultConfig, ensureDir, homePaths, writeSeedFile } from './config.ts';
@@ -23,6 +23,11 @@ export interface InitHomeOptions {
   /** 32 bytes: this node validates with it (it must be in the genesis to sign); absent: a full node */
   readonly validatorSeed?: Uint8Array;
   readonly bootstrap?: readonly string[];
+  /**
+   * `genesis` is a GEN-8 draft (no validators yet): the home of an operator about to sign its ceremony submission.
+   * The node will not start until the collected genesis replaces it.
+   */
+  readonly draft?: boolean;
   readonly devnetAdmin?: boolean;
   readonly commitWaitMs?: number;
   readonly timeouts?: Partial<TimeoutParams>;
@@ -47,7 +52,7 @@ export async function initHome(options: InitHomeOptions): Promise<InitHomeResult
   if (existsSync(paths.config)) {
     throw new BabyError(NodeErrorCode.HOME_EXISTS, `${options.home} is already initialised`, { home: options.home });
   }
-  const genesis = genesisFromJson(options.genesis);
+  const genesis = options.draft === true ? genesisDraftFromJson(options.genesis) : genesisFromJson(options.genesis);
   ensureDir(options.home);
   const base = defaultConfig(options.moniker, options.p2pPort, options.rpcPort);
   const config: NodeConfig = {

@@ -6,7 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { type MetricsSources, NodeMetrics } from './metrics.ts';
 
 const app = emptyAppMetrics();
-const p2p = { peers: 3, gossipIn: 0, gossipOut: 0, gossipRejected: 0, requestsIn: 0, requestsOut: 0, bans: 0 };
+const p2p = {
+  peers: 3,
+  gossipIn: 0,
+  gossipOut: 0,
+  gossipRejected: 0,
+  requestsIn: 0,
+  requestsOut: 0,
+  bans: 0,
+  genesisMismatches: 0,
+};
 
 const keys = [1, 2, 3, 4, 5].map((i) => publicKeyFromSeed(new Uint8Array(32).fill(i)));
 const setOf = (ks: Uint8Array[]) =>

@@ -15,7 +15,7 @@ import { GossipBatcher, MEMPOOL_DEFAULTS, Mempool } from '@babychain/mempool';
 import { P2pHost } from '@babychain/p2p';
 import type { RpcBackend, RpcServer } from '@babychain/rpc';
 import { startRpcServer } from '@babychain/rpc';
-import { App, genesisFromJson, genesisParams } from '@babychain/state';
+import { App, genesisFromJson, genesisHash, genesisParams, networkName } from '@babychain/state';
 import {
   answerArtifactRequest,
   artifactProtocol,
@@ -147,6 +147,11 @@ export class BabyNode {
     return this.#p2p?.peerId ?? '';
   }
 
+  /** The bound libp2p addresses, each ending in /p2p/<peer id>: what a peer bootstraps to (a port 0 resolved). */
+  get p2pAddresses(): string[] {
+    return this.#p2p?.multiaddrs() ?? [];
+  }
+
   /** Opens what the node is made of, in the order it depends on itself; `close` undoes it in reverse. */
   async #start(): Promise<void> {
     const paths = homePaths(this.#home);
@@ -225,6 +230,8 @@ export class BabyNode {
   async #startP2p(paths: ReturnType<typeof homePaths>, registry: Registry): Promise<P2pHost> {
     const p2p = await P2pHost.create({
       nodeKeySeed: readSeedFile(paths.nodeKey),
+      // P2P-2: a peer that does not answer the handshake with this hash is disconnected and refused
+      genesisHash: genesisHash(this.genesis),
       // libp2p counts the bytes of every connection into the node's registry (libp2p_data_transfer_bytes_total)
       metrics: prometheusMetrics({
         registry,
@@ -240,7 +247,7 @@ export class BabyNode {
     this.#closers.push(() => p2p.close());
     // LCH-4: peers fetch release artifacts from this node's launcher by content hash
     const artifactsDir = join(this.#home, 'launcher', 'artifacts');
-    p2p.handle(artifactProtocol(this.genesis.chainId), (request) => answerArtifactRequest(artifactsDir, request), {
+    p2p.handle(artifactProtocol(networkName(this.genesis)), (request) => answerArtifactRequest(artifactsDir, request), {
       maxRequestBytes: MAX_ARTIFACT_REQUEST_BYTES,
       maxResponseBytes: MAX_ARTIFACT_RESPONSE_BYTES,
     });
@@ -252,7 +259,7 @@ export class BabyNode {
     const accounts = new CommittedAccounts(app);
     for await (const [address, account] of app.allAccounts()) accounts.set(toHex(address), account);
     this.#accounts = accounts;
-    const txTopic = topics.txs(this.genesis.chainId);
+    const txTopic = topics.txs(networkName(this.genesis));
     const batcher = new GossipBatcher((txs) => {
       void p2p.publish(txTopic, encode('babychain.v0.TxBatch', { txs })).catch((err: unknown) => {
         this.#log.debug('tx batch not published', { code: isBabyError(err) ? err.code : String(err) });
@@ -307,7 +314,7 @@ export class BabyNode {
         return handlerFor(handlers, due) === undefined ? due : undefined;
       },
       onUpgradeHalt: (halt) => this.#onUpgradeHalt(halt),
-      network: consensusNetworkOver(p2p, this.genesis.chainId),
+      network: consensusNetworkOver(p2p, networkName(this.genesis)),
     });
     this.#driver = driver;
     await driver.start();

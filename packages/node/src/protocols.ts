@@ -1,10 +1,10 @@
-/** P2P-3..P2P-6: the gossip topics and request/response protocols of one chain. */
+/** P2P-3..P2P-6: the gossip topics and request/response protocols of one chain, under its `networkName` (P2P-2). */
 export const topics = {
-  consensus: (chainId: string) => `/babychain/${chainId}/consensus/0`,
-  txs: (chainId: string) => `/babychain/${chainId}/txs/0`,
+  consensus: (network: string) => `${network}/consensus/0`,
+  txs: (network: string) => `${network}/txs/0`,
 };
 
 export const protocols = {
-  blocks: (chainId: string) => `/babychain/${chainId}/sync/blocks/0`,
-  catchUp: (chainId: string) => `/babychain/${chainId}/consensus/catchup/0`,
+  blocks: (network: string) => `${network}/sync/blocks/0`,
+  catchUp: (network: string) => `${network}/consensus/catchup/0`,
 };

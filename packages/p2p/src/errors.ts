@@ -14,6 +14,8 @@ export const P2pErrorCode = Object.freeze({
   INVALID_PEER_ID: 'P2P_INVALID_PEER_ID',
   DUPLICATE_HANDLER: 'P2P_DUPLICATE_HANDLER',
   CLOSED: 'P2P_CLOSED',
+  /** P2P-2: a peer answered the genesis handshake with another hash (logged; the peer is disconnected, refused) */
+  GENESIS_MISMATCH: 'P2P_GENESIS_MISMATCH',
 } as const);
 
 export type P2pErrorCode = (typeof P2pErrorCode)[keyof typeof P2pErrorCode];
@@ -34,6 +36,7 @@ declare module '@babychain/codec' {
       addr?: string;
       points?: number;
     };
+    [P2pErrorCode.GENESIS_MISMATCH]: ErrorMeta & { peer: string; ours: string; theirs: string };
     [P2pErrorCode.INVALID_PEER_ID]: ErrorMeta & { peer: string };
     [P2pErrorCode.DUPLICATE_HANDLER]: ErrorMeta & { topic?: string; protocol?: string };
   }

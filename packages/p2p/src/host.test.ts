@@ -2,7 +2,7 @@ import { isBabyError } from '@babychain/codec';
 import { describe, expect, it } from 'vitest';
 import { P2pErrorCode } from './errors.ts';
 import { GOSSIP_REJECT_PENALTY, P2pHost, peerIdFromSeed } from './host.ts';
-import { bytes, connected, repeatUntil, seed, startHost, waitFor } from './hosts.testutil.ts';
+import { bytes, connected, GENESIS, repeatUntil, seed, startHost, waitFor } from './hosts.testutil.ts';
 
 describe('P2pHost', () => {
   it('has the peer id that peerIdFromSeed derives from its seed', async () => {
@@ -16,7 +16,7 @@ describe('P2pHost', () => {
 
   it('refuses a node key seed that is not 32 bytes', async () => {
     await expect(
-      P2pHost.create({ nodeKeySeed: new Uint8Array(31), listen: ['/ip4/127.0.0.1/tcp/0'] }),
+      P2pHost.create({ nodeKeySeed: new Uint8Array(31), genesisHash: GENESIS, listen: ['/ip4/127.0.0.1/tcp/0'] }),
     ).rejects.toSatisfy((err) => isBabyError(err, P2pErrorCode.INVALID_OPTIONS));
     await expect(peerIdFromSeed(new Uint8Array(33))).rejects.toSatisfy((err) =>
       isBabyError(err, P2pErrorCode.INVALID_OPTIONS),

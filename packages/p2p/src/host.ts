@@ -5,6 +5,7 @@ import { TopicValidatorResult } from '@libp2p/gossipsub';
 import type { Libp2p, PeerId } from '@libp2p/interface';
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id';
 import { errorMessage, P2pErrorCode, p2pError } from './errors.ts';
+import { GENESIS_LIMITS, GENESIS_PROTOCOL, GenesisHandshake } from './handshake.ts';
 import { cancelAddressUpdate, createNode, type Services } from './libp2p-node.ts';
 import { type BootstrapPeer, checkSeed, hostSettings, type P2pOptions, parsePeerId, positiveInt } from './options.ts';
 import {
@@ -29,6 +30,8 @@ export interface P2pMetrics {
   requestsIn: number;
   requestsOut: number;
   bans: number;
+  /** peers found on another genesis (P2P-2) */
+  genesisMismatches: number;
 }
 
 export type PeerEvent = 'connect' | 'disconnect';
@@ -57,6 +60,7 @@ export class P2pHost {
   readonly #scores: PeerScores;
   readonly #bootstrap: BootstrapPeer[];
   readonly #denylist: { ids: Set<string> };
+  readonly #handshake: GenesisHandshake;
   readonly #dialing = new Set<string>();
   readonly #topics = new Set<string>();
   readonly #protocols = new Set<string>();
@@ -76,6 +80,7 @@ export class P2pHost {
       scores: PeerScores;
       bootstrap: BootstrapPeer[];
       denylist: { ids: Set<string> };
+      handshake: GenesisHandshake;
     },
   ) {
     this.#node = node;
@@ -87,14 +92,27 @@ export class P2pHost {
     this.#scores = state.scores;
     this.#bootstrap = state.bootstrap;
     this.#denylist = state.denylist;
+    this.#handshake = state.handshake;
   }
 
   static async create(options: P2pOptions): Promise<P2pHost> {
-    const { log, maxPeers, maxGossipBytes, banMs, redialIntervalMs, banThreshold, bootstrap } = hostSettings(options);
+    const settings = hostSettings(options);
+    const { log, maxPeers, maxGossipBytes, banMs, redialIntervalMs, banThreshold, bootstrap } = settings;
     const privateKey = await generateKeyPairFromSeed('Ed25519', options.nodeKeySeed);
     const self = peerIdFromPrivateKey(privateKey).toString();
     const scores = new PeerScores({ banThreshold, banMs });
     const denylist = { ids: new Set<string>() };
+    // the host exists only once the node does; the handshake reaches it through this holder
+    const holder: { host?: P2pHost } = {};
+    const handshake = new GenesisHandshake(settings.genesisHash, settings.mismatchBanMs, {
+      log,
+      // the handshake's own requests stay out of the request counters, which are the modules' traffic
+      request: (peer, protocol, data, opts) => (holder.host as P2pHost).#request(peer, protocol, data, opts, false),
+      hangUp: (peer) => {
+        if (holder.host !== undefined) holder.host.#hangUp(peer);
+      },
+      closed: () => holder.host === undefined || holder.host.#closed,
+    });
     const node = await createNode({
       privateKey,
       listen: options.listen,
@@ -104,10 +122,13 @@ export class P2pHost {
       log,
       refusal: (peer) => {
         if (denylist.ids.has(peer)) return 'denylisted';
+        if (handshake.refuses(peer)) return 'on another genesis';
         return scores.isBanned(peer) ? 'banned' : undefined;
       },
     });
-    const host = new P2pHost(node, { log, maxGossipBytes, redialIntervalMs, scores, bootstrap, denylist });
+    const host = new P2pHost(node, { log, maxGossipBytes, redialIntervalMs, scores, bootstrap, denylist, handshake });
+    holder.host = host;
+    host.#serve(GENESIS_PROTOCOL, handshake.handler, GENESIS_LIMITS, false);
     host.#wire();
     await node.start();
     log.info('p2p: host started', { peerId: self, addrs: host.multiaddrs() });
@@ -121,6 +142,8 @@ export class P2pHost {
     this.#node.addEventListener('peer:connect', (evt) => {
       const peer = evt.detail.toString();
       this.#log.info('p2p: peer connected', { peer });
+      // P2P-2: every new peer proves it holds our genesis, or is disconnected and refused
+      this.#track(this.#handshake.check(peer));
       this.#emit('connect', peer);
     });
     this.#node.addEventListener('peer:disconnect', (evt) => {
@@ -157,7 +180,7 @@ export class P2pHost {
     const connected = new Set(this.peers());
     for (const { addr, peer } of this.#bootstrap) {
       if (peer === this.peerId || connected.has(peer) || this.#dialing.has(peer)) continue;
-      if (this.#denylist.ids.has(peer) || this.#scores.isBanned(peer)) continue;
+      if (this.#denylist.ids.has(peer) || this.#scores.isBanned(peer) || this.#handshake.refuses(peer)) continue;
       this.#dialing.add(peer);
       this.#track(
         this.#node
@@ -235,6 +258,10 @@ export class P2pHost {
    * closes the stream without a response; a `P2P_BAD*` BabyError also costs the sender BAD_REQUEST_PENALTY.
    */
   handle(protocol: string, handler: RequestHandler, limits: RequestLimits): void {
+    this.#serve(protocol, handler, limits, true);
+  }
+
+  #serve(protocol: string, handler: RequestHandler, limits: RequestLimits, counted: boolean): void {
     this.#open();
     if (this.#protocols.has(protocol)) {
       throw p2pError(P2pErrorCode.DUPLICATE_HANDLER, `already handling ${protocol}`, { protocol });
@@ -252,7 +279,7 @@ export class P2pHost {
       this.#node.handle(
         protocol,
         (stream, connection) => {
-          this.#counters.requestsIn++;
+          if (counted) this.#counters.requestsIn++;
           this.#track(serveRequest(protocol, handler, bounds, stream, connection, ctx));
         },
         { maxInboundStreams: 64, maxOutboundStreams: 64 },
@@ -264,12 +291,22 @@ export class P2pHost {
    * Sends one request to `peer` on `protocol` and reads its response. Rejects with P2P_TIMEOUT after timeoutMs,
    * P2P_MESSAGE_TOO_LARGE when the response exceeds maxResponseBytes, P2P_REQUEST_FAILED otherwise.
    */
-  async request(peer: string, protocol: string, data: Uint8Array, options: RequestOptions = {}): Promise<Uint8Array> {
+  request(peer: string, protocol: string, data: Uint8Array, options: RequestOptions = {}): Promise<Uint8Array> {
+    return this.#request(peer, protocol, data, options, true);
+  }
+
+  async #request(
+    peer: string,
+    protocol: string,
+    data: Uint8Array,
+    options: RequestOptions,
+    counted: boolean,
+  ): Promise<Uint8Array> {
     this.#open();
     const target = parsePeerId(peer);
     const timeoutMs = positiveInt('timeoutMs', options.timeoutMs, DEFAULT_REQUEST_TIMEOUT_MS);
     const maxResponseBytes = positiveInt('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES);
-    this.#counters.requestsOut++;
+    if (counted) this.#counters.requestsOut++;
     return sendRequest(this.#node, target, peer, protocol, data, { timeoutMs, maxResponseBytes });
   }
 
@@ -324,7 +361,11 @@ export class P2pHost {
   }
 
   metrics(): P2pMetrics {
-    return { peers: this.#closed ? 0 : this.#node.getPeers().length, ...this.#counters };
+    return {
+      peers: this.#closed ? 0 : this.#node.getPeers().length,
+      ...this.#counters,
+      genesisMismatches: this.#handshake.mismatches,
+    };
   }
 
   /** Stops the redial loop and the libp2p node; idempotent. */

@@ -16,6 +16,9 @@ export interface TestHost {
   logs: LogLine[];
 }
 
+/** The genesis hash every test host answers the handshake with, unless a test gives another (P2P-2). */
+export const GENESIS = new Uint8Array(32).fill(0xab);
+
 export function seed(n: number): Uint8Array {
   return new Uint8Array(32).fill(n);
 }
@@ -34,6 +37,7 @@ export async function startHost(
   const logs: LogLine[] = [];
   const host = await P2pHost.create({
     listen: ['/ip4/127.0.0.1/tcp/0'],
+    genesisHash: GENESIS,
     redialIntervalMs: 200,
     ...options,
     nodeKeySeed: seed(n),

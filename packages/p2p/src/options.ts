@@ -10,10 +10,15 @@ import type { Multiaddr } from '@multiformats/multiaddr';
 import { multiaddr } from '@multiformats/multiaddr';
 import type { Libp2pOptions } from 'libp2p';
 import { P2pErrorCode, p2pError } from './errors.ts';
+import { DEFAULT_MISMATCH_BAN_MS, GENESIS_HASH_BYTES } from './handshake.ts';
 
 export interface P2pOptions {
   /** 32-byte ed25519 seed of the node key; the peer id derives from it */
   readonly nodeKeySeed: Uint8Array;
+  /** P2P-2: the 32-byte hash every peer must answer the genesis handshake with (opaque to the host) */
+  readonly genesisHash: Uint8Array;
+  /** how long a peer on another genesis is refused (default 10 min) */
+  readonly mismatchBanMs?: number;
   /** e.g. ['/ip4/127.0.0.1/tcp/26656']; port 0 allowed */
   readonly listen: readonly string[];
   /** full multiaddrs with /p2p/<peerId>; the host keeps redialling those it is not connected to */
@@ -54,6 +59,8 @@ export interface HostSettings {
   readonly redialIntervalMs: number;
   readonly banThreshold: number;
   readonly bootstrap: BootstrapPeer[];
+  readonly genesisHash: Uint8Array;
+  readonly mismatchBanMs: number;
 }
 
 /** Throws P2P_INVALID_OPTIONS for the first option out of range, in the order of the README. */
@@ -64,6 +71,12 @@ export function hostSettings(options: P2pOptions): HostSettings {
   const maxGossipBytes = positiveInt('maxGossipBytes', options.maxGossipBytes, DEFAULT_MAX_GOSSIP_BYTES);
   const banMs = positiveInt('banMs', options.banMs, DEFAULT_BAN_MS);
   const redialIntervalMs = positiveInt('redialIntervalMs', options.redialIntervalMs, DEFAULT_REDIAL_INTERVAL_MS);
+  const mismatchBanMs = positiveInt('mismatchBanMs', options.mismatchBanMs, DEFAULT_MISMATCH_BAN_MS);
+  if (!(options.genesisHash instanceof Uint8Array) || options.genesisHash.byteLength !== GENESIS_HASH_BYTES) {
+    throw p2pError(P2pErrorCode.INVALID_OPTIONS, `genesisHash must be ${GENESIS_HASH_BYTES} bytes`, {
+      length: options.genesisHash instanceof Uint8Array ? options.genesisHash.byteLength : null,
+    });
+  }
   const banThreshold = options.banThreshold ?? DEFAULT_BAN_THRESHOLD;
   if (!Number.isFinite(banThreshold)) {
     throw p2pError(P2pErrorCode.INVALID_OPTIONS, 'banThreshold must be a finite number', { banThreshold });
@@ -87,7 +100,18 @@ export function hostSettings(options: P2pOptions): HostSettings {
     parsePeerId(peer);
     return { addr, peer };
   });
-  return { log, maxPeers, maxGossipBytes, banMs, redialIntervalMs, banThreshold, bootstrap };
+  const genesisHash = options.genesisHash;
+  return {
+    log,
+    maxPeers,
+    maxGossipBytes,
+    banMs,
+    redialIntervalMs,
+    banThreshold,
+    bootstrap,
+    genesisHash,
+    mismatchBanMs,
+  };
 }
 
 export function checkSeed(seed: Uint8Array): void {

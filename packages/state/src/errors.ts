@@ -66,6 +66,12 @@ export const GenesisErrorCode = {
   BAD_GOV_PARAMS: 'GENESIS_BAD_GOV_PARAMS',
   /** GEN-5: `releaseVersion` is not a REL-2 version */
   BAD_RELEASE_VERSION: 'GENESIS_BAD_RELEASE_VERSION',
+  /** GEN-8: a ceremony submission that is not JSON of exactly its shape (truncated, edited, unknown keys) */
+  BAD_SUBMISSION: 'GENESIS_BAD_SUBMISSION',
+  /** GEN-8: a submission signed for another chain id than the draft's */
+  WRONG_CHAIN: 'GENESIS_WRONG_CHAIN',
+  /** GEN-8: a submission made against another draft */
+  WRONG_DRAFT: 'GENESIS_WRONG_DRAFT',
 } as const;
 
 export type GenesisErrorCodeValue = (typeof GenesisErrorCode)[keyof typeof GenesisErrorCode];
@@ -129,6 +135,12 @@ declare module '@babychain/codec' {
     [GenesisErrorCode.BAD_MATURITY]: ErrorMeta & { maturity?: string };
     [GenesisErrorCode.BAD_GOV_PARAMS]: ErrorMeta & { param: string };
     [GenesisErrorCode.BAD_RELEASE_VERSION]: ErrorMeta & { releaseVersion: string };
+    /** `file`: the submission at fault (GEN-8), `field`: its JSON path */
+    [GenesisErrorCode.BAD_SUBMISSION]: ErrorMeta & { field?: string };
+    /** `file`: the submission at fault; the two chain ids */
+    [GenesisErrorCode.WRONG_CHAIN]: ErrorMeta & Mismatch<string>;
+    /** `file`: the submission at fault; the two draft hashes, in hex */
+    [GenesisErrorCode.WRONG_DRAFT]: ErrorMeta & Mismatch<string>;
 
     /** `index`: the sibling at fault; `cause`: why the account has no encoding */
     [StateErrorCode.BAD_PROOF]: ErrorMeta & { siblings?: number; index?: number; cause?: unknown };

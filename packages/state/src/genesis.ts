@@ -186,7 +186,20 @@ export function parseGenesis(text: string): Genesis {
 
 /** Validates an already parsed JSON value (GEN-1..GEN-6) and returns the `Genesis` message. */
 export function genesisFromJson(json: unknown): Genesis {
+  return fromJson(json, false);
+}
+
+/**
+ * GEN-8: a genesis draft, the file a ceremony starts from: every GEN rule holds except that it has no validators
+ * yet (a draft that lists one is GENESIS_MALFORMED at `$.validators`). Its hash is `genesisHash` of the result.
+ */
+export function genesisDraftFromJson(json: unknown): Genesis {
+  return fromJson(json, true);
+}
+
+function fromJson(json: unknown, draft: boolean): Genesis {
   const raw = readShape(json);
+  if (draft && raw.validators.length > 0) throw malformed('$.validators', 'a draft has no validators (GEN-8)');
   checkChainId(raw.chainId);
   checkPrefix(raw.addressPrefix);
   checkParams(raw.params);
@@ -205,7 +218,7 @@ export function genesisFromJson(json: unknown): Genesis {
     );
   }
   const accounts = checkAccounts(raw.accounts, raw.addressPrefix);
-  const validators = checkValidators(raw.validators, raw.addressPrefix);
+  const validators = draft ? [] : checkValidators(raw.validators, raw.addressPrefix);
   return {
     chainId: raw.chainId,
     genesisTimeMs: raw.genesisTimeMs,

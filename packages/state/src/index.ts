@@ -32,6 +32,7 @@ export {
   DEFAULT_PARAMS,
   type DevGenesisOptions,
   type GenesisJson,
+  genesisDraftFromJson,
   genesisFromJson,
   genesisHash,
   genesisOperator,
@@ -53,6 +54,7 @@ export type {
   GovernanceBlock,
   GovernanceView,
 } from './governance.ts';
+export { GENESIS_TAG_BYTES, networkName } from './network.ts';
 export {
   committedRefusal,
   feeRefusal,

@@ -4,9 +4,9 @@ import { toHex } from '@babychain/codec';
 /** LCH-4: the largest chunk one artifact request may ask for. */
 export const MAX_ARTIFACT_CHUNK = 1024 * 1024;
 
-/** LCH-4: the libp2p protocol serving artifacts by content hash. */
-export function artifactProtocol(chainId: string): string {
-  return `/babychain/${chainId}/artifact/1`;
+/** LCH-4: the libp2p protocol serving artifacts by content hash, under the chain's `networkName` (P2P-2). */
+export function artifactProtocol(network: string): string {
+  return `${network}/artifact/1`;
 }
 
 /** LCH-3: a plan URL with `{sha256}` replaced by the artifact's lowercase hex digest. */

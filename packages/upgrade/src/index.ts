@@ -10,6 +10,14 @@ export {
   type PeerFetchResult,
 } from './artifact-protocol.ts';
 export { artifactProtocol, artifactUrl, currentPlatform, MAX_ARTIFACT_CHUNK } from './artifact-source.ts';
+export {
+  collectGenesis,
+  createSubmission,
+  readSubmission,
+  type SubmissionFile,
+  type SubmissionJson,
+  type SubmissionRequest,
+} from './ceremony.ts';
 export { GovErrorCode, ReleaseErrorCode, UpgradeErrorCode, ValidatorErrorCode } from './errors.ts';
 export {
   checkGovAction,

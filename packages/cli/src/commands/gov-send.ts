@@ -3,11 +3,9 @@
  * key or a validator's consensus key), the fee and nonce from the node, and the report once it is admitted or
  * committed. Apart from gov.ts, which is the command tree.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { assembleTx, type GovTxFields, signBody, submitAndWait, txIdHex } from '@babychain/client';
 import type { TxBody } from '@babychain/codec';
-import { BabyError, fromHex, toHex } from '@babychain/codec';
+import { BabyError, fromHex } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
 import type { Command } from 'commander';
 import { type ChainContext, formatAmount, parseAmount, progress, withNodeOption } from '../chain.ts';
@@ -16,6 +14,7 @@ import type { CliIo } from '../io.ts';
 import { printResult } from '../output.ts';
 import { readPassphrase } from '../secrets.ts';
 import { dryRun, type Submitted } from '../submit-modes.ts';
+import { readValidatorSeed } from '../validator-key.ts';
 import { DEFAULT_WAIT_SECONDS, seconds } from './tx.ts';
 
 export interface SignerOptions {
@@ -82,34 +81,6 @@ export function govSigner(ctx: ChainContext, opts: SignerOptions): GovSigner {
     publicKey: fromHex(key.publicKey),
     seed: async (io) => (await ctx.keyring.unlock(name, await readPassphrase(io, 'unlock'))).seed,
   };
-}
-
-const VALIDATOR_KEY_FILE = 'priv_validator_key.json';
-
-/** The consensus key seed of the validator whose home is `home` (its `priv_validator_key.json`). */
-export function readValidatorSeed(home: string): Uint8Array {
-  const path = join(home, VALIDATOR_KEY_FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new BabyError(CliErrorCode.BAD_VALIDATOR_KEY, `cannot read ${path}: ${(err as Error).message}`, { path });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new BabyError(CliErrorCode.BAD_VALIDATOR_KEY, `${path} is not JSON`, { path });
-  }
-  const { seed, publicKey } = (parsed ?? {}) as { seed?: unknown; publicKey?: unknown };
-  if (typeof seed !== 'string' || !/^[0-9a-f]{64}$/.test(seed)) {
-    throw new BabyError(CliErrorCode.BAD_VALIDATOR_KEY, `${path} has no "seed" of 64 hex digits`, { path });
-  }
-  const bytes = fromHex(seed);
-  if (typeof publicKey === 'string' && publicKey !== toHex(publicKeyFromSeed(bytes))) {
-    throw new BabyError(CliErrorCode.BAD_VALIDATOR_KEY, `${path}: "publicKey" is not the key of "seed"`, { path });
-  }
-  return bytes;
 }
 
 /** Reads the chain id, minimum fee and nonce, signs the body, submits it and (unless --no-wait) waits for it. */

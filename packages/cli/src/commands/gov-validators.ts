@@ -13,8 +13,8 @@ import { type ChainContext, chainContext, parseWhole, resolveAddress, withNodeOp
 import { CliErrorCode } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { printResult } from '../output.ts';
+import { readValidatorSeed } from '../validator-key.ts';
 import { type ProposeOptions, proposalInput, proposeOptions, submitProposal } from './gov-proposal.ts';
-import { readValidatorSeed } from './gov-send.ts';
 
 /** A validator entry with its proof of possession, as `baby gov possession` writes it (hex and decimal strings). */
 interface EntryFile {

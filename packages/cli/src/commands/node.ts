@@ -56,20 +56,39 @@ export function initCommand(io: CliIo): Command {
         rpcPort: opts.rpcPort,
         bootstrap: opts.bootstrap,
       };
-      const result =
-        opts.genesis === undefined
-          ? await initSoloHome({
-              ...common,
-              chainId: opts.chainId as string,
-              genesis: { releaseVersion: NODE_VERSION },
-            })
-          : await initHome({
-              ...common,
-              genesis: JSON.parse(await readFile(opts.genesis, 'utf8')) as GenesisJson,
-              ...(opts.validator ? { validatorSeed: new Uint8Array(randomBytes(32)) } : {}),
-            });
+      let draft = false;
+      let result: Awaited<ReturnType<typeof initHome>>;
+      if (opts.genesis === undefined) {
+        result = await initSoloHome({
+          ...common,
+          chainId: opts.chainId as string,
+          genesis: { releaseVersion: NODE_VERSION },
+        });
+      } else {
+        const genesis = JSON.parse(await readFile(opts.genesis, 'utf8')) as GenesisJson;
+        // GEN-8: an operator inits its home from the ceremony's draft, then signs its submission with the new key
+        draft = Array.isArray(genesis.validators) && genesis.validators.length === 0;
+        if (draft && !opts.validator) {
+          throw new BabyError(
+            CliErrorCode.BAD_ARGUMENT,
+            `${opts.genesis} is a draft without validators: only a validator joining its ceremony inits from it (--validator)`,
+          );
+        }
+        result = await initHome({
+          ...common,
+          genesis,
+          draft,
+          ...(opts.validator ? { validatorSeed: new Uint8Array(randomBytes(32)) } : {}),
+        });
+      }
       const { validatorSeed: _, ...shown } = result as typeof result & { validatorSeed?: Uint8Array };
-      printResult(io.stdout, globals.json === true, { home, ...shown });
+      printResult(io.stdout, globals.json === true, {
+        home,
+        ...shown,
+        ...(draft
+          ? { next: 'baby genesis add-validator <draft>; put the collected genesis.json here before start' }
+          : {}),
+      });
     });
 }
 
