@@ -46,6 +46,7 @@ function genesisMessage(validators: Entry[], chainId = CHAIN, genesisTimeMs = 1_
     accounts: [{ address: funded.address, balance: 1_000_000_000n }],
     validators,
     releaseVersion: '0.1.0',
+    appVersion: 0,
   };
 }
 const hashOf = (validators: Entry[], time?: bigint) =>
