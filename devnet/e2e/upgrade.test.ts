@@ -241,7 +241,7 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
   it('votes the late joiner into the set once the chain runs app version 1 or later, sees it sign, and votes it out (VAL-4..VAL-7)', async () => {
     logsOnFailure(() => devnet);
     const joiner = need().size - 1;
-    expect((await need().rpc(joiner).status()).validator).toMatchObject({ index: null, power: '0' });
+    expect((await need().rpc(joiner).status()).validator).toMatchObject({ index: null, power: 0n });
     expect(await proposeJoin(need(), joiner, { proposer: 0, votes: ['yes', 'yes', 'yes', 'yes', null] })).toBe(
       'passed',
     );
