@@ -15,7 +15,6 @@ import type {
   Plan,
   SignalReady,
   SubmitProposal,
-  TxBody,
   Validator,
 } from '@babychain/codec';
 import { BabyError, bytesEqual, compareBytes, ruleError as fail, isBabyError } from '@babychain/codec';
@@ -28,6 +27,8 @@ import type {
   GovernanceView,
 } from '@babychain/state';
 import { fundsRefusal, Maturity } from '@babychain/state';
+import { checkGovAction, GOVERNANCE_ACTIONS } from './actions.ts';
+import { attestablePlans, attestationMatches, compareAttestations } from './attestations.ts';
 import { GovErrorCode, UpgradeErrorCode } from './errors.ts';
 import { checkParamChange, checkPlan, checkPlanName, planDecision } from './plan.ts';
 import {
@@ -42,10 +43,9 @@ import {
   Voters,
   versionInForce,
 } from './record.ts';
-import { countVotes, type ProposalKind, ProposalStatus, tallyOutcome, VoteOption } from './tally.ts';
+import { countVotes, ProposalStatus, proposalKind, tallyOutcome } from './tally.ts';
 import {
   applyChange,
-  checkChangeShape,
   isValidatorChange,
   type RecordSets,
   recordSets,
@@ -57,15 +57,6 @@ import {
 export const MAX_PROPOSALS_IN_VOTING = 16;
 /** GOV-6: how many finished proposals the record keeps. */
 export const MAX_RESULTS = 64;
-/** GOV-4 */
-export const MAX_TITLE_BYTES = 140;
-/** The TxBody action cases governance executes. */
-export const GOVERNANCE_ACTIONS: ReadonlySet<string> = new Set([
-  'submitProposal',
-  'vote',
-  'attestRelease',
-  'signalReady',
-]);
 
 /** What a migration works on (UPG-4). */
 export interface MigrationContext {
@@ -85,7 +76,7 @@ export interface UpgradeHandler {
   migrate?(ctx: MigrationContext): void;
 }
 
-const utf8 = new TextEncoder();
+const _utf8 = new TextEncoder();
 
 /** The `Governance` the App runs, for a chain with `genesis`, in software that installs `handlers`. */
 export function createGovernance(genesis: Genesis, handlers: readonly UpgradeHandler[]): Governance {
@@ -131,49 +122,6 @@ export function handlerFor(
   plan: { readonly name: string; readonly appVersion: number },
 ): UpgradeHandler | undefined {
   return index.get(handlerKey(plan.name, plan.appVersion));
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Stateless rules
-// ---------------------------------------------------------------------------------------------------------------
-
-/** GOV-4 and GOV-5's stateless rules; the other governance actions have none. */
-export function checkGovAction(body: TxBody): void {
-  const action = body.action;
-  switch (action?.case) {
-    case 'submitProposal':
-      checkSubmitShape(action.value, body.chainId);
-      return;
-    case 'vote': {
-      const option = action.value.option;
-      if (option < VoteOption.YES || option > VoteOption.VETO) {
-        throw fail(GovErrorCode.BAD_OPTION, `vote option ${option} is not YES, NO, ABSTAIN or VETO`, 'GOV-5', {
-          option,
-        });
-      }
-      return;
-    }
-    case 'attestRelease':
-    case 'signalReady':
-      return;
-    default:
-      throw new Error(`governance does not execute the action "${action?.case ?? 'none'}"`);
-  }
-}
-
-function checkSubmitShape(submit: SubmitProposal, chainId: string): void {
-  const titleBytes = utf8.encode(submit.title).length;
-  if (titleBytes < 1 || titleBytes > MAX_TITLE_BYTES) {
-    throw fail(GovErrorCode.BAD_PROPOSAL, `title is ${titleBytes} bytes, 1 to ${MAX_TITLE_BYTES} allowed`, 'GOV-4', {
-      titleBytes,
-    });
-  }
-  const content = submit.content;
-  // An upgrade without a plan sets the oneof case but no content.
-  if (content === undefined || (content.case === 'softwareUpgrade' && content.value.plan === undefined)) {
-    throw fail(GovErrorCode.BAD_PROPOSAL, 'a proposal needs exactly one content', 'GOV-4');
-  }
-  if (isValidatorChange(content)) checkChangeShape(content, chainId);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -566,50 +514,4 @@ class Block implements GovernanceBlock {
     }
     state.attestations = state.attestations.filter((a) => live.has(a.planName));
   }
-}
-
-/** GOV-6: which rule of the tally a proposal's content falls under. */
-export function proposalKind(p: { readonly content?: GovProposal['content'] }): ProposalKind {
-  switch (p.content?.case) {
-    case 'softwareUpgrade':
-      return 'software-upgrade';
-    case 'cancelUpgrade':
-      return 'cancel-upgrade';
-    case 'paramChange':
-      return 'param-change';
-    default:
-      return 'validator-change';
-  }
-}
-
-/** UPG-7: the plans an attestation for `name` may vouch for: software upgrades in voting and the scheduled plan. */
-function attestablePlans(state: GovState, name: string): Plan[] {
-  const plans: Plan[] = [];
-  for (const p of state.proposals) {
-    const plan = p.content?.case === 'softwareUpgrade' ? p.content.value.plan : undefined;
-    if (plan !== undefined && plan.name === name) plans.push(plan);
-  }
-  if (state.plan !== undefined && state.plan.name === name) plans.push(state.plan);
-  return plans;
-}
-
-/** the attestation is for `plan` and names one of its manifest's artifacts exactly */
-function attestationMatches(plan: Plan, a: Attestation): boolean {
-  if (a.planName !== plan.name) return false;
-  const artifacts = plan.release?.manifest?.artifacts ?? [];
-  return artifacts.some((x) => x.platform === a.platform && bytesEqual(x.sha256, a.sha256));
-}
-
-/** The record's order of attestations: (plan_name, validator, platform) ascending; 0 means the same slot. */
-function compareAttestations(a: Attestation, b: Attestation): number {
-  return (
-    compareStrings(a.planName, b.planName) ||
-    compareBytes(a.validator, b.validator) ||
-    compareStrings(a.platform, b.platform)
-  );
-}
-
-/** Bytewise order of the UTF-8 encodings, the same on every implementation. */
-function compareStrings(a: string, b: string): number {
-  return compareBytes(utf8.encode(a), utf8.encode(b));
 }

@@ -1,4 +1,5 @@
 export { compareVersions, parseVersion } from '@babychain/state';
+export { checkGovAction, GOVERNANCE_ACTIONS, MAX_TITLE_BYTES } from './actions.ts';
 export {
   type ArtifactRequester,
   type ArtifactSink,
@@ -20,14 +21,11 @@ export {
 } from './ceremony.ts';
 export { GovErrorCode, ReleaseErrorCode, UpgradeErrorCode, ValidatorErrorCode } from './errors.ts';
 export {
-  checkGovAction,
   createGovernance,
-  GOVERNANCE_ACTIONS,
   handlerFor,
   handlerIndex,
   MAX_PROPOSALS_IN_VOTING,
   MAX_RESULTS,
-  MAX_TITLE_BYTES,
   type MigrationContext,
   type UpgradeHandler,
 } from './governance.ts';

@@ -5,7 +5,6 @@
 import type { Json, UpgradeResult } from '@babychain/api';
 import type { Genesis, PlanDecision, Tally } from '@babychain/codec';
 import { create, encode, toHex, toJson } from '@babychain/codec';
-import { proposalKind } from './governance.ts';
 import {
   appVersionInForce,
   decodeGovRecord,
@@ -15,7 +14,7 @@ import {
   Voters,
   versionInForce,
 } from './record.ts';
-import { countVotes, statusName } from './tally.ts';
+import { countVotes, proposalKind, statusName } from './tally.ts';
 import { recordSets } from './validators.ts';
 
 /** The `governance` of `GET /upgrade`: its shape is api's UpgradeResult, which the RPC serves and documents. */

@@ -2,7 +2,7 @@
  * GOV-6: counting weighted votes and deciding a proposal's outcome, in integer arithmetic only (a float rounding
  * differently on two machines would fork the chain).
  */
-import type { GovVote, Tally } from '@babychain/codec';
+import type { GovProposal, GovVote, Tally } from '@babychain/codec';
 
 /** `babychain.v0.VoteOption` */
 export const VoteOption = { UNSPECIFIED: 0, YES: 1, NO: 2, ABSTAIN: 3, VETO: 4 } as const;
@@ -80,5 +80,19 @@ export function statusName(status: number): ProposalStatusName {
     default:
       // Only a finished proposal has a result, and every finished proposal has one of the five.
       throw new Error(`proposal status ${status} is not a finished one`);
+  }
+}
+
+/** GOV-6: which rule of the tally a proposal's content falls under. */
+export function proposalKind(p: { readonly content?: GovProposal['content'] }): ProposalKind {
+  switch (p.content?.case) {
+    case 'softwareUpgrade':
+      return 'software-upgrade';
+    case 'cancelUpgrade':
+      return 'cancel-upgrade';
+    case 'paramChange':
+      return 'param-change';
+    default:
+      return 'validator-change';
   }
 }
