@@ -215,12 +215,26 @@ export async function proposeUpgrade(
   return { proposalId, plan };
 }
 
-/** Validator i votes `votes[i]` on the proposal (null: it does not vote), all at once. */
+/**
+ * Validator i votes `votes[i]` on the proposal (null: it does not vote), all at once, each through its own node once
+ * that node has committed the proposal: one a block behind would refuse the vote (GOV_UNKNOWN_PROPOSAL).
+ */
 export async function castVotes(devnet: Devnet, proposalId: bigint, votes: readonly VoteWord[]): Promise<void> {
   await Promise.all(
-    votes.map((option, i) =>
-      option === null ? Promise.resolve() : sendAs(devnet, i, (c) => voteBody({ ...c, proposalId, option })),
-    ),
+    votes.map(async (option, i) => {
+      if (option === null) return;
+      await waitFor(
+        async () => {
+          const upgrade = await devnet
+            .rpc(i)
+            .upgrade()
+            .catch(() => undefined);
+          return upgrade?.governance.proposals.some((p) => BigInt(p.id) === proposalId) === true ? true : null;
+        },
+        { timeoutMs: 30_000, intervalMs: 100, message: `node ${i} to hold proposal ${proposalId}` },
+      );
+      await sendAs(devnet, i, (c) => voteBody({ ...c, proposalId, option }));
+    }),
   );
 }
 
