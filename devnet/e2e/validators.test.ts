@@ -44,7 +44,11 @@ describe('validator-set changes on a running devnet', () => {
       const set = await d.rpc(0).validators();
       expect(set.validators).toHaveLength(5);
       expect(set.totalPower).toBe(50n);
-      expect((await d.rpc(joiner).status()).validator?.index).not.toBeNull();
+      const joinerStatus = await d.rpc(joiner).status();
+      expect(joinerStatus.validator?.index).not.toBeNull();
+      // its operator was funded for its votes: block fees alone (500 ubaby a transfer) come nowhere near 10 BABY
+      const operator = joinerStatus.validator?.address as string;
+      expect((await d.rpc(0).account(operator)).balance).toBeGreaterThanOrEqual(10_000_000n - 10n * TRANSFER_FEE);
 
       await removeValidator(d, 3, (line) => log('validators', line));
       const after = await d.rpc(0).validators();

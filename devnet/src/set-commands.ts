@@ -1,7 +1,8 @@
 // `pnpm devnet add-validator` and `pnpm devnet remove-validator <i>` (specs/validators.md): the validator-set story
 // on a running devnet, each step printed as it happens.
+import { sendTransfer } from '@babychain/client';
 import { toHex } from '@babychain/codec';
-import { publicKeyFromSeed } from '@babychain/crypto';
+import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
 import type { Devnet } from './devnet.ts';
 import { devnetError } from './errors.ts';
 import { type VoteWord, validatorSeed } from './upgrade-flow.ts';
@@ -9,6 +10,11 @@ import { proposeJoin, proposeLeave, waitUntilOut, waitUntilSigning } from './val
 import { waitFor } from './wait.ts';
 
 type Print = (line: string) => void;
+
+/** What a joining validator's operator gets for the fees of its votes: 10 BABY. */
+const OPERATOR_FUNDS = 10_000_000n;
+
+const prefixOf = (devnet: Devnet): string => devnet.genesis().addressPrefix;
 
 /** Every node with a validator key votes yes if its key is in the set that signs the next block, else not at all. */
 async function votesOfSet(devnet: Devnet, via: number): Promise<VoteWord[]> {
@@ -43,7 +49,14 @@ export async function addValidator(devnet: Devnet, print: Print): Promise<number
       )?.height ?? -1n) >= tip || null,
     { timeoutMs: 120_000, intervalMs: 500, message: `node ${i} to sync` },
   );
-  print(`node ${i} synced; proposing it (proof of possession signed by its key) and voting`);
+  // Its operator (its key's own address) pays for its votes once it is in the set, as the others' do.
+  const operator = encodeAddress(addressFromPublicKey(publicKeyFromSeed(validatorSeed(devnet, i))), prefixOf(devnet));
+  await sendTransfer(devnet.rpc(via, 10_000), {
+    seed: validatorSeed(devnet, via),
+    to: operator,
+    amount: OPERATOR_FUNDS,
+  });
+  print(`node ${i} synced, its operator ${operator} funded; proposing it (proof of possession by its key) and voting`);
   const outcome = await proposeJoin(devnet, i, { proposer: via, votes: await votesOfSet(devnet, via), via });
   if (outcome !== 'passed') throw devnetError('DEVNET_UPGRADE_FAILED', `the proposal to add node ${i} ${outcome}`);
   print('the proposal passed: the set changes two heights after the decision (VAL-7)');
