@@ -1,6 +1,7 @@
 // Validators join and leave a running chain (specs/validators.md VAL-4..VAL-7) through `pnpm devnet add-validator`
 // and `remove-validator`'s own code, while transfers flow: a 5th validator is proposed with its proof of possession,
 // voted in and seen signing; then validator 3 is voted out and keeps following the chain as a full node.
+import { toHex } from '@babychain/codec';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Devnet } from '../src/devnet.ts';
 import { addValidator, removeValidator } from '../src/set-commands.ts';
@@ -44,6 +45,15 @@ describe('validator-set changes on a running devnet', () => {
       const set = await d.rpc(0).validators();
       expect(set.validators).toHaveLength(5);
       expect(set.totalPower).toBe(50n);
+      // VAL-7 as any node tells it: the first height the 5 sign was announced by the header before it
+      const client = d.rpc(0);
+      let first = set.height;
+      while ((await client.validators(first - 1n)).validators.length === 5) first--;
+      const [before, at] = [await client.block(first - 1n), await client.block(first)];
+      expect((await client.validators(first - 1n)).validators).toHaveLength(4);
+      expect(toHex(before.header.nextValidatorsHash)).toBe(toHex(at.header.validatorsHash));
+      expect(toHex(before.header.validatorsHash)).not.toBe(toHex(at.header.validatorsHash));
+      log('validators', `the set of 5 signs from height ${first}; the header of ${first - 1n} announced it`);
       const joinerStatus = await d.rpc(joiner).status();
       expect(joinerStatus.validator?.index).not.toBeNull();
       // its operator was funded for its votes: block fees alone (500 ubaby a transfer) come nowhere near 10 BABY

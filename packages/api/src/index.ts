@@ -36,6 +36,7 @@ export {
   UINT64_MAX,
   UnsubscribeParams,
   UpgradeResult,
+  ValidatorsParams,
   ValidatorsResult,
 } from './schemas.ts';
 export type { Decoded, Json } from './static.ts';

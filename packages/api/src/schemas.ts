@@ -204,6 +204,17 @@ export const BlockByHashParams = Type.Object({ hash: Hash }, closed);
 
 export const BlocksParams = Type.Object({ from: U64, to: U64 }, closed);
 
+export const ValidatorsParams = Type.Object(
+  {
+    height: Type.Optional(
+      Type.Union([U64], {
+        description: 'VAL-3: the height whose signing set to answer (up to the one being decided); absent: that one',
+      }),
+    ),
+  },
+  closed,
+);
+
 export const BlockSummary = Type.Object(
   {
     height: U64,

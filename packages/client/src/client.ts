@@ -107,8 +107,10 @@ export class BabyClient {
   }
 
   /** `GET /validators` */
-  async validators(): Promise<ValidatorsInfo> {
-    return readValidators(await this.#call('/validators', { method: 'GET' }));
+  /** `GET /validators`: the set that signs `height` (VAL-3), by default the height being decided. */
+  async validators(height?: bigint): Promise<ValidatorsInfo> {
+    const query = height === undefined ? '' : `?height=${height}`;
+    return readValidators(await this.#call(`/validators${query}`, { method: 'GET' }));
   }
 
   /** `GET /upgrade`: governance and upgrades (specs/governance.md), for wallets, operators and launchers. */

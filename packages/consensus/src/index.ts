@@ -40,5 +40,5 @@ export {
   VoteType,
   type VoteTypeValue,
 } from './types.ts';
-export { type Validator, ValidatorSet } from './validators.ts';
+export { type Validator, type ValidatorInit, ValidatorSet } from './validators.ts';
 export { Wal, type WalOpenResult, walFileHeight } from './wal.ts';

@@ -20,6 +20,8 @@ export interface ValidatorInit {
   readonly name: string;
   readonly publicKey: Uint8Array;
   readonly power: bigint;
+  /** VAL-1: the account that acts for it in governance; consensus never reads it, a recorded set keeps it */
+  readonly operator?: Uint8Array;
 }
 
 const UINT64_MAX = (1n << 64n) - 1n;
@@ -205,7 +207,7 @@ export class ValidatorSetCache {
   readonly #byKey = new Map<string, ValidatorSet>();
 
   of(list: readonly ValidatorInit[]): ValidatorSet {
-    const key = list.map((v) => `${toHex(v.publicKey)}:${v.power}`).join(',');
+    const key = list.map((v) => `${toHex(v.publicKey)}:${v.power}:${v.name}`).join(',');
     let set = this.#byKey.get(key);
     if (set === undefined) {
       set = ValidatorSet.fromGenesis(list);

@@ -1,20 +1,31 @@
 /**
  * The node's own records beside the state machine's store: the commit certificate of every height (what block
  * sync serves and the next proposal carries), the decided block of the height being applied (so a crash between
- * the decision and the state commit replays it), and evidence seen.
+ * the decision and the state commit replays it), evidence seen, and every validator set seen in force by its hash (so
+ * that the set of any committed height can be answered from its header's validators_hash).
  */
 import type { CertifiedBlock, Commit, DuplicateVoteEvidence } from '@babychain/codec';
-import { decode, encode } from '@babychain/codec';
+import { decode, encode, fromHex, toHex } from '@babychain/codec';
+import type { ValidatorInit } from '@babychain/consensus';
 import { Level } from 'level';
 
 const COMMIT = 0x01;
 const DECIDED = 0x02;
 const EVIDENCE = 0x03;
+/** VAL-3: every validator set this node has seen in force, by its CONS-2 hash */
+const VALIDATOR_SET = 0x04;
 
 function key(ns: number, height?: bigint): Uint8Array {
   const out = new Uint8Array(height === undefined ? 1 : 9);
   out[0] = ns;
   if (height !== undefined) new DataView(out.buffer).setBigUint64(1, height);
+  return out;
+}
+
+function setKey(hash: Uint8Array): Uint8Array {
+  const out = new Uint8Array(1 + hash.length);
+  out[0] = VALIDATOR_SET;
+  out.set(hash, 1);
   return out;
 }
 
@@ -57,6 +68,35 @@ export class ChainStore {
   async commit(height: bigint): Promise<Commit | undefined> {
     const bytes = await this.#db.get(key(COMMIT, height));
     return bytes === undefined ? undefined : decode('babychain.v0.Commit', bytes);
+  }
+
+  /** Records a validator set by its hash (what a header's validators_hash names); idempotent. */
+  async saveValidatorSet(hash: Uint8Array, validators: readonly ValidatorInit[]): Promise<void> {
+    const json = validators.map((v) => ({
+      name: v.name,
+      publicKey: toHex(v.publicKey),
+      power: v.power.toString(),
+      ...(v.operator === undefined ? {} : { operator: toHex(v.operator) }),
+    }));
+    await this.#db.put(setKey(hash), new TextEncoder().encode(JSON.stringify(json)), { sync: true });
+  }
+
+  /** The validator set recorded under `hash`, in the order it was recorded (CONS-2). */
+  async validatorSet(hash: Uint8Array): Promise<ValidatorInit[] | undefined> {
+    const bytes = await this.#db.get(setKey(hash));
+    if (bytes === undefined) return undefined;
+    const json = JSON.parse(new TextDecoder().decode(bytes)) as {
+      name: string;
+      publicKey: string;
+      power: string;
+      operator?: string;
+    }[];
+    return json.map((v) => ({
+      name: v.name,
+      publicKey: fromHex(v.publicKey),
+      power: BigInt(v.power),
+      ...(v.operator === undefined ? {} : { operator: fromHex(v.operator) }),
+    }));
   }
 
   /** Stores evidence once per (height, round, type, validator); returns how many are stored in all. */

@@ -127,7 +127,17 @@ describe('createRpcBackend', () => {
     expect((await get(`/accounts/${encodeAddress(wallet, 'baby')}`))['multisig']).toBeNull();
     expect((await get(`/accounts/${encodeAddress(recipient, 'baby')}`))['multisig']).toBeNull();
 
-    expect(await get('/validators')).toMatchObject({ totalPower: '10', validators: [{ name: 'solo', power: '10' }] });
+    const next = String(BigInt(String(status['height'])) + 1n);
+    expect(await get('/validators')).toMatchObject({
+      height: next,
+      totalPower: '10',
+      validators: [{ name: 'solo', power: '10' }],
+    });
+    // VAL-3: a committed height's set is read back by the hash its header names; above the next height, none
+    expect(await get(`/validators?height=${height}`)).toEqual({ ...(await get('/validators')), height });
+    expect(await get(`/validators?height=1`)).toMatchObject({ height: '1', validators: [{ name: 'solo' }] });
+    const unknown = await fetch(`${node.rpcUrl}/validators?height=${BigInt(next) + 5n}`);
+    expect(unknown.status).toBe(404);
     expect(await get('/mempool')).toMatchObject({ pendingTxs: 0 });
   }, 20_000);
 

@@ -6,7 +6,8 @@
 import type { BlockResult, Json } from '@babychain/api';
 import type { Block, Genesis, MessageName, MessageTypes, MultisigKey, Tx } from '@babychain/codec';
 import { blockHash, fromHex, toHex, toJson, txId } from '@babychain/codec';
-import type { CommittedBlock, ConsensusDriver, SelfValidator, ValidatorSet } from '@babychain/consensus';
+import type { CommittedBlock, ConsensusDriver, SelfValidator, ValidatorInit } from '@babychain/consensus';
+import { ValidatorSet } from '@babychain/consensus';
 import { addressFromPublicKey, decodeAddress, encodeAddress, multisigAddress } from '@babychain/crypto';
 import type { Mempool } from '@babychain/mempool';
 import type { P2pHost } from '@babychain/p2p';
@@ -249,21 +250,18 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
           multisig === null ? null : { threshold: multisig.threshold, publicKeys: multisig.publicKeys.map(toHex) },
       };
     },
-    validators: async () => {
-      const set = driver.validators;
-      const operators = new Map(app.validatorSets().current.map((v) => [toHex(v.publicKey), v.operator]));
-      return {
-        height: String(app.info().height + 1n),
-        totalPower: String(set.totalPower),
-        validators: set.validators.map((v) => ({
-          index: v.index,
-          name: v.name,
-          address: encodeAddress(v.address, prefix),
-          publicKey: toHex(v.publicKey),
-          power: String(v.power),
-          operator: encodeAddress(operators.get(toHex(v.publicKey)) ?? v.address, prefix),
-        })),
-      };
+    validators: async (height) => {
+      const next = app.info().height + 1n;
+      const h = height ?? next;
+      // VAL-3: the height being decided signs with the set its state put in force; a committed height with the set
+      // its header names, recorded by its hash as it came into force.
+      const list =
+        h === next
+          ? app.validatorSets().current
+          : h >= 1n && h < next
+            ? await chain.validatorSet((await app.blockByHeight(h))?.header?.validatorsHash ?? new Uint8Array(0))
+            : undefined;
+      return list === undefined ? undefined : validatorsAnswer(h, list, prefix);
     },
     upgrade: async () => ({
       chainId: genesis.chainId,
@@ -321,5 +319,23 @@ function selfStatus(set: ValidatorSet, self: SelfValidator, prefix: string) {
     index: index < 0 ? null : index,
     address: encodeAddress(self.address, prefix),
     power: String(index < 0 ? 0n : set.power(index)),
+  };
+}
+
+/** `GET /validators` for the set `list` that signs `height`, in CONS-2 order with each operator (VAL-1). */
+function validatorsAnswer(height: bigint, list: readonly ValidatorInit[], prefix: string) {
+  const operators = new Map(list.map((v) => [toHex(v.publicKey), v.operator]));
+  const set = ValidatorSet.fromGenesis(list);
+  return {
+    height: String(height),
+    totalPower: String(set.totalPower),
+    validators: set.validators.map((v) => ({
+      index: v.index,
+      name: v.name,
+      address: encodeAddress(v.address, prefix),
+      publicKey: toHex(v.publicKey),
+      power: String(v.power),
+      operator: encodeAddress(operators.get(toHex(v.publicKey)) ?? v.address, prefix),
+    })),
   };
 }

@@ -63,7 +63,11 @@ export interface RpcBackend {
   checkTx(bytes: Uint8Array): Promise<Json<typeof CheckTxResult>>;
   /** throws CRYPTO_/ADDR_ errors for a malformed address */
   account(address: string): Promise<Json<typeof AccountResult>>;
-  validators(): Promise<Json<typeof ValidatorsResult>>;
+  /**
+   * VAL-3: the set that signs `height` (default: the height being decided); undefined above that height, at 0, or for a
+   * height whose set this node never recorded
+   */
+  validators(height?: bigint): Promise<Json<typeof ValidatorsResult> | undefined>;
   /** the governance record in force */
   upgrade(): Promise<Json<typeof UpgradeResult>>;
   mempool(): Json<typeof MempoolResult>;

@@ -27,6 +27,7 @@ import {
   TxResult,
   UINT64_MAX,
   UpgradeResult,
+  ValidatorsParams,
   ValidatorsResult,
 } from '@babychain/api';
 import { type BabyError, decodeTx, fromHex, isBabyError, type MetaOf, toHex, txId } from '@babychain/codec';
@@ -215,11 +216,16 @@ export const METHODS: readonly MethodSpec[] = [
   }),
   method({
     name: 'validators',
-    summary: 'The validator set (CONS-2 order) and its total power',
-    params: NoParams,
+    summary: 'The validator set that signs a height (CONS-2 order, VAL-3) and its total power',
+    params: ValidatorsParams,
     result: ValidatorsResult,
-    rest: { method: 'GET', url: '/validators', from: 'none' },
-    handler: (ctx) => ctx.backend.validators(),
+    rest: { method: 'GET', url: '/validators', from: 'query' },
+    handler: async (ctx, { height }) => {
+      const h = height === undefined ? undefined : u64(height, 'height');
+      return found(await ctx.backend.validators(h), `no validator set known for height ${height}`, {
+        ...(height === undefined ? {} : { height }),
+      });
+    },
   }),
   method({
     name: 'upgrade',

@@ -106,10 +106,14 @@ export function queryCommand(io: CliIo): Command {
   });
 
   withNodeOption(
-    query.command('validators').description('the validator set that signs the next block, with each operator (VAL-3)'),
-  ).action(async (_opts: unknown, cmd: Command) => {
+    query
+      .command('validators')
+      .description('the validator set that signs a height (default: the next block), with each operator (VAL-3)')
+      .option('--height <n>', 'a committed height, or the next one'),
+  ).action(async (opts: { height?: string }, cmd: Command) => {
     const ctx = chainContext(cmd, io);
-    const info = await ctx.client().validators();
+    const height = opts.height === undefined ? undefined : parseWhole(opts.height, '--height');
+    const info = await ctx.client().validators(height);
     const rows = info.validators.map((v) => ({
       index: v.index,
       name: v.name,

@@ -65,6 +65,8 @@ export class BlockExecutor {
   #head = -1n;
   #headHash: Uint8Array = new Uint8Array(0);
   readonly #setCache = new ValidatorSetCache();
+  /** the hashes of the sets recorded in the store since start (each once) */
+  readonly #recorded = new Set<string>();
   #sets: HeightSets | undefined;
   readonly blockTimes = new DurationWindow();
   readonly finality = new DurationWindow();
@@ -91,10 +93,18 @@ export class BlockExecutor {
     return height === next + 1n ? this.sets.next : undefined;
   }
 
-  #readSets(): void {
-    const sets = this.#o.app.validatorSets();
+  /** Reads the sets around the next height from the committed state, and records each new one by its hash. */
+  async #readSets(): Promise<void> {
+    const lists = this.#o.app.validatorSets();
     const cache = this.#setCache;
-    this.#sets = { previous: cache.of(sets.last), current: cache.of(sets.current), next: cache.of(sets.next) };
+    const [previous, current, next] = [lists.last, lists.current, lists.next].map((list) => cache.of(list));
+    this.#sets = { previous, current, next } as HeightSets;
+    for (const list of [lists.last, lists.current, lists.next]) {
+      const hash = cache.of(list).hash;
+      if (this.#recorded.has(toHex(hash))) continue;
+      await this.#o.store.saveValidatorSet(hash, list);
+      this.#recorded.add(toHex(hash));
+    }
   }
 
   /**
@@ -104,7 +114,7 @@ export class BlockExecutor {
   async load(): Promise<bigint> {
     const app = this.#o.app;
     let info = app.info();
-    this.#readSets();
+    await this.#readSets();
     const decided = await this.#o.store.decided();
     const decidedHeight = decided?.block?.header?.height;
     if (decided !== undefined && decidedHeight === info.height + 1n) {
@@ -126,7 +136,7 @@ export class BlockExecutor {
     }
     this.#head = info.height;
     this.#headHash = info.lastBlockHash;
-    this.#readSets();
+    await this.#readSets();
     return info.height;
   }
 
@@ -220,7 +230,7 @@ export class BlockExecutor {
     this.#lastHeader = header;
     this.#head = header.height;
     this.#headHash = hash;
-    this.#readSets();
+    await this.#readSets();
     await this.#o.wal.prune(header.height);
     this.#o.onCommitted({ block, header, hash, result, lastCommitSet, via });
     this.#o.logger.info('committed', {

@@ -3,6 +3,7 @@
  * keeps them in its chain store, the simulator in a temp dir.
  */
 import type { CertifiedBlock, Commit, DuplicateVoteEvidence } from '@babychain/codec';
+import type { ValidatorInit } from '../validators.ts';
 
 export interface ConsensusStore {
   /** CONS-12: stores a decided block with its commit, durably, before the state machine commits it */
@@ -14,4 +15,7 @@ export interface ConsensusStore {
   /** CONS-9: stores evidence once per (height, round, type, validator); says how many are stored in all */
   addEvidence(height: bigint, evidence: DuplicateVoteEvidence): Promise<number>;
   evidence(): Promise<DuplicateVoteEvidence[]>;
+  /** VAL-3: records a set in force by its CONS-2 hash, durably (idempotent), so old heights' sets can be read back */
+  saveValidatorSet(hash: Uint8Array, validators: readonly ValidatorInit[]): Promise<void>;
+  validatorSet(hash: Uint8Array): Promise<ValidatorInit[] | undefined>;
 }
