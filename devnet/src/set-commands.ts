@@ -3,7 +3,7 @@
 import { sendTransfer } from '@babychain/client';
 import { toHex } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
-import type { Devnet } from './devnet.ts';
+import { type Devnet, VALIDATOR_POWER } from './devnet.ts';
 import { devnetError } from './errors.ts';
 import { type VoteWord, validatorSeed } from './upgrade-flow.ts';
 import { proposeJoin, proposeLeave, waitUntilOut, waitUntilSigning } from './validator-flow.ts';
@@ -20,8 +20,9 @@ const prefixOf = (devnet: Devnet): string => devnet.genesis().addressPrefix;
 async function votesOfSet(devnet: Devnet, via: number): Promise<VoteWord[]> {
   const set = await devnet.rpc(via).validators();
   const keys = new Set(set.validators.map((v) => toHex(v.publicKey)));
+  // A stopped validator cannot vote; the others must hold more than two thirds without it.
   return devnet.nodes.map((n, i) =>
-    n.validator && keys.has(toHex(publicKeyFromSeed(validatorSeed(devnet, i)))) ? 'yes' : null,
+    n.validator && devnet.isRunning(i) && keys.has(toHex(publicKeyFromSeed(validatorSeed(devnet, i)))) ? 'yes' : null,
   );
 }
 
@@ -35,6 +36,12 @@ async function runningVoter(devnet: Devnet, except: number): Promise<number> {
 
 export async function addValidator(devnet: Devnet, print: Print): Promise<number> {
   const via = await runningVoter(devnet, -1);
+  // VAL-6: one step brings in less than a third of the power that signs now
+  const total = (await devnet.rpc(via).validators()).totalPower;
+  const power = (total - 1n) / 3n < VALIDATOR_POWER ? (total - 1n) / 3n : VALIDATOR_POWER;
+  if (power < 1n) {
+    throw devnetError('DEVNET_BAD_ARGS', `a set of total power ${total} cannot take a validator in one step (VAL-6)`);
+  }
   const i = await devnet.addFullNode({ validatorKey: true });
   devnet.start(i);
   const tip = (await devnet.rpc(via).status()).height;
@@ -57,7 +64,7 @@ export async function addValidator(devnet: Devnet, print: Print): Promise<number
     amount: OPERATOR_FUNDS,
   });
   print(`node ${i} synced, its operator ${operator} funded; proposing it (proof of possession by its key) and voting`);
-  const outcome = await proposeJoin(devnet, i, { proposer: via, votes: await votesOfSet(devnet, via), via });
+  const outcome = await proposeJoin(devnet, i, { proposer: via, votes: await votesOfSet(devnet, via), via, power });
   if (outcome !== 'passed') throw devnetError('DEVNET_UPGRADE_FAILED', `the proposal to add node ${i} ${outcome}`);
   print('the proposal passed: the set changes two heights after the decision (VAL-7)');
   const signing = await waitUntilSigning(devnet, i, { via });

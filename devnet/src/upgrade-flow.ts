@@ -317,11 +317,16 @@ export async function attestRelease(
 }
 
 /** Waits for the end of a proposal's vote and returns its result's status. */
-export async function proposalOutcome(devnet: Devnet, proposalId: bigint, timeoutMs = 60_000): Promise<string> {
+export async function proposalOutcome(
+  devnet: Devnet,
+  proposalId: bigint,
+  timeoutMs = 60_000,
+  via = 0,
+): Promise<string> {
   return waitFor(
     async () => {
       const upgrade = await devnet
-        .rpc(0)
+        .rpc(via)
         .upgrade()
         .catch(() => undefined);
       const result = upgrade?.governance.results.find((r) => BigInt(r.id) === proposalId);

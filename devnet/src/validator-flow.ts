@@ -71,7 +71,7 @@ async function decide(
   if (mine === undefined) throw devnetError('DEVNET_UPGRADE_FAILED', `the proposal "${title}" is not in voting`);
   const id = BigInt(mine.id);
   await castVotes(devnet, id, options.votes);
-  return proposalOutcome(devnet, id, 120_000);
+  return proposalOutcome(devnet, id, 120_000, options.via);
 }
 
 /** Where a validator was seen signing: a block it proposed and a commit that carries its precommit. */

@@ -148,15 +148,40 @@ function startup(
   handlers: { name: string; appVersion: number }[],
   nextHeight: bigint,
   want: string | null,
+  genesisAppVersion?: number,
 ) {
   cases.push({
     id: `upgrade-startup-${id}`,
     description,
     rule: 'UPG-5',
-    input: { op: 'startup', record: rec, handlers, nextHeight: nextHeight.toString() },
+    input: {
+      op: 'startup',
+      record: rec,
+      handlers,
+      nextHeight: nextHeight.toString(),
+      ...(genesisAppVersion === undefined ? {} : { genesisAppVersion }),
+    },
     expected: want === null ? expected({}) : expected(want),
   });
 }
+startup(
+  'genesis-at-native-version',
+  "a genesis starting at app version 1, which this chapter's software defines by itself (GEN-5): starts",
+  '',
+  [],
+  1n,
+  null,
+  1,
+);
+startup(
+  'genesis-above-software',
+  "a genesis starting at app version 2, which neither the software's own rules (1) nor its handlers define",
+  '',
+  [],
+  1n,
+  'UPG_BINARY_TOO_OLD',
+  2,
+);
 startup(
   'old-release-before-plan',
   'software that implements app version 1 (the handler of v1) but not v2, next height 39 of a plan at 40: runs until the halt',

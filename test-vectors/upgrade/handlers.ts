@@ -59,7 +59,13 @@ const ops: Record<string, Handler> = {
 
   startup(input) {
     const handlers = input['handlers'] as { name: string; appVersion: number }[];
-    checkStartup(fromHex(input['record'] as string), handlers, BigInt(input['nextHeight'] as string));
+    const genesisAppVersion = (input['genesisAppVersion'] as number | undefined) ?? 0;
+    checkStartup(
+      fromHex(input['record'] as string),
+      handlers,
+      BigInt(input['nextHeight'] as string),
+      genesisAppVersion,
+    );
     return {};
   },
 

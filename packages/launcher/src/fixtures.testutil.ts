@@ -134,6 +134,9 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     if (req.url === '/upgrade') return json(res, 200, { chainId: gov().chainId, height: String(height), nodeVersion: VERSION, handlers: KNOWS, governance: gov().governance });
     if (req.url === '/status') return json(res, 200, status());
+    if (req.url === '/validators' && gov().validators !== undefined) {
+      return json(res, 200, { height: String(height + 1n), totalPower: '10', validators: gov().validators });
+    }
     if (req.url.startsWith('/accounts/')) return json(res, 200, { address: decodeURIComponent(req.url.slice(10)), balance: '1000', nonce: '4', height: String(height), multisig: null });
     if (req.url === '/txs' && req.method === 'POST') {
       const tx = JSON.parse(body).tx;
@@ -267,6 +270,8 @@ export interface GovFixture {
   readonly signersNow?: readonly Uint8Array[];
   /** GOV-3: the version in force when the plan passed (default: 1.0.0, the release the scenario runs) */
   readonly versionInForce?: string;
+  /** VAL-1: what /validators answers (default: nothing, a node release from before operators, 404) */
+  readonly validators?: readonly Record<string, unknown>[];
 }
 
 /** Writes `fake-gov.json`: what the fake node answers on /upgrade and writes as upgrade-info at the halt. */
@@ -315,6 +320,7 @@ export function writeGov(home: string, g: GovFixture): void {
         },
       },
       upgradeInfo: g.upgradeInfoWithoutDecision === true ? plan : { ...plan, chainId: CHAIN_ID, decision },
+      ...(g.validators === undefined ? {} : { validators: g.validators }),
     }),
   );
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decode, fromHex, toHex } from '@babychain/codec';
-import { publicKeyFromSeed } from '@babychain/crypto';
+import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
 import { P2pHost } from '@babychain/p2p';
 import { genesisHash, networkName, parseGenesis } from '@babychain/state';
 import {
@@ -22,6 +22,7 @@ import {
   STRANGER_SEED,
   sha256Of,
   signedManifest,
+  VALIDATOR_SEED,
   writeGov,
 } from './fixtures.testutil.ts';
 import {
@@ -188,6 +189,31 @@ describe('Launcher', () => {
     );
     const r = await reportWith(s.home, 'upgraded', 'the switch');
     expect(r).toMatchObject({ fromVersion: '3.0.0', toVersion: '2.0.0' });
+  });
+
+  it("leaves the ready signal to the validator's operator when that is another account (VAL-1, UPG-6)", async () => {
+    const tar = await releaseTarball('2.0.0', 'node', ['v2']);
+    const srv = await server(tar);
+    const s = await scenario(() => ({
+      signed: signedManifest(tar),
+      planHeight: 1_000_000n,
+      urls: [srv.url],
+      validators: [
+        {
+          index: 0,
+          name: 'fake',
+          address: encodeAddress(addressFromPublicKey(publicKeyFromSeed(VALIDATOR_SEED))),
+          publicKey: toHex(publicKeyFromSeed(VALIDATOR_SEED)),
+          power: '10',
+          operator: encodeAddress(new Uint8Array(20).fill(9)),
+        },
+      ],
+    }));
+    await reportWith(s.home, 'prepared', 'prepared');
+    await waitFor('the launcher to give up signalling', () =>
+      s.logs.some((l) => l.includes('acts for it in governance and signals ready itself')) ? true : undefined,
+    );
+    expect(existsSync(join(s.home, 'submitted-txs'))).toBe(false);
   });
 
   it('retries a download cut off halfway and then prepares the release and signals ready', async () => {

@@ -14,7 +14,7 @@ import { LauncherErrorCode } from './errors.ts';
 import { type LauncherPaths, writeJsonDurable } from './layout.ts';
 import type { PlanView, UpgradeView } from './node-rpc.ts';
 import { openPeerSource } from './peers.ts';
-import { readValidatorKey, submitSignalReady } from './ready.ts';
+import { readValidatorKey, submitSignalReady, type ValidatorKey } from './ready.ts';
 import { installTarball } from './release.ts';
 import type { PreparedRelease } from './report.ts';
 
@@ -56,6 +56,8 @@ export class Preparer {
   readonly #attempts = new Map<string, Attempt>();
   #prepared: PreparedRelease | undefined;
   #readyInFlight = false;
+  /** the chain takes no ready signal from this key (not in the set, or another account is its operator) */
+  #notSignalling = false;
   /** when SignalReady was last sent or found counted, and how long before it is checked again */
   #readyAtMs = 0;
   #readyRecheckMs = READY_RECHECK_MS;
@@ -131,7 +133,7 @@ export class Preparer {
       }
       const current = this.#prepared as PreparedRelease;
       // A cancel or a reschedule clears the chain's ready set (GOV-8, GOV-10): signal again when it lost us.
-      const counted = countedReady(this.#ctx, view);
+      const counted = this.#notSignalling || countedReady(this.#ctx, view);
       if (counted) this.#readyRecheckMs = READY_RECHECK_MS;
       const lost = current.readySent && this.#ctx.now() - this.#readyAtMs > this.#readyRecheckMs && !counted;
       if (lost) this.#readyRecheckMs = Math.min(this.#readyRecheckMs * 2, READY_RECHECK_MAX_MS);
@@ -252,6 +254,12 @@ export class Preparer {
     if (view.ready.includes(key.addressHex)) return done('this validator is already counted as ready');
     this.#readyInFlight = true;
     try {
+      // UPG-6 takes a ready signal from the validator's operator (VAL-1): this key signs it only when it is its own.
+      const why = await notOwnSignal(ctx, key);
+      if (why !== undefined) {
+        this.#notSignalling = true;
+        return done(why);
+      }
       const id = await submitSignalReady(ctx.client(), ctx.paths, key, prepared.plan);
       done(`SignalReady submitted (tx ${id})`);
     } catch (err) {
@@ -269,6 +277,25 @@ export class Preparer {
 
 function attemptKey(plan: PlanView): string {
   return `${plan.name}:${plan.manifestDigest}`;
+}
+
+/**
+ * Why this key does not signal ready itself, or undefined when it does: a key in no set of the chain, or one whose
+ * operator is another account (that account signals, `baby gov ready --from`).
+ */
+async function notOwnSignal(ctx: PrepareContext, key: ValidatorKey): Promise<string | undefined> {
+  // A node release from before operators (no such answer) took ready signals from the consensus key: sign as then.
+  const set = await ctx
+    .client()
+    .validators()
+    .catch(() => undefined);
+  if (set === undefined) return undefined;
+  const mine = set.validators.find((v) => toHex(v.publicKey) === toHex(key.publicKey));
+  if (mine === undefined) return 'this key is in no validator set of the chain: no SignalReady to send';
+  if (mine.operator !== mine.address) {
+    return `its operator ${mine.operator} acts for it in governance and signals ready itself`;
+  }
+  return undefined;
 }
 
 /** Whether the chain counts this validator as ready (a full node is never asked). */

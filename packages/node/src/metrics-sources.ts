@@ -12,7 +12,7 @@ import type { MetricsSources } from './metrics.ts';
 export interface MetricsDeps {
   readonly home: string;
   readonly genesis: Genesis;
-  readonly app: Pick<App, 'info' | 'metrics' | 'governanceRecord'>;
+  readonly app: Pick<App, 'info' | 'metrics' | 'governanceRecord' | 'validatorSets'>;
   readonly mempool: Mempool;
   readonly p2p: P2pHost;
   /** absent until consensus starts: the scrape reads zeros before */
@@ -53,9 +53,16 @@ export function metricsSources(deps: MetricsDeps): MetricsSources {
             ? undefined
             : { name: gov.plan.name, version: gov.plan.version, height: BigInt(gov.plan.height) },
         readyPower: BigInt(gov.ready.power),
-        selfReady: self !== undefined && gov.ready.validators.includes(toHex(self.address)),
+        // UPG-6 records ready signals under the operator (VAL-8), which need not be the consensus key's address
+        selfReady: self !== undefined && gov.ready.validators.includes(toHex(operatorOf(app, self))),
         rolledBackAtMs: report?.status === 'rolled-back' ? report.atMs : undefined,
       };
     },
   };
+}
+
+/** VAL-1: the operator that acts for this node's key in the set of the next height, else the key's own address. */
+function operatorOf(app: MetricsDeps['app'], self: SelfValidator): Uint8Array {
+  const key = toHex(self.publicKey);
+  return app.validatorSets().current.find((v) => toHex(v.publicKey) === key)?.operator ?? self.address;
 }

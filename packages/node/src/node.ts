@@ -205,7 +205,7 @@ export class BabyNode {
     });
     this.#app = app;
     this.#closers.push(() => app.close());
-    checkStartup(app.governanceRecord(), UPGRADE_HANDLERS, app.info().height + 1n);
+    checkStartup(app.governanceRecord(), UPGRADE_HANDLERS, app.info().height + 1n, this.genesis.appVersion);
     const chain = await ChainStore.open(paths.chain);
     this.#chain = chain;
     this.#closers.push(() => chain.close());
