@@ -120,6 +120,7 @@ type Change =
 
 const addr1 = (publicKey: Uint8Array) => sha256(Uint8Array.of(0), publicKey).slice(0, 20);
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const fromHexModel = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 function modelSort(set: ModelValidator[]): ModelValidator[] {
   return [...set].sort((a, b) =>
     a.power !== b.power ? (a.power > b.power ? -1 : 1) : Buffer.compare(addr1(a.publicKey), addr1(b.publicKey)),
@@ -143,27 +144,40 @@ const same = (a: Uint8Array, b: Uint8Array) => hexOf(a) === hexOf(b);
 const powerIn = (set: ModelValidator[], k: Uint8Array) => set.find((v) => same(v.publicKey, k))?.power ?? 0n;
 
 /** VAL-4 (stateless), VAL-5, then VAL-6 against base and candidate: the new candidate or the error code */
+/** A key the cases call invalid under SIG-5/SIG-6: the identity point (small order) and y = p (not canonical). */
+const BAD_KEYS = new Set([`01${'00'.repeat(31)}`, `ed${'ff'.repeat(30)}7f`]);
+
+/** VAL-4's stateless checks in order, then VAL-5: the error code and reason, or undefined when the change passes. */
+function modelShape(c: Change): { error: string; reason?: string } | undefined {
+  const key = c.kind === 'add' ? c.v.publicKey : c.publicKey;
+  const bad = (reason: string) => ({ error: 'VAL_BAD_CHANGE', reason });
+  if (key.length !== 32 || BAD_KEYS.has(hexOf(key))) return bad('public-key');
+  if (c.kind === 'set-power' && (c.power < 1n || c.power > MAX_TOTAL)) return bad('power');
+  if (c.kind !== 'add') return undefined;
+  const { v } = c;
+  if (v.power < 1n || v.power > MAX_TOTAL) return bad('power');
+  const nameBytes = new TextEncoder().encode(v.name).length;
+  if (nameBytes < 1 || nameBytes > 64) return bad('name');
+  if (v.operator.length !== 20) return bad('operator');
+  const possession = c.possession ?? proof(seedFor(v.publicKey), CHAIN, v);
+  if (possession.length !== 64) return bad('possession');
+  // ed25519 signatures are deterministic: a valid proof here is the one the key's own seed makes
+  const own = seeds.get(hexOf(v.publicKey));
+  if (own === undefined || hexOf(possession) !== hexOf(proof(own, CHAIN, v))) return { error: 'VAL_BAD_POSSESSION' };
+  return undefined;
+}
+
+/** VAL-6 when a change passes (its stateless checks held at submission): the new candidate, or the error code. */
 function modelApply(base: ModelValidator[], cand: ModelValidator[], c: Change): ModelValidator[] | string {
   const key = c.kind === 'add' ? c.v.publicKey : c.publicKey;
-  if (key.length !== 32) return 'VAL_BAD_CHANGE';
   if (c.kind === 'add') {
     const { v } = c;
-    if (v.power < 1n || v.power > MAX_TOTAL) return 'VAL_BAD_CHANGE';
-    const nameBytes = new TextEncoder().encode(v.name).length;
-    if (nameBytes < 1 || nameBytes > 64) return 'VAL_BAD_CHANGE';
-    if (v.operator.length !== 20) return 'VAL_BAD_CHANGE';
-    const possession = c.possession ?? proof(seedFor(v.publicKey), CHAIN, v);
-    if (possession.length !== 64) return 'VAL_BAD_CHANGE';
-    // ed25519 signatures are deterministic: a valid proof here is the one the key's own seed makes
-    const own = seeds.get(hexOf(v.publicKey));
-    if (own === undefined || hexOf(possession) !== hexOf(proof(own, CHAIN, v))) return 'VAL_BAD_POSSESSION';
     if (cand.some((x) => same(x.publicKey, v.publicKey))) return 'VAL_DUPLICATE_VALIDATOR';
     if (cand.some((x) => same(x.operator, v.operator))) return 'VAL_DUPLICATE_OPERATOR';
     if (cand.length >= 100) return 'VAL_TOO_MANY_VALIDATORS';
     if (total(cand) + v.power > MAX_TOTAL) return 'VAL_POWER_OVERFLOW';
     return step(base, [...cand, v]);
   }
-  if (c.kind === 'set-power' && (c.power < 1n || c.power > MAX_TOTAL)) return 'VAL_BAD_CHANGE';
   const found = cand.find((x) => same(x.publicKey, key));
   if (found === undefined) return 'VAL_UNKNOWN_VALIDATOR';
   if (c.kind === 'remove')
@@ -356,21 +370,6 @@ setCase(
   [gv(0, 1n << 59n), gv(1, 1n << 59n)],
   [[add(4, 1n)], []],
 );
-setCase(
-  'shape-and-possession',
-  'a name of 65 bytes, an operator of 19 bytes, a proof for other power, and a key nobody here holds',
-  'VAL-5',
-  four,
-  [
-    [
-      add(4, 1n, { name: 'n'.repeat(65) }),
-      add(4, 1n, { operator: opOf(4).slice(1) }),
-      add(4, 1n, {}, proof(seedFor(ks[4]?.publicKey as Uint8Array), CHAIN, { ...gv(4, 2n, opOf(4)) })),
-      add(4, 1n, { publicKey: key(300).publicKey }),
-    ],
-    [],
-  ],
-);
 setCase('leave-and-return', 'a validator removed at 1 and added back at 3 signs 1, 2, then 5 on', 'VAL-7', five, [
   [remove(3)],
   [],
@@ -378,6 +377,68 @@ setCase('leave-and-return', 'a validator removed at 1 and added back at 3 signs 
   [],
   [],
 ]);
+
+// --- VAL-4, VAL-5: a change's stateless checks, at submission --------------------------------------------------
+const changeCases: Case[] = [];
+function changeCase(id: string, description: string, c: Change) {
+  const outcome = modelShape(c);
+  changeCases.push({
+    id: `val-change-${id}`,
+    description,
+    rule: outcome?.error === 'VAL_BAD_POSSESSION' ? 'VAL-5' : 'VAL-4',
+    input: { chainId: CHAIN, change: changeJson(c) },
+    expected:
+      outcome === undefined
+        ? { ok: true }
+        : {
+            ok: false,
+            error: outcome.error,
+            ...(outcome.reason === undefined ? {} : { meta: { reason: outcome.reason } }),
+          },
+  });
+}
+const withKey = (publicKey: Uint8Array, extra: Partial<ModelValidator> = {}): Change => ({
+  kind: 'add',
+  v: { ...gv(4, 5n, opOf(4)), publicKey, ...extra },
+});
+changeCase('add-valid', 'an addition signed for by its key', add(4, 5n));
+changeCase('remove-valid', 'a removal by a 32-byte key', remove(1));
+changeCase('set-power-valid', 'a new power of 1', setPower(1, 1n));
+changeCase('key-31-bytes', 'a 31-byte consensus key', withKey((ks[4] as (typeof ks)[number]).publicKey.slice(1)));
+changeCase(
+  'key-small-order',
+  'the identity point as consensus key (SIG-6)',
+  withKey(fromHexModel(`01${'00'.repeat(31)}`)),
+);
+changeCase('key-non-canonical', 'a key encoding y = p (SIG-5)', withKey(fromHexModel(`ed${'ff'.repeat(30)}7f`)));
+changeCase('power-zero', 'an addition of power 0', add(4, 0n));
+changeCase('power-above-2-60', 'an addition of power 2^60 + 1', add(4, MAX_TOTAL + 1n));
+changeCase('name-empty', 'an empty name', add(4, 5n, { name: '' }));
+changeCase('name-64-bytes-utf8', 'a name of 32 two-byte characters: 64 bytes', add(4, 5n, { name: 'é'.repeat(32) }));
+changeCase(
+  'name-66-bytes-utf8',
+  'a name of 33 two-byte characters: 66 bytes (33 characters)',
+  add(4, 5n, { name: 'é'.repeat(33) }),
+);
+changeCase('operator-19-bytes', 'an operator of 19 bytes', add(4, 5n, { operator: opOf(4).slice(1) }));
+changeCase('possession-63-bytes', 'a proof of 63 bytes', add(4, 5n, {}, new Uint8Array(63)));
+changeCase(
+  'possession-other-power',
+  'a proof the key signed for power 6, in an entry of power 5',
+  add(4, 5n, {}, proof(seedFor(ks[4]?.publicKey as Uint8Array), CHAIN, gv(4, 6n, opOf(4)))),
+);
+changeCase('possession-foreign-key', 'a key nobody here holds: no proof can be its', withKey(key(300).publicKey));
+changeCase('order-key-before-power', 'a 31-byte key and power 0: the key is checked first', {
+  kind: 'add',
+  v: { ...gv(4, 0n, opOf(4)), publicKey: (ks[4] as (typeof ks)[number]).publicKey.slice(1) },
+});
+changeCase(
+  'order-name-before-possession',
+  'an empty name and a 63-byte proof: the name is checked first',
+  add(4, 5n, { name: '' }, new Uint8Array(63)),
+);
+changeCase('set-power-zero', 'a new power of 0 (removing is RemoveValidator)', setPower(1, 0n));
+changeCase('remove-key-33-bytes', 'a removal naming a 33-byte key', { kind: 'remove', publicKey: new Uint8Array(33) });
 
 // --- write ----------------------------------------------------------------------------------------------------------
 function write(name: string, runner: string, description: string, cases: Case[]) {
@@ -389,8 +450,14 @@ function write(name: string, runner: string, description: string, cases: Case[])
 write(
   'sets.json',
   'validator-set',
-  'VAL-2..VAL-7: validator-set changes and the headers that commit to them. Input: the chain id, the genesis validators (hex key, decimal power, name, 20-byte hex operator) and, per block from height 1, the changes that pass at its end (kind add, remove or set-power, with the AddValidator fields and proof of possession). Output: for each height 1..n+1 its header\'s validators_hash and next_validators_hash (CONS-2 hashes of set(h) and set(h+1)); per block the outcome of each change ("applied" or the VAL-4..VAL-6 code that makes it FAILED); and the set of height n+2 in CONS-2 order.',
+  'VAL-2..VAL-7: validator-set changes and the headers that commit to them. Input: the chain id, the genesis validators (hex key, decimal power, name, 20-byte hex operator) and, per block from height 1, the changes that pass at its end (kind add, remove or set-power, with the AddValidator fields and proof of possession). Output: for each height 1..n+1 its header\'s validators_hash and next_validators_hash (CONS-2 hashes of set(h) and set(h+1)); per block the outcome of each change ("applied" or the VAL-6 code that makes it FAILED: its stateless checks held when it was submitted, changes.json); and the set of height n+2 in CONS-2 order.',
   setCases,
+);
+write(
+  'changes.json',
+  'validator-change',
+  'VAL-4 and VAL-5: the stateless checks of a validator-set change, run when it is submitted, in order. Input: the chain id and the change (kind add, remove or set-power, as in sets.json). Output: success, or VAL_BAD_CHANGE with meta.reason (public-key, power, name, operator, possession) or VAL_BAD_POSSESSION.',
+  changeCases,
 );
 write(
   'possession.json',

@@ -1,4 +1,5 @@
-// The validator runners of test-vectors/README.md (`validator-possession`, `validator-set`, `genesis-collect`) on
+// The validator runners of test-vectors/README.md (`validator-possession`, `validator-change`, `validator-set`,
+// `genesis-collect`) on
 // this implementation.
 import type { GovState, Validator } from '@babychain/codec';
 import { create, fromHex, isBabyError, toHex } from '@babychain/codec';
@@ -26,6 +27,12 @@ export const validatorHandlers: Record<string, Handler> = {
       operator: fromHex(input['operator'] as string),
     };
     verifyPossession(input['chainId'] as string, entry, fromHex(input['possession'] as string));
+    return {};
+  },
+
+  /** VAL-4, VAL-5: what submission checks before any state is read */
+  'validator-change'(input) {
+    checkChangeShape(changeOf(input['change'] as Record<string, string>), input['chainId'] as string);
     return {};
   },
 
@@ -63,7 +70,7 @@ export const validatorHandlers: Record<string, Handler> = {
       for (const json of block.passed) {
         const change = changeOf(json);
         try {
-          checkChangeShape(change, chainId);
+          // A passed change held its stateless checks at submission (VAL-4, VAL-5); passing runs VAL-6.
           candidate = applyChange(sets.next, candidate ?? sets.next, change);
           results.push('applied');
         } catch (err) {
