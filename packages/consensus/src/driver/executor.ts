@@ -11,7 +11,7 @@ import { DurationWindow } from '@babychain/util';
 import type { AppCommit, ConsensusApp } from '../app.ts';
 import { ConsensusErrorCode } from '../errors.ts';
 import { verifyCommit } from '../signing.ts';
-import { type ValidatorSet, ValidatorSetCache } from '../validators.ts';
+import { type ValidatorInit, type ValidatorSet, ValidatorSetCache } from '../validators.ts';
 import type { Wal } from '../wal.ts';
 import type { Clock } from './clock.ts';
 import { codeOf } from './code-of.ts';
@@ -97,13 +97,23 @@ export class BlockExecutor {
   async #readSets(): Promise<void> {
     const lists = this.#o.app.validatorSets();
     const cache = this.#setCache;
-    const [previous, current, next] = [lists.last, lists.current, lists.next].map((list) => cache.of(list));
-    this.#sets = { previous, current, next } as HeightSets;
-    for (const list of [lists.last, lists.current, lists.next]) {
-      const hash = cache.of(list).hash;
-      if (this.#recorded.has(toHex(hash))) continue;
-      await this.#o.store.saveValidatorSet(hash, list);
-      this.#recorded.add(toHex(hash));
+    const sets: HeightSets = {
+      previous: cache.of(lists.last),
+      current: cache.of(lists.current),
+      next: cache.of(lists.next),
+    };
+    this.#sets = sets;
+    // Each list is recorded as the app gave it: it carries the operators, which a ValidatorSet does not keep.
+    const recordable: [ValidatorSet, readonly ValidatorInit[]][] = [
+      [sets.previous, lists.last],
+      [sets.current, lists.current],
+      [sets.next, lists.next],
+    ];
+    for (const [set, list] of recordable) {
+      const hex = toHex(set.hash);
+      if (this.#recorded.has(hex)) continue;
+      await this.#o.store.saveValidatorSet(set.hash, list);
+      this.#recorded.add(hex);
     }
   }
 
