@@ -54,6 +54,7 @@ const header: MessageTypes['babychain.v0.Header'] = {
   nextValidatorsHash: HASH(0x05),
   appHash: HASH(0x06),
   proposerAddress: ADDR,
+  evidenceHash: new Uint8Array(0),
 };
 const commit: MessageTypes['babychain.v0.Commit'] = {
   height: 1n,
@@ -287,6 +288,7 @@ const messages: Case[] = [
     header,
     txs: [encode(T.tx, { body, signatures: [{ keyIndex: 0, signature: SIG_1 }] }), fromHex('00')],
     lastCommit: commit,
+    evidence: [],
   }),
   valid(
     'block-empty-tx-element',
@@ -295,6 +297,7 @@ const messages: Case[] = [
     T.block,
     {
       txs: [new Uint8Array(0)],
+      evidence: [],
     },
   ),
   valid('header-max-values', 'ENC-2', 'version 2^32-1 and height and time 2^64-1', T.header, {
@@ -303,9 +306,43 @@ const messages: Case[] = [
     height: 18446744073709551615n,
     timeMs: 18446744073709551615n,
   }),
+  valid(
+    'block-with-evidence',
+    'BLK-11',
+    'a Block carrying one DuplicateVoteEvidence (field 4), its header naming an evidence_hash (field 12)',
+    T.block,
+    {
+      header: { ...header, evidenceHash: HASH(0x07) },
+      txs: [],
+      lastCommit: commit,
+      evidence: [
+        {
+          voteA: {
+            type: 1,
+            height: 1n,
+            round: 0,
+            blockHash: new Uint8Array(0),
+            timeMs: 5n,
+            validatorIndex: 3,
+            signature: SIG_1,
+          },
+          voteB: {
+            type: 1,
+            height: 1n,
+            round: 0,
+            blockHash: HASH(0x08),
+            timeMs: 6n,
+            validatorIndex: 3,
+            signature: SIG_1,
+          },
+        },
+      ],
+    },
+  ),
   valid('block-first', 'ENC-5', 'the first block: an empty tx list and no last commit', T.block, {
     header: { ...header, height: 1n, lastBlockHash: new Uint8Array(0), lastCommitHash: new Uint8Array(0) },
     txs: [],
+    evidence: [],
   }),
 ];
 
@@ -458,6 +495,7 @@ const structure: Case[] = [
       hexOf(T.block, {
         txs: [fromHex('aa')],
         lastCommit: { height: 0n, round: 0, blockHash: new Uint8Array(0), signatures: [] },
+        evidence: [],
       }),
       '1201aa1a00',
       '1201aa1a001201bb',
@@ -499,9 +537,9 @@ const structure: Case[] = [
   reject(
     'unknown-field-after-last',
     'ENC-4',
-    'a Header with field 12 (6001) appended after proposer_address (11)',
+    'a Header with field 13 (6801) appended after evidence_hash (12), its last field',
     T.header,
-    `${hexOf(T.header, header)}6001`,
+    `${hexOf(T.header, header)}6801`,
     'CODEC_UNKNOWN_FIELD',
   ),
   reject(

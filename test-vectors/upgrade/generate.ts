@@ -49,6 +49,8 @@ const record = (state: Partial<GovState>): string =>
       validators: [],
       nextValidators: [],
       lastValidators: [],
+      jailed: [],
+      evidence: [],
       ...state,
     }),
   );

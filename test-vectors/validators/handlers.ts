@@ -71,7 +71,7 @@ export const validatorHandlers: Record<string, Handler> = {
         const change = changeOf(json);
         try {
           // A passed change held its stateless checks at submission (VAL-4, VAL-5); passing runs VAL-6.
-          candidate = applyChange(sets.next, candidate ?? sets.next, change);
+          candidate = applyChange(sets.next, candidate ?? sets.next, change, state.jailed);
           results.push('applied');
         } catch (err) {
           if (!isBabyError(err)) throw err;

@@ -56,8 +56,27 @@ const HeaderJson = Type.Object(
     nextValidatorsHash: Hex,
     appHash: Hex,
     proposerAddress: Hex,
+    evidenceHash: Type.Union([Hex], { description: 'BLK-11: empty when the block carries no evidence' }),
   },
   { ...closed, description: 'the canonical JSON of the block header (ENC-13)' },
+);
+
+const VoteJson = Type.Object(
+  {
+    type: Type.Union([Type.Literal(1), Type.Literal(2)], { description: '1 prevote, 2 precommit' }),
+    height: U64,
+    round: Integer,
+    blockHash: Type.Union([Hex], { description: 'empty: nil' }),
+    timeMs: U64,
+    validatorIndex: Integer,
+    signature: Hex,
+  },
+  closed,
+);
+
+const EvidenceJson = Type.Object(
+  { voteA: VoteJson, voteB: VoteJson },
+  { ...closed, description: 'the canonical JSON of a DuplicateVoteEvidence (CONS-9, CONS-13)' },
 );
 
 const CommitJson = Type.Object(
@@ -196,6 +215,7 @@ export const BlockResult = Type.Object(
     txIds: Type.Array(Hash),
     txs: Type.Array(Hex, { description: 'the canonical transaction encodings, in block order' }),
     commit: Nullable(CommitJson),
+    evidence: Type.Array(EvidenceJson, { description: 'CONS-13: the equivocations the block commits' }),
   },
   closed,
 );
@@ -265,6 +285,21 @@ export const ValidatorsResult = Type.Object(
         },
         closed,
       ),
+    ),
+    jailed: Type.Array(
+      Type.Object(
+        {
+          publicKey: Hash,
+          address: Address,
+          evidenceHeight: U64,
+          jailedHeight: U64,
+          name: Nullable(Type.String()),
+          power: Nullable(U64),
+          operator: Nullable(Address),
+        },
+        { ...closed, description: 'VAL-10: null name, power and operator: it had left the set when jailed' },
+      ),
+      { description: 'VAL-10: the validators jailed in the committed state, whatever height is asked' },
     ),
   },
   closed,

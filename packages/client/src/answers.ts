@@ -24,8 +24,8 @@ import {
   UpgradeResult,
   ValidatorsResult,
 } from '@babychain/api';
-import type { Commit, Header, Tx } from '@babychain/codec';
-import { blockHash, decode, fromHex, isBabyError, toHex, txId } from '@babychain/codec';
+import type { Commit, DuplicateVoteEvidence, Header, Tx } from '@babychain/codec';
+import { blockHash, bytesEqual, decode, evidenceHash, fromHex, isBabyError, toHex, txId } from '@babychain/codec';
 import { Type } from 'typebox';
 import { bad, decodeAnswer, message, object, type Replaced } from './decode.ts';
 import { ClientErrorCode, clientError } from './errors.ts';
@@ -47,7 +47,12 @@ export type AccountInfo = Replaced<AccountJson, { readonly multisig: MultisigInf
 /** A committed block; its hash is checked against the header, its ids against its transactions. */
 export type BlockRecord = Replaced<
   Decoded<typeof BlockResult>,
-  { readonly header: Header; readonly txs: readonly Uint8Array[]; readonly commit: Commit | null }
+  {
+    readonly header: Header;
+    readonly txs: readonly Uint8Array[];
+    readonly commit: Commit | null;
+    readonly evidence: readonly DuplicateVoteEvidence[];
+  }
 >;
 /** The RPC-4 summary of a committed block, as `GET /blocks` lists it and the websocket announces it. */
 export type BlockSummary = Decoded<typeof BlocksResult>['blocks'][number];
@@ -57,7 +62,11 @@ export type TxInfo = Replaced<Decoded<typeof TxResult>, { readonly tx: Tx; reado
 
 type ValidatorsJson = Decoded<typeof ValidatorsResult>;
 export type ValidatorInfo = Replaced<ValidatorsJson['validators'][number], { readonly publicKey: Uint8Array }>;
-export type ValidatorsInfo = Replaced<ValidatorsJson, { readonly validators: readonly ValidatorInfo[] }>;
+export type JailedInfo = Replaced<ValidatorsJson['jailed'][number], { readonly publicKey: Uint8Array }>;
+export type ValidatorsInfo = Replaced<
+  ValidatorsJson,
+  { readonly validators: readonly ValidatorInfo[]; readonly jailed: readonly JailedInfo[] }
+>;
 
 /** Governance and upgrades (specs/governance.md); addresses and keys stay lowercase hex, as the node sends them. */
 export type UpgradeStatus = Decoded<typeof UpgradeResult>;
@@ -121,7 +130,7 @@ export function readAccount(json: unknown): AccountInfo {
 }
 
 /** Header and commit are read by the codec, which owns their canonical JSON; the rest by the schema. */
-const BlockAnswer = Type.Omit(BlockResult, ['header', 'commit']);
+const BlockAnswer = Type.Omit(BlockResult, ['header', 'commit', 'evidence']);
 
 export function readBlock(json: unknown): BlockRecord {
   const p = 'block';
@@ -135,7 +144,20 @@ export function readBlock(json: unknown): BlockRecord {
   }
   if (block.height !== header.height) throw bad(`${p}.height`, `the header height ${header.height}`, o['height']);
   const commit = o['commit'] === null ? null : message(o, 'commit', p, 'babychain.v0.Commit');
-  return { height: block.height, hash: block.hash, header, txIds: block.txIds, txs, commit };
+  const pieces = o['evidence'];
+  if (!Array.isArray(pieces)) throw bad(`${p}.evidence`, 'an array', pieces);
+  const evidence = pieces.map((_, i) =>
+    message(
+      pieces as unknown as Record<string, unknown>,
+      String(i),
+      `${p}.evidence`,
+      'babychain.v0.DuplicateVoteEvidence',
+    ),
+  );
+  if (!bytesEqual(evidenceHash(evidence), header.evidenceHash)) {
+    throw bad(`${p}.evidence`, 'the evidence the header commits to (BLK-11)', o['evidence']);
+  }
+  return { height: block.height, hash: block.hash, header, txIds: block.txIds, txs, commit, evidence };
 }
 
 /** The transaction is decoded from its bytes, which its id is checked against; its JSON copy is not read. */
@@ -158,7 +180,11 @@ export function readTx(json: unknown): TxInfo {
 
 export function readValidators(json: unknown): ValidatorsInfo {
   const answer = decodeAnswer(ValidatorsResult, json, 'validators');
-  return { ...answer, validators: answer.validators.map((v) => ({ ...v, publicKey: fromHex(v.publicKey) })) };
+  return {
+    ...answer,
+    validators: answer.validators.map((v) => ({ ...v, publicKey: fromHex(v.publicKey) })),
+    jailed: answer.jailed.map((j) => ({ ...j, publicKey: fromHex(j.publicKey) })),
+  };
 }
 
 export function readUpgrade(json: unknown): UpgradeStatus {

@@ -50,6 +50,7 @@ const blockJson = {
   txIds: [txIdHex],
   txs: [toHex(txBytes)],
   commit: toJson('babychain.v0.Commit', commit),
+  evidence: [],
 };
 
 const txJson = {
@@ -337,6 +338,16 @@ describe('BabyClient', () => {
       expect((await client.block(7n)).commit).toBeNull();
     });
 
+    it('refuses evidence the header does not commit to (BLK-11)', async () => {
+      const vote = { type: 1, height: 6n, round: 0, timeMs: 5n, validatorIndex: 0, signature: new Uint8Array(64) };
+      const evidence = toJson('babychain.v0.DuplicateVoteEvidence', {
+        voteA: { ...vote, blockHash: new Uint8Array(0) },
+        voteB: { ...vote, blockHash: new Uint8Array(32).fill(1) },
+      });
+      node.handler = () => ({ json: { ...blockJson, evidence: [evidence] } });
+      expect((await rejection(client.block(7n))).meta['path']).toBe('block.evidence');
+    });
+
     it('refuses a block whose hash or tx ids do not match its content', async () => {
       node.handler = () => ({ json: { ...blockJson, hash: '00'.repeat(32) } });
       expect((await rejection(client.block(7n))).meta['path']).toBe('block.hash');
@@ -382,6 +393,17 @@ describe('BabyClient', () => {
                 validators: [
                   { index: 0, name: 'v0', address: sender, publicKey: toHex(publicKey), power: '10', operator: sender },
                 ],
+                jailed: [
+                  {
+                    publicKey: toHex(publicKey),
+                    address: sender,
+                    evidenceHeight: '1',
+                    jailedHeight: '2',
+                    name: null,
+                    power: null,
+                    operator: null,
+                  },
+                ],
               },
             }
           : { json: { pendingTxs: 1, pendingBytes: 200, queuedTxs: 0, queuedBytes: 0, senders: 1 } };
@@ -389,6 +411,7 @@ describe('BabyClient', () => {
       expect(v.totalPower).toBe(40n);
       expect(v.validators[0]?.publicKey).toEqual(publicKey);
       expect(v.validators[0]?.operator).toEqual(v.validators[0]?.address);
+      expect(v.jailed[0]).toMatchObject({ publicKey, evidenceHeight: 1n, jailedHeight: 2n, power: null });
       expect(await client.mempool()).toEqual({
         pendingTxs: 1,
         pendingBytes: 200,

@@ -42,7 +42,9 @@ export type ProposalContent =
       readonly possession: Uint8Array;
     }
   | { readonly kind: 'remove-validator'; readonly publicKey: Uint8Array }
-  | { readonly kind: 'set-validator-power'; readonly publicKey: Uint8Array; readonly power: bigint };
+  | { readonly kind: 'set-validator-power'; readonly publicKey: Uint8Array; readonly power: bigint }
+  /** VAL-11: lets a jailed validator back, with the power it had or `power` */
+  | { readonly kind: 'unjail-validator'; readonly publicKey: Uint8Array; readonly power?: bigint };
 
 export interface ProposalRequest extends GovTxFields {
   /** locked while voting; refunded unless the proposal is vetoed or misses the quorum (GOV-6) */
@@ -114,6 +116,8 @@ function wireContent(c: ProposalContent): WireContent {
       return { case: 'removeValidator', value: { publicKey: c.publicKey } };
     case 'set-validator-power':
       return { case: 'setValidatorPower', value: { publicKey: c.publicKey, power: c.power } };
+    case 'unjail-validator':
+      return { case: 'unjailValidator', value: { publicKey: c.publicKey, power: c.power ?? 0n } };
   }
 }
 

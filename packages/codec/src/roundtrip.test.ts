@@ -87,7 +87,7 @@ describe('decode on mutated input', () => {
     const names = Object.keys(mutations);
     const codes = new Map<string, number>();
     let accepted = 0;
-    for (const { desc, bytes } of samples(1234, 4000)) {
+    for (const { desc, bytes } of samples(1234, 5000)) {
       for (let k = 0; k < 5; k++) {
         const name = r.pick(names);
         const mutate = mutations[name] as Mutation;

@@ -84,6 +84,7 @@ describe('blockHash', () => {
       nextValidatorsHash: new Uint8Array(32).fill(3),
       appHash: new Uint8Array(32).fill(4),
       proposerAddress: new Uint8Array(20).fill(5),
+      evidenceHash: new Uint8Array(0),
     };
     expect(blockHash(header)).toEqual(sha256(encode('babychain.v0.Header', header)));
     expect(blockHash({ ...header, height: 2n })).not.toEqual(blockHash(header));

@@ -1,7 +1,8 @@
 import { decode, encode } from './codec.ts';
 import { BabyError, CodecErrorCode, TX_TOO_LARGE } from './errors.ts';
-import type { Commit, Header, Tx, TxBody } from './generated/types.ts';
+import type { Commit, DuplicateVoteEvidence, Header, Tx, TxBody } from './generated/types.ts';
 import { sha256 } from './hash.ts';
+import { merkleRoot } from './merkle.ts';
 
 /** TX-2 */
 export const MAX_TX_BYTES = 16384;
@@ -61,6 +62,15 @@ export function blockHash(header: Header): Uint8Array {
 /** BLK-8: a header's last_commit_hash, sha256 of the canonical Commit encoding. */
 export function commitHash(commit: Commit): Uint8Array {
   return sha256(encode('babychain.v0.Commit', commit));
+}
+
+/** CONS-13: a block at h carries evidence of heights above h − EVIDENCE_MAX_AGE only; VAL-9 forgets older offences. */
+export const EVIDENCE_MAX_AGE = 100n;
+
+/** BLK-11: a header's evidence_hash, the Merkle root of the evidence's hashes; empty (absent) when there is none. */
+export function evidenceHash(evidence: readonly DuplicateVoteEvidence[]): Uint8Array {
+  if (evidence.length === 0) return new Uint8Array(0);
+  return merkleRoot(evidence.map((e) => sha256(encode('babychain.v0.DuplicateVoteEvidence', e))));
 }
 
 function truncated(size: number): BabyError {

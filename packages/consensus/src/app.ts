@@ -5,7 +5,7 @@
  * (docs/architecture.md, Packages and their layers).
  */
 
-import type { Account, Block, Genesis, Params } from '@babychain/codec';
+import type { Account, Block, DuplicateVoteEvidence, Genesis, Params } from '@babychain/codec';
 import type { ValidatorInit } from './validators.ts';
 
 export interface ConsensusAppInfo {
@@ -15,17 +15,31 @@ export interface ConsensusAppInfo {
   readonly lastBlockHash: Uint8Array;
 }
 
-/** APP-2's request: the proposer's height, time and address, and the mempool's candidates in its order. */
+/** CONS-13: what a piece of evidence proves: the offender's consensus key and the height it equivocated at. */
+export interface Offence {
+  readonly publicKey: Uint8Array;
+  readonly height: bigint;
+}
+
+/**
+ * APP-2's request: the proposer's height, time and address, the mempool's candidates in its order, and the evidence
+ * that passed CONS-13 with the offence of each.
+ */
 export interface ProposalRequest {
   readonly height: bigint;
   readonly timeMs: bigint;
   readonly proposerAddress: Uint8Array;
   readonly candidates: readonly Uint8Array[];
+  readonly evidence: readonly { readonly evidence: DuplicateVoteEvidence; readonly offence: Offence }[];
 }
 
-/** APP-2's answer: the transactions chosen, in block order, with the roots the header commits to (BLK-6, BLK-7). */
+/**
+ * APP-2's answer: the transactions and the evidence chosen, in block order, with the roots the header commits to
+ * (BLK-6, BLK-7; BLK-11's evidence hash is over `evidence`).
+ */
 export interface PreparedProposal {
   readonly txs: Uint8Array[];
+  readonly evidence: DuplicateVoteEvidence[];
   readonly txRoot: Uint8Array;
   readonly appHash: Uint8Array;
 }
@@ -60,10 +74,10 @@ export interface ConsensusApp {
   blockByHeight(height: bigint): Promise<Block | undefined>;
   /** APP-2 */
   prepareProposal(request: ProposalRequest): Promise<PreparedProposal>;
-  /** APP-3: resolves when the block is valid, rejects with the rule that failed */
-  processProposal(block: Block): Promise<unknown>;
+  /** APP-3: resolves when the block is valid, rejects with the rule that failed; `offences` of its evidence, in order */
+  processProposal(block: Block, offences: readonly Offence[]): Promise<unknown>;
   /** APP-4 */
-  finalizeBlock(block: Block): Promise<unknown>;
+  finalizeBlock(block: Block, offences: readonly Offence[]): Promise<unknown>;
   /** APP-5 */
   commit(): Promise<AppCommit>;
 }

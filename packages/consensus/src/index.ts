@@ -1,6 +1,13 @@
 // @babychain/consensus: public surface (README.md). Everything else in src/ is internal.
 
-export type { AppCommit, ConsensusApp, ConsensusAppInfo, PreparedProposal, ProposalRequest } from './app.ts';
+export type {
+  AppCommit,
+  ConsensusApp,
+  ConsensusAppInfo,
+  Offence,
+  PreparedProposal,
+  ProposalRequest,
+} from './app.ts';
 export type { Clock } from './driver/clock.ts';
 export { ConsensusDriver } from './driver/driver.ts';
 export type { BlockLimits, CommittedBlock } from './driver/executor.ts';
@@ -14,6 +21,7 @@ export type {
 export type { ConsensusStore } from './driver/store.ts';
 export { ConsensusEngine, type EngineOptions, type EngineState } from './engine.ts';
 export { ConsensusErrorCode, type ConsensusErrorCodeValue } from './errors.ts';
+export { resolveEvidence } from './evidence.ts';
 export { consensusFiles } from './files.ts';
 export { compareSigned, DoubleSignGuard, parseLastSigned, type SignedStep, type SignRequest } from './guard.ts';
 export {

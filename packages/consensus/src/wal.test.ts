@@ -52,7 +52,7 @@ function proposalRecord(height: bigint, txBytes: number): WalRecord {
           timeMs: 5n,
           signature: new Uint8Array(64).fill(3),
         },
-        block: { txs },
+        block: { txs, evidence: [] },
       },
     },
   };

@@ -135,7 +135,12 @@ const server = createServer((req, res) => {
     if (req.url === '/upgrade') return json(res, 200, { chainId: gov().chainId, height: String(height), nodeVersion: VERSION, handlers: KNOWS, governance: gov().governance });
     if (req.url === '/status') return json(res, 200, status());
     if (req.url === '/validators' && gov().validators !== undefined) {
-      return json(res, 200, { height: String(height + 1n), totalPower: '10', validators: gov().validators });
+      return json(res, 200, {
+        height: String(height + 1n),
+        totalPower: '10',
+        validators: gov().validators,
+        jailed: [],
+      });
     }
     if (req.url.startsWith('/accounts/')) return json(res, 200, { address: decodeURIComponent(req.url.slice(10)), balance: '1000', nonce: '4', height: String(height), multisig: null });
     if (req.url === '/txs' && req.method === 'POST') {

@@ -14,7 +14,7 @@ import type { P2pHost } from '@babychain/p2p';
 import type { BlockEvent, RpcBackend } from '@babychain/rpc';
 import type { App } from '@babychain/state';
 import type { UpgradeHandler } from '@babychain/upgrade';
-import { governanceStatus } from '@babychain/upgrade';
+import { decodeGovRecord, governanceStatus } from '@babychain/upgrade';
 import type { ChainStore } from './chain-store.ts';
 import type { NodeConfig } from './config.ts';
 import type { NodeMetrics } from './metrics.ts';
@@ -111,6 +111,7 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
       txIds: block.txs.map((tx) => toHex(txId(tx))),
       txs: block.txs.map((tx) => toHex(tx)),
       commit: commit === undefined ? null : canonicalJson('babychain.v0.Commit', commit),
+      evidence: block.evidence.map((e) => canonicalJson('babychain.v0.DuplicateVoteEvidence', e)),
     };
   };
 
@@ -261,7 +262,8 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
           : h >= 1n && h < next
             ? await chain.validatorSet((await app.blockByHeight(h))?.header?.validatorsHash ?? new Uint8Array(0))
             : undefined;
-      return list === undefined ? undefined : validatorsAnswer(h, list, prefix);
+      if (list === undefined) return undefined;
+      return { ...validatorsAnswer(h, list, prefix), jailed: jailedAnswer(app.governanceRecord(), prefix) };
     },
     upgrade: async () => ({
       chainId: genesis.chainId,
@@ -320,6 +322,19 @@ function selfStatus(set: ValidatorSet, self: SelfValidator, prefix: string) {
     address: encodeAddress(self.address, prefix),
     power: String(index < 0 ? 0n : set.power(index)),
   };
+}
+
+/** VAL-10: the validators the committed record holds jailed. */
+function jailedAnswer(record: Uint8Array, prefix: string) {
+  return decodeGovRecord(record).jailed.map((j) => ({
+    publicKey: toHex(j.publicKey),
+    address: encodeAddress(addressFromPublicKey(j.publicKey), prefix),
+    evidenceHeight: String(j.evidenceHeight),
+    jailedHeight: String(j.jailedHeight),
+    name: j.validator?.name ?? null,
+    power: j.validator === undefined ? null : String(j.validator.power),
+    operator: j.validator === undefined ? null : encodeAddress(j.validator.operator, prefix),
+  }));
 }
 
 /** `GET /validators` for the set `list` that signs `height`, in CONS-2 order with each operator (VAL-1). */

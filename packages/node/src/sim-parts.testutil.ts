@@ -101,6 +101,8 @@ export interface SimOptions {
   readonly timeouts?: TimeoutParams;
   /** a height every node's software must not run: an upgrade plan it has no handler for (UPG-4) */
   readonly haltAt?: bigint;
+  /** GEN-5: the chain starts at this app version, its App running the real governance; absent: no governance */
+  readonly appVersion?: number;
 }
 
 export const noop = () => {};

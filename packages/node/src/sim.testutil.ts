@@ -11,7 +11,9 @@ import { toHex } from '@babychain/codec';
 import type { CommittedBlock, TimeoutParams } from '@babychain/consensus';
 import { ConsensusDriver, DEFAULT_TIMEOUTS, DoubleSignGuard, ValidatorSet, Wal } from '@babychain/consensus';
 import { addressFromPublicKey, publicKeyFromSeed } from '@babychain/crypto';
+import type { Governance } from '@babychain/state';
 import { App, createDevGenesis } from '@babychain/state';
+import { createGovernance } from '@babychain/upgrade';
 import { ChainStore } from './chain-store.ts';
 import type {
   CommitRecord,
@@ -68,6 +70,7 @@ export class Sim {
   readonly #dir: string;
   readonly #canonical = new Map<bigint, string>();
   readonly #haltAt: bigint | undefined;
+  readonly #governance: Governance | undefined;
   readonly #clock = new VirtualClock(Number(GENESIS_TIME_MS) + 1000);
   #queue: Envelope[] = [];
   #requests: PendingRequest[] = [];
@@ -86,7 +89,9 @@ export class Sim {
       genesisTimeMs: GENESIS_TIME_MS,
       accounts: [{ address: addressFromPublicKey(publicKeyFromSeed(WALLET_SEED)), balance: WALLET_BALANCE }],
       validators: seeds.map((s, i) => ({ name: `v${i}`, publicKey: publicKeyFromSeed(s), power: 10n })),
+      ...(options.appVersion === undefined ? {} : { appVersion: options.appVersion }),
     });
+    this.#governance = options.appVersion === undefined ? undefined : createGovernance(this.genesis, []);
     this.validators = ValidatorSet.fromGenesis(this.genesis.validators);
     const total = options.validators + (options.followers ?? 0);
     for (let n = 0; n < total; n++) {
@@ -250,6 +255,11 @@ export class Sim {
   // Network
   // --------------------------------------------------------------------------------------------------------
 
+  /** Sends `message` as if `from` had broadcast it (a byzantine node's extra message); delivered in turn, as any. */
+  inject(from: SimNode, message: ConsensusMessage): void {
+    this.#queue.push({ from, seq: this.#sendSeq++, message });
+  }
+
   #broadcast(node: SimNode, owner: { alive: boolean }, message: ConsensusMessage): void {
     if (!owner.alive) return;
     this.sent.push({ from: node, at: this.now, message });
@@ -335,7 +345,8 @@ export class Sim {
 
   async #open(node: SimNode): Promise<void> {
     const owner = { alive: true };
-    const rawApp = await App.open({ db: join(node.dir, 'state'), genesis: this.genesis, sync: false });
+    const governance = this.#governance === undefined ? {} : { governance: this.#governance };
+    const rawApp = await App.open({ db: join(node.dir, 'state'), genesis: this.genesis, sync: false, ...governance });
     const rawChain = await ChainStore.open(join(node.dir, 'chain'));
     const { wal: rawWal } = await Wal.open(join(node.dir, 'wal'));
     const rawGuard =

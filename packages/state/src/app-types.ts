@@ -1,8 +1,8 @@
 /** The shapes of the App's calls (specs/state.md APP-1…APP-5) and queries, declared apart from the class. */
-import type { Account, Block, Genesis, Header, StateProof, Tx } from '@babychain/codec';
+import type { Account, Block, DuplicateVoteEvidence, Genesis, Header, StateProof, Tx } from '@babychain/codec';
 import type { SignatureVerifier } from '@babychain/crypto';
 import type { Execution, TxResult } from './execute.ts';
-import type { Governance } from './governance.ts';
+import type { Governance, Offence } from './governance.ts';
 import type { ChainRules } from './rules.ts';
 import type { CheckedTx } from './stateless.ts';
 import type { KvDb, StoredTx } from './store.ts';
@@ -74,6 +74,14 @@ export interface PrepareProposalRequest {
   readonly proposerAddress: Uint8Array;
   /** candidate transaction encodings in mempool order */
   readonly candidates: readonly Uint8Array[];
+  /** CONS-13: the evidence consensus would include, each with its offence; absent: none */
+  readonly evidence?: readonly ResolvedEvidence[];
+}
+
+/** A piece of evidence that passed consensus's checks (CONS-13), with the offence it proves (VAL-9). */
+export interface ResolvedEvidence {
+  readonly evidence: DuplicateVoteEvidence;
+  readonly offence: Offence;
 }
 
 export interface SkippedCandidate {
@@ -90,6 +98,8 @@ export interface PrepareProposalResult {
   readonly txRoot: Uint8Array;
   /** BLK-7: the state root after these transactions and the fees */
   readonly appHash: Uint8Array;
+  /** the evidence kept (VAL-9), in block order; the header's evidence_hash is over it (BLK-11) */
+  readonly evidence: DuplicateVoteEvidence[];
   /** candidates left out because they failed (those after the block limits are neither chosen nor listed) */
   readonly skipped: readonly SkippedCandidate[];
 }

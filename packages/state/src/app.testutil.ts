@@ -124,9 +124,11 @@ export function assembleBlock(app: App, spec: BlockSpec, txRoot: Uint8Array, app
     nextValidatorsHash: new Uint8Array(0),
     appHash,
     proposerAddress: spec.proposer,
+    evidenceHash: new Uint8Array(0),
     ...spec.header,
   };
-  return lastCommit === undefined ? { header, txs: [...spec.txs] } : { header, txs: [...spec.txs], lastCommit };
+  const txs = [...spec.txs];
+  return lastCommit === undefined ? { header, txs, evidence: [] } : { header, txs, lastCommit, evidence: [] };
 }
 
 /** processProposal + finalizeBlock + commit of a valid block built from `spec`. */

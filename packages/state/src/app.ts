@@ -5,7 +5,7 @@
  * an optional `Governance` (governance.ts) whose one record the App stores, commits and hands back each block.
  */
 import type { Account, Block, Genesis, Params, Tx } from '@babychain/codec';
-import { BabyError, blockHash, bytesEqual, create, merkleRoot, sha256, toHex } from '@babychain/codec';
+import { BabyError, blockHash, bytesEqual, create, evidenceHash, merkleRoot, sha256, toHex } from '@babychain/codec';
 import { type Head, loadHead, treeChanges } from './app-load.ts';
 import { type AppMetrics, emptyAppMetrics, lap } from './app-metrics.ts';
 import type {
@@ -24,10 +24,12 @@ import type {
 } from './app-types.ts';
 import {
   checkAppHash,
+  checkEvidence,
   checkHeight,
   checkProposer,
   checkTime,
   checkTxRoot,
+  MAX_BLOCK_EVIDENCE,
   type Parent,
   validateHeader,
 } from './block-checks.ts';
@@ -41,7 +43,7 @@ import {
   executeCandidates,
 } from './execute.ts';
 import { genesisHash, genesisParams, genesisValidators } from './genesis.ts';
-import type { Governance, GovernanceView } from './governance.ts';
+import type { Governance, GovernanceView, Offence } from './governance.ts';
 import { actionSpend } from './refusals.ts';
 import { rulesFor } from './rules.ts';
 import { runContext } from './run-context.ts';
@@ -272,41 +274,58 @@ export class App {
       const params = this.params;
       const limits = { maxTxs: params.maxBlockTxs, maxBytes: Number(params.maxBlockBytes) };
       const ids = req.candidates.map((bytes) => sha256(bytes));
-      const { prechecked, execution } = await this.#run(req.candidates, ids, req, (txs, base, ctx) =>
+      const evidence = this.#keptEvidence(req.height, req.evidence ?? []);
+      const at = { ...req, offences: evidence.map((e) => e.offence) };
+      const { prechecked, execution } = await this.#run(req.candidates, ids, at, (txs, base, ctx) =>
         executeCandidates(txs, base, ctx, limits),
       );
       const chosen = execution.results.map((r) => (prechecked[r.index] as { tx: CheckedTx }).tx);
       const txRoot = merkleRoot(chosen.map((t) => t.id));
       const executed = await this.#finishExecution(chosen, execution);
-      this.#executions.set(executionKey(txRoot, req.proposerAddress, req.timeMs), executed);
+      const kept = evidence.map((e) => e.evidence);
+      this.#executions.set(executionKey(txRoot, evidenceHash(kept), req.proposerAddress, req.timeMs), executed);
       return {
         txs: chosen.map((t) => t.bytes),
         txRoot,
+        evidence: kept,
         appHash: executed.update.root,
         skipped: execution.skipped.map((s) => ({ index: s.index, ...describeError(s.error) })),
       };
     });
   }
 
+  /** APP-2, VAL-9: the evidence a proposal keeps, in order, at most MAX_BLOCK_EVIDENCE (none without governance). */
+  #keptEvidence<E extends { readonly offence: Offence }>(height: bigint, evidence: readonly E[]): E[] {
+    const governance = this.#options.governance;
+    if (governance === undefined || evidence.length === 0) return [];
+    const admitted = governance.admitOffences(
+      this.#record,
+      height,
+      evidence.map((e) => e.offence),
+    );
+    return evidence.filter((_, i) => admitted[i] === true).slice(0, MAX_BLOCK_EVIDENCE);
+  }
+
   /**
-   * APP-3: accepts a proposed block only if it passes BLK-3..BLK-8, BLK-10 and STATE-2; throws the first failure's
-   * BabyError (BLOCK_* or the failing transaction's code with `meta.txIndex`), or governance's `UPG_NEEDED`
-   * unchanged. The result is kept for `finalizeBlock` of the same block.
+   * APP-3: accepts a proposed block only if it passes BLK-3..BLK-11, VAL-9 and STATE-2; throws the first failure's
+   * BabyError (BLOCK_*, VAL_* or the failing transaction's code with `meta.txIndex`), or governance's `UPG_NEEDED`
+   * unchanged. `offences` are consensus's reading of the block's evidence, one per piece in order (CONS-13). The
+   * result is kept for `finalizeBlock` of the same block.
    */
-  processProposal(block: Block): Promise<BlockResult> {
+  processProposal(block: Block, offences: readonly Offence[] = []): Promise<BlockResult> {
     return this.#locked(async () => {
-      const { executed } = await this.#process(block);
+      const { executed } = await this.#process(block, offences);
       return blockResult(executed);
     });
   }
 
   /** APP-4: executes a decided block (reusing processProposal's result) and holds it for `commit`. */
-  finalizeBlock(block: Block): Promise<BlockResult> {
+  finalizeBlock(block: Block, offences: readonly Offence[] = []): Promise<BlockResult> {
     return this.#locked(async () => {
       const header = block.header ?? create('babychain.v0.Header');
       const hash = blockHash(header);
       let executed = this.#validated.get(toHex(hash));
-      if (executed === undefined) executed = (await this.#process(block)).executed;
+      if (executed === undefined) executed = (await this.#process(block, offences)).executed;
       this.#pending = { block, header, hash, executed };
       return blockResult(executed);
     });
@@ -348,7 +367,7 @@ export class App {
     });
   }
 
-  async #process(block: Block): Promise<{ hash: Uint8Array; executed: Executed }> {
+  async #process(block: Block, offences: readonly Offence[]): Promise<{ hash: Uint8Array; executed: Executed }> {
     const header = block.header ?? create('babychain.v0.Header');
     const params = this.params;
     validateHeader(block, header, this.#parent(), this.headerVersion(header.height));
@@ -357,10 +376,14 @@ export class App {
     const txRoot = merkleRoot(ids);
     checkTxRoot(header, txRoot);
     checkDuplicateTxs(ids);
-    const key = executionKey(txRoot, header.proposerAddress, header.timeMs);
+    checkEvidence(block, header, this.#options.governance === undefined ? 0 : MAX_BLOCK_EVIDENCE);
+    if (offences.length !== block.evidence.length) {
+      throw new Error(`App: ${offences.length} offences given for ${block.evidence.length} pieces of evidence`);
+    }
+    const key = executionKey(txRoot, header.evidenceHash, header.proposerAddress, header.timeMs);
     let executed = this.#executions.get(key);
     if (executed === undefined) {
-      const at = { height: header.height, timeMs: header.timeMs, proposerAddress: header.proposerAddress };
+      const at = { height: header.height, timeMs: header.timeMs, proposerAddress: header.proposerAddress, offences };
       const { prechecked, execution } = await this.#run(block.txs, ids, at, executeBlock);
       executed = await this.#finishExecution(
         prechecked.map((p) => (p as { tx: CheckedTx }).tx),
@@ -381,7 +404,12 @@ export class App {
   async #run(
     txs: readonly Uint8Array[],
     ids: readonly Uint8Array[],
-    at: { readonly height: bigint; readonly timeMs: bigint; readonly proposerAddress: Uint8Array },
+    at: {
+      readonly height: bigint;
+      readonly timeMs: bigint;
+      readonly proposerAddress: Uint8Array;
+      readonly offences: readonly Offence[];
+    },
     execute: (prechecked: readonly PrecheckedTx[], base: Map<string, Account>, ctx: ExecContext) => Execution,
   ): Promise<{ prechecked: PrecheckedTx[]; execution: Execution }> {
     const m = this.#metrics;
@@ -492,8 +520,8 @@ export class App {
 }
 
 /** Governance may depend on the block time (REL-4), so the time is part of what an execution is reused for. */
-function executionKey(txRoot: Uint8Array, proposer: Uint8Array, timeMs: bigint): string {
-  return `${toHex(txRoot)}:${toHex(proposer)}:${timeMs}`;
+function executionKey(txRoot: Uint8Array, evidence: Uint8Array, proposer: Uint8Array, timeMs: bigint): string {
+  return `${toHex(txRoot)}:${toHex(evidence)}:${toHex(proposer)}:${timeMs}`;
 }
 
 function blockResult(executed: Executed): BlockResult {

@@ -4,11 +4,13 @@
  * checks of a block (CONS-6) are its executor's.
  */
 import type { Block, Header } from '@babychain/codec';
-import { BabyError, bytesEqual, commitHash, toHex } from '@babychain/codec';
+import { BabyError, bytesEqual, commitHash, evidenceHash, toHex } from '@babychain/codec';
 import type { Head } from './app-load.ts';
 import { BlockErrorCode } from './errors.ts';
 
 const ADDRESS_BYTES = 20;
+/** BLK-11 */
+export const MAX_BLOCK_EVIDENCE = 8;
 
 /** The committed head a block builds on, and the chain's id. */
 export interface Parent extends Head {
@@ -91,6 +93,33 @@ export function checkProposer(address: Uint8Array): void {
 export function checkTxRoot(header: Header, txRoot: Uint8Array): void {
   const message = 'tx_root is not the Merkle root of the transaction ids';
   checkRoot(BlockErrorCode.BAD_TX_ROOT, 'BLK-6', message, txRoot, header.txRoot);
+}
+
+/**
+ * BLK-11: at most `max` pieces of evidence (MAX_BLOCK_EVIDENCE; 0 for a state machine without governance, which
+ * executes none), and the header's evidence hash commits to them.
+ */
+export function checkEvidence(block: Block, header: Header, max: number): void {
+  const count = block.evidence.length;
+  if (count > max) {
+    throw new BabyError(
+      BlockErrorCode.TOO_MUCH_EVIDENCE,
+      `the block carries ${count} pieces of evidence, at most ${max}`,
+      {
+        rule: 'BLK-11',
+        count,
+        max,
+      },
+    );
+  }
+  const root = evidenceHash(block.evidence);
+  if (!bytesEqual(root, header.evidenceHash)) {
+    throw new BabyError(BlockErrorCode.BAD_EVIDENCE_HASH, 'evidence_hash is not the Merkle root of the evidence', {
+      rule: 'BLK-11',
+      expected: toHex(root),
+      got: toHex(header.evidenceHash),
+    });
+  }
 }
 
 /** BLK-7: the header's app hash is the state root after the block. */

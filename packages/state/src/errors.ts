@@ -43,6 +43,9 @@ export const BlockErrorCode = {
   BAD_PROPOSER: 'BLOCK_BAD_PROPOSER',
   /** BLK-3 / UPG-3: header.version is not the app version in force for the block */
   BAD_VERSION: 'BLOCK_BAD_VERSION',
+  /** BLK-11 */
+  TOO_MUCH_EVIDENCE: 'BLOCK_TOO_MUCH_EVIDENCE',
+  BAD_EVIDENCE_HASH: 'BLOCK_BAD_EVIDENCE_HASH',
 } as const;
 
 export type BlockErrorCodeValue = (typeof BlockErrorCode)[keyof typeof BlockErrorCode];
@@ -125,6 +128,9 @@ declare module '@babychain/codec' {
     [BlockErrorCode.TOO_MANY_TXS]: ErrorMeta & { count: number; max: number };
     [BlockErrorCode.TOO_LARGE]: ErrorMeta & { size: number; max: bigint };
     [BlockErrorCode.BAD_VERSION]: ErrorMeta & Mismatch<number>;
+    [BlockErrorCode.TOO_MUCH_EVIDENCE]: ErrorMeta & { count: number; max: number };
+    /** roots in hex */
+    [BlockErrorCode.BAD_EVIDENCE_HASH]: ErrorMeta & Mismatch<string>;
 
     /** `field`: the JSON path of the value (GEN-6) */
     [GenesisErrorCode.MALFORMED]: ErrorMeta & { field?: string };

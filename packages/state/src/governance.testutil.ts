@@ -14,7 +14,14 @@ import { BabyError, encode, fromHex, sha256, toHex, txSignBytes } from '@babycha
 import { sign } from '@babychain/crypto';
 import type { TestKey } from './app.testutil.ts';
 import { genesisParams, genesisValidators } from './genesis.ts';
-import type { AccountAccess, ExecutingBlock, Governance, GovernanceBlock, GovernanceView } from './governance.ts';
+import type {
+  AccountAccess,
+  ExecutingBlock,
+  Governance,
+  GovernanceBlock,
+  GovernanceView,
+  Offence,
+} from './governance.ts';
 import type { CheckedTx } from './stateless.ts';
 
 const text = new TextEncoder();
@@ -106,6 +113,11 @@ export class ToyGovernance implements Governance {
     return at !== undefined && height >= at ? 1 : decodeToyRecord(record).appVersion;
   }
 
+  /** the toy executes no evidence: a block carrying some is refused by its begin() */
+  admitOffences(_record: Uint8Array, _height: bigint, offences: readonly Offence[]): boolean[] {
+    return offences.map(() => false);
+  }
+
   blockTouches(record: Uint8Array, height: bigint): Uint8Array[] {
     if (this.#o.forgetTouches === true) return [];
     return decodeToyRecord(record)
@@ -118,6 +130,13 @@ export class ToyGovernance implements Governance {
   }
 
   begin(record: Uint8Array, info: ExecutingBlock, accounts: AccountAccess): GovernanceBlock {
+    if ((info.offences ?? []).length > 0) {
+      throw new BabyError('VAL_NOT_IN_FORCE', 'the toy executes no evidence', {
+        rule: 'VAL-9',
+        appVersion: 0,
+        from: 1,
+      });
+    }
     return this.#block(record, info, accounts, true);
   }
 

@@ -17,11 +17,21 @@ export interface AccountAccess {
   set(address: Uint8Array, account: Account): void;
 }
 
+/** VAL-9: an equivocation consensus resolved from a piece of a block's evidence (CONS-13). */
+export interface Offence {
+  /** the offender's consensus key */
+  readonly publicKey: Uint8Array;
+  /** the height it signed two votes at */
+  readonly height: bigint;
+}
+
 /** The block being executed. */
 export interface ExecutingBlock {
   readonly height: bigint;
   /** the header's time (a proposal's time when preparing) */
   readonly timeMs: bigint;
+  /** the offences of the block's evidence, in block order (none: absent) */
+  readonly offences?: readonly Offence[];
 }
 
 /** What a governance record puts in force (GOV-3). */
@@ -67,11 +77,17 @@ export interface Governance {
   view(record: Uint8Array): GovernanceView;
   /** UPG-3: the header version of the block at `height` under `record` */
   versionAt(record: Uint8Array, height: bigint): number;
+  /**
+   * VAL-9 for a proposer (APP-2): which of `offences`, in order, a block at `height` under `record` may carry, an
+   * offence counting against those kept before it
+   */
+  admitOffences(record: Uint8Array, height: bigint, offences: readonly Offence[]): boolean[];
   /** addresses the block at `height` may change outside its transactions (deposit refunds): the App prefetches them */
   blockTouches(record: Uint8Array, height: bigint): Uint8Array[];
   /**
    * Starts executing the block at `info.height`; when the scheduled plan is due at this height it runs the
-   * installed handler's migration first (UPG-4), or throws `UPG_NEEDED` when there is none.
+   * installed handler's migration first (UPG-4), or throws `UPG_NEEDED` when there is none. Then VAL-9 for the
+   * block's offences: throws the first failure's BabyError.
    */
   begin(record: Uint8Array, info: ExecutingBlock, accounts: AccountAccess): GovernanceBlock;
   /**

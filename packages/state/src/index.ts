@@ -8,7 +8,9 @@ export type {
   CheckTxResult,
   CommitResult,
   PrepareProposalResult,
+  ResolvedEvidence,
 } from './app-types.ts';
+export { MAX_BLOCK_EVIDENCE } from './block-checks.ts';
 export {
   BlockErrorCode,
   type BlockErrorCodeValue,
@@ -53,6 +55,7 @@ export type {
   Governance,
   GovernanceBlock,
   GovernanceView,
+  Offence,
 } from './governance.ts';
 export { GENESIS_TAG_BYTES, networkName } from './network.ts';
 export {

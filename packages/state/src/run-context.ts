@@ -7,7 +7,7 @@ import type { Account } from '@babychain/codec';
 import { toHex } from '@babychain/codec';
 import type { ExecContext, PrecheckedTx } from './execute.ts';
 import { touchedAddresses } from './execute.ts';
-import type { Governance } from './governance.ts';
+import type { Governance, Offence } from './governance.ts';
 import type { StateStore } from './store.ts';
 
 export interface RunAt {
@@ -17,6 +17,8 @@ export interface RunAt {
   readonly minFee: bigint;
   /** the committed governance record (GOV-3) */
   readonly record: Uint8Array;
+  /** the offences of the block's evidence, in block order (VAL-9) */
+  readonly offences: readonly Offence[];
 }
 
 export async function runContext(
@@ -35,7 +37,7 @@ export async function runContext(
   }
   const base = await loadAccounts(store, addresses);
   if (governance === undefined) return { base, ctx: { minFee, proposer } };
-  const block = { height: at.height, timeMs: at.timeMs };
+  const block = { height: at.height, timeMs: at.timeMs, offences: at.offences };
   return { base, ctx: { minFee, proposer, governance: { governance, record, block, prefetched: addresses } } };
 }
 

@@ -183,6 +183,7 @@ export class FakeBackend implements RpcBackend {
       nextValidatorsHash: new Uint8Array(32).fill(2),
       appHash: APP_HASH,
       proposerAddress: VALIDATOR_ADDRESS,
+      evidenceHash: new Uint8Array(),
     };
     const hash = toHex(blockHash(header));
     const txIds = txs.map((t) => toHex(sha256(t)));
@@ -216,6 +217,7 @@ export class FakeBackend implements RpcBackend {
       txIds: block.txs.map((t) => toHex(sha256(t))),
       txs: block.txs.map((t) => toHex(t)),
       commit: null,
+      evidence: [],
     };
   }
 
@@ -380,6 +382,7 @@ export class FakeBackend implements RpcBackend {
           operator: encodeAddress(VALIDATOR_ADDRESS),
         },
       ],
+      jailed: [],
     };
   }
 

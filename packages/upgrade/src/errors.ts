@@ -23,6 +23,12 @@ export const ValidatorErrorCode = {
   POWER_OVERFLOW: 'VAL_POWER_OVERFLOW',
   UNKNOWN_VALIDATOR: 'VAL_UNKNOWN_VALIDATOR',
   TOO_MUCH_CHANGE: 'VAL_TOO_MUCH_CHANGE',
+  /** VAL-6, VAL-10: an AddValidator names a jailed key */
+  JAILED: 'VAL_JAILED',
+  /** VAL-11: an UnjailValidator names a key that is not jailed */
+  NOT_JAILED: 'VAL_NOT_JAILED',
+  /** VAL-9: a block carries evidence of an offence already committed, or twice */
+  DUPLICATE_EVIDENCE: 'VAL_DUPLICATE_EVIDENCE',
 } as const;
 
 /** Upgrade plan and halting rule violations (UPG-*). */
@@ -82,6 +88,8 @@ declare module '@babychain/codec' {
     [ValidatorErrorCode.BAD_CHANGE]: ErrorMeta & { reason: string };
     [ValidatorErrorCode.TOO_MANY_VALIDATORS]: ErrorMeta & { max: number };
     [ValidatorErrorCode.TOO_MUCH_CHANGE]: ErrorMeta & { removed: bigint; added: bigint; total: bigint };
+    /** the offence (`height`, `publicKey` in hex) and the piece of evidence (`index`) that names it */
+    [ValidatorErrorCode.DUPLICATE_EVIDENCE]: ErrorMeta & { height: bigint; publicKey: string; index: number };
     [GovErrorCode.BAD_PROPOSAL]: ErrorMeta & { titleBytes?: number };
     [GovErrorCode.BAD_OPTION]: ErrorMeta & { option?: number };
     [GovErrorCode.DEPOSIT_TOO_LOW]: ErrorMeta & { deposit: bigint; minDeposit: bigint };

@@ -15,7 +15,7 @@ import type {
 } from '@babychain/codec';
 import { type BabyError, compareBytes, encode, isBabyError, sha256, toHex } from '@babychain/codec';
 import { addressFromPublicKey, publicKeyFromSeed } from '@babychain/crypto';
-import type { AccountAccess, CheckedTx, Governance, GovernanceBlock } from '@babychain/state';
+import type { AccountAccess, CheckedTx, Governance, GovernanceBlock, Offence } from '@babychain/state';
 import { createDevGenesis } from '@babychain/state';
 import { createGovernance, type UpgradeHandler } from './governance.ts';
 import { signManifest, withSignature } from './manifest.ts';
@@ -211,8 +211,11 @@ export class TestChain {
     return this.accounts.get(toHex(k.address))?.balance ?? 0n;
   }
 
-  /** Runs one block; `body` delivers its transactions. Throws (committing nothing) if anything throws. */
-  block(body: (b: GovernanceBlock) => void = () => {}): void {
+  /**
+   * Runs one block; `body` delivers its transactions, `offences` are its evidence's (VAL-9). Throws (committing
+   * nothing) if anything throws.
+   */
+  block(body: (b: GovernanceBlock) => void = () => {}, offences: readonly Offence[] = []): void {
     const scratch = new Map<string, Account>();
     const access: AccountAccess = {
       get: (address) => scratch.get(toHex(address)) ?? this.accounts.get(toHex(address)) ?? { balance: 0n, nonce: 0n },
@@ -220,7 +223,7 @@ export class TestChain {
         scratch.set(toHex(address), account);
       },
     };
-    const b = this.gov.begin(this.record, { height: this.height, timeMs: this.timeMs }, access);
+    const b = this.gov.begin(this.record, { height: this.height, timeMs: this.timeMs, offences }, access);
     body(b);
     const record = b.end();
     this.record = record;

@@ -30,6 +30,7 @@ import { fundsRefusal, Maturity } from '@babychain/state';
 import { checkGovAction, GOVERNANCE_ACTIONS } from './actions.ts';
 import { attestablePlans, attestationMatches, compareAttestations } from './attestations.ts';
 import { GovErrorCode, UpgradeErrorCode } from './errors.ts';
+import { admissibleOffences, checkOffences, jailOffenders } from './jailing.ts';
 import { checkParamChange, checkPlan, checkPlanName, planDecision } from './plan.ts';
 import {
   appVersionInForce,
@@ -87,6 +88,10 @@ export function createGovernance(genesis: Genesis, handlers: readonly UpgradeHan
     checkAction: checkGovAction,
     view: (record) => rules.view(record),
     versionAt: (record, height) => versionAt(genesis, rules.read(record), height),
+    admitOffences: (record, height, offences) => {
+      const state = rules.read(record);
+      return admissibleOffences(state, versionAt(genesis, state, height), offences);
+    },
     blockTouches: (record, height) => rules.blockTouches(record, height),
     begin: (record, info, accounts) => rules.begin(record, info, accounts),
     // Execution's own rules on a private copy of the record: one place for each rule (APP-1, STATE-12).
@@ -193,6 +198,7 @@ class Rules {
       state.ready = [];
       state.attestations = [];
     }
+    checkOffences(state, versionAt(this.genesis, state, info.height), info.offences ?? []);
     return new Block(this, state, info, accounts);
   }
 }
@@ -267,6 +273,7 @@ class Block implements GovernanceBlock {
     if (state.results.length > MAX_RESULTS) state.results = state.results.slice(-MAX_RESULTS);
     this.#dropOrphanAttestations();
     shiftSets(state, this.#sets, this.#candidate);
+    jailOffenders(state, this.#sets, height, this.#info.offences ?? []);
     return encodeGovRecord(state);
   }
 
@@ -312,7 +319,7 @@ class Block implements GovernanceBlock {
       checkPlanName(content.value.name, state);
     } else if (isValidatorChange(content)) {
       requireChangesInForce(versionAt(genesis, state, this.#info.height));
-      applyChange(this.#sets.next, this.#sets.next, content);
+      applyChange(this.#sets.next, this.#sets.next, content, state.jailed);
     } else if (content.case === 'paramChange') {
       stored = { case: 'paramChange', value: checkParamChange(content.value, versionInForce(genesis, state)) };
     }
@@ -495,7 +502,12 @@ class Block implements GovernanceBlock {
       case 'addValidator':
       case 'removeValidator':
       case 'setValidatorPower':
-        this.#candidate = applyChange(this.#sets.next, this.#candidate ?? this.#sets.next, content);
+      case 'unjailValidator':
+        this.#candidate = applyChange(this.#sets.next, this.#candidate ?? this.#sets.next, content, state.jailed);
+        if (content.case === 'unjailValidator') {
+          const key = content.value.publicKey;
+          state.jailed = state.jailed.filter((j) => !bytesEqual(j.publicKey, key));
+        }
         return;
     }
   }

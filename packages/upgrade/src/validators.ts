@@ -3,7 +3,7 @@
  * the three lists, their genesis default, the stateless and stateful checks of a change, and the shift at the end of
  * every block that makes a change decided at H sign from H + 2.
  */
-import type { AddValidator, Genesis, GovState, Validator } from '@babychain/codec';
+import type { AddValidator, Genesis, GovState, JailedValidator, Validator } from '@babychain/codec';
 import { bytesEqual, compareBytes, ruleError as fail } from '@babychain/codec';
 import { addressFromPublicKey, PUBLIC_KEY_LENGTH, publicKeyProblem } from '@babychain/crypto';
 import { genesisValidators } from '@babychain/state';
@@ -25,12 +25,14 @@ const SIGNATURE_BYTES = 64;
 export type ValidatorChange =
   | { readonly case: 'addValidator'; readonly value: AddValidator }
   | { readonly case: 'removeValidator'; readonly value: { readonly publicKey: Uint8Array } }
-  | { readonly case: 'setValidatorPower'; readonly value: { readonly publicKey: Uint8Array; readonly power: bigint } };
+  | { readonly case: 'setValidatorPower'; readonly value: { readonly publicKey: Uint8Array; readonly power: bigint } }
+  | { readonly case: 'unjailValidator'; readonly value: { readonly publicKey: Uint8Array; readonly power: bigint } };
 
 export const VALIDATOR_CHANGE_CASES: ReadonlySet<string> = new Set([
   'addValidator',
   'removeValidator',
   'setValidatorPower',
+  'unjailValidator',
 ]);
 
 export function isValidatorChange(content: { readonly case: string } | undefined): content is ValidatorChange {
@@ -104,6 +106,10 @@ export function checkChangeShape(change: ValidatorChange, chainId: string): void
     case 'setValidatorPower':
       checkPower(change.value.power);
       return;
+    case 'unjailValidator':
+      // VAL-11: absent (0) is the power it had
+      if (change.value.power !== 0n) checkPower(change.value.power);
+      return;
     case 'removeValidator':
       return;
   }
@@ -121,25 +127,47 @@ function findKey(set: readonly Validator[], publicKey: Uint8Array): Validator | 
   return set.find((v) => bytesEqual(v.publicKey, publicKey));
 }
 
+/** VAL-10: the jailed entry of `publicKey`, if it is jailed. */
+export function jailedEntry(jailed: readonly JailedValidator[], publicKey: Uint8Array): JailedValidator | undefined {
+  return jailed.find((j) => bytesEqual(j.publicKey, publicKey));
+}
+
 /**
- * VAL-6 for `change` against `base` (the set of the height after the deciding block) and `candidate` (the base with
- * the changes already decided in that block): returns the candidate with the change applied, in CONS-2 order, or
- * throws the first failing rule's error. Nothing is changed in place.
+ * VAL-6 (and VAL-11 for an unjail) for `change` against `base` (the set of the height after the deciding block),
+ * `candidate` (the base with the changes already decided in that block) and the record's `jailed` list: returns the
+ * candidate with the change applied, in CONS-2 order, or throws the first failing rule's error. Nothing is changed in
+ * place; an unjail's leaving `jailed` is the caller's, when it passes.
  */
 export function applyChange(
   base: readonly Validator[],
   candidate: readonly Validator[],
   change: ValidatorChange,
+  jailed: readonly JailedValidator[],
 ): Validator[] {
   const total = totalOf(candidate);
   const existing = findKey(candidate, change.value.publicKey);
   let after: Validator[];
-  if (change.case === 'addValidator') {
-    const add = change.value;
+  if (change.case === 'addValidator' || change.case === 'unjailValidator') {
+    const held = jailedEntry(jailed, change.value.publicKey);
+    let entry: Validator | undefined;
+    if (change.case === 'addValidator') {
+      if (held !== undefined) {
+        throw fail(ValidatorErrorCode.JAILED, 'the consensus key is jailed until governance unjails it', 'VAL-6');
+      }
+      const { publicKey, power, name, operator } = change.value;
+      entry = { publicKey, power, name, operator };
+    } else {
+      if (held === undefined) throw fail(ValidatorErrorCode.NOT_JAILED, 'the consensus key is not jailed', 'VAL-11');
+      const power = change.value.power;
+      entry = held.validator === undefined || power === 0n ? held.validator : { ...held.validator, power };
+    }
+    // VAL-11: a key jailed after it had left the set only leaves `jailed`
+    if (entry === undefined) return [...candidate];
     if (existing !== undefined) {
       throw fail(ValidatorErrorCode.DUPLICATE_VALIDATOR, 'the consensus key is already a validator', 'VAL-6');
     }
-    if (candidate.some((v) => bytesEqual(v.operator, add.operator))) {
+    const operator = entry.operator;
+    if (candidate.some((v) => bytesEqual(v.operator, operator))) {
       throw fail(ValidatorErrorCode.DUPLICATE_OPERATOR, 'the operator already acts for a validator', 'VAL-6');
     }
     if (candidate.length >= MAX_VALIDATORS) {
@@ -147,10 +175,10 @@ export function applyChange(
         max: MAX_VALIDATORS,
       });
     }
-    if (total + add.power > MAX_TOTAL_POWER) {
+    if (total + entry.power > MAX_TOTAL_POWER) {
       throw fail(ValidatorErrorCode.POWER_OVERFLOW, 'the total power would exceed 2^60', 'VAL-6');
     }
-    after = [...candidate, { publicKey: add.publicKey, power: add.power, name: add.name, operator: add.operator }];
+    after = [...candidate, entry];
   } else {
     if (existing === undefined) {
       throw fail(ValidatorErrorCode.UNKNOWN_VALIDATOR, 'no validator has this consensus key', 'VAL-6');

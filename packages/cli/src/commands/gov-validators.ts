@@ -1,5 +1,5 @@
 /**
- * `baby gov propose add-validator | remove-validator | set-power` (specs/validators.md VAL-4, VAL-5): validator-set
+ * `baby gov propose add-validator | remove-validator | set-power | unjail` (specs/validators.md VAL-4, VAL-5): validator-set
  * changes. Adding one needs a proof of possession signed by the new consensus key: either here, from the validator's
  * home (`--key-home`), or on the validator's own machine with `baby gov possession`, whose file `--entry` reads.
  */
@@ -94,6 +94,22 @@ export function validatorProposals(propose: Command, io: CliIo): void {
     await submitProposal(ctx, io, opts, proposalInput(ctx, opts), () => ({
       content: { kind: 'set-validator-power', publicKey, power },
       details: { validator: toHex(publicKey), power },
+    }));
+  });
+
+  proposeOptions(
+    propose
+      .command('unjail')
+      .description('propose letting a jailed validator back, with its name and operator (VAL-11)')
+      .argument('<public-key>', "the validator's consensus key, hex (see `baby query validators`, jailed)")
+      .option('--power <n>', 'the power it returns with (default: the power it had); VAL-6 bounds one step'),
+  ).action(async (keyText: string, opts: ProposeOptions & { power?: string }, cmd: Command) => {
+    const ctx = chainContext(cmd, io);
+    const publicKey = parseKey(keyText);
+    const power = opts.power === undefined ? undefined : parsePower(opts.power);
+    await submitProposal(ctx, io, opts, proposalInput(ctx, opts), () => ({
+      content: { kind: 'unjail-validator', publicKey, ...(power === undefined ? {} : { power }) },
+      details: { validator: toHex(publicKey), ...(power === undefined ? {} : { power }) },
     }));
   });
 }

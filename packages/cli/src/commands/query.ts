@@ -122,13 +122,21 @@ export function queryCommand(io: CliIo): Command {
       address: v.address,
       operator: v.operator,
     }));
+    const jailed = info.jailed.map((j) => ({ ...j, publicKey: toHex(j.publicKey) }));
     if (ctx.json) {
-      printResult(io.stdout, true, { height: info.height, totalPower: info.totalPower, validators: rows });
+      printResult(io.stdout, true, { height: info.height, totalPower: info.totalPower, validators: rows, jailed });
       return;
     }
     io.stdout.write(`height ${info.height}: ${rows.length} validators, total power ${info.totalPower}\n`);
     for (const r of rows)
       io.stdout.write(`  ${r.index}  ${r.name}  power ${r.power}  key ${r.publicKey}  operator ${r.operator}\n`);
+    // VAL-10: out of the set until governance unjails them (`baby gov propose unjail <key>`)
+    for (const j of jailed) {
+      const who = j.name === null ? 'had left the set' : `${j.name}, power ${j.power} on unjail`;
+      io.stdout.write(
+        `  jailed  ${j.publicKey}  equivocated at ${j.evidenceHeight}, jailed at ${j.jailedHeight} (${who})\n`,
+      );
+    }
   });
 
   return query;

@@ -60,6 +60,11 @@ export const schemaJson = {
                   "type": "bytes",
                   "id": 11,
                   "protoName": "proposer_address"
+                },
+                "evidenceHash": {
+                  "type": "bytes",
+                  "id": 12,
+                  "protoName": "evidence_hash"
                 }
               }
             },
@@ -118,6 +123,11 @@ export const schemaJson = {
                   "type": "Commit",
                   "id": 3,
                   "protoName": "last_commit"
+                },
+                "evidence": {
+                  "rule": "repeated",
+                  "type": "DuplicateVoteEvidence",
+                  "id": 4
                 }
               }
             },
@@ -126,41 +136,6 @@ export const schemaJson = {
                 "VOTE_TYPE_UNSPECIFIED": 0,
                 "VOTE_TYPE_PREVOTE": 1,
                 "VOTE_TYPE_PRECOMMIT": 2
-              }
-            },
-            "VoteSignDoc": {
-              "fields": {
-                "domain": {
-                  "type": "string",
-                  "id": 1
-                },
-                "chainId": {
-                  "type": "string",
-                  "id": 2,
-                  "protoName": "chain_id"
-                },
-                "type": {
-                  "type": "VoteType",
-                  "id": 3
-                },
-                "height": {
-                  "type": "uint64",
-                  "id": 4
-                },
-                "round": {
-                  "type": "uint32",
-                  "id": 5
-                },
-                "blockHash": {
-                  "type": "bytes",
-                  "id": 6,
-                  "protoName": "block_hash"
-                },
-                "timeMs": {
-                  "type": "uint64",
-                  "id": 7,
-                  "protoName": "time_ms"
-                }
               }
             },
             "Vote": {
@@ -195,6 +170,55 @@ export const schemaJson = {
                 "signature": {
                   "type": "bytes",
                   "id": 7
+                }
+              }
+            },
+            "DuplicateVoteEvidence": {
+              "fields": {
+                "voteA": {
+                  "type": "Vote",
+                  "id": 1,
+                  "protoName": "vote_a"
+                },
+                "voteB": {
+                  "type": "Vote",
+                  "id": 2,
+                  "protoName": "vote_b"
+                }
+              }
+            },
+            "VoteSignDoc": {
+              "fields": {
+                "domain": {
+                  "type": "string",
+                  "id": 1
+                },
+                "chainId": {
+                  "type": "string",
+                  "id": 2,
+                  "protoName": "chain_id"
+                },
+                "type": {
+                  "type": "VoteType",
+                  "id": 3
+                },
+                "height": {
+                  "type": "uint64",
+                  "id": 4
+                },
+                "round": {
+                  "type": "uint32",
+                  "id": 5
+                },
+                "blockHash": {
+                  "type": "bytes",
+                  "id": 6,
+                  "protoName": "block_hash"
+                },
+                "timeMs": {
+                  "type": "uint64",
+                  "id": 7,
+                  "protoName": "time_ms"
                 }
               }
             },
@@ -287,20 +311,6 @@ export const schemaJson = {
                 "power": {
                   "type": "uint64",
                   "id": 2
-                }
-              }
-            },
-            "DuplicateVoteEvidence": {
-              "fields": {
-                "voteA": {
-                  "type": "Vote",
-                  "id": 1,
-                  "protoName": "vote_a"
-                },
-                "voteB": {
-                  "type": "Vote",
-                  "id": 2,
-                  "protoName": "vote_b"
                 }
               }
             },
@@ -717,6 +727,19 @@ export const schemaJson = {
                 }
               }
             },
+            "UnjailValidator": {
+              "fields": {
+                "publicKey": {
+                  "type": "bytes",
+                  "id": 1,
+                  "protoName": "public_key"
+                },
+                "power": {
+                  "type": "uint64",
+                  "id": 2
+                }
+              }
+            },
             "Validator": {
               "fields": {
                 "publicKey": {
@@ -786,7 +809,8 @@ export const schemaJson = {
                     "paramChange",
                     "addValidator",
                     "removeValidator",
-                    "setValidatorPower"
+                    "setValidatorPower",
+                    "unjailValidator"
                   ]
                 }
               },
@@ -828,6 +852,11 @@ export const schemaJson = {
                   "type": "SetValidatorPower",
                   "id": 21,
                   "protoName": "set_validator_power"
+                },
+                "unjailValidator": {
+                  "type": "UnjailValidator",
+                  "id": 22,
+                  "protoName": "unjail_validator"
                 }
               }
             },
@@ -891,7 +920,8 @@ export const schemaJson = {
                     "paramChange",
                     "addValidator",
                     "removeValidator",
-                    "setValidatorPower"
+                    "setValidatorPower",
+                    "unjailValidator"
                   ]
                 }
               },
@@ -956,6 +986,11 @@ export const schemaJson = {
                   "type": "SetValidatorPower",
                   "id": 21,
                   "protoName": "set_validator_power"
+                },
+                "unjailValidator": {
+                  "type": "UnjailValidator",
+                  "id": 22,
+                  "protoName": "unjail_validator"
                 }
               }
             },
@@ -1173,6 +1208,52 @@ export const schemaJson = {
                   "type": "Validator",
                   "id": 16,
                   "protoName": "last_validators"
+                },
+                "jailed": {
+                  "rule": "repeated",
+                  "type": "JailedValidator",
+                  "id": 17
+                },
+                "evidence": {
+                  "rule": "repeated",
+                  "type": "CommittedEvidence",
+                  "id": 18
+                }
+              }
+            },
+            "JailedValidator": {
+              "fields": {
+                "publicKey": {
+                  "type": "bytes",
+                  "id": 1,
+                  "protoName": "public_key"
+                },
+                "evidenceHeight": {
+                  "type": "uint64",
+                  "id": 2,
+                  "protoName": "evidence_height"
+                },
+                "jailedHeight": {
+                  "type": "uint64",
+                  "id": 3,
+                  "protoName": "jailed_height"
+                },
+                "validator": {
+                  "type": "Validator",
+                  "id": 4
+                }
+              }
+            },
+            "CommittedEvidence": {
+              "fields": {
+                "height": {
+                  "type": "uint64",
+                  "id": 1
+                },
+                "publicKey": {
+                  "type": "bytes",
+                  "id": 2,
+                  "protoName": "public_key"
                 }
               }
             },

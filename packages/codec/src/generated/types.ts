@@ -24,6 +24,8 @@ export interface Header {
   appHash: Uint8Array;
   /** 20-byte address of the proposer's consensus key (ADDR-1) */
   proposerAddress: Uint8Array;
+  /** Merkle root of the evidence (BLK-11); absent when the block carries none */
+  evidenceHash: Uint8Array;
 }
 
 /**
@@ -55,6 +57,34 @@ export interface Block {
   txs: Uint8Array[];
   /** commit for height - 1; absent at height 1 */
   lastCommit?: Commit | undefined;
+  /** equivocations of earlier heights (CONS-13), from app version 1 */
+  evidence: DuplicateVoteEvidence[];
+}
+
+/** `babychain.v0.Vote` */
+export interface Vote {
+  /** enum babychain.v0.VoteType */
+  type: number;
+  height: bigint;
+  round: number;
+  /** empty: nil */
+  blockHash: Uint8Array;
+  timeMs: bigint;
+  /** position in the validator set (CONS-2) */
+  validatorIndex: number;
+  /** 64 bytes over the VoteSignDoc */
+  signature: Uint8Array;
+}
+
+/**
+ * Two votes by one validator for the same height, round and type but different blocks (CONS-9).
+ *
+ * `babychain.v0.DuplicateVoteEvidence`
+ */
+export interface DuplicateVoteEvidence {
+  /** the one whose block hash sorts first (empty first) */
+  voteA?: Vote | undefined;
+  voteB?: Vote | undefined;
 }
 
 /**
@@ -74,21 +104,6 @@ export interface VoteSignDoc {
   blockHash: Uint8Array;
   /** the voter's clock, Unix milliseconds */
   timeMs: bigint;
-}
-
-/** `babychain.v0.Vote` */
-export interface Vote {
-  /** enum babychain.v0.VoteType */
-  type: number;
-  height: bigint;
-  round: number;
-  /** empty: nil */
-  blockHash: Uint8Array;
-  timeMs: bigint;
-  /** position in the validator set (CONS-2) */
-  validatorIndex: number;
-  /** 64 bytes over the VoteSignDoc */
-  signature: Uint8Array;
 }
 
 /**
@@ -138,17 +153,6 @@ export interface SignedProposal {
 export interface ValidatorLeaf {
   publicKey: Uint8Array;
   power: bigint;
-}
-
-/**
- * Two votes by one validator for the same height, round and type but different blocks (CONS-9).
- *
- * `babychain.v0.DuplicateVoteEvidence`
- */
-export interface DuplicateVoteEvidence {
-  /** the one whose block hash sorts first (empty first) */
-  voteA?: Vote | undefined;
-  voteB?: Vote | undefined;
 }
 
 /**
@@ -399,9 +403,17 @@ export interface SetValidatorPower {
 
 /**
  * VAL-2: one validator as the governance record keeps it.
+ * VAL-11: lets a jailed validator's key back; one that was in the set when jailed returns with its entry.
  *
- * `babychain.v0.Validator`
+ * `babychain.v0.UnjailValidator`
  */
+export interface UnjailValidator {
+  publicKey: Uint8Array;
+  /** the power it returns with; absent: the power it had */
+  power: bigint;
+}
+
+/** `babychain.v0.Validator` */
 export interface Validator {
   publicKey: Uint8Array;
   power: bigint;
@@ -441,6 +453,7 @@ export interface SubmitProposal {
     | { case: 'addValidator'; value: AddValidator }
     | { case: 'removeValidator'; value: RemoveValidator }
     | { case: 'setValidatorPower'; value: SetValidatorPower }
+    | { case: 'unjailValidator'; value: UnjailValidator }
     | undefined;
 }
 
@@ -500,6 +513,7 @@ export interface GovProposal {
     | { case: 'addValidator'; value: AddValidator }
     | { case: 'removeValidator'; value: RemoveValidator }
     | { case: 'setValidatorPower'; value: SetValidatorPower }
+    | { case: 'unjailValidator'; value: UnjailValidator }
     | undefined;
 }
 
@@ -594,6 +608,35 @@ export interface GovState {
   nextValidators: Validator[];
   /** VAL-2: the set of the record's own height; empty with `validators` */
   lastValidators: Validator[];
+  /** VAL-10: ascending public key */
+  jailed: JailedValidator[];
+  /** VAL-9: offences committed within the age limit, ascending (height, key) */
+  evidence: CommittedEvidence[];
+}
+
+/**
+ * VAL-10: a validator jailed for an equivocation.
+ *
+ * `babychain.v0.JailedValidator`
+ */
+export interface JailedValidator {
+  publicKey: Uint8Array;
+  /** the height it equivocated at */
+  evidenceHeight: bigint;
+  /** the height of the block that committed the evidence */
+  jailedHeight: bigint;
+  /** its entry as it left the set; absent when it was not in the set (VAL-11) */
+  validator?: Validator | undefined;
+}
+
+/**
+ * VAL-9: one committed offence: no block may carry evidence of it again.
+ *
+ * `babychain.v0.CommittedEvidence`
+ */
+export interface CommittedEvidence {
+  height: bigint;
+  publicKey: Uint8Array;
 }
 
 /**
@@ -807,13 +850,13 @@ export interface MessageTypes {
   'babychain.v0.CommitSig': CommitSig;
   'babychain.v0.Commit': Commit;
   'babychain.v0.Block': Block;
-  'babychain.v0.VoteSignDoc': VoteSignDoc;
   'babychain.v0.Vote': Vote;
+  'babychain.v0.DuplicateVoteEvidence': DuplicateVoteEvidence;
+  'babychain.v0.VoteSignDoc': VoteSignDoc;
   'babychain.v0.ProposalSignDoc': ProposalSignDoc;
   'babychain.v0.Proposal': Proposal;
   'babychain.v0.SignedProposal': SignedProposal;
   'babychain.v0.ValidatorLeaf': ValidatorLeaf;
-  'babychain.v0.DuplicateVoteEvidence': DuplicateVoteEvidence;
   'babychain.v0.RoundStep': RoundStep;
   'babychain.v0.ConsensusMessage': ConsensusMessage;
   'babychain.v0.TxBatch': TxBatch;
@@ -837,6 +880,7 @@ export interface MessageTypes {
   'babychain.v0.AddValidator': AddValidator;
   'babychain.v0.RemoveValidator': RemoveValidator;
   'babychain.v0.SetValidatorPower': SetValidatorPower;
+  'babychain.v0.UnjailValidator': UnjailValidator;
   'babychain.v0.Validator': Validator;
   'babychain.v0.PossessionSignDoc': PossessionSignDoc;
   'babychain.v0.SubmitProposal': SubmitProposal;
@@ -851,6 +895,8 @@ export interface MessageTypes {
   'babychain.v0.PlanDecision': PlanDecision;
   'babychain.v0.AppliedUpgrade': AppliedUpgrade;
   'babychain.v0.GovState': GovState;
+  'babychain.v0.JailedValidator': JailedValidator;
+  'babychain.v0.CommittedEvidence': CommittedEvidence;
   'babychain.v0.ArtifactRequest': ArtifactRequest;
   'babychain.v0.ArtifactChunk': ArtifactChunk;
   'babychain.v0.Account': Account;

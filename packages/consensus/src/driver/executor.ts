@@ -4,12 +4,22 @@
  * block to the state machine (APP-4, APP-5) after storing it (CONS-12). It owns the head: the last block's header,
  * hash and commit, which the next block links to.
  */
-import type { Block, CertifiedBlock, Commit, Header } from '@babychain/codec';
-import { BabyError, blockHash, bytesEqual, commitHash, create, toHex } from '@babychain/codec';
+import type { Block, CertifiedBlock, Commit, DuplicateVoteEvidence, Header } from '@babychain/codec';
+import {
+  BabyError,
+  blockHash,
+  bytesEqual,
+  commitHash,
+  create,
+  EVIDENCE_MAX_AGE,
+  evidenceHash,
+  toHex,
+} from '@babychain/codec';
 import type { Logger } from '@babychain/util';
 import { DurationWindow } from '@babychain/util';
-import type { AppCommit, ConsensusApp } from '../app.ts';
+import type { AppCommit, ConsensusApp, Offence } from '../app.ts';
 import { ConsensusErrorCode } from '../errors.ts';
+import { evidenceHeights, resolveEvidence } from '../evidence.ts';
 import { verifyCommit } from '../signing.ts';
 import { type ValidatorInit, type ValidatorSet, ValidatorSetCache } from '../validators.ts';
 import type { Wal } from '../wal.ts';
@@ -158,7 +168,8 @@ export class BlockExecutor {
     const now = BigInt(this.#o.clock.now());
     const timeMs = now > parentTime ? now : parentTime + 1n;
     const candidates = this.#o.reap({ maxBytes: Number(params.maxBlockBytes), maxTxs: params.maxBlockTxs });
-    const prepared = await app.prepareProposal({ height, timeMs, proposerAddress: proposer, candidates });
+    const evidence = await this.#pendingEvidence(height);
+    const prepared = await app.prepareProposal({ height, timeMs, proposerAddress: proposer, candidates, evidence });
     const lastCommit = this.#lastCommit;
     const header = create('babychain.v0.Header', {
       version: app.headerVersion(height),
@@ -172,17 +183,77 @@ export class BlockExecutor {
       nextValidatorsHash: this.sets.next.hash,
       appHash: prepared.appHash,
       proposerAddress: proposer,
+      evidenceHash: evidenceHash(prepared.evidence),
     });
     return create('babychain.v0.Block', {
       header,
       txs: prepared.txs,
       ...(lastCommit === undefined ? {} : { lastCommit }),
+      evidence: prepared.evidence,
     });
   }
 
   /**
-   * valid(v) steps 1 to 4 (CONS-6), in the spec's order; the state machine checks the rest (step 5, APP-3). A
-   * synced block skips the clock check: it was decided long ago.
+   * CONS-13's proposer rule: the stored evidence that passes at `height`, oldest first, one piece per offence (the
+   * state machine keeps the ones it admits, APP-2).
+   */
+  async #pendingEvidence(height: bigint): Promise<{ evidence: DuplicateVoteEvidence; offence: Offence }[]> {
+    const stored = await this.#o.store.evidence();
+    const live = stored.filter((e) => {
+      const at = e.voteA?.height ?? 0n;
+      return at >= 1n && at < height && height - at <= EVIDENCE_MAX_AGE;
+    });
+    if (live.length === 0) return [];
+    const setAt = await this.#setsAt(height, live);
+    const out: { evidence: DuplicateVoteEvidence; offence: Offence }[] = [];
+    const offences = new Set<string>();
+    for (const evidence of live) {
+      try {
+        const offence = resolveEvidence(this.#o.chainId, height, evidence, setAt);
+        const id = `${offence.height}:${toHex(offence.publicKey)}`;
+        if (offences.has(id)) continue;
+        offences.add(id);
+        out.push({ evidence, offence });
+      } catch (err) {
+        this.#o.logger.warn('stored evidence is not valid in a block', { height: String(height), code: codeOf(err) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * VAL-3 for evidence (CONS-13): the sets of the heights `evidence` names, from this node's history: each height's
+   * header names its set's hash, and the store keeps every set seen in force by its hash.
+   */
+  async #setsAt(
+    height: bigint,
+    evidence: readonly DuplicateVoteEvidence[],
+  ): Promise<(h: bigint) => ValidatorSet | undefined> {
+    const sets = new Map<bigint, ValidatorSet>();
+    for (const at of evidenceHeights(evidence)) {
+      if (at < 1n || at >= height) continue;
+      if (at === height - 1n && height === this.nextHeight) {
+        sets.set(at, this.sets.previous);
+        continue;
+      }
+      const hash = (await this.#o.app.blockByHeight(at))?.header?.validatorsHash;
+      const list = hash === undefined ? undefined : await this.#o.store.validatorSet(hash);
+      if (list !== undefined) sets.set(at, this.#setCache.of(list));
+    }
+    return (h) => sets.get(h);
+  }
+
+  /** CONS-13: the offence of each piece of the block's evidence, in order; throws CONS_BAD_EVIDENCE for a bad one. */
+  async offencesOf(block: Block): Promise<Offence[]> {
+    if (block.evidence.length === 0) return [];
+    const height = (block.header as Header).height;
+    const setAt = await this.#setsAt(height, block.evidence);
+    return block.evidence.map((e) => resolveEvidence(this.#o.chainId, height, e, setAt));
+  }
+
+  /**
+   * valid(v) steps 1 to 4 (CONS-6), in the spec's order; `offencesOf` is step 5 (CONS-13) and the state machine
+   * checks the rest (step 6, APP-3). A synced block skips the clock check: it was decided long ago.
    */
   validateBlock(block: Block, options: { clock: boolean }): void {
     const header = block.header as Header;
@@ -203,13 +274,13 @@ export class BlockExecutor {
     verifyCommit(this.#o.chainId, previous, header.height - 1n, header.lastBlockHash, last);
   }
 
-  /** valid(v) (CONS-6): the consensus-level checks, then the state machine's (APP-3). Logs why a block is not. */
+  /** valid(v) (CONS-6): the consensus-level checks, the evidence's, then the state machine's (APP-3). Logs why not. */
   async judge(block: Block): Promise<boolean> {
     const header = block.header;
     if (header === undefined) return false;
     try {
       this.validateBlock(block, { clock: true });
-      await this.#o.app.processProposal(block);
+      await this.#o.app.processProposal(block, await this.offencesOf(block));
       return true;
     } catch (err) {
       this.#o.logger.warn('proposed block is invalid', { height: String(header.height), code: codeOf(err) });
@@ -228,7 +299,7 @@ export class BlockExecutor {
     const block = certified.block as Block;
     const header = block.header as Header;
     const app = this.#o.app;
-    await app.finalizeBlock(block);
+    await app.finalizeBlock(block, await this.offencesOf(block));
     const result = await app.commit();
     const hash = blockHash(header);
     const lastCommitSet = this.sets.previous;

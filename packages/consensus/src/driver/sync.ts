@@ -114,6 +114,7 @@ export class BlockSync {
       try {
         verifyCommit(this.#o.chainId, executor.sets.current, header.height, blockHash(header), commit);
         executor.validateBlock(certified.block as Block, { clock: false });
+        await executor.offencesOf(certified.block as Block); // CONS-13, before the block is stored as decided
       } catch (err) {
         this.#o.logger.warn('sync block refused', { height: String(header.height), code: codeOf(err) });
         return { applied, failed: true };

@@ -1,0 +1,48 @@
+/**
+ * CONS-13: the evidence a block at height h may carry, and the offence each piece proves: who equivocated and at
+ * which height. The state machine's own checks (BLK-11, VAL-9) come after; which sets a node holds for old heights
+ * is its executor's business, given here as `setAt`.
+ */
+import type { DuplicateVoteEvidence } from '@babychain/codec';
+import { EVIDENCE_MAX_AGE } from '@babychain/codec';
+import type { Offence } from './app.ts';
+import { ConsensusErrorCode, consensusError } from './errors.ts';
+import { verifyEvidence } from './signing.ts';
+import type { ValidatorSet } from './validators.ts';
+
+function bad(reason: string, message: string): never {
+  throw consensusError(ConsensusErrorCode.BAD_EVIDENCE, message, { reason });
+}
+
+/**
+ * CONS-13 for one piece of evidence in a block at `height`: throws CONS_BAD_EVIDENCE ('missing', 'future',
+ * 'expired', 'no-set' when this node does not hold the set of the evidence's height, or a CONS-9 reason), else
+ * returns the offence.
+ */
+export function resolveEvidence(
+  chainId: string,
+  height: bigint,
+  evidence: DuplicateVoteEvidence,
+  setAt: (height: bigint) => ValidatorSet | undefined,
+): Offence {
+  const a = evidence.voteA;
+  if (a === undefined || evidence.voteB === undefined) bad('missing', 'the evidence needs two votes');
+  const at = a.height;
+  if (at < 1n || at >= height) bad('future', `evidence of height ${at} cannot be in a block at ${height}`);
+  if (height - at > EVIDENCE_MAX_AGE) {
+    bad('expired', `evidence of height ${at} is older than ${EVIDENCE_MAX_AGE} blocks at ${height}`);
+  }
+  const set = setAt(at);
+  if (set === undefined) bad('no-set', `this node does not hold the validator set of height ${at}`);
+  verifyEvidence(chainId, set, evidence);
+  const offender = set.validators[a.validatorIndex];
+  if (offender === undefined) throw new Error('unreachable: verifyEvidence checked the index');
+  return { publicKey: offender.publicKey, height: at };
+}
+
+/** The heights whose sets `resolveEvidence` will ask for, for the pieces that name one. */
+export function evidenceHeights(evidence: readonly DuplicateVoteEvidence[]): bigint[] {
+  const heights = new Set<bigint>();
+  for (const e of evidence) if (e.voteA !== undefined) heights.add(e.voteA.height);
+  return [...heights];
+}
