@@ -80,6 +80,7 @@ export {
   writeUpgradeInfo,
 } from './upgrade-info.ts';
 export { type ExitReport, readUpgradeReport, type UpgradeReport, upgradeReportPath } from './upgrade-report.ts';
+export { admissibleOffences, checkOffences, jailOffenders } from './jailing.ts';
 export {
   applyChange,
   checkChangeShape,
