@@ -199,9 +199,14 @@ export class BlockExecutor {
    */
   async #pendingEvidence(height: bigint): Promise<{ evidence: DuplicateVoteEvidence; offence: Offence }[]> {
     const stored = await this.#o.store.evidence();
+    // One piece per (height, validator index) is one offence: the rest would only be verified to be left out.
+    const seen = new Set<string>();
     const live = stored.filter((e) => {
       const at = e.voteA?.height ?? 0n;
-      return at >= 1n && at < height && height - at <= EVIDENCE_MAX_AGE;
+      const id = `${at}:${e.voteA?.validatorIndex}`;
+      if (at < 1n || at >= height || height - at > EVIDENCE_MAX_AGE || seen.has(id)) return false;
+      seen.add(id);
+      return true;
     });
     if (live.length === 0) return [];
     const setAt = await this.#setsAt(height, live);
