@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BabyClient, signedTransfer, txIdHex } from '@babychain/client';
+import { type BabyClient, type BlockRecord, signedTransfer, txIdHex } from '@babychain/client';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
 import { DEFAULT_PARAMS } from '@babychain/state';
 import { expect, onTestFailed } from 'vitest';
@@ -140,6 +140,29 @@ export async function observe(devnet: Devnet, nodes: readonly number[], ms: numb
     });
   }
   return highest.map((h, k) => h - (first[k] as number));
+}
+
+/**
+ * The first committed block from height `from` on that carries evidence (CONS-13), as node `client` serves it: the
+ * blocks are read one by one up to its tip, and again as it grows, until one has some.
+ */
+export async function firstBlockWithEvidence(
+  client: BabyClient,
+  from: bigint,
+  timeoutMs: number,
+): Promise<BlockRecord> {
+  let next = from;
+  return waitFor(
+    async () => {
+      const top = (await client.status()).height;
+      for (; next <= top; next++) {
+        const block = await client.block(next);
+        if (block.evidence.length > 0) return block;
+      }
+      return null;
+    },
+    { timeoutMs, intervalMs: 300, message: () => `a block carrying evidence (read heights ${from} to ${next - 1n})` },
+  );
 }
 
 /** No node reports an equivocation. */
@@ -300,6 +323,16 @@ export async function expectSafe(devnet: Devnet, minNodes = devnet.size): Promis
   const report = await devnet.checkSafety();
   expect(report.nodes.length).toBeGreaterThanOrEqual(minNodes);
   expect(await evidenceCounts(devnet)).toEqual(report.nodes.map(() => 0));
+  return report.height;
+}
+
+/**
+ * Safety where a validator equivocated: equal block and app hashes at every height on exactly `nodes` (the others
+ * are stopped and do not answer), whatever evidence they hold. Returns the height compared up to.
+ */
+export async function expectOneChain(devnet: Devnet, nodes: readonly number[]): Promise<number> {
+  const report = await devnet.checkSafety();
+  expect(report.nodes).toEqual([...nodes].sort((a, b) => a - b));
   return report.height;
 }
 
