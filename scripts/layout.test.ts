@@ -22,7 +22,8 @@ describe('repository layout', () => {
 
       it('exposes src/index.ts as its only entry point', () => {
         const pkg = readJson(join(dir, 'package.json'));
-        // One entry point ('.'); crypto adds a `browser` condition (its node-free entry) but defaults to src/index.ts.
+        // One entry point ('.'); crypto and consensus add a `browser` condition (a node-free entry) but default to
+        // src/index.ts.
         const exportsField = pkg['exports'] as string | Record<string, Record<string, string>>;
         if (typeof exportsField === 'string') expect(exportsField).toBe('./src/index.ts');
         else {

@@ -7,6 +7,7 @@
 // (A vote-out is upgrade.test.ts's; this file keeps under 3 minutes.)
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { verifyHeaderChain } from '@babychain/client';
 import { encode, merkleRoot, sha256, toHex } from '@babychain/codec';
 import { publicKeyFromSeed } from '@babychain/crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -177,5 +178,17 @@ describe('validator-set changes on a running devnet', () => {
     }
     const safe = await expectOneChain(d, nodes);
     log('validators', `safety: equal block and app hashes up to height ${safe} on nodes ${nodes.join(', ')}`);
+
+    // 6. A light client trusting only block 1's hash (from node 1) verifies node 0's headers across both changes.
+    const root = { height: 1n, hash: (await d.rpc(1).block(1n)).hash };
+    const t0 = Date.now();
+    const headers = await verifyHeaderChain(d.rpc(0), d.state.chainId, root, BigInt(safe));
+    // the size of each signing set in turn: 4, the joiner's 5, then 4 with validator 3 jailed
+    const sizes = headers.map((h) => h.validators.size).filter((size, i, all) => i === 0 || all[i - 1] !== size);
+    log(
+      'validators',
+      `light client: ${headers.length} headers verified in ${secs(Date.now() - t0)}, sets of ${sizes.join(' → ')}`,
+    );
+    expect(sizes).toEqual([4, 5, 4]);
   }, 170_000);
 });

@@ -9,6 +9,8 @@ export const ClientErrorCode = Object.freeze({
   UNREACHABLE: 'CLIENT_UNREACHABLE',
   TIMEOUT: 'CLIENT_TIMEOUT',
   BAD_RESPONSE: 'CLIENT_BAD_RESPONSE',
+  /** a header chain that does not verify (verifyHeaderChain) */
+  UNVERIFIED: 'CLIENT_UNVERIFIED',
 } as const);
 
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
@@ -35,6 +37,8 @@ declare module '@babychain/codec' {
       got?: string;
       error?: unknown;
     };
+    /** the first `height` that does not follow, why (`reason`) and, from consensus, the check's `code` */
+    [ClientErrorCode.UNVERIFIED]: ErrorMeta & { height: bigint; reason: string; code?: string };
   }
 }
 

@@ -48,6 +48,7 @@ export {
   type VoteRequest,
   voteBody,
 } from './governance.ts';
+export { type HeaderSource, type TrustedHeader, type VerifiedHeader, verifyHeaderChain } from './light.ts';
 export {
   addressPrefix,
   type SubmitOptions,
