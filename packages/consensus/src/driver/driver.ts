@@ -97,7 +97,9 @@ export class ConsensusDriver implements ConsensusHandlers {
         engine: () => this.#engine,
         judge: (block) => this.#executor.judge(block),
         setFor: (height) => this.#executor.setFor(height),
+        lastSet: () => (this.#executor.nextHeight > 1n ? this.#executor.sets.previous : undefined),
         input: (input) => this.#input(input),
+        evidence: (evidence, set) => this.#recordEvidence(evidence, set),
       },
     });
     this.#catchUp = new RoundCatchUp({
@@ -426,13 +428,16 @@ export class ConsensusDriver implements ConsensusHandlers {
     this.#timers.clear();
   }
 
-  async #recordEvidence(evidence: Parameters<ConsensusStore['addEvidence']>[1]): Promise<void> {
+  /** CONS-9: stores evidence of the height being decided, or under `set` of the one decided last. */
+  async #recordEvidence(
+    evidence: Parameters<ConsensusStore['addEvidence']>[1],
+    set = this.#engineSet?.validators,
+  ): Promise<void> {
     try {
-      const set = this.#engineSet?.validators;
       if (set === undefined) return;
       verifyEvidence(this.#o.chainId, set, evidence);
     } catch (err) {
-      this.#log.error('the engine produced evidence that does not verify', { code: codeOf(err) });
+      this.#log.error('evidence that does not verify', { code: codeOf(err) });
       return;
     }
     const height = evidence.voteA?.height ?? this.#height;

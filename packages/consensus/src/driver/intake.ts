@@ -3,12 +3,12 @@
  * forwards only what verifies; it reaches the engine once per height (re-gossip and catch-up repeat messages), and
  * one for the next height waits until the driver gets there.
  */
-import type { Block, Proposal, SignedProposal, Vote, WalRecord } from '@babychain/codec';
-import { blockHash, bytesEqual, toHex } from '@babychain/codec';
+import type { Block, DuplicateVoteEvidence, Proposal, SignedProposal, Vote, WalRecord } from '@babychain/codec';
+import { blockHash, bytesEqual, compareBytes, toHex } from '@babychain/codec';
 import type { Logger } from '@babychain/util';
 import type { ConsensusEngine } from '../engine.ts';
 import { verifyProposal, verifyVote } from '../signing.ts';
-import type { EngineInput } from '../types.ts';
+import { type EngineInput, VoteType } from '../types.ts';
 import type { ValidatorSet } from '../validators.ts';
 import type { Wal } from '../wal.ts';
 import { codeOf } from './code-of.ts';
@@ -28,7 +28,11 @@ export interface IntakeDriver {
   judge(block: Block): Promise<boolean>;
   /** VAL-3: the set that signs `height`, known for the height being decided and the next */
   setFor(height: bigint): ValidatorSet | undefined;
+  /** the set that signed the last decided height */
+  lastSet(): ValidatorSet | undefined;
   input(input: EngineInput<Block>): Promise<void>;
+  /** CONS-9: verifies and stores evidence of a height already decided, under the set that signed it */
+  evidence(evidence: DuplicateVoteEvidence, set: ValidatorSet): Promise<void>;
 }
 
 export interface MessageIntakeOptions {
@@ -44,6 +48,9 @@ export class MessageIntake {
   #future: { height: bigint; run: () => Promise<void> }[] = [];
   /** proposals and votes the current height's engine has been given (proposalKey, voteKey) */
   readonly #seen = new Set<string>();
+  /** the first precommit of each (round, validator) given to this height's engine, and to the last height's */
+  #precommits = new Map<string, Vote>();
+  #lastPrecommits = new Map<string, Vote>();
 
   constructor(options: MessageIntakeOptions) {
     this.#o = options;
@@ -75,6 +82,7 @@ export class MessageIntake {
   }
 
   vote(vote: Vote): Verdict {
+    if (vote.height + 1n === this.#o.driver.height()) return this.#late(vote);
     const set = this.#inWindow(vote.height, vote.round);
     if (set === undefined) return 'ignore';
     try {
@@ -85,15 +93,41 @@ export class MessageIntake {
     const { driver, wal } = this.#o;
     this.#forHeight(vote.height, async () => {
       if (driver.engine()?.state.height !== vote.height || this.seenBefore(voteKey(vote))) return;
+      if (vote.type === VoteType.PRECOMMIT && !this.#precommits.has(precommitSlot(vote))) {
+        this.#precommits.set(precommitSlot(vote), vote);
+      }
       await wal.append(vote.height, walRecord({ case: 'vote', value: vote }));
       await driver.input({ kind: 'vote', vote });
     });
     return 'accept';
   }
 
-  /** A new height: its engine has seen nothing yet. */
+  /**
+   * CONS-9 after a decision: a precommit of the height just decided that conflicts with one this node gave that
+   * height's engine (same round and validator, another block) is an equivocation, though the engine is gone (as
+   * CometBFT checks late precommits against its last commit). A validator whose second copy lags is caught this way:
+   * its conflicting precommit arrives after the others moved on. Anything else of the last height is ignored.
+   */
+  #late(vote: Vote): Verdict {
+    const first = this.#lastPrecommits.get(precommitSlot(vote));
+    const set = this.#o.driver.lastSet();
+    if (vote.type !== VoteType.PRECOMMIT || first === undefined || set === undefined) return 'ignore';
+    if (bytesEqual(vote.blockHash, first.blockHash) || this.seenBefore(`late:${voteKey(vote)}`)) return 'ignore';
+    try {
+      verifyVote(this.#o.chainId, vote, set);
+    } catch {
+      return 'reject';
+    }
+    const [voteA, voteB] = compareBytes(first.blockHash, vote.blockHash) < 0 ? [first, vote] : [vote, first];
+    void this.#o.queue.run(() => this.#o.driver.evidence({ voteA, voteB }, set));
+    return 'accept';
+  }
+
+  /** A new height: its engine has seen nothing yet; the precommits of the last are kept for `#late`. */
   enter(): void {
     this.#seen.clear();
+    this.#lastPrecommits = this.#precommits;
+    this.#precommits = new Map();
   }
 
   /** Queues what was held for `height`, once its engine has replayed the WAL. */
@@ -137,6 +171,10 @@ export class MessageIntake {
 
 export function proposalKey(p: Proposal): string {
   return `p:${p.round}:${p.polRound}:${toHex(p.blockHash)}`;
+}
+
+function precommitSlot(v: Vote): string {
+  return `${v.round}:${v.validatorIndex}`;
 }
 
 export function voteKey(v: Vote): string {
