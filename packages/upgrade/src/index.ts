@@ -29,6 +29,7 @@ export {
   type MigrationContext,
   type UpgradeHandler,
 } from './governance.ts';
+export { admissibleOffences, checkOffences, jailOffenders } from './jailing.ts';
 export {
   artifactFor,
   describeArtifact,
@@ -80,7 +81,6 @@ export {
   writeUpgradeInfo,
 } from './upgrade-info.ts';
 export { type ExitReport, readUpgradeReport, type UpgradeReport, upgradeReportPath } from './upgrade-report.ts';
-export { admissibleOffences, checkOffences, jailOffenders } from './jailing.ts';
 export {
   applyChange,
   checkChangeShape,
