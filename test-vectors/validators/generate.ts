@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { encode, sha256, toHex } from '@babychain/codec';
 import { addressFromPublicKey, publicKeyFromSeed, sign } from '@babychain/crypto';
 import { collectCases } from './ceremony.ts';
+import { evidenceCases } from './evidence.ts';
+import { jailingCases } from './jailing.ts';
 
 const CHAIN = 'babychain-vectors-1';
 const seedOf = (n: number) => sha256(new TextEncoder().encode(`babychain validator vector key ${n}`));
@@ -17,7 +19,7 @@ const key = (n: number) => {
 };
 const [v0, v1, operator] = [key(0), key(1), key(2)] as const;
 
-interface Case {
+export interface Case {
   id: string;
   description: string;
   rule: string;
@@ -107,13 +109,13 @@ possession(
 // The model keeps one list per height, set[h], with set[1] = set[2] = the genesis set and set[h + 2] = set[h + 1]
 // with the changes passed at h applied (VAL-7): a formulation of its own, not the record's three lists. Hashes are
 // ENC-14 over ValidatorLeaf encodings, written out here; addresses are ADDR-1 written out here.
-interface ModelValidator {
+export interface ModelValidator {
   publicKey: Uint8Array;
   power: bigint;
   name: string;
   operator: Uint8Array;
 }
-type Change =
+export type Change =
   | { kind: 'add'; v: ModelValidator; possession?: Uint8Array }
   | { kind: 'remove'; publicKey: Uint8Array }
   | { kind: 'set-power'; publicKey: Uint8Array; power: bigint };
@@ -440,6 +442,19 @@ changeCase(
 changeCase('set-power-zero', 'a new power of 0 (removing is RemoveValidator)', setPower(1, 0n));
 changeCase('remove-key-33-bytes', 'a removal naming a 33-byte key', { kind: 'remove', publicKey: new Uint8Array(33) });
 
+// --- CONS-13, VAL-9..VAL-11: evidence and jailing (evidence.ts, jailing.ts) ----------------------------------------
+const jailing = jailingCases({
+  chainId: CHAIN,
+  gv,
+  add,
+  remove,
+  setPower,
+  publicKey: (i) => (ks[i] as (typeof ks)[number]).publicKey,
+  apply: modelApply,
+  changeJson,
+  validatorJson,
+});
+
 // --- write ----------------------------------------------------------------------------------------------------------
 function write(name: string, runner: string, description: string, cases: Case[]) {
   writeFileSync(join(import.meta.dirname, name), `${JSON.stringify({ runner, description, cases }, null, 2)}\n`);
@@ -470,4 +485,16 @@ write(
   'genesis-collect',
   'GEN-8 genesis ceremonies. Input: the draft (a genesis file with no validators) and the submission files as text, in the order given. Output: the genesis hash of the collected genesis and its validators in their JSON form (operators written out), or the first refusal in GEN-8 order. Keys: seed n = SHA-256("babychain ceremony vector key n"); the funded account and v1\'s operator is key 10.',
   collectCases,
+);
+write(
+  'evidence.json',
+  'validator-evidence',
+  'CONS-13 (and CONS-9, whose checks it runs under set(e)): the evidence a block at height h may carry. Input: the chain id, the block\'s height, the sets this node holds by height (public key, power; in any order, CONS-2 orders them; a height not listed is one whose set the node does not hold) and the DuplicateVoteEvidence in canonical JSON. Output: the offence (the key of the validator of set(e) at vote_a\'s index, and e), or CONS_BAD_EVIDENCE with meta.reason, meta.field for a mismatch (the canonical JSON name) and meta.vote (a or b) when a vote fails CONS-4. Votes are signed here over the VoteSignDoc; keys: seed n = SHA-256("babychain validator vector key n").',
+  evidenceCases(CHAIN),
+);
+write(
+  'jailing.json',
+  'validator-jailing',
+  "VAL-9..VAL-11 and VAL-6's VAL_JAILED: offences in blocks, jailing and unjailing, through the governance record. Input: the chain id, the app version, optionally fromHeight (the first block's height; the blocks before it carried and passed nothing, default 1), the genesis validators and, per block in order, the offences consensus resolved from its evidence (key, height) and the changes that pass at its end (kind add, remove, set-power as in sets.json, or unjail with an optional power). Output per block: its height, admitted (which offences a proposer keeps, VAL-9), then either error (the offences make the block invalid: it is not committed and leaves no trace, so the next block is at the same height) or the changes' outcomes and the record after the block: last, current, next (the record's lists, empty while they are the genesis default, VAL-2), jailed (ascending key, power null when jailed without an entry) and evidence (ascending height, key).",
+  jailing,
 );
