@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Block, Tx } from '@babychain/codec';
-import { BabyError, bytesEqual, merkleRoot, sha256, toHex } from '@babychain/codec';
+import { BabyError, bytesEqual, evidenceHash, merkleRoot, sha256, toHex } from '@babychain/codec';
 import { Level } from 'level';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestKey } from './app.testutil.ts';
@@ -349,5 +349,42 @@ describe('App with a governance', () => {
     await expect(nextBlock(app, { txs: [], proposer: proposer.address })).rejects.toThrow(/did not prefetch/);
     const withAlice = await nextBlock(app, { txs: [pay(alice, bob.address, 1n, 1n)], proposer: proposer.address });
     expect(bytesEqual((withAlice.header as NonNullable<Block['header']>).appHash, app.info().appHash)).toBe(false);
+  });
+});
+
+describe('evidence in a block (BLK-11, VAL-9)', () => {
+  const piece = (n: number) => {
+    const vote = { type: 1, height: 1n, round: n, timeMs: 1n, validatorIndex: 0, signature: new Uint8Array(64) };
+    return { voteA: { ...vote, blockHash: new Uint8Array(0) }, voteB: { ...vote, blockHash: sha256() } };
+  };
+  const offence = { publicKey: new Uint8Array(32).fill(1), height: 1n };
+  async function withEvidence(app: App, count: number, hashed = true): Promise<Block> {
+    const evidence = Array.from({ length: count }, (_, n) => piece(n));
+    const header = { evidenceHash: hashed ? evidenceHash(evidence) : new Uint8Array(0) };
+    const block = assembleBlock(app, { txs: [], proposer: proposer.address, header }, merkleRoot([]), sha256());
+    return { ...block, evidence };
+  }
+
+  it('refuses evidence its header does not commit to, and more than 8 pieces, before executing anything', async () => {
+    const app = await openApp();
+    await commitBlock(app, { txs: [], proposer: proposer.address });
+    const unhashed = await rejection(app.processProposal(await withEvidence(app, 1, false), [offence]));
+    expect(unhashed.code).toBe('BLOCK_BAD_EVIDENCE_HASH');
+    const nine = await rejection(app.processProposal(await withEvidence(app, 9), Array(9).fill(offence)));
+    expect(nine.meta).toMatchObject({ rule: 'BLK-11', count: 9, max: 8 });
+    // committed to and within the limit: the offences reach governance, which here executes none (VAL-9)
+    const one = await rejection(app.processProposal(await withEvidence(app, 1), [offence]));
+    expect(one.code).toBe('VAL_NOT_IN_FORCE');
+  });
+
+  it('takes no evidence at all without a governance, and keeps none a governance does not admit (APP-2)', async () => {
+    const plain = await plainApp();
+    expect((await rejection(plain.processProposal(await withEvidence(plain, 1), [offence]))).meta).toMatchObject({
+      max: 0,
+    });
+    const app = await openApp();
+    const request = { height: 1n, timeMs: 1_500n, proposerAddress: proposer.address, candidates: [] };
+    const prepared = await app.prepareProposal({ ...request, evidence: [{ evidence: piece(0), offence }] });
+    expect(prepared.evidence).toEqual([]);
   });
 });
