@@ -79,6 +79,7 @@ export {
   decodeTx,
   EVIDENCE_MAX_AGE,
   evidenceHash,
+  MAX_BLOCK_EVIDENCE,
   MAX_TX_BYTES,
   TX_SIGN_DOMAIN,
   txId,

@@ -66,6 +66,8 @@ export function commitHash(commit: Commit): Uint8Array {
 
 /** CONS-13: a block at h carries evidence of heights above h − EVIDENCE_MAX_AGE only; VAL-9 forgets older offences. */
 export const EVIDENCE_MAX_AGE = 100n;
+/** BLK-11: the most pieces of evidence a block carries; consensus counts them before checking any (CONS-13). */
+export const MAX_BLOCK_EVIDENCE = 8;
 
 /** BLK-11: a header's evidence_hash, the Merkle root of the evidence's hashes; empty (absent) when there is none. */
 export function evidenceHash(evidence: readonly DuplicateVoteEvidence[]): Uint8Array {

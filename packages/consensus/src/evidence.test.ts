@@ -1,9 +1,9 @@
 // CONS-13: which evidence a block at height h may carry, and whom it names.
 import type { DuplicateVoteEvidence } from '@babychain/codec';
-import { EVIDENCE_MAX_AGE, isBabyError, sha256 } from '@babychain/codec';
+import { EVIDENCE_MAX_AGE, isBabyError, MAX_BLOCK_EVIDENCE, sha256 } from '@babychain/codec';
 import { publicKeyFromSeed } from '@babychain/crypto';
 import { describe, expect, it } from 'vitest';
-import { resolveEvidence } from './evidence.ts';
+import { evidenceHeights, resolveEvidence } from './evidence.ts';
 import { signVote } from './signing.ts';
 import { VoteType } from './types.ts';
 import { ValidatorSet } from './validators.ts';
@@ -67,5 +67,12 @@ describe('evidence in a block (CONS-13)', () => {
   it('refuses evidence it cannot judge, and evidence missing a vote, before anything else', () => {
     expect(reason(() => resolveEvidence(CHAIN, 9n, equivocation(3n), setAt))).toBe('no-set');
     expect(reason(() => resolveEvidence(CHAIN, 9n, { voteB: equivocation(5n).voteB }, setAt))).toBe('missing');
+  });
+
+  it('counts the pieces and checks their heights first, needing no set: the heights whose sets to read', () => {
+    const many = Array.from({ length: MAX_BLOCK_EVIDENCE + 1 }, () => equivocation(5n));
+    expect(reason(() => evidenceHeights(50n, many))).toBe('too-many');
+    expect(reason(() => evidenceHeights(50n, [equivocation(5n), equivocation(60n)]))).toBe('future');
+    expect(evidenceHeights(50n, [equivocation(5n), equivocation(5n)])).toEqual([5n]);
   });
 });

@@ -87,43 +87,53 @@ describe('evidence in blocks (CONS-13) and jailing (VAL-10)', () => {
     }
   });
 
-  it('catches a conflicting precommit that arrives after its height was decided, against the one it held', async () => {
-    const s = await Sim.start({ validators: 4, appVersion: 1 });
-    sim = s;
-    const [watcher, bad] = [s.nodes[0] as SimNode, s.nodes[3] as SimNode];
-    const offender = publicKeyFromSeed(bad.seed as Uint8Array);
-    // once the watcher votes at height 4, height 3 is decided and its engine gone: validator 3's precommit for
-    // nil at the commit's round reaches it only as a late message
-    let sent = false;
-    s.onBroadcast = (node, message) => {
-      const vote = message.message?.case === 'vote' ? message.message.value : undefined;
-      if (sent || node !== watcher || vote?.height !== 4n) return;
-      sent = true;
-      void s
-        .live(watcher)
-        .chain.commit(3n)
-        .then((commit) => {
-          const late = {
-            type: VoteType.PRECOMMIT,
-            height: 3n,
-            round: commit?.round ?? 0,
-            blockHash: new Uint8Array(0),
-            timeMs: 1n,
-            validatorIndex: s.validators.indexOfPublicKey(offender),
-            signature: new Uint8Array(0),
-          };
-          s.inject(bad, { message: { case: 'vote', value: signVote(SIM_CHAIN_ID, late, bad.seed as Uint8Array) } });
-        });
-    };
-    await s.runUntil('the watcher holds the evidence', () => s.live(watcher).driver.status().evidence > 0);
-    const jailedEverywhere = () =>
-      s.nodes
-        .slice(0, 3)
-        .every((n) =>
-          decodeGovRecord(s.live(n).app.governanceRecord()).jailed.some((j) => bytesEqual(j.publicKey, offender)),
-        );
-    await s.runUntil('validator 3 jailed on every honest node', jailedEverywhere);
-  });
+  // Height 3 is decided in round 0 (no faults). Validator 3's precommit for nil there reaches the watcher only once
+  // it has decided: while it waits to start height 4 (its head already 3), or once it votes at 4.
+  it.each(['commit-wait', 'next-height'] as const)(
+    'catches a conflicting precommit of a decided height, arriving in the %s, against the one it held',
+    async (when) => {
+      const s = await Sim.start({ validators: 4, appVersion: 1 });
+      sim = s;
+      const [watcher, bad] = [s.nodes[0] as SimNode, s.nodes[3] as SimNode];
+      const offender = publicKeyFromSeed(bad.seed as Uint8Array);
+      const late = signVote(
+        SIM_CHAIN_ID,
+        {
+          type: VoteType.PRECOMMIT,
+          height: 3n,
+          round: 0,
+          blockHash: new Uint8Array(0),
+          timeMs: 1n,
+          validatorIndex: s.validators.indexOfPublicKey(offender),
+          signature: new Uint8Array(0),
+        },
+        bad.seed as Uint8Array,
+      );
+      let sent = false;
+      const send = () => {
+        if (sent) return;
+        sent = true;
+        s.inject(bad, { message: { case: 'vote', value: late } });
+      };
+      if (when === 'commit-wait') {
+        s.onCommit = (node, committed) => {
+          if (node === watcher && committed.header.height === 3n) send();
+        };
+      } else {
+        s.onBroadcast = (node, message) => {
+          if (node === watcher && message.message?.case === 'vote' && message.message.value.height === 4n) send();
+        };
+      }
+      await s.runUntil('the watcher holds the evidence', () => s.live(watcher).driver.status().evidence > 0);
+      const jailedEverywhere = () =>
+        s.nodes
+          .slice(0, 3)
+          .every((n) =>
+            decodeGovRecord(s.live(n).app.governanceRecord()).jailed.some((j) => bytesEqual(j.publicKey, offender)),
+          );
+      await s.runUntil('validator 3 jailed on every honest node', jailedEverywhere);
+    },
+  );
 
   it('keeps evidence out of the blocks of app version 0: detected and stored, never committed', async () => {
     const { s, honest } = await start(0);

@@ -5,7 +5,17 @@
  * an optional `Governance` (governance.ts) whose one record the App stores, commits and hands back each block.
  */
 import type { Account, Block, Genesis, Params, Tx } from '@babychain/codec';
-import { BabyError, blockHash, bytesEqual, create, evidenceHash, merkleRoot, sha256, toHex } from '@babychain/codec';
+import {
+  BabyError,
+  blockHash,
+  bytesEqual,
+  create,
+  evidenceHash,
+  MAX_BLOCK_EVIDENCE,
+  merkleRoot,
+  sha256,
+  toHex,
+} from '@babychain/codec';
 import { type Head, loadHead, treeChanges } from './app-load.ts';
 import { type AppMetrics, emptyAppMetrics, lap } from './app-metrics.ts';
 import type {
@@ -29,7 +39,6 @@ import {
   checkProposer,
   checkTime,
   checkTxRoot,
-  MAX_BLOCK_EVIDENCE,
   type Parent,
   validateHeader,
 } from './block-checks.ts';

@@ -9,8 +9,6 @@ import type { Head } from './app-load.ts';
 import { BlockErrorCode } from './errors.ts';
 
 const ADDRESS_BYTES = 20;
-/** BLK-11 */
-export const MAX_BLOCK_EVIDENCE = 8;
 
 /** The committed head a block builds on, and the chain's id. */
 export interface Parent extends Head {

@@ -10,7 +10,6 @@ export type {
   PrepareProposalResult,
   ResolvedEvidence,
 } from './app-types.ts';
-export { MAX_BLOCK_EVIDENCE } from './block-checks.ts';
 export {
   BlockErrorCode,
   type BlockErrorCodeValue,

@@ -209,7 +209,7 @@ export class BlockExecutor {
       return true;
     });
     if (live.length === 0) return [];
-    const setAt = await this.#setsAt(height, live);
+    const setAt = await this.#setsAt(live.map((e) => e.voteA?.height ?? 0n));
     const out: { evidence: DuplicateVoteEvidence; offence: Offence }[] = [];
     const offences = new Set<string>();
     for (const evidence of live) {
@@ -227,17 +227,13 @@ export class BlockExecutor {
   }
 
   /**
-   * VAL-3 for evidence (CONS-13): the sets of the heights `evidence` names, from this node's history: each height's
-   * header names its set's hash, and the store keeps every set seen in force by its hash.
+   * VAL-3 for evidence (CONS-13): the sets of `heights` (each below the height to decide), from this node's history:
+   * each height's header names its set's hash, and the store keeps every set seen in force by its hash.
    */
-  async #setsAt(
-    height: bigint,
-    evidence: readonly DuplicateVoteEvidence[],
-  ): Promise<(h: bigint) => ValidatorSet | undefined> {
+  async #setsAt(heights: readonly bigint[]): Promise<(h: bigint) => ValidatorSet | undefined> {
     const sets = new Map<bigint, ValidatorSet>();
-    for (const at of evidenceHeights(evidence)) {
-      if (at < 1n || at >= height) continue;
-      if (at === height - 1n && height === this.nextHeight) {
+    for (const at of new Set(heights)) {
+      if (at === this.nextHeight - 1n) {
         sets.set(at, this.sets.previous);
         continue;
       }
@@ -252,7 +248,8 @@ export class BlockExecutor {
   async offencesOf(block: Block): Promise<Offence[]> {
     if (block.evidence.length === 0) return [];
     const height = (block.header as Header).height;
-    const setAt = await this.#setsAt(height, block.evidence);
+    // the count and the heights first: a proposer cannot make this node read history or verify without bound
+    const setAt = await this.#setsAt(evidenceHeights(height, block.evidence));
     return block.evidence.map((e) => resolveEvidence(this.#o.chainId, height, e, setAt));
   }
 

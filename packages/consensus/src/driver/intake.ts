@@ -48,9 +48,10 @@ export class MessageIntake {
   #future: { height: bigint; run: () => Promise<void> }[] = [];
   /** proposals and votes the current height's engine has been given (proposalKey, voteKey) */
   readonly #seen = new Set<string>();
-  /** the first precommit of each (round, validator) given to this height's engine, and to the last height's */
-  #precommits = new Map<string, Vote>();
-  #lastPrecommits = new Map<string, Vote>();
+  /** the first precommit of each (height, round, validator) given to the engine, this height's and the last's */
+  readonly #precommits = new Map<string, Vote>();
+  /** the (height, round, validator) slots a late precommit was already reported for: one piece of evidence each */
+  readonly #reported = new Set<string>();
 
   constructor(options: MessageIntakeOptions) {
     this.#o = options;
@@ -109,25 +110,28 @@ export class MessageIntake {
    * its conflicting precommit arrives after the others moved on. Anything else of the last height is ignored.
    */
   #late(vote: Vote): Verdict {
-    const first = this.#lastPrecommits.get(precommitSlot(vote));
+    const slot = precommitSlot(vote);
+    const first = this.#precommits.get(slot);
     const set = this.#o.driver.lastSet();
     if (vote.type !== VoteType.PRECOMMIT || first === undefined || set === undefined) return 'ignore';
-    if (bytesEqual(vote.blockHash, first.blockHash) || this.seenBefore(`late:${voteKey(vote)}`)) return 'ignore';
+    if (bytesEqual(vote.blockHash, first.blockHash) || this.#reported.has(slot)) return 'ignore';
     try {
       verifyVote(this.#o.chainId, vote, set);
     } catch {
       return 'reject';
     }
+    this.#reported.add(slot);
     const [voteA, voteB] = compareBytes(first.blockHash, vote.blockHash) < 0 ? [first, vote] : [vote, first];
     void this.#o.queue.run(() => this.#o.driver.evidence({ voteA, voteB }, set));
     return 'accept';
   }
 
-  /** A new height: its engine has seen nothing yet; the precommits of the last are kept for `#late`. */
+  /** A new height: its engine has seen nothing yet; the precommits of the height before are kept for `#late`. */
   enter(): void {
     this.#seen.clear();
-    this.#lastPrecommits = this.#precommits;
-    this.#precommits = new Map();
+    const keep = this.#o.driver.height() - 1n;
+    for (const slot of this.#precommits.keys()) if (slotHeight(slot) < keep) this.#precommits.delete(slot);
+    for (const slot of this.#reported) if (slotHeight(slot) < keep) this.#reported.delete(slot);
   }
 
   /** Queues what was held for `height`, once its engine has replayed the WAL. */
@@ -174,7 +178,11 @@ export function proposalKey(p: Proposal): string {
 }
 
 function precommitSlot(v: Vote): string {
-  return `${v.round}:${v.validatorIndex}`;
+  return `${v.height}:${v.round}:${v.validatorIndex}`;
+}
+
+function slotHeight(slot: string): bigint {
+  return BigInt(slot.slice(0, slot.indexOf(':')));
 }
 
 export function voteKey(v: Vote): string {
