@@ -364,12 +364,21 @@ export interface SwitchReport {
 
 /** Each node's `launcher/last-upgrade.json` (LCH-1), or undefined where its launcher has not written one yet. */
 export function launcherReports(devnet: Devnet): (Record<string, unknown> | undefined)[] {
+  return launcherFiles(devnet, 'last-upgrade.json');
+}
+
+/**
+ * Each node's `launcher/switch.json` (LCH-7): the journal of its last switch, which preparations and cancels of
+ * later plans leave alone (they overwrite `last-upgrade.json`).
+ */
+export function launcherJournals(devnet: Devnet): (Record<string, unknown> | undefined)[] {
+  return launcherFiles(devnet, 'switch.json');
+}
+
+function launcherFiles(devnet: Devnet, file: string): (Record<string, unknown> | undefined)[] {
   return devnet.nodes.map((node) => {
     try {
-      return JSON.parse(readFileSync(join(node.home, 'launcher', 'last-upgrade.json'), 'utf8')) as Record<
-        string,
-        unknown
-      >;
+      return JSON.parse(readFileSync(join(node.home, 'launcher', file), 'utf8')) as Record<string, unknown>;
     } catch {
       return undefined;
     }
