@@ -2,6 +2,8 @@
 export {
   AccountParams,
   AccountResult,
+  AccountTxsParams,
+  AccountTxsResult,
   BlockByHashParams,
   BlockNotification,
   BlockParams,
@@ -36,6 +38,8 @@ export {
   UINT64_MAX,
   UnsubscribeParams,
   UpgradeResult,
+  ValidatorSigningParams,
+  ValidatorSigningResult,
   ValidatorsParams,
   ValidatorsResult,
 } from './schemas.ts';

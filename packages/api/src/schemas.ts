@@ -258,6 +258,40 @@ export const TxResult = Type.Object(
 
 export const AccountParams = Type.Object({ address: Address }, closed);
 
+export const AccountTxsParams = Type.Object(
+  {
+    address: Address,
+    limit: Type.Optional(Type.Union([U64], { description: 'RPC-16: 1 to 100 entries, default 20' })),
+    cursor: Type.Optional(
+      Type.String({ maxLength: 64, description: "RPC-16: a page's `next`, to answer the entries after it" }),
+    ),
+  },
+  closed,
+);
+
+export const AccountTxsResult = Type.Object(
+  {
+    address: Address,
+    txs: Type.Array(
+      Type.Object(
+        {
+          id: Hash,
+          height: U64,
+          index: Integer,
+          sender: Address,
+          direction: Type.Union([Type.Literal('sent'), Type.Literal('received')]),
+          tx: TxJson,
+          bytes: Hex,
+        },
+        closed,
+      ),
+      { description: 'newest first: height, then position in the block, descending' },
+    ),
+    next: Nullable(Type.String(), { description: 'RPC-16: the cursor of the next page; null on the last' }),
+  },
+  closed,
+);
+
 export const AccountResult = Type.Object(
   {
     address: Address,
@@ -300,6 +334,35 @@ export const ValidatorsResult = Type.Object(
         { ...closed, description: 'VAL-10: null name, power and operator: it had left the set when jailed' },
       ),
       { description: 'VAL-10: the validators jailed in the committed state, whatever height is asked' },
+    ),
+  },
+  closed,
+);
+
+export const ValidatorSigningParams = Type.Object(
+  {
+    blocks: Type.Optional(Type.Union([U64], { description: 'RPC-17: how many of the last heights, 1 to 1000 (100)' })),
+  },
+  closed,
+);
+
+export const ValidatorSigningResult = Type.Object(
+  {
+    from: U64,
+    to: U64,
+    validators: Type.Array(
+      Type.Object(
+        {
+          publicKey: Hash,
+          address: Address,
+          name: Type.String(),
+          inSet: Type.Union([Type.Boolean()], { description: 'in the set of the height after `to`' }),
+          signed: Integer,
+          missed: Integer,
+          proposed: Integer,
+        },
+        closed,
+      ),
     ),
   },
   closed,

@@ -5,6 +5,7 @@
  */
 import {
   AccountResult,
+  AccountTxsResult,
   BlockNotification,
   BlockResult,
   BlocksResult,
@@ -22,6 +23,7 @@ import {
   SubmitTxsResult,
   TxResult,
   UpgradeResult,
+  ValidatorSigningResult,
   ValidatorsResult,
 } from '@babychain/api';
 import type { Commit, DuplicateVoteEvidence, Header, Tx } from '@babychain/codec';
@@ -163,8 +165,7 @@ export function readBlock(json: unknown): BlockRecord {
 /** The transaction is decoded from its bytes, which its id is checked against; its JSON copy is not read. */
 const TxAnswer = Type.Omit(TxResult, ['tx']);
 
-export function readTx(json: unknown): TxInfo {
-  const p = 'tx';
+export function readTx(json: unknown, p = 'tx'): TxInfo {
   const { bytes: hex, ...found } = decodeAnswer(TxAnswer, json, p);
   const bytes = fromHex(hex);
   if (toHex(txId(bytes)) !== found.id) throw bad(`${p}.bytes`, `the bytes of transaction ${found.id}`, hex);
@@ -176,6 +177,48 @@ export function readTx(json: unknown): TxInfo {
       reason: isBabyError(err) ? err.code : String(err),
     });
   }
+}
+
+/** RPC-16: one entry of an account's transactions. */
+export type AccountTx = TxInfo & { readonly direction: 'sent' | 'received' };
+/** RPC-16: a page of an account's transactions, newest first; `next` is null on the last page. */
+export interface AccountTxsPage {
+  readonly address: string;
+  readonly txs: readonly AccountTx[];
+  readonly next: string | null;
+}
+
+const AccountTxsAnswer = Type.Omit(AccountTxsResult, ['txs']);
+
+export function readAccountTxs(json: unknown): AccountTxsPage {
+  const p = 'account_txs';
+  const o = object(json, p);
+  const { address, next } = decodeAnswer(AccountTxsAnswer, { address: o['address'], next: o['next'] }, p);
+  const list = o['txs'];
+  if (!Array.isArray(list)) throw bad(`${p}.txs`, 'an array', list);
+  const txs = list.map((item: unknown, i: number): AccountTx => {
+    const { direction, ...rest } = object(item, `${p}.txs.${i}`);
+    if (direction !== 'sent' && direction !== 'received') {
+      throw bad(`${p}.txs.${i}.direction`, '"sent" or "received"', direction);
+    }
+    return { ...readTx(rest, `${p}.txs.${i}`), direction };
+  });
+  return { address, txs, next };
+}
+
+export type ValidatorSigningInfo = Replaced<
+  Decoded<typeof ValidatorSigningResult>,
+  {
+    readonly validators: readonly Replaced<
+      Decoded<typeof ValidatorSigningResult>['validators'][number],
+      { readonly publicKey: Uint8Array }
+    >[];
+  }
+>;
+
+export function readValidatorSigning(json: unknown): ValidatorSigningInfo {
+  const answer = decodeAnswer(ValidatorSigningResult, json, 'validator_signing');
+  return { ...answer, validators: answer.validators.map((v) => ({ ...v, publicKey: fromHex(v.publicKey) })) };
 }
 
 export function readValidators(json: unknown): ValidatorsInfo {

@@ -383,6 +383,34 @@ describe('BabyClient', () => {
       expect((await rejection(client.tx(txIdHex))).meta['path']).toBe('tx.bytes');
     });
 
+    it("pages an account's transactions with the node's cursor, each checked against its bytes (RPC-16)", async () => {
+      node.handler = () => ({
+        json: { address: sender, txs: [{ ...txJson, direction: 'received' }], next: '7-0' },
+      });
+      const page = await client.accountTxs(sender, { limit: 1, cursor: '9-2' });
+      expect(page).toMatchObject({ address: sender, next: '7-0' });
+      expect(page.txs[0]).toMatchObject({ id: txIdHex, height: 7n, direction: 'received', bytes: txBytes });
+      expect(node.requests.at(-1)?.path).toBe(`/accounts/${sender}/txs?limit=1&cursor=9-2`);
+      node.handler = () => ({ json: { address: sender, txs: [{ ...txJson, direction: 'both' }], next: null } });
+      expect((await rejection(client.accountTxs(sender))).meta['path']).toBe('account_txs.txs.0.direction');
+      node.handler = () => ({
+        json: { address: sender, txs: [{ ...txJson, id: '00'.repeat(32), direction: 'sent' }], next: null },
+      });
+      expect((await rejection(client.accountTxs(sender))).meta['path']).toBe('account_txs.txs.0.bytes');
+    });
+
+    it('reads who signed the last blocks (RPC-17)', async () => {
+      const row = { publicKey: toHex(publicKey), address: sender, name: 'v0', inSet: true, signed: 9, missed: 1 };
+      node.handler = () => ({ json: { from: '1', to: '10', validators: [{ ...row, proposed: 3 }] } });
+      const signing = await client.validatorSigning(10);
+      expect(signing).toMatchObject({
+        from: 1n,
+        to: 10n,
+        validators: [{ publicKey, signed: 9, missed: 1, proposed: 3 }],
+      });
+      expect(node.requests.at(-1)?.path).toBe('/validators/signing?blocks=10');
+    });
+
     it('reads validators and mempool stats', async () => {
       node.handler = (r) =>
         r.path === '/validators'

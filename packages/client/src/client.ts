@@ -5,6 +5,7 @@
 import { BabyError, isBabyError, toHex } from '@babychain/codec';
 import {
   type AccountInfo,
+  type AccountTxsPage,
   type BatchEntry,
   type BlockEvent,
   type BlockRecord,
@@ -13,6 +14,7 @@ import {
   type MempoolInfo,
   type NodeStatus,
   readAccount,
+  readAccountTxs,
   readBatch,
   readBlock,
   readBlocks,
@@ -22,11 +24,13 @@ import {
   readSubmit,
   readTx,
   readUpgrade,
+  readValidatorSigning,
   readValidators,
   type SubmitMode,
   type SubmitResult,
   type TxInfo,
   type UpgradeStatus,
+  type ValidatorSigningInfo,
   type ValidatorsInfo,
 } from './answers.ts';
 import type { Obj } from './decode.ts';
@@ -106,7 +110,24 @@ export class BabyClient {
     return this.#tx(id, this.#timeoutMs);
   }
 
-  /** `GET /validators` */
+  /**
+   * `GET /accounts/{address}/txs` (RPC-16): a page of the account's committed transactions, newest first; pass a
+   * page's `next` as `cursor` for the one after it.
+   */
+  async accountTxs(address: string, options: { limit?: number; cursor?: string } = {}): Promise<AccountTxsPage> {
+    const query = new URLSearchParams();
+    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    if (options.cursor !== undefined) query.set('cursor', options.cursor);
+    const suffix = query.size === 0 ? '' : `?${query}`;
+    return readAccountTxs(await this.#call(`/accounts/${encodeURIComponent(address)}/txs${suffix}`, { method: 'GET' }));
+  }
+
+  /** `GET /validators/signing` (RPC-17): who signed, missed and proposed the last `blocks` heights (default 100). */
+  async validatorSigning(blocks?: number): Promise<ValidatorSigningInfo> {
+    const query = blocks === undefined ? '' : `?blocks=${blocks}`;
+    return readValidatorSigning(await this.#call(`/validators/signing${query}`, { method: 'GET' }));
+  }
+
   /** `GET /validators`: the set that signs `height` (VAL-3), by default the height being decided. */
   async validators(height?: bigint): Promise<ValidatorsInfo> {
     const query = height === undefined ? '' : `?height=${height}`;

@@ -2,6 +2,8 @@
 
 export type {
   AccountInfo,
+  AccountTx,
+  AccountTxsPage,
   AppliedUpgradeInfo,
   AttestationInfo,
   BatchEntry,
@@ -29,6 +31,7 @@ export type {
   TxInfo,
   UpgradeStatus,
   ValidatorInfo,
+  ValidatorSigningInfo,
   ValidatorsInfo,
 } from './answers.ts';
 export { BabyClient, type ClientOptions, DEFAULT_TIMEOUT_MS, type WaitOptions } from './client.ts';

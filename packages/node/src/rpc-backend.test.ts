@@ -172,4 +172,48 @@ describe('createRpcBackend', () => {
     expect(messages.find((m) => m.method === 'block')?.params).toMatchObject({ txIds: [], subscription: '1' });
     socket.close();
   }, 15_000);
+
+  it("pages an account's transactions by cursor, newest first, losing none between pages (RPC-16)", async () => {
+    const sender = encodeAddress(wallet, 'baby');
+    const ids: string[] = [];
+    // three sent together (usually one block: the state tests pin paging within a height), then two more
+    const batch = [0n, 1n, 2n].map((n) => toHex(walletTransfer(n, 600n)));
+    expect((await post('/txs/batch', { txs: batch })).status).toBe(200);
+    for (const n of [3n, 4n]) await post('/txs', { tx: toHex(walletTransfer(n, 600n)), mode: 'commit' });
+    for (const n of [0n, 1n, 2n, 3n, 4n]) ids.push(toHex(sha256(walletTransfer(n, 600n))));
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const answer = await get(`/accounts/${sender}/txs?limit=2${cursor === undefined ? '' : `&cursor=${cursor}`}`);
+      const txs = answer['txs'] as { id: string; direction: string; sender: string }[];
+      for (const t of txs) expect([t.direction, t.sender]).toEqual(['sent', sender]);
+      seen.push(...txs.map((t) => t.id));
+      if (answer['next'] === null) break;
+      cursor = String(answer['next']);
+    }
+    expect(seen).toEqual([...ids].reverse());
+    const received = await get(`/accounts/${encodeAddress(recipient, 'baby')}/txs?limit=100`);
+    expect((received['txs'] as { direction: string }[]).every((t) => t.direction === 'received')).toBe(true);
+    expect(received['next']).toBeNull();
+    for (const bad of ['limit=0', 'limit=101', 'cursor=abc', 'cursor=1-2-3']) {
+      const r = await fetch(`${node.rpcUrl}/accounts/${sender}/txs?${bad}`);
+      expect([bad, r.status, ((await r.json()) as { error: { code: string } }).error.code]).toEqual([
+        bad,
+        400,
+        'RPC_BAD_REQUEST',
+      ]);
+    }
+  }, 20_000);
+
+  it('counts who signed, missed and proposed the last blocks from the stored commits (RPC-17)', async () => {
+    const answer = await get('/validators/signing?blocks=5');
+    const [from, to] = [BigInt(String(answer['from'])), BigInt(String(answer['to']))];
+    expect(to - from + 1n).toBe(to >= 5n ? 5n : to);
+    const n = Number(to - from + 1n);
+    expect(answer['validators']).toEqual([
+      expect.objectContaining({ name: 'solo', inSet: true, signed: n, missed: 0, proposed: n }),
+    ]);
+    expect((await fetch(`${node.rpcUrl}/validators/signing?blocks=1001`)).status).toBe(400);
+  }, 20_000);
 });

@@ -4,20 +4,21 @@
  * bytes as hex), which `RpcBackend` types them by.
  */
 import type { BlockResult, Json } from '@babychain/api';
-import type { Block, Genesis, MessageName, MessageTypes, MultisigKey, Tx } from '@babychain/codec';
+import type { Block, Genesis, MessageName, MessageTypes, MultisigKey } from '@babychain/codec';
 import { blockHash, fromHex, toHex, toJson, txId } from '@babychain/codec';
 import type { CommittedBlock, ConsensusDriver, SelfValidator, ValidatorInit } from '@babychain/consensus';
 import { ValidatorSet } from '@babychain/consensus';
-import { addressFromPublicKey, decodeAddress, encodeAddress, multisigAddress } from '@babychain/crypto';
+import { addressFromPublicKey, decodeAddress, encodeAddress } from '@babychain/crypto';
 import type { Mempool } from '@babychain/mempool';
 import type { P2pHost } from '@babychain/p2p';
 import type { BlockEvent, RpcBackend } from '@babychain/rpc';
-import type { App } from '@babychain/state';
+import type { App, HistoryQuery } from '@babychain/state';
 import type { UpgradeHandler } from '@babychain/upgrade';
 import { decodeGovRecord, governanceStatus } from '@babychain/upgrade';
 import type { ChainStore } from './chain-store.ts';
 import type { NodeConfig } from './config.ts';
 import type { NodeMetrics } from './metrics.ts';
+import { accountTxs, committedTx, validatorSigning } from './rpc-history.ts';
 import { NODE_VERSION } from './version.ts';
 
 /** Committed blocks as they happen, for waiting on a transaction or streaming blocks. */
@@ -120,11 +121,11 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
     const hex = toHex(address);
     const cached = signerKeys.get(hex);
     if (cached !== undefined) return cached;
-    let beforeHeight: bigint | undefined;
+    let before: HistoryQuery['before'];
     for (let page = 0; page < HISTORY_PAGES; page++) {
       const entries = await app.accountHistory(address, {
         limit: HISTORY_PAGE,
-        ...(beforeHeight === undefined ? {} : { beforeHeight }),
+        ...(before === undefined ? {} : { before }),
       });
       const sent = entries.find((e) => e.direction === 'sent');
       if (sent !== undefined) {
@@ -137,7 +138,7 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
       }
       const last = entries.at(-1);
       if (entries.length < HISTORY_PAGE || last === undefined) return null;
-      beforeHeight = last.height;
+      before = { height: last.height, index: last.index };
     }
     return null;
   };
@@ -204,16 +205,7 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
     blockByHash: async (hashHex) => fullBlock(await app.blockByHash(fromHex(hashHex))),
     tx: async (idHex) => {
       const found = await app.tx(fromHex(idHex));
-      if (found !== undefined) {
-        return {
-          id: idHex,
-          height: String(found.height),
-          index: found.index,
-          sender: encodeAddress(senderOf(found.tx), prefix),
-          tx: canonicalJson('babychain.v0.Tx', found.tx),
-          bytes: toHex(found.bytes),
-        };
-      }
+      if (found !== undefined) return committedTx(found, idHex, prefix);
       return mempool.has(idHex) ? { id: idHex, pending: true } : undefined;
     },
     dropped: (idHex) => {
@@ -251,6 +243,8 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
           multisig === null ? null : { threshold: multisig.threshold, publicKeys: multisig.publicKeys.map(toHex) },
       };
     },
+    accountTxs: (text, limit, before) => accountTxs(app, prefix, text, limit, before),
+    validatorSigning: (blocks) => validatorSigning(app, chain, prefix, blocks),
     validators: async (height) => {
       const next = app.info().height + 1n;
       const h = height ?? next;
@@ -291,15 +285,6 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
  */
 function canonicalJson<T, N extends MessageName>(name: N, message: MessageTypes[N]): T {
   return toJson(name, message) as unknown as T;
-}
-
-/** The sender of a committed transaction: the address of its signer key (ADDR-1, ADDR-3). */
-function senderOf(tx: Tx): Uint8Array {
-  const key = tx.body?.signer?.key;
-  if (key === undefined) return new Uint8Array(20);
-  return key.case === 'ed25519'
-    ? addressFromPublicKey(key.value)
-    : multisigAddress(key.value.threshold, key.value.publicKeys);
 }
 
 function blockSummary(block: Block, prefix: string) {

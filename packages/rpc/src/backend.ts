@@ -7,6 +7,7 @@
 
 import type {
   AccountResult,
+  AccountTxsResult,
   BlockResult,
   BlockSummary,
   CheckTxResult,
@@ -16,6 +17,7 @@ import type {
   SubmitTxSyncResult,
   TxResult,
   UpgradeResult,
+  ValidatorSigningResult,
   ValidatorsResult,
 } from '@babychain/api';
 import type { Logger } from '@babychain/util';
@@ -63,6 +65,17 @@ export interface RpcBackend {
   checkTx(bytes: Uint8Array): Promise<Json<typeof CheckTxResult>>;
   /** throws CRYPTO_/ADDR_ errors for a malformed address */
   account(address: string): Promise<Json<typeof AccountResult>>;
+  /**
+   * RPC-16: up to `limit` of the account's committed transactions, newest first, below the position `before`
+   * (exclusive) when given; throws CRYPTO_/ADDR_ errors for a malformed address
+   */
+  accountTxs(
+    address: string,
+    limit: number,
+    before?: { readonly height: bigint; readonly index: number },
+  ): Promise<Omit<Json<typeof AccountTxsResult>, 'next'>>;
+  /** RPC-17: who signed, missed and proposed the last `blocks` committed heights */
+  validatorSigning(blocks: number): Promise<Json<typeof ValidatorSigningResult>>;
   /**
    * VAL-3: the set that signs `height` (default: the height being decided); undefined above that height, at 0, or for a
    * height whose set this node never recorded

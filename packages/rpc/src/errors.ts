@@ -41,6 +41,11 @@ declare module '@babychain/codec' {
       height?: string;
       max?: number;
       status?: number;
+      /** RPC-16: a cursor this node cannot read */
+      cursor?: string;
+      /** RPC-16, RPC-17: an out-of-range page size or window */
+      limit?: string;
+      blocks?: string;
     };
     [RpcErrorCode.INVALID_REQUEST]: ErrorMeta & { max?: number; size?: number };
     [RpcErrorCode.UNKNOWN_METHOD]: ErrorMeta & { method: string };

@@ -5,6 +5,8 @@
 import {
   AccountParams,
   AccountResult,
+  AccountTxsParams,
+  AccountTxsResult,
   BlockByHashParams,
   BlockParams,
   BlockResult,
@@ -27,6 +29,8 @@ import {
   TxResult,
   UINT64_MAX,
   UpgradeResult,
+  ValidatorSigningParams,
+  ValidatorSigningResult,
   ValidatorsParams,
   ValidatorsResult,
 } from '@babychain/api';
@@ -39,6 +43,12 @@ import { RpcErrorCode, rpcError, txDropped } from './errors.ts';
 export const MAX_BLOCK_RANGE = 1000n;
 /** RPC-10: a `blocks` call costs one request per this many heights of its range, rounded up. */
 export const BLOCKS_PER_REQUEST = 10n;
+/** RPC-16: entries per `account_txs` page: the default and the most. */
+export const DEFAULT_PAGE = 20;
+export const MAX_PAGE = 100;
+/** RPC-17: heights a `validator_signing` call covers: the default and the most. */
+export const DEFAULT_SIGNING_BLOCKS = 100;
+export const MAX_SIGNING_BLOCKS = 1000;
 /** RPC-7: how long `submit_tx` in mode commit waits for the inclusion. */
 export const DEFAULT_COMMIT_TIMEOUT_MS = 30_000;
 
@@ -50,8 +60,8 @@ export interface MethodContext {
   readonly waiters: Set<(err: Error) => void>;
 }
 
-/** Where the REST form of a method takes its params from. */
-export type ParamSource = 'none' | 'params' | 'query' | 'body';
+/** Where the REST form of a method takes its params from ('path+query': the url's `:names`, the rest the query). */
+export type ParamSource = 'none' | 'params' | 'query' | 'body' | 'path+query';
 
 export interface MethodSpec<P extends TSchema = TSchema, R extends TSchema = TSchema> {
   readonly name: string;
@@ -80,6 +90,24 @@ function u64(text: string, what: string): bigint {
   const value = BigInt(text);
   if (value > UINT64_MAX) throw rpcError(RpcErrorCode.BAD_REQUEST, `${what} exceeds 2^64-1`, { [what]: text });
   return value;
+}
+
+function bounded(value: bigint, least: bigint, most: bigint, what: 'limit' | 'blocks'): bigint {
+  if (value < least || value > most) {
+    throw rpcError(RpcErrorCode.BAD_REQUEST, `${what} must be ${least} to ${most}`, { [what]: String(value) });
+  }
+  return value;
+}
+
+/** RPC-16: a cursor this node issued, `<height>-<index>` of the last entry of a page. */
+function readCursor(cursor: string): { height: bigint; index: number } {
+  const m = /^(0|[1-9][0-9]{0,19})-(0|[1-9][0-9]{0,9})$/.exec(cursor);
+  const height = m === null ? undefined : BigInt(m[1] as string);
+  const index = m === null ? undefined : Number(m[2]);
+  if (height === undefined || index === undefined || height > UINT64_MAX || index > 0xffffffff) {
+    throw rpcError(RpcErrorCode.BAD_REQUEST, 'not a cursor this node issued', { cursor });
+  }
+  return { height, index };
 }
 
 function found<T>(value: T | undefined, message: string, meta: MetaOf<typeof RpcErrorCode.NOT_FOUND>): T {
@@ -213,6 +241,42 @@ export const METHODS: readonly MethodSpec[] = [
     result: AccountResult,
     rest: { method: 'GET', url: '/accounts/:address', from: 'params' },
     handler: (ctx, { address }) => ctx.backend.account(address),
+  }),
+  method({
+    name: 'account_txs',
+    summary: `An account's committed transactions, newest first, ${DEFAULT_PAGE} (at most ${MAX_PAGE}) a page`,
+    params: AccountTxsParams,
+    result: AccountTxsResult,
+    rest: { method: 'GET', url: '/accounts/:address/txs', from: 'path+query' },
+    handler: async (ctx, { address, limit, cursor }) => {
+      const n =
+        limit === undefined ? DEFAULT_PAGE : Number(bounded(u64(limit, 'limit'), 1n, BigInt(MAX_PAGE), 'limit'));
+      const before = cursor === undefined ? undefined : readCursor(cursor);
+      // one more than asked says whether a next page exists, so the last page's `next` is null
+      const page = await ctx.backend.accountTxs(address, n + 1, before);
+      const txs = page.txs.slice(0, n);
+      const last = txs.at(-1);
+      const next = page.txs.length > n && last !== undefined ? `${last.height}-${last.index}` : null;
+      return { address: page.address, txs, next };
+    },
+  }),
+  method({
+    name: 'validator_signing',
+    summary: `Who signed, missed and proposed the last blocks (${DEFAULT_SIGNING_BLOCKS}, at most ${MAX_SIGNING_BLOCKS})`,
+    params: ValidatorSigningParams,
+    result: ValidatorSigningResult,
+    rest: { method: 'GET', url: '/validators/signing', from: 'query' },
+    cost: (params) => {
+      const blocks = params.blocks === undefined ? BigInt(DEFAULT_SIGNING_BLOCKS) : u64(params.blocks, 'blocks');
+      return Number((min(blocks, BigInt(MAX_SIGNING_BLOCKS)) + BLOCKS_PER_REQUEST - 1n) / BLOCKS_PER_REQUEST);
+    },
+    handler: async (ctx, { blocks }) => {
+      const n =
+        blocks === undefined
+          ? DEFAULT_SIGNING_BLOCKS
+          : Number(bounded(u64(blocks, 'blocks'), 1n, BigInt(MAX_SIGNING_BLOCKS), 'blocks'));
+      return ctx.backend.validatorSigning(n);
+    },
   }),
   method({
     name: 'validators',

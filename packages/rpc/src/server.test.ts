@@ -34,6 +34,34 @@ describe('REST routes', () => {
     expect((range.body['blocks'] as { height: string }[]).map((b) => b.height)).toEqual(['1', '2']);
   });
 
+  it("pages an account's transactions by the cursor each page names, and refuses one it did not issue", async () => {
+    fake.commitBlock([fakeTx(9040n), fakeTx(9041n)]);
+    fake.commitBlock([fakeTx(9042n)]);
+    const route = '/accounts/{address}/txs';
+    const all = await get(route, `/accounts/${ADDRESS_A}/txs?limit=100`);
+    const ids = (all.body['txs'] as { id: string }[]).map((t) => t.id);
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    expect(all.body['next']).toBeNull();
+    const paged: string[] = [];
+    let cursor = '';
+    for (let page = 0; page <= ids.length; page++) {
+      const r = await get(route, `/accounts/${ADDRESS_A}/txs?limit=1${cursor}`);
+      paged.push(...(r.body['txs'] as { id: string }[]).map((t) => t.id));
+      if (r.body['next'] === null) break;
+      cursor = `&cursor=${String(r.body['next'])}`;
+    }
+    expect(paged).toEqual(ids);
+    expect(codeOf(await get(route, `/accounts/${ADDRESS_A}/txs?cursor=x`))).toEqual([400, 'RPC_BAD_REQUEST']);
+    expect(codeOf(await get(route, `/accounts/${ADDRESS_A}/txs?limit=101`))).toEqual([400, 'RPC_BAD_REQUEST']);
+    expect(codeOf(await get(route, '/accounts/nope/txs'))[0]).toBe(400);
+  });
+
+  it('serves who signed the last blocks, within its bounds', async () => {
+    const r = await get('/validators/signing', '/validators/signing?blocks=2');
+    expect(r.body).toMatchObject({ validators: [{ name: 'node0', inSet: true, signed: 2, missed: 0 }] });
+    expect(codeOf(await get('/validators/signing', '/validators/signing?blocks=0'))).toEqual([400, 'RPC_BAD_REQUEST']);
+  });
+
   it('answers RPC_NOT_FOUND for a missing block, an unknown or pending transaction and an unknown route', async () => {
     expect(codeOf(await get('/blocks/{height}', '/blocks/999'))).toEqual([404, 'RPC_NOT_FOUND']);
     expect(codeOf(await get('/blocks/hash/{hash}', `/blocks/hash/${'cd'.repeat(32)}`))).toEqual([404, 'RPC_NOT_FOUND']);

@@ -426,12 +426,26 @@ function registerRest(app: FastifyInstance, spec: MethodSpec, ctx: MethodContext
   if (from === 'params') schema.params = spec.params;
   if (from === 'query') schema.querystring = spec.params;
   if (from === 'body') schema.body = spec.params;
+  if (from === 'path+query') {
+    const inPath = [...spec.rest.url.matchAll(/:(\w+)/g)].map((m) => m[1] as string);
+    schema.params = Type.Pick(spec.params, inPath);
+    schema.querystring = Type.Omit(spec.params, inPath);
+  }
   app.route({
     method: spec.rest.method,
     url: spec.rest.url,
     schema,
     handler: async (req, reply) => {
-      const params = from === 'params' ? req.params : from === 'query' ? req.query : from === 'body' ? req.body : {};
+      const params =
+        from === 'params'
+          ? req.params
+          : from === 'query'
+            ? req.query
+            : from === 'body'
+              ? req.body
+              : from === 'path+query'
+                ? { ...(req.query as object), ...(req.params as object) }
+                : {};
       await charge(req, reply, spec, params);
       return spec.handler(ctx, params as never);
     },
@@ -463,6 +477,8 @@ export async function rpcOpenApiDocument(): Promise<Record<string, unknown>> {
     submitTx: fail,
     checkTx: none,
     account: none,
+    accountTxs: none,
+    validatorSigning: none,
     validators: none,
     upgrade: none,
     mempool: fail,

@@ -265,7 +265,20 @@ describe('App', () => {
       [1n, 0, toHex(sha256(t1)), 'sent'],
     ]);
     expect((await app.accountHistory(alice.address, { limit: 1 })).map((h) => h.height)).toEqual([2n]);
-    expect((await app.accountHistory(alice.address, { beforeHeight: 2n })).map((h) => h.index)).toEqual([1, 0]);
+    expect((await app.accountHistory(alice.address, { before: { height: 2n, index: 0 } })).map((h) => h.index)).toEqual(
+      [1, 0],
+    );
+    // one entry a page: two of them share height 1, and paging by position loses neither
+    const paged: typeof history = [];
+    let before: { height: bigint; index: number } | undefined;
+    for (;;) {
+      const page = await app.accountHistory(alice.address, { limit: 1, ...(before === undefined ? {} : { before }) });
+      const last = page.at(-1);
+      if (last === undefined) break;
+      paged.push(...page);
+      before = { height: last.height, index: last.index };
+    }
+    expect(paged).toEqual(history);
     expect(await app.accountHistory(carol.address)).toMatchObject([{ height: 2n, direction: 'received' }]);
     expect(await app.accountHistory(dave.address)).toEqual([]);
     expect(await app.accountHistory(proposer.address)).toEqual([]); // fee credits are not transfers

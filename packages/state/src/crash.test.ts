@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { blockHash, bytesEqual, decodeTx, sha256, toHex } from '@babychain/codec';
+import { addressFromPublicKey } from '@babychain/crypto';
 import { describe, expect, it } from 'vitest';
 import { crashGenesis } from './app.testutil.ts';
 import { genesisHash, genesisSupply } from './genesis.ts';
@@ -100,6 +101,27 @@ async function audit(dir: string, acknowledged: bigint): Promise<bigint> {
       }
     }
     expect(decodeToyRecord(record).ready).toBe(signals);
+    // The address index (RPC-16) holds exactly the committed blocks' transactions: written in their batch.
+    const expected: string[] = [];
+    for (let h = 1n; h <= head.height; h++) {
+      for (const [index, bytes] of ((await store.block(h))?.txs ?? []).entries()) {
+        const body = decodeTx(bytes).body;
+        const key = body?.signer?.key;
+        if (key?.case !== 'ed25519') throw new Error('the crash child signs with single keys');
+        const sender = toHex(addressFromPublicKey(key.value));
+        const id = toHex(sha256(bytes));
+        expected.push(`${sender}:${h}:${index}:${id}:sent`);
+        const to = body?.action?.case === 'transfer' ? toHex(body.action.value.to) : sender;
+        if (to !== sender) expected.push(`${to}:${h}:${index}:${id}:received`);
+      }
+    }
+    const indexed: string[] = [];
+    for await (const [address] of store.allAccounts()) {
+      for (const e of await store.history(address, { limit: 1_000_000 })) {
+        indexed.push(`${toHex(address)}:${e.height}:${e.index}:${toHex(e.id)}:${e.direction}`);
+      }
+    }
+    expect(indexed.sort()).toEqual(expected.sort());
     expect(bytesEqual(referenceRoot(leaves), head.appHash)).toBe(true);
     expect(supply).toBe(genesisSupply(genesis));
     return head.height;

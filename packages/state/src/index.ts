@@ -67,5 +67,6 @@ export {
 } from './refusals.ts';
 export { type ChainRules, rulesFor } from './rules.ts';
 export { type CheckedTx, checkTx, checkTxBytes } from './stateless.ts';
+export type { HistoryEntry, HistoryQuery } from './store.ts';
 export { accountKey, EMPTY_HASH, StateTree, type TreeReader, valueHash, verifyStateProof } from './tree/index.ts';
 export { BAD_VERSION_CODE, compareVersions, parseVersion } from './version.ts';

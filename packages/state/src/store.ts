@@ -61,8 +61,8 @@ export interface HistoryEntry {
 export interface HistoryQuery {
   /** at most this many entries, newest first; default 100 */
   readonly limit?: number;
-  /** only entries of blocks below this height (paging: pass the last entry's height) */
-  readonly beforeHeight?: bigint;
+  /** only entries below this position, exclusive (paging: pass the last entry's height and index) */
+  readonly before?: { readonly height: bigint; readonly index: number };
 }
 
 /** Everything one block adds to the store, written in one batch. */
@@ -271,10 +271,11 @@ export class StateStore {
     if (address.length !== ADDRESS_BYTES || limit <= 0) return [];
     const gte = prefixed(NS_HISTORY, address);
     // Height 2^64-1 is never reached, so address || 0xff * 12 is above every entry of the address.
+    const before = query.before;
     const lt =
-      query.beforeHeight === undefined
+      before === undefined
         ? prefixed(NS_HISTORY, address, ALL_ONES_12)
-        : prefixed(NS_HISTORY, address, u64be(query.beforeHeight));
+        : prefixed(NS_HISTORY, address, u64be(before.height), u32be(before.index));
     const out: HistoryEntry[] = [];
     for await (const [k, v] of this.#db.iterator({ gte, lt, reverse: true, limit })) {
       const key = plain(k);

@@ -287,6 +287,48 @@ export class FakeBackend implements RpcBackend {
     return this.pool.has(idHex) ? { id: idHex, pending: true } : undefined;
   }
 
+  /** RPC-16 over the committed transactions, newest first: sent by the address, or transfers to it. */
+  async accountTxs(
+    address: string,
+    limit: number,
+    before?: { readonly height: bigint; readonly index: number },
+  ): ReturnType<RpcBackend['accountTxs']> {
+    decodeAddress(address);
+    const below = (c: Committed) =>
+      before === undefined || c.height < before.height || (c.height === before.height && c.index < before.index);
+    const recipient = (c: Committed) =>
+      c.tx.body?.action?.case === 'transfer' ? encodeAddress(c.tx.body.action.value.to) : undefined;
+    const entries = [...this.#committed.entries()]
+      .filter(([, c]) => below(c) && (c.sender === address || recipient(c) === address))
+      .sort(([, a], [, b]) => (a.height !== b.height ? (a.height > b.height ? -1 : 1) : b.index - a.index))
+      .slice(0, limit);
+    const txs = entries.map(([id, c]) => ({
+      id,
+      height: String(c.height),
+      index: c.index,
+      sender: c.sender,
+      tx: schemaTyped<Awaited<ReturnType<RpcBackend['accountTxs']>>['txs'][number]['tx']>(
+        toJson('babychain.v0.Tx', c.tx),
+      ),
+      bytes: toHex(c.bytes),
+      direction: c.sender === address ? ('sent' as const) : ('received' as const),
+    }));
+    return { address, txs };
+  }
+
+  /** RPC-17 for the fake's one validator, which signs and proposes every block. */
+  async validatorSigning(blocks: number): ReturnType<RpcBackend['validatorSigning']> {
+    const to = this.height;
+    const from = to - BigInt(blocks) + 1n > 1n ? to - BigInt(blocks) + 1n : 1n;
+    const count = to >= from ? Number(to - from + 1n) : 0;
+    const v = { publicKey: toHex(VALIDATOR_KEY), address: encodeAddress(VALIDATOR_ADDRESS), name: 'node0' };
+    return {
+      from: String(from),
+      to: String(to),
+      validators: [{ ...v, inSet: true, signed: count, missed: 0, proposed: count }],
+    };
+  }
+
   /** What a node checks before it admits a transaction, with the node's own rules and refusals (APP-1). */
   #check(tx: Tx, bytes: Uint8Array): Checked {
     if (!this.#verify) {
