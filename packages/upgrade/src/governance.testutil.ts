@@ -19,7 +19,7 @@ import type { AccountAccess, CheckedTx, Governance, GovernanceBlock, Offence } f
 import { createDevGenesis } from '@babychain/state';
 import { createGovernance, type UpgradeHandler } from './governance.ts';
 import { signManifest, withSignature } from './manifest.ts';
-import { decodeGovRecord } from './record.ts';
+import { decodeGovRecord, encodeGovRecord } from './record.ts';
 import { VoteOption } from './tally.ts';
 
 export const CHAIN_ID = 'gov-test-1';
@@ -274,4 +274,11 @@ export function expectCode(fn: () => unknown, code: string): BabyError {
     return err;
   }
   throw new Error(`expected ${code}, nothing was thrown`);
+}
+
+/** a chain whose record already runs app version 1 (the upgrade into it is the governance tests' business) */
+export function v1Chain(powers?: readonly bigint[]): TestChain {
+  const chain = new TestChain(testGenesis(powers === undefined ? {} : { powers }));
+  chain.record = encodeGovRecord({ ...chain.state, appVersion: 1 } as GovState);
+  return chain;
 }

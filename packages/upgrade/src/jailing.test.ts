@@ -1,6 +1,6 @@
 // Evidence and jailing through governance (specs/validators.md VAL-9..VAL-11): which offences a block may carry, who
 // is jailed from which height, and how a jailed validator comes back.
-import type { GovState, SubmitProposal } from '@babychain/codec';
+import type { SubmitProposal } from '@babychain/codec';
 import { EVIDENCE_MAX_AGE, toHex } from '@babychain/codec';
 import type { Offence } from '@babychain/state';
 import { describe, expect, it } from 'vitest';
@@ -14,21 +14,15 @@ import {
   tx,
   v0,
   v1,
+  v1Chain,
   v2,
   v3,
   vote,
 } from './governance.testutil.ts';
 import { signPossession } from './possession.ts';
-import { encodeGovRecord } from './record.ts';
 import { ProposalStatus, VoteOption } from './tally.ts';
 
 const { YES } = VoteOption;
-
-function v1Chain(powers?: readonly bigint[]): TestChain {
-  const chain = new TestChain(testGenesis(powers === undefined ? {} : { powers }));
-  chain.record = encodeGovRecord({ ...chain.state, appVersion: 1 } as GovState);
-  return chain;
-}
 
 const offence = (k: Key, height: bigint): Offence => ({ publicKey: k.publicKey, height });
 const submit = (from: Key, content: SubmitProposal['content']) =>

@@ -1,6 +1,6 @@
 // Validator-set changes through governance (specs/validators.md VAL-2..VAL-8): who may propose what, the one-third
 // step rule, and the heights at which a decided change signs.
-import type { GovState, SubmitProposal, Validator } from '@babychain/codec';
+import type { SubmitProposal, Validator } from '@babychain/codec';
 import { toHex } from '@babychain/codec';
 import { describe, expect, it } from 'vitest';
 import {
@@ -17,23 +17,16 @@ import {
   tx,
   v0,
   v1,
+  v1Chain,
   v2,
   v3,
   vote,
 } from './governance.testutil.ts';
 import { signPossession } from './possession.ts';
-import { encodeGovRecord } from './record.ts';
 import { ProposalStatus, VoteOption } from './tally.ts';
 
 const { YES, NO } = VoteOption;
 const newcomer = key('v4');
-
-/** a chain whose record already runs app version 1 (the upgrade into it is the governance tests' business) */
-function v1Chain(powers?: readonly bigint[]): TestChain {
-  const chain = new TestChain(testGenesis(powers === undefined ? {} : { powers }));
-  chain.record = encodeGovRecord({ ...chain.state, appVersion: 1 } as GovState);
-  return chain;
-}
 
 const submit = (from: Key, content: SubmitProposal['content'], deposit = 1000n) =>
   tx(from, { case: 'submitProposal', value: { deposit, title: 'validators', content } });
