@@ -109,14 +109,26 @@ export class ChainStore {
     view.setUint8(13, vote?.type ?? 0);
     view.setUint32(14, vote?.validatorIndex ?? 0);
     await this.#db.put(k, encode('babychain.v0.DuplicateVoteEvidence', evidence), { sync: true });
-    return (await this.evidence()).length;
+    return this.#evidenceCount();
   }
 
-  async evidence(): Promise<DuplicateVoteEvidence[]> {
+  async evidence(fromHeight = 0n): Promise<DuplicateVoteEvidence[]> {
     const out: DuplicateVoteEvidence[] = [];
-    for await (const value of this.#db.values({ gte: key(EVIDENCE), lt: key(EVIDENCE + 1) })) {
+    for await (const value of this.#db.values({ gte: key(EVIDENCE, fromHeight), lt: key(EVIDENCE + 1) })) {
       out.push(decode('babychain.v0.DuplicateVoteEvidence', value));
     }
     return out;
+  }
+
+  /** Deletes the evidence of heights below `belowHeight` (CONS-13: too old for any block); says how many are left. */
+  async pruneEvidence(belowHeight: bigint): Promise<number> {
+    if (belowHeight > 0n) await this.#db.clear({ gte: key(EVIDENCE), lt: key(EVIDENCE, belowHeight) });
+    return this.#evidenceCount();
+  }
+
+  async #evidenceCount(): Promise<number> {
+    let n = 0;
+    for await (const _ of this.#db.keys({ gte: key(EVIDENCE), lt: key(EVIDENCE + 1) })) n++;
+    return n;
   }
 }

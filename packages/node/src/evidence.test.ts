@@ -2,7 +2,7 @@
 // simulation: validator 3 signs two prevotes at a height, the proposers put the equivocation in a block, and every
 // node takes validator 3 out of the set two heights later.
 import type { Block } from '@babychain/codec';
-import { bytesEqual, evidenceHash, toHex } from '@babychain/codec';
+import { bytesEqual, EVIDENCE_MAX_AGE, evidenceHash, toHex } from '@babychain/codec';
 import { signVote, VoteType } from '@babychain/consensus';
 import { publicKeyFromSeed } from '@babychain/crypto';
 import { decodeGovRecord } from '@babychain/upgrade';
@@ -85,6 +85,12 @@ describe('evidence in blocks (CONS-13) and jailing (VAL-10)', () => {
       expect(new Set(records.map((r) => r?.hash)).size, `block hash at ${height}`).toBe(1);
       expect(new Set(records.map((r) => r?.appHash)).size, `app hash at ${height}`).toBe(1);
     }
+    // CONS-13: once no block may carry it, nobody keeps the evidence: a twin running for a day fills no disk
+    s.onBroadcast = undefined;
+    const held = () => honest.map((n) => s.live(n).driver.status().evidence);
+    expect(held().every((n) => n > 0)).toBe(true);
+    await s.runUntil('past the age limit of every piece', () => s.allAt(h + EVIDENCE_MAX_AGE + 1n, honest));
+    expect(held()).toEqual([0, 0, 0]);
   });
 
   // Height 3 is decided in round 0 (no faults). Validator 3's precommit for nil there reaches the watcher only once

@@ -133,7 +133,11 @@ export class NodeMetrics {
 
     gauge('babychain_height', 'last committed height', (s) => s.consensus.height);
     gauge('babychain_round', 'consensus round of the height being decided', (s) => s.consensus.round);
-    gauge('babychain_evidence_stored', 'equivocations this node has seen and keeps', (s) => s.consensus.evidence);
+    gauge(
+      'babychain_evidence_stored',
+      'equivocations this node has seen in the last 100 heights',
+      (s) => s.consensus.evidence,
+    );
     gauge('babychain_peers', 'connected peers', (s) => s.p2p.peers);
     gauge('babychain_mempool_txs', 'transactions in the mempool', (s) => s.mempool.txs);
     gauge('babychain_mempool_bytes', 'bytes of the transactions in the mempool', (s) => s.mempool.bytes);

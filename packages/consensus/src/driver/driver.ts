@@ -68,6 +68,9 @@ export class ConsensusDriver implements ConsensusHandlers {
       logger: this.#log,
       reap: options.reap,
       onCommitted: options.onCommitted,
+      onEvidenceHeld: (count) => {
+        this.#evidence = count;
+      },
     });
     const queue = this.#queue;
     const logger = this.#log;

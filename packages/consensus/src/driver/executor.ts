@@ -65,6 +65,8 @@ export interface BlockExecutorOptions {
   readonly reap: (limits: BlockLimits) => Uint8Array[];
   /** after each committed block: the node updates its mempool and tells subscribers */
   readonly onCommitted: (committed: CommittedBlock) => void;
+  /** after each committed block: how many pieces of evidence the store holds once the expired ones are gone */
+  readonly onEvidenceHeld?: (count: number) => void;
 }
 
 export class BlockExecutor {
@@ -198,7 +200,7 @@ export class BlockExecutor {
    * state machine keeps the ones it admits, APP-2).
    */
   async #pendingEvidence(height: bigint): Promise<{ evidence: DuplicateVoteEvidence; offence: Offence }[]> {
-    const stored = await this.#o.store.evidence();
+    const stored = await this.#o.store.evidence(height > EVIDENCE_MAX_AGE ? height - EVIDENCE_MAX_AGE : 0n);
     // One piece per (height, validator index) is one offence: the rest would only be verified to be left out.
     const seen = new Set<string>();
     const live = stored.filter((e) => {
@@ -315,6 +317,9 @@ export class BlockExecutor {
     this.#headHash = hash;
     await this.#readSets();
     await this.#o.wal.prune(header.height);
+    // CONS-13: evidence of a height no later block may carry is kept no longer
+    const expired = header.height + 1n - EVIDENCE_MAX_AGE;
+    if (expired > 0n) this.#o.onEvidenceHeld?.(await this.#o.store.pruneEvidence(expired));
     this.#o.onCommitted({ block, header, hash, result, lastCommitSet, via });
     this.#o.logger.info('committed', {
       height: String(header.height),

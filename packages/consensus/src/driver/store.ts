@@ -14,7 +14,10 @@ export interface ConsensusStore {
   commit(height: bigint): Promise<Commit | undefined>;
   /** CONS-9: stores evidence once per (height, round, type, validator); says how many are stored in all */
   addEvidence(height: bigint, evidence: DuplicateVoteEvidence): Promise<number>;
-  evidence(): Promise<DuplicateVoteEvidence[]>;
+  /** the evidence stored, of heights from `fromHeight` on (all when absent), oldest height first */
+  evidence(fromHeight?: bigint): Promise<DuplicateVoteEvidence[]>;
+  /** CONS-13: forgets evidence of heights below `belowHeight`, which no block can carry any more; says how many are left */
+  pruneEvidence(belowHeight: bigint): Promise<number>;
   /** VAL-3: records a set in force by its CONS-2 hash, durably (idempotent), so old heights' sets can be read back */
   saveValidatorSet(hash: Uint8Array, validators: readonly ValidatorInit[]): Promise<void>;
   validatorSet(hash: Uint8Array): Promise<ValidatorInit[] | undefined>;
