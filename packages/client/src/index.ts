@@ -1,5 +1,6 @@
 // The public surface of @babychain/client (README.md). No `node:` imports anywhere under src/ outside tests.
 
+export { BABY_DECIMALS, formatAmount, MAX_AMOUNT, parseAmount, UBABY_PER_BABY } from './amount.ts';
 export type {
   AccountInfo,
   AppliedUpgradeInfo,
@@ -32,7 +33,7 @@ export type {
   ValidatorsInfo,
 } from './answers.ts';
 export { BabyClient, type ClientOptions, DEFAULT_TIMEOUT_MS, type WaitOptions } from './client.ts';
-export { ClientErrorCode } from './errors.ts';
+export { type AmountProblem, ClientErrorCode } from './errors.ts';
 export {
   type AttestRequest,
   attestBody,
