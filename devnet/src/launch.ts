@@ -2,6 +2,7 @@
 // it, wait for it, and say where everything is.
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { formatAmount } from '@babychain/client';
 import { VALIDATOR_CHANGES_FROM } from '@babychain/upgrade';
 import { Devnet, STATE_FILE } from './devnet.ts';
 import { DEV_BALANCE, DEV_CHAIN_ID, DEV_KEYRING, DEV_PASSPHRASE, ensureDevAccounts, listDevAccounts } from './keys.ts';
@@ -96,11 +97,11 @@ export async function describeDevnet(devnet: Devnet, print: (line: string) => vo
   }
 }
 
-/** base units (10^-6 BABY) as a decimal BABY amount */
+/** base units (10^-6 BABY) as a decimal BABY amount, the client's formatAmount with the whole BABY grouped */
 export function formatBaby(units: bigint): string {
-  const whole = (units / 1_000_000n).toLocaleString('en-US');
-  const fraction = (units % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '');
-  return fraction === '' ? whole : `${whole}.${fraction}`;
+  const [whole = '0', fraction] = formatAmount(units).split('.');
+  const grouped = BigInt(whole).toLocaleString('en-US');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }
 
 /** a path relative to the current directory when that is shorter */

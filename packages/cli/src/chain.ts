@@ -2,7 +2,14 @@
  * What the commands that talk to a node share: the node's address, the client, amounts in base units or BABY,
  * addresses given as bech32m text or as a key name, and progress output while waiting.
  */
-import { BabyClient } from '@babychain/client';
+import {
+  BABY_DECIMALS,
+  BabyClient,
+  ClientErrorCode,
+  formatAmount as formatBabyText,
+  MAX_AMOUNT,
+  parseAmount as parseBabyText,
+} from '@babychain/client';
 import { BabyError, isBabyError } from '@babychain/codec';
 import { DEFAULT_ADDRESS_PREFIX, decodeAddress, Keyring } from '@babychain/crypto';
 import type { Command } from 'commander';
@@ -46,11 +53,10 @@ export function chainContext(cmd: Command, io: CliIo) {
 export type ChainContext = ReturnType<typeof chainContext>;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Amounts: base units (ubaby) on the wire, BABY with six decimals for people (specs/state.md)
+// Amounts: base units (ubaby) on the wire, BABY with six decimals for people (specs/state.md). The BABY side is the
+// client's parseAmount / formatAmount, so that `baby` and an app built on @babychain/client read and print the same.
 // ---------------------------------------------------------------------------------------------------------------
 
-export const DECIMALS = 6;
-const UNITS_PER_BABY = 10n ** BigInt(DECIMALS);
 const MAX_U64 = (1n << 64n) - 1n;
 
 /**
@@ -61,28 +67,31 @@ export function parseAmount(text: string, what = 'amount', allowZero = false): b
   const t = text.trim();
   let value: bigint | undefined;
   const units = /^(\d{1,20})(?:\s*ubaby)?$/i.exec(t);
-  const whole = /^(\d{1,20})(?:\.(\d{1,6}))?\s*baby$/i.exec(t);
+  const baby = /^(\d+(?:\.\d+)?)\s*baby$/i.exec(t);
   if (units !== null) value = BigInt(units[1] as string);
-  else if (whole !== null) {
-    const frac = (whole[2] ?? '').padEnd(DECIMALS, '0');
-    value = BigInt(whole[1] as string) * UNITS_PER_BABY + BigInt(frac);
+  else if (baby !== null) {
+    try {
+      value = parseBabyText(baby[1] as string);
+    } catch (err) {
+      // too many decimals or out of range: the CLI's own code, with the client's reason in the message
+      if (!isBabyError(err, ClientErrorCode.BAD_AMOUNT)) throw err;
+      throw new BabyError(CliErrorCode.BAD_ARGUMENT, `${what} ${JSON.stringify(text)}: ${err.message}`);
+    }
   }
   if (value === undefined) {
     throw new BabyError(
       CliErrorCode.BAD_ARGUMENT,
-      `${what} ${JSON.stringify(text)} is neither base units (e.g. 1500000 or 1500000ubaby) nor BABY with at most ${DECIMALS} decimals (e.g. 1.5BABY)`,
+      `${what} ${JSON.stringify(text)} is neither base units (e.g. 1500000 or 1500000ubaby) nor BABY with at most ${BABY_DECIMALS} decimals (e.g. 1.5BABY)`,
     );
   }
-  if (value > MAX_U64) throw new BabyError(CliErrorCode.BAD_ARGUMENT, `${what} ${text} does not fit in 64 bits`);
+  if (value > MAX_AMOUNT) throw new BabyError(CliErrorCode.BAD_ARGUMENT, `${what} ${text} does not fit in 64 bits`);
   if (value === 0n && !allowZero) throw new BabyError(CliErrorCode.BAD_ARGUMENT, `${what} must be greater than zero`);
   return value;
 }
 
 /** `1500000` → `1.5 BABY`. */
 export function formatBaby(units: bigint): string {
-  const whole = units / UNITS_PER_BABY;
-  const frac = (units % UNITS_PER_BABY).toString().padStart(DECIMALS, '0').replace(/0+$/, '');
-  return `${whole}${frac === '' ? '' : `.${frac}`} BABY`;
+  return `${formatBabyText(units)} BABY`;
 }
 
 /** `1500000 ubaby (1.5 BABY)`: how amounts read in human output. */

@@ -11,9 +11,17 @@ export const ClientErrorCode = Object.freeze({
   BAD_RESPONSE: 'CLIENT_BAD_RESPONSE',
   /** a header chain that does not verify (verifyHeaderChain) */
   UNVERIFIED: 'CLIENT_UNVERIFIED',
+  /** an amount that is not BABY with at most six decimals, or not a uint64 of ubaby (parseAmount, formatAmount) */
+  BAD_AMOUNT: 'CLIENT_BAD_AMOUNT',
 } as const);
 
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
+
+/**
+ * CLIENT_BAD_AMOUNT's `reason`: not a decimal number (`syntax`), below zero (`negative`), more than six decimals
+ * (`decimals`, ubaby is the smallest unit), or more than 2^64 - 1 ubaby (`range`, what a uint64 on the wire holds).
+ */
+export type AmountProblem = 'syntax' | 'negative' | 'decimals' | 'range';
 
 declare module '@babychain/codec' {
   interface BabyErrorMeta {
@@ -39,6 +47,8 @@ declare module '@babychain/codec' {
     };
     /** the first `height` that does not follow, why (`reason`) and, from consensus, the check's `code` */
     [ClientErrorCode.UNVERIFIED]: ErrorMeta & { height: bigint; reason: string; code?: string };
+    /** why (`reason`), and the `text` that was given when it was text */
+    [ClientErrorCode.BAD_AMOUNT]: ErrorMeta & { reason: AmountProblem; text?: string };
   }
 }
 

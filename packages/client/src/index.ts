@@ -1,5 +1,21 @@
 // The public surface of @babychain/client (README.md). No `node:` imports anywhere under src/ outside tests.
 
+// What a wallet or an app needs besides the client, so that @babychain/client is the one package to install: errors
+// and hex from codec, keys and addresses from crypto (its browser entry in a browser bundle).
+export { BabyError, fromHex, isBabyError, toHex } from '@babychain/codec';
+export {
+  accountPath,
+  addressFromPublicKey,
+  CryptoErrorCode,
+  DEFAULT_ADDRESS_PREFIX,
+  decodeAddress,
+  deriveAccountKey,
+  encodeAddress,
+  generateMnemonic,
+  publicKeyFromSeed,
+  validateMnemonic,
+} from '@babychain/crypto';
+export { BABY_DECIMALS, formatAmount, MAX_AMOUNT, parseAmount, UBABY_PER_BABY } from './amount.ts';
 export type {
   AccountInfo,
   AccountTx,
@@ -35,7 +51,7 @@ export type {
   ValidatorsInfo,
 } from './answers.ts';
 export { BabyClient, type ClientOptions, DEFAULT_TIMEOUT_MS, type WaitOptions } from './client.ts';
-export { ClientErrorCode } from './errors.ts';
+export { type AmountProblem, ClientErrorCode } from './errors.ts';
 export {
   type AttestRequest,
   attestBody,
@@ -72,3 +88,4 @@ export {
   type TransferRequest,
   transferBody,
 } from './transfer.ts';
+export { type MnemonicOptions, Wallet, type WalletOptions, type WalletTransfer } from './wallet.ts';
