@@ -1,21 +1,24 @@
-// The `baby` CLI against a real 4-validator devnet: a transfer with `baby tx send` seen through `baby query`, and a
-// 2-of-3 multisig transfer through the offline steps (generate-only, sign twice, multisign, broadcast).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Devnet, NODE_MAIN } from '../src/devnet.ts';
-import { disposeDevnet, expectSafe, log, logsOnFailure, newAccount, secs, started } from './helpers.ts';
+import {
+  disposeDevnet,
+  expectSafe,
+  log,
+  logsOnFailure,
+  newAccount,
+  type ProgramRun,
+  runProgram,
+  secs,
+  started,
+} from './helpers.ts';
 
 const PASS = 'e2e cli passphrase';
 const FUNDS = 1_000_000_000n; // 1000 BABY
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = ProgramRun;
 
 describe('baby CLI on a devnet', () => {
   const home = mkdtempSync(join(tmpdir(), 'babychain-e2e-cli-'));
@@ -27,20 +30,7 @@ describe('baby CLI on a devnet', () => {
   function baby(args: string[], node = 0): Promise<Run> {
     const env: NodeJS.ProcessEnv = { ...process.env, BABY_KEYRING_PASSPHRASE: PASS };
     if (devnet !== undefined) env['BABY_NODE'] = devnet.node(node).rpcUrl;
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [NODE_MAIN, '--home', home, ...args], { env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString();
-      });
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-      child.stdin.end();
-    });
+    return runProgram(process.execPath, [NODE_MAIN, '--home', home, ...args], { env });
   }
   async function ok(args: string[], node = 0): Promise<string> {
     const run = await baby(args, node);

@@ -1,5 +1,6 @@
 // Shared helpers of the devnet fault scenarios: temporary devnets that are always killed, polling, observation
 // windows and a transfer load loop.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -338,3 +339,38 @@ export async function expectOneChain(devnet: Devnet, nodes: readonly number[]): 
 
 export const log = (scenario: string, what: string): void => console.log(`[${scenario}] ${what}`);
 export const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** What a program run to its end printed, its exit code (null when killed) and how long it took. */
+export interface ProgramRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** Runs a program to its end (killed after `timeoutMs`, when given), collecting its output; stdin is closed. */
+export function runProgram(
+  cmd: string,
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ProgramRun> {
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      env: opts.env ?? process.env,
+      ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
+      ...(opts.timeoutMs === undefined ? {} : { timeout: opts.timeoutMs }),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }));
+    child.stdin.end();
+  });
+}

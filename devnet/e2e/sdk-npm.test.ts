@@ -3,7 +3,7 @@
 // directory outside the workspace, then a ten-line script on that Node 20 against a 4-validator devnet: a wallet from a
 // mnemonic receives coins from a funded key, sends some back and reads its balance. The published types are checked
 // against the same script, and a browser bundle of the installed client must reach no `node:` module.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   lstatSync,
@@ -24,7 +24,17 @@ import * as esbuild from 'esbuild';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Devnet } from '../src/devnet.ts';
-import { disposeDevnet, expectSafe, log, logsOnFailure, newAccount, secs, started } from './helpers.ts';
+import {
+  disposeDevnet,
+  expectSafe,
+  log,
+  logsOnFailure,
+  newAccount,
+  type ProgramRun,
+  runProgram,
+  secs,
+  started,
+} from './helpers.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PUBLISHED = ['codec', 'crypto', 'client'] as const;
@@ -44,34 +54,8 @@ const { balance } = await client.account(wallet.address);
 console.log(JSON.stringify({ node: process.version, address: wallet.address, received: formatAmount(received), fee: formatAmount(back.fee), balance: formatAmount(balance) }));
 `;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
-/** Runs a program to its end (killed after `timeoutMs`), collecting its output. */
-function run(
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
-): Promise<Run> {
-  const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, timeout: opts.timeoutMs });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }));
-  });
-}
+const run = runProgram;
+type Run = ProgramRun;
 
 function ok(what: string, r: Run): Run {
   if (r.code !== 0) throw new Error(`${what} exited ${r.code}:\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-2000)}`);
