@@ -45,14 +45,9 @@ export function checkOffences(state: GovState, appVersion: number, offences: rea
   if (refused !== undefined) throw refused;
 }
 
-/** VAL-9 for a proposer: which offences, in order, its block may carry. */
+/** VAL-9 for a proposer: which offences, in order, its block may carry (a refused one counts against none after it). */
 export function admissibleOffences(state: GovState, appVersion: number, offences: readonly Offence[]): boolean[] {
-  const kept: Offence[] = [];
-  return offences.map((offence) => {
-    const ok = refusals(state, appVersion, [...kept, offence]).every((r) => r === undefined);
-    if (ok) kept.push(offence);
-    return ok;
-  });
+  return refusals(state, appVersion, offences).map((r) => r === undefined);
 }
 
 /**

@@ -200,27 +200,24 @@ export class BlockExecutor {
    * state machine keeps the ones it admits, APP-2).
    */
   async #pendingEvidence(height: bigint): Promise<{ evidence: DuplicateVoteEvidence; offence: Offence }[]> {
+    // The store answers only heights within the age limit; one at this height cannot be in its own block yet.
     const stored = await this.#o.store.evidence(height > EVIDENCE_MAX_AGE ? height - EVIDENCE_MAX_AGE : 0n);
-    // One piece per (height, validator index) is one offence: the rest would only be verified to be left out.
+    // One piece per (height, validator index) is one offence (an index names one key in its height's set): the other
+    // pieces would only be verified to be left out.
     const seen = new Set<string>();
     const live = stored.filter((e) => {
       const at = e.voteA?.height ?? 0n;
       const id = `${at}:${e.voteA?.validatorIndex}`;
-      if (at < 1n || at >= height || height - at > EVIDENCE_MAX_AGE || seen.has(id)) return false;
+      if (at >= height || seen.has(id)) return false;
       seen.add(id);
       return true;
     });
     if (live.length === 0) return [];
     const setAt = await this.#setsAt(live.map((e) => e.voteA?.height ?? 0n));
     const out: { evidence: DuplicateVoteEvidence; offence: Offence }[] = [];
-    const offences = new Set<string>();
     for (const evidence of live) {
       try {
-        const offence = resolveEvidence(this.#o.chainId, height, evidence, setAt);
-        const id = `${offence.height}:${toHex(offence.publicKey)}`;
-        if (offences.has(id)) continue;
-        offences.add(id);
-        out.push({ evidence, offence });
+        out.push({ evidence, offence: resolveEvidence(this.#o.chainId, height, evidence, setAt) });
       } catch (err) {
         this.#o.logger.warn('stored evidence is not valid in a block', { height: String(height), code: codeOf(err) });
       }
