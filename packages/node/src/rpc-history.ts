@@ -5,7 +5,7 @@
  */
 import type { AccountTxsResult, Json, TxResult, ValidatorSigningResult } from '@babychain/api';
 import type { Tx } from '@babychain/codec';
-import { toHex, toJson } from '@babychain/codec';
+import { bytesEqual, toHex, toJson } from '@babychain/codec';
 import { ValidatorSet } from '@babychain/consensus';
 import { addressFromPublicKey, decodeAddress, encodeAddress, multisigAddress } from '@babychain/crypto';
 import type { App } from '@babychain/state';
@@ -104,7 +104,7 @@ export async function validatorSigning(
       const t = tallyOf(v);
       if (signers.has(v.index)) t.signed++;
       else t.missed++;
-      if (toHex(v.address) === toHex(header.proposerAddress)) t.proposed++;
+      if (bytesEqual(v.address, header.proposerAddress)) t.proposed++;
     }
   }
   const next = ValidatorSet.fromGenesis(app.validatorSets().current);
