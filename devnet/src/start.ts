@@ -30,6 +30,9 @@ async function main(): Promise<number> {
   print(`
 All ${VALIDATORS} validators committed height ${HEIGHT} (in ${(result.ms / 1000).toFixed(1)} s) and keep running.
 
+Open the console (explorer, wallet, governance, node dashboard) in a browser:
+  ${result.devnet.node(0).rpcUrl}/
+
 Where to look next:
   pnpm devnet status          heights, peers, block time and finality of every node, and the safety check
   pnpm devnet logs 0 -f       follow node 0's log (every log: ${show(DEV_DEVNET_DIR)}/node<i>/node.log)

@@ -22,7 +22,7 @@ describe('NodeConfig rpc section', () => {
   // the numbers themselves are RPC-10's, asserted by the rpc package's tests
   const { rateLimit: _, ...limits } = DEFAULT_RPC_LIMITS;
 
-  it('binds to 127.0.0.1 with CORS off, 600 requests per 10 s, RPC-10 limits and no trusted proxy by default', () => {
+  it('binds to 127.0.0.1 with CORS off, 600 requests per 10 s, RPC-10 limits, no trusted proxy and the console by default', () => {
     expect(defaultConfig('n', 1, 2).rpc).toEqual({
       host: '127.0.0.1',
       port: 2,
@@ -30,6 +30,7 @@ describe('NodeConfig rpc section', () => {
       rateLimit: { max: 600, windowMs: 10_000 },
       limits,
       trustProxy: [],
+      console: true,
     });
   });
 
@@ -42,6 +43,7 @@ describe('NodeConfig rpc section', () => {
       rateLimit: { max: 600, windowMs: 10_000 },
       limits,
       trustProxy: [],
+      console: true,
     });
     const partial = homeWith({
       moniker: 'p',
@@ -60,7 +62,7 @@ describe('NodeConfig rpc section', () => {
     });
   });
 
-  it('refuses malformed CORS origins, limits and proxies', () => {
+  it('refuses malformed CORS origins, limits, proxies and console switches', () => {
     for (const [rpc, field] of [
       [{ cors: { origins: 'https://a.example' } }, 'rpc.cors.origins'],
       [{ cors: { origins: [''] } }, 'rpc.cors.origins'],
@@ -71,6 +73,7 @@ describe('NodeConfig rpc section', () => {
       [{ limits: { idleTimeoutMs: '60s' } }, 'rpc.limits.idleTimeoutMs'],
       [{ limits: { maxSockets: 5 } }, 'rpc.limits.maxSockets'],
       [{ trustProxy: '127.0.0.1' }, 'rpc.trustProxy'],
+      [{ console: 'no' }, 'rpc.console'],
     ] as const) {
       const err = (() => {
         try {

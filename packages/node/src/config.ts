@@ -40,6 +40,8 @@ export interface NodeConfig {
     readonly limits: Omit<RpcLimits, 'rateLimit'>;
     /** RPC-15: reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the client; none by default */
     readonly trustProxy: readonly string[];
+    /** RPC-19: serve the web console at `/` (default true); false leaves only the API */
+    readonly console: boolean;
   };
   readonly metrics: {
     /**
@@ -92,6 +94,7 @@ export function defaultConfig(moniker: string, p2pPort: number, rpcPort: number)
       rateLimit: { ...DEFAULT_RPC_LIMITS.rateLimit },
       limits: rpcLimitsBesidesRate(),
       trustProxy: [],
+      console: true,
     },
     metrics: { listen: '' },
     consensus: { timeouts: { ...DEFAULT_TIMEOUTS }, commitWaitMs: DEFAULT_COMMIT_WAIT_MS },
@@ -125,6 +128,7 @@ export function readConfig(home: string): NodeConfig {
       rateLimit: { ...defaults.rpc.rateLimit, ...c.rpc?.rateLimit },
       limits: { ...defaults.rpc.limits, ...c.rpc?.limits },
       trustProxy: c.rpc?.trustProxy ?? defaults.rpc.trustProxy,
+      console: c.rpc?.console ?? defaults.rpc.console,
     },
     metrics: { ...defaults.metrics, ...c.metrics },
     consensus: {
@@ -147,6 +151,7 @@ export function readConfig(home: string): NodeConfig {
     const least = k === 'refusalDelayMs' ? 0 : 1;
     if (!(k in DEFAULT_RPC_LIMITS) || !Number.isSafeInteger(v) || v < least) badConfig(path, `rpc.limits.${k}`);
   }
+  if (typeof config.rpc.console !== 'boolean') badConfig(path, 'rpc.console');
   const proxies: unknown = config.rpc.trustProxy;
   if (!Array.isArray(proxies) || !proxies.every((p) => typeof p === 'string' && p.length > 0))
     badConfig(path, 'rpc.trustProxy');

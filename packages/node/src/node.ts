@@ -14,7 +14,7 @@ import type { AccountView } from '@babychain/mempool';
 import { GossipBatcher, MEMPOOL_DEFAULTS, Mempool } from '@babychain/mempool';
 import { P2pHost } from '@babychain/p2p';
 import type { RpcBackend, RpcServer } from '@babychain/rpc';
-import { startRpcServer } from '@babychain/rpc';
+import { type ConsoleFiles, startRpcServer } from '@babychain/rpc';
 import { App, genesisFromJson, genesisHash, genesisParams, networkName } from '@babychain/state';
 import {
   answerArtifactRequest,
@@ -57,6 +57,11 @@ function saveTxs(path: string, txs: readonly Uint8Array[]): void {
 export interface NodeOpenOptions {
   readonly home: string;
   readonly logger?: Logger;
+  /**
+   * RPC-19: where the web console's files come from (the CLI passes @babychain/web's loader); asked only when
+   * `rpc.console` is on. Without it, or when it says what is missing, the node serves the API alone.
+   */
+  readonly console?: () => Promise<{ readonly files: ConsoleFiles } | { readonly missing: string }>;
 }
 
 /** The committed accounts in memory: the mempool's synchronous view (AccountView). */
@@ -97,6 +102,7 @@ export class BabyNode {
   #driver: ConsensusDriver | undefined;
   #rpc: RpcServer | undefined;
   #metricsUrl = '';
+  #consoleServed = false;
   #self: SelfValidator | undefined;
   #metrics: NodeMetrics | undefined;
   readonly #commits = new CommitEvents();
@@ -120,7 +126,7 @@ export class BabyNode {
     const logger = options.logger ?? createLogger({ level: config.logLevel, name: config.moniker });
     const node = new BabyNode(options.home, config, genesis, logger);
     try {
-      await node.#start();
+      await node.#start(options.console);
     } catch (err) {
       await node.close();
       throw err;
@@ -153,7 +159,9 @@ export class BabyNode {
   }
 
   /** Opens what the node is made of, in the order it depends on itself; `close` undoes it in reverse. */
-  async #start(): Promise<void> {
+  async #start(loadConsole: NodeOpenOptions['console']): Promise<void> {
+    // Built while the stores open: the console is ready by the time the RPC listens.
+    const consoleFiles = this.#consoleFiles(loadConsole);
     const paths = homePaths(this.#home);
     const { app, chain, wal } = await this.#openStores(paths);
     await this.#openSelf(paths);
@@ -175,12 +183,13 @@ export class BabyNode {
     );
     this.#metrics = metrics;
     await this.#startConsensus(app, chain, wal, mempool, p2p);
-    const rpc = await this.#startRpc(metrics);
+    const rpc = await this.#startRpc(metrics, await consoleFiles);
     this.#log.info('node started', {
       chainId: this.genesis.chainId,
       version: NODE_VERSION,
       peerId: p2p.peerId,
       rpc: rpc.url,
+      console: this.#consoleUrl(rpc.url),
       metrics: this.#metricsUrl || null,
       p2p: p2p.multiaddrs(),
       validator:
@@ -321,8 +330,24 @@ export class BabyNode {
     this.#closers.push(() => driver.close());
   }
 
+  /** RPC-19: the console's files when `rpc.console` is on and the loader has them; why not is logged. */
+  async #consoleFiles(load: NodeOpenOptions['console']): Promise<ConsoleFiles | undefined> {
+    if (!this.config.rpc.console || load === undefined) return undefined;
+    const loaded = await load();
+    if ('files' in loaded) {
+      this.#consoleServed = true;
+      return loaded.files;
+    }
+    this.#log.warn('no web console', { reason: loaded.missing });
+    return undefined;
+  }
+
+  #consoleUrl(rpcUrl: string): string | null {
+    return this.#consoleServed ? `${rpcUrl.replace(/\/+$/, '')}/` : null;
+  }
+
   /** The RPC server, and the metrics listener when `metrics.listen` is set. */
-  async #startRpc(metrics: NodeMetrics): Promise<RpcServer> {
+  async #startRpc(metrics: NodeMetrics, consoleFiles: ConsoleFiles | undefined): Promise<RpcServer> {
     const rpc = await startRpcServer({
       host: this.config.rpc.host,
       port: this.config.rpc.port,
@@ -332,6 +357,7 @@ export class BabyNode {
       limits: { ...this.config.rpc.limits, rateLimit: this.config.rpc.rateLimit },
       trustProxy: this.config.rpc.trustProxy,
       observer: metrics.rpcObserver,
+      ...(consoleFiles === undefined ? {} : { console: consoleFiles }),
     });
     this.#rpc = rpc;
     this.#closers.push(() => rpc.close());

@@ -1,5 +1,6 @@
 // @babychain/rpc: public surface (README.md). Everything else in src/ is internal.
 export type { BlockEvent, DroppedTx, PendingTx, RpcBackend, RpcLogger } from './backend.ts';
+export { CONSOLE_CSP, type ConsoleFile, type ConsoleFiles } from './console.ts';
 export { RpcErrorCode, type RpcErrorCodeValue } from './errors.ts';
 export { DEFAULT_RPC_LIMITS, type RpcLimits, type RpcObserver } from './guard.ts';
 export { MAX_BATCH } from './jsonrpc.ts';

@@ -21,6 +21,7 @@ import Fastify from 'fastify';
 import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
 import type { RpcBackend, RpcLogger } from './backend.ts';
+import { type ConsoleFiles, registerConsole } from './console.ts';
 import { errorInfo, httpStatusOf, type RateRefusal, RpcErrorCode, rpcError } from './errors.ts';
 import {
   CONNECTION_ROUTE,
@@ -68,6 +69,8 @@ export interface RpcServerOptions {
   readonly checkResponses?: boolean;
   /** told of every answered HTTP request and every limit hit: the node's metrics */
   readonly observer?: RpcObserver;
+  /** RPC-19: the web console's files, served at their paths (`/` the page); none: no console */
+  readonly console?: ConsoleFiles;
 }
 
 export interface RpcServer {
@@ -297,6 +300,7 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
     if (more > 0) await refuseOverBudget(req, reply, budget.take(req.ip, more));
   };
   for (const spec of METHODS) registerRest(app, spec, ctx, charge);
+  if (options.console !== undefined) registerConsole(app, options.console);
 
   // --- JSON-RPC 2.0 over HTTP (RPC-11) ---
   const dispatchOptions: Omit<DispatchOptions, 'ctx'> = {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { BabyError } from '@babychain/codec';
 import { BabyNode, initHome, initSoloHome, NODE_VERSION, UPGRADE_EXIT_CODE } from '@babychain/node';
 import type { GenesisJson } from '@babychain/state';
+import { loadConsole } from '@babychain/web';
 import { Command, CommanderError } from 'commander';
 import { CliErrorCode } from '../errors.ts';
 import { resolveHome } from '../home.ts';
@@ -98,7 +99,7 @@ export function startCommand(_io: CliIo): Command {
     .description('run the node from its home directory until interrupted')
     .action(async (_opts: unknown, cmd: Command) => {
       const home = resolveHome(cmd.optsWithGlobals<GlobalOptions>().home, _io.env);
-      const node = await BabyNode.open({ home });
+      const node = await BabyNode.open({ home, console: loadConsole });
       const halted = await new Promise<boolean>((resolve) => {
         const stop = (upgrade: boolean) => {
           process.off('SIGINT', onSignal);

@@ -1,0 +1,8 @@
+/** The console's entry: styles, then the app in <body>. */
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import { render } from 'preact';
+import { html } from './html.ts';
+import { App } from './shell.ts';
+
+render(html`<${App} />`, document.getElementById('app') as HTMLElement);
