@@ -265,7 +265,8 @@ export async function buildRpcApp(options: RpcAppOptions): Promise<FastifyInstan
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '/';
     const allowed = HTTP_METHODS.filter((m) => routes.some((r) => r.method === m && r.pattern.test(path)));
-    if (allowed.length === 0)
+    // a path that differs from a route only by its trailing slash is not that route: not found, whatever the method
+    if (allowed.length === 0 || allowed.includes(req.method as (typeof HTTP_METHODS)[number]))
       return sendRestError(reply, rpcError(RpcErrorCode.NOT_FOUND, `no route ${req.method} ${path}`));
     reply.header('allow', allowed.join(', '));
     return sendRestError(
