@@ -32,13 +32,19 @@ const LONG_MEMO_BYTES = 300;
 /** What the demo writes in its directory, and so may delete there on the next run. */
 const DEMO_ENTRIES = ['devnet', 'bucket', 'work'];
 
+/** The moments of the demo another program may look at the chain in (the console's browser test does). */
+export type DemoStage = 'started' | 'proposed' | 'scheduled' | 'switched';
+
 export interface DemoOptions {
   readonly dir: string;
   readonly print: (line: string) => void;
+  /** awaited at each stage, the demo paused meanwhile; the chain keeps committing */
+  readonly watch?: (stage: DemoStage, devnet: Devnet) => Promise<void>;
 }
 
 export async function upgradeDemo(options: DemoOptions): Promise<number> {
   const { print } = options;
+  const watch = options.watch ?? (async () => {});
   const dir = options.dir;
   await Devnet.remove(join(dir, 'devnet'));
   const strangers = existsSync(dir) ? readdirSync(dir).filter((name) => !DEMO_ENTRIES.includes(name)) : [];
@@ -77,6 +83,7 @@ export async function upgradeDemo(options: DemoOptions): Promise<number> {
     print(
       `   a ${LONG_MEMO_BYTES}-byte memo is refused by ${SOURCE_VERSION} with ${refused} (TX-8: at most 256 bytes)`,
     );
+    await watch('started', devnet);
     const ctx: UpgradeContext = {
       devnet,
       workDir: join(dir, 'work'),
@@ -93,9 +100,11 @@ export async function upgradeDemo(options: DemoOptions): Promise<number> {
       votes: ['yes', 'yes', 'yes', 'yes'],
       heightIn: 4,
     });
+    await watch('proposed', devnet);
     const outcome = await proposalOutcome(devnet, proposalId);
     print(`   proposal ${proposalId}: ${outcome}`);
     if (outcome !== 'passed') throw devnetError('DEVNET_UPGRADE_FAILED', `the proposal ended ${outcome}`);
+    await watch('scheduled', devnet);
     print('4. Every launcher fetches the artifact, verifies size, sha256, signatures, version and expiry, unpacks it');
     const readyMs = await waitForReady(devnet, plan.name);
     print(`   all voting power ready ${(readyMs / 1000).toFixed(1)} s after the vote ended`);
@@ -128,6 +137,7 @@ export async function upgradeDemo(options: DemoOptions): Promise<number> {
     print(
       `   transfers acknowledged before the halt and now committed: ${sent.length - lost.length} of ${sent.length}`,
     );
+    await watch('switched', devnet);
     const more = await waitForNodes(devnet, Number(plan.height) + 5, 30_000);
     print(`   the chain keeps committing: ${more === 'ok' ? `height ${plan.height + 5n} on every node` : more}`);
     const memo = await sendLongMemo(client, memoTo).then(

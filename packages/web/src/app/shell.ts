@@ -103,7 +103,7 @@ export function App(): VNode {
         </ul>
       </nav>
       <${SearchBox} />
+      <${LiveLine} />
     </header>
-    <${LiveLine} />
     <main id="main">${view(route)}</main>`;
 }

@@ -1,0 +1,142 @@
+// The web console (RPC-19) in Chromium, on the upgrade demo's 4 validators: the demo pauses at each of its stages
+// while the browser checks what a user would see there. Screenshots: tmp/e2e-artifacts/console/.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Devnet } from '../src/devnet.ts';
+import { type DemoStage, upgradeDemo } from '../src/upgrade-demo.ts';
+import { axeViolations, CHROMIUM, type ConsoleBrowser, openConsole } from './console/browser.ts';
+import { DemoStages } from './console/stages.ts';
+import { log } from './helpers.ts';
+
+const ORDER: readonly DemoStage[] = ['started', 'proposed', 'scheduled', 'switched'];
+/** The acceptance bounds of the console: what a user on the devnet waits for and downloads before the first paint. */
+const FIRST_RENDER_MS = 1000;
+const INITIAL_JS_GZIP_BYTES = 150 * 1024;
+
+describe.skipIf(!existsSync(CHROMIUM))('the web console in Chromium, on the upgrade demo', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'babychain-e2e-console-'));
+  const stages = new DemoStages();
+  let demo: Promise<number> | undefined;
+  let b: ConsoleBrowser;
+  let url = '';
+
+  beforeAll(async () => {
+    b = await openConsole();
+    demo = upgradeDemo({ dir, print: (line) => log('console', line), watch: stages.watch });
+    demo.then(
+      (code) => stages.end(`exit status ${code}`),
+      (err: unknown) => stages.end(err),
+    );
+    const devnet = await stages.at('started', ORDER);
+    url = `${devnet.node(0).rpcUrl}/`;
+  }, 120_000);
+
+  afterAll(async () => {
+    stages.releaseAll();
+    await b?.close();
+    // The nodes go first: the demo then fails at its next call instead of running the rest of the upgrade.
+    try {
+      await Devnet.load(join(dir, 'devnet')).killAll();
+    } catch {
+      // the demo failed before it created its devnet
+    }
+    await demo?.catch(() => 1);
+    if (process.env['BABYCHAIN_E2E_KEEP'] === undefined) rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('renders within 1 s of opening, with under 150 KB of gzipped JavaScript, under its CSP', async () => {
+    const { page } = b;
+    await page.goto(url);
+    await page.getByRole('heading', { name: 'Latest blocks' }).waitFor();
+    // In the page (a string: this file is compiled without the DOM's types): the paint and what the scripts weighed.
+    const timing = (await page.evaluate(`(() => {
+      const paint = performance.getEntriesByName('first-contentful-paint')[0];
+      const scripts = performance.getEntriesByType('resource').filter((r) => r.initiatorType === 'script')
+        .map((r) => ({ name: r.name, encoded: r.encodedBodySize }));
+      return { firstPaintMs: paint ? paint.startTime : NaN, scripts };
+    })()`)) as { firstPaintMs: number; scripts: { name: string; encoded: number }[] };
+    const js = timing.scripts.reduce((sum, s) => sum + s.encoded, 0);
+    log(
+      'console',
+      `first contentful paint ${Math.round(timing.firstPaintMs)} ms; initial JavaScript ${js} bytes gzipped`,
+    );
+    expect(timing.scripts.map((s) => new URL(s.name).pathname)).toEqual(['/console.js']);
+    expect(js).toBeGreaterThan(0);
+    expect(js).toBeLessThan(INITIAL_JS_GZIP_BYTES);
+    expect(timing.firstPaintMs).toBeLessThan(FIRST_RENDER_MS);
+    await b.shot('01-explorer');
+    expect(b.problems).toEqual([]);
+  });
+
+  it('1. shows a new block appear without reloading', async () => {
+    const { page } = b;
+    const firstRow = page.locator('tr[data-height]').first();
+    await firstRow.waitFor();
+    const before = BigInt((await firstRow.getAttribute('data-height')) ?? '0');
+    await page.evaluate(`window.marker = 'same page'`);
+    await expect
+      .poll(async () => BigInt((await firstRow.getAttribute('data-height')) ?? '0'), { timeout: 15_000 })
+      .toBeGreaterThan(before);
+    const after = BigInt((await firstRow.getAttribute('data-height')) ?? '0');
+    expect(after).toBeGreaterThan(before);
+    expect(await page.evaluate('window.marker')).toBe('same page');
+    log('console', `block ${after} appeared after ${before}, on the same page`);
+    await b.shot('02-new-block');
+  });
+
+  it('5. finds a block by its hash, and a height and an address, from the search box', async () => {
+    const { page } = b;
+    const devnet = await stages.at('started', ORDER);
+    const block = await devnet.rpc(1, 10_000).block(2n);
+    const search = page.getByRole('searchbox', { name: 'Search' });
+    await search.fill(block.hash);
+    await search.press('Enter');
+    await page.waitForURL(`**#/block/${block.hash}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Block /);
+    await expect.poll(() => page.locator('dd code.wrap').first().textContent()).toBe(block.hash);
+    await b.shot('05-search-hash');
+    await search.fill('3');
+    await search.press('Enter');
+    await page.waitForURL('**#/block/3');
+    const validators = await devnet.rpc(0, 10_000).validators();
+    const operator = validators.validators[0]?.operator ?? '';
+    await search.fill(operator);
+    await search.press('Enter');
+    await page.waitForURL(`**#/account/${operator}`);
+    await page.getByTestId('balance').waitFor();
+    await search.fill('00'.repeat(32));
+    await search.press('Enter');
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Nothing has/);
+  });
+
+  it('is navigable by keyboard, and every page passes axe-core (WCAG 2.1 A and AA)', async () => {
+    const { page } = b;
+    await page.goto(url);
+    await page.getByRole('heading', { name: 'Latest blocks' }).waitFor();
+    // From the top of the page, Tab reaches the sections and the search box; Enter on a section opens it.
+    const reached: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press('Tab');
+      reached.push(
+        await page.evaluate(
+          `(document.activeElement?.textContent ?? '').trim() || document.activeElement?.getAttribute('placeholder') || ''`,
+        ),
+      );
+    }
+    for (const name of ['Explorer', 'Validators', 'Wallet', 'Governance', 'Node']) expect(reached).toContain(name);
+    expect(reached.some((r) => r.startsWith('height, block hash'))).toBe(true);
+    await page.getByRole('link', { name: 'Validators' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**#/validators');
+    for (const route of ['', 'validators', 'wallet', 'governance', 'node', 'block/2']) {
+      await page.goto(`${url}#/${route}`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle');
+      const violations = await axeViolations(page);
+      expect(violations, `#/${route}`).toEqual([]);
+    }
+    expect(b.problems).toEqual([]);
+  });
+});
