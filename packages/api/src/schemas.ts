@@ -222,7 +222,17 @@ export const BlockResult = Type.Object(
 
 export const BlockByHashParams = Type.Object({ hash: Hash }, closed);
 
-export const BlocksParams = Type.Object({ from: U64, to: U64 }, closed);
+export const BlocksParams = Type.Object(
+  {
+    from: Type.Optional(Type.Union([U64], { description: 'RPC-4: a range [from, to] (with `to`)' })),
+    to: Type.Optional(U64),
+    limit: Type.Optional(Type.Union([U64], { description: 'RPC-4: without a range, a page of 1 to 100 blocks (20)' })),
+    cursor: Type.Optional(
+      Type.Union([U64], { description: "RPC-4: the height a page starts at, going down: a page's `next` (the tip)" }),
+    ),
+  },
+  closed,
+);
 
 export const ValidatorsParams = Type.Object(
   {
@@ -247,7 +257,17 @@ export const BlockSummary = Type.Object(
   closed,
 );
 
-export const BlocksResult = Type.Object({ blocks: Type.Array(BlockSummary) }, closed);
+export const BlocksResult = Type.Object(
+  {
+    blocks: Type.Array(BlockSummary, { description: 'a range in height order; a page newest first' }),
+    next: Type.Optional(
+      Nullable(Type.String(), {
+        description: 'RPC-4, a page only: the cursor of the next (older) page; null at height 1',
+      }),
+    ),
+  },
+  closed,
+);
 
 export const TxParams = Type.Object({ id: Hash }, closed);
 

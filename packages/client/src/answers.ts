@@ -238,6 +238,18 @@ export function readBlocks(json: unknown): BlockSummary[] {
   return [...decodeAnswer(BlocksResult, json, 'blocks').blocks];
 }
 
+/** RPC-4: a page of the newest blocks, newest first; `next` is null on the page that reaches height 1. */
+export interface BlocksPage {
+  readonly blocks: readonly BlockSummary[];
+  readonly next: string | null;
+}
+
+export function readBlocksPage(json: unknown): BlocksPage {
+  const { blocks, next } = decodeAnswer(BlocksResult, json, 'blocks');
+  if (next === undefined) throw bad('blocks.next', 'a cursor or null (a page)', next);
+  return { blocks, next };
+}
+
 export function readBlockEvent(json: unknown): BlockEvent {
   return decodeAnswer(BlockEventAnswer, json, 'params');
 }

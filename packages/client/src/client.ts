@@ -10,6 +10,7 @@ import {
   type BlockEvent,
   type BlockRecord,
   type BlockSummary,
+  type BlocksPage,
   type CheckResult,
   type MempoolInfo,
   type NodeStatus,
@@ -18,6 +19,7 @@ import {
   readBatch,
   readBlock,
   readBlocks,
+  readBlocksPage,
   readCheck,
   readMempool,
   readStatus,
@@ -103,6 +105,18 @@ export class BabyClient {
   /** `GET /blocks?from=&to=`: summaries of the committed blocks in [from, to] (at most 1000). */
   async blocks(from: bigint, to: bigint): Promise<BlockSummary[]> {
     return readBlocks(await this.#call(`/blocks?from=${from}&to=${to}`, { method: 'GET' }));
+  }
+
+  /**
+   * `GET /blocks?limit=&cursor=` (RPC-4): a page of the newest committed blocks, newest first, from the tip or from
+   * a page's `next` passed as `cursor`.
+   */
+  async blockPage(options: { limit?: number; cursor?: string } = {}): Promise<BlocksPage> {
+    const query = new URLSearchParams();
+    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    if (options.cursor !== undefined) query.set('cursor', options.cursor);
+    const suffix = query.size === 0 ? '' : `?${query}`;
+    return readBlocksPage(await this.#call(`/blocks${suffix}`, { method: 'GET' }));
   }
 
   /** `GET /txs/{id}`: a committed transaction, or null when the node does not know it or holds it only pending. */

@@ -26,6 +26,7 @@ export type {
   BlockEvent,
   BlockRecord,
   BlockSummary,
+  BlocksPage,
   CheckResult,
   DurationSummary,
   GovernanceInfo,

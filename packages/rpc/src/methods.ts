@@ -43,7 +43,7 @@ import { RpcErrorCode, rpcError, txDropped } from './errors.ts';
 export const MAX_BLOCK_RANGE = 1000n;
 /** RPC-10: a `blocks` call costs one request per this many heights of its range, rounded up. */
 export const BLOCKS_PER_REQUEST = 10n;
-/** RPC-16: entries per `account_txs` page: the default and the most. */
+/** RPC-4 and RPC-16: entries per `blocks` or `account_txs` page: the default and the most. */
 export const DEFAULT_PAGE = 20;
 export const MAX_PAGE = 100;
 /** RPC-17: heights a `validator_signing` call covers: the default and the most. */
@@ -97,6 +97,25 @@ function bounded(value: bigint, least: bigint, most: bigint, what: 'limit' | 'bl
     throw rpcError(RpcErrorCode.BAD_REQUEST, `${what} must be ${least} to ${most}`, { [what]: String(value) });
   }
   return value;
+}
+
+/** RPC-4: the range asked for, or undefined for a page; a half range, or a range with page params, is refused. */
+function blockRange(params: Static<typeof BlocksParams>): { from: bigint; to: bigint } | undefined {
+  const { from, to, limit, cursor } = params;
+  if (from === undefined && to === undefined) return undefined;
+  if (from === undefined || to === undefined || limit !== undefined || cursor !== undefined) {
+    throw rpcError(
+      RpcErrorCode.BAD_REQUEST,
+      'give from and to (a range), or limit and cursor (a page), not both',
+      params,
+    );
+  }
+  return { from: u64(from, 'from'), to: u64(to, 'to') };
+}
+
+/** RPC-4 and RPC-16: entries per page, `limit` when given (1 to MAX_PAGE), else DEFAULT_PAGE. */
+function pageLimit(limit: string | undefined): number {
+  return limit === undefined ? DEFAULT_PAGE : Number(bounded(u64(limit, 'limit'), 1n, BigInt(MAX_PAGE), 'limit'));
 }
 
 /** RPC-16: a cursor this node issued, `<height>-<index>` of the last entry of a page. */
@@ -196,22 +215,34 @@ export const METHODS: readonly MethodSpec[] = [
   }),
   method({
     name: 'blocks',
-    summary: `Summaries of the committed blocks in [from, to] (at most ${MAX_BLOCK_RANGE})`,
+    summary: `Summaries of the committed blocks in [from, to] (at most ${MAX_BLOCK_RANGE}), or a page of the newest`,
     params: BlocksParams,
     result: BlocksResult,
     rest: { method: 'GET', url: '/blocks', from: 'query' },
     cost: (params) => {
-      const [from, to] = [u64(params.from, 'from'), u64(params.to, 'to')];
-      const heights = to < from ? 1n : to - from + 1n;
+      const range = blockRange(params);
+      const heights =
+        range === undefined ? BigInt(pageLimit(params.limit)) : range.to < range.from ? 1n : range.to - range.from + 1n;
       return Number((min(heights, MAX_BLOCK_RANGE) + BLOCKS_PER_REQUEST - 1n) / BLOCKS_PER_REQUEST);
     },
     handler: async (ctx, params) => {
-      const from = u64(params.from, 'from');
-      const to = u64(params.to, 'to');
-      if (to < from || to - from >= MAX_BLOCK_RANGE) {
-        throw rpcError(RpcErrorCode.BAD_REQUEST, `from <= to and to - from < ${MAX_BLOCK_RANGE}`, params);
+      const range = blockRange(params);
+      if (range !== undefined) {
+        const { from, to } = range;
+        if (to < from || to - from >= MAX_BLOCK_RANGE) {
+          throw rpcError(RpcErrorCode.BAD_REQUEST, `from <= to and to - from < ${MAX_BLOCK_RANGE}`, params);
+        }
+        return { blocks: await ctx.backend.blocks(from, to) };
       }
-      return { blocks: await ctx.backend.blocks(from, to) };
+      // A page: from the cursor (the tip when absent or above it) down, newest first.
+      const n = BigInt(pageLimit(params.limit));
+      const tip = BigInt((await ctx.backend.status()).height);
+      const asked = params.cursor === undefined ? tip : u64(params.cursor, 'cursor');
+      const top = min(asked, tip);
+      if (top < 1n) return { blocks: [], next: null };
+      const bottom = top >= n ? top - n + 1n : 1n;
+      const blocks = [...(await ctx.backend.blocks(bottom, top))].reverse();
+      return { blocks, next: bottom > 1n ? String(bottom - 1n) : null };
     },
   }),
   method({
@@ -249,8 +280,7 @@ export const METHODS: readonly MethodSpec[] = [
     result: AccountTxsResult,
     rest: { method: 'GET', url: '/accounts/:address/txs', from: 'path+query' },
     handler: async (ctx, { address, limit, cursor }) => {
-      const n =
-        limit === undefined ? DEFAULT_PAGE : Number(bounded(u64(limit, 'limit'), 1n, BigInt(MAX_PAGE), 'limit'));
+      const n = pageLimit(limit);
       const before = cursor === undefined ? undefined : readCursor(cursor);
       // one more than asked says whether a next page exists, so the last page's `next` is null
       const page = await ctx.backend.accountTxs(address, n + 1, before);

@@ -32,6 +32,30 @@ describe('REST routes', () => {
     expect(byHash.body).toEqual(one.body);
     const range = await get('/blocks', '/blocks?from=1&to=2');
     expect((range.body['blocks'] as { height: string }[]).map((b) => b.height)).toEqual(['1', '2']);
+    expect(range.body['next']).toBeUndefined();
+  });
+
+  it('pages the newest blocks down from the tip by the cursor each page names (RPC-4)', async () => {
+    while (fake.height < 5n) fake.commitBlock([]);
+    const tip = Number(fake.height);
+    const heights = (r: { body: Record<string, unknown> }) =>
+      (r.body['blocks'] as { height: string }[]).map((b) => Number(b.height));
+    const first = await get('/blocks', '/blocks?limit=2');
+    expect(heights(first)).toEqual([tip, tip - 1]);
+    expect(first.body['next']).toBe(String(tip - 2));
+    const seen: number[] = [];
+    let cursor: unknown = first.body['next'];
+    seen.push(...heights(first));
+    while (cursor !== null) {
+      const page = await get('/blocks', `/blocks?limit=2&cursor=${String(cursor)}`);
+      seen.push(...heights(page));
+      cursor = page.body['next'];
+    }
+    expect(seen).toEqual(Array.from({ length: tip }, (_, i) => tip - i));
+    const above = await get('/blocks', `/blocks?limit=1&cursor=${tip + 100}`);
+    expect(heights(above)).toEqual([tip]);
+    const byDefault = await get('/blocks', '/blocks');
+    expect(heights(byDefault)).toEqual(Array.from({ length: Math.min(20, tip) }, (_, i) => tip - i));
   });
 
   it("pages an account's transactions by the cursor each page names, and refuses one it did not issue", async () => {
@@ -88,6 +112,11 @@ describe('REST routes', () => {
       ['/blocks', '/blocks?from=1&to=5000'],
       ['/blocks', '/blocks?from=1'],
       ['/blocks', '/blocks?from=1&to=2&extra=1'],
+      ['/blocks', '/blocks?from=1&to=2&limit=2'],
+      ['/blocks', '/blocks?to=2&cursor=1'],
+      ['/blocks', '/blocks?limit=0'],
+      ['/blocks', '/blocks?limit=101'],
+      ['/blocks', '/blocks?cursor=-1'],
       ['/blocks/hash/{hash}', '/blocks/hash/abcd'],
       ['/txs/{id}', '/txs/zz'],
       ['/txs/{id}', `/txs/${'AB'.repeat(32)}`],

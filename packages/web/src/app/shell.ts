@@ -3,6 +3,7 @@ import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import { AccountPage } from './explorer/account.ts';
 import { BlockPage } from './explorer/block.ts';
+import { BlocksPage } from './explorer/blocks.ts';
 import { HomePage } from './explorer/home.ts';
 import { SearchPage, searchRoute } from './explorer/search.ts';
 import { TxPage } from './explorer/tx.ts';
@@ -28,6 +29,8 @@ function view(route: Route): VNode {
   switch (section) {
     case '':
       return html`<${HomePage} />`;
+    case 'blocks':
+      return html`<${BlocksPage} cursor=${rest[0] ?? ''} />`;
     case 'block':
       return html`<${BlockPage} id=${rest[0] ?? ''} />`;
     case 'tx':
