@@ -34,6 +34,8 @@ export interface ChartProps {
 }
 
 const HEIGHT = 180;
+/** Tick steps for heights and counts, which have no halves. */
+const WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000, 1_000_000];
 
 function cssColor(name: string, fallback: string): string {
   const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -53,7 +55,8 @@ function options(props: ChartProps, width: number): uPlot.Options {
       grid: { show: side === 3, stroke: grid, width: 1 },
       ticks: { stroke: grid, width: 1 },
       size: 60,
-      ...(unit === undefined ? {} : { values: (_u: uPlot, ticks: number[]) => ticks.map(unit) }),
+      // A scale without a unit counts things (peers, transactions): whole ticks only.
+      ...(unit === undefined ? { incrs: WHOLE } : { values: (_u: uPlot, ticks: number[]) => ticks.map(unit) }),
     };
   };
   return {
@@ -87,7 +90,12 @@ function options(props: ChartProps, width: number): uPlot.Options {
       })),
     ],
     axes: [
-      { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
+      {
+        stroke: fg,
+        grid: { stroke: grid, width: 1 },
+        ticks: { stroke: grid, width: 1 },
+        ...(props.time === true ? {} : { incrs: WHOLE }),
+      },
       ...scales.map((s, i) => axis(s, i === 0 ? 3 : 1)),
     ],
   };
