@@ -1,2 +1,11 @@
 // @babychain/web: public surface (README.md). The browser app under src/app/ is bundled, never imported.
-export { buildConsole, type ConsoleAssets, type ConsoleFile, loadConsole, RELEASE_CONSOLE_DIR } from './assets.ts';
+export {
+  buildConsole,
+  bundleConsole,
+  type ConsoleAssets,
+  type ConsoleBuild,
+  type ConsoleBuildOptions,
+  type ConsoleFile,
+  loadConsole,
+  RELEASE_CONSOLE_DIR,
+} from './assets.ts';

@@ -104,7 +104,7 @@ describe('baby release build', () => {
     console.info(`release build: ${Math.round(buildMs)} ms, ${bytes.length} bytes`);
   });
 
-  it('packs release.json, the entry script and the native modules', async () => {
+  it('packs release.json, the entry script, the native modules and the web console', async () => {
     const files = await readArtifact(readFileSync(first.path));
     const info = JSON.parse(new TextDecoder().decode(files.find((f) => f.path === 'release.json')?.bytes));
     expect(info).toEqual({
@@ -118,10 +118,21 @@ describe('baby release build', () => {
     expect(paths).toEqual([...paths].sort());
     expect(paths).toContain('baby.mjs');
     expect(paths.some((p) => p.startsWith('node_modules/classic-level/prebuilds/') && p.endsWith('.node'))).toBe(true);
+    // RPC-19: the node a launcher starts serves its own release's console, which loadConsole finds beside baby.mjs.
+    expect(paths.filter((p) => p.startsWith('console/'))).toEqual([
+      'console/console.css',
+      'console/console.js',
+      'console/index.html',
+    ]);
+    for (const f of files.filter((x) => x.path.startsWith('console/'))) expect(f.mode, f.path).toBe(0o644);
     const bundle = new TextDecoder().decode(files.find((f) => f.path === 'baby.mjs')?.bytes);
     // Nothing of the machine that built it: neither the source tree's nor the repository's location.
-    expect(bundle).not.toContain(root);
-    expect(bundle).not.toContain(dirname(dirname(dirname(import.meta.dirname))));
+    for (const f of files.filter((x) => x.path === 'baby.mjs' || x.path.startsWith('console/'))) {
+      const text = new TextDecoder().decode(f.bytes);
+      expect(text, f.path).not.toContain(root);
+      expect(text, f.path).not.toContain(dirname(dirname(dirname(import.meta.dirname))));
+    }
+    expect(bundle).toContain('import.meta.dirname');
   });
 
   it('gives the same bytes into another path after file times change, and from a clone elsewhere', async () => {
@@ -224,6 +235,17 @@ describe('baby release build', () => {
       expect(status.version).toBe(VERSION);
       const docs = await fetch(`http://127.0.0.1:${rpc}/docs/static/logo.svg`);
       expect(docs.status).toBe(200);
+      // The console it serves is the release's own console/ directory, byte for byte.
+      const page = await fetch(`http://127.0.0.1:${rpc}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await page.text()).toBe(readFileSync(join(dir, 'console', 'index.html'), 'utf8'));
+      const script = await fetch(`http://127.0.0.1:${rpc}/console.js`);
+      expect(script.status).toBe(200);
+      expect(Buffer.from(await script.arrayBuffer()).equals(readFileSync(join(dir, 'console', 'console.js')))).toBe(
+        true,
+      );
+      expect(output).not.toMatch(/no web console/);
     } finally {
       if (child !== undefined && child.exitCode === null) {
         const exited = new Promise((resolve) => child?.once('exit', resolve));

@@ -11,7 +11,7 @@ import {
   type ReleaseInfo,
 } from '@babychain/upgrade';
 import { CliErrorCode } from '../errors.ts';
-import { bundleCli, RELEASE_ENTRY } from './bundle.ts';
+import { bundleCli, bundleConsoleFiles, RELEASE_ENTRY } from './bundle.ts';
 import { packArtifact } from './pack.ts';
 import { sourceCommit } from './source.ts';
 
@@ -46,7 +46,8 @@ export async function buildRelease(options: BuildOptions): Promise<BuiltRelease>
   parseVersion(version);
   const appVersion = options.appVersion ?? 0;
   const platform = currentPlatform();
-  const files = await bundleCli({ source, depsRoot: resolve(options.depsRoot ?? OWN_REPOSITORY), version, platform });
+  const bundle = { source, depsRoot: resolve(options.depsRoot ?? OWN_REPOSITORY), version, platform };
+  const files = [...(await bundleCli(bundle)), ...(await bundleConsoleFiles(bundle))];
   const info: ReleaseInfo = { version, sourceCommit: commit, platform, appVersion, entry: RELEASE_ENTRY };
   const bytes = await packArtifact([
     { path: RELEASE_INFO_FILE, bytes: encodeReleaseInfo(info), executable: false },

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { BabyError } from '@babychain/codec';
+import { buildConsole, RELEASE_CONSOLE_DIR } from '@babychain/web';
 import type { Plugin } from 'esbuild';
 import { CliErrorCode } from '../errors.ts';
 
@@ -105,13 +106,9 @@ export async function bundleCli(options: BundleOptions): Promise<ReleaseFile[]> 
       plugins: [workspacePlugin(options), runtimeFilesPlugin(packageDirs)],
     });
   } catch (err) {
-    const errors = (err as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
-    const detail =
-      errors
-        ?.slice(0, 5)
-        .map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
-        .join('; ') ?? String(err);
-    throw new BabyError(CliErrorCode.BUNDLE_FAILED, `bundling ${entry} failed: ${detail}`, { source: options.source });
+    throw new BabyError(CliErrorCode.BUNDLE_FAILED, `bundling ${entry} failed: ${esbuildErrors(err)}`, {
+      source: options.source,
+    });
   }
   const output = result.outputFiles?.[0];
   if (output === undefined) throw new BabyError(CliErrorCode.BUNDLE_FAILED, 'esbuild produced no output');
@@ -135,14 +132,18 @@ export async function bundleCli(options: BundleOptions): Promise<ReleaseFile[]> 
  * package resolves as it would from that package in the dependency repository, so a bare checkout without
  * node_modules builds against the lockfile in force.
  */
-function workspacePlugin(options: BundleOptions): Plugin {
+function workspacePlugin(options: BundleOptions, target: 'node' | 'browser' = 'node'): Plugin {
   const packagesDir = join(options.source, 'packages');
   return {
     name: 'babychain-workspace',
     setup(build) {
       build.onResolve({ filter: /^@babychain\/[^/]+$/ }, (args) => {
         const pkg = args.path.slice('@babychain/'.length);
-        const index = join(packagesDir, pkg, 'src', 'index.ts');
+        const index = join(
+          packagesDir,
+          pkg,
+          target === 'browser' ? browserEntry(join(packagesDir, pkg)) : 'src/index.ts',
+        );
         if (!existsSync(index)) return { errors: [{ text: `${args.path}: no ${relative(options.source, index)}` }] };
         return { path: index };
       });
@@ -163,6 +164,49 @@ function workspacePlugin(options: BundleOptions): Plugin {
       });
     },
   };
+}
+
+/**
+ * The file a browser build takes for a workspace package: its `exports`' `browser` entry when it has one (util and
+ * crypto swap their node: files out), else its entry, as esbuild's `browser` condition would pick from node_modules.
+ */
+function browserEntry(pkgDir: string): string {
+  let exports: unknown;
+  try {
+    exports = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { exports?: unknown }).exports;
+  } catch {
+    return 'src/index.ts';
+  }
+  const root =
+    typeof exports === 'object' && exports !== null && '.' in exports ? (exports as { '.': unknown })['.'] : exports;
+  if (typeof root === 'string') return root;
+  if (typeof root === 'object' && root !== null) {
+    const { browser, default: fallback } = root as { browser?: unknown; default?: unknown };
+    if (typeof browser === 'string') return browser;
+    if (typeof fallback === 'string') return fallback;
+  }
+  return 'src/index.ts';
+}
+
+/**
+ * The web console of the source tree (RPC-19), as `console/<file>` of the release: the launcher's node serves
+ * the console of its own release. Bundled by @babychain/web's own build (one place for its options), resolving
+ * like the CLI bundle: the checkout's packages, the dependency repository's third-party packages.
+ */
+export async function bundleConsoleFiles(options: BundleOptions): Promise<ReleaseFile[]> {
+  let files: Awaited<ReturnType<typeof buildConsole>>;
+  try {
+    files = await buildConsole({
+      source: options.source,
+      plugins: [workspacePlugin(options, 'browser')],
+      nodePaths: [join(options.depsRoot, 'node_modules', '.pnpm', 'node_modules')],
+    });
+  } catch (err) {
+    throw new BabyError(CliErrorCode.BUNDLE_FAILED, `bundling the web console failed: ${esbuildErrors(err)}`, {
+      source: options.source,
+    });
+  }
+  return files.map((f) => ({ path: `${RELEASE_CONSOLE_DIR}${f.path}`, bytes: f.bytes, executable: false }));
 }
 
 /** Points `__dirname` of the RUNTIME_FILES packages into the release and records where each package lives. */
@@ -205,6 +249,17 @@ function normalizePaths(text: string, options: BundleOptions): Uint8Array {
   const rel = relative(options.source, join(options.depsRoot, 'node_modules')).split(sep).join('/');
   const out = rel === 'node_modules' ? text : text.split(`${rel}/`).join('node_modules/');
   return new TextEncoder().encode(out);
+}
+
+/** The first errors of a failed esbuild build, with where they are. */
+function esbuildErrors(err: unknown): string {
+  const errors = (err as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
+  return (
+    errors
+      ?.slice(0, 5)
+      .map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
+      .join('; ') ?? String(err)
+  );
 }
 
 /** Files under `dir`, relative, `/`-separated, sorted; none when it does not exist. */
