@@ -111,6 +111,25 @@ describe.skipIf(!existsSync(CHROMIUM))('the web console in Chromium, on the upgr
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Nothing has/);
   });
 
+  it('shows the node dashboard: height rising, peers, app version and the block-time and finality charts', async () => {
+    const { page } = b;
+    await page.goto(`${url}#/node`);
+    const height = page.getByTestId('node-height');
+    await height.waitFor();
+    const first = BigInt((await height.textContent())?.replace(/\D/g, '') || '0');
+    await expect
+      .poll(async () => BigInt((await height.textContent())?.replace(/\D/g, '') || '0'))
+      .toBeGreaterThan(first);
+    await expect.poll(() => page.getByTestId('node-peers').textContent()).toMatch(/^3\b/);
+    expect(await page.getByTestId('node-app-version').textContent()).toMatch(/^0\b/);
+    for (const chart of ['chart-block-time', 'chart-finality']) {
+      const box = page.getByTestId(chart);
+      await expect.poll(() => box.locator('canvas').count()).toBeGreaterThan(0);
+      expect(await box.getAttribute('aria-label')).toMatch(/\d/);
+    }
+    await b.shot('06-node');
+  });
+
   it('is navigable by keyboard, and every page passes axe-core (WCAG 2.1 A and AA)', async () => {
     const { page } = b;
     await page.goto(url);
