@@ -6,3 +6,6 @@ import { html } from './html.ts';
 import { App } from './shell.ts';
 
 render(html`<${App} />`, document.getElementById('app') as HTMLElement);
+// Preact renders synchronously: the page is drawn (without the node's answers yet) from here. Tests and curious
+// users read it in the browser's performance timeline.
+performance.mark('console-first-render');
