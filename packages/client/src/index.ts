@@ -69,6 +69,22 @@ export {
 } from './governance.ts';
 export { type HeaderSource, type TrustedHeader, type VerifiedHeader, verifyHeaderChain } from './light.ts';
 export {
+  combineSignatures,
+  memberIndex,
+  multisigSigner,
+  parseFileJson,
+  readSignatureFile,
+  readUnsignedFile,
+  type SignatureFile,
+  type SourcedSignature,
+  signatureFile,
+  summaryJson,
+  type TxSummary,
+  txSummary,
+  type UnsignedFile,
+  unsignedFile,
+} from './multisig.ts';
+export {
   addressPrefix,
   type SubmitOptions,
   type Submitted,
