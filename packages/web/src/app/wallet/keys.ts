@@ -4,7 +4,7 @@
  */
 import { BabyError, deriveAccountKey, generateMnemonic, validateMnemonic } from '@babychain/client';
 import type { VNode } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.ts';
 import { ErrorBox, show, useLoad } from '../ui.ts';
 import { indexedDbStore } from './idb.ts';
@@ -35,6 +35,13 @@ function useAction(): {
     }
   };
   return { busy, error, run };
+}
+
+/** Puts the keyboard in a form's first field when it opens, since the button that opened it is gone. */
+function useFirstField() {
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => form.current?.querySelector<HTMLElement>('input, textarea')?.focus(), []);
+  return form;
 }
 
 export function KeysPanel({ onCreated }: { onCreated: (mnemonic: string) => void }): VNode {
@@ -146,6 +153,7 @@ function NameAndPassphrase(props: {
 function CreateForm({ onCreated, onCancel }: { onCreated: (m: string) => void; onCancel: () => void }): VNode {
   const [name, setName] = useState('');
   const [passphrase, setPassphrase] = useState('');
+  const form = useFirstField();
   const action = useAction();
   const submit = (e: Event) => {
     e.preventDefault();
@@ -155,7 +163,7 @@ function CreateForm({ onCreated, onCancel }: { onCreated: (m: string) => void; o
       onCreated(mnemonic);
     });
   };
-  return html`<form class="stack" onSubmit=${submit} aria-busy=${action.busy}>
+  return html`<form ref=${form} class="stack" onSubmit=${submit} aria-busy=${action.busy}>
     <h3>Create a new key</h3>
     <${NameAndPassphrase} ...${{ name, passphrase, setName, setPassphrase }} />
     ${action.error === undefined ? '' : html`<${ErrorBox} error=${action.error} />`}
@@ -170,6 +178,7 @@ function ImportForm({ onCancel }: { onCancel: () => void }): VNode {
   const [name, setName] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [mnemonic, setMnemonic] = useState('');
+  const form = useFirstField();
   const action = useAction();
   const submit = (e: Event) => {
     e.preventDefault();
@@ -184,7 +193,7 @@ function ImportForm({ onCancel }: { onCancel: () => void }): VNode {
       await keep(name, words, passphrase);
     });
   };
-  return html`<form class="stack" onSubmit=${submit} aria-busy=${action.busy}>
+  return html`<form ref=${form} class="stack" onSubmit=${submit} aria-busy=${action.busy}>
     <h3>Import a mnemonic</h3>
     <label
       >Mnemonic

@@ -82,8 +82,8 @@ export function MultisigPanel({
   return html`<section aria-labelledby="multisig-title">
     <h2 id="multisig-title">Multisig</h2>
     <p class="hint">
-      For an account held by several keys: load the unsigned transaction that <code>baby tx send --generate-only</code>
-      wrote, sign it as a member, and once enough members have signed, combine the signature files and broadcast.
+      For an account held by several keys: load the unsigned transaction
+      that <code>baby tx send --generate-only</code> wrote, sign it as a member, and once enough members have signed, combine the signature files and broadcast.
     </p>
     <form class="stack" onSubmit=${(e: Event) => e.preventDefault()}>
       <label

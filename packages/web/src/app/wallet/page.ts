@@ -3,6 +3,7 @@
  * multisig. Keys are used only here: the node receives signed transactions and queries, never a key, seed or
  * mnemonic.
  */
+import { toHex } from '@babychain/client';
 import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import { client } from '../client.ts';
@@ -46,8 +47,10 @@ function Overview({ session, sends }: { session: Unlocked; sends: number }): VNo
       rows=${[
         [
           'Address',
-          html`<code class="wrap" data-testid="wallet-address">${session.address}</code>
-            <${CopyButton} text=${session.address} label="Copy address" />`,
+          html`<code class="wrap" data-testid="wallet-address">${session.address}</code> <${CopyButton}
+              text=${session.address}
+              label="Copy address"
+            />`,
         ],
         [
           'Balance',
@@ -59,6 +62,11 @@ function Overview({ session, sends }: { session: Unlocked; sends: number }): VNo
               ><${Amount} value=${a.balance}
             /></strong>`,
           ),
+        ],
+        [
+          'Public key',
+          html`<code class="wrap" data-testid="wallet-public-key">${toHex(session.publicKey)}</code>
+            <br /><span class="hint">what a multisig key needs from you (<code>baby keys add-multisig</code>)</span>`,
         ],
         ['Nonce', account.state === 'ready' ? String(account.value.nonce) : '…'],
         ['In the explorer', html`<a href=${href('account', session.address)}>account page</a>`],

@@ -5,7 +5,7 @@
  */
 import { BabyError, decodeAddress, formatAmount, isBabyError, parseAmount, sendTransfer } from '@babychain/client';
 import type { VNode } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { client } from '../client.ts';
 import { html } from '../html.ts';
 import { useLive } from '../live.ts';
@@ -131,8 +131,7 @@ export function SendForm({ session, onSent }: { session: Unlocked; onSent: () =>
             <label>Fee (BABY) <input required inputmode="decimal" aria-describedby="fee-hint" value=${feeText}
               onInput=${(e: Event) => setFee(value(e))} /></label>
             <p class="hint" id="fee-hint">
-              Paid to the block's proposer; at least the chain's minimum,
-              ${minFee === undefined ? '…' : html`<${Amount} value=${minFee} />`}.
+              Paid to the block's proposer; at least the chain's minimum, ${minFee === undefined ? '…' : html`<${Amount} value=${minFee} />`}.
             </p>
             <label>Memo <input maxlength=${MAX_MEMO_BYTES} value=${memo} onInput=${(e: Event) => setMemo(value(e))} /></label>
             ${error === undefined ? '' : html`<${ErrorBox} error=${error} />`}
@@ -152,7 +151,10 @@ function Confirm(props: {
   onCancel: () => void;
 }): VNode {
   const { draft } = props;
-  return html`<div class="card" role="group" aria-labelledby="confirm-title">
+  // the form that had the focus is gone: the keyboard lands on what is to be confirmed
+  const card = useRef<HTMLDivElement>(null);
+  useEffect(() => card.current?.focus(), []);
+  return html`<div ref=${card} tabindex="-1" class="card" role="group" aria-labelledby="confirm-title">
     <h3 id="confirm-title">Sign and send this transfer?</h3>
     <${Facts}
       rows=${[
