@@ -8,6 +8,7 @@ import {
   readSignatureFile,
   type SourcedSignature,
   submitAndWait,
+  type TxBody,
   toHex,
   txIdHex,
 } from '@babychain/client';
@@ -17,7 +18,6 @@ import { client } from '../client.ts';
 import { html } from '../html.ts';
 import { ErrorBox } from '../ui.ts';
 import { download, readFiles } from './files.ts';
-import type { TxBody } from './multisig.ts';
 import { Sent } from './send.ts';
 
 /** Signature files pasted together: each is a flat `{ keyIndex, signature }` object, so objects are cut at braces. */

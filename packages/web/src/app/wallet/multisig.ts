@@ -13,6 +13,7 @@ import {
   type SourcedSignature,
   signatureFile,
   signBody,
+  type TxBody,
   type TxSummary,
   toHex,
   txSummary,
@@ -27,8 +28,6 @@ import { Amount, ErrorBox, Facts, show, useLoad } from '../ui.ts';
 import { CombineForm } from './combine.ts';
 import { CopyButton, download, readFiles } from './files.ts';
 import { PREFIX, type Unlocked } from './session.ts';
-
-export type TxBody = ReturnType<typeof readUnsignedFile>;
 
 type Parsed =
   | { readonly ok: true; readonly body: TxBody; readonly summary: TxSummary }
