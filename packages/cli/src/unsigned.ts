@@ -1,46 +1,51 @@
 /**
- * The unsigned transaction file of `tx send --generate-only` (read by `tx sign` and `tx multisign`): the body's
- * canonical JSON, which is what gets signed, beside its summary for people (the recipient as a `baby1…` address,
- * amounts in base units). A summary that does not say what the body does is refused: a member checking by eye must
- * never be shown one transaction and sign another.
+ * The multisig files of `tx send --generate-only`, `tx sign` and `tx multisign`. Their format and checks are the
+ * client's (`@babychain/client` multisig.ts, shared with the web console); here the client's codes become the CLI's
+ * stable ones, so scripts written against `baby` keep matching CLI_BAD_FILE, CLI_BAD_SIGNATURE, ...
  */
 
-import { bodyFromJson, bodyToJson } from '@babychain/client';
+import {
+  ClientErrorCode,
+  combineSignatures,
+  readSignatureFile,
+  readUnsignedFile as readUnsigned,
+  type SourcedSignature,
+} from '@babychain/client';
 import { BabyError, isBabyError, type TxBody } from '@babychain/codec';
-import { CliErrorCode } from './errors.ts';
-import { summaryJson, txSummary } from './tx-summary.ts';
+import { CliErrorCode, type CliErrorCodeValue } from './errors.ts';
 
-export function unsignedFile(body: TxBody, prefix: string): { body: unknown; summary: Record<string, string> } {
-  return { body: bodyToJson(body), summary: summaryJson(txSummary(body, prefix)) };
+export { unsignedFile } from '@babychain/client';
+
+const CLI_CODE: Partial<Record<string, CliErrorCodeValue>> = {
+  [ClientErrorCode.BAD_FILE]: CliErrorCode.BAD_FILE,
+  [ClientErrorCode.WRONG_SIGNER]: CliErrorCode.WRONG_SIGNER,
+  [ClientErrorCode.NOT_A_MEMBER]: CliErrorCode.NOT_A_MEMBER,
+  [ClientErrorCode.BAD_SIGNATURE]: CliErrorCode.BAD_SIGNATURE,
+  [ClientErrorCode.DUPLICATE_SIGNATURE]: CliErrorCode.DUPLICATE_SIGNATURE,
+  [ClientErrorCode.TOO_FEW_SIGNATURES]: CliErrorCode.TOO_FEW_SIGNATURES,
+};
+
+/** Runs `f`, giving a multisig error of the client the CLI's code, with the same message and meta. */
+function asCli<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    const code = isBabyError(err) ? CLI_CODE[err.code] : undefined;
+    if (code === undefined || !isBabyError(err)) throw err;
+    throw new BabyError<string>(code, err.message, { ...err.meta }, { cause: err });
+  }
 }
 
 /** The body of an unsigned file, or of a bare body (files written before the summary existed). */
 export function readUnsignedFile(file: string, json: unknown, prefix: string): TxBody {
-  const envelope =
-    typeof json === 'object' && json !== null && 'body' in json ? (json as Record<string, unknown>) : undefined;
-  let body: TxBody;
-  try {
-    body = bodyFromJson(envelope === undefined ? json : envelope['body']);
-  } catch (err) {
-    if (!isBabyError(err)) throw err;
-    throw new BabyError(CliErrorCode.BAD_FILE, `${file} is not an unsigned transaction body: ${err.message}`, {
-      file,
-      cause: err.code,
-    });
-  }
-  const shown = envelope?.['summary'];
-  if (envelope === undefined || shown === undefined) return body;
-  const actual = summaryJson(txSummary(body, prefix));
-  const said = (typeof shown === 'object' && shown !== null ? shown : {}) as Record<string, unknown>;
-  const wrong = [...new Set([...Object.keys(actual), ...Object.keys(said)])].filter((k) => said[k] !== actual[k]);
-  if (wrong.length > 0) {
-    throw new BabyError(
-      CliErrorCode.BAD_FILE,
-      `${file}: the summary does not say what the body does (${wrong
-        .map((k) => `${k}: the summary says ${JSON.stringify(said[k])}, the body ${JSON.stringify(actual[k])}`)
-        .join('; ')}); nothing was signed`,
-      { file, fields: wrong },
-    );
-  }
-  return body;
+  return asCli(() => readUnsigned(json, prefix, file));
+}
+
+export function parseSignatureFile(file: string, json: unknown): SourcedSignature {
+  return asCli(() => readSignatureFile(json, file));
+}
+
+/** The signed transaction of a multisig body; `name` is the keyring's name for the key, quoted in messages. */
+export function multisign(body: TxBody, name: string, signatures: readonly SourcedSignature[]): Uint8Array {
+  return asCli(() => combineSignatures(body, signatures, { keyName: `"${name}"` }));
 }

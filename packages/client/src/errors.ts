@@ -13,6 +13,18 @@ export const ClientErrorCode = Object.freeze({
   UNVERIFIED: 'CLIENT_UNVERIFIED',
   /** an amount that is not BABY with at most six decimals, or not a uint64 of ubaby (parseAmount, formatAmount) */
   BAD_AMOUNT: 'CLIENT_BAD_AMOUNT',
+  /** a multisig file (unsigned body, signature) that is not one, or whose summary does not say what its body does */
+  BAD_FILE: 'CLIENT_BAD_FILE',
+  /** a body that does not spend from a multisig key where one is needed (multisigSigner, combineSignatures) */
+  WRONG_SIGNER: 'CLIENT_WRONG_SIGNER',
+  /** a key that is not one of the body's multisig keys (memberIndex) */
+  NOT_A_MEMBER: 'CLIENT_NOT_A_MEMBER',
+  /** a signature outside the multisig key, or one that does not verify over the body (combineSignatures) */
+  BAD_SIGNATURE: 'CLIENT_BAD_SIGNATURE',
+  /** two signatures by the same member (combineSignatures) */
+  DUPLICATE_SIGNATURE: 'CLIENT_DUPLICATE_SIGNATURE',
+  /** fewer signatures than the multisig key's threshold (combineSignatures) */
+  TOO_FEW_SIGNATURES: 'CLIENT_TOO_FEW_SIGNATURES',
 } as const);
 
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
@@ -49,6 +61,14 @@ declare module '@babychain/codec' {
     [ClientErrorCode.UNVERIFIED]: ErrorMeta & { height: bigint; reason: string; code?: string };
     /** why (`reason`), and the `text` that was given when it was text */
     [ClientErrorCode.BAD_AMOUNT]: ErrorMeta & { reason: AmountProblem; text?: string };
+    /** `file`: the file or text refused; `fields`: the summary's fields that differ; `cause`: the decoder's code */
+    [ClientErrorCode.BAD_FILE]: ErrorMeta & { fields?: string[]; cause?: string };
+    [ClientErrorCode.WRONG_SIGNER]: ErrorMeta;
+    [ClientErrorCode.NOT_A_MEMBER]: ErrorMeta & { publicKey: string };
+    /** `file`: where the signature came from; `keyIndex`: the member it claims to be */
+    [ClientErrorCode.BAD_SIGNATURE]: ErrorMeta & { keyIndex: number };
+    [ClientErrorCode.DUPLICATE_SIGNATURE]: ErrorMeta & { keyIndex: number };
+    [ClientErrorCode.TOO_FEW_SIGNATURES]: ErrorMeta & { threshold: number; given: number };
   }
 }
 

@@ -1,5 +1,7 @@
 // The public surface of @babychain/client (README.md). No `node:` imports anywhere under src/ outside tests.
 
+// the types the offline signing functions take and return (transferBody, signBody, readUnsignedFile, ...)
+export type { MultisigKey, Signature, TxBody } from '@babychain/codec';
 // What a wallet or an app needs besides the client, so that @babychain/client is the one package to install: errors
 // and hex from codec, keys and addresses from crypto (its browser entry in a browser bundle).
 export { BabyError, fromHex, isBabyError, toHex } from '@babychain/codec';
@@ -69,6 +71,22 @@ export {
   voteBody,
 } from './governance.ts';
 export { type HeaderSource, type TrustedHeader, type VerifiedHeader, verifyHeaderChain } from './light.ts';
+export {
+  combineSignatures,
+  memberIndex,
+  multisigSigner,
+  parseFileJson,
+  readSignatureFile,
+  readUnsignedFile,
+  type SignatureFile,
+  type SourcedSignature,
+  signatureFile,
+  summaryJson,
+  type TxSummary,
+  txSummary,
+  type UnsignedFile,
+  unsignedFile,
+} from './multisig.ts';
 export {
   addressPrefix,
   type SubmitOptions,

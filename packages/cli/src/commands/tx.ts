@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { assembleTx, signBody, transferBody } from '@babychain/client';
+import { assembleTx, type SourcedSignature, signBody, transferBody } from '@babychain/client';
 import type { MultisigKey, Signature, TxBody } from '@babychain/codec';
-import { BabyError, bytesEqual, decodeTx, fromHex, toHex, txId, txSignBytes } from '@babychain/codec';
-import { type KeyInfo, verify } from '@babychain/crypto';
+import { BabyError, bytesEqual, decodeTx, fromHex, toHex, txId } from '@babychain/codec';
+import type { KeyInfo } from '@babychain/crypto';
 import { Command, Option } from 'commander';
 import {
   type ChainContext,
@@ -19,7 +19,7 @@ import { printResult } from '../output.ts';
 import { readPassphrase } from '../secrets.ts';
 import { dryRun, type Submitted, txFields } from '../submit-modes.ts';
 import { readableSummary, summaryJson, type TxSummary, txSummary } from '../tx-summary.ts';
-import { readUnsignedFile, unsignedFile } from '../unsigned.ts';
+import { multisign, parseSignatureFile as readSignatureFile, readUnsignedFile, unsignedFile } from '../unsigned.ts';
 
 export const DEFAULT_WAIT_SECONDS = 60;
 
@@ -170,39 +170,9 @@ export function txCommand(io: CliIo): Command {
       const body = await readBody(io, file, ctx.prefix);
       const multisig = multisigKey(ctx, name);
       expectSigner(body, multisig);
-      const signBytes = txSignBytes(body);
-      const byIndex = new Map<number, Signature>();
-      for (const sigFile of sigFiles) {
-        const sig = parseSignatureFile(sigFile, await readText(io, sigFile));
-        const publicKey = multisig.publicKeys[sig.keyIndex];
-        if (publicKey === undefined) {
-          throw new BabyError(
-            CliErrorCode.BAD_SIGNATURE,
-            `${sigFile}: keyIndex ${sig.keyIndex} is outside the ${multisig.publicKeys.length} keys of "${multisig.name}"`,
-          );
-        }
-        if (byIndex.has(sig.keyIndex)) {
-          throw new BabyError(
-            CliErrorCode.DUPLICATE_SIGNATURE,
-            `${sigFile}: key ${sig.keyIndex} of "${multisig.name}" has already signed in another file`,
-          );
-        }
-        if (!verify(fromHex(publicKey), signBytes, sig.signature)) {
-          throw new BabyError(
-            CliErrorCode.BAD_SIGNATURE,
-            `${sigFile}: the signature does not verify for this body under key ${sig.keyIndex} (signed another body?)`,
-          );
-        }
-        byIndex.set(sig.keyIndex, sig);
-      }
-      if (byIndex.size < multisig.threshold) {
-        throw new BabyError(
-          CliErrorCode.TOO_FEW_SIGNATURES,
-          `"${multisig.name}" needs ${multisig.threshold} signatures, ${byIndex.size} given`,
-          { threshold: multisig.threshold, given: byIndex.size },
-        );
-      }
-      const bytes = assembleTx(body, [...byIndex.values()]);
+      const signatures = [];
+      for (const sigFile of sigFiles) signatures.push(parseSignatureFile(sigFile, await readText(io, sigFile)));
+      const bytes = multisign(body, multisig.name, signatures);
       io.stdout.write(`${JSON.stringify({ tx: toHex(bytes), id: toHex(txId(bytes)) }, null, 2)}\n`);
     });
 
@@ -317,24 +287,8 @@ async function readBody(io: CliIo, file: string, prefix: string): Promise<TxBody
   return readUnsignedFile(file, parseJsonFile(file, await readText(io, file)), prefix);
 }
 
-function parseSignatureFile(file: string, text: string): Signature {
-  const value = parseJsonFile(file, text) as { keyIndex?: unknown; signature?: unknown } | null;
-  const keyIndex = value?.keyIndex;
-  const signature = value?.signature;
-  if (
-    typeof keyIndex !== 'number' ||
-    !Number.isInteger(keyIndex) ||
-    keyIndex < 0 ||
-    typeof signature !== 'string' ||
-    !/^[0-9a-f]{128}$/.test(signature)
-  ) {
-    throw new BabyError(
-      CliErrorCode.BAD_FILE,
-      `${file} is not a signature from tx sign: expected { "keyIndex": n, "signature": "<128 hex digits>" }`,
-      { file },
-    );
-  }
-  return { keyIndex, signature: fromHex(signature) };
+function parseSignatureFile(file: string, text: string): SourcedSignature {
+  return readSignatureFile(file, parseJsonFile(file, text));
 }
 
 function parseSignedFile(file: string, text: string): Uint8Array {
