@@ -1,19 +1,41 @@
 // The web console (RPC-19) in Chromium, on the upgrade demo's 4 validators: the demo pauses at each of its stages
 // while the browser checks what a user would see there. Screenshots: tmp/e2e-artifacts/console/.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  encodeAddress,
+  fromHex,
+  sendTransfer,
+  signatureFile,
+  signBody,
+  toHex,
+  transferBody,
+  unsignedFile,
+} from '@babychain/client';
+import { compareBytes } from '@babychain/codec';
+import { Keyring, multisigAddress } from '@babychain/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Devnet } from '../src/devnet.ts';
+import { DEV_KEYRING, DEV_PASSPHRASE } from '../src/keys.ts';
 import { type DemoStage, upgradeDemo } from '../src/upgrade-demo.ts';
 import { axeViolations, CHROMIUM, type ConsoleBrowser, openConsole } from './console/browser.ts';
 import { DemoStages } from './console/stages.ts';
-import { log } from './helpers.ts';
+import { log, newAccount } from './helpers.ts';
 
 const ORDER: readonly DemoStage[] = ['started', 'proposed', 'scheduled', 'switched'];
 /** The acceptance bounds of the console: what a user on the devnet waits for and downloads before the first paint. */
 const FIRST_RENDER_MS = 1000;
 const INITIAL_JS_GZIP_BYTES = 150 * 1024;
+const WALLET_PASSPHRASE = 'a browser passphrase';
+/** The development key that funds the browser's accounts (the demo sends from the first three). */
+const FUNDER = 'validator-3';
+const RECEIVED = 100_000_000n;
+const SENT = 12_500_000n;
+
+async function devKey(name: string): Promise<{ seed: Uint8Array }> {
+  return new Keyring(DEV_KEYRING).unlock(name, DEV_PASSPHRASE);
+}
 
 describe.skipIf(!existsSync(CHROMIUM))('the web console in Chromium, on the upgrade demo', () => {
   const dir = mkdtempSync(join(tmpdir(), 'babychain-e2e-console-'));
@@ -21,6 +43,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the web console in Chromium, on the upgr
   let demo: Promise<number> | undefined;
   let b: ConsoleBrowser;
   let url = '';
+  /** the key the browser's wallet created, for the multisig test */
+  const wallet = { address: '', publicKey: '' };
 
   beforeAll(async () => {
     b = await openConsole();
@@ -111,6 +135,110 @@ describe.skipIf(!existsSync(CHROMIUM))('the web console in Chromium, on the upgr
     await search.fill('00'.repeat(32));
     await search.press('Enter');
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Nothing has/);
+  });
+
+  it('2. creates a wallet, receives coins from a devnet key, sends some on, and shows it in both histories', async () => {
+    const { page, requests } = b;
+    const devnet = await stages.at('started', ORDER);
+    const client = devnet.rpc(0, 10_000);
+    await page.goto(`${url}#/wallet`);
+    await page.getByRole('button', { name: 'Create a new key' }).click();
+    await page.getByLabel('Name').fill('alice');
+    await page.getByLabel('Passphrase').fill(WALLET_PASSPHRASE);
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const mnemonic = ((await page.getByTestId('wallet-mnemonic').textContent()) ?? '').trim().replace(/\s+/g, ' ');
+    expect(mnemonic.split(' ')).toHaveLength(24);
+    await page.getByRole('button', { name: 'I have written it down' }).click();
+    const address = ((await page.getByTestId('wallet-address').textContent()) ?? '').trim();
+    expect(address).toMatch(/^baby1/);
+    wallet.address = address;
+    wallet.publicKey = ((await page.getByTestId('wallet-public-key').textContent()) ?? '').trim();
+    await b.shot('03-wallet-created');
+
+    const funder = await devKey(FUNDER);
+    const received = await sendTransfer(client, { seed: funder.seed, to: address, amount: RECEIVED });
+    await expect
+      .poll(() => page.getByTestId('wallet-balance').getAttribute('data-ubaby'), { timeout: 15_000 })
+      .toBe(String(RECEIVED));
+
+    const recipient = newAccount();
+    await page.getByLabel('Recipient').fill(recipient.address);
+    await page.getByLabel('Amount (BABY)').fill('12.5');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByRole('button', { name: 'Confirm send' }).click();
+    const sentId = ((await page.getByTestId('sent-txid').textContent({ timeout: 20_000 })) ?? '').trim();
+    expect(sentId).toMatch(/^[0-9a-f]{64}$/);
+    const committed = await client.waitForTx(sentId, { timeoutMs: 15_000 });
+    expect((await client.account(recipient.address)).balance).toBe(SENT);
+    expect(committed.sender).toBe(address);
+
+    // The wallet's history: the send and the receipt; the recipient's account page: the receipt.
+    await page.locator(`tr[data-txid="${sentId}"]`).waitFor({ timeout: 15_000 });
+    await page.locator(`tr[data-txid="${received.id}"]`).waitFor();
+    await b.shot('04-wallet-sent');
+    await page.goto(`${url}#/account/${recipient.address}`);
+    await page.locator(`tr[data-txid="${sentId}"]`).waitFor();
+    expect(await page.getByTestId('balance').textContent()).toMatch(/^12\.5 BABY/);
+
+    // What reached the node: queries and signed transactions, never the words or the passphrase.
+    const posts = requests.filter((r) => r.body !== '');
+    expect(posts.length).toBeGreaterThan(0);
+    for (const r of requests) {
+      expect(new URL(r.url).origin).toBe(new URL(url).origin);
+      for (const secret of [mnemonic, mnemonic.split(' ').slice(0, 3).join(' '), WALLET_PASSPHRASE]) {
+        expect(`${r.url} ${r.body}`).not.toContain(secret);
+      }
+    }
+    expect(new Set(posts.map((r) => new URL(r.url).pathname))).toEqual(new Set(['/txs']));
+  });
+
+  it('4. sends from a 2-of-3 multisig: the browser signs, a member signs with the CLI format, the browser combines and broadcasts', async () => {
+    const { page } = b;
+    const devnet = await stages.at('started', ORDER);
+    const client = devnet.rpc(0, 10_000);
+    expect(wallet.publicKey).toMatch(/^[0-9a-f]{64}$/);
+    const others = [newAccount(), newAccount()];
+    const keys = [fromHex(wallet.publicKey), ...others.map((o) => o.publicKey)].sort(compareBytes);
+    const multisig = { threshold: 2, publicKeys: keys };
+    const treasury = encodeAddress(multisigAddress(2, keys), 'baby');
+    const funder = await devKey(FUNDER);
+    await sendTransfer(client, { seed: funder.seed, to: treasury, amount: 50_000_000n });
+    const status = await client.status();
+    const recipient = newAccount();
+    const body = transferBody({
+      chainId: status.chainId,
+      signer: multisig,
+      to: recipient.addressBytes,
+      amount: 2_000_000n,
+      fee: status.params.minFee,
+      nonce: 0n,
+    });
+    const files = mkdtempSync(join(tmpdir(), 'babychain-e2e-multisig-'));
+    const unsignedPath = join(files, 'unsigned.json');
+    writeFileSync(unsignedPath, JSON.stringify(unsignedFile(body, 'baby'), null, 2));
+    const member = others[0] as (typeof others)[number];
+    const memberIndex = keys.findIndex((k) => compareBytes(k, member.publicKey) === 0);
+    const memberSigPath = join(files, 'signature-member.json');
+    writeFileSync(memberSigPath, JSON.stringify(signatureFile(signBody(body, member.seed, memberIndex))));
+
+    await page.goto(`${url}#/wallet`);
+    await page.getByTestId('wallet-address').waitFor();
+    await page.getByLabel('Unsigned transaction file').setInputFiles(unsignedPath);
+    await page.getByRole('heading', { name: 'What this transaction does' }).waitFor();
+    await page.getByRole('button', { name: 'Sign', exact: true }).click();
+    await page.getByLabel('Your signature (JSON)').waitFor();
+    await page.getByLabel('Signature files').setInputFiles(memberSigPath);
+    await b.shot('07-multisig-signed');
+    await page.getByRole('button', { name: 'Combine and broadcast' }).click();
+    const id = ((await page.getByTestId('sent-txid').last().textContent({ timeout: 20_000 })) ?? '').trim();
+    const tx = await client.waitForTx(id, { timeoutMs: 15_000 });
+    expect(tx.sender).toBe(treasury);
+    expect(tx.tx.signatures.map((sig) => sig.keyIndex).sort()).toEqual(
+      [memberIndex, keys.findIndex((k) => toHex(k) === wallet.publicKey)].sort(),
+    );
+    expect((await client.account(recipient.address)).balance).toBe(2_000_000n);
+    await b.shot('08-multisig-broadcast');
+    rmSync(files, { recursive: true, force: true });
   });
 
   it('shows the node dashboard: height rising, peers, app version and the block-time and finality charts', async () => {
