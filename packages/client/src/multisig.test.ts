@@ -7,6 +7,7 @@ import {
   sortMultisigKeys,
   verify,
 } from '@babychain/crypto';
+import { thrownCode } from '@babychain/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   combineSignatures,
@@ -26,16 +27,6 @@ const to = addressFromPublicKey(generateKeyPair().publicKey);
 
 function body(amount = 3_000_000n): TxBody {
   return transferBody({ chainId: 'c-1', signer: { threshold: 2, publicKeys }, to, amount, fee: 500n, nonce: 0n });
-}
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    if (isBabyError(err)) return err.code;
-    throw err;
-  }
-  throw new Error('no error');
 }
 
 describe('the unsigned file', () => {
@@ -65,8 +56,8 @@ describe('the unsigned file', () => {
       expect(err.message).toMatch(/^lying\.json: the summary does not say what the body does \(amount: /);
       expect(err.meta.fields).toEqual(['amount']);
     }
-    expect(codeOf(() => readUnsignedFile({ body: { chainId: 5 } }, 'baby'))).toBe('CLIENT_BAD_FILE');
-    expect(codeOf(() => parseFileJson('{ not json'))).toBe('CLIENT_BAD_FILE');
+    expect(thrownCode(() => readUnsignedFile({ body: { chainId: 5 } }, 'baby'))).toBe('CLIENT_BAD_FILE');
+    expect(thrownCode(() => parseFileJson('{ not json'))).toBe('CLIENT_BAD_FILE');
     // a bare body, as files were before the summary, is still read
     expect(readUnsignedFile(file.body, 'baby').fee).toBe(500n);
   });
@@ -87,9 +78,9 @@ describe('signature files and combineSignatures', () => {
 
   it('refuses too few, duplicates, outsiders and signatures of another body', () => {
     const b = body();
-    expect(codeOf(() => combineSignatures(b, [sign(0)]))).toBe('CLIENT_TOO_FEW_SIGNATURES');
-    expect(codeOf(() => combineSignatures(b, [sign(0), sign(0)]))).toBe('CLIENT_DUPLICATE_SIGNATURE');
-    expect(codeOf(() => combineSignatures(b, [sign(0), { ...sign(1), keyIndex: 3 }]))).toBe('CLIENT_BAD_SIGNATURE');
+    expect(thrownCode(() => combineSignatures(b, [sign(0)]))).toBe('CLIENT_TOO_FEW_SIGNATURES');
+    expect(thrownCode(() => combineSignatures(b, [sign(0), sign(0)]))).toBe('CLIENT_DUPLICATE_SIGNATURE');
+    expect(thrownCode(() => combineSignatures(b, [sign(0), { ...sign(1), keyIndex: 3 }]))).toBe('CLIENT_BAD_SIGNATURE');
     // a real member's signature over a different amount
     expect(() => combineSignatures(b, [sign(0), sign(1, body(4n))])).toThrow(
       /^sig-1\.json: the signature does not verify/,
@@ -103,19 +94,19 @@ describe('signature files and combineSignatures', () => {
       fee: 0n,
       nonce: 0n,
     });
-    expect(codeOf(() => combineSignatures(single, [sign(0), sign(1)]))).toBe('CLIENT_WRONG_SIGNER');
+    expect(thrownCode(() => combineSignatures(single, [sign(0), sign(1)]))).toBe('CLIENT_WRONG_SIGNER');
   });
 
   it('reads only { keyIndex, signature } with 128 hex digits', () => {
     const good = signatureFile(sign(1));
     expect(readSignatureFile(good).keyIndex).toBe(1);
     for (const bad of [null, {}, { ...good, keyIndex: -1 }, { ...good, keyIndex: 1.5 }, { ...good, signature: 'ab' }]) {
-      expect(codeOf(() => readSignatureFile(bad))).toBe('CLIENT_BAD_FILE');
+      expect(thrownCode(() => readSignatureFile(bad))).toBe('CLIENT_BAD_FILE');
     }
   });
 
   it("finds a member's key index, and refuses a key outside the multisig key", () => {
     expect(memberIndex(body(), publicKeys[2] as Uint8Array)).toBe(2);
-    expect(codeOf(() => memberIndex(body(), generateKeyPair().publicKey))).toBe('CLIENT_NOT_A_MEMBER');
+    expect(thrownCode(() => memberIndex(body(), generateKeyPair().publicKey))).toBe('CLIENT_NOT_A_MEMBER');
   });
 });

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { decode, fromHex, isBabyError, toHex, txId, txSignBytes } from '@babychain/codec';
+import { decode, fromHex, toHex, txId, txSignBytes } from '@babychain/codec';
 import { deriveAccountKey, Keyring, validateMnemonic, verify } from '@babychain/crypto';
-import { FakeNode, fakeStatus, rpcError } from '@babychain/test-utils';
+import { FakeNode, fakeStatus, rpcError, thrownCode } from '@babychain/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BabyClient } from './client.ts';
 import { transferBody } from './transfer.ts';
@@ -12,16 +12,6 @@ import { Wallet } from './wallet.ts';
 
 // test-vectors/crypto/hd.json, crypto-mnemonic-12-words-*: BIP-39's "abandon … about" on KEY-2's path.
 const ABOUT = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    if (isBabyError(err)) return err.code;
-    throw err;
-  }
-  throw new Error('no error');
-}
 
 describe('Wallet.fromMnemonic', () => {
   it('derives the keys of the HD vectors', () => {
@@ -57,9 +47,9 @@ describe('Wallet.fromMnemonic', () => {
   });
 
   it('refuses a bad mnemonic or account with crypto codes', () => {
-    expect(codeOf(() => Wallet.fromMnemonic(ABOUT.replace('about', 'abandon')))).toBe('CRYPTO_BAD_MNEMONIC');
-    expect(codeOf(() => Wallet.fromMnemonic('hello world'))).toBe('CRYPTO_BAD_MNEMONIC');
-    expect(codeOf(() => Wallet.fromMnemonic(ABOUT, { account: -1 }))).toBe('CRYPTO_BAD_DERIVATION_PATH');
+    expect(thrownCode(() => Wallet.fromMnemonic(ABOUT.replace('about', 'abandon')))).toBe('CRYPTO_BAD_MNEMONIC');
+    expect(thrownCode(() => Wallet.fromMnemonic('hello world'))).toBe('CRYPTO_BAD_MNEMONIC');
+    expect(thrownCode(() => Wallet.fromMnemonic(ABOUT, { account: -1 }))).toBe('CRYPTO_BAD_DERIVATION_PATH');
   });
 });
 
@@ -97,9 +87,9 @@ describe('Wallet.fromSeed', () => {
   });
 
   it('refuses anything else with CRYPTO_BAD_SEED', () => {
-    expect(codeOf(() => Wallet.fromSeed(new Uint8Array(31)))).toBe('CRYPTO_BAD_SEED');
-    expect(codeOf(() => Wallet.fromSeed('ab'))).toBe('CRYPTO_BAD_SEED');
-    expect(codeOf(() => Wallet.fromSeed(`${toHex(seed).slice(2)}zz`))).toBe('CRYPTO_BAD_SEED');
+    expect(thrownCode(() => Wallet.fromSeed(new Uint8Array(31)))).toBe('CRYPTO_BAD_SEED');
+    expect(thrownCode(() => Wallet.fromSeed('ab'))).toBe('CRYPTO_BAD_SEED');
+    expect(thrownCode(() => Wallet.fromSeed(`${toHex(seed).slice(2)}zz`))).toBe('CRYPTO_BAD_SEED');
   });
 });
 

@@ -4,6 +4,7 @@ import type { TxBody } from '@babychain/codec';
 import { BabyError, encode, txSignBytes } from '@babychain/codec';
 import { sign } from '@babychain/crypto';
 import { type CheckedTx, checkTxBytes } from '@babychain/state';
+import { thrownCode } from '@babychain/test-utils';
 import { describe, expect, it } from 'vitest';
 import type { MempoolApp } from './app.ts';
 import { applyBlock, CHAIN, idOf, key, MemoryView, makeTx, type TestKey } from './pool.testutil.ts';
@@ -54,20 +55,10 @@ function setup() {
   return { view, gov, pool };
 }
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof BabyError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
-
 describe('governance actions in the mempool', () => {
   it('refuses an action its rules refuse, holding nothing and leaving the nonce to the next transfer', () => {
     const { pool, gov } = setup();
-    expect(codeOf(() => pool.add(vote(alice, 99n, 0n)))).toBe('GOV_UNKNOWN_PROPOSAL');
+    expect(thrownCode(() => pool.add(vote(alice, 99n, 0n)))).toBe('GOV_UNKNOWN_PROPOSAL');
     expect(pool.size).toBe(0);
     expect(pool.nextNonce(alice.address)).toBe(0n);
     expect(pool.add(makeTx(alice, { nonce: 0n })).status).toBe('pending');

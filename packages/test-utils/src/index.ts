@@ -11,3 +11,4 @@ export {
 export { type FakeHandler, FakeNode, rpcError } from './fake-node.ts';
 export { makeValidatorHome, type ValidatorHome } from './home.ts';
 export { SeededRandom } from './random.ts';
+export { thrownCode } from './thrown.ts';
