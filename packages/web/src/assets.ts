@@ -3,6 +3,7 @@
  * from the `console/` directory a release ships beside its bundle (so a node started by a launcher serves the
  * console of its own release, never one from another tree).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Metafile, Plugin } from 'esbuild';
@@ -52,8 +53,8 @@ export interface ConsoleBuild {
 }
 
 /**
- * Bundles the console: `index.html`, `console.js` (ES module, minified) and `console.css` (ours and uPlot's),
- * sorted by path. The same sources and dependencies give the same bytes wherever the tree lives (a release's
+ * Bundles the console: `index.html`, `console.js` (ES module, minified), the `chunk-<sha256>.js` files of the views
+ * loaded when first opened and of what they share, and `console.css` (ours and uPlot's), sorted by path. The same sources and dependencies give the same bytes wherever the tree lives (a release's
  * REL-6): no paths, no comments, no source maps reach the output. Needs esbuild, which a source checkout has and a
  * release does not.
  */
@@ -68,6 +69,9 @@ export async function bundleConsole(options: ConsoleBuildOptions = {}): Promise<
     platform: 'browser',
     conditions: ['browser'],
     format: 'esm',
+    // The wallet and node views load when first opened (shell.ts): the first page waits for less script.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     target: 'es2022',
     minify: true,
     legalComments: 'none',
@@ -82,7 +86,9 @@ export async function bundleConsole(options: ConsoleBuildOptions = {}): Promise<
   });
   // esbuild keeps a service process for the next build; a node builds once, so it should not keep one around.
   await esbuild.stop();
-  const files = result.outputFiles.map((f) => file(`/${f.path.split('/').pop() ?? ''}`, f.contents));
+  const files = stableChunkNames(
+    result.outputFiles.map((f) => ({ name: f.path.split('/').pop() ?? '', text: f.text })),
+  ).map((f) => file(`/${f.name}`, new TextEncoder().encode(f.text)));
   files.push(file(`/${PAGE}`, readFileSync(join(appDir, PAGE))));
   return { files: files.sort(byPath), metafile: result.metafile };
 }
@@ -118,6 +124,26 @@ export async function loadConsole(dir: string = HERE): Promise<{ files: ConsoleA
   if (page === undefined) return { missing: `the console has no ${PAGE}` };
   assets.set('/', { ...page, path: '/' });
   return { files: assets };
+}
+
+const CHUNK_NAME = /chunk-[A-Z0-9]+\.js/g;
+
+/**
+ * Renames esbuild's chunks after their own content. esbuild's chunk hash also covers where the inputs were (a release
+ * built from a clone reaches the dependencies by another relative path), which REL-6 forbids: here a chunk's name is
+ * the SHA-256 of its text with every chunk name in it blanked, so only the code decides it.
+ */
+function stableChunkNames(files: readonly { name: string; text: string }[]): { name: string; text: string }[] {
+  const renamed = new Map<string, string>();
+  for (const f of files) {
+    if (!/^chunk-[A-Z0-9]+\.js$/.test(f.name)) continue;
+    const digest = createHash('sha256').update(f.text.replace(CHUNK_NAME, 'chunk-.js')).digest('hex');
+    renamed.set(f.name, `chunk-${digest.slice(0, 16).toUpperCase()}.js`);
+  }
+  return files.map((f) => ({
+    name: renamed.get(f.name) ?? f.name,
+    text: f.text.replace(CHUNK_NAME, (n) => renamed.get(n) ?? n),
+  }));
 }
 
 function byPath(a: ConsoleFile, b: ConsoleFile): number {

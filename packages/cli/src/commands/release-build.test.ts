@@ -119,11 +119,13 @@ describe('baby release build', () => {
     expect(paths).toContain('baby.mjs');
     expect(paths.some((p) => p.startsWith('node_modules/classic-level/prebuilds/') && p.endsWith('.node'))).toBe(true);
     // RPC-19: the node a launcher starts serves its own release's console, which loadConsole finds beside baby.mjs.
-    expect(paths.filter((p) => p.startsWith('console/'))).toEqual([
+    const shipped = paths.filter((p) => p.startsWith('console/'));
+    expect(shipped.filter((p) => !/^console\/chunk-[A-Z0-9]+\.js$/.test(p))).toEqual([
       'console/console.css',
       'console/console.js',
       'console/index.html',
     ]);
+    expect(shipped.length).toBeGreaterThan(3); // and the chunks of the views loaded when opened
     for (const f of files.filter((x) => x.path.startsWith('console/'))) expect(f.mode, f.path).toBe(0o644);
     const bundle = new TextDecoder().decode(files.find((f) => f.path === 'baby.mjs')?.bytes);
     // Nothing of the machine that built it: neither the source tree's nor the repository's location.

@@ -11,10 +11,20 @@ import { ValidatorsPage } from './explorer/validators.ts';
 import { GovernancePage } from './governance/page.ts';
 import { html } from './html.ts';
 import { useLive } from './live.ts';
-import { NodePage } from './node/page.ts';
 import { href, navigate, type Route, useRoute } from './router.ts';
-import { Page } from './ui.ts';
-import { WalletPage } from './wallet/page.ts';
+import { Page, show, useLoad } from './ui.ts';
+
+/** A view whose code is fetched the first time it is opened (a chunk of its own), then kept by the module cache. */
+function lazy<P extends object>(load: () => Promise<(props: P) => VNode>): (props: P) => VNode {
+  return function Lazy(props: P): VNode {
+    const view = useLoad(load, []);
+    return html`${show(view, (View) => html`<${View} ...${props} />`)}`;
+  };
+}
+
+// The wallet (BIP-39's word list, the vault) and the node dashboard (uPlot) weigh most and are opened least.
+const WalletPage = lazy<{ route: Route }>(async () => (await import('./wallet/page.ts')).WalletPage);
+const NodePage = lazy<Record<string, never>>(async () => (await import('./node/page.ts')).NodePage);
 
 const SECTIONS = [
   { route: '', label: 'Explorer' },

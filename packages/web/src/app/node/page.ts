@@ -13,7 +13,6 @@ import { useLive } from '../live.ts';
 import { href } from '../router.ts';
 import { Amount, ErrorBox, Facts, Page, Short, useLoad } from '../ui.ts';
 import { Chart } from './chart.ts';
-import './node.css';
 import { blockTimes, bytes, duration, overTime, p50, p99 } from './series.ts';
 
 const MS = { y: (v: number) => duration(v) };
