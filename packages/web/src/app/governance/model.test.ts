@@ -4,6 +4,7 @@ import {
   attestationsBy,
   attestedPower,
   blocksLeft,
+  blocksText,
   estimateMs,
   formatDuration,
   meets,
@@ -83,6 +84,7 @@ describe('countdown', () => {
   it('counts blocks to the height and estimates from the median block time', () => {
     expect(blocksLeft(57n, 45n)).toBe(12n);
     expect(blocksLeft(57n, 60n)).toBe(0n);
+    expect([blocksText(1n), blocksText(12n)]).toEqual(['1 block', '12 blocks']);
     expect(estimateMs(12n, 950)).toBe(11_400);
     expect(estimateMs(12n, null)).toBeNull();
     expect(formatDuration(11_400)).toBe('about 11 s');

@@ -91,6 +91,11 @@ export function blocksLeft(target: bigint, height: bigint): bigint {
   return target > height ? target - height : 0n;
 }
 
+/** "1 block", "12 blocks" */
+export function blocksText(n: bigint): string {
+  return `${n} ${n === 1n ? 'block' : 'blocks'}`;
+}
+
 /** The time `blocks` more blocks take at the node's median block time; null while it has none. */
 export function estimateMs(blocks: bigint, blockTimeMs: number | null | undefined): number | null {
   if (blockTimeMs === null || blockTimeMs === undefined || !Number.isFinite(blockTimeMs) || blockTimeMs <= 0) {

@@ -13,7 +13,7 @@ import type { Route } from '../router.ts';
 import { Amount, ErrorBox, Facts, Page } from '../ui.ts';
 import './governance.css';
 import { HistorySection } from './history.ts';
-import { estimateMs, formatDuration, fraction, votersOf } from './model.ts';
+import { blocksText, estimateMs, formatDuration, fraction, votersOf } from './model.ts';
 import { PlanSection } from './plan.ts';
 import { ProposalsSection, ResultsSection } from './proposals.ts';
 
@@ -79,7 +79,7 @@ export function GovernancePage({ route }: { route: Route }): VNode {
 
 function blocksWithTime(blocks: bigint, blockTimeMs: number | null): string {
   const ms = estimateMs(blocks, blockTimeMs);
-  return `${blocks} blocks${ms === null ? '' : ` (${formatDuration(ms)})`}`;
+  return `${blocksText(blocks)}${ms === null ? '' : ` (${formatDuration(ms)})`}`;
 }
 
 /** GOV-7: the stage and what it sets; the grown-up column says what growing up tightens. */

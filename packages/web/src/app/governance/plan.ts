@@ -11,6 +11,7 @@ import { ErrorBox, Facts, Short, Time } from '../ui.ts';
 import {
   attestationsBy,
   blocksLeft,
+  blocksText,
   estimateMs,
   formatDuration,
   fraction,
@@ -60,20 +61,19 @@ function Plan({
   const ready = gov.ready;
   const readyMet = meets(ready.power, ready.totalPower, gov.rules.ready);
   return html`<p>
-      <strong data-testid="plan-name">${plan.name}</strong>: release <strong>${plan.version}</strong>, app version
-      ${plan.appVersion}, at height ${String(plan.height)}.
+      <strong data-testid="plan-name">${plan.name}</strong>${`: release ${plan.version}, app version ${plan.appVersion}, at height ${plan.height}.`}
     </p>
-    <p class="countdown" data-testid="plan-countdown" aria-live="polite">
+    <p class="countdown" data-testid="plan-countdown">
       ${
-        left === 0n
-          ? `0 blocks left: height ${plan.height} is next; the nodes switch to ${plan.version} now`
-          : `${left} blocks left to height ${plan.height}${ms === null ? '' : ` (${formatDuration(ms)} at the current block time)`}`
+        left <= 1n
+          ? `${blocksText(left)} left: height ${plan.height} is next, the first under release ${plan.version}; each node halts before it and its launcher switches (UPG-4)`
+          : `${blocksText(left)} left to height ${plan.height}${ms === null ? '' : ` (${formatDuration(ms)} at the current block time)`}`
       }
     </p>
     <div class="rule">
       <label for="ready-meter">
-        Ready (UPG-6): <span data-testid="ready-power">${String(ready.power)} / ${String(ready.totalPower)}</span>
-        voting power (${percent(ready.power, ready.totalPower)}), ${ready.validators.length} validators
+        ${'Ready (UPG-6): '}<span data-testid="ready-power">${`${ready.power} / ${ready.totalPower}`}</span
+        >${` voting power (${percent(ready.power, ready.totalPower)}), ${ready.validators.length} of ${voters.length} validators`}
       </label>
       <div class="meter-wrap">
         <meter
@@ -86,8 +86,7 @@ function Plan({
         <span class="tick" aria-hidden="true" style=${{ left: `${(gov.rules.ready.numerator / gov.rules.ready.denominator) * 100}%` }}></span>
       </div>
       <span class=${readyMet ? 'verdict met' : 'verdict'} data-testid="ready-verdict">
-        ${readyMet ? '✓ enough' : '○ not enough'}: the plan height commits once more than ${fraction(gov.rules.ready)}
-        of the power runs the new release (${String(neededPower(ready.totalPower, gov.rules.ready))})
+        ${`${readyMet ? '✓ enough' : '○ not enough'}: the plan height commits once more than ${fraction(gov.rules.ready)} of the power (${neededPower(ready.totalPower, gov.rules.ready)}) runs the new release`}
       </span>
     </div>
     <${Release} plan=${plan} gov=${gov} />
@@ -146,9 +145,7 @@ function Release({ plan, gov }: { plan: PlanInfo; gov: GovernanceInfo }): VNode 
     }
     <h3 id="gov-signatures">Signatures</h3>
     <p>
-      Checked in this browser against the signer set the plan was decided with (height ${String(d.height)}, UPG-8):
-      ${r.validInSet} valid ${r.validInSet === 1 ? 'signature' : 'signatures'} by signers in the set, threshold
-      ${d.releaseThreshold} of ${d.releaseSigners.length}:
+      ${`Checked in this browser against the signer set the plan was decided with (height ${d.height}, UPG-8): ${r.validInSet} valid ${r.validInSet === 1 ? 'signature' : 'signatures'} by signers in the set, threshold ${d.releaseThreshold} of ${d.releaseSigners.length}: `}
       <strong>${r.validInSet >= d.releaseThreshold && d.releaseThreshold >= 1 ? 'enough' : 'not enough'}</strong>.
       ${setChanged ? ' The signer set in force has changed since.' : ''}
     </p>
@@ -174,8 +171,9 @@ function Release({ plan, gov }: { plan: PlanInfo; gov: GovernanceInfo }): VNode 
         )}
       </tbody>
     </table>
-    <p class="muted">Decided at height ${String(d.height)} (<${Time} ms=${d.timeMs} />), above version
-      ${d.versionInForce === '' ? '(none)' : d.versionInForce}.</p>`;
+    <p class="muted">
+      ${`Decided at height ${d.height} (`}<${Time} ms=${d.timeMs} />${`), above release ${d.versionInForce === '' ? '(none)' : d.versionInForce}.`}
+    </p>`;
 }
 
 function Validators({ plan, gov, voters }: { plan: PlanInfo; gov: GovernanceInfo; voters: readonly Voter[] }): VNode {
@@ -204,11 +202,9 @@ function Validators({ plan, gov, voters }: { plan: PlanInfo; gov: GovernanceInfo
                   ? html`<span class="muted">none</span>`
                   : attested.map(
                       (a) => html`<div key=${a.platform}>
-                        ${a.platform}:
-                        <span class=${a.matches ? 'status passed' : 'status failed'}
-                          >${a.matches ? '✓ same sha256 as the manifest' : '✗ a different sha256'}</span
-                        >
-                        <${Short} hex=${a.sha256} chars=${6} />
+                        ${`${a.platform}: `}<span class=${a.matches ? 'status passed' : 'status failed'}
+                          >${a.matches ? '✓ same sha256 as the manifest' : '✗ a different sha256 from the manifest'}</span
+                        >${' '}<${Short} hex=${a.sha256} chars=${6} />
                       </div>`,
                     )
               }

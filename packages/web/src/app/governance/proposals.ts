@@ -3,7 +3,7 @@ import type { GovernanceInfo, ProposalInfo, ProposalKind } from '@babychain/clie
 import type { VNode } from 'preact';
 import { html } from '../html.ts';
 import { Amount, Facts, Short } from '../ui.ts';
-import { attestedPower, blocksLeft, estimateMs, formatDuration, type Voter } from './model.ts';
+import { attestedPower, blocksLeft, blocksText, estimateMs, formatDuration, type Voter } from './model.ts';
 import { Tally } from './tally.ts';
 
 export const KIND_WORDS: Record<ProposalKind, string> = {
@@ -87,7 +87,7 @@ function Proposal({
         [
           'Left',
           html`<span data-testid="voting-left"
-            >${String(left)} blocks${ms === null ? '' : ` (${formatDuration(ms)})`}</span
+            >${blocksText(left)} left${ms === null ? '' : ` (${formatDuration(ms)})`}</span
           >`,
         ],
       ]}
@@ -136,10 +136,7 @@ export function ResultsSection({ gov }: { gov: GovernanceInfo }): VNode {
                 <td>${r.title}</td>
                 <td class=${`status ${r.status}`}>${STATUS_WORDS[r.status]}</td>
                 <td>${String(r.endHeight)}</td>
-                <td>
-                  ${String(r.tally.yes)} / ${String(r.tally.no)} / ${String(r.tally.abstain)} /
-                  ${String(r.tally.veto)} of ${String(r.tally.totalPower)}
-                </td>
+                <td>${`${r.tally.yes} / ${r.tally.no} / ${r.tally.abstain} / ${r.tally.veto} of ${r.tally.totalPower}`}</td>
                 <td>${r.reason === '' ? '—' : html`<code>${r.reason}</code>`}</td>
               </tr>`,
             )}

@@ -88,7 +88,7 @@ export function Tally({
 export function RuleMeter({ line, id }: { line: RuleLine; id: string }): VNode {
   const needed = neededPower(line.base, line.share);
   return html`<li class="rule">
-    <label for=${id}>${line.label}: ${String(line.part)} of ${String(line.base)} (${percent(line.part, line.base)})</label>
+    <label for=${id}>${`${line.label}: ${line.part} of ${line.base} (${percent(line.part, line.base)})`}</label>
     <div class="meter-wrap">
       <meter
         id=${id}
@@ -104,8 +104,7 @@ export function RuleMeter({ line, id }: { line: RuleLine; id: string }): VNode {
       ></span>
     </div>
     <span class=${line.met ? 'verdict met' : 'verdict'}>
-      ${line.met ? '✓ met' : '○ not met'}: more than ${fraction(line.share)} of ${baseWords(line.share.of)}
-      (${String(needed)}) ${line.effect}
+      ${`${line.met ? '✓ met' : '○ not met'}: more than ${fraction(line.share)} of ${baseWords(line.share.of)} (${needed}) ${line.effect}`}
     </span>
   </li>`;
 }
