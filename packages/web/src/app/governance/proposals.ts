@@ -85,7 +85,7 @@ function Proposal({
         ['Submitted at height', String(p.submitHeight)],
         ['Voting ends at height', String(p.votingEndHeight)],
         [
-          'Left',
+          'Remaining',
           html`<span data-testid="voting-left"
             >${blocksText(left)} left${ms === null ? '' : ` (${formatDuration(ms)})`}</span
           >`,

@@ -103,8 +103,8 @@ export function RuleMeter({ line, id }: { line: RuleLine; id: string }): VNode {
         style=${{ left: `${(line.share.numerator / line.share.denominator) * 100}%` }}
       ></span>
     </div>
-    <span class=${line.met ? 'verdict met' : 'verdict'}>
-      ${`${line.met ? '✓ met' : '○ not met'}: more than ${fraction(line.share)} of ${baseWords(line.share.of)} (${needed}) ${line.effect}`}
+    <span class=${line.met ? (line.key === 'veto' ? 'verdict bad' : 'verdict met') : 'verdict'}>
+      ${`${line.met ? (line.key === 'veto' ? '✗ met' : '✓ met') : '○ not met'}: more than ${fraction(line.share)} of ${baseWords(line.share.of)} (${needed}) ${line.effect}`}
     </span>
   </li>`;
 }
