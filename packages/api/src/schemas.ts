@@ -388,6 +388,18 @@ export const ValidatorSigningResult = Type.Object(
   closed,
 );
 
+const Share = Type.Object(
+  {
+    numerator: Integer,
+    denominator: Integer,
+    of: Type.Union([Type.Literal('total'), Type.Literal('voted'), Type.Literal('yes+no+veto')]),
+  },
+  {
+    ...closed,
+    description:
+      'met by more than numerator/denominator of `of`: all the voting power, the power that voted, or that voted other than abstain',
+  },
+);
 const TallyJson = Type.Object({ yes: U64, no: U64, abstain: U64, veto: U64, totalPower: U64 }, closed);
 const ProposalKind = Type.Union([
   Type.Literal('software-upgrade'),
@@ -493,6 +505,29 @@ export const UpgradeResult = Type.Object(
             grownUpUpgradeDelay: U64,
           },
           closed,
+        ),
+        rules: Type.Object(
+          {
+            quorum: Type.Union([Share], { description: 'GOV-6 step 1: votes needed, else no quorum' }),
+            veto: Type.Union([Share], { description: 'GOV-6 step 2: veto power that vetoes' }),
+            pass: Type.Object(
+              {
+                'software-upgrade': Share,
+                'validator-change': Share,
+                'cancel-upgrade': Share,
+                'param-change': Share,
+              },
+              { ...closed, description: 'GOV-6 steps 3 and 4: yes power that passes, by kind' },
+            ),
+            attestation: Type.Union([Share], {
+              description:
+                'GOV-6 step 3, UPG-7: attested power a software upgrade also needs once the chain is grown up',
+            }),
+            ready: Type.Union([Share], {
+              description: 'UPG-6: ready power the plan height needs to commit (2f+1 running the new release)',
+            }),
+          },
+          { ...closed, description: 'the thresholds the tally and the switch apply, from the software in force' },
         ),
       },
       closed,

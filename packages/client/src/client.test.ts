@@ -1,6 +1,6 @@
 import { BabyError, blockHash, create, isBabyError, toHex, toJson, txId } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
-import { FAKE_GOV_PARAMS, FakeNode, fakeStatus, rpcError } from '@babychain/test-utils';
+import { FAKE_GOV_PARAMS, FAKE_GOV_RULES, FakeNode, fakeStatus, rpcError } from '@babychain/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BabyClient } from './client.ts';
 import { signedTransfer } from './transfer.ts';
@@ -120,6 +120,7 @@ const upgradeJson = {
     applied: [{ name: 'v2', height: '20', appVersion: 1, version: '0.1.0' }],
     params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
     govParams: FAKE_GOV_PARAMS,
+    rules: FAKE_GOV_RULES,
   },
 };
 
@@ -264,6 +265,7 @@ describe('BabyClient', () => {
             babyUpgradeDelay: 5n,
             grownUpUpgradeDelay: 200n,
           },
+          rules: FAKE_GOV_RULES,
         },
       });
       expect(info.governance.proposals[1]).not.toHaveProperty('planName');

@@ -88,6 +88,13 @@ export {
   unsignedFile,
 } from './multisig.ts';
 export {
+  inspectRelease,
+  type ReleaseArtifactInfo,
+  type ReleaseInspection,
+  type ReleaseManifestInfo,
+  type ReleaseSignatureInfo,
+} from './release.ts';
+export {
   addressPrefix,
   type SubmitOptions,
   type Submitted,

@@ -73,6 +73,7 @@ export type {
 } from './generated/types.ts';
 export { bytesEqual, compareBytes, fromHex, sha256, toHex } from './hash.ts';
 export { merkleRoot } from './merkle.ts';
+export { manifestSignBytes, RELEASE_SIGN_DOMAIN } from './release.ts';
 export {
   blockHash,
   commitHash,

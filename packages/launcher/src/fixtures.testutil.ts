@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import type { ReleaseManifest, SignedManifest } from '@babychain/codec';
 import { encode, toHex } from '@babychain/codec';
 import { publicKeyFromSeed } from '@babychain/crypto';
-import { makeValidatorHome } from '@babychain/test-utils';
+import { FAKE_GOV_RULES, makeValidatorHome } from '@babychain/test-utils';
 import { currentPlatform, describeArtifact, signManifest, withSignature } from '@babychain/upgrade';
 import { pack } from 'tar-stream';
 
@@ -323,6 +323,7 @@ export function writeGov(home: string, g: GovFixture): void {
           babyUpgradeDelay: '1',
           grownUpUpgradeDelay: '1',
         },
+        rules: FAKE_GOV_RULES,
       },
       upgradeInfo: g.upgradeInfoWithoutDecision === true ? plan : { ...plan, chainId: CHAIN_ID, decision },
       ...(g.validators === undefined ? {} : { validators: g.validators }),

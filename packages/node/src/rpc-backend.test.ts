@@ -9,7 +9,7 @@ import {
   sign,
   sortMultisigKeys,
 } from '@babychain/crypto';
-import { makeValidatorHome } from '@babychain/test-utils';
+import { FAKE_GOV_RULES, makeValidatorHome } from '@babychain/test-utils';
 import { silentLogger } from '@babychain/util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BabyNode } from './node.ts';
@@ -139,6 +139,8 @@ describe('createRpcBackend', () => {
     const unknown = await fetch(`${node.rpcUrl}/validators?height=${BigInt(next) + 5n}`);
     expect(unknown.status).toBe(404);
     expect(await get('/mempool')).toMatchObject({ pendingTxs: 0 });
+    // RPC-18 carries the tally's thresholds; the fake node the client and CLI tests use must answer the same ones
+    expect(((await get('/upgrade'))['governance'] as Record<string, unknown>)['rules']).toEqual(FAKE_GOV_RULES);
   }, 20_000);
 
   it('checks a transaction against the committed state without admitting it', async () => {

@@ -7,6 +7,20 @@ import { checkTx, feeRefusal, fundsRefusal, nonceRefusal, spendName, txSpend } f
 export const FAKE_CHAIN_ID = 'fake-1';
 export const FAKE_MIN_FEE = 500n;
 /** The governance parameters every fake answer carries (GOV-9), as `GET /upgrade` writes them. */
+/** What a node of this software answers as RPC-18's `rules` (packages/upgrade's GOV_RULES). */
+export const FAKE_GOV_RULES = {
+  quorum: { numerator: 1, denominator: 3, of: 'total' },
+  veto: { numerator: 1, denominator: 3, of: 'voted' },
+  pass: {
+    'software-upgrade': { numerator: 2, denominator: 3, of: 'total' },
+    'validator-change': { numerator: 2, denominator: 3, of: 'total' },
+    'cancel-upgrade': { numerator: 1, denominator: 2, of: 'yes+no+veto' },
+    'param-change': { numerator: 1, denominator: 2, of: 'yes+no+veto' },
+  },
+  attestation: { numerator: 1, denominator: 3, of: 'total' },
+  ready: { numerator: 2, denominator: 3, of: 'total' },
+} as const;
+
 export const FAKE_GOV_PARAMS = {
   minDeposit: '10000000',
   babyVotingPeriod: '20',
@@ -467,6 +481,7 @@ export class FakeBackend implements RpcBackend {
         applied: [],
         params: schemaTyped(fakeStatus()['params']),
         govParams: FAKE_GOV_PARAMS,
+        rules: FAKE_GOV_RULES,
       },
     };
   }

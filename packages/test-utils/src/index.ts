@@ -2,6 +2,7 @@
 export {
   FAKE_CHAIN_ID,
   FAKE_GOV_PARAMS,
+  FAKE_GOV_RULES,
   FAKE_MIN_FEE,
   FAKE_TX_SENDER,
   FakeBackend,

@@ -64,10 +64,15 @@ export { checkStartup, highestAppVersion } from './startup.ts';
 export { type GovernanceStatusJson, governanceStatus } from './status.ts';
 export {
   countVotes,
+  exceedsShare,
+  GOV_RULES,
   type OutcomeContext,
   type ProposalKind,
   ProposalStatus,
   type ProposalStatusName,
+  type Share,
+  type ShareBase,
+  shareBase,
   statusName,
   tallyOutcome,
   VoteOption,

@@ -4,13 +4,13 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { Artifact, ManifestSignature, ReleaseManifest, SignedManifest } from '@babychain/codec';
-import { bytesEqual, compareBytes, encode, ruleError as fail, sha256, toHex } from '@babychain/codec';
+import { bytesEqual, compareBytes, ruleError as fail, manifestSignBytes, sha256, toHex } from '@babychain/codec';
 import { publicKeyFromSeed, sign, verifyDetailed } from '@babychain/crypto';
 import { compareVersions, parseVersion } from '@babychain/state';
 import { ReleaseErrorCode } from './errors.ts';
 
-/** REL-3 */
-export const RELEASE_SIGN_DOMAIN = 'babychain/release/v0';
+// REL-3's sign bytes live in codec, so that the client verifies signatures in a browser against the same bytes.
+export { manifestSignBytes, RELEASE_SIGN_DOMAIN } from '@babychain/codec';
 /** REL-1: the download cap, 256 MiB. */
 export const MAX_ARTIFACT_BYTES = 268_435_456;
 /** REL-1: the most an artifact may unpack to, 1 GiB. */
@@ -30,11 +30,6 @@ export interface ManifestContext {
   readonly nowMs: bigint;
   readonly signers: readonly Uint8Array[];
   readonly threshold: number;
-}
-
-/** REL-3: the bytes a release signer signs. */
-export function manifestSignBytes(manifest: ReleaseManifest): Uint8Array {
-  return encode('babychain.v0.ManifestSignDoc', { domain: RELEASE_SIGN_DOMAIN, manifest });
 }
 
 /** One release signer's signature over `manifest`. */

@@ -16,7 +16,7 @@ import {
   vote,
 } from './governance.testutil.ts';
 import { governanceStatus } from './status.ts';
-import { VoteOption } from './tally.ts';
+import { GOV_RULES, VoteOption } from './tally.ts';
 
 const [v0, v1, v2] = validators;
 
@@ -43,6 +43,7 @@ describe('governanceStatus', () => {
         babyUpgradeDelay: '5',
         grownUpUpgradeDelay: '10',
       },
+      rules: GOV_RULES,
     });
     expect(governanceStatus(testGenesis({ grownUp: true }), new Uint8Array(0)).maturity).toBe('grown-up');
   });

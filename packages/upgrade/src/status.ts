@@ -14,7 +14,7 @@ import {
   Voters,
   versionInForce,
 } from './record.ts';
-import { countVotes, proposalKind, statusName } from './tally.ts';
+import { countVotes, GOV_RULES, proposalKind, statusName } from './tally.ts';
 import { recordSets } from './validators.ts';
 
 /** The `governance` of `GET /upgrade`: its shape is api's UpgradeResult, which the RPC serves and documents. */
@@ -111,6 +111,7 @@ export function governanceStatus(genesis: Genesis, record: Uint8Array): Governan
       babyUpgradeDelay: gp.babyUpgradeDelay.toString(),
       grownUpUpgradeDelay: gp.grownUpUpgradeDelay.toString(),
     },
+    rules: GOV_RULES,
   };
 }
 

@@ -36,6 +36,57 @@ export function countVotes(
   return tally;
 }
 
+/** What a share is of: all voting power, the power that voted, or the power that voted other than abstain. */
+export type ShareBase = 'total' | 'voted' | 'yes+no+veto';
+
+/** "More than `numerator/denominator` of `of`": every threshold of GOV-6 and UPG-6 has this form. */
+export interface Share {
+  readonly numerator: number;
+  readonly denominator: number;
+  readonly of: ShareBase;
+}
+
+/**
+ * GOV-6's quorum and thresholds, UPG-7's attestation threshold and UPG-6's ready threshold, in one place: the tally
+ * decides with them and `GET /upgrade` (RPC-18) carries them, so a console marks the same lines consensus applies.
+ */
+export const GOV_RULES = {
+  /** step 1: fewer voted than this is NO_QUORUM */
+  quorum: { numerator: 1, denominator: 3, of: 'total' },
+  /** step 2 */
+  veto: { numerator: 1, denominator: 3, of: 'voted' },
+  /** steps 3 and 4: yes against this passes */
+  pass: {
+    // An upgrade that less than two thirds of the power runs would halt the chain; VAL-4: the set that signs the
+    // chain decides who joins it, as it decides an upgrade.
+    'software-upgrade': { numerator: 2, denominator: 3, of: 'total' },
+    'validator-change': { numerator: 2, denominator: 3, of: 'total' },
+    'cancel-upgrade': { numerator: 1, denominator: 2, of: 'yes+no+veto' },
+    'param-change': { numerator: 1, denominator: 2, of: 'yes+no+veto' },
+  },
+  /** UPG-7: a grown-up chain's software upgrade also needs this much power attesting its release */
+  attestation: { numerator: 1, denominator: 3, of: 'total' },
+  /** UPG-6: the plan height commits only once this much power runs the new release (the 2f+1 of consensus) */
+  ready: { numerator: 2, denominator: 3, of: 'total' },
+} as const satisfies {
+  quorum: Share;
+  veto: Share;
+  pass: Record<ProposalKind, Share>;
+  attestation: Share;
+  ready: Share;
+};
+
+/** Whether `part` is more than `share` of `base` (integers only: a rounding must never fork the chain). */
+export function exceedsShare(part: bigint, base: bigint, share: Share): boolean {
+  return part * BigInt(share.denominator) > base * BigInt(share.numerator);
+}
+
+/** The power `share` is taken of, for a tally. */
+export function shareBase(tally: Tally, of: ShareBase): bigint {
+  const nonAbstain = tally.yes + tally.no + tally.veto;
+  return of === 'total' ? tally.totalPower : of === 'voted' ? nonAbstain + tally.abstain : nonAbstain;
+}
+
 export interface OutcomeContext {
   /** GOV-7: the chain is grown up when the tally runs */
   readonly grownUp: boolean;
@@ -48,18 +99,15 @@ export interface OutcomeContext {
  * cannot take effect).
  */
 export function tallyOutcome(kind: ProposalKind, tally: Tally, ctx: OutcomeContext): number {
-  const { yes, no, abstain, veto, totalPower: total } = tally;
-  const voted = yes + no + abstain + veto;
-  if (3n * voted <= total) return ProposalStatus.NO_QUORUM;
-  if (3n * veto > voted) return ProposalStatus.VETOED;
-  if (kind === 'software-upgrade') {
-    const enoughYes = 3n * yes > 2n * total;
-    const attested = !ctx.grownUp || 3n * ctx.attestedPower > total;
-    return enoughYes && attested ? ProposalStatus.PASSED : ProposalStatus.REJECTED;
-  }
-  // VAL-4: the set that signs the chain decides who joins it, as it decides an upgrade.
-  if (kind === 'validator-change') return 3n * yes > 2n * total ? ProposalStatus.PASSED : ProposalStatus.REJECTED;
-  return 2n * yes > yes + no + veto ? ProposalStatus.PASSED : ProposalStatus.REJECTED;
+  const r = GOV_RULES;
+  const voted = shareBase(tally, 'voted');
+  if (!exceedsShare(voted, shareBase(tally, r.quorum.of), r.quorum)) return ProposalStatus.NO_QUORUM;
+  if (exceedsShare(tally.veto, shareBase(tally, r.veto.of), r.veto)) return ProposalStatus.VETOED;
+  const pass = r.pass[kind];
+  const enoughYes = exceedsShare(tally.yes, shareBase(tally, pass.of), pass);
+  const attested =
+    kind !== 'software-upgrade' || !ctx.grownUp || exceedsShare(ctx.attestedPower, tally.totalPower, r.attestation);
+  return enoughYes && attested ? ProposalStatus.PASSED : ProposalStatus.REJECTED;
 }
 
 export type ProposalStatusName = 'passed' | 'rejected' | 'vetoed' | 'no-quorum' | 'failed';

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import type { SignedManifest, Tx, TxBody } from '@babychain/codec';
 import { BabyError, decodeTx, sha256, toHex, toJson } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
-import { FAKE_CHAIN_ID as CHAIN_ID, FAKE_GOV_PARAMS, FakeNode, makeValidatorHome } from '@babychain/test-utils';
+import {
+  FAKE_CHAIN_ID as CHAIN_ID,
+  FAKE_GOV_PARAMS,
+  FAKE_GOV_RULES,
+  FakeNode,
+  makeValidatorHome,
+} from '@babychain/test-utils';
 import { afterAll, beforeAll, beforeEach, expect, vi } from 'vitest';
 import { runCli } from '../program.ts';
 import { fakeIo } from './io.testutil.ts';
@@ -65,6 +71,7 @@ export function upgradeAnswer() {
       applied: [{ name: 'v2', height: '20', appVersion: 1, version: '0.2.0' }],
       params: { minFee: '500', maxBlockBytes: '1048576', maxBlockTxs: 5000 },
       govParams: FAKE_GOV_PARAMS,
+      rules: FAKE_GOV_RULES,
     },
   };
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromJson, sha256, toHex } from '@babychain/codec';
+import { FAKE_GOV_RULES } from '@babychain/test-utils';
 import { encodeReleaseInfo } from '@babychain/upgrade';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../program.ts';
@@ -289,6 +290,7 @@ async function fakeUpgradeNode(initial: UpgradeFacts) {
             babyUpgradeDelay: '1',
             grownUpUpgradeDelay: '1',
           },
+          rules: FAKE_GOV_RULES,
         },
       }),
     );
