@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Devnet } from '../src/devnet.ts';
 import { DEV_KEYRING, DEV_PASSPHRASE } from '../src/keys.ts';
 import { type DemoStage, upgradeDemo } from '../src/upgrade-demo.ts';
+import { RELEASE_THRESHOLD } from '../src/upgrade-flow.ts';
 import { axeViolations, CHROMIUM, type ConsoleBrowser, openConsole } from './console/browser.ts';
 import { DemoStages } from './console/stages.ts';
 import { log, newAccount } from './helpers.ts';
@@ -32,6 +33,8 @@ const UI_WAIT = { timeout: 10_000 };
 const WALLET_PASSPHRASE = 'a browser passphrase';
 /** The development key that funds the browser's accounts (the demo sends from the first three). */
 const FUNDER = 'validator-3';
+/** The validator stopped while the upgrade is voted on, so that its launcher's ready signal comes late. */
+const LATE_VALIDATOR = 3;
 const RECEIVED = 100_000_000n;
 const SENT = 12_500_000n;
 
@@ -264,6 +267,79 @@ describe.skipIf(!existsSync(CHROMIUM))('the web console in Chromium, on the upgr
       expect(await box.getAttribute('aria-label')).toMatch(/\d/);
     }
     await b.shot('06-node');
+  });
+
+  it('3a. shows the upgrade proposal with its votes, while one validator is stopped', async () => {
+    const { page } = b;
+    const devnet = await stages.at('proposed', ORDER);
+    // Validator 3 stops (3 of 4 keep the chain going): its launcher cannot signal ready until it starts again in 3b,
+    // so the page has a rise to show.
+    await devnet.stop(LATE_VALIDATOR);
+    await page.goto(`${url}#/governance`);
+    const proposal = page.locator('[data-testid="proposal"], [data-testid="result-row"]').first();
+    await proposal.waitFor(UI_WAIT);
+    expect(await proposal.textContent()).toMatch(/0\.2\.0/);
+    await b.shot('09-governance-proposal');
+  });
+
+  it('3b. shows the plan: signatures valid and in the set, ready power rising, the countdown falling', async () => {
+    const { page } = b;
+    const devnet = await stages.at('scheduled', ORDER);
+    await expect.poll(() => page.getByTestId('plan-name').textContent(), UI_WAIT).toBe('v0.2.0');
+    const signatures = page.getByTestId('signature-row');
+    await expect.poll(() => signatures.count(), UI_WAIT).toBe(RELEASE_THRESHOLD);
+    for (const row of await signatures.all()) {
+      const text = (await row.textContent()) ?? '';
+      expect(text).toMatch(/✓ valid/);
+      expect(text).toMatch(/✓ in the set/);
+    }
+    const countdown = async () =>
+      Number(/^(\d+) blocks? left/.exec((await page.getByTestId('plan-countdown').textContent()) ?? '')?.[1]);
+    const firstLeft = await countdown();
+    expect(firstLeft).toBeGreaterThan(1);
+    const readyPower = async () => ((await page.getByTestId('ready-power').textContent()) ?? '').trim();
+    const seen = [await readyPower()];
+    await b.shot('10-governance-plan');
+    devnet.start(LATE_VALIDATOR);
+    await expect
+      .poll(
+        async () => {
+          const now = await readyPower();
+          if (now !== seen.at(-1)) seen.push(now);
+          return now;
+        },
+        { timeout: 60_000, interval: 250 },
+      )
+      .toBe('40 / 40');
+    log('console', `ready power as the page showed it: ${seen.join(' → ')}`);
+    const powers = seen.map((p) => Number(p.split(' / ')[0]));
+    expect(powers[0]).toBeLessThanOrEqual(30);
+    expect(powers).toEqual([...powers].sort((x, y) => x - y));
+    await expect.poll(countdown, UI_WAIT).toBeLessThan(firstLeft);
+    await b.shot('11-governance-ready');
+  });
+
+  it('3c. shows the switch: the new app version, the applied upgrade and its gap, from the new release', async () => {
+    const { page } = b;
+    const devnet = await stages.at('switched', ORDER);
+    // The reload fetches the console node 0's new release ships in its console/ directory.
+    await page.goto(`${url}#/governance`);
+    await expect.poll(() => page.getByTestId('app-version').textContent(), UI_WAIT).toBe('1');
+    const applied = page.getByTestId('applied-upgrade');
+    await expect.poll(() => applied.count(), UI_WAIT).toBe(1);
+    expect(await applied.textContent()).toMatch(/v0\.2\.0/);
+    expect(await page.getByTestId('upgrade-gap').first().textContent()).toMatch(/^\d+ ms \(height \d+ to \d+\)$/);
+    expect((await devnet.rpc(0, 10_000).status()).version).toBe('0.2.0');
+    await b.shot('12-governance-switched');
+    // Older blocks, a page at a time (RPC-4 cursors): the chain is past 20 blocks by now.
+    await page.goto(url);
+    await page.getByRole('link', { name: 'Older blocks →' }).click();
+    await page.waitForURL(/#\/blocks\/\d+$/);
+    const top = Number(/#\/blocks\/(\d+)$/.exec(page.url())?.[1]);
+    await expect
+      .poll(() => page.locator('tr[data-height]').first().getAttribute('data-height'), UI_WAIT)
+      .toBe(String(top));
+    expect(await page.locator('tr[data-height]').count()).toBe(Math.min(20, top));
   });
 
   it('is navigable by keyboard, and every page passes axe-core (WCAG 2.1 A and AA)', async () => {
