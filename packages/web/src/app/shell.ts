@@ -67,7 +67,9 @@ function SearchBox(): VNode {
   const submit = (e: Event) => {
     e.preventDefault();
     const q = query.trim();
-    if (q !== '') navigate(...searchRoute(q));
+    if (q === '') return;
+    navigate(...searchRoute(q));
+    setQuery(''); // the box is for the next search; the page says what this one found
   };
   return html`<form role="search" class="search" onSubmit=${submit}>
     <label for="search">Search</label>

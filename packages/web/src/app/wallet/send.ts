@@ -179,7 +179,6 @@ function Confirm(props: {
 /** The committed transaction's id, linked to its page; also used after a multisig broadcast. */
 export function Sent({ id, height }: { id: string; height: bigint | undefined }): VNode {
   return html`<p role="status" class="ok">
-    Committed${height === undefined ? '' : ` in block ${height}`}:
-    <a href=${href('tx', id)}><code class="wrap" data-testid="sent-txid">${id}</code></a>
+    ${`Committed${height === undefined ? '' : ` in block ${height}`}: `}<a href=${href('tx', id)}><code class="wrap" data-testid="sent-txid">${id}</code></a>
   </p>`;
 }
