@@ -28,6 +28,7 @@ import { Amount, ErrorBox, Facts, show, useLoad } from '../ui.ts';
 import { CombineForm } from './combine.ts';
 import { CopyButton, download, readFiles } from './files.ts';
 import { PREFIX, type Unlocked } from './session.ts';
+import { VaultErrorCode } from './vault.ts';
 
 type Parsed =
   | { readonly ok: true; readonly body: TxBody; readonly summary: TxSummary }
@@ -43,7 +44,7 @@ function parse(text: string, chainId: string | undefined): Parsed | undefined {
     multisigSigner(body);
     if (chainId !== undefined && body.chainId !== chainId) {
       throw new BabyError(
-        'TX_WRONG_CHAIN_ID',
+        VaultErrorCode.WRONG_CHAIN,
         `the body is for chain "${body.chainId}", this node runs "${chainId}"; nothing can be signed`,
       );
     }

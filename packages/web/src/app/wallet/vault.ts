@@ -10,12 +10,14 @@ import { BabyError, toHex } from '@babychain/client';
 export const DEFAULT_ITERATIONS = 600_000;
 export const MIN_PASSPHRASE = 8;
 
+/** The wallet's own refusals (packages/web/README.md lists them); the node's and the SDK's keep their codes. */
 export const VaultErrorCode = Object.freeze({
   WRONG_PASSPHRASE: 'WALLET_WRONG_PASSPHRASE',
   SHORT_PASSPHRASE: 'WALLET_PASSPHRASE_TOO_SHORT',
   NAME_TAKEN: 'WALLET_NAME_TAKEN',
   BAD_NAME: 'WALLET_BAD_NAME',
   BAD_RECORD: 'WALLET_BAD_RECORD',
+  WRONG_CHAIN: 'WALLET_WRONG_CHAIN',
 } as const);
 
 export interface KdfParams {
