@@ -1,4 +1,6 @@
 // @babychain/api: public surface (README.md). Everything else in src/ is internal.
+
+export { ProposalsParams, ProposalsResult, UpgradeResult } from './governance.ts';
 export {
   AccountParams,
   AccountResult,
@@ -37,7 +39,6 @@ export {
   TxResult,
   UINT64_MAX,
   UnsubscribeParams,
-  UpgradeResult,
   ValidatorSigningParams,
   ValidatorSigningResult,
   ValidatorsParams,

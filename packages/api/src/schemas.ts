@@ -1,43 +1,7 @@
-/**
- * TypeBox schemas of every method's params and result (specs/rpc.md RPC-2..RPC-10): fastify validates REST input
- * with them, the JSON-RPC dispatcher validates params with them, the OpenAPI document is generated from them, the
- * node's backend is typed by them and the client decodes answers with them.
- */
-import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
+import { Address, closed, Hash, Hex, Integer, NonEmptyHex, Nullable, U64, uint64 } from './scalars.ts';
 
-// ---------------------------------------------------------------------------------------------------------------
-// Scalars (RPC-1)
-// ---------------------------------------------------------------------------------------------------------------
-
-const U64_PATTERN = '^(0|[1-9][0-9]{0,19})$';
-export const UINT64_MAX = (1n << 64n) - 1n;
-
-/**
- * A uint64 as a decimal string on the wire; decoded (a client's `Decoded<>`), a bigint. Twenty digits can exceed
- * 2^64-1, so decoding checks the range the pattern cannot.
- */
-const uint64 = (description: string) =>
-  Type.Codec(Type.String({ pattern: U64_PATTERN, description }))
-    .Decode((text: string): bigint => {
-      const value = BigInt(text);
-      if (value > UINT64_MAX) throw new RangeError(`${text} exceeds 2^64-1`);
-      return value;
-    })
-    .Encode((value: bigint): string => value.toString());
-
-export const U64 = uint64('a uint64 as a decimal string');
-export const Hex = Type.String({ pattern: '^(?:[0-9a-f]{2})*$', description: 'bytes as lowercase hex' });
-export const NonEmptyHex = Type.String({
-  pattern: '^(?:[0-9a-f]{2})+$',
-  description: 'bytes as lowercase hex (at least one byte)',
-});
-export const Hash = Type.String({ pattern: '^[0-9a-f]{64}$', description: '32 bytes as lowercase hex' });
-export const Address = Type.String({ minLength: 1, maxLength: 200, description: 'a bech32m address (ADDR-1)' });
-const Integer = Type.Integer({ minimum: 0 });
-const Nullable = <T extends TSchema>(t: T, options: { description?: string } = {}) =>
-  Type.Union([t, Type.Null()], options);
-const closed = { additionalProperties: false } as const;
+export { Address, Hash, Hex, NonEmptyHex, U64, UINT64_MAX } from './scalars.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Canonical JSON of embedded messages (ENC canonical JSON: uint64 as decimal strings, bytes as hex)
@@ -241,6 +205,10 @@ export const ValidatorsParams = Type.Object(
         description: 'VAL-3: the height whose signing set to answer (up to the one being decided); absent: that one',
       }),
     ),
+    limit: Type.Optional(Type.Union([U64], { description: 'RPC-2: a page of 1 to 100 validators' })),
+    cursor: Type.Optional(
+      Type.Union([U64], { description: "RPC-2: a page's `next`: the index (CONS-2 order) the next page starts at" }),
+    ),
   },
   closed,
 );
@@ -355,6 +323,9 @@ export const ValidatorsResult = Type.Object(
       ),
       { description: 'VAL-10: the validators jailed in the committed state, whatever height is asked' },
     ),
+    next: Type.Optional(
+      Nullable(Type.String(), { description: 'RPC-2, a page only: the cursor of the next page; null on the last' }),
+    ),
   },
   closed,
 );
@@ -383,154 +354,6 @@ export const ValidatorSigningResult = Type.Object(
         },
         closed,
       ),
-    ),
-  },
-  closed,
-);
-
-const Share = Type.Object(
-  {
-    numerator: Integer,
-    denominator: Integer,
-    of: Type.Union([Type.Literal('total'), Type.Literal('voted'), Type.Literal('yes+no+veto')]),
-  },
-  {
-    ...closed,
-    description:
-      'met by more than numerator/denominator of `of`: all the voting power, the power that voted, or that voted other than abstain',
-  },
-);
-const TallyJson = Type.Object({ yes: U64, no: U64, abstain: U64, veto: U64, totalPower: U64 }, closed);
-const ProposalKind = Type.Union([
-  Type.Literal('software-upgrade'),
-  Type.Literal('cancel-upgrade'),
-  Type.Literal('param-change'),
-  Type.Literal('validator-change'),
-]);
-
-/** specs/governance.md: the governance record in force, for wallets, operators and launchers (LCH-2). */
-export const UpgradeResult = Type.Object(
-  {
-    chainId: Type.String(),
-    height: U64,
-    nodeVersion: Type.String({ description: 'the release this node runs' }),
-    handlers: Type.Array(Type.String(), { description: 'the upgrade plans this software can apply (UPG-4)' }),
-    governance: Type.Object(
-      {
-        maturity: Type.Union([Type.Literal('baby'), Type.Literal('grown-up')]),
-        appVersion: Integer,
-        version: Type.String({ description: 'the release version of the last applied upgrade ("" before any)' }),
-        versionInForce: Type.String({
-          description: 'GOV-3: the last applied release, else the genesis releaseVersion; a release must be above it',
-        }),
-        releaseSigners: Type.Array(Hash),
-        releaseThreshold: Integer,
-        plan: Nullable(
-          Type.Object(
-            {
-              name: Type.String(),
-              height: U64,
-              appVersion: Integer,
-              version: Type.String(),
-              manifest: Hex,
-              urls: Type.Array(Type.String()),
-              artifacts: Type.Array(Type.Object({ platform: Type.String(), sha256: Hash, size: U64 }, closed)),
-              decision: Type.Object(
-                {
-                  height: U64,
-                  timeMs: U64,
-                  versionInForce: Type.String(),
-                  releaseSigners: Type.Array(Hash),
-                  releaseThreshold: Integer,
-                },
-                {
-                  ...closed,
-                  description:
-                    'UPG-8: what consensus checked the release against when the plan passed; launchers check the same',
-                },
-              ),
-            },
-            closed,
-          ),
-        ),
-        ready: Type.Object({ validators: Type.Array(Hex), power: U64, totalPower: U64 }, closed),
-        attestations: Type.Array(
-          Type.Object({ planName: Type.String(), validator: Hex, platform: Type.String(), sha256: Hash }, closed),
-        ),
-        proposals: Type.Array(
-          Type.Object(
-            {
-              id: U64,
-              title: Type.String(),
-              kind: ProposalKind,
-              proposer: Hex,
-              deposit: U64,
-              submitHeight: U64,
-              votingEndHeight: U64,
-              planName: Type.Optional(Type.String()),
-              tally: TallyJson,
-            },
-            closed,
-          ),
-        ),
-        results: Type.Array(
-          Type.Object(
-            {
-              id: U64,
-              title: Type.String(),
-              status: Type.Union([
-                Type.Literal('passed'),
-                Type.Literal('rejected'),
-                Type.Literal('vetoed'),
-                Type.Literal('no-quorum'),
-                Type.Literal('failed'),
-              ]),
-              tally: TallyJson,
-              endHeight: U64,
-              reason: Type.String(),
-            },
-            closed,
-          ),
-        ),
-        applied: Type.Array(
-          Type.Object({ name: Type.String(), height: U64, appVersion: Integer, version: Type.String() }, closed),
-        ),
-        params: Type.Object({ minFee: U64, maxBlockBytes: U64, maxBlockTxs: Integer }, closed),
-        govParams: Type.Object(
-          {
-            minDeposit: U64,
-            babyVotingPeriod: U64,
-            grownUpVotingPeriod: U64,
-            babyUpgradeDelay: U64,
-            grownUpUpgradeDelay: U64,
-          },
-          closed,
-        ),
-        rules: Type.Object(
-          {
-            quorum: Type.Union([Share], { description: 'GOV-6 step 1: votes needed, else no quorum' }),
-            veto: Type.Union([Share], { description: 'GOV-6 step 2: veto power that vetoes' }),
-            pass: Type.Object(
-              {
-                'software-upgrade': Share,
-                'validator-change': Share,
-                'cancel-upgrade': Share,
-                'param-change': Share,
-              },
-              { ...closed, description: 'GOV-6 steps 3 and 4: yes power that passes, by kind' },
-            ),
-            attestation: Type.Union([Share], {
-              description:
-                'GOV-6 step 3, UPG-7: attested power a software upgrade also needs once the chain is grown up',
-            }),
-            ready: Type.Union([Share], {
-              description: 'UPG-6: ready power the plan height needs to commit (2f+1 running the new release)',
-            }),
-          },
-          { ...closed, description: 'the thresholds the tally and the switch apply, from the software in force' },
-        ),
-      },
-      closed,
     ),
   },
   closed,

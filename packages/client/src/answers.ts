@@ -13,6 +13,7 @@ import {
   type Decoded,
   type Json,
   MempoolResult,
+  ProposalsResult,
   StatusResult,
   type SubmitMode as SubmitModeSchema,
   SubmitTxAsyncResult,
@@ -232,6 +233,14 @@ export function readValidators(json: unknown): ValidatorsInfo {
 
 export function readUpgrade(json: unknown): UpgradeStatus {
   return decodeAnswer(UpgradeResult, json, 'upgrade');
+}
+
+/** RPC-20: a page of proposals, newest first: in voting (`status: 'voting'`) or decided. */
+export type ProposalsPage = Decoded<typeof ProposalsResult>;
+export type ProposalEntry = ProposalsPage['proposals'][number];
+
+export function readProposals(json: unknown): ProposalsPage {
+  return decodeAnswer(ProposalsResult, json, 'proposals');
 }
 
 export function readBlocks(json: unknown): BlockSummary[] {

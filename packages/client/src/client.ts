@@ -14,6 +14,7 @@ import {
   type CheckResult,
   type MempoolInfo,
   type NodeStatus,
+  type ProposalsPage,
   readAccount,
   readAccountTxs,
   readBatch,
@@ -22,6 +23,7 @@ import {
   readBlocksPage,
   readCheck,
   readMempool,
+  readProposals,
   readStatus,
   readSubmit,
   readTx,
@@ -142,10 +144,24 @@ export class BabyClient {
     return readValidatorSigning(await this.#call(`/validators/signing${query}`, { method: 'GET' }));
   }
 
-  /** `GET /validators`: the set that signs `height` (VAL-3), by default the height being decided. */
-  async validators(height?: bigint): Promise<ValidatorsInfo> {
-    const query = height === undefined ? '' : `?height=${height}`;
-    return readValidators(await this.#call(`/validators${query}`, { method: 'GET' }));
+  /**
+   * `GET /validators`: the set that signs `height` (VAL-3), by default the height being decided; with `page`, a page
+   * of it from index `cursor` (RPC-2), whose `next` is the cursor of the page after.
+   */
+  async validators(height?: bigint, page?: { limit?: number; cursor?: string }): Promise<ValidatorsInfo> {
+    const query = new URLSearchParams();
+    if (height !== undefined) query.set('height', String(height));
+    if (page?.limit !== undefined) query.set('limit', String(page.limit));
+    if (page?.cursor !== undefined) query.set('cursor', page.cursor);
+    return readValidators(await this.#call(`/validators${query.size === 0 ? '' : `?${query}`}`, { method: 'GET' }));
+  }
+
+  /** `GET /proposals` (RPC-20): a page of proposals, newest first, from a page's `next` passed as `cursor`. */
+  async proposals(options: { limit?: number; cursor?: string } = {}): Promise<ProposalsPage> {
+    const query = new URLSearchParams();
+    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    if (options.cursor !== undefined) query.set('cursor', options.cursor);
+    return readProposals(await this.#call(`/proposals${query.size === 0 ? '' : `?${query}`}`, { method: 'GET' }));
   }
 
   /** `GET /upgrade`: governance and upgrades (specs/governance.md), for wallets, operators and launchers. */

@@ -18,6 +18,8 @@ import {
   MAX_BATCH_TXS,
   MempoolResult,
   NoParams,
+  ProposalsParams,
+  ProposalsResult,
   StatusResult,
   type SubmitTxCommitResult,
   SubmitTxParams,
@@ -314,11 +316,36 @@ export const METHODS: readonly MethodSpec[] = [
     params: ValidatorsParams,
     result: ValidatorsResult,
     rest: { method: 'GET', url: '/validators', from: 'query' },
-    handler: async (ctx, { height }) => {
+    handler: async (ctx, { height, limit, cursor }) => {
       const h = height === undefined ? undefined : u64(height, 'height');
-      return found(await ctx.backend.validators(h), `no validator set known for height ${height}`, {
+      const set = found(await ctx.backend.validators(h), `no validator set known for height ${height}`, {
         ...(height === undefined ? {} : { height }),
       });
+      if (limit === undefined && cursor === undefined) return set;
+      // A page of the set, by CONS-2 index; the total power and the jailed list stay the whole set's.
+      const from = cursor === undefined ? 0 : Number(min(u64(cursor, 'cursor'), BigInt(set.validators.length)));
+      const end = from + pageLimit(limit);
+      const next = end < set.validators.length ? String(end) : null;
+      return { ...set, validators: set.validators.slice(from, end), next };
+    },
+  }),
+  method({
+    name: 'proposals',
+    summary: `The proposals in voting and the decided ones the record keeps, newest first, ${DEFAULT_PAGE} a page`,
+    params: ProposalsParams,
+    result: ProposalsResult,
+    rest: { method: 'GET', url: '/proposals', from: 'query' },
+    handler: async (ctx, { limit, cursor }) => {
+      const { proposals, results } = (await ctx.backend.upgrade()).governance;
+      const all = [...proposals.map((p) => ({ ...p, status: 'voting' as const })), ...results].sort((a, b) =>
+        BigInt(a.id) < BigInt(b.id) ? 1 : -1,
+      );
+      const top = cursor === undefined ? undefined : u64(cursor, 'cursor');
+      const from = top === undefined ? all : all.filter((p) => BigInt(p.id) <= top);
+      const n = pageLimit(limit);
+      const page = from.slice(0, n);
+      const after = from[n];
+      return { proposals: page, next: after === undefined ? null : after.id };
     },
   }),
   method({

@@ -35,6 +35,68 @@ describe('REST routes', () => {
     expect(range.body['next']).toBeUndefined();
   });
 
+  it('pages a validator set by index and the proposals newest first, by the cursor each page names (RPC-2, RPC-20)', async () => {
+    const realValidators = fake.validators.bind(fake);
+    const realUpgrade = fake.upgrade.bind(fake);
+    try {
+      const set = await realValidators();
+      const one = set?.validators[0];
+      if (set === undefined || one === undefined) throw new Error('the fake has a validator');
+      const five = Array.from({ length: 5 }, (_, index) => ({ ...one, index, name: `node${index}` }));
+      fake.validators = async () => ({ ...set, totalPower: '50', validators: five });
+      const names = (r: { body: Record<string, unknown> }) =>
+        (r.body['validators'] as { name: string }[]).map((v) => v.name);
+      const whole = await get('/validators');
+      expect(names(whole)).toHaveLength(5);
+      expect(whole.body['next']).toBeUndefined();
+      const first = await get('/validators', '/validators?limit=2');
+      expect([names(first), first.body['next'], first.body['totalPower']]).toEqual([['node0', 'node1'], '2', '50']);
+      const last = await get('/validators', '/validators?limit=2&cursor=4');
+      expect([names(last), last.body['next']]).toEqual([['node4'], null]);
+
+      const base = await realUpgrade();
+      const tally = { yes: '0', no: '0', abstain: '0', veto: '0', totalPower: '50' };
+      const voting = ['6', '7'].map((id) => ({
+        id,
+        title: `p${id}`,
+        kind: 'param-change' as const,
+        proposer: '11'.repeat(20),
+        deposit: '10',
+        submitHeight: '1',
+        votingEndHeight: '9',
+        tally,
+      }));
+      const decided = ['2', '3', '5'].map((id) => ({
+        id,
+        title: `p${id}`,
+        status: 'rejected' as const,
+        tally,
+        endHeight: '4',
+        reason: '',
+      }));
+      fake.upgrade = async () => ({ ...base, governance: { ...base.governance, proposals: voting, results: decided } });
+      const ids: string[] = [];
+      const statuses: string[] = [];
+      let cursor = '';
+      for (let page = 0; page < 10; page++) {
+        const r = await get('/proposals', `/proposals?limit=2${cursor}`);
+        for (const p of r.body['proposals'] as { id: string; status: string }[]) {
+          ids.push(p.id);
+          statuses.push(p.status);
+        }
+        if (r.body['next'] === null) break;
+        cursor = `&cursor=${String(r.body['next'])}`;
+      }
+      expect(ids).toEqual(['7', '6', '5', '3', '2']);
+      expect(statuses).toEqual(['voting', 'voting', 'rejected', 'rejected', 'rejected']);
+      const from4 = await get('/proposals', '/proposals?cursor=4');
+      expect((from4.body['proposals'] as { id: string }[]).map((p) => p.id)).toEqual(['3', '2']);
+    } finally {
+      fake.validators = realValidators;
+      fake.upgrade = realUpgrade;
+    }
+  });
+
   it('pages the newest blocks down from the tip by the cursor each page names (RPC-4)', async () => {
     while (fake.height < 5n) fake.commitBlock([]);
     const tip = Number(fake.height);
@@ -117,6 +179,10 @@ describe('REST routes', () => {
       ['/blocks', '/blocks?limit=0'],
       ['/blocks', '/blocks?limit=101'],
       ['/blocks', '/blocks?cursor=-1'],
+      ['/validators', '/validators?limit=0'],
+      ['/validators', '/validators?cursor=x'],
+      ['/proposals', '/proposals?limit=101'],
+      ['/proposals', '/proposals?cursor=-2'],
       ['/blocks/hash/{hash}', '/blocks/hash/abcd'],
       ['/txs/{id}', '/txs/zz'],
       ['/txs/{id}', `/txs/${'AB'.repeat(32)}`],
