@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode, isBabyError, sha256, toHex, txSignBytes } from '@babychain/codec';
@@ -8,7 +8,7 @@ import type { GenesisJson } from '@babychain/state';
 import { makeValidatorHome, type ValidatorHome } from '@babychain/test-utils';
 import { silentLogger } from '@babychain/util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readConfig } from './config.ts';
+import { homePaths, readConfig } from './config.ts';
 import { initHome } from './init.ts';
 import { BabyNode } from './node.ts';
 
@@ -135,6 +135,37 @@ describe('BabyNode', () => {
       await node.close();
     }
   }, 30_000);
+
+  it('serves the console its loader gives at / unless rpc.console is false, which never asks the loader (RPC-19)', async () => {
+    const solo = await initSolo();
+    const page = new TextEncoder().encode('<!doctype html><title>console</title>');
+    let asked = 0;
+    const console = async () => {
+      asked++;
+      return { files: new Map([['/', { bytes: page, type: 'text/html; charset=utf-8' }]]) };
+    };
+    const on = await BabyNode.open({ home: solo.home, logger: silentLogger, console });
+    try {
+      const r = await fetch(`${on.rpcUrl}/`);
+      expect([r.status, r.headers.get('content-type'), await r.text()]).toEqual([
+        200,
+        'text/html; charset=utf-8',
+        '<!doctype html><title>console</title>',
+      ]);
+    } finally {
+      await on.close();
+    }
+    const path = homePaths(solo.home).config;
+    const config = JSON.parse(readFileSync(path, 'utf8')) as { rpc: Record<string, unknown> };
+    writeFileSync(path, JSON.stringify({ ...config, rpc: { ...config.rpc, console: false } }));
+    const off = await BabyNode.open({ home: solo.home, logger: silentLogger, console });
+    try {
+      expect((await fetch(`${off.rpcUrl}/`)).status).toBe(405); // only JSON-RPC's POST / is left
+    } finally {
+      await off.close();
+    }
+    expect(asked).toBe(1);
+  });
 
   it('refuses to start from a home that was never initialised', async () => {
     const home = mkdtempSync(join(tmpdir(), 'babynode-'));
