@@ -122,6 +122,14 @@ export interface Voter {
   readonly voter: string;
 }
 
+/** What the proposal and plan sections read: the record, where the chain is, how fast it goes, who votes. */
+export interface SectionProps {
+  readonly gov: GovernanceInfo;
+  readonly height: bigint;
+  readonly blockTimeMs: number | null;
+  readonly voters: readonly Voter[];
+}
+
 export function votersOf(validators: readonly ValidatorInfo[]): Voter[] {
   return validators.map((v) => ({
     name: v.name,

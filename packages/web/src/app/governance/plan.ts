@@ -18,20 +18,11 @@ import {
   meets,
   neededPower,
   percent,
+  type SectionProps,
   type Voter,
 } from './model.ts';
 
-export function PlanSection({
-  gov,
-  height,
-  blockTimeMs,
-  voters,
-}: {
-  gov: GovernanceInfo;
-  height: bigint;
-  blockTimeMs: number | null;
-  voters: readonly Voter[];
-}): VNode {
+export function PlanSection({ gov, height, blockTimeMs, voters }: SectionProps): VNode {
   const plan = gov.plan;
   return html`<section aria-labelledby="gov-plan">
     <h2 id="gov-plan">Scheduled upgrade</h2>

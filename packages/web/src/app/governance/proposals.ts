@@ -3,7 +3,15 @@ import type { GovernanceInfo, ProposalInfo, ProposalKind } from '@babychain/clie
 import type { VNode } from 'preact';
 import { html } from '../html.ts';
 import { Amount, Facts, Short } from '../ui.ts';
-import { attestedPower, blocksLeft, blocksText, estimateMs, formatDuration, type Voter } from './model.ts';
+import {
+  attestedPower,
+  blocksLeft,
+  blocksText,
+  estimateMs,
+  formatDuration,
+  type SectionProps,
+  type Voter,
+} from './model.ts';
 import { Tally } from './tally.ts';
 
 export const KIND_WORDS: Record<ProposalKind, string> = {
@@ -15,17 +23,7 @@ export const KIND_WORDS: Record<ProposalKind, string> = {
 
 const KIND_ORDER: readonly ProposalKind[] = ['software-upgrade', 'cancel-upgrade', 'validator-change', 'param-change'];
 
-export function ProposalsSection({
-  gov,
-  height,
-  blockTimeMs,
-  voters,
-}: {
-  gov: GovernanceInfo;
-  height: bigint;
-  blockTimeMs: number | null;
-  voters: readonly Voter[];
-}): VNode {
+export function ProposalsSection({ gov, height, blockTimeMs, voters }: SectionProps): VNode {
   const kinds = KIND_ORDER.filter((k) => gov.proposals.some((p) => p.kind === k));
   return html`<section aria-labelledby="gov-proposals">
     <h2 id="gov-proposals">Proposals in voting</h2>
