@@ -3,11 +3,13 @@
 // acknowledged transfer (the first past a mirror that trickles one byte a second, the second fetched from peers by
 // content hash while the artifact server is down), a cancel stops a scheduled upgrade, a late joiner crosses a
 // plan whose manifest expired since and is then voted into the validator set of the upgraded chain and out again,
-// and a release that crashes at start is rolled back with a report.
+// the chain grows up by vote and then refuses a plan too soon for its longer periods and an unattested upgrade, and
+// a release that crashes at start (attested, as a grown-up chain requires) is rolled back with a report.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BabyClient } from '@babychain/client';
+import { isBabyError } from '@babychain/codec';
 import { addressFromPublicKey, encodeAddress, publicKeyFromSeed } from '@babychain/crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Devnet } from '../src/devnet.ts';
@@ -20,6 +22,7 @@ import {
   prepareRelease,
   proposalOutcome,
   proposeCancel,
+  proposeGrowUp,
   proposeUpgrade,
   releaseSigners,
   sendUntilHalt,
@@ -261,6 +264,35 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
     expect(await expectSafe(need())).toBeGreaterThan(Number(signing.precommitted));
   }, 180_000);
 
+  it('grows up by vote (GOV-7): longer periods, a plan too soon for them refused, an unattested upgrade rejected (UPG-7)', async () => {
+    logsOnFailure(() => devnet);
+    const client = need().rpc(0, 10_000);
+    const growUp = await proposeGrowUp(ctx, { proposer: 2, votes: ['yes', 'yes', 'yes', 'yes'] });
+    expect(await proposalOutcome(need(), growUp)).toBe('passed');
+    const grown = await client.upgrade();
+    expect(grown.governance.maturity).toBe('grown-up');
+    expect((await client.status()).maturity).toBe('grown-up');
+    const { babyVotingPeriod, babyUpgradeDelay, grownUpVotingPeriod, grownUpUpgradeDelay } = grown.governance.govParams;
+    expect(grownUpVotingPeriod + grownUpUpgradeDelay).toBeGreaterThan(babyVotingPeriod + babyUpgradeDelay);
+    const prepared = releases.get('v0.4.0') as PreparedRelease;
+    // A plan as early as a baby chain allows is now too soon: refused when submitted, nothing in voting.
+    const babyEarliest = -Number(grownUpVotingPeriod + grownUpUpgradeDelay - (babyVotingPeriod + babyUpgradeDelay));
+    const tooSoon = await proposeUpgrade(ctx, prepared, { proposer: 1, votes: [], heightIn: babyEarliest }).catch(
+      (e: unknown) => e,
+    );
+    expect(isBabyError(tooSoon) ? tooSoon.code : tooSoon).toBe('UPG_TOO_EARLY');
+    // Unanimous, but no validator attested the release: rejected, and nothing is scheduled.
+    const { proposalId } = await proposeUpgrade(ctx, prepared, {
+      proposer: 1,
+      votes: ['yes', 'yes', 'yes', 'yes'],
+      heightIn: 6,
+    });
+    const inVoting = (await client.upgrade()).governance.proposals.find((p) => BigInt(p.id) === proposalId);
+    expect(inVoting && inVoting.votingEndHeight - inVoting.submitHeight).toBe(grownUpVotingPeriod);
+    expect(await proposalOutcome(need(), proposalId)).toBe('rejected');
+    expect((await client.upgrade()).governance.plan).toBeNull();
+  }, 120_000);
+
   it('rolls a release that crashes at start back to the previous one, data restored, and says why', async () => {
     logsOnFailure(() => devnet);
     const prepared = releases.get('v0.4.0') as PreparedRelease;
@@ -269,6 +301,8 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
       votes: ['yes', 'yes', 'yes', 'yes'],
       heightIn: 6,
     });
+    // Grown up (above): validators with more than a third of the power attest the rebuilt release (UPG-7).
+    await attestRelease(ctx, prepared, [0, 3]);
     expect(await proposalOutcome(need(), proposalId)).toBe('passed');
     await waitForReady(need(), plan.name);
     const reports = await waitFor(

@@ -292,6 +292,32 @@ export async function proposeCancel(
   return proposalId;
 }
 
+/** GOV-7: validator `proposer` proposes declaring the chain grown up; the validators vote as `votes` says. */
+export async function proposeGrowUp(
+  ctx: UpgradeContext,
+  options: { proposer: number; votes: readonly VoteWord[] },
+): Promise<bigint> {
+  const { devnet } = ctx;
+  const client = devnet.rpc(options.proposer, 10_000);
+  const before = await client.upgrade();
+  const known = new Set(before.governance.proposals.map((p) => p.id));
+  await sendAs(devnet, options.proposer, (c) =>
+    proposalBody({
+      ...c,
+      deposit: BigInt(before.governance.govParams.minDeposit),
+      title: 'The chain grows up',
+      content: { kind: 'param-change', grownUp: true },
+    }),
+  );
+  const after = await client.upgrade();
+  const mine = after.governance.proposals.find((p) => p.kind === 'param-change' && !known.has(p.id));
+  if (mine === undefined) throw devnetError('DEVNET_UPGRADE_FAILED', 'the grow-up proposal is not in voting');
+  const proposalId = BigInt(mine.id);
+  await castVotes(devnet, proposalId, options.votes);
+  ctx.print(`  proposal ${proposalId}: the chain grows up; votes ${options.votes.map((v) => v ?? '-').join(' ')}`);
+  return proposalId;
+}
+
 /**
  * UPG-7: each validator in `validators` states that it rebuilt the release from its source commit and got the
  * rebuilt digest (REL-6).
