@@ -34,6 +34,16 @@ const ProposalInVoting = Type.Object(
     submitHeight: U64,
     votingEndHeight: U64,
     planName: Type.Optional(Type.String()),
+    content: Type.Optional(
+      Type.Object(
+        { case: Type.String(), value: Type.Unknown() },
+        {
+          ...closed,
+          description:
+            "RPC-18: a parameter or validator-set change's content as its canonical JSON (GOV-9, VAL-4, VAL-5, VAL-11); an upgrade's plan is answered as `plan` once scheduled",
+        },
+      ),
+    ),
     tally: TallyJson,
   },
   closed,

@@ -92,6 +92,8 @@ describe('governanceStatus', () => {
         deposit: '1000',
         submitHeight: '12',
         votingEndHeight: '22',
+        // the canonical JSON of its content: absent messages null, the maturity enum by number (GROWN_UP = 1)
+        content: { case: 'paramChange', value: { params: null, govParams: null, maturity: 1 } },
         tally: { yes: '0', no: '0', abstain: '0', veto: '10', totalPower: '40' },
       },
     ]);

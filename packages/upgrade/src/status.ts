@@ -3,7 +3,7 @@
  * stage; UPG-6: the share of power that is ready). Plain JSON: uint64 as decimal strings, bytes as lowercase hex.
  */
 import type { Json, UpgradeResult } from '@babychain/api';
-import type { Genesis, PlanDecision, Tally } from '@babychain/codec';
+import type { Genesis, GovProposal, PlanDecision, Tally } from '@babychain/codec';
 import { create, encode, toHex, toJson } from '@babychain/codec';
 import {
   appVersionInForce,
@@ -82,6 +82,7 @@ export function governanceStatus(genesis: Genesis, record: Uint8Array): Governan
         submitHeight: p.submitHeight.toString(),
         votingEndHeight: p.votingEndHeight.toString(),
         ...(planName === undefined ? {} : { planName }),
+        ...(content === undefined || planName !== undefined ? {} : { content: contentJson(p) }),
         tally: tallyJson(countVotes(p.votes, (v) => voters.powerOf(v), voters.total)),
       };
     }),
@@ -128,4 +129,11 @@ function tallyJson(t: Tally): TallyJson {
     veto: t.veto.toString(),
     totalPower: t.totalPower.toString(),
   };
+}
+
+/** A proposal's content as its canonical JSON (`{ case, value }`), which a wallet or console shows as it is. */
+function contentJson(p: GovProposal): { case: string; value: unknown } {
+  const json = toJson('babychain.v0.GovProposal', p) as { content?: { case: string; value: unknown } };
+  if (json.content === undefined) throw new Error('unreachable: a stored proposal has content');
+  return json.content;
 }

@@ -78,6 +78,15 @@ function Proposal({
       rows=${[
         ['Kind', KIND_WORDS[p.kind]],
         ...(p.planName === undefined ? [] : [['Plan', html`<code>${p.planName}</code>`] as const]),
+        // A parameter or validator-set change says what it would do as its canonical JSON (RPC-18).
+        ...(p.content === undefined
+          ? []
+          : [
+              [
+                'What it does',
+                html`<code>${p.content.case}</code> <code class="wrap">${JSON.stringify(p.content.value)}</code>`,
+              ] as const,
+            ]),
         ['Proposer', html`<${Short} hex=${p.proposer} />`],
         ['Deposit', html`<${Amount} value=${p.deposit} />`],
         ['Submitted at height', String(p.submitHeight)],
