@@ -134,6 +134,21 @@ versionAt(
   1,
 );
 versionAt('genesis-one-at-plan', 'the same: height 40 is 2', fromGenesisOne, 40n, 2, 1);
+// UPG-9: a skip height at the plan's height keeps the plan's version out of force; anywhere else it does nothing.
+cases.push({
+  id: 'upgrade-version-at-skipped-plan',
+  description: 'app version 1 in force, plan v2 at height 40, this node skips height 40: height 40 stays 1',
+  rule: 'UPG-9',
+  input: { op: 'version-at', record: withPlan(40n, 2), height: '40', skipHeights: ['40'] },
+  expected: expected({ appVersion: 1 }),
+});
+cases.push({
+  id: 'upgrade-version-at-skip-elsewhere',
+  description: 'the same plan, skip heights 39 and 41 only: height 40 is 2 as UPG-3 says',
+  rule: 'UPG-9',
+  input: { op: 'version-at', record: withPlan(40n, 2), height: '40', skipHeights: ['39', '41'] },
+  expected: expected({ appVersion: 2 }),
+});
 versionAt(
   'genesis-below-applied',
   'a genesis at app version 1 and an applied upgrade to 3: the greater, 3',
@@ -504,10 +519,76 @@ resume(
 );
 resume('failed', 'run-current', 'after such a failure an operator installed another release: it runs');
 
+// --- UPG-4, UPG-9: the empty block at a plan's height ---------------------------------------------------------------
+const V0 = new Uint8Array(20).fill(1);
+const V1 = new Uint8Array(20).fill(2);
+const digest = new Uint8Array(32).fill(5);
+/** app version 1 in force (release 1.0.0), plan v2 at 40 with a ready signal and two attestations */
+const atPlan = record({
+  appVersion: 1,
+  version: '1.0.0',
+  plan: { name: 'v2', height: 40n, appVersion: 2, urls: ['https://example.org/{sha256}'] },
+  ready: [V0],
+  attestations: [
+    { validator: V0, platform: 'linux-x64', sha256: digest, planName: 'v2' },
+    { validator: V1, platform: 'linux-x64', sha256: digest, planName: 'v2' },
+  ],
+});
+function planBlock(
+  id: string,
+  description: string,
+  rule: string,
+  input: Record<string, unknown>,
+  want: Record<string, unknown> | string,
+) {
+  cases.push({
+    id: `upgrade-plan-block-${id}`,
+    description,
+    rule,
+    input: { op: 'plan-block', record: atPlan, height: '40', ...input },
+    expected: expected(want),
+  });
+}
+planBlock(
+  'no-handler',
+  'no handler and no skip: the block is not executed',
+  'UPG-4',
+  { handlers: [], skipHeights: [] },
+  'UPG_NEEDED',
+);
+planBlock(
+  'skip-no-handler',
+  'no handler, skip height 40: executed under app version 1; the plan, its ready signals and its attestations go, nothing is applied',
+  'UPG-9',
+  { handlers: [], skipHeights: ['40'] },
+  { appVersion: 1, version: '1.0.0', plan: null, applied: [], ready: 0, attestations: [] },
+);
+planBlock(
+  'skip-with-handler',
+  'the handler installed and skip height 40: the skip wins, the same outcome as without the handler',
+  'UPG-9',
+  { handlers: [{ name: 'v2', appVersion: 2 }], skipHeights: ['40'] },
+  { appVersion: 1, version: '1.0.0', plan: null, applied: [], ready: 0, attestations: [] },
+);
+planBlock(
+  'skip-elsewhere',
+  'no handler, skip height 41 only: halts as UPG-4 says',
+  'UPG-9',
+  { handlers: [], skipHeights: ['41'] },
+  'UPG_NEEDED',
+);
+planBlock(
+  'applied',
+  'the handler installed, no skip: applied, app version 2, every attestation cleared',
+  'UPG-4',
+  { handlers: [{ name: 'v2', appVersion: 2 }], skipHeights: [] },
+  { appVersion: 2, version: '', plan: null, applied: ['v2'], ready: 0, attestations: [] },
+);
+
 const file = {
   runner: 'upgrade-decision',
   description:
-    'Upgrade decisions (specs/governance.md): the version in force (GOV-3); the app version of a block (UPG-3) and which software may start (UPG-5); whether a scheduled plan\'s release is accepted for a platform, judged by the plan\'s decision (UPG-8); which failures a launcher tries again and how long one source may take (LCH-2, LCH-3); which guard record and WAL files a rollback keeps (LCH-6); what a restarted launcher resumes to (LCH-7). `record` is the hex of a canonical GovState ("" for the empty record); `wallClockMs`, `signersNow` and `runningVersion` are what a launcher also knows, and must not change the outcome. Keys: seed n = SHA-256("babychain release signer n").',
+    'Upgrade decisions (specs/governance.md): the version in force (GOV-3); the app version of a block (UPG-3, under skip heights UPG-9); what the block at a plan\'s height does to the record (UPG-4, UPG-9); which software may start (UPG-5); whether a scheduled plan\'s release is accepted for a platform, judged by the plan\'s decision (UPG-8); which failures a launcher tries again and how long one source may take (LCH-2, LCH-3); which guard record and WAL files a rollback keeps (LCH-6); what a restarted launcher resumes to (LCH-7). `record` is the hex of a canonical GovState ("" for the empty record); `wallClockMs`, `signersNow` and `runningVersion` are what a launcher also knows, and must not change the outcome. Keys: seed n = SHA-256("babychain release signer n").',
   cases,
 };
 writeFileSync(join(import.meta.dirname, 'decisions.json'), `${JSON.stringify(file, null, 2)}\n`);

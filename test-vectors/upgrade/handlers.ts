@@ -21,6 +21,9 @@ const guardOf = (v: unknown): GuardRecord => {
   return { height: BigInt(o.height), round: o.round, step: o.step };
 };
 
+const skipHeightsOf = (input: Input): Set<bigint> =>
+  new Set(((input['skipHeights'] as string[] | undefined) ?? []).map((h) => BigInt(h)));
+
 const ops: Record<string, Handler> = {
   'version-in-force'(input) {
     // GOV-3 reads nothing of the genesis but the release it starts on.
@@ -51,10 +54,40 @@ const ops: Record<string, Handler> = {
   },
 
   'version-at'(input) {
-    // UPG-3 reads the record and, of the genesis, the app version it starts at (GEN-5, GOV-3).
+    // UPG-3 reads the record and, of the genesis, the app version it starts at (GEN-5, GOV-3); UPG-9 the skip heights.
     const genesisAppVersion = (input['genesisAppVersion'] as number | undefined) ?? 0;
-    const gov = createGovernance({ validators: [], appVersion: genesisAppVersion } as unknown as Genesis, []);
+    const gov = createGovernance({ validators: [], appVersion: genesisAppVersion } as unknown as Genesis, [], {
+      skipHeights: skipHeightsOf(input),
+    });
     return { appVersion: gov.versionAt(fromHex(input['record'] as string), BigInt(input['height'] as string)) };
+  },
+
+  'plan-block'(input) {
+    // UPG-4 / UPG-9: an empty block at `height` under `record`, by software with `handlers` (no migration) and
+    // `skipHeights`; only the upgrade bookkeeping is reported.
+    const genesis = { validators: [], appVersion: 0, accounts: [] } as unknown as Genesis;
+    const handlers = input['handlers'] as { name: string; appVersion: number }[];
+    const gov = createGovernance(genesis, handlers, { skipHeights: skipHeightsOf(input) });
+    const noAccounts = {
+      get: () => ({ balance: 0n, nonce: 0n }),
+      set: () => {
+        throw new Error('an empty block writes no account');
+      },
+    };
+    const block = gov.begin(
+      fromHex(input['record'] as string),
+      { height: BigInt(input['height'] as string), timeMs: 0n },
+      noAccounts,
+    );
+    const after = decodeGovRecord(block.end());
+    return {
+      appVersion: after.appVersion,
+      version: after.version,
+      plan: after.plan?.name ?? null,
+      applied: after.applied.map((a) => a.name),
+      ready: after.ready.length,
+      attestations: after.attestations.map((a) => a.planName),
+    };
   },
 
   startup(input) {

@@ -62,6 +62,11 @@ export interface NodeOpenOptions {
    * `rpc.console` is on. Without it, or when it says what is missing, the node serves the API alone.
    */
   readonly console?: () => Promise<{ readonly files: ConsoleFiles } | { readonly missing: string }>;
+  /**
+   * UPG-9 (`baby start --unsafe-skip-upgrade`): heights whose scheduled plan this node skips instead of halting for
+   * or applying it. Safe only when validators holding more than two thirds of the power skip the same height.
+   */
+  readonly unsafeSkipUpgrades?: readonly bigint[];
 }
 
 /** The committed accounts in memory: the mempool's synchronous view (AccountView). */
@@ -91,6 +96,8 @@ export class BabyNode {
   readonly config: NodeConfig;
   readonly genesis: Genesis;
   readonly #governance: ReturnType<typeof createGovernance>;
+  /** UPG-9: the skip heights, ascending, as the operator gave them */
+  readonly unsafeSkipUpgrades: readonly bigint[];
   readonly #home: string;
   readonly #log: Logger;
   readonly #closers: (() => Promise<void> | void)[] = [];
@@ -111,11 +118,19 @@ export class BabyNode {
     this.#haltReached = resolve;
   });
 
-  private constructor(home: string, config: NodeConfig, genesis: Genesis, logger: Logger) {
+  private constructor(home: string, config: NodeConfig, genesis: Genesis, logger: Logger, skips: readonly bigint[]) {
     this.#home = home;
     this.config = config;
     this.genesis = genesis;
-    this.#governance = createGovernance(genesis, UPGRADE_HANDLERS);
+    for (const h of skips) {
+      // The CLI refuses these already; an embedder passing them gets the same answer rather than a silent no-op.
+      if (h < 1n || h >= 1n << 64n)
+        throw new BabyError(NodeErrorCode.BAD_CONFIG, `skip height ${h} is not a height`, {
+          field: 'unsafeSkipUpgrades',
+        });
+    }
+    this.unsafeSkipUpgrades = [...new Set(skips)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    this.#governance = createGovernance(genesis, UPGRADE_HANDLERS, { skipHeights: new Set(skips) });
     this.#log = logger;
   }
 
@@ -124,7 +139,7 @@ export class BabyNode {
     const paths = homePaths(options.home);
     const genesis = genesisFromJson(JSON.parse(readFileSync(paths.genesis, 'utf8')));
     const logger = options.logger ?? createLogger({ level: config.logLevel, name: config.moniker });
-    const node = new BabyNode(options.home, config, genesis, logger);
+    const node = new BabyNode(options.home, config, genesis, logger, options.unsafeSkipUpgrades ?? []);
     try {
       await node.#start(options.console);
     } catch (err) {
@@ -163,6 +178,12 @@ export class BabyNode {
     // Built while the stores open: the console is ready by the time the RPC listens.
     const consoleFiles = this.#consoleFiles(loadConsole);
     const paths = homePaths(this.#home);
+    if (this.unsafeSkipUpgrades.length > 0) {
+      // Loud on purpose: a forgotten flag would skip a plan the rest of the validators apply, and stall this node.
+      this.#log.warn('UNSAFE: skipping any upgrade plan scheduled at these heights (UPG-9)', {
+        unsafeSkipUpgrades: this.unsafeSkipUpgrades.map(String),
+      });
+    }
     const { app, chain, wal } = await this.#openStores(paths);
     await this.#openSelf(paths);
     const registry = new Registry();
@@ -195,6 +216,7 @@ export class BabyNode {
       validator:
         this.#self === undefined ? null : this.#need(this.#driver).validators.indexOfPublicKey(this.#self.publicKey),
       height: String(app.info().height),
+      unsafeSkipUpgrades: this.unsafeSkipUpgrades.map(String),
     });
   }
 
@@ -319,7 +341,8 @@ export class BabyNode {
       onCommitted: (c) => this.#onCommitted(c),
       upgradeDue: (height) => {
         const due = this.#governance.view(app.governanceRecord()).scheduled;
-        if (due === undefined || due.height !== height) return undefined;
+        // UPG-9: a skipped plan is executed (the governance removes it), not halted for.
+        if (due === undefined || due.height !== height || this.unsafeSkipUpgrades.includes(height)) return undefined;
         return handlerFor(handlers, due) === undefined ? due : undefined;
       },
       onUpgradeHalt: (halt) => this.#onUpgradeHalt(halt),

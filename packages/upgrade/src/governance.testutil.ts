@@ -17,7 +17,7 @@ import { type BabyError, compareBytes, encode, isBabyError, sha256, toHex } from
 import { addressFromPublicKey, publicKeyFromSeed } from '@babychain/crypto';
 import type { AccountAccess, CheckedTx, Governance, GovernanceBlock, Offence } from '@babychain/state';
 import { createDevGenesis } from '@babychain/state';
-import { createGovernance, type UpgradeHandler } from './governance.ts';
+import { createGovernance, type GovernanceOptions, type UpgradeHandler } from './governance.ts';
 import { signManifest, withSignature } from './manifest.ts';
 import { decodeGovRecord, encodeGovRecord } from './record.ts';
 import { VoteOption } from './tally.ts';
@@ -197,9 +197,9 @@ export class TestChain {
   height = 1n;
   timeMs = 1_000n;
 
-  constructor(genesis: Genesis, handlers: readonly UpgradeHandler[] = []) {
+  constructor(genesis: Genesis, handlers: readonly UpgradeHandler[] = [], options: GovernanceOptions = {}) {
     this.genesis = genesis;
-    this.gov = createGovernance(genesis, handlers);
+    this.gov = createGovernance(genesis, handlers, options);
     for (const a of genesis.accounts) this.accounts.set(toHex(a.address), { balance: a.balance, nonce: 0n });
   }
 
@@ -248,8 +248,12 @@ export class TestChain {
 }
 
 /** a chain where plan `v1` at `height` passed at the end of block 11; the next block is 12 */
-export function scheduled(handlers: ConstructorParameters<typeof TestChain>[1] = [], height = 20n): TestChain {
-  const chain = new TestChain(testGenesis(), handlers);
+export function scheduled(
+  handlers: ConstructorParameters<typeof TestChain>[1] = [],
+  height = 20n,
+  options: GovernanceOptions = {},
+): TestChain {
+  const chain = new TestChain(testGenesis(), handlers, options);
   chain.run(submitUpgrade(alice, plan('v1', height)));
   chain.run(vote(v0, 1n, VoteOption.YES), vote(v1, 1n, VoteOption.YES), vote(v2, 1n, VoteOption.YES));
   chain.advanceTo(12n);

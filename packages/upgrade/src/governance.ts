@@ -79,18 +79,32 @@ export interface UpgradeHandler {
 
 const _utf8 = new TextEncoder();
 
+/** Node-local choices that change how this node executes (not the record's encoding, nor any other rule). */
+export interface GovernanceOptions {
+  /**
+   * UPG-9: heights at which a scheduled plan is skipped instead of applied: no halt, no migration, the previous app
+   * version in the header, and the plan removed as a cancel removes it. Only the plan at exactly such a height.
+   */
+  readonly skipHeights?: ReadonlySet<bigint>;
+}
+
 /** The `Governance` the App runs, for a chain with `genesis`, in software that installs `handlers`. */
-export function createGovernance(genesis: Genesis, handlers: readonly UpgradeHandler[]): Governance {
-  const rules = new Rules(genesis, handlers);
+export function createGovernance(
+  genesis: Genesis,
+  handlers: readonly UpgradeHandler[],
+  options: GovernanceOptions = {},
+): Governance {
+  const rules = new Rules(genesis, handlers, options.skipHeights ?? new Set());
+  const versionAt = (state: GovState, height: bigint) => versionAtHeight(genesis, state, height, rules.skipHeights);
   return {
     recordKey: GOV_RECORD_KEY,
     actions: GOVERNANCE_ACTIONS,
     checkAction: checkGovAction,
     view: (record) => rules.view(record),
-    versionAt: (record, height) => versionAt(genesis, rules.read(record), height),
+    versionAt: (record, height) => versionAt(rules.read(record), height),
     admitOffences: (record, height, offences) => {
       const state = rules.read(record);
-      return admissibleOffences(state, versionAt(genesis, state, height), offences);
+      return admissibleOffences(state, versionAt(state, height), offences);
     },
     blockTouches: (record, height) => rules.blockTouches(record, height),
     begin: (record, info, accounts) => rules.begin(record, info, accounts),
@@ -99,11 +113,23 @@ export function createGovernance(genesis: Genesis, handlers: readonly UpgradeHan
   };
 }
 
-/** UPG-3: the app version of the block at `height`. */
-function versionAt(genesis: Genesis, state: GovState, height: bigint): number {
+/**
+ * UPG-3: the app version of the block at `height`. A plan skipped at its height (UPG-9) never comes into force: its
+ * block keeps the previous version, and executing it removes the plan.
+ */
+function versionAtHeight(genesis: Genesis, state: GovState, height: bigint, skip: ReadonlySet<bigint>): number {
   const plan = state.plan;
-  return plan !== undefined && height >= plan.height ? plan.appVersion : appVersionInForce(genesis, state);
+  return plan !== undefined && height >= plan.height && !skip.has(plan.height)
+    ? plan.appVersion
+    : appVersionInForce(genesis, state);
 }
+
+/** After the plan's block has begun the plan is gone (applied or skipped), so skip heights no longer matter. */
+function versionAt(genesis: Genesis, state: GovState, height: bigint): number {
+  return versionAtHeight(genesis, state, height, NO_SKIPS);
+}
+
+const NO_SKIPS: ReadonlySet<bigint> = new Set();
 
 /** The handler key of `(name, appVersion)`. */
 function handlerKey(name: string, appVersion: number): string {
@@ -136,13 +162,15 @@ export function handlerFor(
 class Rules {
   readonly genesis: Genesis;
   readonly handlers: ReadonlyMap<string, UpgradeHandler>;
+  readonly skipHeights: ReadonlySet<bigint>;
   // The App asks about the same record many times per block; decoding it once is enough. Read-only use only.
   #lastBytes: Uint8Array | undefined;
   #lastState: GovState | undefined;
 
-  constructor(genesis: Genesis, handlers: readonly UpgradeHandler[]) {
+  constructor(genesis: Genesis, handlers: readonly UpgradeHandler[], skipHeights: ReadonlySet<bigint>) {
     this.genesis = genesis;
     this.handlers = handlerIndex(handlers);
+    this.skipHeights = skipHeights;
   }
 
   /** the decoded record, shared: callers must not change it */
@@ -179,7 +207,14 @@ class Rules {
   begin(record: Uint8Array, info: ExecutingBlock, accounts: AccountAccess): GovernanceBlock {
     const state = decodeGovRecord(record); // a private copy: the block mutates it
     const plan = state.plan;
-    if (plan !== undefined && plan.height === info.height) {
+    if (plan !== undefined && plan.height === info.height && this.skipHeights.has(plan.height)) {
+      // UPG-9: the operator chose to skip; a function of the record and the block alone, so every skipping node
+      // computes the same state whatever handlers its software has. Exactly what a passed cancel removes (GOV-10).
+      state.plan = undefined;
+      state.planDecision = undefined;
+      state.ready = [];
+      state.attestations = state.attestations.filter((a) => a.planName !== plan.name);
+    } else if (plan !== undefined && plan.height === info.height) {
       const handler = handlerFor(this.handlers, plan);
       const version = plan.release?.manifest?.version ?? '';
       if (handler === undefined) {

@@ -22,6 +22,7 @@ export {
 export { GovErrorCode, ReleaseErrorCode, UpgradeErrorCode, ValidatorErrorCode } from './errors.ts';
 export {
   createGovernance,
+  type GovernanceOptions,
   handlerFor,
   handlerIndex,
   MAX_PROPOSALS_IN_VOTING,

@@ -93,13 +93,40 @@ export function initCommand(io: CliIo): Command {
     });
 }
 
+const MAX_HEIGHT = (1n << 64n) - 1n;
+
+/**
+ * `--unsafe-skip-upgrade <height>` (UPG-9), repeatable: a decimal height from 1 to 2^64 − 1. Anything else is refused
+ * rather than ignored, since a typo would leave the node halting (or applying) at the plan the operator meant to skip.
+ */
+export function skipHeight(value: string, previous: readonly bigint[] = []): bigint[] {
+  if (!/^[0-9]{1,20}$/.test(value) || BigInt(value) < 1n || BigInt(value) > MAX_HEIGHT) {
+    throw new BabyError(
+      CliErrorCode.BAD_ARGUMENT,
+      `--unsafe-skip-upgrade: ${JSON.stringify(value)} is not a block height (a whole number from 1 to ${MAX_HEIGHT})`,
+    );
+  }
+  return [...previous, BigInt(value)];
+}
+
+interface StartOptions {
+  unsafeSkipUpgrade: bigint[];
+}
+
 /** `baby start`: runs the node in the foreground until SIGINT or SIGTERM. */
 export function startCommand(_io: CliIo): Command {
   return new Command('start')
     .description('run the node from its home directory until interrupted')
-    .action(async (_opts: unknown, cmd: Command) => {
+    .option(
+      '--unsafe-skip-upgrade <height>',
+      'LAST RESORT (UPG-9, docs/upgrades.md): do not halt for, nor apply, the upgrade plan scheduled at <height>; ' +
+        'remove it and keep the app version. Repeatable. Only when validators with more than 2/3 of the power agree',
+      skipHeight,
+      [],
+    )
+    .action(async (opts: StartOptions, cmd: Command) => {
       const home = resolveHome(cmd.optsWithGlobals<GlobalOptions>().home, _io.env);
-      const node = await BabyNode.open({ home, console: loadConsole });
+      const node = await BabyNode.open({ home, console: loadConsole, unsafeSkipUpgrades: opts.unsafeSkipUpgrade });
       const halted = await new Promise<boolean>((resolve) => {
         const stop = (upgrade: boolean) => {
           process.off('SIGINT', onSignal);
