@@ -50,6 +50,8 @@ const RETRIED: ReadonlySet<string> = new Set([
   LauncherErrorCode.DISK_FULL,
   LauncherErrorCode.IO_FAILED,
   LauncherErrorCode.BACKUP_FAILED,
+  // LCH-9: the operator can register the right file; the next attempt reads it again
+  LauncherErrorCode.ADDED_UPGRADE_REFUSED,
   ReleaseErrorCode.WRONG_SIZE,
   ReleaseErrorCode.DIGEST_MISMATCH,
 ]);

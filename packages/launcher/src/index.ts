@@ -1,4 +1,5 @@
 // @babychain/launcher: public surface (README.md).
+export { type AddedUpgrade, addUpgrade } from './added.ts';
 export { installArtifact, installSource, type LauncherStatus, launcherStatus } from './commands.ts';
 export {
   type GuardRecord,

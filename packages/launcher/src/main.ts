@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-/** `baby-launcher`: run, install, status (docs/upgrades.md). */
+/** `baby-launcher`: run, install, add-upgrade, status (docs/upgrades.md). */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isBabyError } from '@babychain/codec';
 import { createLogger } from '@babychain/util';
+import { addUpgrade } from './added.ts';
 import { installArtifact, installSource, launcherStatus } from './commands.ts';
 import { SOURCE_TIMING } from './decisions.ts';
 import { LauncherErrorCode, launcherError } from './errors.ts';
@@ -12,13 +13,15 @@ import { Launcher } from './launcher.ts';
 const USAGE = `usage:
   baby-launcher run --home H [--node-arg ARG ...] [--backup-dir DIR] [--keep-backups N] [--unsafe-skip-backup]
                     [--source-idle MS] [--source-base MS] [--source-min-rate BYTES_PER_S]
+  baby-launcher add-upgrade --home H PLAN --artifact FILE.tar.gz [--force]
   baby-launcher install --home H (--artifact FILE.tar.gz | --source REPO_ROOT --version X.Y.Z)
   baby-launcher status --home H`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
+    allowPositionals: true,
     options: {
       home: { type: 'string' },
       'node-arg': { type: 'string', multiple: true },
@@ -31,11 +34,16 @@ async function main(argv: readonly string[]): Promise<number> {
       'source-idle': { type: 'string' },
       'source-base': { type: 'string' },
       'source-min-rate': { type: 'string' },
+      force: { type: 'boolean' },
     },
     strict: true,
   });
   if (values.home === undefined) throw launcherError(LauncherErrorCode.BAD_USAGE, `--home is required\n${USAGE}`);
   const home = resolve(values.home);
+  // Only add-upgrade takes one (the plan): a stray word elsewhere is a typo, not something to ignore.
+  if (positionals.length > (command === 'add-upgrade' ? 1 : 0)) {
+    throw launcherError(LauncherErrorCode.BAD_USAGE, `unexpected argument ${positionals.join(' ')}\n${USAGE}`);
+  }
   switch (command) {
     case 'run': {
       const keep = values['keep-backups'];
@@ -73,6 +81,17 @@ async function main(argv: readonly string[]): Promise<number> {
         return 0;
       }
       throw launcherError(LauncherErrorCode.BAD_USAGE, `install needs --artifact or --source and --version\n${USAGE}`);
+    }
+    case 'add-upgrade': {
+      const plan = positionals[0];
+      if (plan === undefined || values.artifact === undefined) {
+        throw launcherError(LauncherErrorCode.BAD_USAGE, `add-upgrade needs a plan name and --artifact\n${USAGE}`);
+      }
+      const added = addUpgrade(home, plan, resolve(values.artifact), values.force === true);
+      process.stdout.write(
+        `registered ${added.path} for plan ${plan} (sha256 ${added.sha256}, ${added.size} bytes); it is verified against the plan's manifest when the plan comes\n`,
+      );
+      return 0;
     }
     case 'status':
       process.stdout.write(`${JSON.stringify(launcherStatus(home), null, 2)}\n`);

@@ -8,6 +8,7 @@ import { isBabyError, toHex } from '@babychain/codec';
 import type { UpgradeReport } from '@babychain/upgrade';
 import { currentPlatform } from '@babychain/upgrade';
 import type { Logger } from '@babychain/util';
+import { addedArtifactPath } from './added.ts';
 import { isRetried, releaseForPlan, type SourceTiming, sourceDeadlines } from './decisions.ts';
 import { obtainArtifact } from './download.ts';
 import { LauncherErrorCode } from './errors.ts';
@@ -180,6 +181,7 @@ export class Preparer {
         paths: ctx.paths,
         artifact,
         urls: plan.urls,
+        added: addedArtifactPath(ctx.paths, plan.name),
         fetch: ctx.fetch,
         peers: (idleMs) => openPeerSource(ctx.paths, ctx.peerWaitMs, idleMs, ctx.log),
         log: ctx.log,
