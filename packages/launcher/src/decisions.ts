@@ -95,6 +95,7 @@ export type ResumeAction = 'run-current' | 'redo-switch' | 'watch-new' | 'finish
  */
 export function resumeAction(state: string | undefined, runsFailedRelease: boolean): ResumeAction {
   switch (state) {
+    case 'pre-upgrade':
     case 'backing-up':
       return 'redo-switch';
     case 'switched':

@@ -24,6 +24,8 @@ export const LauncherErrorCode = {
   IO_FAILED: 'LCH_IO_FAILED',
   /** LCH-9: the artifact registered with add-upgrade is not the plan's (size, digest): retried, so a fixed one is used */
   ADDED_UPGRADE_REFUSED: 'LCH_ADDED_UPGRADE_REFUSED',
+  /** LCH-10: the pre-upgrade hook failed every attempt: the launcher stays halted on the old release */
+  PRE_UPGRADE_FAILED: 'LCH_PRE_UPGRADE_FAILED',
 } as const;
 
 export type LauncherErrorCode = (typeof LauncherErrorCode)[keyof typeof LauncherErrorCode];

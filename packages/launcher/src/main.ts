@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `baby-launcher`: run, install, add-upgrade, status (docs/upgrades.md). */
+import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isBabyError } from '@babychain/codec';
@@ -8,11 +9,13 @@ import { addUpgrade } from './added.ts';
 import { installArtifact, installSource, launcherStatus } from './commands.ts';
 import { SOURCE_TIMING } from './decisions.ts';
 import { LauncherErrorCode, launcherError } from './errors.ts';
+import { PRE_UPGRADE_DEFAULTS } from './hook.ts';
 import { Launcher } from './launcher.ts';
 
 const USAGE = `usage:
   baby-launcher run --home H [--node-arg ARG ...] [--backup-dir DIR] [--keep-backups N] [--unsafe-skip-backup]
                     [--source-idle MS] [--source-base MS] [--source-min-rate BYTES_PER_S]
+                    [--pre-upgrade-hook PATH [--pre-upgrade-retries N] [--pre-upgrade-timeout-ms MS]]
   baby-launcher add-upgrade --home H PLAN --artifact FILE.tar.gz [--force]
   baby-launcher install --home H (--artifact FILE.tar.gz | --source REPO_ROOT --version X.Y.Z)
   baby-launcher status --home H`;
@@ -34,6 +37,9 @@ async function main(argv: readonly string[]): Promise<number> {
       'source-idle': { type: 'string' },
       'source-base': { type: 'string' },
       'source-min-rate': { type: 'string' },
+      'pre-upgrade-hook': { type: 'string' },
+      'pre-upgrade-retries': { type: 'string' },
+      'pre-upgrade-timeout-ms': { type: 'string' },
       force: { type: 'boolean' },
     },
     strict: true,
@@ -63,6 +69,7 @@ async function main(argv: readonly string[]): Promise<number> {
           baseMs: whole(values['source-base'], '--source-base', SOURCE_TIMING.baseMs),
           minBytesPerSecond: whole(values['source-min-rate'], '--source-min-rate', SOURCE_TIMING.minBytesPerSecond),
         },
+        ...preUpgradeHook(values),
       });
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         process.on(signal, () => void launcher.stop(signal));
@@ -99,6 +106,43 @@ async function main(argv: readonly string[]): Promise<number> {
     default:
       throw launcherError(LauncherErrorCode.BAD_USAGE, USAGE);
   }
+}
+
+/** LCH-10's flags: the hook, its retries (0 to 100) and its timeout per attempt. */
+function preUpgradeHook(values: {
+  'pre-upgrade-hook'?: string;
+  'pre-upgrade-retries'?: string;
+  'pre-upgrade-timeout-ms'?: string;
+}) {
+  const path = values['pre-upgrade-hook'];
+  const retries = values['pre-upgrade-retries'];
+  const timeout = values['pre-upgrade-timeout-ms'];
+  if (path === undefined) {
+    if (retries !== undefined || timeout !== undefined) {
+      throw launcherError(
+        LauncherErrorCode.BAD_USAGE,
+        '--pre-upgrade-retries and --pre-upgrade-timeout-ms need --pre-upgrade-hook',
+      );
+    }
+    return {};
+  }
+  try {
+    // A missing or non-executable hook is found now, not at the halt in the middle of the night.
+    accessSync(resolve(path), constants.X_OK);
+  } catch (err) {
+    throw launcherError(LauncherErrorCode.BAD_USAGE, `--pre-upgrade-hook ${path}: ${(err as Error).message}`);
+  }
+  if (retries !== undefined && !/^(?:[0-9]|[1-9][0-9]|100)$/.test(retries)) {
+    throw launcherError(LauncherErrorCode.BAD_USAGE, `--pre-upgrade-retries ${retries} is not a number from 0 to 100`);
+  }
+  return {
+    preUpgradeHook: {
+      path: resolve(path),
+      retries: retries === undefined ? PRE_UPGRADE_DEFAULTS.retries : Number(retries),
+      timeoutMs: whole(timeout, '--pre-upgrade-timeout-ms', PRE_UPGRADE_DEFAULTS.timeoutMs),
+      retryDelayMs: PRE_UPGRADE_DEFAULTS.retryDelayMs,
+    },
+  };
 }
 
 /** A flag's whole number from 1 up, or `fallback` when it is not given. */

@@ -5,7 +5,6 @@
 import { rmSync } from 'node:fs';
 import type { BabyClient } from '@babychain/client';
 import { isBabyError, toHex } from '@babychain/codec';
-import type { UpgradeReport } from '@babychain/upgrade';
 import { currentPlatform } from '@babychain/upgrade';
 import type { Logger } from '@babychain/util';
 import { addedArtifactPath } from './added.ts';
@@ -17,7 +16,7 @@ import type { PlanView, UpgradeView } from './node-rpc.ts';
 import { openPeerSource } from './peers.ts';
 import { readValidatorKey, submitSignalReady, type ValidatorKey } from './ready.ts';
 import { installTarball } from './release.ts';
-import type { PreparedRelease } from './report.ts';
+import type { LauncherReport, PreparedRelease } from './report.ts';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;
@@ -41,7 +40,7 @@ export interface PrepareContext {
   /** aborted when the launcher stops: a download in progress ends */
   readonly signal: AbortSignal;
   /** writes last-upgrade.json; never throws */
-  report(report: UpgradeReport): void;
+  report(report: LauncherReport): void;
   client(): BabyClient;
 }
 
