@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sha256, toHex } from '@babychain/codec';
 import { currentPlatform, readUpgradeReport } from '@babychain/upgrade';
 import { writeFileDurable } from '@babychain/util';
+import { addedUpgrades } from './added.ts';
 import { readJournal } from './journal.ts';
 import { ensureLayout, launcherPaths, readCurrent, writeCurrent } from './layout.ts';
 import { installTarball, type Release, readRelease, registerSourceRelease } from './release.ts';
@@ -41,6 +42,8 @@ export interface LauncherStatus {
   readonly lastUpgrade: unknown;
   /** LCH-7: the switch in progress, or the last one */
   readonly switch: unknown;
+  /** LCH-9: artifacts registered by hand with add-upgrade */
+  readonly added: readonly { plan: string; sha256: string; size: number }[];
 }
 
 export function launcherStatus(home: string): LauncherStatus {
@@ -62,5 +65,6 @@ export function launcherStatus(home: string): LauncherStatus {
     prepared: readPrepared(paths) ?? null,
     lastUpgrade: readUpgradeReport(paths.report) ?? null,
     switch: readJournal(paths) ?? null,
+    added: addedUpgrades(paths).map(({ plan, sha256, size }) => ({ plan, sha256, size })),
   };
 }

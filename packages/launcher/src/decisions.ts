@@ -50,6 +50,8 @@ const RETRIED: ReadonlySet<string> = new Set([
   LauncherErrorCode.DISK_FULL,
   LauncherErrorCode.IO_FAILED,
   LauncherErrorCode.BACKUP_FAILED,
+  // LCH-9: the operator can register the right file; the next attempt reads it again
+  LauncherErrorCode.ADDED_UPGRADE_REFUSED,
   ReleaseErrorCode.WRONG_SIZE,
   ReleaseErrorCode.DIGEST_MISMATCH,
 ]);
@@ -93,6 +95,7 @@ export type ResumeAction = 'run-current' | 'redo-switch' | 'watch-new' | 'finish
  */
 export function resumeAction(state: string | undefined, runsFailedRelease: boolean): ResumeAction {
   switch (state) {
+    case 'pre-upgrade':
     case 'backing-up':
       return 'redo-switch';
     case 'switched':

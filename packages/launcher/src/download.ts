@@ -4,7 +4,7 @@
  * fsynced and renamed into `artifacts/<hex>`, the directory fsynced after.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Artifact } from '@babychain/codec';
@@ -32,6 +32,8 @@ export interface DownloadRequest {
   readonly artifact: Artifact;
   /** the plan's URL templates, `{sha256}` replaced by the digest */
   readonly urls: readonly string[];
+  /** LCH-9: the file an operator registered for the plan (add-upgrade), tried first when it exists */
+  readonly added?: string;
   readonly fetch: typeof fetch;
   /** opened only when no URL delivered the artifact, asking each chunk within `idleMs`; undefined: no peer */
   readonly peers: (idleMs: number) => Promise<PeerSource | undefined>;
@@ -81,13 +83,19 @@ export async function obtainArtifact(req: DownloadRequest): Promise<string> {
   };
 
   let done = false;
-  for (const template of req.urls) {
+  // LCH-9: a registered file goes through the same partial file and REL-5 check as a download, and nothing else.
+  const added = req.added;
+  if (added !== undefined && existsSync(added)) {
+    done = await attempt(`added ${added}`, async () => copyFileSync(added, partial));
+    if (done) log.info(`artifact ${hex} taken from the file registered with add-upgrade`, { path: added });
+  }
+  for (const template of done ? [] : req.urls) {
     const url = artifactUrl(template, artifact.sha256);
     done = await attempt(url, () => downloadUrl(req.fetch, url, partial, artifact.size, req.deadlines, req.signal));
     if (done || req.signal?.aborted === true) break;
   }
   if (!done && req.signal?.aborted !== true) done = await fromPeers(req, partial, failures);
-  if (!done) throw downloadFailure(hex, failures);
+  if (!done) throw downloadFailure(hex, failures, added);
   fsyncPath(partial);
   renameSync(partial, final);
   fsyncPath(paths.artifacts);
@@ -270,11 +278,24 @@ function tooLarge(got: bigint, size: bigint): BabyError {
   );
 }
 
-function downloadFailure(hex: string, failures: readonly SourceFailure[]): BabyError {
+function downloadFailure(hex: string, failures: readonly SourceFailure[], added?: string): BabyError {
+  const message = failures.map((f) => `${f.source}: ${f.code} ${f.message}`).join('; ');
+  // The operator's own file failing the checks is what they must hear about first, whatever the network did.
+  const own = added === undefined ? undefined : failures.find((f) => f.source === `added ${added}`);
+  if (added !== undefined && own?.code.startsWith('REL_') === true) {
+    const others = failures
+      .filter((f) => f !== own)
+      .map((f) => `${f.source}: ${f.code} ${f.message}`)
+      .join('; ');
+    return launcherError(
+      LauncherErrorCode.ADDED_UPGRADE_REFUSED,
+      `the artifact registered with add-upgrade (${added}) is not the plan's artifact ${hex}: ${own.code} ${own.message}; no other source delivered it: ${others}`,
+      { reason: own.code, path: added, sources: failures },
+    );
+  }
   const refused =
     failures.findLast((f) => f.code.startsWith('REL_')) ??
     failures.findLast((f) => f.code === LauncherErrorCode.DISK_FULL);
-  const message = failures.map((f) => `${f.source}: ${f.code} ${f.message}`).join('; ');
   if (refused !== undefined) {
     return new BabyError(refused.code, `no source delivered artifact ${hex}: ${message}`, { sources: failures });
   }

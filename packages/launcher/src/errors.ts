@@ -22,6 +22,10 @@ export const LauncherErrorCode = {
   NO_BACKUP: 'LCH_NO_BACKUP',
   /** a local I/O error while unpacking or switching (not a full disk): retried */
   IO_FAILED: 'LCH_IO_FAILED',
+  /** LCH-9: the artifact registered with add-upgrade is not the plan's (size, digest): retried, so a fixed one is used */
+  ADDED_UPGRADE_REFUSED: 'LCH_ADDED_UPGRADE_REFUSED',
+  /** LCH-10: the pre-upgrade hook failed every attempt: the launcher stays halted on the old release */
+  PRE_UPGRADE_FAILED: 'LCH_PRE_UPGRADE_FAILED',
 } as const;
 
 export type LauncherErrorCode = (typeof LauncherErrorCode)[keyof typeof LauncherErrorCode];
@@ -46,6 +50,12 @@ declare module '@babychain/codec' {
     /** `reason`: disk-full, symlink, special-file or the errno; `path`: the entry that cannot be copied */
     [LauncherErrorCode.BACKUP_FAILED]: IoMeta & { reason: string; path?: string };
     [LauncherErrorCode.IO_FAILED]: IoMeta;
+    /** `reason`: the REL_* code the registered bytes failed; `path`: the registered file */
+    [LauncherErrorCode.ADDED_UPGRADE_REFUSED]: ErrorMeta & {
+      reason: string;
+      path: string;
+      sources?: readonly SourceFailure[];
+    };
   }
 }
 

@@ -1,4 +1,5 @@
 // @babychain/launcher: public surface (README.md).
+export { type AddedUpgrade, addUpgrade } from './added.ts';
 export { installArtifact, installSource, type LauncherStatus, launcherStatus } from './commands.ts';
 export {
   type GuardRecord,
@@ -15,6 +16,7 @@ export {
 } from './decisions.ts';
 export { checkSource } from './download.ts';
 export { LauncherErrorCode } from './errors.ts';
+export { PRE_UPGRADE_DEFAULTS, type PreUpgradeHook, type PreUpgradeOutcome } from './hook.ts';
 export type { SwitchJournal, SwitchState } from './journal.ts';
 export {
   DEFAULT_KEEP_BACKUPS,
@@ -24,4 +26,4 @@ export {
   type LauncherOptions,
 } from './launcher.ts';
 export { type LauncherPaths, launcherPaths } from './layout.ts';
-export type { PreparedRelease } from './report.ts';
+export type { LauncherReport, PreparedRelease } from './report.ts';

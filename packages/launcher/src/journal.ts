@@ -1,14 +1,17 @@
 /**
  * LCH-7: the switch journal `launcher/switch.json`. Every step of a switch is written here, durably, before it is
  * taken, so a launcher killed at any instant reads on restart where it was and finishes (decisions.ts
- * `resumeAction`). The states, in order: backing-up → switched → watching → upgraded, or from watching (or
+ * `resumeAction`). The states, in order: (pre-upgrade →) backing-up → switched → watching → upgraded, or from watching (or
  * switched) → rolling-back → rolled-back, or (no backup) → failed.
  */
 
 import type { ExitReport } from '@babychain/upgrade';
+import type { PreUpgradeOutcome } from './hook.ts';
 import { type LauncherPaths, readJson, writeJsonDurable } from './layout.ts';
 
 export type SwitchState =
+  /** LCH-10: the operator's hook runs (or failed every attempt); nothing is switched yet */
+  | 'pre-upgrade'
   | 'backing-up'
   | 'switched'
   | 'watching'
@@ -38,6 +41,10 @@ export interface SwitchJournal {
   readonly failedData?: string;
   readonly step?: RollbackStep;
   readonly failure?: { readonly message: string } & ExitReport;
+  /** LCH-10: the pre-upgrade hook's outcome (its last attempt while it runs; `ok` once it passed) */
+  readonly preUpgrade?: PreUpgradeOutcome;
+  /** LCH-10: the pid (and process group) of the hook attempt that runs, so a restarted launcher stops it */
+  readonly hookPid?: number;
   readonly atMs: number;
 }
 

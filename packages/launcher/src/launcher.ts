@@ -8,18 +8,19 @@ import { join, relative, resolve } from 'node:path';
 import { BabyClient } from '@babychain/client';
 import type { PlanDecision } from '@babychain/codec';
 import { isBabyError } from '@babychain/codec';
-import type { UpgradeReport } from '@babychain/upgrade';
 import { readUpgradeInfo, UPGRADE_EXIT_CODE, type UpgradeInfo } from '@babychain/upgrade';
 import { type Logger, silentLogger } from '@babychain/util';
 import { NodeChild, type OutputSink } from './child.ts';
 import { resumeAction, type SourceTiming } from './decisions.ts';
 import { LauncherErrorCode, launcherError } from './errors.ts';
+import type { PreUpgradeHook } from './hook.ts';
 import { readJournal, type SwitchJournal } from './journal.ts';
 import { ensureLayout, type LauncherPaths, launcherPaths, readCurrent } from './layout.ts';
 import { fetchUpgradeView, manifestDigest, type PlanView, rpcUrl, type UpgradeView } from './node-rpc.ts';
+import { hookPassed, runPreUpgrade } from './pre-upgrade.ts';
 import { Preparer } from './prepare.ts';
 import { type Release, readRelease, releaseDir } from './release.ts';
-import { readPrepared, writeReport } from './report.ts';
+import { type LauncherReport, readPrepared, writeReport } from './report.ts';
 import { describeExit, resumeSwitch, type SwitchContext, switchRelease } from './switch.ts';
 
 export const DEFAULT_POLL_MS = 1000;
@@ -56,6 +57,8 @@ export interface LauncherOptions {
   readonly keepBackups?: number;
   /** LCH-3's source deadlines (tests shorten them) */
   readonly sources?: SourceTiming;
+  /** LCH-10: the operator's executable run at the halt, before the switch (PRE_UPGRADE_DEFAULTS for the rest) */
+  readonly preUpgradeHook?: PreUpgradeHook;
 }
 
 type Phase = 'running' | 'switching' | 'halted' | 'stopping';
@@ -203,7 +206,7 @@ export class Launcher {
     return this.#client;
   }
 
-  #report(report: UpgradeReport): void {
+  #report(report: LauncherReport): void {
     const err = writeReport(this.paths, report);
     if (err !== undefined) {
       this.#log.error(`cannot write ${this.paths.report}: ${err.message}`, { status: report.status });
@@ -376,12 +379,37 @@ export class Launcher {
       return 'again';
     }
     const prepared = this.#preparer.prepared as NonNullable<Preparer['prepared']>;
+    const from = this.#need();
+    const to = readRelease(releaseDir(this.paths, prepared.version));
+    const hook = this.#opts.preUpgradeHook;
+    // LCH-10: the hook runs once the release is verified and in place, and before anything is switched.
+    const preUpgrade =
+      hook === undefined
+        ? undefined
+        : (hookPassed(this.paths, info.name) ??
+          (await runPreUpgrade(
+            { ...this.#switchContext(), hook, sleep: (ms) => this.#halted(ms) },
+            {
+              home: this.paths.home,
+              data: this.paths.data,
+              plan: info.name,
+              height: info.height,
+              fromVersion: from.info.version,
+              toVersion: to.info.version,
+              fromDir: from.dir,
+              toDir: to.dir,
+            },
+            haltAtMs,
+          )));
+    // Failed every attempt (reported) or the launcher stops: stay halted on the old release.
+    if (preUpgrade === 'stopped' || preUpgrade?.ok === false) return undefined;
     const child = await switchRelease(this.#switchContext(), {
       plan: info.name,
       height: info.height,
-      from: this.#need(),
-      to: readRelease(releaseDir(this.paths, prepared.version)),
+      from,
+      to,
       haltAtMs,
+      ...(preUpgrade === undefined ? {} : { preUpgrade }),
     });
     return this.#afterSwitch(child);
   }

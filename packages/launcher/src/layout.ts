@@ -27,6 +27,8 @@ export interface LauncherPaths {
   readonly journal: string;
   /** the pid of the node the launcher started, so that a restarted launcher never runs two */
   readonly childPid: string;
+  /** LCH-9: artifacts an operator registered by hand, `<plan>.tar.gz` */
+  readonly added: string;
 }
 
 export function launcherPaths(home: string): LauncherPaths {
@@ -47,11 +49,12 @@ export function launcherPaths(home: string): LauncherPaths {
     prepared: join(root, 'prepared.json'),
     journal: join(root, 'switch.json'),
     childPid: join(root, 'node.pid'),
+    added: join(root, 'added'),
   };
 }
 
 export function ensureLayout(paths: LauncherPaths): void {
-  for (const dir of [paths.releases, paths.artifacts, paths.downloads, paths.backups]) {
+  for (const dir of [paths.releases, paths.artifacts, paths.downloads, paths.backups, paths.added]) {
     mkdirSync(dir, { recursive: true });
   }
 }

@@ -5,9 +5,9 @@
 import { rmSync } from 'node:fs';
 import type { BabyClient } from '@babychain/client';
 import { isBabyError, toHex } from '@babychain/codec';
-import type { UpgradeReport } from '@babychain/upgrade';
 import { currentPlatform } from '@babychain/upgrade';
 import type { Logger } from '@babychain/util';
+import { addedArtifactPath } from './added.ts';
 import { isRetried, releaseForPlan, type SourceTiming, sourceDeadlines } from './decisions.ts';
 import { obtainArtifact } from './download.ts';
 import { LauncherErrorCode } from './errors.ts';
@@ -16,7 +16,7 @@ import type { PlanView, UpgradeView } from './node-rpc.ts';
 import { openPeerSource } from './peers.ts';
 import { readValidatorKey, submitSignalReady, type ValidatorKey } from './ready.ts';
 import { installTarball } from './release.ts';
-import type { PreparedRelease } from './report.ts';
+import type { LauncherReport, PreparedRelease } from './report.ts';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;
@@ -40,7 +40,7 @@ export interface PrepareContext {
   /** aborted when the launcher stops: a download in progress ends */
   readonly signal: AbortSignal;
   /** writes last-upgrade.json; never throws */
-  report(report: UpgradeReport): void;
+  report(report: LauncherReport): void;
   client(): BabyClient;
 }
 
@@ -180,6 +180,7 @@ export class Preparer {
         paths: ctx.paths,
         artifact,
         urls: plan.urls,
+        added: addedArtifactPath(ctx.paths, plan.name),
         fetch: ctx.fetch,
         peers: (idleMs) => openPeerSource(ctx.paths, ctx.peerWaitMs, idleMs, ctx.log),
         log: ctx.log,

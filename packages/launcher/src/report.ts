@@ -2,7 +2,11 @@
 
 import type { UpgradeReport } from '@babychain/upgrade';
 import { writeFileDurable } from '@babychain/util';
+import type { PreUpgradeOutcome } from './hook.ts';
 import { type LauncherPaths, readJson } from './layout.ts';
+
+/** What the launcher writes: the shared report, with the pre-upgrade hook's outcome when one ran (LCH-10). */
+export type LauncherReport = UpgradeReport & { readonly preUpgrade?: PreUpgradeOutcome };
 
 /** JSON.stringify's replacer for the report: uint64 values as decimal strings, as everywhere in JSON. */
 function bigints(_key: string, value: unknown): unknown {
@@ -10,7 +14,7 @@ function bigints(_key: string, value: unknown): unknown {
 }
 
 /** Writes the report durably; the error when the disk refuses it, which must not stop the launcher. */
-export function writeReport(paths: LauncherPaths, report: UpgradeReport): Error | undefined {
+export function writeReport(paths: LauncherPaths, report: LauncherReport): Error | undefined {
   try {
     writeFileDurable(paths.report, `${JSON.stringify(report, bigints, 2)}\n`);
     return undefined;

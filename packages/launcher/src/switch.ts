@@ -5,16 +5,17 @@
  */
 import { dirname, join } from 'node:path';
 import { BabyClient } from '@babychain/client';
-import type { UpgradeReport } from '@babychain/upgrade';
 import { readUpgradeInfo, UPGRADE_EXIT_CODE } from '@babychain/upgrade';
 import type { Logger } from '@babychain/util';
 import { backupData, keepFailedConsensus, markRestored, moveEntries, planBackupDir, pruneBackups } from './backup.ts';
 import type { ChildExit, NodeChild } from './child.ts';
 import { LauncherErrorCode } from './errors.ts';
+import type { PreUpgradeOutcome } from './hook.ts';
 import { type RollbackStep, type SwitchJournal, writeJournal } from './journal.ts';
 import { type LauncherPaths, writeCurrent } from './layout.ts';
 import { rpcUrl } from './node-rpc.ts';
 import { type Release, readRelease, releaseDir } from './release.ts';
+import type { LauncherReport } from './report.ts';
 
 export interface SwitchOptions {
   /** where plan backups go (default `launcher/backups`) */
@@ -31,7 +32,7 @@ export interface SwitchContext extends SwitchOptions {
   readonly paths: LauncherPaths;
   readonly log: Logger;
   /** writes last-upgrade.json; never throws */
-  report(report: UpgradeReport): void;
+  report(report: LauncherReport): void;
   start(release: Release): NodeChild;
   stopping(): boolean;
   readonly stopSignal: Promise<void>;
@@ -43,6 +44,8 @@ export interface SwitchRequest {
   readonly from: Release;
   readonly to: Release;
   readonly haltAtMs: number;
+  /** LCH-10: the hook that passed before the switch, carried into the journal and the `upgraded` report */
+  readonly preUpgrade?: PreUpgradeOutcome;
 }
 
 /**
@@ -59,6 +62,7 @@ export async function switchRelease(ctx: SwitchContext, req: SwitchRequest): Pro
     toVersion: req.to.info.version,
     backup: ctx.skipBackup ? null : join(planDir, 'data'),
     haltAtMs: req.haltAtMs,
+    ...(req.preUpgrade === undefined ? {} : { preUpgrade: req.preUpgrade }),
   };
   writeJournal(ctx.paths, { ...base, state: 'backing-up' });
   ctx.report({ status: 'switching', ...reportBase(base), step: 'backing-up', atMs: Date.now() });
@@ -110,6 +114,7 @@ async function watchNew(ctx: SwitchContext, journal: SwitchJournal): Promise<Nod
       firstHeightOnNew: outcome.height.toString(),
       switchMs,
       backup: journal.backupStats ?? null,
+      ...(journal.preUpgrade === undefined ? {} : { preUpgrade: journal.preUpgrade }),
       atMs: Date.now(),
     });
     writeJournal(ctx.paths, { ...watching, state: 'upgraded' });
