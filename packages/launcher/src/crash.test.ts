@@ -8,7 +8,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SeededRandom } from '@babychain/test-utils';
-import type { UpgradeReport } from '@babychain/upgrade';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lastSigned } from './fake-guard.testutil.ts';
 import {
@@ -19,8 +18,7 @@ import {
   signedManifest,
   writeGov,
 } from './fixtures.testutil.ts';
-import { install, waitFor } from './harness.testutil.ts';
-import type { SwitchJournal } from './journal.ts';
+import { install, journal, killGroup, report, waitFor } from './harness.testutil.ts';
 
 const RUNS = Number(process.env['BABYCHAIN_LAUNCHER_CRASH_RUNS'] ?? 10);
 const LANES = 2;
@@ -47,34 +45,6 @@ function startLauncher(home: string): ChildProcess {
   child.stderr?.on('data', (d: Buffer) => lines.push(d.toString()));
   outputs.set(child, lines);
   return child;
-}
-
-/** SIGKILL to the launcher and the node it runs, and the wait for the launcher's exit. */
-async function killGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  try {
-    process.kill(-(child.pid as number), 'SIGKILL');
-  } catch {
-    // already gone
-  }
-  await exited;
-}
-
-function journal(home: string): SwitchJournal | undefined {
-  try {
-    return JSON.parse(readFileSync(join(home, 'launcher', 'switch.json'), 'utf8')) as SwitchJournal;
-  } catch {
-    return undefined;
-  }
-}
-
-function report(home: string): UpgradeReport | undefined {
-  try {
-    return JSON.parse(readFileSync(join(home, 'launcher', 'last-upgrade.json'), 'utf8')) as UpgradeReport;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A home on release 1.0.0, plan v2 at PLAN_HEIGHT, nodes that sign through a guard, and a data/ worth copying. */

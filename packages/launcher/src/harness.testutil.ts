@@ -2,6 +2,7 @@
  * The launcher tests' harness: a home running a fake release under a Launcher with the plan a GovFixture
  * describes, an artifact server, and waits on the report file. Everything started is undone by `cleanUp()`.
  */
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import {
   releaseTarball,
   writeGov,
 } from './fixtures.testutil.ts';
+import type { SwitchJournal } from './journal.ts';
 import { Launcher, type LauncherOptions } from './launcher.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -38,6 +40,27 @@ export async function waitFor<T>(what: string, probe: () => T | undefined, timeo
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The switch journal (LCH-7) as it is on disk now, or undefined while there is none (or it is half written). */
+export function journal(home: string): SwitchJournal | undefined {
+  try {
+    return JSON.parse(readFileSync(join(home, 'launcher', 'switch.json'), 'utf8')) as SwitchJournal;
+  } catch {
+    return undefined;
+  }
+}
+
+/** SIGKILL to a launcher started detached and the node it runs (one group, as a supervisor kills a service). */
+export async function killGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    process.kill(-(child.pid as number), 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  await exited;
 }
 
 export function report(home: string): UpgradeReport | undefined {

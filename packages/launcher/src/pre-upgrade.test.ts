@@ -8,9 +8,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeHome, releaseTarball, signedManifest, writeGov } from './fixtures.testutil.ts';
-import { cleanUp, install, onCleanUp, report, reportWith, scenario, server, waitFor } from './harness.testutil.ts';
+import {
+  cleanUp,
+  install,
+  journal,
+  killGroup,
+  onCleanUp,
+  report,
+  reportWith,
+  scenario,
+  server,
+  waitFor,
+} from './harness.testutil.ts';
 import type { PreUpgradeHook } from './hook.ts';
-import type { SwitchJournal } from './journal.ts';
 import type { LauncherReport } from './report.ts';
 
 afterEach(cleanUp);
@@ -38,14 +48,6 @@ function alive(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
-  }
-}
-
-function journal(home: string): SwitchJournal | undefined {
-  try {
-    return JSON.parse(readFileSync(join(home, 'launcher', 'switch.json'), 'utf8')) as SwitchJournal;
-  } catch {
-    return undefined;
   }
 }
 
@@ -158,16 +160,4 @@ describe('pre-upgrade hook (LCH-10)', () => {
 
 function startLauncher(home: string, hookPath: string): ChildProcess {
   return spawn(process.execPath, [CHILD, home, hookPath], { stdio: 'ignore', detached: true });
-}
-
-/** SIGKILL to the launcher and the node it runs (one group, as a supervisor kills a service), and the wait. */
-async function killGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  try {
-    process.kill(-(child.pid as number), 'SIGKILL');
-  } catch {
-    // already gone
-  }
-  await exited;
 }
