@@ -113,6 +113,7 @@ const upgradeJson = {
         deposit: '10000000',
         submitHeight: '31',
         votingEndHeight: '51',
+        content: { case: 'paramChange', value: { params: { minFee: '250' }, govParams: null, maturity: 0 } },
         tally: tally('0'),
       },
     ],
@@ -243,6 +244,8 @@ describe('BabyClient', () => {
               deposit: 10_000_000n,
               submitHeight: 31n,
               votingEndHeight: 51n,
+              // RPC-18: the content's canonical JSON, handed on as the node sent it
+              content: { case: 'paramChange', value: { params: { minFee: '250' }, govParams: null, maturity: 0 } },
               tally: { yes: 0n, no: 0n, abstain: 0n, veto: 0n, totalPower: 40n },
             },
           ],

@@ -100,6 +100,8 @@ function read(schema: TSchema, value: unknown, path: string): unknown {
       if (value !== null) throw bad(path, 'null', value);
       return value;
     default:
+      // Type.Unknown(): the schema admits any JSON (a proposal's content, RPC-18), handed on as the node sent it.
+      if ((schema as { '~kind'?: string })['~kind'] === 'Unknown') return value;
       throw new Error(`decode: no reader for the schema at ${path}`);
   }
 }
