@@ -181,7 +181,9 @@ describe('governance and upgrades on 4 validators under baby-launcher', () => {
     const { proposalId, plan } = await proposeUpgrade({ ...ctx, bucketUrl: DEAD_BUCKET }, prepared, {
       proposer: 2,
       votes: ['yes', 'yes', 'yes', 'no'],
-      heightIn: 8,
+      // Three launchers fetch from peers: 1.3 to 3.5 s after the vote here, and once past the plan height on a
+      // loaded run (8 blocks, about 3 s); 20 blocks leave them room.
+      heightIn: 20,
     });
     expect(await proposalOutcome(need(), proposalId)).toBe('passed');
     log('upgrade', `every launcher ready ${secs(await waitForReady(need(), plan.name))} after the vote (peer fetch)`);
