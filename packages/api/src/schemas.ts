@@ -137,6 +137,11 @@ export const StatusResult = Type.Object(
     evidence: Integer,
     mempool: Type.Object({ txs: Integer, bytes: Integer }, closed),
     appVersion: Type.Integer({ minimum: 0, description: 'UPG-3: the app version in force' }),
+    unsafeSkipUpgrades: Type.Optional(
+      Type.Array(U64, {
+        description: 'UPG-9: the heights at which this node skips a scheduled plan (only when its operator set any)',
+      }),
+    ),
     upgrade: Nullable(
       Type.Object(
         {

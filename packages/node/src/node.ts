@@ -477,6 +477,7 @@ export class BabyNode {
       metrics: this.#need(this.#metrics),
       commits: this.#commits,
       handlers: UPGRADE_HANDLERS,
+      unsafeSkipUpgrades: this.unsafeSkipUpgrades,
     });
   }
 

@@ -67,6 +67,8 @@ export interface RpcBackendDeps {
   readonly commits: CommitEvents;
   /** the upgrade handlers this software carries (UPG-4) */
   readonly handlers: readonly UpgradeHandler[];
+  /** UPG-9: the heights this node was started to skip a plan at, shown in `/status` so nobody overlooks them */
+  readonly unsafeSkipUpgrades: readonly bigint[];
 }
 
 /**
@@ -79,7 +81,8 @@ const HISTORY_PAGE = 200;
 const HISTORY_PAGES = 5;
 
 export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
-  const { app, chain, mempool, p2p, driver, genesis, config, self, metrics, commits, handlers } = deps;
+  const { app, chain, mempool, p2p, driver, genesis, config, self, metrics, commits, handlers, unsafeSkipUpgrades } =
+    deps;
   const governance = () => governanceStatus(genesis, app.governanceRecord());
   const prefix = genesis.addressPrefix;
   const signerKeys = new Map<string, MultisigKey | null>();
@@ -176,6 +179,7 @@ export function createRpcBackend(deps: RpcBackendDeps): RpcBackend {
         evidence: d.evidence,
         mempool: { txs: mempool.size, bytes: mempool.bytes },
         appVersion: gov.appVersion,
+        ...(unsafeSkipUpgrades.length === 0 ? {} : { unsafeSkipUpgrades: unsafeSkipUpgrades.map(String) }),
         upgrade:
           plan === null
             ? null

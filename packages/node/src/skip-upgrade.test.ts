@@ -105,6 +105,7 @@ describe('a plan without a handler, with and without --unsafe-skip-upgrade (UPG-
     dirs.push(home);
     const first = await BabyNode.open({ home, logger: silentLogger });
     nodes.push(first);
+    expect((await get(first, '/status'))['unsafeSkipUpgrades']).toBeUndefined();
     const planHeight = (await height(first)) + 30n;
     const upgrade = { case: 'softwareUpgrade' as const, value: { plan: plan(planHeight) } };
     await send(first, tx({ case: 'submitProposal', value: { deposit: 1_000n, title: 'v1', content: upgrade } }));
@@ -121,6 +122,7 @@ describe('a plan without a handler, with and without --unsafe-skip-upgrade (UPG-
     const skipping = await BabyNode.open({ home, logger: silentLogger, unsafeSkipUpgrades: [planHeight] });
     nodes.push(skipping);
     expect(skipping.unsafeSkipUpgrades).toEqual([planHeight]);
+    expect((await get(skipping, '/status'))['unsafeSkipUpgrades']).toEqual([String(planHeight)]);
     let halted = false;
     void skipping.halted.then(() => {
       halted = true;

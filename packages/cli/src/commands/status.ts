@@ -27,6 +27,9 @@ export function statusCommand(io: CliIo): Command {
       appVersion: status.appVersion,
       maturity: status.maturity,
       upgrade: describeUpgrade(status.upgrade),
+      // UPG-9: a node started to skip a plan says so on every status, not only in its start log
+      unsafeSkipUpgrades:
+        status.unsafeSkipUpgrades === undefined ? undefined : `${status.unsafeSkipUpgrades.join(', ')} (UPG-9)`,
       height: status.height,
       lastBlockHash: status.lastBlockHash,
       lastBlockTime: status.lastBlockTimeMs > 0n ? new Date(Number(status.lastBlockTimeMs)).toISOString() : undefined,

@@ -96,6 +96,11 @@ function LiveLine(): VNode {
         : html` · <span>${s.chainId}</span> · height <strong id="live-height">${String(s.height)}</strong> · app
           version ${s.appVersion} · ${s.maturity} · ${s.moniker}`
     }
+    ${
+      s?.unsafeSkipUpgrades === undefined
+        ? ''
+        : html` · <strong class="bad">skips any upgrade plan at height ${s.unsafeSkipUpgrades.join(', ')} (UPG-9)</strong>`
+    }
   </p>`;
 }
 
