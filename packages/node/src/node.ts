@@ -109,7 +109,6 @@ export class BabyNode {
   #driver: ConsensusDriver | undefined;
   #rpc: RpcServer | undefined;
   #metricsUrl = '';
-  #consoleServed = false;
   #self: SelfValidator | undefined;
   #metrics: NodeMetrics | undefined;
   readonly #commits = new CommitEvents();
@@ -204,13 +203,14 @@ export class BabyNode {
     );
     this.#metrics = metrics;
     await this.#startConsensus(app, chain, wal, mempool, p2p);
-    const rpc = await this.#startRpc(metrics, await consoleFiles);
+    const served = await consoleFiles;
+    const rpc = await this.#startRpc(metrics, served);
     this.#log.info('node started', {
       chainId: this.genesis.chainId,
       version: NODE_VERSION,
       peerId: p2p.peerId,
       rpc: rpc.url,
-      console: this.#consoleUrl(rpc.url),
+      console: served === undefined ? null : `${rpc.url.replace(/\/+$/, '')}/`,
       metrics: this.#metricsUrl || null,
       p2p: p2p.multiaddrs(),
       validator:
@@ -357,16 +357,9 @@ export class BabyNode {
   async #consoleFiles(load: NodeOpenOptions['console']): Promise<ConsoleFiles | undefined> {
     if (!this.config.rpc.console || load === undefined) return undefined;
     const loaded = await load();
-    if ('files' in loaded) {
-      this.#consoleServed = true;
-      return loaded.files;
-    }
+    if ('files' in loaded) return loaded.files;
     this.#log.warn('no web console', { reason: loaded.missing });
     return undefined;
-  }
-
-  #consoleUrl(rpcUrl: string): string | null {
-    return this.#consoleServed ? `${rpcUrl.replace(/\/+$/, '')}/` : null;
   }
 
   /** The RPC server, and the metrics listener when `metrics.listen` is set. */
