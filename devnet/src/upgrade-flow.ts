@@ -4,7 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BabyClient } from '@babychain/client';
-import { attestBody, proposalBody, sendGovernanceTx, sendTransfer, voteBody } from '@babychain/client';
+import {
+  attestBody,
+  type ProposalContent,
+  proposalBody,
+  sendGovernanceTx,
+  sendTransfer,
+  voteBody,
+} from '@babychain/client';
 import type { Plan, ReleaseManifest, SignedManifest, TxBody } from '@babychain/codec';
 import { compareBytes, fromHex, isBabyError } from '@babychain/codec';
 import { publicKeyFromSeed } from '@babychain/crypto';
@@ -193,22 +200,12 @@ export async function proposeUpgrade(
     release: prepared.manifest,
     urls: [...(options.firstUrls ?? []), `${ctx.bucketUrl}/{sha256}`],
   };
-  const before = upgrade.governance.proposals.length + upgrade.governance.results.length;
-  await sendAs(devnet, options.proposer, (c) =>
-    proposalBody({
-      ...c,
-      deposit: BigInt(upgrade.governance.govParams.minDeposit),
-      title: `Upgrade to ${manifest.version} at height ${height}`,
-      content: { kind: 'software-upgrade', plan },
-    }),
-  );
-  const after = await client.upgrade();
-  const mine = after.governance.proposals.find((p) => p.planName === plan.name);
-  if (mine === undefined || after.governance.proposals.length + after.governance.results.length <= before) {
-    throw devnetError('DEVNET_UPGRADE_FAILED', `the proposal for ${plan.name} is not in voting`);
-  }
-  const proposalId = BigInt(mine.id);
-  await castVotes(devnet, proposalId, options.votes);
+  const proposalId = await proposeAndVote(ctx, {
+    proposer: options.proposer,
+    title: `Upgrade to ${manifest.version} at height ${height}`,
+    content: { kind: 'software-upgrade', plan },
+    votes: options.votes,
+  });
   ctx.print(
     `  proposal ${proposalId}: plan ${plan.name} (${manifest.version}) at height ${height}; votes ${options.votes.map((v) => v ?? '-').join(' ')}`,
   );
@@ -271,23 +268,8 @@ export async function proposeCancel(
   name: string,
   options: { proposer: number; votes: readonly VoteWord[] },
 ): Promise<bigint> {
-  const { devnet } = ctx;
-  const client = devnet.rpc(options.proposer, 10_000);
-  const upgrade = await client.upgrade();
-  await sendAs(devnet, options.proposer, (c) =>
-    proposalBody({
-      ...c,
-      deposit: BigInt(upgrade.governance.govParams.minDeposit),
-      title: `Cancel ${name}`,
-      content: { kind: 'cancel-upgrade', name },
-    }),
-  );
-  const after = await client.upgrade();
-  const mine = after.governance.proposals.find((p) => p.kind === 'cancel-upgrade' && p.planName === name);
-  if (mine === undefined)
-    throw devnetError('DEVNET_UPGRADE_FAILED', `the cancel proposal for ${name} is not in voting`);
-  const proposalId = BigInt(mine.id);
-  await castVotes(devnet, proposalId, options.votes);
+  const content = { kind: 'cancel-upgrade', name } as const;
+  const proposalId = await proposeAndVote(ctx, { ...options, title: `Cancel ${name}`, content });
   ctx.print(`  proposal ${proposalId}: cancel ${name}; votes ${options.votes.map((v) => v ?? '-').join(' ')}`);
   return proposalId;
 }
@@ -297,24 +279,36 @@ export async function proposeGrowUp(
   ctx: UpgradeContext,
   options: { proposer: number; votes: readonly VoteWord[] },
 ): Promise<bigint> {
+  const content = { kind: 'param-change', grownUp: true } as const;
+  const proposalId = await proposeAndVote(ctx, { ...options, title: 'The chain grows up', content });
+  ctx.print(`  proposal ${proposalId}: the chain grows up; votes ${options.votes.map((v) => v ?? '-').join(' ')}`);
+  return proposalId;
+}
+
+/**
+ * `proposer` submits `content` with the minimum deposit, then the validators vote as `votes` says; returns the new
+ * proposal's id, found as the one id in voting that was in neither list before.
+ */
+async function proposeAndVote(
+  ctx: UpgradeContext,
+  options: { proposer: GovSigner; title: string; content: ProposalContent; votes: readonly VoteWord[] },
+): Promise<bigint> {
   const { devnet } = ctx;
-  const client = devnet.rpc(options.proposer, 10_000);
-  const before = await client.upgrade();
-  const known = new Set(before.governance.proposals.map((p) => p.id));
+  const client = devnet.rpc(typeof options.proposer === 'number' ? options.proposer : 0, 10_000);
+  const before = (await client.upgrade()).governance;
+  const known = new Set([...before.proposals, ...before.results].map((p) => p.id));
   await sendAs(devnet, options.proposer, (c) =>
     proposalBody({
       ...c,
-      deposit: BigInt(before.governance.govParams.minDeposit),
-      title: 'The chain grows up',
-      content: { kind: 'param-change', grownUp: true },
+      deposit: BigInt(before.govParams.minDeposit),
+      title: options.title,
+      content: options.content,
     }),
   );
-  const after = await client.upgrade();
-  const mine = after.governance.proposals.find((p) => p.kind === 'param-change' && !known.has(p.id));
-  if (mine === undefined) throw devnetError('DEVNET_UPGRADE_FAILED', 'the grow-up proposal is not in voting');
+  const mine = (await client.upgrade()).governance.proposals.find((p) => !known.has(p.id));
+  if (mine === undefined) throw devnetError('DEVNET_UPGRADE_FAILED', `"${options.title}" is not in voting`);
   const proposalId = BigInt(mine.id);
   await castVotes(devnet, proposalId, options.votes);
-  ctx.print(`  proposal ${proposalId}: the chain grows up; votes ${options.votes.map((v) => v ?? '-').join(' ')}`);
   return proposalId;
 }
 
