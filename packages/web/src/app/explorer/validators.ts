@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { client } from '../client.ts';
 import { html } from '../html.ts';
 import { href } from '../router.ts';
+import { percent } from '../share.ts';
 import { Page, Short, show, useLoad } from '../ui.ts';
 
 const WINDOWS = [10, 100, 1000] as const;
@@ -33,7 +34,7 @@ export function ValidatorsPage(): VNode {
                 <td>${x.name}</td>
                 <td><${Short} hex=${x.operator} to=${href('account', x.operator)} /></td>
                 <td>${String(x.power)}</td>
-                <td>${total === 0n ? '' : `${Number((x.power * 10000n) / total) / 100} %`}</td>
+                <td>${percent(x.power, total)}</td>
               </tr>`,
             )}
           </tbody>

@@ -1,5 +1,6 @@
 import { encodeAddress, type ValidatorInfo } from '@babychain/client';
 import { describe, expect, it } from 'vitest';
+import { percent } from '../share.ts';
 import {
   attestationsBy,
   attestedPower,
@@ -9,7 +10,6 @@ import {
   formatDuration,
   meets,
   neededPower,
-  percent,
   type Rules,
   ruleLines,
   switchGapMs,

@@ -7,6 +7,7 @@ import { type GovernanceInfo, inspectRelease, type PlanInfo, type ReleaseInspect
 import type { VNode } from 'preact';
 import { useMemo } from 'preact/hooks';
 import { html } from '../html.ts';
+import { percent } from '../share.ts';
 import { ErrorBox, Facts, Short, Time } from '../ui.ts';
 import {
   attestationsBy,
@@ -17,7 +18,6 @@ import {
   fraction,
   meets,
   neededPower,
-  percent,
   type SectionProps,
   type Voter,
 } from './model.ts';

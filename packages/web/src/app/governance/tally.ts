@@ -6,7 +6,8 @@
 import type { ProposalKind, TallyInfo } from '@babychain/client';
 import type { VNode } from 'preact';
 import { html } from '../html.ts';
-import { baseWords, fraction, neededPower, percent, type RuleLine, type Rules, ratio, ruleLines } from './model.ts';
+import { percent, ratio } from '../share.ts';
+import { baseWords, fraction, neededPower, type RuleLine, type Rules, ruleLines } from './model.ts';
 
 const OPTIONS = [
   ['yes', 'Yes'],

@@ -11,6 +11,7 @@ import { client } from '../client.ts';
 import { html } from '../html.ts';
 import { useLive } from '../live.ts';
 import { href } from '../router.ts';
+import { percent, ratio } from '../share.ts';
 import { Amount, ErrorBox, Facts, Page, Short, useLoad } from '../ui.ts';
 import { Chart } from './chart.ts';
 import { blockTimes, bytes, duration, overTime, p50, p99 } from './series.ts';
@@ -45,7 +46,7 @@ function Upgrade({ status }: { status: NodeStatus }): VNode {
   const u = status.upgrade;
   if (u === null) return html`<p class="muted">No upgrade scheduled. App version ${status.appVersion} in force.</p>`;
   const left = u.height > status.height ? u.height - status.height : 0n;
-  const share = u.totalPower === 0n ? 0 : Number((u.readyPower * 10000n) / u.totalPower) / 100;
+  const share = percent(u.readyPower, u.totalPower);
   return html`<${Facts}
       rows=${[
         ['Plan', html`<a href=${href('governance')}>${u.name}</a>`],
@@ -53,8 +54,10 @@ function Upgrade({ status }: { status: NodeStatus }): VNode {
         ['At height', html`${String(u.height)} <span class="muted">(${String(left)} blocks from now)</span>`],
         [
           'Ready power',
-          html`${String(u.readyPower)} of ${String(u.totalPower)} (${share} %)
-            <meter min="0" max="100" value=${share} aria-label="Share of the voting power ready">${share} %</meter>`,
+          html`${String(u.readyPower)} of ${String(u.totalPower)} (${share})
+            <meter min="0" max="1" value=${ratio(u.readyPower, u.totalPower)} aria-label="Share of the voting power ready"
+              >${share}</meter
+            >`,
         ],
       ]}
     />`;
